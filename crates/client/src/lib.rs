@@ -1,0 +1,2 @@
+//! Pli client.
+#![forbid(unsafe_code)]

@@ -1,0 +1,305 @@
+//! Wire types of the Pli HTTP API, shared by the server, the client and the OpenAPI document.
+//!
+//! Every JSON body that crosses the network is one of these types. They reject unknown fields,
+//! so a typo in a client is an error rather than a silently ignored setting.
+//!
+//! ```
+//! use pli_proto::PreloginRequest;
+//! let request: PreloginRequest = serde_json::from_str(r#"{"email":"a@b.fr"}"#).unwrap();
+//! assert_eq!(request.email, "a@b.fr");
+//! ```
+#![forbid(unsafe_code)]
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Parameters of the client-side Argon2id derivation of a password.
+///
+/// The client refuses parameters below its own floor, so a hostile server cannot make the
+/// authentication key cheap to brute-force.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KdfParams {
+    /// Memory cost in KiB.
+    pub m_kib: u32,
+    /// Number of passes.
+    pub t: u32,
+    /// Parallelism.
+    pub p: u32,
+}
+
+/// Public keys of an account, generated on its owner's machine.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublicKeys {
+    /// age X25519 recipient, `age1...`.
+    pub age_recipient: String,
+    /// Ed25519 verifying key, 32 bytes in unpadded base64url.
+    pub signing_key: String,
+}
+
+/// `POST /api/auth/prelogin`: asks for the salt and cost of an account's password derivation.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreloginRequest {
+    pub email: String,
+}
+
+/// Answer to a prelogin. Unknown accounts get a stable fake salt, so the answer does not tell
+/// whether an account exists.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreloginResponse {
+    /// 16 bytes, unpadded base64url.
+    pub salt: String,
+    pub kdf: KdfParams,
+}
+
+/// `POST /api/auth/login`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: String,
+    /// The authentication half of the client-side derivation, 32 bytes, unpadded base64url.
+    pub auth_key: String,
+}
+
+/// `POST /api/auth/join`: redeems an invitation and registers the account's keys.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JoinRequest {
+    pub email: String,
+    /// The one-time invitation code.
+    pub code: String,
+    /// 16 bytes, unpadded base64url, chosen by the client.
+    pub salt: String,
+    pub kdf: KdfParams,
+    /// 32 bytes, unpadded base64url.
+    pub auth_key: String,
+    pub public_keys: PublicKeys,
+    /// The account's private keys sealed under the wrapping key, unpadded base64url.
+    pub wrapped_keys: String,
+}
+
+/// Answer to a login or a join: a bearer session and what the client needs to unwrap its keys.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionResponse {
+    /// Bearer token for `Authorization: Bearer ...`.
+    pub token: String,
+    /// RFC 3339.
+    pub expires_at: String,
+    pub account: AccountInfo,
+    pub wrapped_keys: String,
+}
+
+/// Roles of an account inside its organisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    Agent,
+    Auditor,
+}
+
+impl Role {
+    /// The lowercase name used on the wire, in the database and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Agent => "agent",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    /// Parses the lowercase name.
+    pub fn parse(text: &str) -> Option<Role> {
+        match text {
+            "admin" => Some(Role::Admin),
+            "agent" => Some(Role::Agent),
+            "auditor" => Some(Role::Auditor),
+            _ => None,
+        }
+    }
+}
+
+/// `GET /api/me`, and part of a session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountInfo {
+    pub email: String,
+    pub org: String,
+    pub role: Role,
+    /// Names of the functional mailboxes this account currently belongs to.
+    pub mailboxes: Vec<String>,
+    pub public_keys: PublicKeys,
+    /// Key id: the first 16 bytes of SHA-256 over the Ed25519 verifying key, in hex.
+    pub key_id: String,
+}
+
+/// `GET /api/directory/{address}`: what a sender needs to encrypt to an address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DirectoryEntry {
+    /// The address looked up, normalised (lowercase).
+    pub address: String,
+    pub kind: AddressKind,
+    /// The organisation the account or mailbox belongs to.
+    pub org: String,
+    /// The account itself, or every current member of the mailbox.
+    pub keys: Vec<AccountKey>,
+}
+
+/// Whether an address names an account or a functional mailbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AddressKind {
+    Account,
+    Mailbox,
+}
+
+/// One account's public keys in the directory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountKey {
+    pub email: String,
+    pub public_keys: PublicKeys,
+    pub key_id: String,
+}
+
+/// `POST /api/envelopes`: announces an envelope before its ciphertext is uploaded.
+///
+/// The envelope stays invisible to everybody until its content is uploaded and durable.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateEnvelopeRequest {
+    /// 128-bit random id chosen by the sender's client, 32 lowercase hex digits, also signed
+    /// inside the envelope's manifest.
+    pub id: String,
+    /// Account emails and mailbox names, as resolved through the directory.
+    pub to: Vec<String>,
+    /// Exact size in bytes of the ciphertext that will be uploaded.
+    pub size: u64,
+}
+
+/// Routing metadata of an envelope, as listed in an inbox or outbox.
+///
+/// Only what the server needs to route: never a file name, a subject or any content.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnvelopeSummary {
+    pub id: String,
+    /// Sender's account email.
+    pub sender: String,
+    /// Account emails and mailbox names the envelope was addressed to.
+    pub to: Vec<String>,
+    /// Ciphertext size in bytes.
+    pub size: u64,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// A page of envelopes, newest first.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnvelopePage {
+    pub items: Vec<EnvelopeSummary>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// `POST /api/admin/invitations`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InviteRequest {
+    pub email: String,
+    /// Must be the inviting admin's own organisation.
+    pub org: String,
+    pub role: Role,
+    #[serde(default)]
+    pub mailboxes: Vec<String>,
+}
+
+/// The one-time invitation code, shown once to the admin who invited.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InviteResponse {
+    pub code: String,
+    /// RFC 3339.
+    pub expires_at: String,
+}
+
+/// `POST /api/admin/mailboxes`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateMailboxRequest {
+    pub name: String,
+    /// Must be the admin's own organisation.
+    pub org: String,
+}
+
+/// `POST /api/admin/mailboxes/{name}/members`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberRequest {
+    pub email: String,
+}
+
+/// One functional mailbox and its current members.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MailboxInfo {
+    pub name: String,
+    pub org: String,
+    pub members: Vec<String>,
+}
+
+/// One row of the audit trail.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditEntry {
+    pub seq: i64,
+    /// RFC 3339.
+    pub at: String,
+    /// Account email, or absent for an anonymous request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    /// Client address as seen by the server.
+    pub from: String,
+    /// Dotted action name, such as `envelope.download`.
+    pub action: String,
+    /// The resource acted on, such as an envelope id or an email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// `allowed`, `denied` or `failed`.
+    pub outcome: String,
+}
+
+/// A page of audit rows, oldest first.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditPage {
+    pub items: Vec<AuditEntry>,
+}
+
+/// Every error answer of the API.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorBody {
+    /// Stable machine-readable code, such as `not_found` or `invalid_request`.
+    pub error: String,
+    /// A sentence for a person: what was wrong and what to do.
+    pub message: String,
+    /// Identifier of the request in the server's logs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+/// `GET /api/health`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+}

@@ -1,0 +1,2 @@
+//! The Pli server.
+#![forbid(unsafe_code)]

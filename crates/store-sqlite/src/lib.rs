@@ -1,0 +1,2 @@
+//! SQLite implementation of the Pli store.
+#![forbid(unsafe_code)]

@@ -1,0 +1,340 @@
+//! The metadata store of a Pli server: organisations, accounts, sessions, mailboxes, envelope
+//! routing rows and the audit trail, behind one [`Store`] trait.
+//!
+//! Backends live in their own crates (`pli-store-sqlite`, later `pli-store-postgres`) and map
+//! their driver errors to [`StoreError`] once, so the server never sees a driver type and never
+//! branches on the backend. Nothing here ever holds document content, a file name, a subject or
+//! a private key: only routing metadata and wrapped (encrypted) keys.
+//!
+//! Ids are 128-bit random values ([`Id`]); "not found" is the only answer for a missing row.
+#![forbid(unsafe_code)]
+
+use async_trait::async_trait;
+use std::fmt;
+
+/// Unix time in seconds.
+pub type Timestamp = i64;
+
+/// A 128-bit random identifier, written as 32 lowercase hex digits.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Id([u8; 16]);
+
+impl Id {
+    /// A fresh id from the operating system's random generator.
+    pub fn random() -> Id {
+        use rand::RngCore;
+        let mut bytes = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        Id(bytes)
+    }
+
+    /// Parses exactly 32 lowercase hex digits.
+    pub fn parse(text: &str) -> Option<Id> {
+        if text.len() != 32 || !text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            return None;
+        }
+        let mut bytes = [0u8; 16];
+        hex::decode_to_slice(text, &mut bytes).ok()?;
+        Some(Id(bytes))
+    }
+
+    pub fn from_bytes(bytes: [u8; 16]) -> Id {
+        Id(bytes)
+    }
+
+    pub fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+
+impl fmt::Debug for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Id({self})")
+    }
+}
+
+/// Errors of every backend, mapped once from driver errors.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// No such row (or a row the caller may not know about: the server answers both alike).
+    #[error("not found")]
+    NotFound,
+    /// A unique constraint was violated, such as an email or envelope id already taken.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// A stored row could not be decoded; the database was edited by hand or is corrupt.
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    /// The backend failed (I/O, connection, ...). The text is for logs, not for clients.
+    #[error("storage backend: {0}")]
+    Backend(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Roles of an account in its organisation, as stored.
+pub use pli_proto::Role;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Org {
+    pub id: Id,
+    pub name: String,
+}
+
+/// An account, with its keys as the client registered them (private keys only wrapped).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: Id,
+    pub email: String,
+    pub org: Org,
+    pub role: Role,
+    /// Salt of the client-side Argon2id derivation.
+    pub kdf_salt: Vec<u8>,
+    pub kdf_m_kib: u32,
+    pub kdf_t: u32,
+    pub kdf_p: u32,
+    /// SHA-256 of the client's authentication key; compared in constant time.
+    pub auth_hash: [u8; 32],
+    /// age X25519 recipient (`age1...`).
+    pub age_recipient: String,
+    /// Ed25519 verifying key.
+    pub signing_key: [u8; 32],
+    /// Private keys sealed by the client under its wrapping key; opaque to the server.
+    pub wrapped_keys: Vec<u8>,
+    pub created_at: Timestamp,
+}
+
+impl fmt::Debug for Account {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The authentication hash and wrapped keys stay out of logs.
+        f.debug_struct("Account")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("org", &self.org.name)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a redeemed invitation turns into.
+#[derive(Clone)]
+pub struct NewAccount {
+    pub email: String,
+    pub kdf_salt: Vec<u8>,
+    pub kdf_m_kib: u32,
+    pub kdf_t: u32,
+    pub kdf_p: u32,
+    pub auth_hash: [u8; 32],
+    pub age_recipient: String,
+    pub signing_key: [u8; 32],
+    pub wrapped_keys: Vec<u8>,
+}
+
+/// An invitation as the admin made it. The code itself is never stored, only its SHA-256.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewInvitation {
+    pub email: String,
+    pub org_id: Id,
+    pub role: Role,
+    /// Mailboxes (of the same organisation) the new account joins.
+    pub mailbox_ids: Vec<Id>,
+    pub code_hash: [u8; 32],
+    pub expires_at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mailbox {
+    pub id: Id,
+    pub name: String,
+    pub org: Org,
+}
+
+/// An addressee of an envelope.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Addressee {
+    Account(Id),
+    Mailbox(Id),
+}
+
+/// Where an envelope is in its life. Only `Stored` envelopes are ever visible.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnvelopeState {
+    /// Announced; its content is not (yet) durable.
+    Pending,
+    /// Content durable in the blob store; visible to its sender and recipients.
+    Stored,
+}
+
+/// An envelope announced by its sender.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewEnvelope {
+    pub id: Id,
+    pub sender_id: Id,
+    pub to: Vec<Addressee>,
+    /// Declared ciphertext size in bytes.
+    pub size: u64,
+    pub created_at: Timestamp,
+}
+
+/// Routing row of an envelope, with its addressees resolved to names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Envelope {
+    pub id: Id,
+    pub sender: Account,
+    /// Addressee ids with their display names (account email or mailbox name), in the order
+    /// the sender gave them.
+    pub to: Vec<(Addressee, String)>,
+    pub size: u64,
+    pub created_at: Timestamp,
+    pub state: EnvelopeState,
+}
+
+/// A position in a listing, newest first: strictly older than (created_at, id).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub created_at: Timestamp,
+    pub id: Id,
+}
+
+/// Which envelopes an inbox listing includes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InboxScope {
+    /// Addressed to the account itself or to any mailbox it currently belongs to.
+    All,
+    /// Addressed to this one mailbox (the caller must have checked membership).
+    Mailbox(Id),
+}
+
+/// Outcome of an audited action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Allowed,
+    Denied,
+    Failed,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Allowed => "allowed",
+            Outcome::Denied => "denied",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+/// One security event: who did what to which resource, from where, with what outcome.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEvent {
+    pub at: Timestamp,
+    /// Account id, if the request was authenticated.
+    pub actor: Option<Id>,
+    /// Actor's email at the time (kept even if the account goes), or what was claimed.
+    pub actor_email: Option<String>,
+    /// Actor's organisation, so each organisation's auditors see their own trail.
+    pub org_id: Option<Id>,
+    /// Client address.
+    pub from: String,
+    /// Dotted action, such as `envelope.download`.
+    pub action: String,
+    /// Envelope id, email, mailbox name...
+    pub target: Option<String>,
+    pub outcome: Outcome,
+}
+
+/// A stored audit event with its sequence number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditRecord {
+    pub seq: i64,
+    pub event: AuditEvent,
+}
+
+/// The metadata store. Every method is one transaction.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Returns the organisation with this name, creating it if needed.
+    async fn ensure_org(&self, name: &str) -> Result<Org>;
+    async fn org_by_name(&self, name: &str) -> Result<Org>;
+
+    /// Records an invitation, replacing any earlier unredeemed one for the same email.
+    /// `Conflict` if an account with this email exists.
+    async fn create_invitation(&self, invitation: &NewInvitation) -> Result<()>;
+    /// Atomically consumes the unexpired invitation for `email` whose code hashes to
+    /// `code_hash`, creates the account in the invitation's organisation with its role, and
+    /// adds it to the invitation's mailboxes. `NotFound` for a wrong, used or expired code.
+    async fn redeem_invitation(
+        &self,
+        code_hash: &[u8; 32],
+        account: &NewAccount,
+        now: Timestamp,
+    ) -> Result<Account>;
+
+    async fn account_by_email(&self, email: &str) -> Result<Account>;
+    async fn account_by_id(&self, id: Id) -> Result<Account>;
+
+    /// Stores a session by the SHA-256 of its bearer token.
+    async fn create_session(
+        &self,
+        token_hash: &[u8; 32],
+        account_id: Id,
+        expires_at: Timestamp,
+    ) -> Result<()>;
+    /// The account of an unexpired session. `NotFound` otherwise.
+    async fn session_account(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<Account>;
+    async fn delete_session(&self, token_hash: &[u8; 32]) -> Result<()>;
+
+    /// `Conflict` if the name is taken (mailbox names are unique on the server, and never equal
+    /// to an account email since they hold no `@`).
+    async fn create_mailbox(&self, org_id: Id, name: &str) -> Result<Mailbox>;
+    async fn mailbox_by_name(&self, name: &str) -> Result<Mailbox>;
+    /// Idempotent.
+    async fn add_member(&self, mailbox_id: Id, account_id: Id) -> Result<()>;
+    /// `NotFound` if the account was not a member.
+    async fn remove_member(&self, mailbox_id: Id, account_id: Id) -> Result<()>;
+    /// Current members, ordered by email.
+    async fn mailbox_members(&self, mailbox_id: Id) -> Result<Vec<Account>>;
+    /// Mailboxes the account currently belongs to, ordered by name.
+    async fn account_mailboxes(&self, account_id: Id) -> Result<Vec<Mailbox>>;
+
+    /// Records an envelope in the `Pending` state. `Conflict` if the id exists.
+    async fn create_envelope(&self, envelope: &NewEnvelope) -> Result<()>;
+    /// Moves a `Pending` envelope to `Stored` with its final size. `NotFound` if it is not
+    /// pending.
+    async fn mark_stored(&self, id: Id, size: u64) -> Result<()>;
+    /// Any envelope, whatever its state; the caller authorizes.
+    async fn envelope(&self, id: Id) -> Result<Envelope>;
+    /// `Stored` envelopes addressed to the account (directly or through a mailbox it currently
+    /// belongs to), newest first, at most `limit`, strictly after `after`.
+    async fn inbox(
+        &self,
+        account_id: Id,
+        scope: &InboxScope,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Vec<Envelope>>;
+    /// `Stored` envelopes the account sent, newest first.
+    async fn outbox(&self, account_id: Id, after: Option<Cursor>, limit: u32)
+    -> Result<Vec<Envelope>>;
+    /// Removes the envelope's row (its blob is removed by the caller).
+    async fn delete_envelope(&self, id: Id) -> Result<()>;
+    /// `Pending` envelopes created before `before`, for clean-up of abandoned uploads.
+    async fn stale_pending(&self, before: Timestamp) -> Result<Vec<Id>>;
+
+    /// Appends events in one transaction, in order (the server batches concurrent events into
+    /// one durable commit).
+    async fn append_audit(&self, events: &[AuditEvent]) -> Result<()>;
+    /// Events of one organisation (or all with `None`), oldest first, with `seq > after_seq`.
+    async fn audit_events(
+        &self,
+        org_id: Option<Id>,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>>;
+}
