@@ -4,42 +4,133 @@
 //! `age -d -i key.txt envelope.age | tar x`.
 //!
 //! This crate only reads and writes bytes: no network, no database, no async runtime.
+//! `docs/FORMAT.md` specifies the bytes.
+//!
+//! ```
+//! use pli_envelope::{FileEntry, Identity, Manifest, Sender, SigningKey, key_id, seal, Opening};
+//!
+//! # fn main() -> Result<(), pli_envelope::EnvelopeError> {
+//! let signing_key = SigningKey::from_bytes(&[7; 32]);
+//! let identity = Identity::generate();
+//! let contents = b"hello";
+//! let (sha256, size) = pli_envelope::sha256_reader(&mut &contents[..])?;
+//! let manifest = Manifest {
+//!     envelope_id: "0123456789abcdef0123456789abcdef".into(),
+//!     subject: "Report".into(),
+//!     sender: Sender {
+//!         email: "alice@example.org".into(),
+//!         key_id: key_id(&signing_key.verifying_key()),
+//!     },
+//!     recipients: vec!["bob@example.org".into()],
+//!     created_at: 1_700_000_000,
+//!     files: vec![FileEntry {
+//!         name: "hello.txt".into(),
+//!         size,
+//!         media_type: "text/plain".into(),
+//!         sha256,
+//!     }],
+//! };
+//!
+//! let mut sealed = Vec::new();
+//! seal(&manifest, &signing_key, &[identity.to_public()], &mut [&mut &contents[..]], &mut sealed)?;
+//!
+//! let opening = Opening::new(&sealed[..], &identity)?;
+//! let mut verified = opening.verify(&signing_key.verifying_key())?;
+//! let mut file = Vec::new();
+//! let entry = verified.next_file(&mut file)?;
+//! assert_eq!(entry.map(|entry| entry.name), Some("hello.txt".to_string()));
+//! assert_eq!(file, contents);
+//! // Only now is the whole envelope known to be intact.
+//! assert!(verified.next_file(&mut Vec::new())?.is_none());
+//! # Ok(())
+//! # }
+//! ```
 #![forbid(unsafe_code)]
 
-use std::io::{Read, Write};
+pub mod age_file;
+mod age_header;
+mod archive;
+mod manifest;
+mod name;
+mod open;
+mod seal;
+mod stream;
+
+use std::io::Read;
 
 pub use age::x25519::{Identity, Recipient};
 pub use ed25519_dalek::{SigningKey, VerifyingKey};
+use sha2::{Digest, Sha256};
+
+pub use manifest::{
+    MANIFEST_VERSION, MAX_EMAIL_BYTES, MAX_FILE_SIZE, MAX_FILES, MAX_MANIFEST_BYTES,
+    MAX_MEDIA_TYPE_BYTES, MAX_RECIPIENTS, MAX_SUBJECT_BYTES, SIGNATURE_CONTEXT,
+};
+pub use name::{MAX_NAME_BYTES, validate_file_name};
+pub use open::{Opening, Verified};
+pub use seal::{seal, sealed_size};
+
+/// Name of the first tar entry: the manifest's canonical JSON.
+pub const MANIFEST_ENTRY: &str = archive::MANIFEST_NAME;
+/// Name of the second tar entry: the 64-byte Ed25519 signature of the manifest.
+pub const SIGNATURE_ENTRY: &str = archive::SIGNATURE_NAME;
 
 /// Errors of sealing or opening an envelope. Each names what failed, never a secret.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum EnvelopeError {
+    /// Reading the input or writing the output failed.
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
-    /// No identity matched, or the header or payload did not authenticate.
+    /// No identity matched, or the header or payload did not authenticate (including a
+    /// truncated or extended payload). Deliberately says no more.
     #[error("decryption failed")]
     Decryption,
+    /// The bytes are not a well-formed age v1 file (header syntax, recipient stanza syntax).
     #[error("the envelope is not a valid age file: {0}")]
     Format(String),
+    /// The decrypted tar archive is malformed, or its entries are not the expected ones.
     #[error("the envelope's archive is malformed: {0}")]
     Archive(String),
+    /// The manifest is not canonical JSON of the expected shape, or breaks a limit.
     #[error("the manifest is malformed: {0}")]
     Manifest(String),
+    /// The manifest's signature does not verify against the caller's sender key.
     #[error("the manifest's signature does not verify against the sender's key")]
     BadSignature,
+    /// The signature verified but the manifest names another sender key id.
+    #[error("the manifest names sender key {found}, not the expected key {expected}")]
+    SenderKeyMismatch {
+        /// The key id of the key the caller supplied.
+        expected: String,
+        /// The key id written in the manifest.
+        found: String,
+    },
+    /// A file's bytes differ from its manifest entry (name, size or SHA-256).
     #[error("file {name:?} does not match the manifest ({what})")]
-    FileMismatch { name: String, what: &'static str },
+    FileMismatch {
+        /// The file's name in the manifest.
+        name: String,
+        /// Which property differed: `"name"`, `"size"` or `"SHA-256"`.
+        what: &'static str,
+    },
+    /// A file name that could be dangerous or unportable when written to disk.
     #[error("invalid file name {0:?}")]
     InvalidName(String),
+    /// `seal` was called without any recipient.
+    #[error("an envelope needs at least one recipient key")]
+    NoRecipients,
 }
 
 /// One file as the manifest describes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileEntry {
-    /// A plain file name: no directory separator, no `..`, no control character.
+    /// A plain file name: no directory separator, no `..`, no control character
+    /// (see [`validate_file_name`]).
     pub name: String,
+    /// Size of the plaintext in bytes.
     pub size: u64,
+    /// The media type as the sender's client determined it, e.g. `application/pdf`.
     pub media_type: String,
     /// SHA-256 of the plaintext.
     pub sha256: [u8; 32],
@@ -48,6 +139,7 @@ pub struct FileEntry {
 /// The sender as signed in the manifest.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sender {
+    /// The sender's account email.
     pub email: String,
     /// See [`key_id`].
     pub key_id: String,
@@ -58,82 +150,60 @@ pub struct Sender {
 pub struct Manifest {
     /// The 32-hex-digit id chosen by the sender's client.
     pub envelope_id: String,
+    /// The subject line, free text without control characters.
     pub subject: String,
+    /// Who signed the manifest.
     pub sender: Sender,
     /// The addresses as the sender gave them (account emails and mailbox names).
     pub recipients: Vec<String>,
     /// Unix seconds.
     pub created_at: i64,
+    /// The files, in the order they follow the manifest in the archive.
     pub files: Vec<FileEntry>,
 }
 
 /// The key id of an Ed25519 verifying key: hex of the first 16 bytes of its SHA-256.
 pub fn key_id(key: &VerifyingKey) -> String {
-    let _ = key;
-    todo!()
+    let digest = Sha256::digest(key.as_bytes());
+    hex::encode(&digest[..16])
 }
 
 /// Hashes a file's plaintext (first pass of sealing, since the manifest precedes the files).
+/// Returns the SHA-256 and the number of bytes read.
 pub fn sha256_reader(reader: &mut dyn Read) -> Result<([u8; 32], u64), EnvelopeError> {
-    let _ = reader;
-    todo!()
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; stream::CHUNK_SIZE];
+    let mut size = 0u64;
+    loop {
+        let n = match reader.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err.into()),
+        };
+        hasher.update(&buffer[..n]);
+        size += n as u64;
+    }
+    Ok((hasher.finalize().into(), size))
 }
 
-/// Writes a whole envelope: signs `manifest`, encrypts to `recipients`, and streams each of
-/// `files` (in manifest order) into `out`. Constant memory whatever the file sizes. Fails
-/// with `FileMismatch` if a file's bytes do not match its manifest entry.
-pub fn seal(
-    manifest: &Manifest,
-    signing_key: &SigningKey,
-    recipients: &[Recipient],
-    files: &mut [&mut dyn Read],
-    out: &mut dyn Write,
-) -> Result<(), EnvelopeError> {
-    let _ = (manifest, signing_key, recipients, files, out);
-    todo!()
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// An envelope being opened: the manifest is read and decrypted, not yet trusted.
-pub struct Opening<R: Read> {
-    _reader: R,
-}
-
-impl<R: Read> Opening<R> {
-    /// Decrypts the header with `identity` and reads the manifest and its signature.
-    pub fn new(input: R, identity: &Identity) -> Result<Opening<R>, EnvelopeError> {
-        let _ = (input, identity);
-        todo!()
+    #[test]
+    fn key_id_is_hex_of_first_half_of_sha256() {
+        let key = SigningKey::from_bytes(&[1; 32]).verifying_key();
+        let id = key_id(&key);
+        assert_eq!(id.len(), 32);
+        assert_eq!(id, hex::encode(&Sha256::digest(key.as_bytes())[..16]));
     }
 
-    /// The manifest as found; check [`Opening::verify`] before trusting it.
-    pub fn manifest(&self) -> &Manifest {
-        todo!()
-    }
-
-    /// Verifies the manifest's signature with the sender's key, and that the manifest's key id
-    /// is this key's.
-    pub fn verify(self, sender_key: &VerifyingKey) -> Result<Verified<R>, EnvelopeError> {
-        let _ = sender_key;
-        todo!()
-    }
-}
-
-/// An envelope whose manifest signature verified: its files can be read in manifest order.
-pub struct Verified<R: Read> {
-    _reader: R,
-}
-
-impl<R: Read> Verified<R> {
-    pub fn manifest(&self) -> &Manifest {
-        todo!()
-    }
-
-    /// Streams the next file's plaintext into `out`, checking its name, size and SHA-256
-    /// against the manifest. Returns `None` after the last file, once the age payload's final
-    /// chunk and the archive's end authenticated. The caller must not trust what it wrote until
-    /// this function returns `Ok` for that file, and discard it otherwise.
-    pub fn next_file(&mut self, out: &mut dyn Write) -> Result<Option<FileEntry>, EnvelopeError> {
-        let _ = out;
-        todo!()
+    #[test]
+    fn sha256_reader_counts_and_hashes() {
+        let data = vec![0xabu8; 200_000];
+        let (digest, size) = sha256_reader(&mut &data[..]).unwrap();
+        assert_eq!(size, 200_000);
+        assert_eq!(digest, <[u8; 32]>::from(Sha256::digest(&data)));
     }
 }

@@ -1,0 +1,379 @@
+//! The manifest's canonical JSON, its limits and its signature.
+//!
+//! Canonical form: the compact `serde_json` serialisation of the private structs below, fields
+//! in declaration order. A manifest is accepted only if re-serialising what was parsed gives
+//! back the exact bytes, so every manifest has one encoding and the signature covers it.
+
+use std::collections::HashSet;
+
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize};
+
+use crate::{EnvelopeError, FileEntry, Manifest, Sender, validate_file_name};
+
+/// The `version` field of manifests this crate writes and reads.
+pub const MANIFEST_VERSION: u32 = 1;
+/// Prefix of the signed message, so a manifest signature can never be taken for another use
+/// of the sender's key.
+pub const SIGNATURE_CONTEXT: &[u8] = b"pli-manifest-v1\n";
+/// Largest manifest JSON, in bytes.
+pub const MAX_MANIFEST_BYTES: usize = 1024 * 1024;
+/// Most files in one envelope.
+pub const MAX_FILES: usize = 4096;
+/// Most recipient addresses in one manifest.
+pub const MAX_RECIPIENTS: usize = 1024;
+/// Longest subject, in UTF-8 bytes.
+pub const MAX_SUBJECT_BYTES: usize = 1024;
+/// Longest sender or recipient address, in bytes.
+pub const MAX_EMAIL_BYTES: usize = 254;
+/// Longest media type, in bytes.
+pub const MAX_MEDIA_TYPE_BYTES: usize = 255;
+/// Largest file: 2^53 - 1 bytes, so that sizes stay exact in every JSON implementation.
+pub const MAX_FILE_SIZE: u64 = (1 << 53) - 1;
+/// Latest accepted creation time (9999-12-31T23:59:59Z).
+const MAX_CREATED_AT: i64 = 253_402_300_799;
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ManifestJson {
+    version: u32,
+    envelope_id: String,
+    subject: String,
+    sender: SenderJson,
+    recipients: Vec<String>,
+    created_at: i64,
+    files: Vec<FileJson>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SenderJson {
+    email: String,
+    key_id: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileJson {
+    name: String,
+    size: u64,
+    media_type: String,
+    sha256: String,
+}
+
+/// Checks every field and limit of `manifest`.
+pub(crate) fn validate(manifest: &Manifest) -> Result<(), EnvelopeError> {
+    if !is_lower_hex(&manifest.envelope_id, 32) {
+        return Err(invalid("envelope_id must be 32 lowercase hex digits"));
+    }
+    if manifest.subject.len() > MAX_SUBJECT_BYTES {
+        return Err(invalid("subject is too long"));
+    }
+    if manifest.subject.chars().any(char::is_control) {
+        return Err(invalid("subject contains a control character"));
+    }
+    if !is_address(&manifest.sender.email) {
+        return Err(invalid(
+            "sender email is empty, too long or contains spaces or control characters",
+        ));
+    }
+    if !is_lower_hex(&manifest.sender.key_id, 32) {
+        return Err(invalid("sender key_id must be 32 lowercase hex digits"));
+    }
+    if manifest.recipients.is_empty() || manifest.recipients.len() > MAX_RECIPIENTS {
+        return Err(invalid("there must be between 1 and 1024 recipients"));
+    }
+    if !manifest
+        .recipients
+        .iter()
+        .all(|address| is_address(address))
+    {
+        return Err(invalid(
+            "a recipient address is empty, too long or contains spaces or control characters",
+        ));
+    }
+    if !(0..=MAX_CREATED_AT).contains(&manifest.created_at) {
+        return Err(invalid("created_at is out of range"));
+    }
+    if manifest.files.len() > MAX_FILES {
+        return Err(invalid("too many files"));
+    }
+    let mut seen = HashSet::new();
+    for file in &manifest.files {
+        validate_file_name(&file.name)?;
+        // Names that differ only by case would overwrite each other on common file systems.
+        if !seen.insert(file.name.to_lowercase()) {
+            return Err(EnvelopeError::Manifest(format!(
+                "file name {:?} appears twice",
+                file.name
+            )));
+        }
+        if file.size > MAX_FILE_SIZE {
+            return Err(invalid("a file is too large"));
+        }
+        let media_type = file.media_type.as_bytes();
+        if media_type.is_empty()
+            || media_type.len() > MAX_MEDIA_TYPE_BYTES
+            || !media_type.iter().all(|b| (0x20..=0x7e).contains(b))
+            || media_type.starts_with(b" ")
+            || media_type.ends_with(b" ")
+        {
+            return Err(invalid(
+                "a media type is empty, too long or not printable ASCII",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The canonical JSON of a manifest, after checking it.
+pub(crate) fn to_json(manifest: &Manifest) -> Result<Vec<u8>, EnvelopeError> {
+    validate(manifest)?;
+    let json = ManifestJson {
+        version: MANIFEST_VERSION,
+        envelope_id: manifest.envelope_id.clone(),
+        subject: manifest.subject.clone(),
+        sender: SenderJson {
+            email: manifest.sender.email.clone(),
+            key_id: manifest.sender.key_id.clone(),
+        },
+        recipients: manifest.recipients.clone(),
+        created_at: manifest.created_at,
+        files: manifest
+            .files
+            .iter()
+            .map(|file| FileJson {
+                name: file.name.clone(),
+                size: file.size,
+                media_type: file.media_type.clone(),
+                sha256: hex::encode(file.sha256),
+            })
+            .collect(),
+    };
+    let bytes =
+        serde_json::to_vec(&json).map_err(|err| EnvelopeError::Manifest(err.to_string()))?;
+    if bytes.len() > MAX_MANIFEST_BYTES {
+        return Err(invalid("the manifest is larger than 1 MiB"));
+    }
+    Ok(bytes)
+}
+
+/// Parses canonical manifest JSON.
+pub(crate) fn from_json(bytes: &[u8]) -> Result<Manifest, EnvelopeError> {
+    if bytes.len() > MAX_MANIFEST_BYTES {
+        return Err(invalid("the manifest is larger than 1 MiB"));
+    }
+    let json: ManifestJson =
+        serde_json::from_slice(bytes).map_err(|err| EnvelopeError::Manifest(err.to_string()))?;
+    if json.version != MANIFEST_VERSION {
+        return Err(EnvelopeError::Manifest(format!(
+            "unsupported manifest version {}",
+            json.version
+        )));
+    }
+    let mut files = Vec::with_capacity(json.files.len());
+    for file in json.files {
+        let mut sha256 = [0u8; 32];
+        if !is_lower_hex(&file.sha256, 64)
+            || hex::decode_to_slice(&file.sha256, &mut sha256).is_err()
+        {
+            return Err(invalid("sha256 must be 64 lowercase hex digits"));
+        }
+        files.push(FileEntry {
+            name: file.name,
+            size: file.size,
+            media_type: file.media_type,
+            sha256,
+        });
+    }
+    let manifest = Manifest {
+        envelope_id: json.envelope_id,
+        subject: json.subject,
+        sender: Sender {
+            email: json.sender.email,
+            key_id: json.sender.key_id,
+        },
+        recipients: json.recipients,
+        created_at: json.created_at,
+        files,
+    };
+    if to_json(&manifest)? != bytes {
+        return Err(invalid("the manifest is not in canonical form"));
+    }
+    Ok(manifest)
+}
+
+/// Signs `SIGNATURE_CONTEXT || json`.
+pub(crate) fn sign(json: &[u8], signing_key: &SigningKey) -> [u8; 64] {
+    signing_key.sign(&signed_message(json)).to_bytes()
+}
+
+/// Verifies a signature made by [`sign`], rejecting malleable encodings.
+pub(crate) fn verify(
+    json: &[u8],
+    signature: &[u8; 64],
+    key: &VerifyingKey,
+) -> Result<(), EnvelopeError> {
+    key.verify_strict(&signed_message(json), &Signature::from_bytes(signature))
+        .map_err(|_| EnvelopeError::BadSignature)
+}
+
+fn signed_message(json: &[u8]) -> Vec<u8> {
+    [SIGNATURE_CONTEXT, json].concat()
+}
+
+fn is_lower_hex(value: &str, len: usize) -> bool {
+    value.len() == len
+        && value
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+fn is_address(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= MAX_EMAIL_BYTES
+        && !value.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+fn invalid(what: &str) -> EnvelopeError {
+    EnvelopeError::Manifest(what.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest() -> Manifest {
+        Manifest {
+            envelope_id: "00112233445566778899aabbccddeeff".into(),
+            subject: "Compte rendu \"urgent\" \\ é".into(),
+            sender: Sender {
+                email: "alice@example.org".into(),
+                key_id: "0123456789abcdef0123456789abcdef".into(),
+            },
+            recipients: vec!["bob@example.org".into(), "accueil".into()],
+            created_at: 1_700_000_000,
+            files: vec![FileEntry {
+                name: "a.pdf".into(),
+                size: 12,
+                media_type: "application/pdf".into(),
+                sha256: [0xab; 32],
+            }],
+        }
+    }
+
+    #[test]
+    fn canonical_json_has_a_fixed_shape() {
+        let json = to_json(&manifest()).unwrap();
+        let expected = concat!(
+            r#"{"version":1,"envelope_id":"00112233445566778899aabbccddeeff","#,
+            r#""subject":"Compte rendu \"urgent\" \\ é","#,
+            r#""sender":{"email":"alice@example.org","key_id":"0123456789abcdef0123456789abcdef"},"#,
+            r#""recipients":["bob@example.org","accueil"],"created_at":1700000000,"#,
+            r#""files":[{"name":"a.pdf","size":12,"media_type":"application/pdf","#,
+            r#""sha256":"abababababababababababababababababababababababababababababababab"}]}"#,
+        );
+        assert_eq!(String::from_utf8(json.clone()).unwrap(), expected);
+        assert_eq!(from_json(&json).unwrap(), manifest());
+    }
+
+    #[test]
+    fn rejects_non_canonical_json() {
+        let json = String::from_utf8(to_json(&manifest()).unwrap()).unwrap();
+        for variant in [
+            json.replacen(r#""version":1,"#, r#""version": 1,"#, 1),
+            json.replacen("{", "{ ", 1),
+            format!("{json}\n"),
+            json.replacen(r#""created_at":1700000000"#, r#""created_at":1.7e9"#, 1),
+            json.replacen("é", "\\u00e9", 1),
+            json.replacen(
+                r#""version":1,"envelope_id":"00112233445566778899aabbccddeeff","#,
+                r#""envelope_id":"00112233445566778899aabbccddeeff","version":1,"#,
+                1,
+            ),
+        ] {
+            assert!(
+                matches!(
+                    from_json(variant.as_bytes()),
+                    Err(EnvelopeError::Manifest(_))
+                ),
+                "{variant}"
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_unknown_duplicate_and_missing_fields() {
+        let json = String::from_utf8(to_json(&manifest()).unwrap()).unwrap();
+        for variant in [
+            json.replacen(r#""version":1,"#, r#""version":1,"extra":0,"#, 1),
+            json.replacen(r#""version":1,"#, r#""version":1,"version":1,"#, 1),
+            json.replacen(r#""subject":"Compte rendu \"urgent\" \\ é","#, "", 1),
+            json.replacen(r#""version":1"#, r#""version":2"#, 1),
+            json.replacen("aabbccddeeff", "AABBCCDDEEFF", 1),
+        ] {
+            assert!(
+                matches!(
+                    from_json(variant.as_bytes()),
+                    Err(EnvelopeError::Manifest(_))
+                ),
+                "{variant}"
+            );
+        }
+    }
+
+    #[test]
+    fn enforces_limits() {
+        let cases: Vec<Box<dyn Fn(&mut Manifest)>> = vec![
+            Box::new(|m| m.envelope_id = "short".into()),
+            Box::new(|m| m.subject = "s".repeat(MAX_SUBJECT_BYTES + 1)),
+            Box::new(|m| m.subject = "two\nlines".into()),
+            Box::new(|m| m.sender.email = "".into()),
+            Box::new(|m| m.sender.key_id = "zz".repeat(16)),
+            Box::new(|m| m.recipients.clear()),
+            Box::new(|m| m.recipients = vec!["r".into(); MAX_RECIPIENTS + 1]),
+            Box::new(|m| m.recipients.push("has space".into())),
+            Box::new(|m| m.created_at = -1),
+            Box::new(|m| m.files[0].name = "../x".into()),
+            Box::new(|m| m.files[0].size = MAX_FILE_SIZE + 1),
+            Box::new(|m| m.files[0].media_type = "".into()),
+            Box::new(|m| m.files[0].media_type = "text/plain\n".into()),
+            Box::new(|m| {
+                let mut twin = m.files[0].clone();
+                twin.name = "A.PDF".into();
+                m.files.push(twin);
+            }),
+            Box::new(|m| m.files = vec![m.files[0].clone(); MAX_FILES + 1]),
+        ];
+        for (i, case) in cases.iter().enumerate() {
+            let mut m = manifest();
+            case(&mut m);
+            assert!(to_json(&m).is_err(), "case {i}");
+        }
+        let mut m = manifest();
+        m.subject = "s".repeat(MAX_SUBJECT_BYTES);
+        assert!(to_json(&m).is_ok());
+    }
+
+    #[test]
+    fn signature_covers_the_exact_bytes() {
+        let key = SigningKey::from_bytes(&[9; 32]);
+        let json = to_json(&manifest()).unwrap();
+        let signature = sign(&json, &key);
+        verify(&json, &signature, &key.verifying_key()).unwrap();
+        let mut altered = json.clone();
+        altered[20] ^= 1;
+        assert!(matches!(
+            verify(&altered, &signature, &key.verifying_key()),
+            Err(EnvelopeError::BadSignature)
+        ));
+        let other = SigningKey::from_bytes(&[10; 32]).verifying_key();
+        assert!(matches!(
+            verify(&json, &signature, &other),
+            Err(EnvelopeError::BadSignature)
+        ));
+        // Without the context prefix the same key's signature does not verify.
+        let bare = key.sign(&json).to_bytes();
+        assert!(verify(&json, &bare, &key.verifying_key()).is_err());
+    }
+}
