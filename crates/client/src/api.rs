@@ -1,0 +1,518 @@
+//! A typed client for the Pli HTTP API: one method per route, `pli_proto` types in and out.
+//!
+//! The server is not trusted with anything secret, and its answers are not trusted either:
+//! JSON answers are size-capped, error messages are stripped of control characters before a
+//! person sees them, and every cryptographic check happens in [`crate::send`] and
+//! [`crate::get`].
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt as _, TryStreamExt as _};
+use pli_proto::{
+    AccountInfo, CreateEnvelopeRequest, CreateMailboxRequest, DirectoryEntry, EnvelopePage,
+    EnvelopeSummary, ErrorBody, Health, InviteRequest, InviteResponse, JoinRequest, LoginRequest,
+    MailboxInfo, MemberRequest, PreloginRequest, PreloginResponse, SessionResponse,
+};
+use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Largest JSON answer accepted: a hostile server must not be able to fill the client's memory.
+const MAX_JSON_ANSWER: usize = 16 * 1024 * 1024;
+
+/// Errors of talking to the server.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ApiError {
+    /// The server URL cannot be used.
+    #[error("invalid server url {url:?}: {reason}")]
+    InvalidUrl { url: String, reason: &'static str },
+    /// No connection could be made.
+    #[error("cannot reach the server at {url}: is it running, and is the url right?")]
+    Unreachable {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The server answered with an error status; `message` is its explanation, cleaned of
+    /// control characters.
+    #[error("the server refused (HTTP {status}): {message}")]
+    Refused {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// The server's answer is not what the API promises.
+    #[error("the server's answer could not be understood: {0}")]
+    BadAnswer(String),
+    /// The connection failed in the middle of a request or answer.
+    #[error("the connection to the server failed")]
+    Transport(#[source] reqwest::Error),
+    /// A command needs a session and the client has none.
+    #[error("not logged in")]
+    NoSession,
+}
+
+impl ApiError {
+    /// The HTTP status of a refusal.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Refused { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// "No such thing, or not allowed": the server answers both alike.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
+    }
+
+    /// The session is missing, expired or revoked.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, ApiError::NoSession) || self.status() == Some(401)
+    }
+}
+
+/// A connection to one server, optionally with a bearer session.
+#[derive(Clone)]
+pub struct Api {
+    base: Url,
+    http: reqwest::Client,
+    token: Option<SecretString>,
+}
+
+impl fmt::Debug for Api {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Api")
+            .field("base", &self.base.as_str())
+            .field("logged_in", &self.token.is_some())
+            .finish()
+    }
+}
+
+impl Api {
+    /// A client for the server at `server` (`http://` or `https://`, no query or fragment).
+    pub fn new(server: &str) -> Result<Api, ApiError> {
+        let base = normalize_server_url(server)?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(15))
+            .user_agent(concat!("pli/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(ApiError::Transport)?;
+        Ok(Api {
+            base,
+            http,
+            token: None,
+        })
+    }
+
+    /// The same client, authenticated with `token`.
+    pub fn with_token(mut self, token: SecretString) -> Api {
+        self.token = Some(token);
+        self
+    }
+
+    /// Replaces the session token (after a re-login).
+    pub fn set_token(&mut self, token: Option<SecretString>) {
+        self.token = token;
+    }
+
+    /// The server's base URL, without a trailing slash.
+    pub fn server(&self) -> &str {
+        self.base.as_str().trim_end_matches('/')
+    }
+
+    /// `GET /api/health`.
+    pub async fn health(&self) -> Result<Health, ApiError> {
+        self.json(self.request(Method::GET, &["health"], false)?)
+            .await
+    }
+
+    /// `POST /api/auth/prelogin`.
+    pub async fn prelogin(&self, email: &str) -> Result<PreloginResponse, ApiError> {
+        let body = PreloginRequest {
+            email: email.to_owned(),
+        };
+        self.json(
+            self.request(Method::POST, &["auth", "prelogin"], false)?
+                .json(&body),
+        )
+        .await
+    }
+
+    /// `POST /api/auth/login`.
+    pub async fn login(&self, request: &LoginRequest) -> Result<SessionResponse, ApiError> {
+        self.send_json(Method::POST, &["auth", "login"], false, request)
+            .await
+    }
+
+    /// `POST /api/auth/join`.
+    pub async fn join(&self, request: &JoinRequest) -> Result<SessionResponse, ApiError> {
+        self.send_json(Method::POST, &["auth", "join"], false, request)
+            .await
+    }
+
+    /// `POST /api/auth/logout`: revokes the session on the server.
+    pub async fn logout(&self) -> Result<(), ApiError> {
+        self.empty(self.request(Method::POST, &["auth", "logout"], true)?)
+            .await
+    }
+
+    /// `GET /api/me`.
+    pub async fn me(&self) -> Result<AccountInfo, ApiError> {
+        self.json(self.request(Method::GET, &["me"], true)?).await
+    }
+
+    /// `GET /api/directory/{address}`.
+    pub async fn directory(&self, address: &str) -> Result<DirectoryEntry, ApiError> {
+        self.json(self.request(Method::GET, &["directory", address], true)?)
+            .await
+    }
+
+    /// `POST /api/envelopes`: announces an envelope before its content.
+    pub async fn create_envelope(
+        &self,
+        request: &CreateEnvelopeRequest,
+    ) -> Result<EnvelopeSummary, ApiError> {
+        self.send_json(Method::POST, &["envelopes"], true, request)
+            .await
+    }
+
+    /// `PUT /api/envelopes/{id}/content`: streams exactly `size` bytes of ciphertext; answers
+    /// once the server holds them durably.
+    pub async fn upload_content(
+        &self,
+        id: &str,
+        size: u64,
+        body: reqwest::Body,
+    ) -> Result<EnvelopeSummary, ApiError> {
+        let request = self
+            .request(Method::PUT, &["envelopes", id, "content"], true)?
+            .header(reqwest::header::CONTENT_LENGTH, size)
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(body);
+        self.json(request).await
+    }
+
+    /// `GET /api/envelopes/{id}`.
+    pub async fn envelope(&self, id: &str) -> Result<EnvelopeSummary, ApiError> {
+        self.json(self.request(Method::GET, &["envelopes", id], true)?)
+            .await
+    }
+
+    /// `GET /api/envelopes/{id}/content`: the ciphertext as a stream of chunks.
+    pub async fn download_content(
+        &self,
+        id: &str,
+    ) -> Result<impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static, ApiError> {
+        let response = self
+            .call(self.request(Method::GET, &["envelopes", id, "content"], true)?)
+            .await?;
+        Ok(response.bytes_stream().map_err(std::io::Error::other))
+    }
+
+    /// `DELETE /api/envelopes/{id}`.
+    pub async fn delete_envelope(&self, id: &str) -> Result<(), ApiError> {
+        self.empty(self.request(Method::DELETE, &["envelopes", id], true)?)
+            .await
+    }
+
+    /// `GET /api/inbox`: one page, of a mailbox's inbox if `mailbox` is given.
+    pub async fn inbox(
+        &self,
+        mailbox: Option<&str>,
+        limit: Option<u32>,
+        cursor: Option<&str>,
+    ) -> Result<EnvelopePage, ApiError> {
+        let mut request = self.request(Method::GET, &["inbox"], true)?;
+        if let Some(mailbox) = mailbox {
+            request = request.query(&[("mailbox", mailbox)]);
+        }
+        self.json(page_query(request, limit, cursor)).await
+    }
+
+    /// `GET /api/outbox`: one page.
+    pub async fn outbox(
+        &self,
+        limit: Option<u32>,
+        cursor: Option<&str>,
+    ) -> Result<EnvelopePage, ApiError> {
+        let request = self.request(Method::GET, &["outbox"], true)?;
+        self.json(page_query(request, limit, cursor)).await
+    }
+
+    /// `POST /api/admin/invitations`.
+    pub async fn invite(&self, request: &InviteRequest) -> Result<InviteResponse, ApiError> {
+        self.send_json(Method::POST, &["admin", "invitations"], true, request)
+            .await
+    }
+
+    /// `POST /api/admin/mailboxes`.
+    pub async fn create_mailbox(
+        &self,
+        request: &CreateMailboxRequest,
+    ) -> Result<MailboxInfo, ApiError> {
+        self.send_json(Method::POST, &["admin", "mailboxes"], true, request)
+            .await
+    }
+
+    /// `POST /api/admin/mailboxes/{name}/members`.
+    pub async fn add_member(&self, mailbox: &str, email: &str) -> Result<(), ApiError> {
+        let body = MemberRequest {
+            email: email.to_owned(),
+        };
+        let request = self
+            .request(
+                Method::POST,
+                &["admin", "mailboxes", mailbox, "members"],
+                true,
+            )?
+            .json(&body);
+        self.empty(request).await
+    }
+
+    /// `DELETE /api/admin/mailboxes/{name}/members/{email}`.
+    pub async fn remove_member(&self, mailbox: &str, email: &str) -> Result<(), ApiError> {
+        let request = self.request(
+            Method::DELETE,
+            &["admin", "mailboxes", mailbox, "members", email],
+            true,
+        )?;
+        self.empty(request).await
+    }
+
+    fn request(
+        &self,
+        method: Method,
+        segments: &[&str],
+        authenticated: bool,
+    ) -> Result<RequestBuilder, ApiError> {
+        let mut url = self.base.clone();
+        {
+            let mut path = url.path_segments_mut().map_err(|()| ApiError::InvalidUrl {
+                url: self.base.to_string(),
+                reason: "cannot hold a path",
+            })?;
+            path.pop_if_empty().push("api");
+            // `push` percent-encodes, so an address holding `/` or `?` stays one segment.
+            for segment in segments {
+                path.push(segment);
+            }
+        }
+        let mut request = self.http.request(method, url);
+        if authenticated {
+            let token = self.token.as_ref().ok_or(ApiError::NoSession)?;
+            request = request.bearer_auth(token.expose_secret());
+        }
+        Ok(request)
+    }
+
+    async fn send_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        segments: &[&str],
+        authenticated: bool,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        self.json(self.request(method, segments, authenticated)?.json(body))
+            .await
+    }
+
+    async fn json<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, ApiError> {
+        let response = self.call(request).await?;
+        let body = read_limited(response, MAX_JSON_ANSWER).await?;
+        serde_json::from_slice(&body).map_err(|error| ApiError::BadAnswer(error.to_string()))
+    }
+
+    async fn empty(&self, request: RequestBuilder) -> Result<(), ApiError> {
+        let response = self.call(request).await?;
+        // The body, if any, is not needed; reading it lets the connection be reused.
+        read_limited(response, MAX_JSON_ANSWER).await?;
+        Ok(())
+    }
+
+    /// Sends a request and turns an error status into [`ApiError::Refused`].
+    async fn call(&self, request: RequestBuilder) -> Result<Response, ApiError> {
+        let response = request.send().await.map_err(|error| {
+            if error.is_connect() {
+                ApiError::Unreachable {
+                    url: self.server().to_owned(),
+                    source: error,
+                }
+            } else {
+                ApiError::Transport(error)
+            }
+        })?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        let body = read_limited(response, 64 * 1024).await.unwrap_or_default();
+        Err(refusal(status, &body))
+    }
+}
+
+/// Parses and checks a server URL: `http` or `https`, a host, no query, fragment or password.
+pub fn normalize_server_url(server: &str) -> Result<Url, ApiError> {
+    let invalid = |reason| ApiError::InvalidUrl {
+        url: server.to_owned(),
+        reason,
+    };
+    let url = Url::parse(server.trim())
+        .map_err(|_| invalid("not a url such as https://pli.example.org"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("it has no host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("it must not have a query or fragment"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("it must not hold credentials"));
+    }
+    let mut url = url;
+    let trimmed = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&trimmed);
+    Ok(url)
+}
+
+/// Removes control characters from text that came from the server before it reaches a
+/// terminal, so a hostile server cannot inject escape sequences.
+pub fn sanitize(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+fn page_query(request: RequestBuilder, limit: Option<u32>, cursor: Option<&str>) -> RequestBuilder {
+    let mut request = request;
+    if let Some(limit) = limit {
+        request = request.query(&[("limit", limit)]);
+    }
+    if let Some(cursor) = cursor {
+        request = request.query(&[("cursor", cursor)]);
+    }
+    request
+}
+
+fn refusal(status: StatusCode, body: &[u8]) -> ApiError {
+    let (code, message) = match serde_json::from_slice::<ErrorBody>(body) {
+        Ok(error) => (sanitize(&error.error), sanitize(&error.message)),
+        Err(_) => (
+            String::new(),
+            status
+                .canonical_reason()
+                .unwrap_or("unexpected status")
+                .to_lowercase(),
+        ),
+    };
+    ApiError::Refused {
+        status: status.as_u16(),
+        code,
+        message,
+    }
+}
+
+async fn read_limited(response: Response, limit: usize) -> Result<Vec<u8>, ApiError> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(ApiError::BadAnswer("the answer is too large".into()));
+    }
+    let mut body = Vec::new();
+    let mut stream = response.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(ApiError::Transport)?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::BadAnswer("the answer is too large".into()));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_urls_are_checked_and_normalized() {
+        let check = |input: &str, expected: &str| {
+            assert_eq!(Api::new(input).unwrap().server(), expected, "{input}");
+        };
+        check("http://127.0.0.1:8080", "http://127.0.0.1:8080");
+        check("http://127.0.0.1:8080/", "http://127.0.0.1:8080");
+        check(
+            "https://pli.example.org/base/",
+            "https://pli.example.org/base",
+        );
+        for bad in [
+            "127.0.0.1:8080",
+            "ftp://example.org",
+            "http://",
+            "http://example.org/?a=b",
+            "http://user:secret@example.org",
+            "",
+        ] {
+            let error = Api::new(bad).unwrap_err();
+            assert!(
+                matches!(error, ApiError::InvalidUrl { .. }),
+                "{bad}: {error:?}"
+            );
+            assert!(!error.to_string().contains("secret") || bad.contains("secret"));
+        }
+    }
+
+    #[test]
+    fn request_paths_are_encoded_segments() {
+        let api = Api::new("http://127.0.0.1:1/base")
+            .unwrap()
+            .with_token(SecretString::from("t".to_owned()));
+        let request = api
+            .request(Method::GET, &["directory", "a/b?c@d.org"], true)
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(
+            request.url().as_str(),
+            "http://127.0.0.1:1/base/api/directory/a%2Fb%3Fc@d.org"
+        );
+        assert_eq!(
+            request.headers()["authorization"].to_str().unwrap(),
+            "Bearer t"
+        );
+    }
+
+    #[test]
+    fn authenticated_requests_need_a_session() {
+        let api = Api::new("http://127.0.0.1:1").unwrap();
+        assert!(matches!(
+            api.request(Method::GET, &["me"], true),
+            Err(ApiError::NoSession)
+        ));
+    }
+
+    #[test]
+    fn refusals_carry_the_server_message_without_control_characters() {
+        let body =
+            br#"{"error":"not_found","message":"no such envelope\u001b[31m","request_id":"r1"}"#;
+        let error = refusal(StatusCode::NOT_FOUND, body);
+        assert!(error.is_not_found());
+        assert_eq!(
+            error.to_string(),
+            "the server refused (HTTP 404): no such envelope?[31m"
+        );
+        let error = refusal(StatusCode::BAD_GATEWAY, b"<html>");
+        assert_eq!(
+            error.to_string(),
+            "the server refused (HTTP 502): bad gateway"
+        );
+        assert!(refusal(StatusCode::UNAUTHORIZED, b"").is_unauthorized());
+    }
+}

@@ -1,0 +1,597 @@
+//! Sending: resolve recipients, hash the files, sign the manifest, and stream the sealed
+//! envelope to the server without ever holding it whole in memory or on disk.
+
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::io::{self, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use bytes::{Bytes, BytesMut};
+use pli_envelope::{EnvelopeError, FileEntry, Manifest, Recipient, Sender};
+use pli_proto::{AddressKind, CreateEnvelopeRequest, DirectoryEntry};
+use rand::RngCore as _;
+use rand::rngs::OsRng;
+
+use crate::api::{Api, ApiError, sanitize};
+use crate::keys::AccountKeys;
+use crate::progress::Progress;
+
+/// Size of the pieces the sealed envelope is streamed in.
+const UPLOAD_CHUNK: usize = 256 * 1024;
+/// Pieces in flight between the sealing thread and the connection: bounds memory use.
+const UPLOAD_QUEUE: usize = 8;
+/// Longest subject accepted, in bytes.
+pub const MAX_SUBJECT_BYTES: usize = 1024;
+
+/// Errors of sending an envelope.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SendError {
+    /// `--to` named nobody.
+    #[error("no recipient given")]
+    NoRecipients,
+    /// No file given.
+    #[error("no file given")]
+    NoFiles,
+    /// The directory does not know the address (or hides it from this account).
+    #[error("unknown recipient {0}: no account or mailbox has this address (check the spelling)")]
+    UnknownRecipient(String),
+    /// A mailbox without any member cannot be encrypted to.
+    #[error("mailbox {0} has no members, so nobody could read the envelope")]
+    EmptyMailbox(String),
+    /// The directory answered something inconsistent.
+    #[error("the directory entry of {address} is invalid: {reason}")]
+    BadDirectory { address: String, reason: String },
+    /// A file could not be read.
+    #[error("reading {}", path.display())]
+    File {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    /// A file's name cannot travel in an envelope.
+    #[error("{}: its name cannot be sent (plain names only: no control or reserved characters, at most 255 bytes)", path.display())]
+    InvalidFileName { path: PathBuf },
+    /// Two files share a name.
+    #[error("two files are named {0:?}: rename one of them")]
+    DuplicateFileName(String),
+    /// The subject is too long or holds control characters.
+    #[error("the subject is invalid: {0}")]
+    InvalidSubject(&'static str),
+    /// A file changed between hashing and sealing.
+    #[error("file {0:?} changed while it was being sent: send it again")]
+    FileChanged(String),
+    /// Sealing failed.
+    #[error("sealing the envelope failed")]
+    Envelope(#[source] EnvelopeError),
+    /// The server refused or the connection failed.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// The sealing thread stopped unexpectedly.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// What to send.
+#[derive(Debug)]
+pub struct Outgoing<'a> {
+    /// The files, in the order they go into the envelope.
+    pub files: &'a [PathBuf],
+    /// Account emails and mailbox names, as given.
+    pub to: &'a [String],
+    pub subject: &'a str,
+}
+
+/// The sender as the manifest names it.
+#[derive(Debug)]
+pub struct SenderIdentity<'a> {
+    pub email: &'a str,
+    pub key_id: &'a str,
+}
+
+/// Seals `outgoing` for its recipients and uploads it; returns the envelope id.
+///
+/// The recipients are every key the directory gives for each address (all current members of
+/// a mailbox) plus the sender's own key, so the sender can read the envelope in its outbox.
+pub async fn send(
+    api: &Api,
+    sender: &SenderIdentity<'_>,
+    keys: &AccountKeys,
+    outgoing: &Outgoing<'_>,
+    progress: Arc<dyn Progress>,
+) -> Result<String, SendError> {
+    if outgoing.files.is_empty() {
+        return Err(SendError::NoFiles);
+    }
+    check_subject(outgoing.subject)?;
+    let addresses = normalize_addresses(outgoing.to);
+    if addresses.is_empty() {
+        return Err(SendError::NoRecipients);
+    }
+
+    let mut recipient_keys = BTreeSet::new();
+    recipient_keys.insert(keys.identity().to_public().to_string());
+    for address in &addresses {
+        let entry = match api.directory(address).await {
+            Ok(entry) => entry,
+            Err(error) if error.is_not_found() => {
+                return Err(SendError::UnknownRecipient(sanitize(address)));
+            }
+            Err(error) => return Err(error.into()),
+        };
+        for key in recipient_keys_of(address, &entry)? {
+            recipient_keys.insert(key);
+        }
+    }
+    let recipients = recipient_keys
+        .iter()
+        .map(|text| {
+            text.parse::<Recipient>()
+                .map_err(|_| SendError::BadDirectory {
+                    address: "a recipient".into(),
+                    reason: "an age recipient key is malformed".into(),
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let paths = outgoing.files.to_vec();
+    let entries = tokio::task::spawn_blocking(move || hash_files(&paths))
+        .await
+        .map_err(|error| SendError::Internal(error.to_string()))??;
+
+    let manifest = Manifest {
+        envelope_id: new_envelope_id(),
+        subject: outgoing.subject.to_owned(),
+        sender: Sender {
+            email: sender.email.to_owned(),
+            key_id: sender.key_id.to_owned(),
+        },
+        recipients: addresses.clone(),
+        created_at: now_unix(),
+        files: entries,
+    };
+    let size =
+        pli_envelope::sealed_size(&manifest, recipients.len()).map_err(SendError::Envelope)?;
+
+    api.create_envelope(&CreateEnvelopeRequest {
+        id: manifest.envelope_id.clone(),
+        to: addresses,
+        size,
+    })
+    .await?;
+
+    upload(
+        api,
+        manifest,
+        keys,
+        recipients,
+        outgoing.files.to_vec(),
+        size,
+        progress,
+    )
+    .await
+}
+
+/// Lowercases and trims addresses, drops empty ones and duplicates, keeps the given order.
+pub fn normalize_addresses(to: &[String]) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    to.iter()
+        .flat_map(|item| item.split(','))
+        .map(|address| address.trim().to_lowercase())
+        .filter(|address| !address.is_empty() && seen.insert(address.clone()))
+        .collect()
+}
+
+/// A media type guessed from the file name's extension; `application/octet-stream` otherwise.
+pub fn media_type(name: &str) -> &'static str {
+    let extension = match name.rsplit_once('.') {
+        Some((stem, extension)) if !stem.is_empty() => extension.to_ascii_lowercase(),
+        _ => return "application/octet-stream",
+    };
+    match extension.as_str() {
+        "pdf" => "application/pdf",
+        "txt" | "text" | "log" => "text/plain",
+        "csv" => "text/csv",
+        "md" => "text/markdown",
+        "html" | "htm" => "text/html",
+        "xml" => "application/xml",
+        "json" => "application/json",
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "tif" | "tiff" => "image/tiff",
+        "svg" => "image/svg+xml",
+        "dcm" => "application/dicom",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xls" => "application/vnd.ms-excel",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "ppt" => "application/vnd.ms-powerpoint",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        "ods" => "application/vnd.oasis.opendocument.spreadsheet",
+        "odp" => "application/vnd.oasis.opendocument.presentation",
+        "rtf" => "application/rtf",
+        "zip" => "application/zip",
+        "gz" => "application/gzip",
+        "tar" => "application/x-tar",
+        "eml" => "message/rfc822",
+        "mp3" => "audio/mpeg",
+        "wav" => "audio/wav",
+        "mp4" => "video/mp4",
+        _ => "application/octet-stream",
+    }
+}
+
+fn check_subject(subject: &str) -> Result<(), SendError> {
+    if subject.len() > MAX_SUBJECT_BYTES {
+        return Err(SendError::InvalidSubject("longer than 1024 bytes"));
+    }
+    if subject.chars().any(char::is_control) {
+        return Err(SendError::InvalidSubject("it holds control characters"));
+    }
+    Ok(())
+}
+
+/// Checks a directory entry against the address asked for and returns its age recipients.
+fn recipient_keys_of(address: &str, entry: &DirectoryEntry) -> Result<Vec<String>, SendError> {
+    let bad = |reason: &str| SendError::BadDirectory {
+        address: sanitize(address),
+        reason: reason.to_owned(),
+    };
+    if entry.address.to_lowercase() != address {
+        return Err(bad("the server answered for another address"));
+    }
+    match entry.kind {
+        AddressKind::Account => {
+            let [key] = entry.keys.as_slice() else {
+                return Err(bad("an account must have exactly one key"));
+            };
+            if key.email.to_lowercase() != address {
+                return Err(bad("the key belongs to another account"));
+            }
+        }
+        AddressKind::Mailbox => {
+            if entry.keys.is_empty() {
+                return Err(SendError::EmptyMailbox(sanitize(address)));
+            }
+        }
+    }
+    Ok(entry
+        .keys
+        .iter()
+        .map(|key| key.public_keys.age_recipient.clone())
+        .collect())
+}
+
+fn hash_files(paths: &[PathBuf]) -> Result<Vec<FileEntry>, SendError> {
+    let mut names = BTreeSet::new();
+    let mut entries = Vec::with_capacity(paths.len());
+    for path in paths {
+        let name = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .ok_or_else(|| SendError::InvalidFileName { path: path.clone() })?;
+        if pli_envelope::validate_file_name(name).is_err() {
+            return Err(SendError::InvalidFileName { path: path.clone() });
+        }
+        if !names.insert(name.to_owned()) {
+            return Err(SendError::DuplicateFileName(name.to_owned()));
+        }
+        let mut reader = BufReader::with_capacity(UPLOAD_CHUNK, open_file(path)?);
+        let (sha256, size) =
+            pli_envelope::sha256_reader(&mut reader).map_err(|error| match error {
+                EnvelopeError::Io(source) => SendError::File {
+                    path: path.clone(),
+                    source,
+                },
+                other => SendError::Envelope(other),
+            })?;
+        entries.push(FileEntry {
+            name: name.to_owned(),
+            size,
+            media_type: media_type(name).to_owned(),
+            sha256,
+        });
+    }
+    Ok(entries)
+}
+
+fn open_file(path: &Path) -> Result<File, SendError> {
+    let file = File::open(path).map_err(|source| SendError::File {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let metadata = file.metadata().map_err(|source| SendError::File {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if !metadata.is_file() {
+        return Err(SendError::File {
+            path: path.to_path_buf(),
+            source: io::Error::new(io::ErrorKind::InvalidInput, "not a regular file"),
+        });
+    }
+    Ok(file)
+}
+
+/// Seals on a blocking thread straight into the body of the upload.
+async fn upload(
+    api: &Api,
+    manifest: Manifest,
+    keys: &AccountKeys,
+    recipients: Vec<Recipient>,
+    paths: Vec<PathBuf>,
+    size: u64,
+    progress: Arc<dyn Progress>,
+) -> Result<String, SendError> {
+    let id = manifest.envelope_id.clone();
+    let (chunks, receiver) = tokio::sync::mpsc::channel::<io::Result<Bytes>>(UPLOAD_QUEUE);
+    let signing_key = keys.signing_key().clone();
+    progress.start(size);
+    let sealer_progress = Arc::clone(&progress);
+    let sealer = tokio::task::spawn_blocking(move || {
+        let mut sink = ChunkSender {
+            chunks,
+            buffer: BytesMut::with_capacity(UPLOAD_CHUNK),
+            written: 0,
+            limit: size,
+            progress: sealer_progress,
+        };
+        let result = seal_files(&manifest, &signing_key, &recipients, &paths, &mut sink);
+        match result {
+            Ok(()) => sink.finish(),
+            Err(error) => {
+                // Make the request body fail, so the server discards a partial upload instead
+                // of waiting for bytes that will never come.
+                sink.abort();
+                Err(error)
+            }
+        }
+    });
+    let body = reqwest::Body::wrap_stream(futures_util::stream::unfold(
+        receiver,
+        |mut receiver| async move { receiver.recv().await.map(|item| (item, receiver)) },
+    ));
+    let uploaded = api.upload_content(&id, size, body).await;
+    let sealed = sealer
+        .await
+        .map_err(|error| SendError::Internal(error.to_string()))?;
+    progress.finish();
+    match (uploaded, sealed) {
+        (Ok(_), Ok(())) => Ok(id),
+        // The connection broke first; the sealing side only saw its consequence.
+        (Err(error), Err(SendError::Envelope(EnvelopeError::Io(io))))
+            if io.kind() == io::ErrorKind::BrokenPipe =>
+        {
+            Err(error.into())
+        }
+        (_, Err(error)) => Err(error),
+        (Err(error), Ok(())) => Err(error.into()),
+    }
+}
+
+fn seal_files(
+    manifest: &Manifest,
+    signing_key: &pli_envelope::SigningKey,
+    recipients: &[Recipient],
+    paths: &[PathBuf],
+    sink: &mut ChunkSender,
+) -> Result<(), SendError> {
+    let mut readers = paths
+        .iter()
+        .map(|path| Ok(BufReader::with_capacity(UPLOAD_CHUNK, open_file(path)?)))
+        .collect::<Result<Vec<_>, SendError>>()?;
+    let mut files: Vec<&mut dyn Read> = readers
+        .iter_mut()
+        .map(|reader| reader as &mut dyn Read)
+        .collect();
+    pli_envelope::seal(manifest, signing_key, recipients, &mut files, sink).map_err(|error| {
+        match error {
+            EnvelopeError::FileMismatch { name, .. } => SendError::FileChanged(name),
+            other => SendError::Envelope(other),
+        }
+    })
+}
+
+/// A `Write` that hands the sealed bytes to the upload in pieces, through a bounded queue.
+struct ChunkSender {
+    chunks: tokio::sync::mpsc::Sender<io::Result<Bytes>>,
+    buffer: BytesMut,
+    written: u64,
+    limit: u64,
+    progress: Arc<dyn Progress>,
+}
+
+impl ChunkSender {
+    fn push(&mut self) -> io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = self.buffer.split().freeze();
+        self.buffer.reserve(UPLOAD_CHUNK);
+        let n = chunk.len() as u64;
+        self.chunks
+            .blocking_send(Ok(chunk))
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the upload stopped"))?;
+        self.progress.advance(n);
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<(), SendError> {
+        self.push()
+            .map_err(|error| SendError::Envelope(EnvelopeError::Io(error)))?;
+        if self.written != self.limit {
+            self.abort();
+            return Err(SendError::Internal(format!(
+                "the envelope is {} bytes, not the {} announced",
+                self.written, self.limit
+            )));
+        }
+        Ok(())
+    }
+
+    fn abort(&mut self) {
+        let _ = self
+            .chunks
+            .blocking_send(Err(io::Error::other("sealing the envelope failed")));
+    }
+}
+
+impl Write for ChunkSender {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if self.written + data.len() as u64 > self.limit {
+            return Err(io::Error::other(
+                "the envelope is larger than the size announced",
+            ));
+        }
+        let room = UPLOAD_CHUNK - self.buffer.len();
+        let n = data.len().min(room);
+        self.buffer.extend_from_slice(&data[..n]);
+        self.written += n as u64;
+        if self.buffer.len() >= UPLOAD_CHUNK {
+            self.push()?;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn new_envelope_id() -> String {
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn now_unix() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pli_proto::{AccountKey, PublicKeys};
+
+    #[test]
+    fn addresses_are_split_lowercased_and_deduplicated() {
+        let to = vec![
+            "Bob@Example.org, team ".to_owned(),
+            "bob@example.org".to_owned(),
+            ",,".to_owned(),
+            "carol@example.org".to_owned(),
+        ];
+        assert_eq!(
+            normalize_addresses(&to),
+            ["bob@example.org", "team", "carol@example.org"]
+        );
+    }
+
+    #[test]
+    fn media_types_come_from_the_extension() {
+        let check = |name: &str, expected: &str| assert_eq!(media_type(name), expected, "{name}");
+        check("report.pdf", "application/pdf");
+        check("REPORT.PDF", "application/pdf");
+        check("scan.jpeg", "image/jpeg");
+        check("notes.txt", "text/plain");
+        check("archive.tar.gz", "application/gzip");
+        check("noextension", "application/octet-stream");
+        check(".pdf", "application/octet-stream");
+        check("strange.xyz", "application/octet-stream");
+    }
+
+    fn key(email: &str) -> AccountKey {
+        AccountKey {
+            email: email.into(),
+            public_keys: PublicKeys {
+                age_recipient: format!("age1{email}"),
+                signing_key: "k".into(),
+            },
+            key_id: "id".into(),
+        }
+    }
+
+    fn entry(address: &str, kind: AddressKind, keys: Vec<AccountKey>) -> DirectoryEntry {
+        DirectoryEntry {
+            address: address.into(),
+            kind,
+            org: "org".into(),
+            keys,
+        }
+    }
+
+    #[test]
+    fn directory_entries_must_answer_the_question_asked() {
+        let account = entry("bob@x.org", AddressKind::Account, vec![key("bob@x.org")]);
+        assert_eq!(
+            recipient_keys_of("bob@x.org", &account).unwrap(),
+            ["age1bob@x.org"]
+        );
+        // Another address, another account's key, several keys, an empty mailbox.
+        assert!(recipient_keys_of("eve@x.org", &account).is_err());
+        let swapped = entry("bob@x.org", AddressKind::Account, vec![key("eve@x.org")]);
+        assert!(recipient_keys_of("bob@x.org", &swapped).is_err());
+        let two = entry(
+            "bob@x.org",
+            AddressKind::Account,
+            vec![key("bob@x.org"), key("eve@x.org")],
+        );
+        assert!(recipient_keys_of("bob@x.org", &two).is_err());
+        let empty = entry("team", AddressKind::Mailbox, vec![]);
+        assert!(matches!(
+            recipient_keys_of("team", &empty),
+            Err(SendError::EmptyMailbox(_))
+        ));
+        let team = entry(
+            "team",
+            AddressKind::Mailbox,
+            vec![key("a@x.org"), key("b@x.org")],
+        );
+        assert_eq!(recipient_keys_of("team", &team).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn subjects_are_checked() {
+        check_subject("Compte rendu, patient 12").unwrap();
+        assert!(check_subject("a\u{1b}[31m").is_err());
+        assert!(check_subject(&"x".repeat(MAX_SUBJECT_BYTES + 1)).is_err());
+    }
+
+    #[test]
+    fn envelope_ids_are_128_bit_hex() {
+        let id = new_envelope_id();
+        assert_eq!(id.len(), 32);
+        assert!(
+            id.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        );
+        assert_ne!(id, new_envelope_id());
+    }
+
+    #[test]
+    fn hashing_refuses_bad_and_duplicate_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.txt");
+        std::fs::write(&a, b"hello").unwrap();
+        let entries = hash_files(std::slice::from_ref(&a)).unwrap();
+        assert_eq!(entries[0].name, "a.txt");
+        assert_eq!(entries[0].size, 5);
+        assert_eq!(entries[0].media_type, "text/plain");
+        assert!(matches!(
+            hash_files(&[a.clone(), a.clone()]),
+            Err(SendError::DuplicateFileName(_))
+        ));
+        assert!(matches!(
+            hash_files(&[dir.path().join("missing")]),
+            Err(SendError::File { .. })
+        ));
+        assert!(matches!(
+            hash_files(&[dir.path().to_path_buf()]),
+            Err(SendError::File { .. }) | Err(SendError::InvalidFileName { .. })
+        ));
+    }
+}
