@@ -1,0 +1,295 @@
+//! The one authorization decision. Every handler calls [`authorize`] before it touches a
+//! resource; the `match` lists what is allowed and denies everything else.
+
+use crate::auth::Principal;
+use pli_store::{Addressee, Envelope, EnvelopeState, Mailbox, Org, Role};
+
+/// What a caller wants to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Action {
+    /// Read an envelope's routing summary.
+    ReadEnvelope,
+    /// Download an envelope's ciphertext.
+    DownloadEnvelope,
+    /// Upload the ciphertext of an announced envelope.
+    UploadContent,
+    /// Delete an envelope.
+    DeleteEnvelope,
+    /// Announce a new envelope.
+    CreateEnvelope,
+    /// List the envelopes of one functional mailbox.
+    ListMailbox,
+    /// Look up an account or mailbox's public keys.
+    LookupDirectory,
+    /// Read one's own account, inbox, outbox, or end one's own session.
+    ActOnSelf,
+    /// Read an organisation's audit trail.
+    ReadAudit,
+    /// Invite a new account into an organisation.
+    Invite,
+    /// Create a mailbox in an organisation.
+    CreateMailbox,
+    /// Read a mailbox's members, add or remove one.
+    ManageMailbox,
+}
+
+/// What the action applies to.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub enum Resource<'a> {
+    Envelope(&'a Envelope),
+    Mailbox(&'a Mailbox),
+    Org(&'a Org),
+    /// Something every account shares: the directory, the right to send.
+    Server,
+    /// The caller's own account.
+    Own,
+}
+
+/// The action is not allowed. Handlers answer it exactly as they answer a missing resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("not allowed")]
+pub struct Denied;
+
+/// Decides whether `principal` may do `action` on `resource`. Deny by default.
+pub fn authorize(principal: &Principal, action: Action, resource: &Resource) -> Result<(), Denied> {
+    let account = &principal.account;
+    let same_org = |org: &Org| org.id == account.org.id;
+    match (action, resource) {
+        (Action::ReadEnvelope | Action::DownloadEnvelope, Resource::Envelope(envelope))
+            if envelope.state == EnvelopeState::Stored
+                && (is_sender(principal, envelope) || is_addressee(principal, envelope)) =>
+        {
+            Ok(())
+        }
+        (Action::UploadContent, Resource::Envelope(envelope))
+            if envelope.state == EnvelopeState::Pending && is_sender(principal, envelope) =>
+        {
+            Ok(())
+        }
+        (Action::DeleteEnvelope, Resource::Envelope(envelope))
+            if envelope.state == EnvelopeState::Stored && is_sender(principal, envelope) =>
+        {
+            Ok(())
+        }
+        (Action::CreateEnvelope | Action::LookupDirectory, Resource::Server) => Ok(()),
+        (Action::ActOnSelf, Resource::Own) => Ok(()),
+        (Action::ListMailbox, Resource::Mailbox(mailbox))
+            if principal.mailbox_ids.contains(&mailbox.id) =>
+        {
+            Ok(())
+        }
+        (Action::ReadAudit, Resource::Org(org))
+            if same_org(org) && matches!(account.role, Role::Auditor | Role::Admin) =>
+        {
+            Ok(())
+        }
+        (Action::Invite | Action::CreateMailbox, Resource::Org(org))
+            if same_org(org) && account.role == Role::Admin =>
+        {
+            Ok(())
+        }
+        (Action::ManageMailbox, Resource::Mailbox(mailbox))
+            if same_org(&mailbox.org) && account.role == Role::Admin =>
+        {
+            Ok(())
+        }
+        _ => Err(Denied),
+    }
+}
+
+fn is_sender(principal: &Principal, envelope: &Envelope) -> bool {
+    envelope.sender.id == principal.account.id
+}
+
+/// A direct addressee, or a current member of an addressed mailbox.
+fn is_addressee(principal: &Principal, envelope: &Envelope) -> bool {
+    envelope.to.iter().any(|(addressee, _)| match addressee {
+        Addressee::Account(id) => *id == principal.account.id,
+        Addressee::Mailbox(id) => principal.mailbox_ids.contains(id),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pli_store::{Account, Id};
+
+    fn org(name: &str) -> Org {
+        Org {
+            id: Id::random(),
+            name: name.into(),
+        }
+    }
+
+    fn principal(org: &Org, role: Role, mailbox_ids: Vec<Id>) -> Principal {
+        Principal {
+            account: Account {
+                id: Id::random(),
+                email: format!("{}@x", Id::random()),
+                org: org.clone(),
+                role,
+                kdf_salt: vec![0; 16],
+                kdf_m_kib: 19456,
+                kdf_t: 2,
+                kdf_p: 1,
+                auth_hash: [0; 32],
+                age_recipient: String::new(),
+                signing_key: [0; 32],
+                wrapped_keys: vec![],
+                created_at: 0,
+            },
+            mailbox_ids,
+            from: "127.0.0.1".into(),
+            token_hash: [0; 32],
+        }
+    }
+
+    fn envelope(sender: &Principal, to: Vec<Addressee>, state: EnvelopeState) -> Envelope {
+        Envelope {
+            id: Id::random(),
+            sender: sender.account.clone(),
+            to: to.into_iter().map(|a| (a, String::new())).collect(),
+            size: 1,
+            created_at: 0,
+            state,
+        }
+    }
+
+    #[test]
+    fn envelope_rules() {
+        let hospital = org("hospital");
+        let police = org("police");
+        let mailbox = Mailbox {
+            id: Id::random(),
+            name: "team".into(),
+            org: hospital.clone(),
+        };
+        let sender = principal(&hospital, Role::Agent, vec![]);
+        let direct = principal(&police, Role::Agent, vec![]);
+        let member = principal(&hospital, Role::Agent, vec![mailbox.id]);
+        let colleague = principal(&hospital, Role::Admin, vec![]);
+        let auditor = principal(&hospital, Role::Auditor, vec![]);
+        let to = vec![
+            Addressee::Account(direct.account.id),
+            Addressee::Mailbox(mailbox.id),
+        ];
+        let stored = envelope(&sender, to.clone(), EnvelopeState::Stored);
+        let pending = envelope(&sender, to, EnvelopeState::Pending);
+        let read = |p: &Principal, e: &Envelope, a: Action| {
+            authorize(p, a, &Resource::Envelope(e)).is_ok()
+        };
+        for action in [Action::ReadEnvelope, Action::DownloadEnvelope] {
+            assert!(read(&sender, &stored, action));
+            assert!(read(&direct, &stored, action));
+            assert!(read(&member, &stored, action));
+            assert!(!read(&colleague, &stored, action), "same org is not enough");
+            assert!(
+                !read(&auditor, &stored, action),
+                "auditors never read content"
+            );
+            for p in [&sender, &direct, &member] {
+                assert!(!read(p, &pending, action), "pending is invisible");
+            }
+        }
+        assert!(read(&sender, &stored, Action::DeleteEnvelope));
+        assert!(!read(&direct, &stored, Action::DeleteEnvelope));
+        assert!(!read(&member, &stored, Action::DeleteEnvelope));
+        assert!(!read(&sender, &pending, Action::DeleteEnvelope));
+        assert!(read(&sender, &pending, Action::UploadContent));
+        assert!(!read(&sender, &stored, Action::UploadContent));
+        assert!(!read(&direct, &pending, Action::UploadContent));
+        // Actions that make no sense on an envelope are denied, not accidentally allowed.
+        assert!(!read(&sender, &stored, Action::ManageMailbox));
+        assert!(!read(&sender, &stored, Action::ReadAudit));
+    }
+
+    #[test]
+    fn organisation_rules() {
+        let hospital = org("hospital");
+        let police = org("police");
+        let mailbox = Mailbox {
+            id: Id::random(),
+            name: "team".into(),
+            org: hospital.clone(),
+        };
+        let admin = principal(&hospital, Role::Admin, vec![]);
+        let agent = principal(&hospital, Role::Agent, vec![mailbox.id]);
+        let auditor = principal(&hospital, Role::Auditor, vec![]);
+        let other_admin = principal(&police, Role::Admin, vec![]);
+        let allowed = |p: &Principal, a: Action, r: Resource| authorize(p, a, &r).is_ok();
+
+        assert!(allowed(&admin, Action::Invite, Resource::Org(&hospital)));
+        assert!(!allowed(&admin, Action::Invite, Resource::Org(&police)));
+        assert!(!allowed(&agent, Action::Invite, Resource::Org(&hospital)));
+        assert!(!allowed(
+            &other_admin,
+            Action::Invite,
+            Resource::Org(&hospital)
+        ));
+        assert!(allowed(
+            &admin,
+            Action::CreateMailbox,
+            Resource::Org(&hospital)
+        ));
+        assert!(!allowed(
+            &auditor,
+            Action::CreateMailbox,
+            Resource::Org(&hospital)
+        ));
+        assert!(allowed(
+            &admin,
+            Action::ManageMailbox,
+            Resource::Mailbox(&mailbox)
+        ));
+        assert!(!allowed(
+            &agent,
+            Action::ManageMailbox,
+            Resource::Mailbox(&mailbox)
+        ));
+        assert!(!allowed(
+            &other_admin,
+            Action::ManageMailbox,
+            Resource::Mailbox(&mailbox)
+        ));
+        assert!(allowed(
+            &auditor,
+            Action::ReadAudit,
+            Resource::Org(&hospital)
+        ));
+        assert!(allowed(&admin, Action::ReadAudit, Resource::Org(&hospital)));
+        assert!(!allowed(
+            &agent,
+            Action::ReadAudit,
+            Resource::Org(&hospital)
+        ));
+        assert!(!allowed(
+            &auditor,
+            Action::ReadAudit,
+            Resource::Org(&police)
+        ));
+        assert!(allowed(
+            &agent,
+            Action::ListMailbox,
+            Resource::Mailbox(&mailbox)
+        ));
+        assert!(!allowed(
+            &admin,
+            Action::ListMailbox,
+            Resource::Mailbox(&mailbox)
+        ));
+        assert!(allowed(
+            &other_admin,
+            Action::LookupDirectory,
+            Resource::Server
+        ));
+        assert!(allowed(
+            &other_admin,
+            Action::CreateEnvelope,
+            Resource::Server
+        ));
+        assert!(allowed(&agent, Action::ActOnSelf, Resource::Own));
+        assert!(!allowed(&agent, Action::ActOnSelf, Resource::Server));
+    }
+}

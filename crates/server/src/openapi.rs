@@ -1,0 +1,111 @@
+//! The route table and the OpenAPI document generated from it.
+//!
+//! [`api_router`] registers every handler through `routes!`, which feeds both axum and the
+//! document, so a route cannot exist without being described. [`ROUTES`] lists the same routes
+//! by hand; a test checks that it equals the document and that every entry answers.
+
+use crate::routes::{admin, audit, auth, directory, envelopes, health, me};
+use crate::state::AppState;
+use axum::extract::DefaultBodyLimit;
+use std::sync::OnceLock;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Every route of the API, as (method, path): the table the tests check the router and the
+/// document against.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/api/health"),
+    ("GET", "/api/openapi.json"),
+    ("POST", "/api/auth/prelogin"),
+    ("POST", "/api/auth/login"),
+    ("POST", "/api/auth/join"),
+    ("POST", "/api/auth/logout"),
+    ("GET", "/api/me"),
+    ("GET", "/api/directory/{address}"),
+    ("POST", "/api/envelopes"),
+    ("GET", "/api/envelopes/{id}"),
+    ("DELETE", "/api/envelopes/{id}"),
+    ("PUT", "/api/envelopes/{id}/content"),
+    ("GET", "/api/envelopes/{id}/content"),
+    ("GET", "/api/inbox"),
+    ("GET", "/api/outbox"),
+    ("GET", "/api/audit"),
+    ("POST", "/api/admin/invitations"),
+    ("POST", "/api/admin/mailboxes"),
+    ("GET", "/api/admin/mailboxes/{name}"),
+    ("POST", "/api/admin/mailboxes/{name}/members"),
+    ("DELETE", "/api/admin/mailboxes/{name}/members/{email}"),
+];
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Pli",
+        description = "Exchange of end-to-end encrypted documents. Errors are `ErrorBody`; an envelope or mailbox you may not access answers exactly like a missing one (404)."
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "public", description = "No session needed"),
+        (name = "auth", description = "Accounts and sessions"),
+        (name = "account", description = "The caller's account"),
+        (name = "directory", description = "Public keys of accounts and mailboxes"),
+        (name = "envelopes", description = "Sending, listing and receiving envelopes"),
+        (name = "audit", description = "The organisation's audit trail"),
+        (name = "admin", description = "Invitations and mailboxes, for admins"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// Every API route, registered with its OpenAPI description.
+pub fn api_router() -> OpenApiRouter<AppState> {
+    // The upload streams bodies of any size and enforces the announced size itself.
+    let (schemas, paths, upload) = routes!(envelopes::upload);
+    let upload = (schemas, paths, upload.layer(DefaultBodyLimit::disable()));
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::health))
+        .routes(routes!(health::openapi_json))
+        .routes(routes!(auth::prelogin))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::join))
+        .routes(routes!(auth::logout))
+        .routes(routes!(me::me))
+        .routes(routes!(directory::lookup))
+        .routes(routes!(envelopes::create))
+        .routes(routes!(envelopes::get, envelopes::delete))
+        .routes(upload)
+        .routes(routes!(envelopes::download))
+        .routes(routes!(envelopes::inbox))
+        .routes(routes!(envelopes::outbox))
+        .routes(routes!(audit::list))
+        .routes(routes!(admin::invite))
+        .routes(routes!(admin::create_mailbox))
+        .routes(routes!(admin::get_mailbox))
+        .routes(routes!(admin::add_member))
+        .routes(routes!(admin::remove_member))
+}
+
+/// The OpenAPI document.
+pub fn spec() -> utoipa::openapi::OpenApi {
+    api_router().split_for_parts().1
+}
+
+/// The OpenAPI document as JSON, built once.
+pub fn spec_json() -> String {
+    static JSON: OnceLock<String> = OnceLock::new();
+    JSON.get_or_init(|| spec().to_pretty_json().unwrap_or_else(|_| "{}".to_owned()))
+        .clone()
+}

@@ -1,0 +1,212 @@
+//! Shared state of the handlers: trait objects for storage, the audit writer, the server key.
+
+use crate::audit::AuditLog;
+use crate::config::Config;
+use crate::error::ServerError;
+use pli_blob::BlobStore;
+use pli_store::{Id, Store, Timestamp};
+use std::collections::HashSet;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Pending envelopes older than this are abandoned uploads and get removed.
+pub const STALE_PENDING_SECS: i64 = 24 * 3600;
+
+/// Everything a handler needs. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) blobs: Arc<dyn BlobStore>,
+    pub(crate) audit: AuditLog,
+    pub(crate) server_key: Arc<ServerKey>,
+    pub(crate) max_envelope_size: u64,
+    /// Envelopes whose content is being uploaded right now: a second upload of the same
+    /// envelope must not overwrite the first one's blob.
+    pub(crate) uploading: Arc<Mutex<HashSet<Id>>>,
+}
+
+/// The key of the HMAC that makes fake prelogin salts. No `Debug`: it never reaches a log.
+pub struct ServerKey([u8; 32]);
+
+impl ServerKey {
+    pub fn from_bytes(bytes: [u8; 32]) -> ServerKey {
+        ServerKey(bytes)
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// Builds a state over any store and blob store (tests use this with a non-durable store).
+    /// Starts the audit writer, so it must run inside a tokio runtime.
+    pub fn new(
+        store: Arc<dyn Store>,
+        blobs: Arc<dyn BlobStore>,
+        server_key: ServerKey,
+        max_envelope_size: u64,
+    ) -> AppState {
+        AppState {
+            audit: AuditLog::spawn(store.clone()),
+            store,
+            blobs,
+            server_key: Arc::new(server_key),
+            max_envelope_size,
+            uploading: Arc::new(Mutex::new(HashSet::new())),
+        }
+    }
+
+    /// The metadata store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Waits until every audit event recorded so far is committed.
+    pub async fn flush_audit(&self) {
+        self.audit.flush().await;
+    }
+
+    /// Removes pending envelopes created before `now - 24 h` and their partial blobs, skipping
+    /// any whose upload is still running. Returns how many were removed.
+    pub async fn clean_stale_pending(&self, now: Timestamp) -> Result<usize, ServerError> {
+        let stale = self.store.stale_pending(now - STALE_PENDING_SECS).await?;
+        let mut n_removed = 0;
+        for id in stale {
+            if self.is_uploading(id) {
+                continue;
+            }
+            match self.blobs.delete(&blob_key(id)).await {
+                Ok(()) | Err(pli_blob::BlobError::NotFound) => {}
+                Err(error) => return Err(error.into()),
+            }
+            match self.store.delete_envelope(id).await {
+                Ok(()) | Err(pli_store::StoreError::NotFound) => n_removed += 1,
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Ok(n_removed)
+    }
+
+    fn is_uploading(&self, id: Id) -> bool {
+        self.uploading
+            .lock()
+            .map(|set| set.contains(&id))
+            .unwrap_or(true)
+    }
+}
+
+/// Key of an envelope's ciphertext in the blob store.
+pub(crate) fn blob_key(id: Id) -> String {
+    format!("envelopes/{id}")
+}
+
+/// Opens (creating if needed) the data directory: `pli.db`, `blobs/`, `server.key`.
+pub async fn open_state(config: &Config) -> Result<AppState, ServerError> {
+    let (store, blobs, server_key) = open_data_dir(&config.data_dir).await?;
+    Ok(AppState::new(
+        store,
+        blobs,
+        server_key,
+        config.max_envelope_size,
+    ))
+}
+
+pub(crate) async fn open_data_dir(
+    data_dir: &Path,
+) -> Result<(Arc<dyn Store>, Arc<dyn BlobStore>, ServerKey), ServerError> {
+    create_dir(data_dir)?;
+    let blob_dir = data_dir.join("blobs");
+    create_dir(&blob_dir)?;
+    let server_key = load_or_create_key(&data_dir.join("server.key"))?;
+    let store = open_store(data_dir).await?;
+    let blobs = pli_blob::LocalBlobStore::open(&blob_dir)?;
+    Ok((store, Arc::new(blobs), server_key))
+}
+
+pub(crate) async fn open_store(data_dir: &Path) -> Result<Arc<dyn Store>, ServerError> {
+    create_dir(data_dir)?;
+    let store = pli_store_sqlite::SqliteStore::open(&data_dir.join("pli.db")).await?;
+    Ok(Arc::new(store))
+}
+
+fn create_dir(path: &Path) -> Result<(), ServerError> {
+    std::fs::create_dir_all(path).map_err(|source| ServerError::DataDir {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Reads `server.key`, or makes one: 32 random bytes, mode 0600, written under a temporary
+/// name then renamed so a crash never leaves a short key behind.
+fn load_or_create_key(path: &Path) -> Result<ServerKey, ServerError> {
+    let io_error = |source| ServerError::DataDir {
+        path: path.to_owned(),
+        source,
+    };
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let bytes =
+                <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| ServerError::CorruptKey {
+                    path: path.to_owned(),
+                })?;
+            return Ok(ServerKey(bytes));
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => return Err(io_error(error)),
+    }
+    let mut bytes = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+    let temporary: PathBuf = path.with_extension("key.tmp");
+    let _ = std::fs::remove_file(&temporary);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options.open(&temporary).map_err(io_error)?;
+    file.write_all(&bytes).map_err(io_error)?;
+    file.sync_all().map_err(io_error)?;
+    drop(file);
+    std::fs::rename(&temporary, path).map_err(io_error)?;
+    if let Some(parent) = path.parent() {
+        std::fs::File::open(parent)
+            .and_then(|dir| dir.sync_all())
+            .map_err(io_error)?;
+    }
+    Ok(ServerKey(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_key_is_created_once_with_private_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("server.key");
+        let first = load_or_create_key(&path).unwrap();
+        let second = load_or_create_key(&path).unwrap();
+        assert_eq!(first.as_bytes(), second.as_bytes());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn short_server_key_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("server.key");
+        std::fs::write(&path, [1u8; 5]).unwrap();
+        assert!(matches!(
+            load_or_create_key(&path),
+            Err(ServerError::CorruptKey { .. })
+        ));
+    }
+}
