@@ -1,2 +1,904 @@
-//! SQLite implementation of the Pli store.
+//! SQLite implementation of the Pli store: the embedded default.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), pli_store::StoreError> {
+//! use pli_store::Store;
+//! use pli_store_sqlite::SqliteStore;
+//!
+//! let store = SqliteStore::open(std::path::Path::new("pli-data/pli.db")).await?;
+//! let org = store.ensure_org("Hôpital Nord").await?;
+//! assert_eq!(org.name, "Hôpital Nord");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Layout
+//! - Ids are stored as 16-byte BLOBs (the raw bytes of [`Id`]): byte order equals the order of
+//!   their hex form, which keeps `(created_at, id)` pagination identical across backends.
+//! - Timestamps are INTEGER unix seconds; sizes are INTEGER (at most `i64::MAX`).
+//! - The database runs in WAL mode with `synchronous=FULL` (unless [`SqliteOptions::durable`] is
+//!   off), foreign keys on, and a busy timeout.
+//!
+//! # Connections
+//! WAL lets any number of readers run beside one writer. Writes go through a pool of exactly
+//! one connection and start with `BEGIN IMMEDIATE`, so writers queue in the pool instead of
+//! racing for SQLite's write lock (which ends in `SQLITE_BUSY`); reads use a separate pool of
+//! read-only connections, so listing inboxes never waits for a write.
 #![forbid(unsafe_code)]
+
+mod rows;
+
+use async_trait::async_trait;
+use pli_store::{
+    Account, AuditEvent, AuditRecord, Cursor, Envelope, Id, InboxScope, Mailbox, NewAccount,
+    NewEnvelope, NewInvitation, Org, Result, Store, StoreError, Timestamp,
+};
+use sqlx::SqliteConnection;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::path::Path;
+use std::time::Duration;
+use subtle::ConstantTimeEq;
+
+use rows::{
+    ACCOUNT_COLUMNS, account_from_row, audit_from_row, blob, envelope_state_code, id_from_row,
+    mailbox_from_row, org_from_row, size_to_sql,
+};
+
+/// Embedded migrations, applied by [`SqliteStore::open`].
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
+
+/// How long a connection waits for another process's lock before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Ids bound per `IN (...)` list, well under SQLite's limit on host parameters.
+const IN_CHUNK: usize = 500;
+
+/// Options of [`SqliteStore::open_with`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SqliteOptions {
+    /// `true` (the default): every commit is fsync'd (`synchronous=FULL`) and survives power
+    /// loss. `false`: `synchronous=OFF`, for tests and benchmarks that do not test durability.
+    pub durable: bool,
+    /// Read-only connections kept for concurrent reads.
+    pub max_readers: u32,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> SqliteOptions {
+        SqliteOptions {
+            durable: true,
+            max_readers: 16,
+        }
+    }
+}
+
+/// A [`Store`] in one SQLite database file.
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating it if missing) the database at `path` with durable defaults, and brings
+    /// its schema up to date.
+    pub async fn open(path: &Path) -> Result<SqliteStore> {
+        SqliteStore::open_with(path, &SqliteOptions::default()).await
+    }
+
+    /// Opens the database at `path` with explicit options.
+    pub async fn open_with(path: &Path, options: &SqliteOptions) -> Result<SqliteStore> {
+        let synchronous = if options.durable {
+            SqliteSynchronous::Full
+        } else {
+            SqliteSynchronous::Off
+        };
+        let write_options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(synchronous)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            // Never close the writer: reopening it costs the pragmas and a schema read.
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(write_options)
+            .await
+            .map_err(|error| backend("opening the database", &error))?;
+        MIGRATOR
+            .run(&writer)
+            .await
+            .map_err(|error| StoreError::Backend(format!("running migrations: {error}")))?;
+
+        // The journal mode is a property of the file, already set by the writer; setting it
+        // again on a read-only connection would need a write lock.
+        let read_options = SqliteConnectOptions::new()
+            .filename(path)
+            .read_only(true)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let reader = SqlitePoolOptions::new()
+            .max_connections(options.max_readers.max(1))
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(read_options)
+            .await
+            .map_err(|error| backend("opening the database for reading", &error))?;
+        Ok(SqliteStore { writer, reader })
+    }
+
+    /// Closes every connection, checkpointing the write-ahead log.
+    pub async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+
+    async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        // IMMEDIATE takes the write lock up front: a deferred transaction that reads first and
+        // writes later can fail with SQLITE_BUSY_SNAPSHOT when another process wrote between.
+        self.writer
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(|error| backend("starting a write", &error))
+    }
+
+    async fn read(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.reader
+            .begin()
+            .await
+            .map_err(|error| backend("starting a read", &error))
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ensure_org(&self, name: &str) -> Result<Org> {
+        let mut tx = self.write().await?;
+        sqlx::query("INSERT INTO orgs (id, name) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
+            .bind(blob(Id::random()))
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "organisation name"))?;
+        let org = org_by_name(&mut tx, name).await?;
+        commit(tx).await?;
+        Ok(org)
+    }
+
+    async fn org_by_name(&self, name: &str) -> Result<Org> {
+        let mut tx = self.read().await?;
+        org_by_name(&mut tx, name).await
+    }
+
+    async fn create_invitation(&self, invitation: &NewInvitation) -> Result<()> {
+        let mut tx = self.write().await?;
+        let taken = sqlx::query("SELECT 1 FROM accounts WHERE email = ?")
+            .bind(&invitation.email)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "email"))?;
+        if taken.is_some() {
+            return Err(StoreError::Conflict("email"));
+        }
+        let org = sqlx::query("SELECT 1 FROM orgs WHERE id = ?")
+            .bind(blob(invitation.org_id))
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "organisation"))?;
+        if org.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        for mailbox_id in &invitation.mailbox_ids {
+            // A mailbox of another organisation is as unknown as a missing one.
+            let mailbox = sqlx::query("SELECT 1 FROM mailboxes WHERE id = ? AND org_id = ?")
+                .bind(blob(*mailbox_id))
+                .bind(blob(invitation.org_id))
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(|error| map_err(error, "mailbox"))?;
+            if mailbox.is_none() {
+                return Err(StoreError::NotFound);
+            }
+        }
+        // Deleting first also drops the earlier invitation's mailboxes (ON DELETE CASCADE).
+        sqlx::query("DELETE FROM invitations WHERE email = ?")
+            .bind(&invitation.email)
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "invitation"))?;
+        sqlx::query(
+            "INSERT INTO invitations (email, org_id, role, code_hash, expires_at) \
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&invitation.email)
+        .bind(blob(invitation.org_id))
+        .bind(invitation.role.as_str())
+        .bind(invitation.code_hash.as_slice())
+        .bind(invitation.expires_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "invitation"))?;
+        for mailbox_id in &invitation.mailbox_ids {
+            sqlx::query(
+                "INSERT INTO invitation_mailboxes (email, mailbox_id) VALUES (?, ?) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(&invitation.email)
+            .bind(blob(*mailbox_id))
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "invitation mailbox"))?;
+        }
+        commit(tx).await
+    }
+
+    async fn redeem_invitation(
+        &self,
+        code_hash: &[u8; 32],
+        account: &NewAccount,
+        now: Timestamp,
+    ) -> Result<Account> {
+        let mut tx = self.write().await?;
+        let row = sqlx::query(
+            "SELECT i.org_id, i.role, i.code_hash, i.expires_at, o.name \
+             FROM invitations i JOIN orgs o ON o.id = i.org_id WHERE i.email = ?",
+        )
+        .bind(&account.email)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "invitation"))?
+        .ok_or(StoreError::NotFound)?;
+        let stored_hash: Vec<u8> = rows::get(&row, "code_hash", "invitations.code_hash")?;
+        // Constant time, so response timing tells nothing about how much of a guess was right.
+        let code_matches: bool = stored_hash.as_slice().ct_eq(code_hash.as_slice()).into();
+        let expires_at: i64 = rows::get(&row, "expires_at", "invitations.expires_at")?;
+        if !code_matches || expires_at <= now {
+            return Err(StoreError::NotFound);
+        }
+        let org = Org {
+            id: id_from_row(&row, "org_id", "invitations.org_id")?,
+            name: rows::get(&row, "name", "orgs.name")?,
+        };
+        let role_text: String = rows::get(&row, "role", "invitations.role")?;
+        let role = pli_store::Role::parse(&role_text)
+            .ok_or_else(|| StoreError::Corrupt("invitations.role".into()))?;
+
+        let created = Account {
+            id: Id::random(),
+            email: account.email.clone(),
+            org,
+            role,
+            kdf_salt: account.kdf_salt.clone(),
+            kdf_m_kib: account.kdf_m_kib,
+            kdf_t: account.kdf_t,
+            kdf_p: account.kdf_p,
+            auth_hash: account.auth_hash,
+            age_recipient: account.age_recipient.clone(),
+            signing_key: account.signing_key,
+            wrapped_keys: account.wrapped_keys.clone(),
+            created_at: now,
+        };
+        sqlx::query(
+            "INSERT INTO accounts (id, email, org_id, role, kdf_salt, kdf_m_kib, kdf_t, kdf_p, \
+             auth_hash, age_recipient, signing_key, wrapped_keys, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(blob(created.id))
+        .bind(&created.email)
+        .bind(blob(created.org.id))
+        .bind(created.role.as_str())
+        .bind(created.kdf_salt.as_slice())
+        .bind(i64::from(created.kdf_m_kib))
+        .bind(i64::from(created.kdf_t))
+        .bind(i64::from(created.kdf_p))
+        .bind(created.auth_hash.as_slice())
+        .bind(&created.age_recipient)
+        .bind(created.signing_key.as_slice())
+        .bind(created.wrapped_keys.as_slice())
+        .bind(created.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "email"))?;
+        sqlx::query(
+            "INSERT INTO memberships (mailbox_id, account_id) \
+             SELECT mailbox_id, ? FROM invitation_mailboxes WHERE email = ?",
+        )
+        .bind(blob(created.id))
+        .bind(&created.email)
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "membership"))?;
+        sqlx::query("DELETE FROM invitations WHERE email = ?")
+            .bind(&created.email)
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "invitation"))?;
+        commit(tx).await?;
+        Ok(created)
+    }
+
+    async fn account_by_email(&self, email: &str) -> Result<Account> {
+        let mut tx = self.read().await?;
+        let row = sqlx::query(&format!("{ACCOUNT_COLUMNS} WHERE a.email = ?"))
+            .bind(email)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "account"))?;
+        account_from_row(&row)
+    }
+
+    async fn account_by_id(&self, id: Id) -> Result<Account> {
+        let mut tx = self.read().await?;
+        account_by_id(&mut tx, id).await
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &[u8; 32],
+        account_id: Id,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("INSERT INTO sessions (token_hash, account_id, expires_at) VALUES (?, ?, ?)")
+            .bind(token_hash.as_slice())
+            .bind(blob(account_id))
+            .bind(expires_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "session"))?;
+        commit(tx).await
+    }
+
+    async fn session_account(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<Account> {
+        let mut tx = self.read().await?;
+        let row = sqlx::query(&format!(
+            "{ACCOUNT_COLUMNS} JOIN sessions s ON s.account_id = a.id \
+             WHERE s.token_hash = ? AND s.expires_at > ?"
+        ))
+        .bind(token_hash.as_slice())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "session"))?;
+        account_from_row(&row)
+    }
+
+    /// Idempotent: deleting a session that does not exist (any more) succeeds.
+    async fn delete_session(&self, token_hash: &[u8; 32]) -> Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash.as_slice())
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "session"))?;
+        commit(tx).await
+    }
+
+    async fn create_mailbox(&self, org_id: Id, name: &str) -> Result<Mailbox> {
+        let mut tx = self.write().await?;
+        let org_row = sqlx::query("SELECT id, name FROM orgs WHERE id = ?")
+            .bind(blob(org_id))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "organisation"))?;
+        let org = org_from_row(&org_row)?;
+        let mailbox = Mailbox {
+            id: Id::random(),
+            name: name.to_owned(),
+            org,
+        };
+        sqlx::query("INSERT INTO mailboxes (id, name, org_id) VALUES (?, ?, ?)")
+            .bind(blob(mailbox.id))
+            .bind(&mailbox.name)
+            .bind(blob(org_id))
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "mailbox name"))?;
+        commit(tx).await?;
+        Ok(mailbox)
+    }
+
+    async fn mailbox_by_name(&self, name: &str) -> Result<Mailbox> {
+        let mut tx = self.read().await?;
+        let row = sqlx::query(
+            "SELECT m.id, m.name, m.org_id, o.name AS org_name \
+             FROM mailboxes m JOIN orgs o ON o.id = m.org_id WHERE m.name = ?",
+        )
+        .bind(name)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "mailbox"))?;
+        mailbox_from_row(&row)
+    }
+
+    async fn add_member(&self, mailbox_id: Id, account_id: Id) -> Result<()> {
+        let mut tx = self.write().await?;
+        // A missing mailbox or account fails the foreign key check: NotFound.
+        sqlx::query(
+            "INSERT INTO memberships (mailbox_id, account_id) VALUES (?, ?) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(blob(mailbox_id))
+        .bind(blob(account_id))
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "membership"))?;
+        commit(tx).await
+    }
+
+    async fn remove_member(&self, mailbox_id: Id, account_id: Id) -> Result<()> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("DELETE FROM memberships WHERE mailbox_id = ? AND account_id = ?")
+            .bind(blob(mailbox_id))
+            .bind(blob(account_id))
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "membership"))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        commit(tx).await
+    }
+
+    /// `NotFound` if the mailbox does not exist.
+    async fn mailbox_members(&self, mailbox_id: Id) -> Result<Vec<Account>> {
+        let mut tx = self.read().await?;
+        ensure_exists(&mut tx, "SELECT 1 FROM mailboxes WHERE id = ?", mailbox_id).await?;
+        let rows = sqlx::query(&format!(
+            "{ACCOUNT_COLUMNS} JOIN memberships ms ON ms.account_id = a.id \
+             WHERE ms.mailbox_id = ? ORDER BY a.email"
+        ))
+        .bind(blob(mailbox_id))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "membership"))?;
+        rows.iter().map(account_from_row).collect()
+    }
+
+    /// `NotFound` if the account does not exist.
+    async fn account_mailboxes(&self, account_id: Id) -> Result<Vec<Mailbox>> {
+        let mut tx = self.read().await?;
+        ensure_exists(&mut tx, "SELECT 1 FROM accounts WHERE id = ?", account_id).await?;
+        let rows = sqlx::query(
+            "SELECT m.id, m.name, m.org_id, o.name AS org_name \
+             FROM memberships ms JOIN mailboxes m ON m.id = ms.mailbox_id \
+             JOIN orgs o ON o.id = m.org_id \
+             WHERE ms.account_id = ? ORDER BY m.name",
+        )
+        .bind(blob(account_id))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "membership"))?;
+        rows.iter().map(mailbox_from_row).collect()
+    }
+
+    /// `NotFound` if the sender or an addressee does not exist.
+    async fn create_envelope(&self, envelope: &NewEnvelope) -> Result<()> {
+        let size = size_to_sql(envelope.size)?;
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO envelopes (id, sender_id, size, created_at, state) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(blob(envelope.id))
+        .bind(blob(envelope.sender_id))
+        .bind(size)
+        .bind(envelope.created_at)
+        .bind(envelope_state_code(pli_store::EnvelopeState::Pending))
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "envelope id"))?;
+        for (position, addressee) in envelope.to.iter().enumerate() {
+            let (account_id, mailbox_id) = match addressee {
+                pli_store::Addressee::Account(id) => (Some(blob(*id)), None),
+                pli_store::Addressee::Mailbox(id) => (None, Some(blob(*id))),
+            };
+            let position = i64::try_from(position)
+                .map_err(|_| StoreError::Backend("too many addressees".into()))?;
+            sqlx::query(
+                "INSERT INTO envelope_recipients \
+                 (envelope_id, position, account_id, mailbox_id, created_at, stored) \
+                 VALUES (?, ?, ?, ?, ?, 0)",
+            )
+            .bind(blob(envelope.id))
+            .bind(position)
+            .bind(account_id)
+            .bind(mailbox_id)
+            .bind(envelope.created_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "addressee"))?;
+        }
+        commit(tx).await
+    }
+
+    async fn mark_stored(&self, id: Id, size: u64) -> Result<()> {
+        let size = size_to_sql(size)?;
+        let mut tx = self.write().await?;
+        let done =
+            sqlx::query("UPDATE envelopes SET state = 1, size = ? WHERE id = ? AND state = 0")
+                .bind(size)
+                .bind(blob(id))
+                .execute(&mut *tx)
+                .await
+                .map_err(|error| map_err(error, "envelope"))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("UPDATE envelope_recipients SET stored = 1 WHERE envelope_id = ?")
+            .bind(blob(id))
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "envelope"))?;
+        commit(tx).await
+    }
+
+    async fn envelope(&self, id: Id) -> Result<Envelope> {
+        let mut tx = self.read().await?;
+        load_envelopes(&mut tx, &[id])
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// With [`InboxScope::Mailbox`], `NotFound` unless the account is currently a member.
+    async fn inbox(
+        &self,
+        account_id: Id,
+        scope: &InboxScope,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Vec<Envelope>> {
+        let mut tx = self.read().await?;
+        let sources = match scope {
+            InboxScope::All => {
+                let mailboxes = sqlx::query(
+                    "SELECT mailbox_id FROM memberships WHERE account_id = ? ORDER BY mailbox_id",
+                )
+                .bind(blob(account_id))
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(|error| map_err(error, "membership"))?;
+                let mut sources = vec![Source::Account(account_id)];
+                for row in &mailboxes {
+                    sources.push(Source::Mailbox(id_from_row(
+                        row,
+                        "mailbox_id",
+                        "memberships.mailbox_id",
+                    )?));
+                }
+                sources
+            }
+            InboxScope::Mailbox(mailbox_id) => {
+                let member = sqlx::query(
+                    "SELECT 1 FROM memberships WHERE mailbox_id = ? AND account_id = ?",
+                )
+                .bind(blob(*mailbox_id))
+                .bind(blob(account_id))
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(|error| map_err(error, "membership"))?;
+                if member.is_none() {
+                    return Err(StoreError::NotFound);
+                }
+                vec![Source::Mailbox(*mailbox_id)]
+            }
+        };
+        let ids = inbox_page(&mut tx, &sources, after, limit).await?;
+        load_envelopes(&mut tx, &ids).await
+    }
+
+    async fn outbox(
+        &self,
+        account_id: Id,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Vec<Envelope>> {
+        let mut tx = self.read().await?;
+        let (before_at, before_id) = cursor_bounds(after);
+        let rows = sqlx::query(
+            "SELECT id FROM envelopes \
+             WHERE sender_id = ? AND state = 1 AND (created_at, id) < (?, ?) \
+             ORDER BY created_at DESC, id DESC LIMIT ?",
+        )
+        .bind(blob(account_id))
+        .bind(before_at)
+        .bind(before_id)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "envelope"))?;
+        let ids = rows
+            .iter()
+            .map(|row| id_from_row(row, "id", "envelopes.id"))
+            .collect::<Result<Vec<Id>>>()?;
+        load_envelopes(&mut tx, &ids).await
+    }
+
+    /// `NotFound` if no such envelope.
+    async fn delete_envelope(&self, id: Id) -> Result<()> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("DELETE FROM envelopes WHERE id = ?")
+            .bind(blob(id))
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "envelope"))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        commit(tx).await
+    }
+
+    async fn stale_pending(&self, before: Timestamp) -> Result<Vec<Id>> {
+        let mut tx = self.read().await?;
+        let rows = sqlx::query(
+            "SELECT id FROM envelopes WHERE state = 0 AND created_at < ? ORDER BY created_at, id",
+        )
+        .bind(before)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "envelope"))?;
+        rows.iter()
+            .map(|row| id_from_row(row, "id", "envelopes.id"))
+            .collect()
+    }
+
+    async fn append_audit(&self, events: &[AuditEvent]) -> Result<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.write().await?;
+        for event in events {
+            sqlx::query(
+                "INSERT INTO audit_events \
+                 (at, actor, actor_email, org_id, from_addr, action, target, outcome) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(event.at)
+            .bind(event.actor.map(blob))
+            .bind(event.actor_email.as_deref())
+            .bind(event.org_id.map(blob))
+            .bind(&event.from)
+            .bind(&event.action)
+            .bind(event.target.as_deref())
+            .bind(event.outcome.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "audit event"))?;
+        }
+        commit(tx).await
+    }
+
+    async fn audit_events(
+        &self,
+        org_id: Option<Id>,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>> {
+        let mut tx = self.read().await?;
+        let query = match org_id {
+            Some(org_id) => sqlx::query(
+                "SELECT seq, at, actor, actor_email, org_id, from_addr, action, target, outcome \
+                 FROM audit_events WHERE org_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+            )
+            .bind(blob(org_id)),
+            None => sqlx::query(
+                "SELECT seq, at, actor, actor_email, org_id, from_addr, action, target, outcome \
+                 FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?",
+            ),
+        };
+        let rows = query
+            .bind(after_seq)
+            .bind(i64::from(limit))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "audit event"))?;
+        rows.iter().map(audit_from_row).collect()
+    }
+}
+
+/// Where inbox envelopes come from: the account itself or one of its mailboxes.
+enum Source {
+    Account(Id),
+    Mailbox(Id),
+}
+
+/// Ids of one inbox page, newest first.
+///
+/// One sub-select per source, each an index range scan of at most `limit` rows on
+/// `recipients_account` or `recipients_mailbox` (`(x_id, stored, created_at, envelope_id)`),
+/// merged and cut to `limit`: the cost of a page grows with the number of sources times the
+/// page size, never with the size of the inbox. An `OR` over all sources in one `WHERE` would
+/// make SQLite collect and sort every matching row instead.
+async fn inbox_page(
+    tx: &mut SqliteConnection,
+    sources: &[Source],
+    after: Option<Cursor>,
+    limit: u32,
+) -> Result<Vec<Id>> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let mut sql = String::from("SELECT DISTINCT envelope_id, created_at FROM (");
+    for (index, source) in sources.iter().enumerate() {
+        if index > 0 {
+            sql.push_str(" UNION ALL ");
+        }
+        let column = match source {
+            Source::Account(_) => "account_id",
+            Source::Mailbox(_) => "mailbox_id",
+        };
+        sql.push_str(&format!(
+            "SELECT * FROM (SELECT envelope_id, created_at FROM envelope_recipients \
+             WHERE {column} = ? AND stored = 1 AND (created_at, envelope_id) < (?, ?) \
+             ORDER BY created_at DESC, envelope_id DESC LIMIT ?)"
+        ));
+    }
+    sql.push_str(") ORDER BY created_at DESC, envelope_id DESC LIMIT ?");
+    let (before_at, before_id) = cursor_bounds(after);
+    let mut query = sqlx::query(&sql);
+    for source in sources {
+        let (Source::Account(id) | Source::Mailbox(id)) = source;
+        query = query
+            .bind(blob(*id))
+            .bind(before_at)
+            .bind(before_id.clone())
+            .bind(i64::from(limit));
+    }
+    let rows = query
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "envelope"))?;
+    rows.iter()
+        .map(|row| id_from_row(row, "envelope_id", "envelope_recipients.envelope_id"))
+        .collect()
+}
+
+/// The exclusive upper bound of a newest-first page.
+fn cursor_bounds(after: Option<Cursor>) -> (i64, Vec<u8>) {
+    match after {
+        Some(cursor) => (cursor.created_at, blob(cursor.id)),
+        // 17 bytes of 0xff sort after every 16-byte id, so nothing at i64::MAX is skipped.
+        None => (i64::MAX, vec![0xff; 17]),
+    }
+}
+
+/// Loads full envelopes (sender and named addressees) in the order of `ids`, skipping ids
+/// that do not exist.
+async fn load_envelopes(tx: &mut SqliteConnection, ids: &[Id]) -> Result<Vec<Envelope>> {
+    let mut loaded = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(IN_CHUNK) {
+        let placeholders = vec!["?"; chunk.len()].join(", ");
+        let sql = format!(
+            "SELECT e.id AS envelope_id, e.size AS envelope_size, \
+             e.created_at AS envelope_created_at, e.state AS envelope_state, {} \
+             JOIN envelopes e ON e.sender_id = a.id WHERE e.id IN ({placeholders})",
+            ACCOUNT_COLUMNS.trim_start_matches("SELECT ")
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(blob(*id));
+        }
+        let rows = query
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "envelope"))?;
+        for row in &rows {
+            let envelope = rows::envelope_from_row(row)?;
+            loaded.insert(envelope.id, envelope);
+        }
+
+        let sql = format!(
+            "SELECT r.envelope_id, r.account_id, r.mailbox_id, a.email, m.name AS mailbox_name \
+             FROM envelope_recipients r \
+             LEFT JOIN accounts a ON a.id = r.account_id \
+             LEFT JOIN mailboxes m ON m.id = r.mailbox_id \
+             WHERE r.envelope_id IN ({placeholders}) ORDER BY r.envelope_id, r.position"
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(blob(*id));
+        }
+        let rows = query
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "addressee"))?;
+        for row in &rows {
+            let (envelope_id, addressee) = rows::addressee_from_row(row)?;
+            if let Some(envelope) = loaded.get_mut(&envelope_id) {
+                envelope.to.push(addressee);
+            }
+        }
+    }
+    Ok(ids.iter().filter_map(|id| loaded.remove(id)).collect())
+}
+
+async fn org_by_name(tx: &mut SqliteConnection, name: &str) -> Result<Org> {
+    let row = sqlx::query("SELECT id, name FROM orgs WHERE name = ?")
+        .bind(name)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "organisation"))?;
+    org_from_row(&row)
+}
+
+async fn account_by_id(tx: &mut SqliteConnection, id: Id) -> Result<Account> {
+    let row = sqlx::query(&format!("{ACCOUNT_COLUMNS} WHERE a.id = ?"))
+        .bind(blob(id))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "account"))?;
+    account_from_row(&row)
+}
+
+async fn ensure_exists(tx: &mut SqliteConnection, sql: &'static str, id: Id) -> Result<()> {
+    sqlx::query(sql)
+        .bind(blob(id))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "row"))?
+        .map(|_| ())
+        .ok_or(StoreError::NotFound)
+}
+
+async fn commit(tx: sqlx::Transaction<'static, sqlx::Sqlite>) -> Result<()> {
+    tx.commit()
+        .await
+        .map_err(|error| backend("committing", &error))
+}
+
+/// The one place driver errors become [`StoreError`]s. `what` names the value a unique
+/// constraint protects, for `Conflict`. Messages carry SQLite's text (table and column names),
+/// never a bound value.
+fn map_err(error: sqlx::Error, what: &'static str) -> StoreError {
+    use sqlx::error::ErrorKind;
+    match &error {
+        sqlx::Error::RowNotFound => StoreError::NotFound,
+        sqlx::Error::Database(database) => match database.kind() {
+            ErrorKind::UniqueViolation => StoreError::Conflict(what),
+            // A reference to a row that does not exist: the caller named something unknown.
+            ErrorKind::ForeignKeyViolation => StoreError::NotFound,
+            _ => backend(what, &error),
+        },
+        sqlx::Error::ColumnDecode { index, .. } => StoreError::Corrupt(format!("column {index}")),
+        sqlx::Error::Decode(_) | sqlx::Error::ColumnNotFound(_) => {
+            StoreError::Corrupt(format!("{what} row"))
+        }
+        _ => backend(what, &error),
+    }
+}
+
+fn backend(context: &str, error: &sqlx::Error) -> StoreError {
+    StoreError::Backend(format!("{context}: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_empty_cursor_sorts_after_every_id() {
+        let (at, id) = cursor_bounds(None);
+        assert_eq!(at, i64::MAX);
+        assert!(id.as_slice() > [0xffu8; 16].as_slice());
+    }
+
+    #[test]
+    fn driver_errors_map_to_store_errors() {
+        assert!(matches!(
+            map_err(sqlx::Error::RowNotFound, "x"),
+            StoreError::NotFound
+        ));
+        assert!(matches!(
+            map_err(sqlx::Error::PoolTimedOut, "x"),
+            StoreError::Backend(_)
+        ));
+    }
+}

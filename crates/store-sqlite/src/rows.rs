@@ -1,0 +1,164 @@
+//! Decoding of rows into domain types. A value that does not decode (wrong length, unknown
+//! role, negative size...) is `Corrupt`, naming the column and never the value.
+
+use pli_store::{
+    Account, Addressee, AuditEvent, AuditRecord, Envelope, EnvelopeState, Id, Mailbox, Org,
+    Outcome, Result, Role, StoreError,
+};
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+/// Account columns, joined with the organisation; callers append `WHERE`/`JOIN` clauses.
+pub(crate) const ACCOUNT_COLUMNS: &str = "SELECT a.id AS account_id, a.email AS account_email, \
+     a.org_id AS account_org_id, o.name AS account_org_name, a.role AS account_role, \
+     a.kdf_salt, a.kdf_m_kib, a.kdf_t, a.kdf_p, a.auth_hash, a.age_recipient, a.signing_key, \
+     a.wrapped_keys, a.created_at AS account_created_at \
+     FROM accounts a JOIN orgs o ON o.id = a.org_id";
+
+/// An id as stored.
+pub(crate) fn blob(id: Id) -> Vec<u8> {
+    id.as_bytes().to_vec()
+}
+
+/// Envelope sizes are u64 in the domain and INTEGER (i64) in SQLite.
+pub(crate) fn size_to_sql(size: u64) -> Result<i64> {
+    i64::try_from(size).map_err(|_| StoreError::Backend("envelope size out of range".into()))
+}
+
+pub(crate) fn envelope_state_code(state: EnvelopeState) -> i64 {
+    match state {
+        EnvelopeState::Pending => 0,
+        EnvelopeState::Stored => 1,
+    }
+}
+
+/// Reads one column; `column` names it in the error.
+pub(crate) fn get<'r, T>(row: &'r SqliteRow, name: &str, column: &str) -> Result<T>
+where
+    T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+{
+    row.try_get(name)
+        .map_err(|_| StoreError::Corrupt(column.to_owned()))
+}
+
+pub(crate) fn id_from_row(row: &SqliteRow, name: &str, column: &str) -> Result<Id> {
+    let bytes: Vec<u8> = get(row, name, column)?;
+    id_from_bytes(&bytes, column)
+}
+
+fn id_from_bytes(bytes: &[u8], column: &str) -> Result<Id> {
+    <[u8; 16]>::try_from(bytes)
+        .map(Id::from_bytes)
+        .map_err(|_| StoreError::Corrupt(column.to_owned()))
+}
+
+fn optional_id(row: &SqliteRow, name: &str, column: &str) -> Result<Option<Id>> {
+    let bytes: Option<Vec<u8>> = get(row, name, column)?;
+    bytes.map(|bytes| id_from_bytes(&bytes, column)).transpose()
+}
+
+fn array32(row: &SqliteRow, name: &str, column: &str) -> Result<[u8; 32]> {
+    let bytes: Vec<u8> = get(row, name, column)?;
+    <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| StoreError::Corrupt(column.to_owned()))
+}
+
+fn u32_column(row: &SqliteRow, name: &str, column: &str) -> Result<u32> {
+    let value: i64 = get(row, name, column)?;
+    u32::try_from(value).map_err(|_| StoreError::Corrupt(column.to_owned()))
+}
+
+pub(crate) fn org_from_row(row: &SqliteRow) -> Result<Org> {
+    Ok(Org {
+        id: id_from_row(row, "id", "orgs.id")?,
+        name: get(row, "name", "orgs.name")?,
+    })
+}
+
+pub(crate) fn mailbox_from_row(row: &SqliteRow) -> Result<Mailbox> {
+    Ok(Mailbox {
+        id: id_from_row(row, "id", "mailboxes.id")?,
+        name: get(row, "name", "mailboxes.name")?,
+        org: Org {
+            id: id_from_row(row, "org_id", "mailboxes.org_id")?,
+            name: get(row, "org_name", "orgs.name")?,
+        },
+    })
+}
+
+/// An account selected with [`ACCOUNT_COLUMNS`].
+pub(crate) fn account_from_row(row: &SqliteRow) -> Result<Account> {
+    let role: String = get(row, "account_role", "accounts.role")?;
+    Ok(Account {
+        id: id_from_row(row, "account_id", "accounts.id")?,
+        email: get(row, "account_email", "accounts.email")?,
+        org: Org {
+            id: id_from_row(row, "account_org_id", "accounts.org_id")?,
+            name: get(row, "account_org_name", "orgs.name")?,
+        },
+        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt("accounts.role".into()))?,
+        kdf_salt: get(row, "kdf_salt", "accounts.kdf_salt")?,
+        kdf_m_kib: u32_column(row, "kdf_m_kib", "accounts.kdf_m_kib")?,
+        kdf_t: u32_column(row, "kdf_t", "accounts.kdf_t")?,
+        kdf_p: u32_column(row, "kdf_p", "accounts.kdf_p")?,
+        auth_hash: array32(row, "auth_hash", "accounts.auth_hash")?,
+        age_recipient: get(row, "age_recipient", "accounts.age_recipient")?,
+        signing_key: array32(row, "signing_key", "accounts.signing_key")?,
+        wrapped_keys: get(row, "wrapped_keys", "accounts.wrapped_keys")?,
+        created_at: get(row, "account_created_at", "accounts.created_at")?,
+    })
+}
+
+/// An envelope row joined with its sender's [`ACCOUNT_COLUMNS`]; addressees come separately.
+pub(crate) fn envelope_from_row(row: &SqliteRow) -> Result<Envelope> {
+    let size: i64 = get(row, "envelope_size", "envelopes.size")?;
+    let state: i64 = get(row, "envelope_state", "envelopes.state")?;
+    Ok(Envelope {
+        id: id_from_row(row, "envelope_id", "envelopes.id")?,
+        sender: account_from_row(row)?,
+        to: Vec::new(),
+        size: u64::try_from(size).map_err(|_| StoreError::Corrupt("envelopes.size".into()))?,
+        created_at: get(row, "envelope_created_at", "envelopes.created_at")?,
+        state: match state {
+            0 => EnvelopeState::Pending,
+            1 => EnvelopeState::Stored,
+            _ => return Err(StoreError::Corrupt("envelopes.state".into())),
+        },
+    })
+}
+
+/// One addressee row: the envelope it belongs to, and the addressee with its display name.
+pub(crate) fn addressee_from_row(row: &SqliteRow) -> Result<(Id, (Addressee, String))> {
+    let envelope_id = id_from_row(row, "envelope_id", "envelope_recipients.envelope_id")?;
+    let account_id = optional_id(row, "account_id", "envelope_recipients.account_id")?;
+    let mailbox_id = optional_id(row, "mailbox_id", "envelope_recipients.mailbox_id")?;
+    let email: Option<String> = get(row, "email", "accounts.email")?;
+    let mailbox_name: Option<String> = get(row, "mailbox_name", "mailboxes.name")?;
+    let addressee = match (account_id, mailbox_id, email, mailbox_name) {
+        (Some(id), None, Some(email), _) => (Addressee::Account(id), email),
+        (None, Some(id), _, Some(name)) => (Addressee::Mailbox(id), name),
+        _ => return Err(StoreError::Corrupt("envelope_recipients".into())),
+    };
+    Ok((envelope_id, addressee))
+}
+
+pub(crate) fn audit_from_row(row: &SqliteRow) -> Result<AuditRecord> {
+    let outcome: String = get(row, "outcome", "audit_events.outcome")?;
+    Ok(AuditRecord {
+        seq: get(row, "seq", "audit_events.seq")?,
+        event: AuditEvent {
+            at: get(row, "at", "audit_events.at")?,
+            actor: optional_id(row, "actor", "audit_events.actor")?,
+            actor_email: get(row, "actor_email", "audit_events.actor_email")?,
+            org_id: optional_id(row, "org_id", "audit_events.org_id")?,
+            from: get(row, "from_addr", "audit_events.from_addr")?,
+            action: get(row, "action", "audit_events.action")?,
+            target: get(row, "target", "audit_events.target")?,
+            outcome: match outcome.as_str() {
+                "allowed" => Outcome::Allowed,
+                "denied" => Outcome::Denied,
+                "failed" => Outcome::Failed,
+                _ => return Err(StoreError::Corrupt("audit_events.outcome".into())),
+            },
+        },
+    })
+}
