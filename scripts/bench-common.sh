@@ -1,0 +1,35 @@
+# Shared by the benchmark scripts: builds release binaries, starts servers, waits for them.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cargo build --release --locked -q -p pli -p pli-bench
+PLI=$PWD/target/release/pli
+PLI_BENCH=$PWD/target/release/pli-bench
+# /var/tmp is on disk here, like a real server's data directory (not a tmpfs).
+WORK=$(mktemp -d /var/tmp/pli-bench.XXXXXX)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# start_server NAME COMMAND...: runs it with stdout to $WORK/NAME.out, sets URL and SERVER_PID.
+start_server() {
+  local name=$1; shift
+  "$@" > "$WORK/$name.out" 2> "$WORK/$name.err" &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  for _ in $(seq 1 200); do
+    if URL=$(grep -oE 'https?://[0-9.:]+' "$WORK/$name.out" 2>/dev/null | head -1) && [ -n "$URL" ]; then
+      return 0
+    fi
+    sleep 0.05
+  done
+  echo "error: $name did not start" >&2; cat "$WORK/$name.err" >&2; exit 1
+}
+
+machine() {
+  echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))," \
+       "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); date: $(date -u +%Y-%m-%dT%H:%MZ)"
+}
