@@ -217,7 +217,8 @@ pub struct PayloadReader<R: Read> {
     input: R,
     key: PayloadKey,
     buffer: Box<[u8]>,
-    opened: Vec<bool>,
+    backup: Option<Box<[u8]>>,
+    opened: Vec<Opened>,
     /// A byte read ahead to learn whether the batch in the buffer ends the payload.
     carry: Option<u8>,
     /// Chunks in the buffer.
@@ -232,6 +233,8 @@ pub struct PayloadReader<R: Read> {
     /// The buffer holds the payload's final chunk.
     final_batch: bool,
     failed: bool,
+    /// The buffer holds a bad chunk: once the chunks before it are read, reading fails.
+    poisoned: bool,
     /// Counter of the buffer's first chunk.
     counter: u64,
 }
@@ -246,7 +249,8 @@ impl<R: Read> PayloadReader<R> {
             input,
             key: PayloadKey::derive(file_key, nonce)?,
             buffer: vec![0u8; BATCH_BYTES].into_boxed_slice(),
-            opened: vec![false; BATCH_CHUNKS],
+            backup: None,
+            opened: vec![Opened::Invalid; BATCH_CHUNKS],
             carry: None,
             n_chunks: 0,
             n_valid: 0,
@@ -255,6 +259,7 @@ impl<R: Read> PayloadReader<R> {
             position: 0,
             final_batch: false,
             failed: false,
+            poisoned: false,
             counter: 0,
         })
     }
@@ -275,7 +280,7 @@ impl<R: Read> PayloadReader<R> {
                 self.position = 0;
                 continue;
             }
-            if self.n_valid < self.n_chunks {
+            if self.poisoned {
                 self.failed = true;
                 continue;
             }
@@ -332,13 +337,25 @@ impl<R: Read> PayloadReader<R> {
             // leaves a read-ahead byte.
             self.n_chunks = 0;
             self.n_valid = 0;
-            self.failed = true;
+            self.poisoned = true;
             return Ok(());
         }
         let n_chunks = len.div_ceil(ENCRYPTED_CHUNK_SIZE);
         let last_encrypted_len = len - (n_chunks - 1) * ENCRYPTED_CHUNK_SIZE;
         self.n_chunks = n_chunks;
         self.last_len = last_encrypted_len.saturating_sub(TAG_SIZE);
+        // The last batch keeps a copy of its ciphertext so that a full chunk whose flag
+        // contradicts its position can be tried again with the other flag (ring zeroes a
+        // chunk that fails). Once per payload, so the copy costs nothing measurable.
+        let backup = if is_final {
+            let backup = self
+                .backup
+                .get_or_insert_with(|| vec![0u8; BATCH_BYTES].into_boxed_slice());
+            backup[..len].copy_from_slice(&self.buffer[..len]);
+            Some(&backup[..len])
+        } else {
+            None
+        };
         let key = &self.key;
         self.buffer[..len]
             .par_chunks_mut(ENCRYPTED_CHUNK_SIZE)
@@ -347,16 +364,75 @@ impl<R: Read> PayloadReader<R> {
             .for_each(|(i, (slot, opened))| {
                 let counter = first + i as u64;
                 let last = is_final && i + 1 == n_chunks;
-                *opened = slot.len() >= TAG_SIZE
-                    // The final chunk may be empty only when it is the only one.
-                    && !(last && slot.len() == TAG_SIZE && counter > 0)
-                    && key.open(counter, last, slot);
+                let original = backup
+                    .map(|b| &b[i * ENCRYPTED_CHUNK_SIZE..i * ENCRYPTED_CHUNK_SIZE + slot.len()]);
+                *opened = open_chunk(key, counter, last, slot, original);
             });
-        self.n_valid = self.opened[..n_chunks]
+        let first_bad = self.opened[..n_chunks]
             .iter()
-            .position(|opened| !opened)
-            .unwrap_or(n_chunks);
+            .position(|opened| *opened != Opened::Valid);
+        self.n_valid = match first_bad {
+            None => n_chunks,
+            Some(i) if self.opened[i] == Opened::ValidThenError => i + 1,
+            Some(i) => i,
+        };
+        if first_bad.is_some() {
+            // Nothing after the first bad chunk is ever released.
+            self.n_chunks = self.n_valid;
+            self.last_len = CHUNK_SIZE;
+            self.final_batch = false;
+            self.poisoned = true;
+        }
         Ok(())
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Opened {
+    Valid,
+    /// Authenticated, but with the other last-chunk flag than its position implies (a final
+    /// chunk followed by more data, or a non-final chunk at the end): released, then an error,
+    /// as the reference implementation does. Detected within the payload's last batch only;
+    /// earlier, such a chunk just fails.
+    ValidThenError,
+    Invalid,
+}
+
+fn open_chunk(
+    key: &PayloadKey,
+    counter: u64,
+    last: bool,
+    slot: &mut [u8],
+    original: Option<&[u8]>,
+) -> Opened {
+    if slot.len() < TAG_SIZE {
+        return Opened::Invalid;
+    }
+    // The final chunk may be empty only when it is the only one.
+    if last && slot.len() == TAG_SIZE && counter > 0 {
+        return Opened::Invalid;
+    }
+    if slot.len() < ENCRYPTED_CHUNK_SIZE {
+        // A short chunk can only be the final one.
+        return if last && key.open(counter, true, slot) {
+            Opened::Valid
+        } else {
+            Opened::Invalid
+        };
+    }
+    if key.open(counter, last, slot) {
+        return Opened::Valid;
+    }
+    match original {
+        Some(original) => {
+            slot.copy_from_slice(original);
+            if key.open(counter, !last, slot) {
+                Opened::ValidThenError
+            } else {
+                Opened::Invalid
+            }
+        }
+        None => Opened::Invalid,
     }
 }
 
