@@ -1,0 +1,117 @@
+//! Behaviour particular to the SQLite backend.
+
+use crate::Fresh;
+use pli_store::{Addressee, InboxScope, Role, Store, StoreError};
+use pli_store_sqlite::{SqliteOptions, SqliteStore};
+use pli_store_tests::{NOW, digest, join, send};
+use sqlx::Row;
+
+async fn pragma(fresh: &Fresh, name: &str) -> String {
+    let mut connection = fresh.side_connection().await;
+    let row = sqlx::query(&format!("PRAGMA {name}"))
+        .fetch_one(&mut connection)
+        .await
+        .unwrap();
+    match row.try_get::<String, _>(0) {
+        Ok(text) => text,
+        Err(_) => row.try_get::<i64, _>(0).unwrap().to_string(),
+    }
+}
+
+#[tokio::test]
+async fn the_database_file_is_in_wal_mode() {
+    let fresh = Fresh::durable().await;
+    assert!(fresh.path.exists());
+    assert_eq!(pragma(&fresh, "journal_mode").await, "wal");
+}
+
+#[tokio::test]
+async fn data_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested").join("pli.db");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let (account, envelope_id) = {
+        let store = SqliteStore::open(&path).await.unwrap();
+        let org = store.ensure_org("CHU Sud").await.unwrap();
+        let account = join(&store, &org, "agent@chu-sud.example", Role::Agent, &[]).await;
+        store
+            .create_session(&digest("token"), account.id, NOW + 60)
+            .await
+            .unwrap();
+        let envelope_id = send(&store, &account, &[Addressee::Account(account.id)], NOW).await;
+        store.close().await;
+        (account, envelope_id)
+    };
+    // Opening again runs the migrations again: a no-op on an up-to-date schema.
+    let store = SqliteStore::open(&path).await.unwrap();
+    assert_eq!(
+        store.session_account(&digest("token"), NOW).await.unwrap(),
+        account
+    );
+    let inbox = store
+        .inbox(account.id, &InboxScope::All, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(inbox.len(), 1);
+    assert_eq!(inbox[0].id, envelope_id);
+}
+
+#[tokio::test]
+async fn a_non_durable_store_behaves_the_same() {
+    let fresh = Fresh::with(&SqliteOptions {
+        durable: false,
+        ..SqliteOptions::default()
+    })
+    .await;
+    pli_store_tests::inbox_pages_give_every_envelope_once(&fresh).await;
+}
+
+#[tokio::test]
+async fn opening_a_file_that_is_not_a_database_fails_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pli.db");
+    std::fs::write(&path, b"this is not a database, just some text long enough").unwrap();
+    let error = SqliteStore::open(&path).await.unwrap_err();
+    assert!(matches!(error, StoreError::Backend(_)), "{error:?}");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        b"this is not a database, just some text long enough"
+    );
+}
+
+#[tokio::test]
+async fn opening_in_a_missing_directory_fails_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let error = SqliteStore::open(&dir.path().join("missing").join("pli.db"))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, StoreError::Backend(_)), "{error:?}");
+}
+
+#[tokio::test]
+async fn hand_edited_envelope_rows_are_corrupt() {
+    let fresh = Fresh::durable().await;
+    let store = &fresh.store;
+    let org = store.ensure_org("CHU Sud").await.unwrap();
+    let account = join(store, &org, "agent@chu-sud.example", Role::Agent, &[]).await;
+    let id = send(store, &account, &[Addressee::Account(account.id)], NOW).await;
+    let mut connection = fresh.side_connection().await;
+    // The schema's CHECK constraints refuse such a value unless switched off by hand.
+    sqlx::query("PRAGMA ignore_check_constraints = ON")
+        .execute(&mut connection)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE envelopes SET size = -5 WHERE id = ?")
+        .bind(id.as_bytes().as_slice())
+        .execute(&mut connection)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.envelope(id).await,
+        Err(StoreError::Corrupt(_))
+    ));
+    assert!(matches!(
+        store.inbox(account.id, &InboxScope::All, None, 10).await,
+        Err(StoreError::Corrupt(_))
+    ));
+}

@@ -1,0 +1,154 @@
+//! The audit trail.
+
+use crate::{Fixture, NOW};
+use pli_store::{AuditEvent, AuditRecord, Id, Outcome};
+
+fn event(org_id: Option<Id>, action: &str, outcome: Outcome) -> AuditEvent {
+    AuditEvent {
+        at: NOW,
+        actor: org_id.map(|_| Id::random()),
+        actor_email: org_id.map(|_| "agent@chu-sud.example".to_owned()),
+        org_id,
+        from: "127.0.0.1".to_owned(),
+        action: action.to_owned(),
+        target: Some(Id::random().to_string()),
+        outcome,
+    }
+}
+
+/// Events come back exactly as appended, oldest first, with increasing sequence numbers,
+/// paged by `after_seq` and `limit`.
+pub async fn audit_events_keep_their_order(fixture: &dyn Fixture) {
+    let store = fixture.store();
+    let org = store.ensure_org("CHU Sud").await.unwrap();
+    assert!(store.audit_events(None, 0, 10).await.unwrap().is_empty());
+    store.append_audit(&[]).await.unwrap();
+    assert!(store.audit_events(None, 0, 10).await.unwrap().is_empty());
+
+    let mut appended = vec![
+        event(Some(org.id), "envelope.download", Outcome::Allowed),
+        event(Some(org.id), "envelope.download", Outcome::Denied),
+        // Anonymous: no actor, no organisation, nothing claimed.
+        AuditEvent {
+            at: NOW + 1,
+            actor: None,
+            actor_email: None,
+            org_id: None,
+            from: "[::1]:51234".to_owned(),
+            action: "session.create".to_owned(),
+            target: None,
+            outcome: Outcome::Failed,
+        },
+    ];
+    store.append_audit(&appended).await.unwrap();
+    let second_batch = vec![
+        event(Some(org.id), "mailbox.create", Outcome::Allowed),
+        AuditEvent {
+            actor_email: Some("élodie@hôpital.example".to_owned()),
+            ..event(Some(org.id), "session.create", Outcome::Allowed)
+        },
+    ];
+    store.append_audit(&second_batch).await.unwrap();
+    appended.extend(second_batch);
+
+    let records = store.audit_events(None, 0, 100).await.unwrap();
+    let events: Vec<AuditEvent> = records.iter().map(|r| r.event.clone()).collect();
+    assert_eq!(events, appended);
+    assert!(records.windows(2).all(|pair| pair[0].seq < pair[1].seq));
+    assert!(records[0].seq > 0);
+
+    // Paging by sequence number, as an auditor's client does.
+    let mut paged: Vec<AuditRecord> = Vec::new();
+    loop {
+        let after = paged.last().map_or(0, |record| record.seq);
+        let page = store.audit_events(None, after, 2).await.unwrap();
+        assert!(page.len() <= 2);
+        if page.is_empty() {
+            break;
+        }
+        paged.extend(page);
+    }
+    assert_eq!(paged, records);
+    let last = records.last().unwrap().seq;
+    assert!(store.audit_events(None, last, 10).await.unwrap().is_empty());
+    assert!(store.audit_events(None, 0, 0).await.unwrap().is_empty());
+}
+
+/// Each organisation's auditors see their own trail only; `None` sees every event.
+pub async fn audit_events_are_filtered_by_org(fixture: &dyn Fixture) {
+    let store = fixture.store();
+    let sud = store.ensure_org("CHU Sud").await.unwrap();
+    let nord = store.ensure_org("CHU Nord").await.unwrap();
+    let mut appended = Vec::new();
+    for index in 0..9 {
+        let org_id = match index % 3 {
+            0 => Some(sud.id),
+            1 => Some(nord.id),
+            _ => None,
+        };
+        appended.push(event(org_id, &format!("action.{index}"), Outcome::Allowed));
+    }
+    store.append_audit(&appended).await.unwrap();
+
+    let of = |org_id: Option<Id>| {
+        appended
+            .iter()
+            .filter(|event| org_id.is_none() || event.org_id == org_id)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    for org_id in [Some(sud.id), Some(nord.id), None] {
+        let records = store.audit_events(org_id, 0, 100).await.unwrap();
+        let events: Vec<AuditEvent> = records.into_iter().map(|r| r.event).collect();
+        assert_eq!(events, of(org_id));
+    }
+    let sud_records = store.audit_events(Some(sud.id), 0, 100).await.unwrap();
+    let after_first = store
+        .audit_events(Some(sud.id), sud_records[0].seq, 1)
+        .await
+        .unwrap();
+    assert_eq!(after_first, vec![sud_records[1].clone()]);
+    assert!(
+        store
+            .audit_events(Some(Id::random()), 0, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// Batches appended concurrently are each kept whole and in order: their events get
+/// consecutive sequence numbers, and no event is lost.
+pub async fn concurrent_audit_batches_stay_contiguous(fixture: &dyn Fixture) {
+    let store = fixture.store();
+    let batches: Vec<Vec<AuditEvent>> = (0..16)
+        .map(|batch| {
+            (0..5)
+                .map(|index| {
+                    event(
+                        None,
+                        &format!("batch{batch}.event{index}"),
+                        Outcome::Allowed,
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let results =
+        futures_util::future::join_all(batches.iter().map(|batch| store.append_audit(batch))).await;
+    assert!(results.iter().all(Result::is_ok));
+
+    let records = store.audit_events(None, 0, 1000).await.unwrap();
+    assert_eq!(records.len(), 80);
+    for chunk in records.chunks(5) {
+        let batch_name = chunk[0].event.action.split('.').next().unwrap().to_owned();
+        for (index, record) in chunk.iter().enumerate() {
+            assert_eq!(record.event.action, format!("{batch_name}.event{index}"));
+            assert_eq!(record.seq, chunk[0].seq + index as i64);
+        }
+    }
+    let mut names: Vec<String> = records.iter().map(|r| r.event.action.clone()).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), 80);
+}
