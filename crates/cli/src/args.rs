@@ -1,0 +1,352 @@
+//! The command line, as clap parses it. Usage errors exit with status 2 (clap's default).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Send and receive end-to-end encrypted documents.
+///
+/// The profile (server, account, session, wrapped keys) lives in $PLI_HOME, else in
+/// ~/.config/pli. The password is asked on the terminal, or read from $PLI_PASSWORD.
+#[derive(Debug, Parser)]
+#[command(name = "pli", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Administer accounts and mailboxes, offline (--data) or through a server (--server).
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Redeem an invitation: generate keys, register, save the profile.
+    Join(JoinArgs),
+    /// Log in to an existing account and save the profile.
+    Login(LoginArgs),
+    /// End the session and delete the local profile.
+    Logout,
+    /// Show the account of the local profile.
+    Whoami(JsonArgs),
+    /// Encrypt files for recipients and upload them as one envelope; prints its id.
+    Send(SendArgs),
+    /// List the envelopes received (by this account, or by one of its mailboxes).
+    Inbox(InboxArgs),
+    /// List the envelopes sent.
+    Outbox(OutboxArgs),
+    /// Download, decrypt and verify an envelope, and write its files.
+    Get(GetArgs),
+    /// Delete an envelope this account sent.
+    Delete(DeleteArgs),
+    /// Manage the account's keys.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Data directory (SQLite database and blobs).
+    #[arg(
+        long,
+        env = "PLI_DATA",
+        default_value = "./pli-data",
+        value_name = "DIR"
+    )]
+    pub data: PathBuf,
+    /// Address and port to listen on (port 0 picks a free port).
+    #[arg(
+        long,
+        env = "PLI_LISTEN",
+        default_value = "127.0.0.1:8080",
+        value_name = "ADDR"
+    )]
+    pub listen: SocketAddr,
+    /// TLS certificate chain (PEM); serves HTTPS with --tls-key.
+    #[arg(long, env = "PLI_TLS_CERT", value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM).
+    #[arg(long, env = "PLI_TLS_KEY", value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+}
+
+/// Where an admin command acts: directly on a data directory, or through a server.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct AdminTarget {
+    /// Act directly on this data directory (the server may be stopped); for the first admin.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Act through this server, with the logged-in profile's session (an admin account).
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Invite an account; prints the one-time invitation code alone on stdout.
+    Invite(InviteArgs),
+    /// Manage functional mailboxes.
+    #[command(subcommand)]
+    Mailbox(MailboxCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct InviteArgs {
+    /// Email of the person invited.
+    pub email: String,
+    /// Organisation of the new account (created if missing, offline only).
+    #[arg(long)]
+    pub org: String,
+    /// Role of the new account.
+    #[arg(long, value_enum, default_value_t = RoleArg::Agent)]
+    pub role: RoleArg,
+    /// Mailbox the new account joins (repeatable).
+    #[arg(long = "mailbox", value_name = "NAME")]
+    pub mailboxes: Vec<String>,
+    #[command(flatten)]
+    pub target: AdminTarget,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Agent,
+    Auditor,
+}
+
+impl From<RoleArg> for pli_proto::Role {
+    fn from(role: RoleArg) -> pli_proto::Role {
+        match role {
+            RoleArg::Admin => pli_proto::Role::Admin,
+            RoleArg::Agent => pli_proto::Role::Agent,
+            RoleArg::Auditor => pli_proto::Role::Auditor,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailboxCommand {
+    /// Create a functional mailbox.
+    Create(MailboxCreateArgs),
+    /// Add an account to a mailbox.
+    Add(MemberArgs),
+    /// Remove an account from a mailbox (it loses access to envelopes sent afterwards).
+    Remove(MemberArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MailboxCreateArgs {
+    /// Name of the mailbox, used as an address.
+    pub name: String,
+    /// Organisation owning the mailbox.
+    #[arg(long)]
+    pub org: String,
+    #[command(flatten)]
+    pub target: AdminTarget,
+}
+
+#[derive(Debug, Args)]
+pub struct MemberArgs {
+    /// Name of the mailbox.
+    pub name: String,
+    /// Email of the account.
+    pub email: String,
+    #[command(flatten)]
+    pub target: AdminTarget,
+}
+
+#[derive(Debug, Args)]
+pub struct JoinArgs {
+    /// URL of the server, such as https://pli.example.org.
+    pub server: String,
+    /// Email the invitation was made for.
+    #[arg(long)]
+    pub email: String,
+    /// The one-time invitation code.
+    #[arg(long)]
+    pub code: String,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// URL of the server.
+    pub server: String,
+    /// Email of the account.
+    #[arg(long)]
+    pub email: String,
+}
+
+#[derive(Debug, Args)]
+pub struct JsonArgs {
+    /// Print JSON (stable, documented in docs/CLI.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// Files to send, in this order.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Recipients: account emails or mailbox names, comma-separated or repeated.
+    #[arg(long, required = true, value_delimiter = ',', value_name = "ADDR")]
+    pub to: Vec<String>,
+    /// Subject, encrypted with the files.
+    #[arg(long, default_value = "", value_name = "TEXT")]
+    pub subject: String,
+}
+
+#[derive(Debug, Args)]
+pub struct InboxArgs {
+    /// The inbox of this mailbox (of which the account is a member).
+    #[arg(long, value_name = "NAME")]
+    pub mailbox: Option<String>,
+    /// At most this many envelopes, newest first (default: all).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
+    /// Print JSON (stable, documented in docs/CLI.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OutboxArgs {
+    /// At most this many envelopes, newest first (default: all).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
+    /// Print JSON (stable, documented in docs/CLI.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// Envelope id (32 hexadecimal digits), as `pli inbox` lists it.
+    pub id: String,
+    /// Directory to write the files into (created if missing).
+    #[arg(short = 'o', long = "output", default_value = ".", value_name = "DIR")]
+    pub output: PathBuf,
+    /// Overwrite existing files.
+    #[arg(long)]
+    pub force: bool,
+    /// Print the written files as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Envelope id.
+    pub id: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Print the account's age identity (AGE-SECRET-KEY-1...) alone on stdout.
+    Export,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory as _;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("pli").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn send_splits_recipients_on_commas_and_repeats() {
+        let cli = parse(&[
+            "send",
+            "a.pdf",
+            "b.txt",
+            "--to",
+            "x@y.org,team",
+            "--to",
+            "z@y.org",
+        ])
+        .unwrap();
+        let Command::Send(send) = cli.command else {
+            panic!("not send")
+        };
+        assert_eq!(send.files.len(), 2);
+        assert_eq!(send.to, ["x@y.org", "team", "z@y.org"]);
+        assert_eq!(send.subject, "");
+    }
+
+    #[test]
+    fn admin_needs_exactly_one_target() {
+        assert!(parse(&["admin", "invite", "a@b.org", "--org", "o"]).is_err());
+        assert!(
+            parse(&[
+                "admin", "invite", "a@b.org", "--org", "o", "--data", "d", "--server", "s"
+            ])
+            .is_err()
+        );
+        let cli = parse(&["admin", "invite", "a@b.org", "--org", "o", "--data", "d"]).unwrap();
+        let Command::Admin(AdminCommand::Invite(invite)) = cli.command else {
+            panic!("not invite")
+        };
+        assert_eq!(invite.role, RoleArg::Agent);
+        assert!(invite.mailboxes.is_empty());
+        let cli = parse(&[
+            "admin",
+            "invite",
+            "a@b.org",
+            "--org",
+            "o",
+            "--role",
+            "admin",
+            "--mailbox",
+            "m1",
+            "--mailbox",
+            "m2",
+            "--server",
+            "http://127.0.0.1:1",
+        ])
+        .unwrap();
+        let Command::Admin(AdminCommand::Invite(invite)) = cli.command else {
+            panic!("not invite")
+        };
+        assert_eq!(invite.role, RoleArg::Admin);
+        assert_eq!(invite.mailboxes, ["m1", "m2"]);
+    }
+
+    #[test]
+    fn usage_errors_are_reported_as_such() {
+        for args in [
+            &["send", "file"][..],
+            &["send", "--to", "a@b.org"],
+            &["get"],
+            &["inbox", "--limit", "0"],
+            &[
+                "admin", "invite", "a@b.org", "--org", "o", "--role", "king", "--data", "d",
+            ],
+            &["serve", "--listen", "not an address"],
+            &["serve", "--tls-cert", "c.pem"],
+            &["frobnicate"],
+        ] {
+            let error = parse(args).unwrap_err();
+            assert_eq!(error.exit_code(), 2, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn get_defaults_to_the_current_directory() {
+        let cli = parse(&["get", "00112233445566778899aabbccddeeff"]).unwrap();
+        let Command::Get(get) = cli.command else {
+            panic!("not get")
+        };
+        assert_eq!(get.output, PathBuf::from("."));
+        assert!(!get.force);
+    }
+}

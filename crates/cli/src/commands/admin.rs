@@ -1,0 +1,165 @@
+//! `pli admin invite` and `pli admin mailbox create|add|remove`, offline on a data directory
+//! (`--data`, for the first admin) or through a server with the profile's admin session.
+
+use std::path::Path;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use pli_client::api::normalize_server_url;
+use pli_proto::{CreateMailboxRequest, InviteRequest, Role};
+
+use super::{LoggedIn, api_error, logged_in, print_line};
+use crate::args::{
+    AdminCommand, AdminTarget, InviteArgs, MailboxCommand, MailboxCreateArgs, MemberArgs,
+};
+use crate::format::clean;
+
+pub async fn run(command: AdminCommand) -> Result<()> {
+    match command {
+        AdminCommand::Invite(args) => invite(args).await,
+        AdminCommand::Mailbox(MailboxCommand::Create(args)) => create_mailbox(args).await,
+        AdminCommand::Mailbox(MailboxCommand::Add(args)) => add_member(args).await,
+        AdminCommand::Mailbox(MailboxCommand::Remove(args)) => remove_member(args).await,
+    }
+}
+
+/// Where an admin command runs, once `--data` or `--server` is resolved.
+enum Target<'a> {
+    Offline(&'a Path),
+    Online(Box<LoggedIn>),
+}
+
+async fn target(args: &AdminTarget) -> Result<Target<'_>> {
+    if let Some(dir) = &args.data {
+        if !dir.is_dir() {
+            bail!(
+                "no data directory at {}: start `pli serve --data {}` once, or check the path",
+                dir.display(),
+                dir.display()
+            );
+        }
+        return Ok(Target::Offline(dir));
+    }
+    let server = args
+        .server
+        .as_deref()
+        .ok_or_else(|| anyhow!("give --data DIR or --server URL"))?;
+    let wanted = normalize_server_url(server)?;
+    let session = logged_in(false).await?;
+    let current = normalize_server_url(&session.profile.server)?;
+    if wanted != current {
+        bail!(
+            "the profile is logged in to {}, not {}: run `pli login {} --email EMAIL` with an admin account",
+            session.profile.server,
+            clean(server),
+            clean(server)
+        );
+    }
+    Ok(Target::Online(Box::new(session)))
+}
+
+async fn invite(args: InviteArgs) -> Result<()> {
+    let role = Role::from(args.role);
+    let code = match target(&args.target).await? {
+        Target::Offline(dir) => {
+            pli_server::offline::invite(dir, &args.email, &args.org, role, &args.mailboxes)
+                .await
+                .context("inviting")?
+        }
+        Target::Online(session) => {
+            let request = InviteRequest {
+                email: args.email.trim().to_lowercase(),
+                org: args.org.clone(),
+                role,
+                mailboxes: args.mailboxes.clone(),
+            };
+            let answer = session
+                .api
+                .invite(&request)
+                .await
+                .map_err(|error| api_error(error, Some(&session.profile)))
+                .context("inviting")?;
+            answer.code
+        }
+    };
+    print_line(&code)?;
+    eprintln!(
+        "invited {} ({} in {}): give them the code above and `pli join SERVER_URL --email {} --code CODE`",
+        clean(&args.email),
+        role.as_str(),
+        clean(&args.org),
+        clean(&args.email)
+    );
+    Ok(())
+}
+
+async fn create_mailbox(args: MailboxCreateArgs) -> Result<()> {
+    match target(&args.target).await? {
+        Target::Offline(dir) => pli_server::offline::create_mailbox(dir, &args.name, &args.org)
+            .await
+            .context("creating the mailbox")?,
+        Target::Online(session) => {
+            let request = CreateMailboxRequest {
+                name: args.name.trim().to_lowercase(),
+                org: args.org.clone(),
+            };
+            session
+                .api
+                .create_mailbox(&request)
+                .await
+                .map_err(|error| api_error(error, Some(&session.profile)))
+                .context("creating the mailbox")?;
+        }
+    }
+    eprintln!(
+        "created mailbox {} in {}",
+        clean(&args.name),
+        clean(&args.org)
+    );
+    Ok(())
+}
+
+async fn add_member(args: MemberArgs) -> Result<()> {
+    match target(&args.target).await? {
+        Target::Offline(dir) => pli_server::offline::add_member(dir, &args.name, &args.email)
+            .await
+            .context("adding the member")?,
+        Target::Online(session) => session
+            .api
+            .add_member(
+                &args.name.trim().to_lowercase(),
+                &args.email.trim().to_lowercase(),
+            )
+            .await
+            .map_err(|error| api_error(error, Some(&session.profile)))
+            .context("adding the member")?,
+    }
+    eprintln!(
+        "added {} to mailbox {}",
+        clean(&args.email),
+        clean(&args.name)
+    );
+    Ok(())
+}
+
+async fn remove_member(args: MemberArgs) -> Result<()> {
+    match target(&args.target).await? {
+        Target::Offline(_) => {
+            bail!("removing a member is only possible through a running server: use --server URL")
+        }
+        Target::Online(session) => session
+            .api
+            .remove_member(
+                &args.name.trim().to_lowercase(),
+                &args.email.trim().to_lowercase(),
+            )
+            .await
+            .map_err(|error| api_error(error, Some(&session.profile)))
+            .context("removing the member")?,
+    }
+    eprintln!(
+        "removed {} from mailbox {}",
+        clean(&args.email),
+        clean(&args.name)
+    );
+    Ok(())
+}

@@ -1,0 +1,275 @@
+//! `pli send`, `pli inbox`, `pli outbox`, `pli get`, `pli delete`.
+
+use std::collections::HashSet;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use pli_client::Profile;
+use pli_client::get::{GetError, Request};
+use pli_client::send::{Outgoing, SendError, SenderIdentity};
+use pli_proto::EnvelopeSummary;
+
+use super::{api_error, logged_in, print_line};
+use crate::args::{DeleteArgs, GetArgs, InboxArgs, OutboxArgs, SendArgs};
+use crate::format::{clean, rfc3339, size};
+use crate::progress;
+
+/// The largest page the server serves; fewer round trips when following every page.
+const PAGE_SIZE: u32 = 500;
+
+pub async fn send(args: SendArgs) -> Result<()> {
+    let session = logged_in(true).await?;
+    let keys = session.keys()?;
+    let key_id = pli_envelope::key_id(&keys.signing_key().verifying_key());
+    let sender = SenderIdentity {
+        email: &session.profile.email,
+        key_id: &key_id,
+    };
+    let outgoing = Outgoing {
+        files: &args.files,
+        to: &args.to,
+        subject: &args.subject,
+    };
+    let id = pli_client::send::send(
+        &session.api,
+        &sender,
+        keys,
+        &outgoing,
+        progress::transfer("sending"),
+    )
+    .await
+    .map_err(|error| match error {
+        SendError::Api(api) => api_error(api, Some(&session.profile)),
+        other => anyhow::Error::new(other),
+    })?;
+    print_line(&id)?;
+    Ok(())
+}
+
+pub async fn inbox(args: InboxArgs) -> Result<()> {
+    let session = logged_in(false).await?;
+    let mailbox = args.mailbox.as_deref().map(str::to_lowercase);
+    let items = list_all(&session.profile, args.limit, |limit, cursor| {
+        let api = session.api.clone();
+        let mailbox = mailbox.clone();
+        async move {
+            api.inbox(mailbox.as_deref(), Some(limit), cursor.as_deref())
+                .await
+        }
+    })
+    .await
+    .map_err(|error| match &args.mailbox {
+        Some(name)
+            if error
+                .downcast_ref::<pli_client::ApiError>()
+                .is_some_and(pli_client::ApiError::is_not_found) =>
+        {
+            anyhow!("no mailbox {} of which you are a member", clean(name))
+        }
+        _ => error,
+    })
+    .context("listing the inbox")?;
+    show(&items, args.json, "the inbox is empty")
+}
+
+pub async fn outbox(args: OutboxArgs) -> Result<()> {
+    let session = logged_in(false).await?;
+    let items = list_all(&session.profile, args.limit, |limit, cursor| {
+        let api = session.api.clone();
+        async move { api.outbox(Some(limit), cursor.as_deref()).await }
+    })
+    .await
+    .context("listing the outbox")?;
+    show(&items, args.json, "the outbox is empty")
+}
+
+pub async fn get(args: GetArgs) -> Result<()> {
+    let id = args.id.trim().to_lowercase();
+    if !pli_client::get::is_envelope_id(&id) {
+        bail!(GetError::InvalidId(clean(&args.id)));
+    }
+    let session = logged_in(true).await?;
+    let keys = session.keys()?;
+    let me = session
+        .api
+        .me()
+        .await
+        .map_err(|error| api_error(error, Some(&session.profile)))
+        .context("fetching the account")?;
+    let request = Request {
+        id: &id,
+        out_dir: &args.output,
+        force: args.force,
+    };
+    let received = pli_client::get::get(
+        &session.api,
+        &me,
+        keys,
+        &request,
+        progress::transfer("receiving"),
+    )
+    .await
+    .map_err(|error| match error {
+        GetError::Api(api) => api_error(api, Some(&session.profile)),
+        other => anyhow::Error::new(other),
+    })?;
+
+    let manifest = &received.manifest;
+    if args.json {
+        let files: Vec<_> = received
+            .files
+            .iter()
+            .map(|file| {
+                serde_json::json!({
+                    "name": file.entry.name,
+                    "path": file.path.display().to_string(),
+                    "size": file.entry.size,
+                    "media_type": file.entry.media_type,
+                    "sha256": hex::encode(file.entry.sha256),
+                })
+            })
+            .collect();
+        let value = serde_json::json!({
+            "id": manifest.envelope_id,
+            "sender": manifest.sender.email,
+            "to": manifest.recipients,
+            "subject": manifest.subject,
+            "created_at": rfc3339(manifest.created_at),
+            "files": files,
+        });
+        print_line(&serde_json::to_string_pretty(&value)?)?;
+    } else {
+        let subject = if manifest.subject.is_empty() {
+            String::from("(no subject)")
+        } else {
+            clean(&manifest.subject)
+        };
+        eprintln!(
+            "from {} at {}: {}",
+            clean(&manifest.sender.email),
+            rfc3339(manifest.created_at),
+            subject
+        );
+        for file in &received.files {
+            eprintln!(
+                "wrote {} ({})",
+                clean(&file.path.display().to_string()),
+                size(file.entry.size)
+            );
+        }
+    }
+    Ok(())
+}
+
+pub async fn delete(args: DeleteArgs) -> Result<()> {
+    let id = args.id.trim().to_lowercase();
+    if !pli_client::get::is_envelope_id(&id) {
+        bail!(GetError::InvalidId(clean(&args.id)));
+    }
+    let session = logged_in(false).await?;
+    match session.api.delete_envelope(&id).await {
+        Ok(()) => {
+            eprintln!("deleted {id}");
+            Ok(())
+        }
+        Err(error) if error.is_not_found() => Err(anyhow!(
+            "no envelope {id} that you sent: only its sender can delete an envelope; check the id with `pli outbox`"
+        )),
+        Err(error) => {
+            Err(api_error(error, Some(&session.profile))).context("deleting the envelope")
+        }
+    }
+}
+
+/// Follows every page (or stops at `limit` envelopes), guarding against a server that would
+/// hand out the same cursor forever.
+async fn list_all<F, Fut>(
+    profile: &Profile,
+    limit: Option<u32>,
+    mut fetch: F,
+) -> Result<Vec<EnvelopeSummary>>
+where
+    F: FnMut(u32, Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<pli_proto::EnvelopePage, pli_client::ApiError>>,
+{
+    let mut items: Vec<EnvelopeSummary> = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut seen = HashSet::new();
+    loop {
+        let wanted = match limit {
+            Some(limit) => limit.saturating_sub(items.len() as u32).min(PAGE_SIZE),
+            None => PAGE_SIZE,
+        };
+        if wanted == 0 {
+            break;
+        }
+        let page = fetch(wanted, cursor.clone())
+            .await
+            .map_err(|error| api_error(error, Some(profile)))?;
+        items.extend(page.items);
+        match page.next_cursor {
+            Some(next) => {
+                if !seen.insert(next.clone()) {
+                    bail!(
+                        "the server's listing does not advance (the same page cursor came twice)"
+                    );
+                }
+                cursor = Some(next);
+            }
+            None => break,
+        }
+    }
+    if let Some(limit) = limit {
+        items.truncate(limit as usize);
+    }
+    Ok(items)
+}
+
+fn show(items: &[EnvelopeSummary], json: bool, empty: &str) -> Result<()> {
+    if json {
+        let array: Vec<_> = items
+            .iter()
+            .map(|item| {
+                serde_json::json!({
+                    "id": item.id,
+                    "sender": item.sender,
+                    "to": item.to,
+                    "size": item.size,
+                    "created_at": item.created_at,
+                })
+            })
+            .collect();
+        return print_line(&serde_json::to_string_pretty(&array)?);
+    }
+    if items.is_empty() {
+        eprintln!("{empty}");
+        return Ok(());
+    }
+    let rows: Vec<[String; 5]> = items
+        .iter()
+        .map(|item| {
+            [
+                clean(&item.id),
+                clean(&item.sender),
+                clean(&item.to.join(",")),
+                size(item.size),
+                clean(&item.created_at),
+            ]
+        })
+        .collect();
+    let header = ["ID", "FROM", "TO", "SIZE", "DATE"].map(String::from);
+    let mut widths = header.clone().map(|cell| cell.chars().count());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(&header).chain(&rows) {
+        let line: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        print_line(line.join("  ").trim_end())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,16 @@
+//! `pli serve`.
+
+use anyhow::{Context as _, Result};
+use pli_server::{Config, TlsFiles};
+
+use crate::args::ServeArgs;
+
+pub async fn run(args: ServeArgs) -> Result<()> {
+    let mut config = Config::with_defaults(args.data, args.listen);
+    if let (Some(cert), Some(key)) = (args.tls_cert, args.tls_key) {
+        config.tls = Some(TlsFiles { cert, key });
+    }
+    pli_server::serve(config)
+        .await
+        .context("running the server")
+}
