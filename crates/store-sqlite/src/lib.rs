@@ -602,18 +602,14 @@ impl Store for SqliteStore {
     ) -> Result<Vec<Envelope>> {
         let mut tx = self.read().await?;
         let (before_at, before_id) = cursor_bounds(after);
-        let rows = sqlx::query(
-            "SELECT id FROM envelopes \
-             WHERE sender_id = ? AND state = 1 AND (created_at, id) < (?, ?) \
-             ORDER BY created_at DESC, id DESC LIMIT ?",
-        )
-        .bind(blob(account_id))
-        .bind(before_at)
-        .bind(before_id)
-        .bind(i64::from(limit))
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(|error| map_err(error, "envelope"))?;
+        let rows = sqlx::query(OUTBOX_SQL)
+            .bind(blob(account_id))
+            .bind(before_at)
+            .bind(before_id)
+            .bind(i64::from(limit))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "envelope"))?;
         let ids = rows
             .iter()
             .map(|row| id_from_row(row, "id", "envelopes.id"))
@@ -703,6 +699,11 @@ impl Store for SqliteStore {
     }
 }
 
+/// One outbox page: a range scan of `envelopes_outbox` (`(sender_id, state, created_at, id)`).
+const OUTBOX_SQL: &str = "SELECT id FROM envelopes \
+     WHERE sender_id = ? AND state = 1 AND (created_at, id) < (?, ?) \
+     ORDER BY created_at DESC, id DESC LIMIT ?";
+
 /// Where inbox envelopes come from: the account itself or one of its mailboxes.
 enum Source {
     Account(Id),
@@ -725,22 +726,7 @@ async fn inbox_page(
     if limit == 0 {
         return Ok(Vec::new());
     }
-    let mut sql = String::from("SELECT DISTINCT envelope_id, created_at FROM (");
-    for (index, source) in sources.iter().enumerate() {
-        if index > 0 {
-            sql.push_str(" UNION ALL ");
-        }
-        let column = match source {
-            Source::Account(_) => "account_id",
-            Source::Mailbox(_) => "mailbox_id",
-        };
-        sql.push_str(&format!(
-            "SELECT * FROM (SELECT envelope_id, created_at FROM envelope_recipients \
-             WHERE {column} = ? AND stored = 1 AND (created_at, envelope_id) < (?, ?) \
-             ORDER BY created_at DESC, envelope_id DESC LIMIT ?)"
-        ));
-    }
-    sql.push_str(") ORDER BY created_at DESC, envelope_id DESC LIMIT ?");
+    let sql = inbox_sql(sources);
     let (before_at, before_id) = cursor_bounds(after);
     let mut query = sqlx::query(&sql);
     for source in sources {
@@ -759,6 +745,28 @@ async fn inbox_page(
     rows.iter()
         .map(|row| id_from_row(row, "envelope_id", "envelope_recipients.envelope_id"))
         .collect()
+}
+
+/// The query of [`inbox_page`]; binds, per source: its id, the cursor's `created_at` and id,
+/// and the limit; then the limit again.
+fn inbox_sql(sources: &[Source]) -> String {
+    let mut sql = String::from("SELECT DISTINCT envelope_id, created_at FROM (");
+    for (index, source) in sources.iter().enumerate() {
+        if index > 0 {
+            sql.push_str(" UNION ALL ");
+        }
+        let column = match source {
+            Source::Account(_) => "account_id",
+            Source::Mailbox(_) => "mailbox_id",
+        };
+        sql.push_str(&format!(
+            "SELECT * FROM (SELECT envelope_id, created_at FROM envelope_recipients \
+             WHERE {column} = ? AND stored = 1 AND (created_at, envelope_id) < (?, ?) \
+             ORDER BY created_at DESC, envelope_id DESC LIMIT ?)"
+        ));
+    }
+    sql.push_str(") ORDER BY created_at DESC, envelope_id DESC LIMIT ?");
+    sql
 }
 
 /// The exclusive upper bound of a newest-first page.
@@ -882,6 +890,63 @@ fn backend(context: &str, error: &sqlx::Error) -> StoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `EXPLAIN QUERY PLAN` of `sql`, one line per step, on a fresh database.
+    async fn plan(sql: &str, n_params: usize) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("pli.db")).await.unwrap();
+        let explain = format!("EXPLAIN QUERY PLAN {sql}");
+        let mut query = sqlx::query(&explain);
+        for _ in 0..n_params {
+            query = query.bind(1i64);
+        }
+        let rows = query.fetch_all(&store.reader).await.unwrap();
+        rows.iter()
+            .map(|row| sqlx::Row::get::<String, _>(row, "detail"))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn an_inbox_page_is_one_index_range_scan_per_source() {
+        let sources = [
+            Source::Account(Id::random()),
+            Source::Mailbox(Id::random()),
+            Source::Mailbox(Id::random()),
+        ];
+        let steps = plan(&inbox_sql(&sources), 4 * sources.len() + 1).await;
+        let searches: Vec<&String> = steps
+            .iter()
+            .filter(|step| step.contains("envelope_recipients"))
+            .collect();
+        assert_eq!(searches.len(), 3, "{steps:#?}");
+        assert!(searches[0].contains("INDEX recipients_account (account_id=? AND stored=? AND (created_at,envelope_id)<(?,?))"), "{steps:#?}");
+        for search in &searches[1..] {
+            assert!(search.contains("INDEX recipients_mailbox (mailbox_id=? AND stored=? AND (created_at,envelope_id)<(?,?))"), "{steps:#?}");
+        }
+        for search in &searches {
+            assert!(search.starts_with("SEARCH"), "{steps:#?}");
+        }
+        // Each source is read in index order; only the merge of at most (sources x limit) rows
+        // is sorted, by the outermost query (the last steps of the plan).
+        let first_sort = steps.iter().position(|step| step.contains("TEMP B-TREE"));
+        let last_search = steps
+            .iter()
+            .rposition(|step| step.contains("envelope_recipients"));
+        assert!(first_sort > last_search, "{steps:#?}");
+    }
+
+    #[tokio::test]
+    async fn an_outbox_page_is_one_index_range_scan() {
+        let steps = plan(OUTBOX_SQL, 4).await;
+        assert_eq!(steps.len(), 1, "{steps:#?}");
+        assert!(steps[0].starts_with("SEARCH envelopes USING"), "{steps:#?}");
+        assert!(
+            steps[0].contains(
+                "INDEX envelopes_outbox (sender_id=? AND state=? AND (created_at,id)<(?,?))"
+            ),
+            "{steps:#?}"
+        );
+    }
 
     #[test]
     fn the_empty_cursor_sorts_after_every_id() {

@@ -115,3 +115,75 @@ async fn hand_edited_envelope_rows_are_corrupt() {
         Err(StoreError::Corrupt(_))
     ));
 }
+
+/// The inbox the benchmarks list: 10,000 envelopes, half direct and half through a mailbox.
+/// Every page is checked against the expected order; page times are printed, not asserted.
+#[tokio::test]
+async fn an_inbox_of_ten_thousand_envelopes_pages_quickly_and_exactly() {
+    let fresh = Fresh::with(&SqliteOptions {
+        durable: false,
+        ..SqliteOptions::default()
+    })
+    .await;
+    let store = &fresh.store;
+    let org = store.ensure_org("CHU Sud").await.unwrap();
+    let urgences = store.create_mailbox(org.id, "urgences").await.unwrap();
+    let sender = join(store, &org, "medecin@chu-sud.example", Role::Agent, &[]).await;
+    let me = join(
+        store,
+        &org,
+        "moi@chu-sud.example",
+        Role::Agent,
+        &[&urgences],
+    )
+    .await;
+    let mut expected = Vec::with_capacity(10_000);
+    for index in 0..10_000i64 {
+        let to = if index % 2 == 0 {
+            Addressee::Account(me.id)
+        } else {
+            Addressee::Mailbox(urgences.id)
+        };
+        let created_at = NOW + index / 10;
+        expected.push((created_at, send(store, &sender, &[to], created_at).await));
+    }
+    expected.sort_by(|a, b| b.cmp(a));
+
+    let started = std::time::Instant::now();
+    let mut cursor = None;
+    let mut seen = 0;
+    let mut n_pages = 0;
+    loop {
+        let page = store
+            .inbox(me.id, &InboxScope::All, cursor, 100)
+            .await
+            .unwrap();
+        for (offset, envelope) in page.iter().enumerate() {
+            assert_eq!(envelope.id, expected[seen + offset].1);
+        }
+        seen += page.len();
+        n_pages += 1;
+        match page.last() {
+            Some(last) if page.len() == 100 => cursor = Some(pli_store_tests::cursor_of(last)),
+            _ => break,
+        }
+    }
+    assert_eq!(seen, 10_000);
+    let elapsed = started.elapsed();
+    eprintln!(
+        "inbox of 10,000 envelopes: {n_pages} pages of 100 in {elapsed:?} ({:?} per page)",
+        elapsed / n_pages
+    );
+
+    // 64 listings at once, as the inbox benchmark does: all answer, all alike.
+    let first_page: Vec<_> = expected.iter().take(50).map(|(_, id)| *id).collect();
+    let started = std::time::Instant::now();
+    let pages = futures_util::future::join_all(
+        (0..64).map(|_| store.inbox(me.id, &InboxScope::All, None, 50)),
+    )
+    .await;
+    eprintln!("64 concurrent first pages of 50: {:?}", started.elapsed());
+    for page in pages {
+        assert_eq!(pli_store_tests::ids(&page.unwrap()), first_page);
+    }
+}
