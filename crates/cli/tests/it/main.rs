@@ -1,0 +1,301 @@
+//! End-to-end tests of the `pli` binary against a real `pli serve` child process on loopback,
+//! each user in its own `PLI_HOME`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod errors;
+mod hostile;
+mod keys;
+mod tour;
+
+use std::io::{BufRead as _, BufReader, Read as _};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use tempfile::TempDir;
+
+const PLI: &str = env!("CARGO_BIN_EXE_pli");
+
+/// The outcome of one `pli` run.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Asserts success and returns stdout without its final newline.
+    #[track_caller]
+    pub fn ok(&self) -> &str {
+        assert_eq!(self.code, 0, "pli failed: {self:#?}");
+        self.stdout.trim_end_matches('\n')
+    }
+
+    /// Asserts exit status 1 and returns stderr.
+    #[track_caller]
+    pub fn fails(&self) -> &str {
+        assert_eq!(self.code, 1, "expected a failure: {self:#?}");
+        assert!(self.stderr.starts_with("error: "), "{self:#?}");
+        &self.stderr
+    }
+}
+
+/// A `pli` command with a clean environment: no inherited profile, password or log settings.
+pub fn pli(home: Option<&Path>) -> Command {
+    let mut command = Command::new(PLI);
+    for variable in [
+        "PLI_HOME",
+        "PLI_PASSWORD",
+        "PLI_DATA",
+        "PLI_LISTEN",
+        "PLI_TLS_CERT",
+        "PLI_TLS_KEY",
+        "RUST_LOG",
+    ] {
+        command.env_remove(variable);
+    }
+    // Never fall back on the real ~/.config/pli of whoever runs the tests.
+    command.env("HOME", "/nonexistent");
+    if let Some(home) = home {
+        command.env("PLI_HOME", home);
+    }
+    command.stdin(Stdio::null());
+    command
+}
+
+/// A running `pli serve` on a fresh data directory; killed on drop.
+pub struct Server {
+    child: Child,
+    pub url: String,
+    pub data: TempDir,
+}
+
+impl Server {
+    pub fn start() -> Server {
+        let data = tempfile::tempdir().unwrap();
+        let mut child = pli(None)
+            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(data.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let Some(url) = line.trim().strip_prefix("Listening on ") else {
+            let _ = child.kill();
+            let mut stderr = String::new();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut stderr)
+                .unwrap();
+            panic!("the server did not start: {line:?} {stderr}");
+        };
+        let url = url.to_owned();
+        // Keep draining the server's output so it never blocks on a full pipe.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+        let mut stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+        Server { child, url, data }
+    }
+
+    /// Invites offline, against the data directory; returns the code.
+    pub fn invite(&self, email: &str, org: &str, role: &str, mailboxes: &[&str]) -> String {
+        let mut command = pli(None);
+        command
+            .args([
+                "admin", "invite", email, "--org", org, "--role", role, "--data",
+            ])
+            .arg(self.data.path());
+        for mailbox in mailboxes {
+            command.args(["--mailbox", mailbox]);
+        }
+        let run = Run::from(command.output().unwrap());
+        run.ok().to_owned()
+    }
+
+    /// The ciphertext file of envelope `id` in the blob store.
+    pub fn blob_path(&self, id: &str) -> PathBuf {
+        find_file(&self.data.path().join("blobs"), id).unwrap_or_else(|| panic!("no blob for {id}"))
+    }
+
+    /// Runs SQL on the server's database with the `sqlite3` tool.
+    pub fn sql(&self, statement: &str) -> String {
+        let output = Command::new("sqlite3")
+            .arg(self.data.path().join("pli.db"))
+            .arg(statement)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "sqlite3: {output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn find_file(dir: &Path, name: &str) -> Option<PathBuf> {
+    for entry in std::fs::read_dir(dir).ok()? {
+        let entry = entry.ok()?;
+        let path = entry.path();
+        if path.is_dir() {
+            if let Some(found) = find_file(&path, name) {
+                return Some(found);
+            }
+        } else if entry.file_name().to_str() == Some(name) {
+            return Some(path);
+        }
+    }
+    None
+}
+
+/// One person on one machine: a profile directory and a password.
+pub struct User {
+    pub email: String,
+    pub password: String,
+    pub home: TempDir,
+}
+
+impl User {
+    /// Redeems `code` on `server` from a fresh profile directory.
+    pub fn join(server: &Server, email: &str, code: &str) -> User {
+        let user = User {
+            email: email.to_owned(),
+            password: format!("long password of {email}"),
+            home: tempfile::tempdir().unwrap(),
+        };
+        let run = user.run(&["join", &server.url, "--email", email, "--code", code]);
+        assert_eq!(run.ok(), "", "join prints nothing on stdout");
+        user
+    }
+
+    /// Invited offline into `org` with `role`, then joined.
+    pub fn invited(server: &Server, email: &str, org: &str, role: &str) -> User {
+        let code = server.invite(email, org, role, &[]);
+        User::join(server, email, &code)
+    }
+
+    /// The same account on another machine: a fresh profile directory, then `pli login`.
+    pub fn on_another_machine(&self, server: &Server) -> User {
+        let user = User {
+            email: self.email.clone(),
+            password: self.password.clone(),
+            home: tempfile::tempdir().unwrap(),
+        };
+        user.run(&["login", &server.url, "--email", &self.email])
+            .ok();
+        user
+    }
+
+    /// Runs `pli ARGS` as this user, with its password in `PLI_PASSWORD`.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_password(args, Some(&self.password))
+    }
+
+    pub fn run_with_password(&self, args: &[&str], password: Option<&str>) -> Run {
+        let mut command = pli(Some(self.home.path()));
+        command.args(args);
+        if let Some(password) = password {
+            command.env("PLI_PASSWORD", password);
+        }
+        Run::from(command.output().unwrap())
+    }
+
+    /// Sends `files` to `to`; returns the envelope id.
+    pub fn send(&self, files: &[&Path], to: &str) -> String {
+        let mut args: Vec<&str> = vec!["send"];
+        args.extend(files.iter().map(|file| file.to_str().unwrap()));
+        args.extend(["--to", to, "--subject", "test"]);
+        let run = self.run(&args);
+        let id = run.ok().to_owned();
+        assert_eq!(id.len(), 32, "send prints the id alone: {run:#?}");
+        assert!(id.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
+        id
+    }
+
+    /// `pli get ID -o DIR`.
+    pub fn get(&self, id: &str, dir: &Path) -> Run {
+        self.run(&["get", id, "-o", dir.to_str().unwrap()])
+    }
+
+    /// `pli inbox --json`, parsed.
+    pub fn inbox(&self) -> Vec<serde_json::Value> {
+        let run = self.run(&["inbox", "--json"]);
+        serde_json::from_str::<Vec<serde_json::Value>>(run.ok()).unwrap()
+    }
+}
+
+/// A directory holding files with the given names and contents.
+pub fn files(entries: &[(&str, &[u8])]) -> (TempDir, Vec<PathBuf>) {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = entries
+        .iter()
+        .map(|(name, content)| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, content).unwrap();
+            path
+        })
+        .collect();
+    (dir, paths)
+}
+
+/// Deterministic pseudo-random bytes (xorshift), so large files do not compress.
+pub fn noise(len: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect()
+}
+
+/// The names in `dir` (empty if it does not exist).
+pub fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    names.sort();
+    names
+}
+
+/// A server with an admin of "hospital" (alice) and an agent (bob).
+pub struct World {
+    pub server: Server,
+    pub alice: User,
+    pub bob: User,
+}
+
+impl World {
+    pub fn start() -> World {
+        let server = Server::start();
+        let alice = User::invited(&server, "alice@hospital.fr", "hospital", "admin");
+        let bob = User::invited(&server, "bob@hospital.fr", "hospital", "agent");
+        World { server, alice, bob }
+    }
+
+    /// Joins one more account, invited offline.
+    pub fn user(&self, email: &str, org: &str) -> User {
+        User::invited(&self.server, email, org, "agent")
+    }
+}
