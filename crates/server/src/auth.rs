@@ -115,18 +115,18 @@ pub struct ClientAddr(pub String);
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(client_addr(parts))
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Ok(client_addr(parts, state).await)
     }
 }
 
-fn client_addr(parts: &Parts) -> ClientAddr {
+async fn client_addr<S: Send + Sync>(parts: &mut Parts, state: &S) -> ClientAddr {
+    // The extractor also honours `MockConnectInfo`, so in-process tests see an address.
     ClientAddr(
-        parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
+        ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
+            .await
             .map(|ConnectInfo(addr)| addr.ip().to_string())
-            .unwrap_or_else(|| "unknown".to_owned()),
+            .unwrap_or_else(|_| "unknown".to_owned()),
     )
 }
 
@@ -174,7 +174,7 @@ impl FromRequestParts<AppState> for Principal {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let from = client_addr(parts).0;
+        let from = client_addr(parts, state).await.0;
         let token = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)

@@ -1,0 +1,285 @@
+//! Test helpers: an app on a fresh data directory, request shortcuts, accounts, envelopes.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
+use axum::http::{Method, Request, StatusCode, header};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use http_body_util::BodyExt;
+use pli_proto::Role;
+use pli_server::{AppState, ServerKey};
+use pli_store_sqlite::{SqliteOptions, SqliteStore};
+use rand::RngCore;
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+pub const CLIENT_ADDR: &str = "192.0.2.7";
+
+/// A router over a fresh temporary data directory.
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    pub dir: TempDir,
+}
+
+/// An account that joined, with its session.
+#[derive(Clone, Debug)]
+pub struct User {
+    pub email: String,
+    pub token: String,
+    pub auth_key: String,
+}
+
+/// A response, with its JSON body when it has one.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: Value,
+    pub bytes: Vec<u8>,
+}
+
+impl Answer {
+    /// The `error` code of an error body.
+    pub fn error(&self) -> &str {
+        self.body["error"].as_str().unwrap_or("")
+    }
+
+    /// The body without its request id, to compare two answers byte for byte.
+    pub fn without_request_id(&self) -> Value {
+        let mut body = self.body.clone();
+        if let Some(object) = body.as_object_mut() {
+            object.remove("request_id");
+        }
+        body
+    }
+}
+
+impl TestApp {
+    /// A durable store, as in production.
+    pub async fn new() -> TestApp {
+        TestApp::with_options(true).await
+    }
+
+    /// A store that skips fsync: for tests that make many requests and do not test durability.
+    pub async fn fast() -> TestApp {
+        TestApp::with_options(false).await
+    }
+
+    async fn with_options(durable: bool) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let options = SqliteOptions {
+            durable,
+            ..SqliteOptions::default()
+        };
+        let store = SqliteStore::open_with(&dir.path().join("pli.db"), &options)
+            .await
+            .unwrap();
+        let blob_dir = dir.path().join("blobs");
+        std::fs::create_dir_all(&blob_dir).unwrap();
+        let blobs = pli_blob::LocalBlobStore::open(&blob_dir).unwrap();
+        let mut key = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut key);
+        let state = AppState::new(
+            Arc::new(store),
+            Arc::new(blobs),
+            ServerKey::from_bytes(key),
+            1 << 20,
+        );
+        let addr: SocketAddr = format!("{CLIENT_ADDR}:40000").parse().unwrap();
+        let router = pli_server::router(state.clone()).layer(MockConnectInfo(addr));
+        TestApp { state, router, dir }
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Sends a request as is.
+    pub async fn raw(&self, request: Request<Body>) -> Answer {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Answer {
+            status,
+            body,
+            bytes,
+        }
+    }
+
+    /// A JSON request (no body when `body` is `None`), with an optional bearer token.
+    pub async fn call(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Answer {
+        let mut builder = Request::builder().method(method).uri(uri);
+        if let Some(token) = token {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let request = match body {
+            Some(body) => builder
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string())),
+            None => builder.body(Body::empty()),
+        };
+        self.raw(request.unwrap()).await
+    }
+
+    pub async fn get(&self, uri: &str, user: &User) -> Answer {
+        self.call(Method::GET, uri, Some(&user.token), None).await
+    }
+
+    pub async fn post(&self, uri: &str, user: &User, body: Value) -> Answer {
+        self.call(Method::POST, uri, Some(&user.token), Some(body))
+            .await
+    }
+
+    pub async fn delete(&self, uri: &str, user: &User) -> Answer {
+        self.call(Method::DELETE, uri, Some(&user.token), None)
+            .await
+    }
+
+    /// Uploads raw bytes as an envelope's content.
+    pub async fn upload(&self, id: &str, user: &User, bytes: Vec<u8>) -> Answer {
+        let request = Request::builder()
+            .method(Method::PUT)
+            .uri(format!("/api/envelopes/{id}/content"))
+            .header(header::AUTHORIZATION, format!("Bearer {}", user.token))
+            .header(header::CONTENT_TYPE, "application/octet-stream")
+            .body(Body::from(bytes))
+            .unwrap();
+        self.raw(request).await
+    }
+
+    /// Invites offline (as the first admin would be) and joins.
+    pub async fn user(&self, email: &str, org: &str, role: Role) -> User {
+        let code = pli_server::offline::invite(self.data_dir(), email, org, role, &[])
+            .await
+            .unwrap();
+        self.join(email, &code).await
+    }
+
+    /// Redeems an invitation code with fresh keys.
+    pub async fn join(&self, email: &str, code: &str) -> User {
+        let auth_key = b64(&random::<32>());
+        let answer = self
+            .call(
+                Method::POST,
+                "/api/auth/join",
+                None,
+                Some(join_body(email, code, &auth_key)),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+        User {
+            email: email.to_owned(),
+            token: answer.body["token"].as_str().unwrap().to_owned(),
+            auth_key,
+        }
+    }
+
+    /// Creates a mailbox offline.
+    pub async fn mailbox(&self, name: &str, org: &str) {
+        pli_server::offline::create_mailbox(self.data_dir(), name, org)
+            .await
+            .unwrap();
+    }
+
+    /// Adds a member through the API, as `admin`.
+    pub async fn add_member(&self, admin: &User, mailbox: &str, email: &str) {
+        let answer = self
+            .post(
+                &format!("/api/admin/mailboxes/{mailbox}/members"),
+                admin,
+                json!({ "email": email }),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::NO_CONTENT, "{:?}", answer.body);
+    }
+
+    /// Announces an envelope and returns its id.
+    pub async fn announce(&self, sender: &User, to: &[&str], size: u64) -> String {
+        let id = new_id();
+        let answer = self
+            .post(
+                "/api/envelopes",
+                sender,
+                json!({ "id": id, "to": to, "size": size }),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+        id
+    }
+
+    /// Announces and uploads an envelope of `bytes`; returns its id.
+    pub async fn send(&self, sender: &User, to: &[&str], bytes: &[u8]) -> String {
+        let id = self.announce(sender, to, bytes.len() as u64).await;
+        let answer = self.upload(&id, sender, bytes.to_vec()).await;
+        assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
+        id
+    }
+
+    /// Ids of the envelopes on one inbox page.
+    pub async fn inbox_ids(&self, user: &User, query: &str) -> Vec<String> {
+        let answer = self.get(&format!("/api/inbox{query}"), user).await;
+        assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
+        ids(&answer.body)
+    }
+}
+
+/// A join body with valid keys.
+pub fn join_body(email: &str, code: &str, auth_key: &str) -> Value {
+    let identity = age::x25519::Identity::generate();
+    let signing = ed25519_dalek::SigningKey::from_bytes(&random::<32>());
+    json!({
+        "email": email,
+        "code": code,
+        "salt": b64(&random::<16>()),
+        "kdf": { "m_kib": 19456, "t": 2, "p": 1 },
+        "auth_key": auth_key,
+        "public_keys": {
+            "age_recipient": identity.to_public().to_string(),
+            "signing_key": b64(signing.verifying_key().as_bytes()),
+        },
+        "wrapped_keys": b64(b"sealed private keys"),
+    })
+}
+
+/// Item ids of a page.
+pub fn ids(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+pub fn random<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    bytes
+}
+
+pub fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A fresh envelope id.
+pub fn new_id() -> String {
+    hex::encode(random::<16>())
+}

@@ -1,0 +1,12 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Integration tests of the Pli server: stories, bad input, the route walker, randomized
+//! probes, the audit trail, the OpenAPI document, and a real server on a port.
+
+mod audit;
+mod bad_input;
+mod e2e;
+mod helpers;
+mod openapi;
+mod probes;
+mod stories;
+mod walker;

@@ -1,0 +1,394 @@
+//! Walks every route of the OpenAPI document as an anonymous client and as an authenticated
+//! stranger (an admin of another organisation), with real ids of existing envelopes,
+//! mailboxes and accounts in the paths: none yields anything that is not the caller's own.
+
+use crate::helpers::{Answer, TestApp, User, b64, join_body, new_id};
+use crate::openapi::documented;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use pli_proto::Role;
+use serde_json::{Value, json};
+
+struct World {
+    app: TestApp,
+    alice: User,
+    bob: User,
+    stranger: User,
+    stored: String,
+    pending: String,
+}
+
+async fn world() -> World {
+    let app = TestApp::fast().await;
+    let victim_admin = app.user("admin@victim.fr", "Victim", Role::Admin).await;
+    let alice = app.user("alice@victim.fr", "Victim", Role::Agent).await;
+    let bob = app.user("bob@victim.fr", "Victim", Role::Agent).await;
+    app.mailbox("vbox", "Victim").await;
+    app.add_member(&victim_admin, "vbox", "bob@victim.fr").await;
+    let stranger = app.user("stranger@other.fr", "Other", Role::Admin).await;
+    app.mailbox("sbox", "Other").await;
+    app.add_member(&stranger, "sbox", "stranger@other.fr").await;
+    let stored = app
+        .send(&alice, &["bob@victim.fr", "vbox"], b"secret")
+        .await;
+    let pending = app.announce(&alice, &["bob@victim.fr"], 6).await;
+    World {
+        app,
+        alice,
+        bob,
+        stranger,
+        stored,
+        pending,
+    }
+}
+
+/// The requests to make for one documented route: (uri, body, content type).
+fn requests(
+    world: &World,
+    method: &str,
+    path: &str,
+) -> Vec<(String, Option<Vec<u8>>, &'static str)> {
+    let json_body = |value: Value| Some(value.to_string().into_bytes());
+    let mut uris = vec![path.to_owned()];
+    if path.contains("{id}") {
+        uris = [&world.stored, &world.pending]
+            .iter()
+            .map(|id| path.replace("{id}", id))
+            .collect();
+    }
+    if path.contains("{address}") {
+        uris = ["alice@victim.fr", "vbox"]
+            .iter()
+            .map(|address| path.replace("{address}", address))
+            .collect();
+    }
+    let uris: Vec<String> = uris
+        .into_iter()
+        .map(|uri| {
+            uri.replace("{name}", "vbox")
+                .replace("{email}", "bob@victim.fr")
+        })
+        .collect();
+    let with = |body: Option<Vec<u8>>, content_type: &'static str| {
+        uris.iter()
+            .map(|uri| (uri.clone(), body.clone(), content_type))
+            .collect::<Vec<_>>()
+    };
+    let json = "application/json";
+    match (method, path) {
+        ("POST", "/api/auth/prelogin") => {
+            with(json_body(json!({ "email": "alice@victim.fr" })), json)
+        }
+        ("POST", "/api/auth/login") => with(
+            json_body(json!({ "email": "alice@victim.fr", "auth_key": b64(&[5; 32]) })),
+            json,
+        ),
+        ("POST", "/api/auth/join") => with(
+            json_body(join_body(
+                "alice@victim.fr",
+                "0123456789ABCDEFGHJK",
+                &b64(&[5; 32]),
+            )),
+            json,
+        ),
+        ("POST", "/api/envelopes") => {
+            let mut requests = with(
+                json_body(json!({ "id": world.stored, "to": ["alice@victim.fr"], "size": 3 })),
+                json,
+            );
+            requests.extend(with(
+                json_body(json!({ "id": new_id(), "to": ["alice@victim.fr"], "size": 3 })),
+                json,
+            ));
+            requests
+        }
+        ("PUT", "/api/envelopes/{id}/content") => {
+            with(Some(vec![0; 6]), "application/octet-stream")
+        }
+        ("POST", "/api/admin/invitations") => with(
+            json_body(
+                json!({ "email": "new@victim.fr", "org": "Victim", "role": "admin", "mailboxes": ["vbox"] }),
+            ),
+            json,
+        ),
+        ("POST", "/api/admin/mailboxes") => with(
+            json_body(json!({ "name": "newbox", "org": "Victim" })),
+            json,
+        ),
+        ("POST", "/api/admin/mailboxes/{name}/members") => {
+            with(json_body(json!({ "email": "stranger@other.fr" })), json)
+        }
+        ("GET", "/api/inbox") => {
+            let mut requests = with(None, json);
+            requests.push(("/api/inbox?mailbox=vbox".into(), None, json));
+            requests
+        }
+        _ => with(None, json),
+    }
+}
+
+async fn send(
+    app: &TestApp,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Vec<u8>>,
+    content_type: &str,
+) -> Answer {
+    let mut builder = Request::builder()
+        .method(Method::from_bytes(method.as_bytes()).unwrap())
+        .uri(uri);
+    if let Some(token) = token {
+        builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let request = match body {
+        Some(body) => builder
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body)),
+        None => builder.body(Body::empty()),
+    };
+    app.raw(request.unwrap()).await
+}
+
+/// Nothing of the victim organisation's in a listing or an audit page.
+fn assert_nothing_of_victims(world: &World, answer: &Answer, what: &str) {
+    let text = String::from_utf8_lossy(&answer.bytes);
+    for secret in [
+        world.stored.as_str(),
+        world.pending.as_str(),
+        "alice@victim.fr",
+        "bob@victim.fr",
+        "vbox",
+    ] {
+        assert!(!text.contains(secret), "{what} shows {secret}: {text}");
+    }
+}
+
+#[tokio::test]
+async fn anonymous_clients_get_nothing() {
+    let world = world().await;
+    for (method, path) in documented() {
+        for (uri, body, content_type) in requests(&world, &method, &path) {
+            let answer = send(&world.app, &method, &uri, None, body, content_type).await;
+            let what = format!("anonymous {method} {uri}");
+            match (method.as_str(), path.as_str()) {
+                ("GET", "/api/health") | ("GET", "/api/openapi.json") => {
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                }
+                ("POST", "/api/auth/prelogin") => {
+                    // Salt and cost only, the same shape as for an unknown email.
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                    let keys: Vec<&String> = answer.body.as_object().unwrap().keys().collect();
+                    assert_eq!(keys, ["kdf", "salt"], "{what}");
+                }
+                ("POST", "/api/auth/login") => {
+                    assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{what}");
+                    assert_eq!(answer.error(), "invalid_credentials", "{what}");
+                }
+                ("POST", "/api/auth/join") => {
+                    assert_eq!(answer.status, StatusCode::FORBIDDEN, "{what}");
+                    assert_eq!(answer.error(), "invalid_invitation", "{what}");
+                }
+                ("POST", "/api/auth/logout")
+                | ("GET", "/api/me")
+                | ("GET", "/api/directory/{address}")
+                | ("POST", "/api/envelopes")
+                | ("GET", "/api/envelopes/{id}")
+                | ("DELETE", "/api/envelopes/{id}")
+                | ("PUT", "/api/envelopes/{id}/content")
+                | ("GET", "/api/envelopes/{id}/content")
+                | ("GET", "/api/inbox")
+                | ("GET", "/api/outbox")
+                | ("GET", "/api/audit")
+                | ("POST", "/api/admin/invitations")
+                | ("POST", "/api/admin/mailboxes")
+                | ("GET", "/api/admin/mailboxes/{name}")
+                | ("POST", "/api/admin/mailboxes/{name}/members")
+                | ("DELETE", "/api/admin/mailboxes/{name}/members/{email}") => {
+                    assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{what}");
+                    assert_eq!(answer.error(), "unauthenticated", "{what}");
+                }
+                _ => panic!("the walker has no rule for {method} {path}: add one"),
+            }
+        }
+    }
+    assert_unchanged(&world).await;
+}
+
+#[tokio::test]
+async fn an_authenticated_stranger_gets_nothing() {
+    let world = world().await;
+    let stranger = &world.stranger;
+    let envelope_404 = send(
+        &world.app,
+        "GET",
+        &format!("/api/envelopes/{}", new_id()),
+        Some(&stranger.token),
+        None,
+        "",
+    )
+    .await;
+    let mailbox_404 = send(
+        &world.app,
+        "GET",
+        "/api/admin/mailboxes/nosuchbox",
+        Some(&stranger.token),
+        None,
+        "",
+    )
+    .await;
+    for (method, path) in documented() {
+        for (uri, body, content_type) in requests(&world, &method, &path) {
+            let mut token = stranger.token.clone();
+            if path == "/api/auth/logout" {
+                // Ending a throwaway session keeps the stranger's own for the other routes.
+                let login = world
+                    .app
+                    .call(
+                        Method::POST,
+                        "/api/auth/login",
+                        None,
+                        Some(json!({ "email": stranger.email, "auth_key": stranger.auth_key })),
+                    )
+                    .await;
+                token = login.body["token"].as_str().unwrap().to_owned();
+            }
+            let answer = send(
+                &world.app,
+                &method,
+                &uri,
+                Some(&token),
+                body.clone(),
+                content_type,
+            )
+            .await;
+            let what = format!("stranger {method} {uri}");
+            match (method.as_str(), path.as_str()) {
+                ("GET", "/api/health") | ("GET", "/api/openapi.json") => {
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                }
+                ("POST", "/api/auth/prelogin") => {
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                }
+                ("POST", "/api/auth/login") => {
+                    assert_eq!(answer.error(), "invalid_credentials", "{what}");
+                }
+                ("POST", "/api/auth/join") => {
+                    assert_eq!(answer.error(), "invalid_invitation", "{what}");
+                }
+                ("POST", "/api/auth/logout") => {
+                    assert_eq!(answer.status, StatusCode::NO_CONTENT, "{what}");
+                }
+                ("GET", "/api/me") => {
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                    assert_eq!(answer.body["email"], "stranger@other.fr", "{what}");
+                    assert_nothing_of_victims(&world, &answer, &what);
+                }
+                ("GET", "/api/directory/{address}") => {
+                    // Public keys are public to every account on the server, by design.
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                    assert!(answer.body.get("keys").is_some(), "{what}");
+                }
+                ("POST", "/api/envelopes") => {
+                    // Sending to anyone is allowed; a taken id answers 409 (documented: the
+                    // caller chose that 128-bit id itself).
+                    let taken = String::from_utf8_lossy(body.as_deref().unwrap_or_default())
+                        .contains(world.stored.as_str());
+                    if taken {
+                        assert_eq!(answer.status, StatusCode::CONFLICT, "{what}");
+                    } else {
+                        assert_eq!(answer.status, StatusCode::CREATED, "{what}");
+                    }
+                }
+                ("GET", "/api/envelopes/{id}")
+                | ("DELETE", "/api/envelopes/{id}")
+                | ("PUT", "/api/envelopes/{id}/content")
+                | ("GET", "/api/envelopes/{id}/content") => {
+                    assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
+                    assert_eq!(
+                        answer.without_request_id(),
+                        envelope_404.without_request_id(),
+                        "{what}"
+                    );
+                }
+                ("GET", "/api/inbox") if uri.contains("mailbox=") => {
+                    let missing = send(
+                        &world.app,
+                        "GET",
+                        "/api/inbox?mailbox=nosuchbox",
+                        Some(&token),
+                        None,
+                        "",
+                    )
+                    .await;
+                    assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
+                    assert_eq!(
+                        answer.without_request_id(),
+                        missing.without_request_id(),
+                        "{what}"
+                    );
+                }
+                ("GET", "/api/inbox") | ("GET", "/api/outbox") => {
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                    assert_nothing_of_victims(&world, &answer, &what);
+                }
+                ("GET", "/api/audit") => {
+                    // The stranger's own organisation's trail: its own attempts, nobody else's.
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                    for row in answer.body["items"].as_array().unwrap() {
+                        assert!(
+                            row["actor"].is_null() || row["actor"] == "stranger@other.fr",
+                            "{what}: {row}"
+                        );
+                    }
+                }
+                ("POST", "/api/admin/invitations") | ("POST", "/api/admin/mailboxes") => {
+                    assert_eq!(answer.status, StatusCode::FORBIDDEN, "{what}");
+                    assert_eq!(answer.error(), "forbidden", "{what}");
+                }
+                ("GET", "/api/admin/mailboxes/{name}")
+                | ("POST", "/api/admin/mailboxes/{name}/members")
+                | ("DELETE", "/api/admin/mailboxes/{name}/members/{email}") => {
+                    assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
+                    assert_eq!(
+                        answer.without_request_id(),
+                        mailbox_404.without_request_id(),
+                        "{what}"
+                    );
+                }
+                _ => panic!("the walker has no rule for {method} {path}: add one"),
+            }
+        }
+    }
+    assert_unchanged(&world).await;
+}
+
+/// The victims' data is as it was.
+async fn assert_unchanged(world: &World) {
+    let app = &world.app;
+    assert_eq!(
+        app.inbox_ids(&world.bob, "").await,
+        vec![world.stored.clone()]
+    );
+    assert_eq!(
+        app.inbox_ids(&world.bob, "?mailbox=vbox").await,
+        vec![world.stored.clone()]
+    );
+    let content = app
+        .get(
+            &format!("/api/envelopes/{}/content", world.stored),
+            &world.bob,
+        )
+        .await;
+    assert_eq!(content.bytes, b"secret");
+    let upload = app
+        .upload(&world.pending, &world.alice, b"second".to_vec())
+        .await;
+    assert_eq!(
+        upload.status,
+        StatusCode::OK,
+        "the pending envelope is still the sender's to fill"
+    );
+    let me = app.get("/api/me", &world.bob).await;
+    assert_eq!(me.body["mailboxes"], json!(["vbox"]));
+}
