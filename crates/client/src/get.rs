@@ -181,6 +181,7 @@ pub async fn get(
         me: me.clone(),
         out_dir: request.out_dir.to_path_buf(),
         force: request.force,
+        received: Arc::clone(&received),
     };
     let identity = keys.identity().clone();
     let worker = tokio::task::spawn_blocking(move || open_and_write(reader, &identity, &check));
@@ -190,23 +191,11 @@ pub async fn get(
     progress.finish();
     let received = received.load(Ordering::Relaxed);
     match outcome? {
-        Ok((manifest, files)) => {
-            if received != summary.size {
-                // Already in place, yet the server's metadata lies: undo, trust nothing.
-                for file in &files {
-                    let _ = std::fs::remove_file(&file.path);
-                }
-                return Err(GetError::SizeMismatch {
-                    received,
-                    expected: summary.size,
-                });
-            }
-            Ok(Received {
-                summary,
-                manifest,
-                files,
-            })
-        }
+        Ok((manifest, files)) => Ok(Received {
+            summary,
+            manifest,
+            files,
+        }),
         Err(error) => Err(refine(
             error,
             received,
@@ -230,6 +219,8 @@ struct Checks {
     me: AccountInfo,
     out_dir: PathBuf,
     force: bool,
+    /// Ciphertext bytes read so far.
+    received: Arc<AtomicU64>,
 }
 
 async fn sender_key(api: &Api, sender: &str) -> Result<VerifyingKey, GetError> {
@@ -344,6 +335,15 @@ fn open_and_write(
         return Err(GetError::Envelope(EnvelopeError::Archive(
             "more files than the manifest lists".into(),
         )));
+    }
+
+    // The envelope authenticated; a size the server misstates is still a lie worth refusing.
+    let received = check.received.load(Ordering::Relaxed);
+    if received != check.summary.size {
+        return Err(GetError::SizeMismatch {
+            received,
+            expected: check.summary.size,
+        });
     }
 
     let placed = place(temporaries, &targets, check.force)?;
@@ -566,6 +566,7 @@ mod tests {
             },
             out_dir: PathBuf::new(),
             force: false,
+            received: Arc::new(AtomicU64::new(0)),
         }
     }
 
