@@ -16,6 +16,7 @@ use crate::EnvelopeError;
 use crate::age_header::{read_header, write_header};
 use crate::stream::{PAYLOAD_NONCE_SIZE, read_full};
 pub use crate::stream::{PayloadReader, PayloadWriter};
+pub use age_core::format::Stanza;
 
 /// The input after the header: the bytes read ahead while parsing it, then the rest.
 pub struct Remaining<R: Read> {
@@ -74,6 +75,12 @@ pub fn decrypt<R: Read>(
         return Err(EnvelopeError::Format("the payload nonce is missing".into()));
     }
     PayloadReader::new(remaining, file_key.expose_secret(), &nonce)
+}
+
+/// Parses an age header and returns its recipient stanzas, without unwrapping or checking the
+/// MAC (for tools that inspect a file, and for fuzzing the parser).
+pub fn read_stanzas(input: &mut dyn Read) -> Result<Vec<Stanza>, EnvelopeError> {
+    Ok(read_header(input)?.header.stanzas)
 }
 
 /// Starts an age file for `recipients`: writes the header and payload nonce to `out` and

@@ -1,4 +1,7 @@
 //! Integration tests of the envelope format, one binary with a module per area.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod hostile;
+mod round_trip;
+mod support;
 mod testkit;
