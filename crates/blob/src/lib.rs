@@ -4,7 +4,29 @@
 //! A blob is published under its final key only once it is durable: on the local filesystem it
 //! is written under a temporary name, fsync'd, renamed, and its directory fsync'd. A failed or
 //! aborted upload leaves nothing under the final key.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), pli_blob::BlobError> {
+//! use bytes::Bytes;
+//! use futures_util::{StreamExt, TryStreamExt};
+//! use pli_blob::{BlobStore, LocalBlobStore};
+//!
+//! let blobs = LocalBlobStore::open(std::path::Path::new("pli-data/blobs")).await?;
+//! let body = futures_util::stream::iter([Ok(Bytes::from_static(b"ciphertext"))]).boxed();
+//! let size = blobs.put("envelopes/0123456789abcdef0123456789abcdef", body).await?;
+//! let (stored, stream) = blobs.get("envelopes/0123456789abcdef0123456789abcdef").await?;
+//! assert_eq!(size, stored);
+//! let chunks: Vec<Bytes> = stream.try_collect().await.map_err(pli_blob::BlobError::Aborted)?;
+//! # Ok(())
+//! # }
+//! ```
 #![forbid(unsafe_code)]
+
+mod key;
+mod local;
+
+pub use key::validate_key;
+pub use local::{LocalBlobStore, PART_SIZE, PARTS_IN_FLIGHT};
 
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -14,6 +36,7 @@ use futures_util::stream::BoxStream;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BlobError {
+    /// No blob under this key.
     #[error("blob not found")]
     NotFound,
     /// The upload stream itself failed (client went away, size limit hit...); nothing was kept.
@@ -22,6 +45,12 @@ pub enum BlobError {
     /// Storage failure; the text is for logs.
     #[error("blob storage: {0}")]
     Backend(String),
+    /// The key is not of the accepted form (see [`validate_key`]); nothing was touched.
+    #[error("invalid blob key")]
+    InvalidKey,
+    /// A blob already exists under this key; blobs are written once and never replaced.
+    #[error("blob already exists")]
+    AlreadyExists,
 }
 
 /// A stream of ciphertext chunks.
