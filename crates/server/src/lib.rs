@@ -80,10 +80,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
 
     let scheme = if tls.is_some() { "https" } else { "http" };
-    let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "Listening on {scheme}://{addr}")?;
-    stdout.flush()?;
-    drop(stdout);
+    announce(&format!("Listening on {scheme}://{addr}"))?;
     tracing::info!(%addr, scheme, "serving");
 
     let served = match tls {
@@ -103,6 +100,14 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     cleanup.abort();
     state.flush_audit().await;
     served.map_err(ServerError::Io)
+}
+
+/// Prints the one line scripts wait for, flushed at once (a sync function, so the stdout lock
+/// never lives across an await and `serve` stays `Send`).
+fn announce(line: &str) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{line}")?;
+    stdout.flush()
 }
 
 async fn tls_config(

@@ -121,7 +121,7 @@ pub(crate) async fn open_data_dir(
     create_dir(&blob_dir)?;
     let server_key = load_or_create_key(&data_dir.join("server.key"))?;
     let store = open_store(data_dir).await?;
-    let blobs = pli_blob::LocalBlobStore::open(&blob_dir)?;
+    let blobs = pli_blob::LocalBlobStore::open(&blob_dir).await?;
     Ok((store, Arc::new(blobs), server_key))
 }
 

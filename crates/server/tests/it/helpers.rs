@@ -81,7 +81,7 @@ impl TestApp {
             .unwrap();
         let blob_dir = dir.path().join("blobs");
         std::fs::create_dir_all(&blob_dir).unwrap();
-        let blobs = pli_blob::LocalBlobStore::open(&blob_dir).unwrap();
+        let blobs = pli_blob::LocalBlobStore::open(&blob_dir).await.unwrap();
         let mut key = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut key);
         let state = AppState::new(
