@@ -64,7 +64,7 @@ use sha2::{Digest, Sha256};
 
 pub use manifest::{
     MANIFEST_VERSION, MAX_EMAIL_BYTES, MAX_FILE_SIZE, MAX_FILES, MAX_MANIFEST_BYTES,
-    MAX_MEDIA_TYPE_BYTES, MAX_RECIPIENTS, MAX_SUBJECT_BYTES, SIGNATURE_CONTEXT,
+    MAX_MEDIA_TYPE_BYTES, MAX_RECIPIENTS, MAX_SUBJECT_BYTES, SIGNATURE_CONTEXT, signed_manifest,
 };
 pub use name::{MAX_NAME_BYTES, validate_file_name};
 pub use open::{Opening, Verified};

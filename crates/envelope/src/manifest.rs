@@ -203,6 +203,17 @@ pub(crate) fn from_json(bytes: &[u8]) -> Result<Manifest, EnvelopeError> {
     Ok(manifest)
 }
 
+/// The canonical JSON of `manifest` and its signature by `signing_key`: the exact contents of
+/// the archive's first two entries (for tools that build the archive themselves).
+pub fn signed_manifest(
+    manifest: &Manifest,
+    signing_key: &SigningKey,
+) -> Result<(Vec<u8>, [u8; 64]), EnvelopeError> {
+    let json = to_json(manifest)?;
+    let signature = sign(&json, signing_key);
+    Ok((json, signature))
+}
+
 /// Signs `SIGNATURE_CONTEXT || json`.
 pub(crate) fn sign(json: &[u8], signing_key: &SigningKey) -> [u8; 64] {
     signing_key.sign(&signed_message(json)).to_bytes()
