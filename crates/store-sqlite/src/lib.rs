@@ -948,6 +948,33 @@ mod tests {
         );
     }
 
+    async fn writer_pragma(options: &SqliteOptions, name: &str) -> i64 {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open_with(&dir.path().join("pli.db"), options)
+            .await
+            .unwrap();
+        let row = sqlx::query(&format!("PRAGMA {name}"))
+            .fetch_one(&store.writer)
+            .await
+            .unwrap();
+        sqlx::Row::get::<i64, _>(&row, 0)
+    }
+
+    #[tokio::test]
+    async fn commits_are_synced_unless_asked_otherwise() {
+        // synchronous: 0 = OFF, 2 = FULL.
+        let durable = SqliteOptions::default();
+        assert_eq!(writer_pragma(&durable, "synchronous").await, 2);
+        assert_eq!(writer_pragma(&durable, "foreign_keys").await, 1);
+        assert!(writer_pragma(&durable, "busy_timeout").await >= 1000);
+        let fast = SqliteOptions {
+            durable: false,
+            ..SqliteOptions::default()
+        };
+        assert_eq!(writer_pragma(&fast, "synchronous").await, 0);
+        assert_eq!(writer_pragma(&fast, "foreign_keys").await, 1);
+    }
+
     #[test]
     fn the_empty_cursor_sorts_after_every_id() {
         let (at, id) = cursor_bounds(None);

@@ -187,3 +187,45 @@ async fn an_inbox_of_ten_thousand_envelopes_pages_quickly_and_exactly() {
         assert_eq!(pli_store_tests::ids(&page.unwrap()), first_page);
     }
 }
+
+/// The server and an offline `pli admin` command may hold the same file open at once: their
+/// writes wait for each other (busy timeout) instead of failing.
+#[tokio::test]
+async fn two_stores_on_one_file_write_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pli.db");
+    let server = SqliteStore::open(&path).await.unwrap();
+    let admin = SqliteStore::open(&path).await.unwrap();
+    let org = server.ensure_org("CHU Sud").await.unwrap();
+    assert_eq!(admin.ensure_org("CHU Sud").await.unwrap(), org);
+
+    let events = |from: &str| -> Vec<pli_store::AuditEvent> {
+        (0..5)
+            .map(|index| pli_store::AuditEvent {
+                at: NOW + index,
+                actor: None,
+                actor_email: None,
+                org_id: Some(org.id),
+                from: from.to_owned(),
+                action: "test.write".to_owned(),
+                target: None,
+                outcome: pli_store::Outcome::Allowed,
+            })
+            .collect()
+    };
+    let server_events = events("server");
+    let admin_events = events("admin");
+    let writes = (0..20).map(|index| {
+        let (store, batch) = if index % 2 == 0 {
+            (&server, &server_events)
+        } else {
+            (&admin, &admin_events)
+        };
+        store.append_audit(batch)
+    });
+    for result in futures_util::future::join_all(writes).await {
+        result.unwrap();
+    }
+    assert_eq!(server.audit_events(None, 0, 1000).await.unwrap().len(), 100);
+    assert_eq!(admin.audit_events(None, 0, 1000).await.unwrap().len(), 100);
+}
