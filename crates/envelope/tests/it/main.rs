@@ -3,6 +3,7 @@
 
 mod hostile;
 mod interop;
+mod memory;
 mod round_trip;
 mod support;
 mod testkit;
