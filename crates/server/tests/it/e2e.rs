@@ -180,13 +180,15 @@ async fn a_connection_cut_mid_upload_leaves_nothing_and_the_server_keeps_serving
 
 /// Waits until `url` answers (the server starts in the background).
 async fn wait_for(client: &reqwest::Client, url: &str) -> reqwest::Response {
+    let mut last_error = None;
     for _ in 0..200 {
-        if let Ok(response) = client.get(url).send().await {
-            return response;
+        match client.get(url).send().await {
+            Ok(response) => return response,
+            Err(error) => last_error = Some(error),
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
-    panic!("{url} never answered");
+    panic!("{url} never answered: {last_error:?}");
 }
 
 fn free_port() -> SocketAddr {
@@ -240,6 +242,10 @@ async fn serve_speaks_tls() {
             "/CN=localhost",
             "-addext",
             "subjectAltName=IP:127.0.0.1",
+            "-addext",
+            "basicConstraints=critical,CA:FALSE",
+            "-addext",
+            "extendedKeyUsage=serverAuth",
         ])
         .arg("-keyout")
         .arg(&key)
