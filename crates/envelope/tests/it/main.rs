@@ -7,3 +7,4 @@ mod memory;
 mod round_trip;
 mod support;
 mod testkit;
+mod vectors;
