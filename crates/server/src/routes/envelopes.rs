@@ -217,8 +217,13 @@ pub async fn upload(
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok())
+        && let Err(error) = size_check(length, declared, false)
     {
-        size_check(length, declared, false)?;
+        state
+            .audit
+            .record(principal.event("envelope.upload", Some(id.to_string()), Outcome::Failed))
+            .await;
+        return Err(error);
     }
     let Some(_guard) = UploadGuard::acquire(&state, id) else {
         return Err(ApiError::conflict(

@@ -416,6 +416,22 @@ async fn bad_uploads_leave_nothing_visible() {
         "too_large",
     );
 
+    // A Content-Length other than the announced size is refused before any byte is read.
+    for (length, status, error) in [
+        (150usize, StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+        (99, StatusCode::BAD_REQUEST, "size_mismatch"),
+    ] {
+        let request = Request::builder()
+            .method(Method::PUT)
+            .uri(format!("/api/envelopes/{id}/content"))
+            .header(header::AUTHORIZATION, format!("Bearer {}", alice.token))
+            .header(header::CONTENT_TYPE, "application/octet-stream")
+            .header(header::CONTENT_LENGTH, length)
+            .body(Body::from(vec![1u8; length]))
+            .unwrap();
+        check(&app.raw(request).await, status, error);
+    }
+
     // Wrong content type.
     let request = Request::builder()
         .method(Method::PUT)
