@@ -779,53 +779,86 @@ fn cursor_bounds(after: Option<Cursor>) -> (i64, Vec<u8>) {
 }
 
 /// Loads full envelopes (sender and named addressees) in the order of `ids`, skipping ids
-/// that do not exist.
+/// that do not exist. Senders are loaded once each: a page of an inbox usually comes from a
+/// few senders, and an account row is most of an envelope's bytes.
 async fn load_envelopes(tx: &mut SqliteConnection, ids: &[Id]) -> Result<Vec<Envelope>> {
     let mut loaded = std::collections::HashMap::with_capacity(ids.len());
+    let mut senders = std::collections::HashMap::new();
     for chunk in ids.chunks(IN_CHUNK) {
-        let placeholders = vec!["?"; chunk.len()].join(", ");
-        let sql = format!(
-            "SELECT e.id AS envelope_id, e.size AS envelope_size, \
-             e.created_at AS envelope_created_at, e.state AS envelope_state, {} \
-             JOIN envelopes e ON e.sender_id = a.id WHERE e.id IN ({placeholders})",
-            ACCOUNT_COLUMNS.trim_start_matches("SELECT ")
-        );
-        let mut query = sqlx::query(&sql);
-        for id in chunk {
-            query = query.bind(blob(*id));
-        }
-        let rows = query
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(|error| map_err(error, "envelope"))?;
+        let rows = fetch_in(
+            tx,
+            "SELECT id, sender_id, size, created_at, state FROM envelopes WHERE id IN",
+            chunk,
+        )
+        .await?;
+        let mut missing_senders = Vec::new();
         for row in &rows {
-            let envelope = rows::envelope_from_row(row)?;
-            loaded.insert(envelope.id, envelope);
+            let (envelope, sender_id) = rows::envelope_from_row(row)?;
+            if !senders.contains_key(&sender_id) && !missing_senders.contains(&sender_id) {
+                missing_senders.push(sender_id);
+            }
+            loaded.insert(envelope.0, (envelope, sender_id));
         }
-
-        let sql = format!(
-            "SELECT r.envelope_id, r.account_id, r.mailbox_id, a.email, m.name AS mailbox_name \
+        for sender_chunk in missing_senders.chunks(IN_CHUNK) {
+            let sql = format!("{ACCOUNT_COLUMNS} WHERE a.id IN");
+            for row in fetch_in(tx, &sql, sender_chunk).await? {
+                let account = account_from_row(&row)?;
+                senders.insert(account.id, account);
+            }
+        }
+        let rows = fetch_in(
+            tx,
+            "SELECT r.envelope_id, r.position, r.account_id, r.mailbox_id, a.email, \
+             m.name AS mailbox_name \
              FROM envelope_recipients r \
              LEFT JOIN accounts a ON a.id = r.account_id \
              LEFT JOIN mailboxes m ON m.id = r.mailbox_id \
-             WHERE r.envelope_id IN ({placeholders}) ORDER BY r.envelope_id, r.position"
-        );
-        let mut query = sqlx::query(&sql);
-        for id in chunk {
-            query = query.bind(blob(*id));
-        }
-        let rows = query
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(|error| map_err(error, "addressee"))?;
+             WHERE r.envelope_id IN",
+            chunk,
+        )
+        .await?;
         for row in &rows {
-            let (envelope_id, addressee) = rows::addressee_from_row(row)?;
-            if let Some(envelope) = loaded.get_mut(&envelope_id) {
-                envelope.to.push(addressee);
+            let (envelope_id, position, addressee) = rows::addressee_from_row(row)?;
+            if let Some(((_, to, ..), _)) = loaded.get_mut(&envelope_id) {
+                to.push((position, addressee));
             }
         }
     }
-    Ok(ids.iter().filter_map(|id| loaded.remove(id)).collect())
+    ids.iter()
+        .filter_map(|id| loaded.remove(id))
+        .map(|((id, mut to, size, created_at, state), sender_id)| {
+            let sender = senders
+                .get(&sender_id)
+                .cloned()
+                .ok_or_else(|| StoreError::Corrupt("envelopes.sender_id".into()))?;
+            to.sort_by_key(|(position, _)| *position);
+            Ok(Envelope {
+                id,
+                sender,
+                to: to.into_iter().map(|(_, addressee)| addressee).collect(),
+                size,
+                created_at,
+                state,
+            })
+        })
+        .collect()
+}
+
+/// Runs `sql` (which ends with `IN`) over the ids, bound as a parenthesised list.
+async fn fetch_in(
+    tx: &mut SqliteConnection,
+    sql: &str,
+    ids: &[Id],
+) -> Result<Vec<sqlx::sqlite::SqliteRow>> {
+    let sql = format!("{sql} ({})", vec!["?"; ids.len()].join(", "));
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(blob(*id));
+    }
+    query
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "row"))
 }
 
 async fn org_by_name(tx: &mut SqliteConnection, name: &str) -> Result<Org> {

@@ -2,8 +2,8 @@
 //! role, negative size...) is `Corrupt`, naming the column and never the value.
 
 use pli_store::{
-    Account, Addressee, AuditEvent, AuditRecord, Envelope, EnvelopeState, Id, Mailbox, Org,
-    Outcome, Result, Role, StoreError,
+    Account, Addressee, AuditEvent, AuditRecord, EnvelopeState, Id, Mailbox, Org, Outcome, Result,
+    Role, StoreError,
 };
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
@@ -108,27 +108,34 @@ pub(crate) fn account_from_row(row: &SqliteRow) -> Result<Account> {
     })
 }
 
-/// An envelope row joined with its sender's [`ACCOUNT_COLUMNS`]; addressees come separately.
-pub(crate) fn envelope_from_row(row: &SqliteRow) -> Result<Envelope> {
-    let size: i64 = get(row, "envelope_size", "envelopes.size")?;
-    let state: i64 = get(row, "envelope_state", "envelopes.state")?;
-    Ok(Envelope {
-        id: id_from_row(row, "envelope_id", "envelopes.id")?,
-        sender: account_from_row(row)?,
-        to: Vec::new(),
-        size: u64::try_from(size).map_err(|_| StoreError::Corrupt("envelopes.size".into()))?,
-        created_at: get(row, "envelope_created_at", "envelopes.created_at")?,
-        state: match state {
-            0 => EnvelopeState::Pending,
-            1 => EnvelopeState::Stored,
-            _ => return Err(StoreError::Corrupt("envelopes.state".into())),
-        },
-    })
+/// The parts of an envelope row, before its sender and addressees are attached: id,
+/// addressees (empty), size, creation time and state.
+pub(crate) type EnvelopeParts = (Id, Vec<(i64, (Addressee, String))>, u64, i64, EnvelopeState);
+
+/// An envelope row (`id, sender_id, size, created_at, state`), and its sender's id.
+pub(crate) fn envelope_from_row(row: &SqliteRow) -> Result<(EnvelopeParts, Id)> {
+    let size: i64 = get(row, "size", "envelopes.size")?;
+    let state: i64 = get(row, "state", "envelopes.state")?;
+    let state = match state {
+        0 => EnvelopeState::Pending,
+        1 => EnvelopeState::Stored,
+        _ => return Err(StoreError::Corrupt("envelopes.state".into())),
+    };
+    let parts = (
+        id_from_row(row, "id", "envelopes.id")?,
+        Vec::new(),
+        u64::try_from(size).map_err(|_| StoreError::Corrupt("envelopes.size".into()))?,
+        get(row, "created_at", "envelopes.created_at")?,
+        state,
+    );
+    Ok((parts, id_from_row(row, "sender_id", "envelopes.sender_id")?))
 }
 
-/// One addressee row: the envelope it belongs to, and the addressee with its display name.
-pub(crate) fn addressee_from_row(row: &SqliteRow) -> Result<(Id, (Addressee, String))> {
+/// One addressee row: the envelope it belongs to, its position, and the addressee with its
+/// display name.
+pub(crate) fn addressee_from_row(row: &SqliteRow) -> Result<(Id, i64, (Addressee, String))> {
     let envelope_id = id_from_row(row, "envelope_id", "envelope_recipients.envelope_id")?;
+    let position: i64 = get(row, "position", "envelope_recipients.position")?;
     let account_id = optional_id(row, "account_id", "envelope_recipients.account_id")?;
     let mailbox_id = optional_id(row, "mailbox_id", "envelope_recipients.mailbox_id")?;
     let email: Option<String> = get(row, "email", "accounts.email")?;
@@ -138,7 +145,7 @@ pub(crate) fn addressee_from_row(row: &SqliteRow) -> Result<(Id, (Addressee, Str
         (None, Some(id), _, Some(name)) => (Addressee::Mailbox(id), name),
         _ => return Err(StoreError::Corrupt("envelope_recipients".into())),
     };
-    Ok((envelope_id, addressee))
+    Ok((envelope_id, position, addressee))
 }
 
 pub(crate) fn audit_from_row(row: &SqliteRow) -> Result<AuditRecord> {
