@@ -7,7 +7,7 @@
 //!   archive altered at an offset and with a mask taken from the bytes, then re-encrypted.
 #![no_main]
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::str::FromStr;
 
 use libfuzzer_sys::fuzz_target;

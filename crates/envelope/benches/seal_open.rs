@@ -62,7 +62,7 @@ fn main() {
         seal(
             &manifest,
             &signing_key,
-            &[recipient.clone()],
+            std::slice::from_ref(&recipient),
             &mut [&mut File::open(&plain_path).unwrap()],
             &mut out,
         )
@@ -75,7 +75,7 @@ fn main() {
         seal(
             &manifest,
             &signing_key,
-            &[recipient.clone()],
+            std::slice::from_ref(&recipient),
             &mut [&mut file],
             &mut io::sink(),
         )

@@ -335,7 +335,8 @@ mod tests {
 
     #[test]
     fn enforces_limits() {
-        let cases: Vec<Box<dyn Fn(&mut Manifest)>> = vec![
+        type Alteration = Box<dyn Fn(&mut Manifest)>;
+        let cases: Vec<Alteration> = vec![
             Box::new(|m| m.envelope_id = "short".into()),
             Box::new(|m| m.subject = "s".repeat(MAX_SUBJECT_BYTES + 1)),
             Box::new(|m| m.subject = "two\nlines".into()),

@@ -83,7 +83,15 @@ fn seal_and_open() {
         media_type: "application/octet-stream".into(),
         sha256,
     });
-    let (reader, mut writer) = io::pipe().unwrap();
+    let (sender, receiver) = std::sync::mpsc::sync_channel(4);
+    let (reader, mut writer) = (
+        ChannelReader {
+            receiver,
+            current: Vec::new(),
+            position: 0,
+        },
+        ChannelWriter(sender),
+    );
     let sealing = {
         let manifest = manifest.clone();
         std::thread::spawn(move || {
@@ -103,4 +111,44 @@ fn seal_and_open() {
     assert_eq!(entry.size, SIZE);
     assert!(verified.next_file(&mut io::sink()).unwrap().is_none());
     sealing.join().unwrap();
+}
+
+/// A bounded in-process pipe, so that the ciphertext is never held whole.
+struct ChannelWriter(std::sync::mpsc::SyncSender<Vec<u8>>);
+
+impl io::Write for ChannelWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0
+            .send(buf.to_vec())
+            .map_err(|_| io::Error::from(io::ErrorKind::BrokenPipe))?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+struct ChannelReader {
+    receiver: std::sync::mpsc::Receiver<Vec<u8>>,
+    current: Vec<u8>,
+    position: usize,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.position == self.current.len() {
+            match self.receiver.recv() {
+                Ok(next) => {
+                    self.current = next;
+                    self.position = 0;
+                }
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len() - self.position);
+        buf[..n].copy_from_slice(&self.current[self.position..self.position + n]);
+        self.position += n;
+        Ok(n)
+    }
 }
