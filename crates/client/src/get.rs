@@ -165,10 +165,12 @@ pub async fn get(
     })?;
     let received = Arc::new(AtomicU64::new(0));
     let transport_failed = Arc::new(AtomicBool::new(false));
+    let ended = Arc::new(AtomicBool::new(false));
     let reader = CountingReader {
         inner: SyncIoBridge::new(StreamReader::new(download)),
         received: Arc::clone(&received),
         transport_failed: Arc::clone(&transport_failed),
+        ended: Arc::clone(&ended),
         progress: Arc::clone(&progress),
     };
     progress.start(summary.size);
@@ -198,9 +200,12 @@ pub async fn get(
         }),
         Err(error) => Err(refine(
             error,
-            received,
-            summary.size,
-            transport_failed.load(Ordering::Relaxed),
+            Download {
+                received,
+                expected: summary.size,
+                ended: ended.load(Ordering::Relaxed),
+                transport_failed: transport_failed.load(Ordering::Relaxed),
+            },
         )),
     }
 }
@@ -466,8 +471,24 @@ fn from_envelope(error: EnvelopeError) -> GetError {
     }
 }
 
-/// Gives the likeliest cause of a failure, knowing how many bytes came.
-fn refine(error: GetError, received: u64, expected: u64, transport_failed: bool) -> GetError {
+/// How the download went, to name the likeliest cause of a failure.
+struct Download {
+    received: u64,
+    expected: u64,
+    /// The server's stream ended (cleanly).
+    ended: bool,
+    transport_failed: bool,
+}
+
+/// A failure after the server's stream ended short of the announced size is a truncation; a
+/// failure before the end is not (the envelope code stops reading at the first bad byte).
+fn refine(error: GetError, download: Download) -> GetError {
+    let Download {
+        received,
+        expected,
+        ended,
+        transport_failed,
+    } = download;
     let io_kind = match &error {
         GetError::Envelope(EnvelopeError::Io(io)) => Some(io.kind()),
         _ => None,
@@ -481,7 +502,7 @@ fn refine(error: GetError, received: u64, expected: u64, transport_failed: bool)
         error,
         GetError::Decryption | GetError::Envelope(EnvelopeError::Format(_))
     ) || io_kind == Some(io::ErrorKind::UnexpectedEof);
-    if maybe_truncated && received < expected {
+    if maybe_truncated && ended && received < expected {
         return GetError::Truncated { received, expected };
     }
     error
@@ -492,6 +513,7 @@ struct CountingReader<R> {
     inner: R,
     received: Arc<AtomicU64>,
     transport_failed: Arc<AtomicBool>,
+    ended: Arc<AtomicBool>,
     progress: Arc<dyn Progress>,
 }
 
@@ -499,6 +521,9 @@ impl<R: Read> Read for CountingReader<R> {
     fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
         match self.inner.read(buffer) {
             Ok(n) => {
+                if n == 0 && !buffer.is_empty() {
+                    self.ended.store(true, Ordering::Relaxed);
+                }
                 self.received.fetch_add(n as u64, Ordering::Relaxed);
                 self.progress.advance(n as u64);
                 Ok(n)
@@ -664,9 +689,21 @@ mod tests {
 
     #[test]
     fn truncation_is_named_when_bytes_are_missing() {
-        let error = refine(GetError::Decryption, 10, 100, false);
+        let download = |received, ended| Download {
+            received,
+            expected: 100,
+            ended,
+            transport_failed: false,
+        };
+        let error = refine(GetError::Decryption, download(10, true));
         assert!(error.to_string().contains("truncated"), "{error}");
-        let error = refine(GetError::Decryption, 100, 100, false);
+        // Stopped reading early at a bad byte: not a truncation.
+        let error = refine(GetError::Decryption, download(10, false));
+        assert!(
+            error.to_string().starts_with("decryption failed"),
+            "{error}"
+        );
+        let error = refine(GetError::Decryption, download(100, true));
         assert!(
             error.to_string().starts_with("decryption failed"),
             "{error}"
