@@ -203,8 +203,11 @@ pub async fn inbox_merges_direct_and_mailbox_envelopes(fixture: &dyn Fixture) {
     )
     .await;
     let stranger = join(store, &org, "autre@chu-sud.example", Role::Agent, &[&autre]).await;
+    let other_org = store.ensure_org("Commissariat central").await.unwrap();
+    let police = join(store, &other_org, "opj@police.example", Role::Agent, &[]).await;
 
     let mut expected: Vec<(i64, Id)> = Vec::new();
+    let mut sent_by = std::collections::HashMap::new();
     for index in 0..12i64 {
         let to = match index % 4 {
             0 => vec![Addressee::Account(me.id)],
@@ -218,7 +221,11 @@ pub async fn inbox_merges_direct_and_mailbox_envelopes(fixture: &dyn Fixture) {
             ],
         };
         let created_at = NOW + index / 3;
-        expected.push((created_at, send(store, &sender, &to, created_at).await));
+        // Two senders, interleaved: each listed envelope carries its own.
+        let from = if index % 5 == 0 { &police } else { &sender };
+        let id = send(store, from, &to, created_at).await;
+        sent_by.insert(id, from.clone());
+        expected.push((created_at, id));
     }
     let elsewhere = [
         send(store, &sender, &[Addressee::Account(stranger.id)], NOW + 1).await,
@@ -229,8 +236,11 @@ pub async fn inbox_merges_direct_and_mailbox_envelopes(fixture: &dyn Fixture) {
     let expected: Vec<Id> = expected.iter().map(|(_, id)| *id).collect();
 
     for page in [1, 2, 5, 12, 50] {
-        let listed = ids(&whole_inbox(store, &me, &InboxScope::All, page).await);
-        assert_eq!(listed, expected, "page size {page}");
+        let listed = whole_inbox(store, &me, &InboxScope::All, page).await;
+        assert_eq!(ids(&listed), expected, "page size {page}");
+        for envelope in &listed {
+            assert_eq!(envelope.sender, sent_by[&envelope.id]);
+        }
     }
     let stranger_inbox = ids(&whole_inbox(store, &stranger, &InboxScope::All, 5).await);
     assert_eq!(stranger_inbox, vec![elsewhere[1], elsewhere[0]]);
