@@ -239,3 +239,53 @@ fn broken_pipe_on_stdout_exits_quietly() {
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
 }
+
+#[test]
+fn bad_files_are_refused_before_anything_is_sent() {
+    let world = World::start();
+    let (sources, paths) = files(&[("a.txt", b"x".as_slice())]);
+    let other = tempfile::tempdir().unwrap();
+    let twin = other.path().join("a.txt");
+    std::fs::write(&twin, b"y").unwrap();
+    let missing = sources.path().join("missing.pdf");
+    let send = |files: &[&std::path::Path]| {
+        let mut args = vec!["send"];
+        args.extend(files.iter().map(|file| file.to_str().unwrap()));
+        args.extend(["--to", "bob@hospital.fr"]);
+        world.alice.run(&args)
+    };
+
+    let run = send(&[&paths[0], &twin]);
+    assert_eq!(
+        run.fails(),
+        "error: two files are named \"a.txt\": rename one of them\n"
+    );
+    let run = send(&[&missing]);
+    assert_eq!(
+        run.fails(),
+        format!(
+            "error: reading {}: No such file or directory (os error 2)\n",
+            missing.display()
+        )
+    );
+    let run = send(&[sources.path()]);
+    assert!(run.fails().contains("not a regular file"), "{run:#?}");
+    assert!(world.bob.inbox().is_empty());
+}
+
+#[test]
+fn send_prints_the_id_alone_and_nothing_else_without_a_terminal() {
+    let world = World::start();
+    let (_sources, paths) = files(&[("a.txt", b"x".as_slice())]);
+    let run = world.alice.run(&[
+        "send",
+        paths[0].to_str().unwrap(),
+        "--to",
+        "bob@hospital.fr",
+    ]);
+    assert_eq!(run.ok().len(), 32);
+    assert_eq!(
+        run.stderr, "",
+        "no progress bar nor chatter when stderr is not a terminal"
+    );
+}
