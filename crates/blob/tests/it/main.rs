@@ -422,3 +422,80 @@ async fn memory_stays_bounded_for_a_256_mib_stream() {
         256.0 / get_time.as_secs_f64()
     );
 }
+
+/// The `interrupted_upload` example, built by `cargo test` beside this test binary.
+fn interrupted_upload_program() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    // target/<profile>/deps/it-<hash> -> target/<profile>/examples/interrupted_upload
+    let profile_dir = exe.parent().unwrap().parent().unwrap();
+    let program = profile_dir.join("examples").join(format!(
+        "interrupted_upload{}",
+        std::env::consts::EXE_SUFFIX
+    ));
+    assert!(
+        program.exists(),
+        "{} is missing: run `cargo test -p pli-blob`, which builds the examples",
+        program.display()
+    );
+    program
+}
+
+/// Kills the child process even when the test fails halfway, so none outlives the test.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A process killed (SIGKILL) in the middle of an upload leaves nothing under the key, only
+/// a temporary file, which the clean-up of abandoned uploads removes.
+#[tokio::test]
+async fn a_process_killed_mid_upload_publishes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("blobs");
+    let mut child = KillOnDrop(
+        std::process::Command::new(interrupted_upload_program())
+            .arg(&root)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.0.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert_eq!(line.trim(), "uploading");
+    eventually("the upload's data on disk", || {
+        files_under(&root).iter().any(|file| {
+            file.starts_with("tmp")
+                && std::fs::metadata(root.join(file)).unwrap().len() >= MIB as u64
+        })
+    })
+    .await;
+    child.0.kill().unwrap();
+    child.0.wait().unwrap();
+
+    let key = "envelopes/interrupted";
+    assert!(!root.join(key).exists());
+    let left = files_under(&root);
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].starts_with("tmp/envelopes"), "{left:?}");
+
+    let blobs = LocalBlobStore::open(&root).await.unwrap();
+    assert!(matches!(blobs.get(key).await, Err(BlobError::NotFound)));
+    assert_eq!(
+        blobs
+            .remove_abandoned_uploads(Duration::ZERO)
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(files_under(&root).is_empty());
+    blobs.put(key, chunked(b"after the crash")).await.unwrap();
+    assert_eq!(read_all(&blobs, key).await.1, b"after the crash");
+}
