@@ -149,6 +149,16 @@ impl SqliteStore {
             .map_err(|error| backend("starting a write", &error))
     }
 
+    /// A connection for one statement, which SQLite runs in its own implicit transaction:
+    /// no `BEGIN` and `ROLLBACK` round trips (`session_account` runs on every request).
+    async fn read_one(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Sqlite>> {
+        self.reader
+            .acquire()
+            .await
+            .map_err(|error| backend("starting a read", &error))
+    }
+
+    /// A read transaction: one snapshot across several statements.
     async fn read(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
         self.reader
             .begin()
@@ -173,8 +183,8 @@ impl Store for SqliteStore {
     }
 
     async fn org_by_name(&self, name: &str) -> Result<Org> {
-        let mut tx = self.read().await?;
-        org_by_name(&mut tx, name).await
+        let mut connection = self.read_one().await?;
+        org_by_name(&mut connection, name).await
     }
 
     async fn create_invitation(&self, invitation: &NewInvitation) -> Result<()> {
@@ -325,18 +335,18 @@ impl Store for SqliteStore {
     }
 
     async fn account_by_email(&self, email: &str) -> Result<Account> {
-        let mut tx = self.read().await?;
+        let mut connection = self.read_one().await?;
         let row = sqlx::query(&format!("{ACCOUNT_COLUMNS} WHERE a.email = ?"))
             .bind(email)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *connection)
             .await
             .map_err(|error| map_err(error, "account"))?;
         account_from_row(&row)
     }
 
     async fn account_by_id(&self, id: Id) -> Result<Account> {
-        let mut tx = self.read().await?;
-        account_by_id(&mut tx, id).await
+        let mut connection = self.read_one().await?;
+        account_by_id(&mut connection, id).await
     }
 
     async fn create_session(
@@ -357,14 +367,14 @@ impl Store for SqliteStore {
     }
 
     async fn session_account(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<Account> {
-        let mut tx = self.read().await?;
+        let mut connection = self.read_one().await?;
         let row = sqlx::query(&format!(
             "{ACCOUNT_COLUMNS} JOIN sessions s ON s.account_id = a.id \
              WHERE s.token_hash = ? AND s.expires_at > ?"
         ))
         .bind(token_hash.as_slice())
         .bind(now)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut *connection)
         .await
         .map_err(|error| map_err(error, "session"))?;
         account_from_row(&row)
@@ -406,13 +416,13 @@ impl Store for SqliteStore {
     }
 
     async fn mailbox_by_name(&self, name: &str) -> Result<Mailbox> {
-        let mut tx = self.read().await?;
+        let mut connection = self.read_one().await?;
         let row = sqlx::query(
             "SELECT m.id, m.name, m.org_id, o.name AS org_name \
              FROM mailboxes m JOIN orgs o ON o.id = m.org_id WHERE m.name = ?",
         )
         .bind(name)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut *connection)
         .await
         .map_err(|error| map_err(error, "mailbox"))?;
         mailbox_from_row(&row)
@@ -632,12 +642,12 @@ impl Store for SqliteStore {
     }
 
     async fn stale_pending(&self, before: Timestamp) -> Result<Vec<Id>> {
-        let mut tx = self.read().await?;
+        let mut connection = self.read_one().await?;
         let rows = sqlx::query(
             "SELECT id FROM envelopes WHERE state = 0 AND created_at < ? ORDER BY created_at, id",
         )
         .bind(before)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut *connection)
         .await
         .map_err(|error| map_err(error, "envelope"))?;
         rows.iter()
@@ -677,7 +687,7 @@ impl Store for SqliteStore {
         after_seq: i64,
         limit: u32,
     ) -> Result<Vec<AuditRecord>> {
-        let mut tx = self.read().await?;
+        let mut connection = self.read_one().await?;
         let query = match org_id {
             Some(org_id) => sqlx::query(
                 "SELECT seq, at, actor, actor_email, org_id, from_addr, action, target, outcome \
@@ -692,7 +702,7 @@ impl Store for SqliteStore {
         let rows = query
             .bind(after_seq)
             .bind(i64::from(limit))
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut *connection)
             .await
             .map_err(|error| map_err(error, "audit event"))?;
         rows.iter().map(audit_from_row).collect()
