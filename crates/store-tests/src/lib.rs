@@ -5,7 +5,7 @@
 //! few backend-specific hooks the suite needs); [`store_stories!`] turns them into one
 //! `#[tokio::test]` each in the backend's own test crate:
 //!
-//! ```ignore
+//! ```text
 //! struct Fresh { store: SqliteStore, _dir: tempfile::TempDir }
 //!
 //! #[async_trait::async_trait]
