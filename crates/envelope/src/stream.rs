@@ -1,13 +1,16 @@
 //! The age payload: STREAM ChaCha20-Poly1305 over 64 KiB chunks (C2SP age spec, "Payload").
 //!
-//! Chunks are sealed and opened in place, a batch at a time, in parallel across cores: the
-//! ciphertext layout of a batch is exactly its layout in the buffer, so nothing is copied
-//! between the read (or the caller's write) and the output.
+//! Chunks are sealed and opened in place, a batch at a time, on a worker thread while the
+//! caller's thread reads, hashes and writes the neighbouring batch: the ciphertext layout of a
+//! batch is exactly its layout in the buffer, so nothing is copied between the read (or the
+//! caller's write) and the output.
 
 use std::io::{self, Read, Write};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread::JoinHandle;
 
 use hkdf::Hkdf;
-use rayon::prelude::*;
 use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, Nonce, UnboundKey};
 use sha2::Sha256;
 use zeroize::Zeroizing;
@@ -20,7 +23,8 @@ pub(crate) const CHUNK_SIZE: usize = 64 * 1024;
 pub(crate) const TAG_SIZE: usize = 16;
 /// Ciphertext bytes of a full chunk.
 pub(crate) const ENCRYPTED_CHUNK_SIZE: usize = CHUNK_SIZE + TAG_SIZE;
-/// Chunks per batch: large enough to keep both cores busy, small enough for constant memory.
+/// Chunks per batch: large enough to amortise the hand-over between threads, small enough for
+/// constant memory (at most three batch buffers per stream).
 const BATCH_CHUNKS: usize = 16;
 const BATCH_BYTES: usize = BATCH_CHUNKS * ENCRYPTED_CHUNK_SIZE;
 /// Length of the nonce that starts the payload.
@@ -74,22 +78,103 @@ fn chunk_nonce(counter: u64, last: bool) -> Nonce {
     Nonce::assume_unique_for_key(nonce)
 }
 
+/// A thread that runs the cipher over whole batches while the caller's thread reads, hashes
+/// and writes the neighbouring ones: two cores busy without copying a chunk. Started only
+/// for payloads longer than two batches. A plain thread rather than a pool, so that a caller
+/// running inside a pool can never wait on itself.
+struct Worker<J, R> {
+    jobs: Option<Sender<J>>,
+    results: Receiver<R>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl<J: Send + 'static, R: Send + 'static> Worker<J, R> {
+    fn spawn(mut work: impl FnMut(J) -> R + Send + 'static) -> Result<Self, EnvelopeError> {
+        let (jobs, job_receiver) = channel::<J>();
+        let (result_sender, results) = channel::<R>();
+        let handle = std::thread::Builder::new()
+            .name("pli-envelope-stream".into())
+            .spawn(move || {
+                for job in job_receiver {
+                    if result_sender.send(work(job)).is_err() {
+                        break;
+                    }
+                }
+            })?;
+        Ok(Self {
+            jobs: Some(jobs),
+            results,
+            handle: Some(handle),
+        })
+    }
+
+    fn send(&self, job: J) -> Result<(), EnvelopeError> {
+        self.jobs
+            .as_ref()
+            .and_then(|jobs| jobs.send(job).ok())
+            .ok_or_else(|| io::Error::other("the stream worker stopped").into())
+    }
+
+    fn receive(&self) -> Result<R, EnvelopeError> {
+        self.results
+            .recv()
+            .map_err(|_| io::Error::other("the stream worker stopped").into())
+    }
+}
+
+impl<J, R> Drop for Worker<J, R> {
+    fn drop(&mut self) {
+        self.jobs = None;
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+/// A batch of chunks to seal, in its buffer.
+struct SealJob {
+    buffer: Box<[u8]>,
+    n_chunks: usize,
+    last_len: usize,
+    last: bool,
+    first: u64,
+}
+
+impl SealJob {
+    fn run(mut self, key: &PayloadKey) -> Result<(Box<[u8]>, usize), EnvelopeError> {
+        let used = (self.n_chunks - 1) * ENCRYPTED_CHUNK_SIZE + self.last_len + TAG_SIZE;
+        for (i, slot) in self.buffer[..used]
+            .chunks_mut(ENCRYPTED_CHUNK_SIZE)
+            .enumerate()
+        {
+            let len = slot.len() - TAG_SIZE;
+            let is_last = self.last && i + 1 == self.n_chunks;
+            let tag = key.seal(self.first + i as u64, is_last, &mut slot[..len])?;
+            slot[len..].copy_from_slice(&tag);
+        }
+        Ok((self.buffer, used))
+    }
+}
+
+type Sealed = Result<(Box<[u8]>, usize), EnvelopeError>;
+
 /// Encrypts a payload: write plaintext, then call [`PayloadWriter::finish`], without which the
 /// output is a truncated (and therefore rejected) payload.
 pub struct PayloadWriter<W: Write> {
     out: W,
-    key: PayloadKey,
-    /// Two batch buffers: while one fills, the other holds a full batch that is sealed only
-    /// once more data arrives, because its last chunk is the payload's last if none does.
-    buffers: [Box<[u8]>; 2],
-    current: usize,
-    /// Full chunks in the current buffer before the one being filled.
+    key: Arc<PayloadKey>,
+    worker: Option<Worker<SealJob, Sealed>>,
+    in_flight: bool,
+    /// The buffer being filled.
+    filling: Box<[u8]>,
+    /// Full chunks in `filling` before the one being filled.
     n_full: usize,
     /// Bytes in the chunk being filled (`CHUNK_SIZE` when full but not yet counted).
     tail: usize,
-    /// The other buffer holds `BATCH_CHUNKS` full chunks not yet sealed.
-    previous_pending: bool,
-    /// Counter of the first chunk not yet sealed.
+    /// A full batch not yet sealed: its last chunk is the payload's last if no data follows.
+    pending: Option<Box<[u8]>>,
+    free: Vec<Box<[u8]>>,
+    /// Counter of the first chunk not yet handed to the cipher.
     counter: u64,
 }
 
@@ -101,15 +186,14 @@ impl<W: Write> PayloadWriter<W> {
     ) -> Result<Self, EnvelopeError> {
         Ok(Self {
             out,
-            key: PayloadKey::derive(file_key, nonce)?,
-            buffers: [
-                vec![0u8; BATCH_BYTES].into_boxed_slice(),
-                vec![0u8; BATCH_BYTES].into_boxed_slice(),
-            ],
-            current: 0,
+            key: Arc::new(PayloadKey::derive(file_key, nonce)?),
+            worker: None,
+            in_flight: false,
+            filling: new_buffer(),
             n_full: 0,
             tail: 0,
-            previous_pending: false,
+            pending: None,
+            free: Vec::new(),
             counter: 0,
         })
     }
@@ -119,10 +203,10 @@ impl<W: Write> PayloadWriter<W> {
     pub fn spare(&mut self) -> &mut [u8] {
         if self.tail == CHUNK_SIZE {
             if self.n_full + 1 == BATCH_CHUNKS {
-                // Invariant: the previous batch was flushed by the first byte written into
-                // the current one, so the other buffer is free.
-                self.current ^= 1;
-                self.previous_pending = true;
+                // Invariant: the previous pending batch left with the first byte written into
+                // this one, so the slot is free.
+                let next = self.free.pop().unwrap_or_else(new_buffer);
+                self.pending = Some(std::mem::replace(&mut self.filling, next));
                 self.n_full = 0;
             } else {
                 self.n_full += 1;
@@ -130,7 +214,7 @@ impl<W: Write> PayloadWriter<W> {
             self.tail = 0;
         }
         let start = self.n_full * ENCRYPTED_CHUNK_SIZE;
-        &mut self.buffers[self.current][start + self.tail..start + CHUNK_SIZE]
+        &mut self.filling[start + self.tail..start + CHUNK_SIZE]
     }
 
     /// Records that `n` bytes were written into [`PayloadWriter::spare`].
@@ -138,10 +222,8 @@ impl<W: Write> PayloadWriter<W> {
         if n == 0 {
             return Ok(());
         }
-        if self.previous_pending {
-            self.previous_pending = false;
-            let previous = self.current ^ 1;
-            self.seal_and_write(previous, BATCH_CHUNKS, CHUNK_SIZE, false)?;
+        if let Some(pending) = self.pending.take() {
+            self.dispatch(pending, BATCH_CHUNKS, CHUNK_SIZE, false)?;
         }
         self.tail += n;
         debug_assert!(self.tail <= CHUNK_SIZE);
@@ -168,45 +250,107 @@ impl<W: Write> PayloadWriter<W> {
             self.n_full -= 1;
             self.tail = CHUNK_SIZE;
         }
-        let current_empty = self.n_full == 0 && self.tail == 0;
-        if self.previous_pending {
-            let previous = self.current ^ 1;
-            self.seal_and_write(previous, BATCH_CHUNKS, CHUNK_SIZE, current_empty)?;
-            if current_empty {
-                self.out.flush()?;
-                return Ok(self.out);
-            }
+        let filling_empty = self.n_full == 0 && self.tail == 0;
+        if let Some(pending) = self.pending.take() {
+            self.dispatch(pending, BATCH_CHUNKS, CHUNK_SIZE, filling_empty)?;
         }
-        self.seal_and_write(self.current, self.n_full + 1, self.tail, true)?;
+        if !(filling_empty && self.counter > 0) {
+            let filling = std::mem::replace(&mut self.filling, Box::new([]));
+            self.dispatch(filling, self.n_full + 1, self.tail, true)?;
+        }
+        self.write_in_flight()?;
         self.out.flush()?;
         Ok(self.out)
     }
 
-    fn seal_and_write(
+    /// Hands a batch to the cipher: the worker, or this thread for the payload's last batch,
+    /// and writes out the batch sealed before it, keeping the output in order.
+    fn dispatch(
         &mut self,
-        index: usize,
+        buffer: Box<[u8]>,
         n_chunks: usize,
         last_len: usize,
         last: bool,
     ) -> Result<(), EnvelopeError> {
-        let first = self.counter;
-        let key = &self.key;
-        let used = (n_chunks - 1) * ENCRYPTED_CHUNK_SIZE + last_len + TAG_SIZE;
-        self.buffers[index][..used]
-            .par_chunks_mut(ENCRYPTED_CHUNK_SIZE)
-            .enumerate()
-            .try_for_each(|(i, slot)| {
-                let len = slot.len() - TAG_SIZE;
-                let is_last = last && i + 1 == n_chunks;
-                let tag = key.seal(first + i as u64, is_last, &mut slot[..len])?;
-                slot[len..].copy_from_slice(&tag);
-                Ok::<(), EnvelopeError>(())
-            })?;
-        self.counter = first
+        let job = SealJob {
+            buffer,
+            n_chunks,
+            last_len,
+            last,
+            first: self.counter,
+        };
+        self.counter = self
+            .counter
             .checked_add(n_chunks as u64)
             .ok_or_else(|| io::Error::other("payload too long"))?;
-        self.out.write_all(&self.buffers[index][..used])?;
+        self.write_in_flight()?;
+        if last {
+            let (buffer, used) = job.run(&self.key)?;
+            self.out.write_all(&buffer[..used])?;
+            return Ok(());
+        }
+        if self.worker.is_none() {
+            let key = Arc::clone(&self.key);
+            self.worker = Some(Worker::spawn(move |job: SealJob| job.run(&key))?);
+        }
+        if let Some(worker) = &self.worker {
+            worker.send(job)?;
+            self.in_flight = true;
+        }
         Ok(())
+    }
+
+    fn write_in_flight(&mut self) -> Result<(), EnvelopeError> {
+        if !self.in_flight {
+            return Ok(());
+        }
+        self.in_flight = false;
+        let worker = self
+            .worker
+            .as_ref()
+            .ok_or_else(|| io::Error::other("no stream worker"))?;
+        let (buffer, used) = worker.receive()??;
+        self.out.write_all(&buffer[..used])?;
+        self.free.push(buffer);
+        Ok(())
+    }
+}
+
+fn new_buffer() -> Box<[u8]> {
+    vec![0u8; BATCH_BYTES].into_boxed_slice()
+}
+
+/// A batch of ciphertext read from the input, opened in place.
+struct OpenJob {
+    buffer: Box<[u8]>,
+    opened: Vec<Opened>,
+    len: usize,
+    first: u64,
+    is_final: bool,
+}
+
+impl OpenJob {
+    fn n_chunks(&self) -> usize {
+        self.len.div_ceil(ENCRYPTED_CHUNK_SIZE)
+    }
+
+    fn run(mut self, key: &PayloadKey) -> Self {
+        let n_chunks = self.n_chunks();
+        // The last batch keeps a copy of its ciphertext so that a full chunk whose flag
+        // contradicts its position can be tried again with the other flag (ring zeroes a
+        // chunk that fails). Once per payload, so the copy costs nothing measurable.
+        let backup = self.is_final.then(|| self.buffer[..self.len].to_vec());
+        for (i, slot) in self.buffer[..self.len]
+            .chunks_mut(ENCRYPTED_CHUNK_SIZE)
+            .enumerate()
+        {
+            let counter = self.first + i as u64;
+            let last = self.is_final && i + 1 == n_chunks;
+            let start = i * ENCRYPTED_CHUNK_SIZE;
+            let original = backup.as_deref().map(|b| &b[start..start + slot.len()]);
+            self.opened[i] = open_chunk(key, counter, last, slot, original);
+        }
+        self
     }
 }
 
@@ -215,27 +359,25 @@ impl<W: Write> PayloadWriter<W> {
 /// and nothing follows it.
 pub struct PayloadReader<R: Read> {
     input: R,
-    key: PayloadKey,
-    buffer: Box<[u8]>,
-    backup: Option<Box<[u8]>>,
-    opened: Vec<Opened>,
-    /// A byte read ahead to learn whether the batch in the buffer ends the payload.
+    key: Arc<PayloadKey>,
+    worker: Option<Worker<OpenJob, OpenJob>>,
+    in_flight: bool,
+    /// The batch being read by the caller.
+    current: Option<OpenJob>,
+    free: Vec<Box<[u8]>>,
+    /// A byte read ahead to learn whether the batch before it ends the payload.
     carry: Option<u8>,
-    /// Chunks in the buffer.
-    n_chunks: usize,
-    /// Leading chunks of the buffer that authenticated.
+    /// The batch holding the payload's end was read.
+    input_done: bool,
+    /// Leading chunks of the current batch that authenticated.
     n_valid: usize,
-    /// Plaintext length of the buffer's last chunk.
-    last_len: usize,
-    /// Index in the buffer and position in the plaintext of the chunk being read.
+    /// The current batch holds a bad chunk: once the chunks before it are read, reading fails.
+    poisoned: bool,
+    /// Index in the batch and position in the plaintext of the chunk being read.
     chunk: usize,
     position: usize,
-    /// The buffer holds the payload's final chunk.
-    final_batch: bool,
     failed: bool,
-    /// The buffer holds a bad chunk: once the chunks before it are read, reading fails.
-    poisoned: bool,
-    /// Counter of the buffer's first chunk.
+    /// Counter of the next chunk to read from the input.
     counter: u64,
 }
 
@@ -247,19 +389,18 @@ impl<R: Read> PayloadReader<R> {
     ) -> Result<Self, EnvelopeError> {
         Ok(Self {
             input,
-            key: PayloadKey::derive(file_key, nonce)?,
-            buffer: vec![0u8; BATCH_BYTES].into_boxed_slice(),
-            backup: None,
-            opened: vec![Opened::Invalid; BATCH_CHUNKS],
+            key: Arc::new(PayloadKey::derive(file_key, nonce)?),
+            worker: None,
+            in_flight: false,
+            current: None,
+            free: Vec::new(),
             carry: None,
-            n_chunks: 0,
+            input_done: false,
             n_valid: 0,
-            last_len: 0,
+            poisoned: false,
             chunk: 0,
             position: 0,
-            final_batch: false,
             failed: false,
-            poisoned: false,
             counter: 0,
         })
     }
@@ -270,24 +411,41 @@ impl<R: Read> PayloadReader<R> {
             if self.failed {
                 return Err(EnvelopeError::Decryption);
             }
-            if self.chunk < self.n_valid {
-                let len = self.plaintext_len(self.chunk);
-                if self.position < len {
+            let step = match &self.current {
+                Some(current) if self.chunk < self.n_valid => {
+                    let len = plaintext_len(current, self.chunk);
                     let start = self.chunk * ENCRYPTED_CHUNK_SIZE;
-                    return Ok(&self.buffer[start + self.position..start + len]);
+                    if self.position < len {
+                        Step::Data(start + self.position, start + len)
+                    } else {
+                        Step::NextChunk
+                    }
                 }
-                self.chunk += 1;
-                self.position = 0;
-                continue;
+                Some(_) if self.poisoned => Step::Fail,
+                Some(current) if current.is_final => Step::End,
+                Some(_) => Step::Recycle,
+                None => Step::Read,
+            };
+            match step {
+                Step::Data(start, end) => {
+                    return Ok(self
+                        .current
+                        .as_ref()
+                        .map_or(&[][..], |c| &c.buffer[start..end]));
+                }
+                Step::NextChunk => {
+                    self.chunk += 1;
+                    self.position = 0;
+                }
+                Step::Fail => self.failed = true,
+                Step::End => return Ok(&[]),
+                Step::Recycle => {
+                    if let Some(done) = self.current.take() {
+                        self.free.push(done.buffer);
+                    }
+                }
+                Step::Read => self.next_batch()?,
             }
-            if self.poisoned {
-                self.failed = true;
-                continue;
-            }
-            if self.final_batch {
-                return Ok(&[]);
-            }
-            self.read_batch()?;
         }
     }
 
@@ -296,27 +454,57 @@ impl<R: Read> PayloadReader<R> {
         self.position += n;
     }
 
-    /// Whether the payload ended: final chunk authenticated and fully consumed.
-    pub fn at_end(&mut self) -> Result<bool, EnvelopeError> {
-        Ok(self.fill()?.is_empty())
-    }
-
-    fn plaintext_len(&self, chunk: usize) -> usize {
-        if chunk + 1 == self.n_chunks {
-            self.last_len
+    /// Makes the next opened batch current, and starts opening the one after it.
+    fn next_batch(&mut self) -> Result<(), EnvelopeError> {
+        let batch = if self.in_flight {
+            self.in_flight = false;
+            let worker = self
+                .worker
+                .as_ref()
+                .ok_or_else(|| io::Error::other("no stream worker"))?;
+            worker.receive()?
         } else {
-            CHUNK_SIZE
+            self.read_batch()?.run(&self.key)
+        };
+        let n_chunks = batch.n_chunks();
+        let first_bad = batch.opened[..n_chunks]
+            .iter()
+            .position(|opened| *opened != Opened::Valid);
+        self.n_valid = match first_bad {
+            None => n_chunks,
+            Some(i) if batch.opened[i] == Opened::ValidThenError => i + 1,
+            Some(i) => i,
+        };
+        // An empty read means a payload without any chunk.
+        self.poisoned = first_bad.is_some() || batch.len == 0;
+        self.chunk = 0;
+        self.position = 0;
+        let ahead = !self.poisoned && !batch.is_final;
+        self.current = Some(batch);
+        if ahead && !self.input_done {
+            // Read the next batch now, so that the worker opens it while the caller consumes
+            // this one.
+            let job = self.read_batch()?;
+            if self.worker.is_none() {
+                let key = Arc::clone(&self.key);
+                self.worker = Some(Worker::spawn(move |job: OpenJob| job.run(&key))?);
+            }
+            if let Some(worker) = &self.worker {
+                worker.send(job)?;
+                self.in_flight = true;
+            }
         }
+        Ok(())
     }
 
-    fn read_batch(&mut self) -> Result<(), EnvelopeError> {
-        let first = self.counter + self.n_chunks as u64;
+    fn read_batch(&mut self) -> Result<OpenJob, EnvelopeError> {
+        let mut buffer = self.free.pop().unwrap_or_else(new_buffer);
         let mut len = 0;
         if let Some(byte) = self.carry.take() {
-            self.buffer[0] = byte;
+            buffer[0] = byte;
             len = 1;
         }
-        len += read_full(&mut self.input, &mut self.buffer[len..])?;
+        len += read_full(&mut self.input, &mut buffer[len..])?;
         let is_final = if len == BATCH_BYTES {
             let mut probe = [0u8; 1];
             if read_full(&mut self.input, &mut probe)? == 1 {
@@ -328,62 +516,36 @@ impl<R: Read> PayloadReader<R> {
         } else {
             true
         };
-        self.counter = first;
-        self.chunk = 0;
-        self.position = 0;
-        self.final_batch = is_final;
-        if len == 0 {
-            // Only reachable for a payload without any chunk: a previous full batch always
-            // leaves a read-ahead byte.
-            self.n_chunks = 0;
-            self.n_valid = 0;
-            self.poisoned = true;
-            return Ok(());
-        }
+        self.input_done = is_final;
+        let first = self.counter;
         let n_chunks = len.div_ceil(ENCRYPTED_CHUNK_SIZE);
-        let last_encrypted_len = len - (n_chunks - 1) * ENCRYPTED_CHUNK_SIZE;
-        self.n_chunks = n_chunks;
-        self.last_len = last_encrypted_len.saturating_sub(TAG_SIZE);
-        // The last batch keeps a copy of its ciphertext so that a full chunk whose flag
-        // contradicts its position can be tried again with the other flag (ring zeroes a
-        // chunk that fails). Once per payload, so the copy costs nothing measurable.
-        let backup = if is_final {
-            let backup = self
-                .backup
-                .get_or_insert_with(|| vec![0u8; BATCH_BYTES].into_boxed_slice());
-            backup[..len].copy_from_slice(&self.buffer[..len]);
-            Some(&backup[..len])
-        } else {
-            None
-        };
-        let key = &self.key;
-        self.buffer[..len]
-            .par_chunks_mut(ENCRYPTED_CHUNK_SIZE)
-            .zip(self.opened[..n_chunks].par_iter_mut())
-            .enumerate()
-            .for_each(|(i, (slot, opened))| {
-                let counter = first + i as u64;
-                let last = is_final && i + 1 == n_chunks;
-                let original = backup
-                    .map(|b| &b[i * ENCRYPTED_CHUNK_SIZE..i * ENCRYPTED_CHUNK_SIZE + slot.len()]);
-                *opened = open_chunk(key, counter, last, slot, original);
-            });
-        let first_bad = self.opened[..n_chunks]
-            .iter()
-            .position(|opened| *opened != Opened::Valid);
-        self.n_valid = match first_bad {
-            None => n_chunks,
-            Some(i) if self.opened[i] == Opened::ValidThenError => i + 1,
-            Some(i) => i,
-        };
-        if first_bad.is_some() {
-            // Nothing after the first bad chunk is ever released.
-            self.n_chunks = self.n_valid;
-            self.last_len = CHUNK_SIZE;
-            self.final_batch = false;
-            self.poisoned = true;
-        }
-        Ok(())
+        self.counter = first
+            .checked_add(n_chunks as u64)
+            .ok_or_else(|| io::Error::other("payload too long"))?;
+        Ok(OpenJob {
+            buffer,
+            opened: vec![Opened::Invalid; BATCH_CHUNKS],
+            len,
+            first,
+            is_final,
+        })
+    }
+}
+
+enum Step {
+    Data(usize, usize),
+    NextChunk,
+    Fail,
+    End,
+    Recycle,
+    Read,
+}
+
+fn plaintext_len(batch: &OpenJob, chunk: usize) -> usize {
+    if chunk + 1 == batch.n_chunks() {
+        (batch.len - chunk * ENCRYPTED_CHUNK_SIZE).saturating_sub(TAG_SIZE)
+    } else {
+        CHUNK_SIZE
     }
 }
 
