@@ -9,7 +9,7 @@
 //! envelope stays on disk.
 
 use std::collections::BTreeSet;
-use std::io::{self, BufWriter, Read, Write as _};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -27,8 +27,6 @@ use crate::progress::Progress;
 
 /// Prefix of the temporary files a download writes before they are verified.
 pub const TEMP_PREFIX: &str = ".pli-";
-
-const WRITE_BUFFER: usize = 256 * 1024;
 
 /// Errors of receiving an envelope. Each says what failed; none leaves a file behind.
 #[derive(Debug, thiserror::Error)]
@@ -308,10 +306,10 @@ fn open_and_write(
             })?;
         // Pushed before writing so that an error below drops (deletes) it with the others.
         temporaries.push(temporary);
+        // No buffering: the envelope hands over whole decrypted chunks, written as they come.
         let file = temporaries[index].as_file_mut();
-        let mut writer = BufWriter::with_capacity(WRITE_BUFFER, file);
         let entry = verified
-            .next_file(&mut writer)
+            .next_file(file)
             .map_err(from_envelope)?
             .ok_or_else(|| {
                 GetError::Envelope(EnvelopeError::Archive("a file is missing".into()))
@@ -327,8 +325,6 @@ fn open_and_write(
             path: targets[index].clone(),
             source,
         };
-        writer.flush().map_err(io_error)?;
-        drop(writer);
         temporaries[index].as_file().sync_all().map_err(io_error)?;
     }
     // Only the end of the archive and the final authenticated chunk prove nothing was cut off.
@@ -543,6 +539,7 @@ mod tests {
     use super::*;
     use pli_envelope::Sender;
     use pli_proto::{PublicKeys, Role};
+    use std::io::Write as _;
 
     fn manifest(names: &[&str], recipients: &[&str]) -> Manifest {
         Manifest {
