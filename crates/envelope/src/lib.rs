@@ -200,6 +200,14 @@ mod tests {
     }
 
     #[test]
+    fn readers_and_writers_can_move_between_threads() {
+        fn assert_send<T: Send>() {}
+        assert_send::<Opening<std::fs::File>>();
+        assert_send::<Verified<std::fs::File>>();
+        assert_send::<age_file::PayloadWriter<std::fs::File>>();
+    }
+
+    #[test]
     fn sha256_reader_counts_and_hashes() {
         let data = vec![0xabu8; 200_000];
         let (digest, size) = sha256_reader(&mut &data[..]).unwrap();
