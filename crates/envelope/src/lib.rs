@@ -4,7 +4,10 @@
 //! `age -d -i key.txt envelope.age | tar x`.
 //!
 //! This crate only reads and writes bytes: no network, no database, no async runtime.
-//! `docs/FORMAT.md` specifies the bytes.
+//! `docs/FORMAT.md` specifies the bytes. Memory stays constant (a few MiB of buffers) whatever
+//! the file sizes; for payloads over two 1 MiB batches, sealing and opening run the cipher on
+//! one helper thread while the calling thread reads, hashes and writes. Both are blocking: call
+//! them from a blocking context (e.g. `spawn_blocking`) in async code.
 //!
 //! ```
 //! use pli_envelope::{FileEntry, Identity, Manifest, Sender, SigningKey, key_id, seal, Opening};
