@@ -686,6 +686,9 @@ mod tests {
             BATCH_CHUNKS * CHUNK_SIZE + 1,
             2 * BATCH_CHUNKS * CHUNK_SIZE,
             2 * BATCH_CHUNKS * CHUNK_SIZE + 17,
+            // Beyond two batches, the worker thread seals and opens; buffers are reused.
+            5 * BATCH_CHUNKS * CHUNK_SIZE,
+            5 * BATCH_CHUNKS * CHUNK_SIZE + CHUNK_SIZE + 3,
         ] {
             check_round_trip(len);
         }
@@ -710,6 +713,34 @@ mod tests {
             decrypt(&ciphertext[..BATCH_BYTES]),
             Err(EnvelopeError::Decryption)
         ));
+    }
+
+    #[test]
+    fn truncation_and_reordering_past_the_worker_are_detected() {
+        let plaintext: Vec<u8> = (0..4 * BATCH_CHUNKS * CHUNK_SIZE)
+            .map(|i| (i / 7) as u8)
+            .collect();
+        let ciphertext = encrypt(&plaintext, 10_000);
+        for cut in [
+            2 * BATCH_BYTES,
+            3 * BATCH_BYTES,
+            3 * BATCH_BYTES + ENCRYPTED_CHUNK_SIZE,
+            ciphertext.len() - 1,
+        ] {
+            assert!(
+                matches!(decrypt(&ciphertext[..cut]), Err(EnvelopeError::Decryption)),
+                "cut {cut}"
+            );
+        }
+        // Two chunks of the third batch swapped.
+        let mut swapped = ciphertext.clone();
+        let a = 2 * BATCH_BYTES;
+        let b = a + ENCRYPTED_CHUNK_SIZE;
+        let first = swapped[a..b].to_vec();
+        swapped.copy_within(b..b + ENCRYPTED_CHUNK_SIZE, a);
+        swapped[b..b + ENCRYPTED_CHUNK_SIZE].copy_from_slice(&first);
+        assert!(matches!(decrypt(&swapped), Err(EnvelopeError::Decryption)));
+        assert_eq!(decrypt(&ciphertext).unwrap(), plaintext);
     }
 
     #[test]
