@@ -744,6 +744,21 @@ mod tests {
     }
 
     #[test]
+    fn dropping_mid_stream_stops_the_worker() {
+        let plaintext = vec![9u8; 5 * BATCH_CHUNKS * CHUNK_SIZE];
+        let ciphertext = encrypt(&plaintext, CHUNK_SIZE);
+        let mut reader = PayloadReader::new(&ciphertext[..], &FILE_KEY, &NONCE).unwrap();
+        let n = reader.fill().unwrap().len();
+        reader.consume(n);
+        assert!(!reader.fill().unwrap().is_empty());
+        drop(reader);
+
+        let mut writer = PayloadWriter::new(Vec::new(), &FILE_KEY, &NONCE).unwrap();
+        writer.write_all(&plaintext[..3 * BATCH_BYTES]).unwrap();
+        drop(writer);
+    }
+
+    #[test]
     fn appended_bytes_are_detected() {
         let mut ciphertext = encrypt(&[5u8; 100], 100);
         ciphertext.push(0);
