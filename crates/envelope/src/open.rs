@@ -2,13 +2,12 @@
 
 use std::io::{Read, Write};
 
-use sha2::{Digest, Sha256};
-
 use crate::age_file::{self, Remaining};
 use crate::archive::{ArchiveReader, MANIFEST_NAME, SIGNATURE_NAME};
 use crate::manifest::{self, MAX_MANIFEST_BYTES};
 use crate::{
-    EnvelopeError, FileEntry, Identity, Manifest, VerifyingKey, key_id, validate_file_name,
+    EnvelopeError, FileEntry, Identity, Manifest, VerifyingKey, key_id, sha256_bytes,
+    validate_file_name,
 };
 
 /// An envelope being opened: the manifest is read and decrypted, not yet trusted.
@@ -150,13 +149,13 @@ impl<R: Read> Verified<R> {
         if entry.size != expected.size {
             return Err(mismatch("size"));
         }
-        let mut hasher = Sha256::new();
+        let mut hasher = ring::digest::Context::new(&ring::digest::SHA256);
         self.archive.read_data(entry.size, |data| {
             hasher.update(data);
             out.write_all(data)?;
             Ok(())
         })?;
-        if <[u8; 32]>::from(hasher.finalize()) != expected.sha256 {
+        if sha256_bytes(hasher.finish()) != expected.sha256 {
             return Err(mismatch("SHA-256"));
         }
         self.next += 1;

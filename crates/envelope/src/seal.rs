@@ -2,13 +2,11 @@
 
 use std::io::{Read, Write};
 
-use sha2::{Digest, Sha256};
-
 use crate::age_file::{self, PayloadWriter};
 use crate::age_header::x25519_header_len;
 use crate::archive::{self, BLOCK, MANIFEST_NAME, SIGNATURE_NAME};
 use crate::stream::{CHUNK_SIZE, PAYLOAD_NONCE_SIZE, TAG_SIZE};
-use crate::{EnvelopeError, Manifest, Recipient, SigningKey, key_id, manifest};
+use crate::{EnvelopeError, Manifest, Recipient, SigningKey, key_id, manifest, sha256_bytes};
 
 const SIGNATURE_BYTES: u64 = 64;
 
@@ -55,7 +53,7 @@ pub fn seal(
             name: entry.name.clone(),
             what,
         };
-        let mut hasher = Sha256::new();
+        let mut hasher = ring::digest::Context::new(&ring::digest::SHA256);
         let mut remaining = entry.size;
         while remaining > 0 {
             let spare = payload.spare();
@@ -73,7 +71,7 @@ pub fn seal(
         if read_some(*reader, &mut [0u8; 1])? != 0 {
             return Err(mismatch("size"));
         }
-        if <[u8; 32]>::from(hasher.finalize()) != entry.sha256 {
+        if sha256_bytes(hasher.finish()) != entry.sha256 {
             return Err(mismatch("SHA-256"));
         }
         payload.write_all(&[0u8; BLOCK][..archive::padding(entry.size)])?;
