@@ -222,11 +222,13 @@ impl<W: Write> PayloadWriter<W> {
         if n == 0 {
             return Ok(());
         }
+        if self.tail == CHUNK_SIZE || n > CHUNK_SIZE - self.tail {
+            return Err(io::Error::other("advance past the space `spare` returned").into());
+        }
         if let Some(pending) = self.pending.take() {
             self.dispatch(pending, BATCH_CHUNKS, CHUNK_SIZE, false)?;
         }
         self.tail += n;
-        debug_assert!(self.tail <= CHUNK_SIZE);
         Ok(())
     }
 
