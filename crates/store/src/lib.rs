@@ -320,8 +320,12 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> Result<Vec<Envelope>>;
     /// `Stored` envelopes the account sent, newest first.
-    async fn outbox(&self, account_id: Id, after: Option<Cursor>, limit: u32)
-    -> Result<Vec<Envelope>>;
+    async fn outbox(
+        &self,
+        account_id: Id,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Vec<Envelope>>;
     /// Removes the envelope's row (its blob is removed by the caller).
     async fn delete_envelope(&self, id: Id) -> Result<()>;
     /// `Pending` envelopes created before `before`, for clean-up of abandoned uploads.
