@@ -6,6 +6,7 @@
 //! [`crate::get`].
 
 use std::fmt;
+use std::path::Path;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -19,6 +20,9 @@ use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+/// Names a PEM file of extra trust anchors for HTTPS.
+pub const CA_CERT_VARIABLE: &str = "PLI_CA_CERT";
 
 /// Largest JSON answer accepted: a hostile server must not be able to fill the client's memory.
 const MAX_JSON_ANSWER: usize = 16 * 1024 * 1024;
@@ -37,6 +41,16 @@ pub enum ApiError {
         #[source]
         source: reqwest::Error,
     },
+    /// The TLS handshake failed on the server's certificate.
+    #[error(
+        "the server's certificate at {url} is not trusted: if the server uses a private or \
+         self-signed certificate, set PLI_CA_CERT to its PEM file"
+    )]
+    UntrustedCertificate {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
     /// The server answered with an error status; `message` is its explanation, cleaned of
     /// control characters.
     #[error("the server refused (HTTP {status}): {message}")]
@@ -51,6 +65,9 @@ pub enum ApiError {
     /// The connection failed in the middle of a request or answer.
     #[error("the connection to the server failed")]
     Transport(#[source] reqwest::Error),
+    /// The extra trust anchors named by `PLI_CA_CERT` cannot be used.
+    #[error("cannot use the CA certificate {path} (from PLI_CA_CERT): {reason}")]
+    CaCertificate { path: String, reason: String },
     /// A command needs a session and the client has none.
     #[error("not logged in")]
     NoSession,
@@ -95,13 +112,21 @@ impl fmt::Debug for Api {
 
 impl Api {
     /// A client for the server at `server` (`http://` or `https://`, no query or fragment).
+    ///
+    /// HTTPS trusts the usual web roots, plus the PEM certificates of the file named by the
+    /// `PLI_CA_CERT` environment variable, for servers under a private or self-signed
+    /// certificate.
     pub fn new(server: &str) -> Result<Api, ApiError> {
         let base = normalize_server_url(server)?;
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(15))
-            .user_agent(concat!("pli/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(ApiError::Transport)?;
+            .user_agent(concat!("pli/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = std::env::var_os(CA_CERT_VARIABLE).filter(|path| !path.is_empty()) {
+            for certificate in extra_roots(Path::new(&path))? {
+                builder = builder.add_root_certificate(certificate);
+            }
+        }
+        let http = builder.build().map_err(ApiError::Transport)?;
         Ok(Api {
             base,
             http,
@@ -337,7 +362,12 @@ impl Api {
     /// Sends a request and turns an error status into [`ApiError::Refused`].
     async fn call(&self, request: RequestBuilder) -> Result<Response, ApiError> {
         let response = request.send().await.map_err(|error| {
-            if error.is_connect() {
+            if error.is_connect() && mentions_certificate(&error) {
+                ApiError::UntrustedCertificate {
+                    url: self.server().to_owned(),
+                    source: error,
+                }
+            } else if error.is_connect() {
                 ApiError::Unreachable {
                     url: self.server().to_owned(),
                     source: error,
@@ -387,6 +417,32 @@ pub fn sanitize(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { '?' } else { c })
         .collect()
+}
+
+/// reqwest does not expose TLS errors as types; their text names the certificate.
+fn mentions_certificate(error: &reqwest::Error) -> bool {
+    let mut cause: Option<&dyn std::error::Error> = Some(error);
+    while let Some(current) = cause {
+        if current.to_string().contains("certificate") {
+            return true;
+        }
+        cause = current.source();
+    }
+    false
+}
+
+fn extra_roots(path: &Path) -> Result<Vec<reqwest::Certificate>, ApiError> {
+    let failed = |reason: String| ApiError::CaCertificate {
+        path: path.display().to_string(),
+        reason,
+    };
+    let pem = std::fs::read(path).map_err(|error| failed(error.to_string()))?;
+    let certificates = reqwest::Certificate::from_pem_bundle(&pem)
+        .map_err(|_| failed("not a PEM certificate file".into()))?;
+    if certificates.is_empty() {
+        return Err(failed("no certificate in the file".into()));
+    }
+    Ok(certificates)
 }
 
 fn page_query(request: RequestBuilder, limit: Option<u32>, cursor: Option<&str>) -> RequestBuilder {

@@ -5,6 +5,7 @@
 mod errors;
 mod hostile;
 mod keys;
+mod tls;
 mod tour;
 
 use std::io::{BufRead as _, BufReader, Read as _};
@@ -58,6 +59,7 @@ pub fn pli(home: Option<&Path>) -> Command {
         "PLI_LISTEN",
         "PLI_TLS_CERT",
         "PLI_TLS_KEY",
+        "PLI_CA_CERT",
         "RUST_LOG",
     ] {
         command.env_remove(variable);
@@ -80,10 +82,16 @@ pub struct Server {
 
 impl Server {
     pub fn start() -> Server {
+        Server::start_with(&[])
+    }
+
+    /// Starts with extra `pli serve` arguments, such as TLS files.
+    pub fn start_with(extra: &[&Path]) -> Server {
         let data = tempfile::tempdir().unwrap();
         let mut child = pli(None)
             .args(["serve", "--listen", "127.0.0.1:0", "--data"])
             .arg(data.path())
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
