@@ -19,16 +19,22 @@ use pli_envelope::{
 const IDENTITY: &str = "AGE-SECRET-KEY-1CDPXYEFG803WH3KD8FFASH6E2Y9AF60ZVZ7Z546WQCZJPCJ33FYQSQKTNA";
 
 fn open(ciphertext: &[u8], identity: &Identity, signing_key: &SigningKey) {
-    let Ok(opening) = Opening::new(ciphertext, identity) else { return };
+    let Ok(opening) = Opening::new(ciphertext, identity) else {
+        return;
+    };
     let _ = opening.manifest();
-    let Ok(mut verified) = opening.verify(&signing_key.verifying_key()) else { return };
+    let Ok(mut verified) = opening.verify(&signing_key.verifying_key()) else {
+        return;
+    };
     let mut sink = std::io::sink();
     while let Ok(Some(_)) = verified.next_file(&mut sink) {}
 }
 
 fn encrypt(plaintext: &[u8], identity: &Identity) -> Vec<u8> {
     let recipient = identity.to_public();
-    let Ok(mut writer) = age_file::encrypt(&[&recipient], Vec::new()) else { return Vec::new() };
+    let Ok(mut writer) = age_file::encrypt(&[&recipient], Vec::new()) else {
+        return Vec::new();
+    };
     if writer.write_all(plaintext).is_err() {
         return Vec::new();
     }
@@ -36,7 +42,9 @@ fn encrypt(plaintext: &[u8], identity: &Identity) -> Vec<u8> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(identity) = Identity::from_str(IDENTITY) else { return };
+    let Ok(identity) = Identity::from_str(IDENTITY) else {
+        return;
+    };
     let signing_key = SigningKey::from_bytes(&[7; 32]);
     match data.split_first() {
         None => {}
@@ -46,7 +54,9 @@ fuzz_target!(|data: &[u8]| {
             let offset = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
             let mask = rest[4];
             let contents = &rest[5..];
-            let Ok((sha256, size)) = sha256_reader(&mut &contents[..]) else { return };
+            let Ok((sha256, size)) = sha256_reader(&mut &contents[..]) else {
+                return;
+            };
             let manifest = Manifest {
                 envelope_id: "0123456789abcdef0123456789abcdef".into(),
                 subject: "fuzz".into(),
@@ -57,16 +67,36 @@ fuzz_target!(|data: &[u8]| {
                 recipients: vec!["recipient@example.org".into()],
                 created_at: 1_700_000_000,
                 files: vec![
-                    FileEntry { name: "a.bin".into(), size, media_type: "application/octet-stream".into(), sha256 },
-                    FileEntry { name: "b".repeat(150), size, media_type: "text/plain".into(), sha256 },
+                    FileEntry {
+                        name: "a.bin".into(),
+                        size,
+                        media_type: "application/octet-stream".into(),
+                        sha256,
+                    },
+                    FileEntry {
+                        name: "b".repeat(150),
+                        size,
+                        media_type: "text/plain".into(),
+                        sha256,
+                    },
                 ],
             };
             let mut sealed = Vec::new();
             let (mut first, mut second) = (contents, contents);
-            if seal(&manifest, &signing_key, &[identity.to_public()], &mut [&mut first, &mut second], &mut sealed).is_err() {
+            if seal(
+                &manifest,
+                &signing_key,
+                &[identity.to_public()],
+                &mut [&mut first, &mut second],
+                &mut sealed,
+            )
+            .is_err()
+            {
                 return;
             }
-            let Ok(mut reader) = age_file::decrypt(&sealed[..], &[&identity]) else { return };
+            let Ok(mut reader) = age_file::decrypt(&sealed[..], &[&identity]) else {
+                return;
+            };
             let mut plaintext = Vec::new();
             if reader.read_to_end(&mut plaintext).is_err() || plaintext.is_empty() {
                 return;
