@@ -489,10 +489,11 @@ fn refine(error: GetError, download: Download) -> GetError {
         GetError::Envelope(EnvelopeError::Io(io)) => Some(io.kind()),
         _ => None,
     };
-    if transport_failed && io_kind.is_some() {
-        if let GetError::Envelope(EnvelopeError::Io(io)) = error {
-            return GetError::Download(io);
-        }
+    if transport_failed
+        && io_kind.is_some()
+        && let GetError::Envelope(EnvelopeError::Io(io)) = error
+    {
+        return GetError::Download(io);
     }
     let maybe_truncated = matches!(
         error,
