@@ -88,35 +88,34 @@ pub async fn login(
     let account = match account {
         Some(account) if matches => account,
         account => {
-            state
-                .audit
-                .record(AuditEvent {
-                    at: now(),
-                    actor: account.as_ref().map(|a| a.id),
-                    actor_email: Some(email.to_string()),
-                    org_id: account.as_ref().map(|a| a.org.id),
-                    from,
-                    action: "auth.login".into(),
-                    target: Some(email.to_string()),
-                    outcome: Outcome::Denied,
-                })
-                .await;
+            let event = login_event(account.as_ref(), email.as_str(), from, Outcome::Denied);
+            state.audit.record(event).await;
             return Err(ApiError::invalid_credentials());
         }
     };
-    let event = AuditEvent {
-        at: now(),
-        actor: Some(account.id),
-        actor_email: Some(account.email.clone()),
-        org_id: Some(account.org.id),
-        from,
-        action: "auth.login".into(),
-        target: Some(account.email.clone()),
-        outcome: Outcome::Allowed,
-    };
+    let event = login_event(Some(&account), &account.email, from, Outcome::Allowed);
     let response = open_session(&state, account).await?;
     state.audit.record(event).await;
     Ok(Json(response))
+}
+
+/// A login attempt for `email`, by `account` if it exists.
+fn login_event(
+    account: Option<&Account>,
+    email: &str,
+    from: String,
+    outcome: Outcome,
+) -> AuditEvent {
+    AuditEvent {
+        at: now(),
+        actor: account.map(|account| account.id),
+        actor_email: Some(email.to_owned()),
+        org_id: account.map(|account| account.org.id),
+        from,
+        action: "auth.login".into(),
+        target: Some(email.to_owned()),
+        outcome,
+    }
 }
 
 /// Redeems an invitation: registers the account's keys and opens a session.
