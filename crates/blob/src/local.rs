@@ -138,7 +138,7 @@ impl BlobStore for LocalBlobStore {
             armed: true,
         };
 
-        let size = upload(self.files.as_ref(), &temp_path, body).await?;
+        let size = upload(self.files.as_ref(), &temp_path, &temp_file.path, body).await?;
 
         let to_sync = temp_file.path.clone();
         blocking(move || std::fs::File::open(&to_sync)?.sync_all())
@@ -197,12 +197,14 @@ impl BlobStore for LocalBlobStore {
 async fn upload(
     files: &dyn ObjectStore,
     path: &StorePath,
+    file: &Path,
     mut body: ByteStream,
 ) -> Result<u64, BlobError> {
     let multipart = files
         .put_multipart(path)
         .await
         .map_err(|error| store_error("starting an upload", error))?;
+    let mut flusher = Flusher::open(file).await;
     let mut writer = WriteMultipart::new_with_chunk_size(multipart, PART_SIZE);
     let mut size: u64 = 0;
     while let Some(chunk) = body.next().await {
@@ -220,6 +222,15 @@ async fn upload(
         size += chunk.len() as u64;
         // `put` keeps the chunk as it is: no copy of the body.
         writer.put(chunk);
+        if let Some(flusher) = flusher.as_mut() {
+            flusher.wrote(size);
+        }
+    }
+    if let Some(flusher) = flusher
+        && let Err(error) = flusher.finish().await
+    {
+        let _ = writer.abort().await;
+        return Err(error);
     }
     // On failure `finish` aborts, or drops, the upload, which removes its staging file.
     writer
@@ -227,6 +238,73 @@ async fn upload(
         .await
         .map_err(|error| store_error("completing an upload", error))?;
     Ok(size)
+}
+
+/// Writes a growing upload back to disk while it is still arriving, so that the `fsync`
+/// which makes it durable finds little left to write: without it the kernel keeps a whole
+/// large upload dirty in memory and the final `fsync` writes all of it while the client waits.
+/// Only an optimisation: durability still rests on the final `fsync` alone.
+struct Flusher {
+    file: Arc<std::fs::File>,
+    flushed_at: u64,
+    running: Option<tokio::task::JoinHandle<()>>,
+    /// A write-back error is reported once, to this file's descriptor, not to the one the
+    /// final `fsync` uses: it must fail the upload here.
+    failed: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Flusher {
+    /// Write back after every this many bytes received.
+    const EVERY: u64 = 32 * 1024 * 1024;
+
+    /// `None` if the staging file cannot be opened, which only costs the optimisation.
+    async fn open(temp_file: &Path) -> Option<Flusher> {
+        // `LocalFileSystem` stages a multipart upload to `K` in the file `K#1` (when `K` is
+        // fresh, as our random temporary keys are) until it completes.
+        let mut staging = temp_file.as_os_str().to_owned();
+        staging.push("#1");
+        let file = blocking(move || std::fs::File::open(staging)).await.ok()?;
+        Some(Flusher {
+            file: Arc::new(file),
+            flushed_at: 0,
+            running: None,
+            failed: Arc::default(),
+        })
+    }
+
+    /// Starts a write-back if `size` bytes received is far enough past the last one and the
+    /// last one is over. Never waits.
+    fn wrote(&mut self, size: u64) {
+        if size < self.flushed_at + Self::EVERY
+            || self
+                .running
+                .as_ref()
+                .is_some_and(|task| !task.is_finished())
+        {
+            return;
+        }
+        self.flushed_at = size;
+        let file = Arc::clone(&self.file);
+        let failed = Arc::clone(&self.failed);
+        self.running = Some(tokio::task::spawn_blocking(move || {
+            if file.sync_data().is_err() {
+                failed.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        }));
+    }
+
+    /// Waits for the last write-back; an error if any failed.
+    async fn finish(self) -> Result<(), BlobError> {
+        if let Some(task) = self.running {
+            let _ = task.await;
+        }
+        if self.failed.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(BlobError::Backend(
+                "writing a blob back to disk failed".into(),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// A temporary file removed when dropped, so that an upload cancelled between steps (the

@@ -24,6 +24,7 @@ use tokio_util::io::{StreamReader, SyncIoBridge};
 use crate::api::{Api, ApiError, sanitize};
 use crate::keys::AccountKeys;
 use crate::progress::Progress;
+use crate::writeback::WriteBack;
 
 /// Prefix of the temporary files a download writes before they are verified.
 pub const TEMP_PREFIX: &str = ".pli-";
@@ -306,26 +307,26 @@ fn open_and_write(
             })?;
         // Pushed before writing so that an error below drops (deletes) it with the others.
         temporaries.push(temporary);
+        let io_error = |source| GetError::Io {
+            action: "writing",
+            path: targets[index].clone(),
+            source,
+        };
         // No buffering: the envelope hands over whole decrypted chunks, written as they come.
-        let file = temporaries[index].as_file_mut();
+        let mut file = WriteBack::new(temporaries[index].as_file_mut()).map_err(io_error)?;
         let entry = verified
-            .next_file(file)
+            .next_file(&mut file)
             .map_err(from_envelope)?
             .ok_or_else(|| {
                 GetError::Envelope(EnvelopeError::Archive("a file is missing".into()))
             })?;
+        file.finish().map_err(io_error)?;
         if entry.name != expected.name {
             return Err(GetError::Corrupt {
                 name: sanitize(&expected.name),
                 what: "name",
             });
         }
-        let io_error = |source| GetError::Io {
-            action: "writing",
-            path: targets[index].clone(),
-            source,
-        };
-        temporaries[index].as_file().sync_all().map_err(io_error)?;
     }
     // Only the end of the archive and the final authenticated chunk prove nothing was cut off.
     if verified

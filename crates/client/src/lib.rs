@@ -33,6 +33,7 @@ pub mod keys;
 pub mod profile;
 pub mod progress;
 pub mod send;
+mod writeback;
 
 pub use account::AccountError;
 pub use api::{Api, ApiError};

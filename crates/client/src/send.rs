@@ -3,12 +3,12 @@
 
 use std::collections::BTreeSet;
 use std::fs::File;
-use std::io::{self, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
-use pli_envelope::{EnvelopeError, FileEntry, Manifest, Recipient, Sender};
+use pli_envelope::{EnvelopeError, FileCheck, FileEntry, Manifest, Recipient, Sender};
 use pli_proto::{AddressKind, CreateEnvelopeRequest, DirectoryEntry};
 use rand::RngCore as _;
 use rand::rngs::OsRng;
@@ -136,7 +136,7 @@ pub async fn send(
         .collect::<Result<Vec<_>, _>>()?;
 
     let paths = outgoing.files.to_vec();
-    let entries = tokio::task::spawn_blocking(move || hash_files(&paths))
+    let (entries, stamps) = tokio::task::spawn_blocking(move || hash_files(&paths))
         .await
         .map_err(|error| SendError::Internal(error.to_string()))??;
 
@@ -167,6 +167,7 @@ pub async fn send(
         keys,
         recipients,
         outgoing.files.to_vec(),
+        stamps,
         size,
         progress,
     )
@@ -266,9 +267,44 @@ fn recipient_keys_of(address: &str, entry: &DirectoryEntry) -> Result<Vec<String
         .collect())
 }
 
-fn hash_files(paths: &[PathBuf]) -> Result<Vec<FileEntry>, SendError> {
+/// What identifies one version of a file's contents: any write to the file changes its
+/// change time (which a process cannot set back), and a replaced file has another inode.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    inode: (u64, u64),
+    #[cfg(unix)]
+    changed: (i64, i64),
+}
+
+impl FileStamp {
+    fn of(file: &File, path: &Path) -> Result<FileStamp, SendError> {
+        let metadata = file.metadata().map_err(|source| SendError::File {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt as _;
+        Ok(FileStamp {
+            len: metadata.len(),
+            modified: metadata.modified().ok(),
+            #[cfg(unix)]
+            inode: (metadata.dev(), metadata.ino()),
+            #[cfg(unix)]
+            changed: (metadata.ctime(), metadata.ctime_nsec()),
+        })
+    }
+}
+
+/// Hashes each file (the manifest, which holds the hashes, precedes the files) and notes its
+/// stamp from before hashing, so sealing can skip a second hashing pass: it checks instead
+/// that the stamps did not change (see [`pli_envelope::FileCheck::SizeOnly`]).
+fn hash_files(paths: &[PathBuf]) -> Result<(Vec<FileEntry>, Vec<FileStamp>), SendError> {
     let mut names = BTreeSet::new();
     let mut entries = Vec::with_capacity(paths.len());
+    let mut stamps = Vec::with_capacity(paths.len());
     for path in paths {
         let name = path
             .file_name()
@@ -280,9 +316,11 @@ fn hash_files(paths: &[PathBuf]) -> Result<Vec<FileEntry>, SendError> {
         if !names.insert(name.to_owned()) {
             return Err(SendError::DuplicateFileName(name.to_owned()));
         }
-        let mut reader = BufReader::with_capacity(UPLOAD_CHUNK, open_file(path)?);
+        let mut file = open_file(path)?;
+        stamps.push(FileStamp::of(&file, path)?);
+        // Unbuffered: the hasher reads in large blocks itself.
         let (sha256, size) =
-            pli_envelope::sha256_reader(&mut reader).map_err(|error| match error {
+            pli_envelope::sha256_reader(&mut file).map_err(|error| match error {
                 EnvelopeError::Io(source) => SendError::File {
                     path: path.clone(),
                     source,
@@ -296,7 +334,7 @@ fn hash_files(paths: &[PathBuf]) -> Result<Vec<FileEntry>, SendError> {
             sha256,
         });
     }
-    Ok(entries)
+    Ok((entries, stamps))
 }
 
 fn open_file(path: &Path) -> Result<File, SendError> {
@@ -324,6 +362,7 @@ async fn upload(
     keys: &AccountKeys,
     recipients: Vec<Recipient>,
     paths: Vec<PathBuf>,
+    stamps: Vec<FileStamp>,
     size: u64,
     progress: Arc<dyn Progress>,
 ) -> Result<String, SendError> {
@@ -340,7 +379,14 @@ async fn upload(
             limit: size,
             progress: sealer_progress,
         };
-        let result = seal_files(&manifest, &signing_key, &recipients, &paths, &mut sink);
+        let result = seal_files(
+            &manifest,
+            &signing_key,
+            &recipients,
+            &paths,
+            &stamps,
+            &mut sink,
+        );
         match result {
             Ok(()) => sink.finish(),
             Err(error) => {
@@ -373,27 +419,49 @@ async fn upload(
     }
 }
 
+/// Seals straight from the files, which the envelope reads into its own buffers (no
+/// `BufReader`: that would only add a copy). The envelope's last bytes stay in `sink` until
+/// the caller's `finish`, so a file found changed here can still fail the upload.
 fn seal_files(
     manifest: &Manifest,
     signing_key: &pli_envelope::SigningKey,
     recipients: &[Recipient],
     paths: &[PathBuf],
+    stamps: &[FileStamp],
     sink: &mut ChunkSender,
 ) -> Result<(), SendError> {
-    let mut readers = paths
-        .iter()
-        .map(|path| Ok(BufReader::with_capacity(UPLOAD_CHUNK, open_file(path)?)))
-        .collect::<Result<Vec<_>, SendError>>()?;
+    let mut opened = Vec::with_capacity(paths.len());
+    for ((path, stamp), entry) in paths.iter().zip(stamps).zip(&manifest.files) {
+        let file = open_file(path)?;
+        if FileStamp::of(&file, path)? != *stamp {
+            return Err(SendError::FileChanged(entry.name.clone()));
+        }
+        opened.push(file);
+    }
+    let mut readers: Vec<&File> = opened.iter().collect();
     let mut files: Vec<&mut dyn Read> = readers
         .iter_mut()
         .map(|reader| reader as &mut dyn Read)
         .collect();
-    pli_envelope::seal(manifest, signing_key, recipients, &mut files, sink).map_err(|error| {
-        match error {
-            EnvelopeError::FileMismatch { name, .. } => SendError::FileChanged(name),
-            other => SendError::Envelope(other),
+    pli_envelope::seal_with(
+        manifest,
+        signing_key,
+        recipients,
+        &mut files,
+        sink,
+        FileCheck::SizeOnly,
+    )
+    .map_err(|error| match error {
+        EnvelopeError::FileMismatch { name, .. } => SendError::FileChanged(name),
+        other => SendError::Envelope(other),
+    })?;
+    for (((file, path), stamp), entry) in opened.iter().zip(paths).zip(stamps).zip(&manifest.files)
+    {
+        if FileStamp::of(file, path)? != *stamp {
+            return Err(SendError::FileChanged(entry.name.clone()));
         }
-    })
+    }
+    Ok(())
 }
 
 /// A `Write` that hands the sealed bytes to the upload in pieces, through a bounded queue.
@@ -451,7 +519,9 @@ impl Write for ChunkSender {
         let n = data.len().min(room);
         self.buffer.extend_from_slice(&data[..n]);
         self.written += n as u64;
-        if self.buffer.len() >= UPLOAD_CHUNK {
+        // The envelope's last piece waits for `finish`: the upload is complete only once the
+        // caller has made its last checks.
+        if self.buffer.len() >= UPLOAD_CHUNK && self.written < self.limit {
             self.push()?;
         }
         Ok(n)
@@ -577,7 +647,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("a.txt");
         std::fs::write(&a, b"hello").unwrap();
-        let entries = hash_files(std::slice::from_ref(&a)).unwrap();
+        let (entries, _) = hash_files(std::slice::from_ref(&a)).unwrap();
         assert_eq!(entries[0].name, "a.txt");
         assert_eq!(entries[0].size, 5);
         assert_eq!(entries[0].media_type, "text/plain");

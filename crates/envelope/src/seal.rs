@@ -10,6 +10,19 @@ use crate::{EnvelopeError, Manifest, Recipient, SigningKey, key_id, manifest, sh
 
 const SIGNATURE_BYTES: u64 = 64;
 
+/// How [`seal_with`] checks the files it reads against their manifest entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FileCheck {
+    /// Size and SHA-256: what [`seal`] does.
+    SizeAndHash,
+    /// Size only. For a caller that hashed the files itself just before and makes sure by
+    /// other means (such as unchanged file metadata) that they did not change since: it saves
+    /// a second SHA-256 pass, the costliest step of sealing. A file that did change anyway is
+    /// still caught, by the recipient, whose opening checks every hash.
+    SizeOnly,
+}
+
 /// Writes a whole envelope: signs `manifest`, encrypts to `recipients`, and streams each of
 /// `files` (in manifest order) into `out`. Constant memory whatever the file sizes.
 ///
@@ -23,6 +36,25 @@ pub fn seal(
     recipients: &[Recipient],
     files: &mut [&mut dyn Read],
     out: &mut dyn Write,
+) -> Result<(), EnvelopeError> {
+    seal_with(
+        manifest,
+        signing_key,
+        recipients,
+        files,
+        out,
+        FileCheck::SizeAndHash,
+    )
+}
+
+/// [`seal`], with the check of the files' bytes chosen by `check`.
+pub fn seal_with(
+    manifest: &Manifest,
+    signing_key: &SigningKey,
+    recipients: &[Recipient],
+    files: &mut [&mut dyn Read],
+    out: &mut dyn Write,
+    check: FileCheck,
 ) -> Result<(), EnvelopeError> {
     let json = manifest::to_json(manifest)?;
     if manifest.sender.key_id != key_id(&signing_key.verifying_key()) {
@@ -64,14 +96,16 @@ pub fn seal(
             if n == 0 {
                 return Err(mismatch("size"));
             }
-            hasher.update(&spare[..n]);
+            if check == FileCheck::SizeAndHash {
+                hasher.update(&spare[..n]);
+            }
             payload.advance(n)?;
             remaining -= n as u64;
         }
         if read_some(*reader, &mut [0u8; 1])? != 0 {
             return Err(mismatch("size"));
         }
-        if sha256_bytes(hasher.finish()) != entry.sha256 {
+        if check == FileCheck::SizeAndHash && sha256_bytes(hasher.finish()) != entry.sha256 {
             return Err(mismatch("SHA-256"));
         }
         payload.write_all(&[0u8; BLOCK][..archive::padding(entry.size)])?;

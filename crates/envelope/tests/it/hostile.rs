@@ -462,6 +462,48 @@ fn seal_refuses_files_that_differ_from_the_manifest() {
     assert!(matches!(err, EnvelopeError::NoRecipients));
 }
 
+#[test]
+fn sealing_with_size_only_checks_sizes_and_leaves_hashes_to_the_recipient() {
+    use pli_envelope::{FileCheck, seal_with};
+    let manifest = manifest(&[("doc.txt", b"the document")]);
+    let seal_size_only = |contents: &[u8]| {
+        let mut out = Vec::new();
+        seal_with(
+            &manifest,
+            &signing_key(),
+            &[identity().to_public()],
+            &mut [&mut &contents[..]],
+            &mut out,
+            FileCheck::SizeOnly,
+        )
+        .map(|()| out)
+    };
+    // The right bytes seal and open as with `seal`.
+    let (_, files) = open_all(&seal_size_only(b"the document").unwrap()).unwrap();
+    assert_eq!(files, [b"the document".to_vec()]);
+    // A wrong size is still refused while sealing.
+    for contents in [&b"the documen"[..], b"the document!"] {
+        let err = seal_size_only(contents).unwrap_err();
+        assert!(
+            matches!(err, EnvelopeError::FileMismatch { what: "size", .. }),
+            "{err:?}"
+        );
+    }
+    // Same size, other bytes: sealed, but the recipient refuses the file.
+    let changed = seal_size_only(b"the documenT").unwrap();
+    let err = open_all(&changed).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            EnvelopeError::FileMismatch {
+                what: "SHA-256",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
 fn set_link_name(entry: &mut [u8], target: &[u8]) {
     let mut header = tar::Header::from_byte_slice(&entry[..512]).clone();
     header.set_link_name_literal(target).unwrap();
