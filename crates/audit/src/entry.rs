@@ -180,21 +180,7 @@ pub enum EntryError {
 impl Entry {
     /// The entry's bytes (format version 1).
     pub fn encode(&self) -> Result<Vec<u8>, EntryError> {
-        let event = &self.event;
-        let mut out = Vec::with_capacity(HEADER_BYTES + 64);
-        out.push(ENTRY_VERSION);
-        out.push(KIND_AUDIT_EVENT);
-        out.extend_from_slice(&self.index.to_be_bytes());
-        out.extend_from_slice(self.prev.as_bytes());
-        out.extend_from_slice(&event.time.to_be_bytes());
-        out.push(event.outcome.code());
-        put_str(&mut out, "action", &event.action)?;
-        put_str(&mut out, "address", &event.address)?;
-        put_opt(&mut out, "org", event.org.as_deref())?;
-        put_opt(&mut out, "actor", event.actor.as_deref())?;
-        put_opt(&mut out, "actor_email", event.actor_email.as_deref())?;
-        put_opt(&mut out, "target", event.target.as_deref())?;
-        Ok(out)
+        encode_event(self.index, &self.prev, &self.event)
     }
 
     /// Parses an entry, refusing anything [`Entry::encode`] would not have written.
@@ -256,6 +242,28 @@ impl EntryHeader {
             time,
         })
     }
+}
+
+/// Bytes of the entry `index` holding `event`, linked to the entry whose leaf hash is `prev`.
+pub(crate) fn encode_event(
+    index: u64,
+    prev: &Hash,
+    event: &AuditEvent,
+) -> Result<Vec<u8>, EntryError> {
+    let mut out = Vec::with_capacity(HEADER_BYTES + 64);
+    out.push(ENTRY_VERSION);
+    out.push(KIND_AUDIT_EVENT);
+    out.extend_from_slice(&index.to_be_bytes());
+    out.extend_from_slice(prev.as_bytes());
+    out.extend_from_slice(&event.time.to_be_bytes());
+    out.push(event.outcome.code());
+    put_str(&mut out, "action", &event.action)?;
+    put_str(&mut out, "address", &event.address)?;
+    put_opt(&mut out, "org", event.org.as_deref())?;
+    put_opt(&mut out, "actor", event.actor.as_deref())?;
+    put_opt(&mut out, "actor_email", event.actor_email.as_deref())?;
+    put_opt(&mut out, "target", event.target.as_deref())?;
+    Ok(out)
 }
 
 fn put_str(out: &mut Vec<u8>, field: &'static str, value: &str) -> Result<(), EntryError> {

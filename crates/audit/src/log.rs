@@ -7,7 +7,7 @@
 //! [`AuditLog::append`] does all three over a synchronous [`LogStore`] such as [`MemoryLog`].
 
 use crate::checkpoint::{Checkpoint, CheckpointError, LogKey, LogVerifier, SignedCheckpoint};
-use crate::entry::{AuditEvent, Entry, EntryError};
+use crate::entry::{AuditEvent, EntryError, encode_event};
 use crate::merkle::{
     Frontier, Hash, HashStore, MerkleError, StorageError, leaf_hash, stored_hash_count,
     stored_hash_index,
@@ -179,13 +179,7 @@ impl AuditLog {
         let mut entries = Vec::with_capacity(events.len());
         let mut stored_hashes = Vec::with_capacity(2 * events.len() + 48);
         for (position, event) in events.iter().enumerate() {
-            let entry = Entry {
-                index: frontier.size(),
-                prev: last_leaf,
-                event: event.clone(),
-            };
-            let bytes = entry
-                .encode()
+            let bytes = encode_event(frontier.size(), &last_leaf, event)
                 .map_err(|source| LogError::Entry { position, source })?;
             last_leaf = leaf_hash(&bytes);
             frontier.push_recording(last_leaf, &mut stored_hashes)?;
