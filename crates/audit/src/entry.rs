@@ -382,5 +382,7 @@ mod tests {
         let bytes = long.encode().unwrap();
         assert!(bytes.len() <= MAX_ENTRY_BYTES);
         assert_eq!(Entry::decode(&bytes).unwrap(), long);
+        // docs/AUDIT.md states this bound.
+        assert_eq!(MAX_ENTRY_BYTES, 6211);
     }
 }
