@@ -789,48 +789,30 @@ fn cursor_bounds(after: Option<Cursor>) -> (i64, Vec<u8>) {
 }
 
 /// Loads full envelopes (sender and named addressees) in the order of `ids`, skipping ids
-/// that do not exist. Senders are loaded once each: a page of an inbox usually comes from a
-/// few senders, and an account row is most of an envelope's bytes.
+/// that do not exist. One statement per page brings each envelope with its addressees (as a
+/// JSON array, so a page is one row per envelope: with sqlx, rows cost more than SQL), and
+/// one more its senders, loaded once each: a page usually comes from a few senders, and an
+/// account row is most of an envelope's bytes.
 async fn load_envelopes(tx: &mut SqliteConnection, ids: &[Id]) -> Result<Vec<Envelope>> {
     let mut loaded = std::collections::HashMap::with_capacity(ids.len());
     let mut senders = std::collections::HashMap::new();
     for chunk in ids.chunks(IN_CHUNK) {
-        let rows = fetch_in(
-            tx,
-            "SELECT id, sender_id, size, created_at, state FROM envelopes WHERE id IN",
-            chunk,
-        )
-        .await?;
+        let rows = fetch_in(tx, ENVELOPES_WITH_ADDRESSEES_SQL, chunk).await?;
         let mut missing_senders = Vec::new();
         for row in &rows {
-            let (envelope, sender_id) = rows::envelope_from_row(row)?;
+            let ((id, _, size, created_at, state), sender_id) = rows::envelope_from_row(row)?;
+            let addressees: String = rows::get(row, "addressees", "envelope_recipients")?;
+            let to = rows::addressees_from_json(&addressees)?;
             if !senders.contains_key(&sender_id) && !missing_senders.contains(&sender_id) {
                 missing_senders.push(sender_id);
             }
-            loaded.insert(envelope.0, (envelope, sender_id));
+            loaded.insert(id, ((id, to, size, created_at, state), sender_id));
         }
         for sender_chunk in missing_senders.chunks(IN_CHUNK) {
             let sql = format!("{ACCOUNT_COLUMNS} WHERE a.id IN");
             for row in fetch_in(tx, &sql, sender_chunk).await? {
                 let account = account_from_row(&row)?;
                 senders.insert(account.id, account);
-            }
-        }
-        let rows = fetch_in(
-            tx,
-            "SELECT r.envelope_id, r.position, r.account_id, r.mailbox_id, a.email, \
-             m.name AS mailbox_name \
-             FROM envelope_recipients r \
-             LEFT JOIN accounts a ON a.id = r.account_id \
-             LEFT JOIN mailboxes m ON m.id = r.mailbox_id \
-             WHERE r.envelope_id IN",
-            chunk,
-        )
-        .await?;
-        for row in &rows {
-            let (envelope_id, position, addressee) = rows::addressee_from_row(row)?;
-            if let Some(((_, to, ..), _)) = loaded.get_mut(&envelope_id) {
-                to.push((position, addressee));
             }
         }
     }
@@ -853,6 +835,17 @@ async fn load_envelopes(tx: &mut SqliteConnection, ids: &[Id]) -> Result<Vec<Env
         })
         .collect()
 }
+
+/// Envelope rows with their addressees as a JSON array of
+/// `[position, account id or null, mailbox id or null, email or mailbox name]`; ends with `IN`.
+const ENVELOPES_WITH_ADDRESSEES_SQL: &str = "SELECT e.id, e.sender_id, e.size, e.created_at, \
+     e.state, (SELECT json_group_array(json_array(r.position, lower(hex(r.account_id)), \
+     lower(hex(r.mailbox_id)), coalesce(a.email, m.name))) \
+     FROM envelope_recipients r \
+     LEFT JOIN accounts a ON a.id = r.account_id \
+     LEFT JOIN mailboxes m ON m.id = r.mailbox_id \
+     WHERE r.envelope_id = e.id) AS addressees \
+     FROM envelopes e WHERE e.id IN";
 
 /// Runs `sql` (which ends with `IN`) over the ids, bound as a parenthesised list.
 async fn fetch_in(

@@ -131,21 +131,27 @@ pub(crate) fn envelope_from_row(row: &SqliteRow) -> Result<(EnvelopeParts, Id)> 
     Ok((parts, id_from_row(row, "sender_id", "envelopes.sender_id")?))
 }
 
-/// One addressee row: the envelope it belongs to, its position, and the addressee with its
-/// display name.
-pub(crate) fn addressee_from_row(row: &SqliteRow) -> Result<(Id, i64, (Addressee, String))> {
-    let envelope_id = id_from_row(row, "envelope_id", "envelope_recipients.envelope_id")?;
-    let position: i64 = get(row, "position", "envelope_recipients.position")?;
-    let account_id = optional_id(row, "account_id", "envelope_recipients.account_id")?;
-    let mailbox_id = optional_id(row, "mailbox_id", "envelope_recipients.mailbox_id")?;
-    let email: Option<String> = get(row, "email", "accounts.email")?;
-    let mailbox_name: Option<String> = get(row, "mailbox_name", "mailboxes.name")?;
-    let addressee = match (account_id, mailbox_id, email, mailbox_name) {
-        (Some(id), None, Some(email), _) => (Addressee::Account(id), email),
-        (None, Some(id), _, Some(name)) => (Addressee::Mailbox(id), name),
-        _ => return Err(StoreError::Corrupt("envelope_recipients".into())),
-    };
-    Ok((envelope_id, position, addressee))
+/// The addressees of one envelope, from the JSON array the envelope listing query builds:
+/// `[position, account id, mailbox id, name]` each, where the absent id is `""` (`hex(NULL)`).
+pub(crate) fn addressees_from_json(json: &str) -> Result<Vec<(i64, (Addressee, String))>> {
+    let corrupt = || StoreError::Corrupt("envelope_recipients".into());
+    let items: Vec<(i64, String, String, Option<String>)> =
+        serde_json::from_str(json).map_err(|_| corrupt())?;
+    items
+        .into_iter()
+        .map(|(position, account_id, mailbox_id, name)| {
+            let addressee = match (account_id.as_str(), mailbox_id.as_str(), name) {
+                (account, "", Some(email)) => (Addressee::Account(parse_id(account)?), email),
+                ("", mailbox, Some(name)) => (Addressee::Mailbox(parse_id(mailbox)?), name),
+                _ => return Err(corrupt()),
+            };
+            Ok((position, addressee))
+        })
+        .collect()
+}
+
+fn parse_id(text: &str) -> Result<Id> {
+    Id::parse(text).ok_or_else(|| StoreError::Corrupt("envelope_recipients".into()))
 }
 
 pub(crate) fn audit_from_row(row: &SqliteRow) -> Result<AuditRecord> {
