@@ -643,6 +643,68 @@ mod tests {
     }
 
     #[test]
+    fn stamps_change_when_a_file_is_rewritten_or_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.pdf");
+        std::fs::write(&path, b"first version").unwrap();
+        let stamp = |path: &Path| FileStamp::of(&File::open(path).unwrap(), path).unwrap();
+        let before = stamp(&path);
+        assert_eq!(stamp(&path), before, "reading changes nothing");
+        // Same length, other bytes, written in place.
+        std::fs::write(&path, b"other version").unwrap();
+        let rewritten = stamp(&path);
+        assert_ne!(rewritten, before);
+        // Another file renamed over it.
+        let other = dir.path().join("other");
+        std::fs::write(&other, b"third version").unwrap();
+        std::fs::rename(&other, &path).unwrap();
+        assert_ne!(stamp(&path), rewritten);
+    }
+
+    #[test]
+    fn sealing_refuses_a_file_changed_since_it_was_hashed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.txt");
+        std::fs::write(&path, b"the hashed contents").unwrap();
+        let paths = vec![path.clone()];
+        let (files, stamps) = hash_files(&paths).unwrap();
+        std::fs::write(&path, b"the changed contents").unwrap();
+
+        let keys = AccountKeys::generate();
+        let manifest = Manifest {
+            envelope_id: new_envelope_id(),
+            subject: String::new(),
+            sender: Sender {
+                email: "alice@example.org".into(),
+                key_id: pli_envelope::key_id(&keys.signing_key().verifying_key()),
+            },
+            recipients: vec!["bob@example.org".into()],
+            created_at: now_unix(),
+            files,
+        };
+        let (chunks, _receiver) = tokio::sync::mpsc::channel(1024);
+        let mut sink = ChunkSender {
+            chunks,
+            buffer: BytesMut::new(),
+            written: 0,
+            limit: u64::MAX,
+            progress: Arc::new(crate::progress::NoProgress),
+        };
+        let result = seal_files(
+            &manifest,
+            keys.signing_key(),
+            &[keys.identity().to_public()],
+            &paths,
+            &stamps,
+            &mut sink,
+        );
+        assert!(
+            matches!(&result, Err(SendError::FileChanged(name)) if name == "report.txt"),
+            "{result:?}"
+        );
+    }
+
+    #[test]
     fn hashing_refuses_bad_and_duplicate_names() {
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("a.txt");
