@@ -166,8 +166,7 @@ pub async fn send(
         manifest,
         keys,
         recipients,
-        outgoing.files.to_vec(),
-        stamps,
+        (outgoing.files.to_vec(), stamps),
         size,
         progress,
     )
@@ -361,8 +360,7 @@ async fn upload(
     manifest: Manifest,
     keys: &AccountKeys,
     recipients: Vec<Recipient>,
-    paths: Vec<PathBuf>,
-    stamps: Vec<FileStamp>,
+    (paths, stamps): (Vec<PathBuf>, Vec<FileStamp>),
     size: u64,
     progress: Arc<dyn Progress>,
 ) -> Result<String, SendError> {
