@@ -600,8 +600,7 @@ impl Store for SqliteStore {
                 vec![Source::Mailbox(*mailbox_id)]
             }
         };
-        let ids = inbox_page(&mut tx, &sources, after, limit).await?;
-        load_envelopes(&mut tx, &ids).await
+        inbox_page(&mut tx, &sources, after, limit).await
     }
 
     async fn outbox(
@@ -727,16 +726,22 @@ enum Source {
 /// merged and cut to `limit`: the cost of a page grows with the number of sources times the
 /// page size, never with the size of the inbox. An `OR` over all sources in one `WHERE` would
 /// make SQLite collect and sort every matching row instead.
+/// A page of the inbox, selected and loaded in one statement.
 async fn inbox_page(
     tx: &mut SqliteConnection,
     sources: &[Source],
     after: Option<Cursor>,
     limit: u32,
-) -> Result<Vec<Id>> {
+) -> Result<Vec<Envelope>> {
     if limit == 0 {
         return Ok(Vec::new());
     }
-    let sql = inbox_sql(sources);
+    let sql = format!(
+        "WITH page(envelope_id, created_at) AS ({}) {ENVELOPE_SELECT} \
+         FROM page JOIN envelopes e ON e.id = page.envelope_id \
+         ORDER BY page.created_at DESC, page.envelope_id DESC",
+        inbox_sql(sources)
+    );
     let (before_at, before_id) = cursor_bounds(after);
     let mut query = sqlx::query(&sql);
     for source in sources {
@@ -752,9 +757,7 @@ async fn inbox_page(
         .fetch_all(&mut *tx)
         .await
         .map_err(|error| map_err(error, "envelope"))?;
-    rows.iter()
-        .map(|row| id_from_row(row, "envelope_id", "envelope_recipients.envelope_id"))
-        .collect()
+    envelopes_from_rows(tx, &rows).await
 }
 
 /// The query of [`inbox_page`]; binds, per source: its id, the cursor's `created_at` and id,
@@ -789,41 +792,56 @@ fn cursor_bounds(after: Option<Cursor>) -> (i64, Vec<u8>) {
 }
 
 /// Loads full envelopes (sender and named addressees) in the order of `ids`, skipping ids
-/// that do not exist. One statement per page brings each envelope with its addressees (as a
-/// JSON array, so a page is one row per envelope: with sqlx, rows cost more than SQL), and
-/// one more its senders, loaded once each: a page usually comes from a few senders, and an
-/// account row is most of an envelope's bytes.
+/// that do not exist.
 async fn load_envelopes(tx: &mut SqliteConnection, ids: &[Id]) -> Result<Vec<Envelope>> {
-    let mut loaded = std::collections::HashMap::with_capacity(ids.len());
-    let mut senders = std::collections::HashMap::new();
+    let sql = format!("{ENVELOPE_SELECT} FROM envelopes e WHERE e.id IN");
+    let mut rows = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(IN_CHUNK) {
-        let rows = fetch_in(tx, ENVELOPES_WITH_ADDRESSEES_SQL, chunk).await?;
-        let mut missing_senders = Vec::new();
-        for row in &rows {
-            let ((id, _, size, created_at, state), sender_id) = rows::envelope_from_row(row)?;
-            let addressees: String = rows::get(row, "addressees", "envelope_recipients")?;
-            let to = rows::addressees_from_json(&addressees)?;
-            if !senders.contains_key(&sender_id) && !missing_senders.contains(&sender_id) {
-                missing_senders.push(sender_id);
-            }
-            loaded.insert(id, ((id, to, size, created_at, state), sender_id));
+        rows.extend(fetch_in(tx, &sql, chunk).await?);
+    }
+    let mut envelopes: std::collections::HashMap<Id, Envelope> = envelopes_from_rows(tx, &rows)
+        .await?
+        .into_iter()
+        .map(|envelope| (envelope.id, envelope))
+        .collect();
+    Ok(ids.iter().filter_map(|id| envelopes.remove(id)).collect())
+}
+
+/// Envelopes from rows of [`ENVELOPE_SELECT`], in the rows' order, with their senders, which
+/// one more statement loads once each: a page usually comes from a few senders, and an
+/// account row is most of an envelope's bytes.
+async fn envelopes_from_rows(
+    tx: &mut SqliteConnection,
+    rows: &[sqlx::sqlite::SqliteRow],
+) -> Result<Vec<Envelope>> {
+    let mut parsed = Vec::with_capacity(rows.len());
+    let mut sender_ids = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for row in rows {
+        let ((id, _, size, created_at, state), sender_id) = rows::envelope_from_row(row)?;
+        let addressees: String = rows::get(row, "addressees", "envelope_recipients")?;
+        let mut to = rows::addressees_from_json(&addressees)?;
+        to.sort_by_key(|(position, _)| *position);
+        if seen.insert(sender_id) {
+            sender_ids.push(sender_id);
         }
-        for sender_chunk in missing_senders.chunks(IN_CHUNK) {
-            let sql = format!("{ACCOUNT_COLUMNS} WHERE a.id IN");
-            for row in fetch_in(tx, &sql, sender_chunk).await? {
-                let account = account_from_row(&row)?;
-                senders.insert(account.id, account);
-            }
+        parsed.push((id, to, size, created_at, state, sender_id));
+    }
+    let mut senders = std::collections::HashMap::with_capacity(sender_ids.len());
+    let sql = format!("{ACCOUNT_COLUMNS} WHERE a.id IN");
+    for chunk in sender_ids.chunks(IN_CHUNK) {
+        for row in fetch_in(tx, &sql, chunk).await? {
+            let account = account_from_row(&row)?;
+            senders.insert(account.id, account);
         }
     }
-    ids.iter()
-        .filter_map(|id| loaded.remove(id))
-        .map(|((id, mut to, size, created_at, state), sender_id)| {
+    parsed
+        .into_iter()
+        .map(|(id, to, size, created_at, state, sender_id)| {
             let sender = senders
                 .get(&sender_id)
                 .cloned()
                 .ok_or_else(|| StoreError::Corrupt("envelopes.sender_id".into()))?;
-            to.sort_by_key(|(position, _)| *position);
             Ok(Envelope {
                 id,
                 sender,
@@ -836,16 +854,16 @@ async fn load_envelopes(tx: &mut SqliteConnection, ids: &[Id]) -> Result<Vec<Env
         .collect()
 }
 
-/// Envelope rows with their addressees as a JSON array of
-/// `[position, account id or null, mailbox id or null, email or mailbox name]`; ends with `IN`.
-const ENVELOPES_WITH_ADDRESSEES_SQL: &str = "SELECT e.id, e.sender_id, e.size, e.created_at, \
-     e.state, (SELECT json_group_array(json_array(r.position, lower(hex(r.account_id)), \
+/// The columns of an envelope `e`, with its addressees as one JSON array (so a page is one
+/// row per envelope: with sqlx, rows cost more than SQL) of
+/// `[position, account id or "", mailbox id or "", email or mailbox name]`.
+const ENVELOPE_SELECT: &str = "SELECT e.id, e.sender_id, e.size, e.created_at, e.state, \
+     (SELECT json_group_array(json_array(r.position, lower(hex(r.account_id)), \
      lower(hex(r.mailbox_id)), coalesce(a.email, m.name))) \
      FROM envelope_recipients r \
      LEFT JOIN accounts a ON a.id = r.account_id \
      LEFT JOIN mailboxes m ON m.id = r.mailbox_id \
-     WHERE r.envelope_id = e.id) AS addressees \
-     FROM envelopes e WHERE e.id IN";
+     WHERE r.envelope_id = e.id) AS addressees";
 
 /// Runs `sql` (which ends with `IN`) over the ids, bound as a parenthesised list.
 async fn fetch_in(
