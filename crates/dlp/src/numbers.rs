@@ -155,12 +155,17 @@ impl Span {
 fn classify_span(bytes: &[u8], compact: &[u8], span: &Span, after_plus: bool) -> Option<Candidate> {
     let has_letter = compact.iter().any(u8::is_ascii_alphabetic);
     if has_letter {
-        // Only the NIR of someone born in Corsica (department 2A or 2B) has letters here.
-        return (compact.len() == 15
-            && span.grouped_as(&[1, 3, 5, 7, 10, 13])
-            && checksum::nir(compact))
-        .then(|| span.candidate(Kind::Nir, 0.95))
-        .flatten();
+        // Letters appear only in the NIR of someone born in Corsica (department 2A or 2B)
+        // and in a RIB's account number.
+        return match compact.len() {
+            15 if span.grouped_as(&[1, 3, 5, 7, 10, 13]) && checksum::nir(compact) => {
+                span.candidate(Kind::Nir, 0.95)
+            }
+            23 if span.grouped_as(&[5, 10, 21]) && checksum::rib(compact) => {
+                span.candidate(Kind::Rib, 0.95)
+            }
+            _ => None,
+        };
     }
     let context = |keywords: &[&str]| context_before(bytes, span.start, CONTEXT_WINDOW, keywords);
     match compact.len() {
@@ -230,8 +235,12 @@ fn card_grouping(length: usize, span: &Span) -> bool {
     span.grouped_as(&[4, 8, 12, 16]) || (matches!(length, 14 | 15) && span.grouped_as(&[4, 10]))
 }
 
-/// A group of a run: digits, or the digits of a Corsican NIR around `2A` / `2B`.
+/// A group of a run: digits, the digits of a Corsican NIR around `2A` / `2B`, or the
+/// 11 letters and digits of a RIB's account number.
 fn is_group(token: &[u8]) -> bool {
+    if token.len() == 11 && token.iter().any(u8::is_ascii_digit) {
+        return true;
+    }
     let mut letters = token
         .iter()
         .enumerate()
