@@ -24,6 +24,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 mod checksum;
@@ -153,7 +154,6 @@ pub struct Finding {
 pub fn scan_text(text: &str) -> Vec<Finding> {
     let mut candidates = Vec::new();
     numbers::scan(text, &mut candidates);
-    iban::scan(text, &mut candidates);
     email::scan(text, &mut candidates);
     context::scan(text, &mut candidates);
     health::scan(text, &mut candidates);
@@ -177,23 +177,23 @@ fn resolve(text: &str, mut candidates: Vec<Candidate>) -> Vec<Finding> {
             .then(b.confidence.total_cmp(&a.confidence))
             .then(a.start.cmp(&b.start))
     });
-    // Accepted spans, kept sorted by start, so an overlap check is a binary search.
-    let mut accepted: Vec<Candidate> = Vec::with_capacity(candidates.len());
+    // Accepted spans by start: an overlap check looks at the neighbours on each side.
+    let mut accepted: BTreeMap<usize, Candidate> = BTreeMap::new();
     for candidate in candidates {
-        let index = accepted.partition_point(|taken| taken.start < candidate.start);
+        let overlaps_previous = accepted
+            .range(..=candidate.start)
+            .next_back()
+            .is_some_and(|(_, previous)| previous.end > candidate.start);
         let overlaps_next = accepted
-            .get(index)
-            .is_some_and(|next| next.start < candidate.end);
-        let overlaps_previous = index > 0
-            && accepted
-                .get(index - 1)
-                .is_some_and(|previous| previous.end > candidate.start);
-        if !overlaps_next && !overlaps_previous {
-            accepted.insert(index, candidate);
+            .range(candidate.start..)
+            .next()
+            .is_some_and(|(start, _)| *start < candidate.end);
+        if !overlaps_previous && !overlaps_next {
+            accepted.insert(candidate.start, candidate);
         }
     }
     accepted
-        .into_iter()
+        .into_values()
         .filter_map(|candidate| {
             let matched = text.get(candidate.start..candidate.end)?;
             Some(Finding {

@@ -6,7 +6,7 @@
 //! a SIREN), which keeps look-alikes inside longer numbers out.
 
 use crate::text::{context_before, is_word_byte, separator_len};
-use crate::{Candidate, Kind, checksum};
+use crate::{Candidate, Kind, checksum, iban};
 
 /// The longest identifier handled here: a RIB, 23 characters.
 const MAX_LEN: usize = 23;
@@ -23,7 +23,19 @@ pub fn scan(text: &str, out: &mut Vec<Candidate>) {
     {
         let start = position + offset;
         if start > 0 && is_word_byte(bytes[start - 1]) {
-            // Digits inside a word ("A380", "x86_64") are not an identifier.
+            // Digits inside a word ("A380", "x86_64") are not an identifier, except the
+            // check digits of an IBAN after its country code.
+            let word_start = start.wrapping_sub(2);
+            if start >= 2
+                && bytes[word_start].is_ascii_uppercase()
+                && bytes[word_start + 1].is_ascii_uppercase()
+                && (word_start == 0 || !is_word_byte(bytes[word_start - 1]))
+                && let Some(candidate) = iban::at(bytes, word_start)
+            {
+                position = candidate.end;
+                out.push(candidate);
+                continue;
+            }
             position = token_end(bytes, start);
             continue;
         }
@@ -97,9 +109,11 @@ impl Run {
         for (first_index, first) in self.groups.iter().enumerate() {
             // Bit i set: a separator after the i-th character of the span.
             let mut boundaries = 0u32;
-            for last in &self.groups[first_index..] {
+            for (offset, last) in self.groups[first_index..].iter().enumerate() {
                 let length = last.compact_end - first.compact_start;
-                if length > MAX_LEN {
+                // Identifiers have one-character groups only at their start (the NIR's sex,
+                // the 6 of +33 6 12 34 56 78): longer spans through one cannot match.
+                if length > MAX_LEN || (offset >= 2 && last.compact_end - last.compact_start == 1) {
                     break;
                 }
                 let compact = &self.compact[first.compact_start..last.compact_end];
@@ -169,7 +183,7 @@ fn classify_span(bytes: &[u8], compact: &[u8], span: &Span, after_plus: bool) ->
     }
     let context = |keywords: &[&str]| context_before(bytes, span.start, CONTEXT_WINDOW, keywords);
     match compact.len() {
-        9 if checksum::luhn(compact) => {
+        9 if span.grouped_as(&[2, 3, 6]) && checksum::luhn(compact) => {
             if context(&["adeli"]) {
                 // Reported by the context detector, which knows ADELI's format.
                 None
@@ -199,7 +213,7 @@ fn classify_span(bytes: &[u8], compact: &[u8], span: &Span, after_plus: bool) ->
                 confidence: 0.9,
             })
         }
-        11 if checksum::luhn(compact) && span.boundaries == 0 => {
+        11 if span.boundaries == 0 && checksum::luhn(compact) => {
             if context(&["rpps"]) {
                 span.candidate(Kind::Rpps, 0.95)
             } else if compact.starts_with(b"10") {
@@ -214,16 +228,16 @@ fn classify_span(bytes: &[u8], compact: &[u8], span: &Span, after_plus: bool) ->
         {
             span.candidate(Kind::Phone, 0.9)
         }
-        14 if checksum::siret(compact) && span.grouped_as(&[3, 6, 9]) => {
+        14 if span.grouped_as(&[3, 6, 9]) && checksum::siret(compact) => {
             span.candidate(Kind::Siret, 0.95)
         }
-        15 if checksum::nir(compact) && span.grouped_as(&[1, 3, 5, 7, 10, 13]) => {
+        15 if span.grouped_as(&[1, 3, 5, 7, 10, 13]) && checksum::nir(compact) => {
             span.candidate(Kind::Nir, 0.95)
         }
-        23 if checksum::rib(compact) && span.grouped_as(&[5, 10, 21]) => {
+        23 if span.grouped_as(&[5, 10, 21]) && checksum::rib(compact) => {
             span.candidate(Kind::Rib, 0.95)
         }
-        12..=19 if checksum::card(compact) && card_grouping(compact.len(), span) => {
+        12..=19 if card_grouping(compact.len(), span) && checksum::card(compact) => {
             span.candidate(Kind::Card, 0.9)
         }
         _ => None,
