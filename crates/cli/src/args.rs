@@ -44,6 +44,11 @@ pub enum Command {
     /// Manage the account's keys.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Look for health and identity data in files (nothing is sent).
+    Scan(ScanArgs),
+    /// Extract a file's text from stdin under limits (run by `scan`, not by people).
+    #[command(name = "__extract", hide = true)]
+    Extract(ExtractArgs),
 }
 
 #[derive(Debug, Args)]
@@ -241,6 +246,29 @@ pub struct GetArgs {
 pub struct DeleteArgs {
     /// Envelope id.
     pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files to scan: text, CSV, PDF, DOCX or ODT.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Print one JSON object per file (stable, documented in docs/CLI.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// The file's name, to tell CSV from plain text.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Address-space limit, in MiB.
+    #[arg(long)]
+    pub memory_mb: u64,
+    /// CPU-time limit, in seconds.
+    #[arg(long)]
+    pub cpu_secs: u64,
 }
 
 #[derive(Debug, Subcommand)]

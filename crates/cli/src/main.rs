@@ -16,6 +16,11 @@ mod progress;
 fn main() -> ExitCode {
     // clap prints usage errors itself and exits with status 2.
     let cli = args::Cli::parse();
+    // Extraction of untrusted files runs alone in its process, under limits, without the
+    // runtime's threads.
+    if let args::Command::Extract(extract) = &cli.command {
+        return commands::scan::extract_child(extract);
+    }
     init_logging(matches!(cli.command, args::Command::Serve(_)));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -15,6 +15,7 @@ mod admin;
 mod auth;
 mod envelopes;
 mod key;
+pub mod scan;
 mod serve;
 
 /// Runs the parsed command.
@@ -32,6 +33,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Get(args) => envelopes::get(args).await,
         Command::Delete(args) => envelopes::delete(args).await,
         Command::Key(command) => key::run(command).await,
+        Command::Scan(args) => scan::run(&args),
+        Command::Extract(_) => anyhow::bail!("internal error: `__extract` runs before the runtime"),
     }
 }
 

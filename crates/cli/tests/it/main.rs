@@ -5,6 +5,7 @@
 mod errors;
 mod hostile;
 mod keys;
+mod scan;
 mod tls;
 mod tour;
 

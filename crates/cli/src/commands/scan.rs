@@ -1,0 +1,330 @@
+//! `pli scan FILE... [--json]`: the data loss prevention detectors over files, before anything
+//! is sent. Each file's text is extracted in a child process (this binary, re-run with the
+//! hidden `__extract` command) under time and memory limits, because document parsers can
+//! crash or loop on hostile files; a file whose extraction fails is reported as not
+//! inspectable, never as clean.
+
+use std::fs::File;
+use std::io::{Read as _, Write as _};
+use std::path::Path;
+use std::process::{ExitCode, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, bail};
+use pli_dlp::{Extracted, Finding, Kind, Limits, NotInspectable};
+use serde_json::json;
+use wait_timeout::ChildExt as _;
+
+use super::print_line;
+use crate::args::{ExtractArgs, ScanArgs};
+use crate::format;
+
+/// Wall-clock limit of one file's extraction, unless `PLI_SCAN_TIMEOUT_SECS` says otherwise.
+const DEFAULT_TIMEOUT_SECS: u64 = 30;
+/// Address-space limit of the extraction process, unless `PLI_SCAN_MEMORY_MB` says otherwise.
+const DEFAULT_MEMORY_MB: u64 = 1024;
+
+/// Runs `pli scan`.
+pub fn run(args: &ScanArgs) -> Result<()> {
+    let settings = Settings::from_env()?;
+    let mut summary = Summary::default();
+    for path in &args.files {
+        let shown = path.display().to_string();
+        let report = match inspect(path, &settings) {
+            Ok(report) => report,
+            Err(error) => {
+                // The file's own problem (missing, unreadable) is the user's to fix; the
+                // others are still scanned.
+                eprintln!("error: {}: {error:#}", format::clean(&shown));
+                summary.n_errors += 1;
+                continue;
+            }
+        };
+        summary.add(&report);
+        if args.json {
+            print_line(&report_json(&shown, &report).to_string())?;
+        } else {
+            print_human(&format::clean(&shown), &report)?;
+        }
+    }
+    if !args.json {
+        print_line(&summary.line())?;
+    }
+    if summary.n_errors > 0 {
+        bail!(
+            "{} of {} files could not be scanned",
+            summary.n_errors,
+            args.files.len()
+        );
+    }
+    Ok(())
+}
+
+/// The hidden `__extract` command: reads a file on stdin, extracts its text, writes the
+/// encoded result on stdout. Runs with limits on itself first, so a hostile file costs at
+/// most this process.
+pub fn extract_child(args: &ExtractArgs) -> ExitCode {
+    if apply_limits(args.memory_mb, args.cpu_secs).is_err() {
+        return ExitCode::FAILURE;
+    }
+    let limits = Limits::default();
+    let mut bytes = Vec::new();
+    if std::io::stdin()
+        .lock()
+        .take(limits.max_file_bytes + 1)
+        .read_to_end(&mut bytes)
+        .is_err()
+    {
+        return ExitCode::FAILURE;
+    }
+    let extracted = pli_dlp::extract_bytes(&bytes, args.name.as_deref(), &limits);
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(&extracted.encode())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::FAILURE,
+    }
+}
+
+/// Limits of the extraction process, from the environment.
+struct Settings {
+    timeout: Duration,
+    memory_mb: u64,
+}
+
+impl Settings {
+    fn from_env() -> Result<Settings> {
+        let number = |name: &str, default: u64| -> Result<u64> {
+            match std::env::var(name) {
+                Ok(value) => value
+                    .parse()
+                    .with_context(|| format!("{name} must be a whole number, not {value:?}")),
+                Err(_) => Ok(default),
+            }
+        };
+        Ok(Settings {
+            timeout: Duration::from_secs(number("PLI_SCAN_TIMEOUT_SECS", DEFAULT_TIMEOUT_SECS)?),
+            memory_mb: number("PLI_SCAN_MEMORY_MB", DEFAULT_MEMORY_MB)?,
+        })
+    }
+}
+
+/// What scanning one file found.
+enum Report {
+    Inspected {
+        format: pli_dlp::Format,
+        offsets_in_file: bool,
+        findings: Vec<Finding>,
+    },
+    NotInspectable(NotInspectable),
+}
+
+fn inspect(path: &Path, settings: &Settings) -> Result<Report> {
+    let file = File::open(path).context("opening the file")?;
+    if !file.metadata().context("reading the file")?.is_file() {
+        bail!("not a regular file");
+    }
+    Ok(match extract_isolated(file, path, settings)? {
+        Extracted::Text(text) => Report::Inspected {
+            format: text.format,
+            offsets_in_file: text.offsets.in_file(),
+            findings: text.scan(),
+        },
+        Extracted::NotInspectable(reason) => Report::NotInspectable(reason),
+    })
+}
+
+/// Extracts `file`'s text in a child process with time, CPU and memory limits.
+fn extract_isolated(file: File, path: &Path, settings: &Settings) -> Result<Extracted> {
+    let exe = std::env::current_exe().context("finding the pli executable")?;
+    let mut command = std::process::Command::new(exe);
+    command
+        .arg("__extract")
+        .arg("--memory-mb")
+        .arg(settings.memory_mb.to_string())
+        .arg("--cpu-secs")
+        .arg(settings.timeout.as_secs().max(1).to_string());
+    if let Some(name) = path.file_name().and_then(|name| name.to_str()) {
+        command.arg("--name").arg(name);
+    }
+    // The file is the child's stdin: it opens nothing itself. Its stderr is dropped: a
+    // parser's panic message could quote the document.
+    let mut child = command
+        .stdin(Stdio::from(file))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("starting the extraction process")?;
+    let Some(stdout) = child.stdout.take() else {
+        bail!("internal error: no pipe from the extraction process");
+    };
+    // Read on another thread so a large output cannot block the child while we wait.
+    let max_output = Limits::default().max_text_bytes as u64 + 4096;
+    let reader = std::thread::spawn(move || {
+        let mut output = Vec::new();
+        let _ = stdout.take(max_output).read_to_end(&mut output);
+        output
+    });
+    let status = child
+        .wait_timeout(settings.timeout)
+        .context("waiting for the extraction process")?;
+    let Some(status) = status else {
+        let _ = child.kill();
+        let _ = child.wait();
+        let _ = reader.join();
+        return Ok(Extracted::NotInspectable(NotInspectable::Timeout));
+    };
+    let output = reader.join().unwrap_or_default();
+    if !status.success() {
+        return Ok(Extracted::NotInspectable(NotInspectable::ExtractorFailed));
+    }
+    Ok(Extracted::decode(&output)
+        .unwrap_or(Extracted::NotInspectable(NotInspectable::ExtractorFailed)))
+}
+
+/// Limits the calling process: address space, CPU time, no file written, no core dump (it
+/// would hold the document).
+fn apply_limits(memory_mb: u64, cpu_secs: u64) -> std::io::Result<()> {
+    use rlimit::Resource;
+    let memory = memory_mb.saturating_mul(1 << 20);
+    rlimit::setrlimit(Resource::CORE, 0, 0)?;
+    rlimit::setrlimit(Resource::FSIZE, 0, 0)?;
+    rlimit::setrlimit(Resource::CPU, cpu_secs, cpu_secs)?;
+    rlimit::setrlimit(Resource::AS, memory, memory)?;
+    Ok(())
+}
+
+fn report_json(file: &str, report: &Report) -> serde_json::Value {
+    match report {
+        Report::Inspected {
+            format,
+            offsets_in_file,
+            findings,
+        } => json!({
+            "file": file,
+            "inspectable": true,
+            "format": format.as_str(),
+            "offsets": if *offsets_in_file { "file" } else { "text" },
+            "findings": findings.iter().map(|finding| json!({
+                "kind": finding.kind.as_str(),
+                "start": finding.start,
+                "end": finding.end,
+                "excerpt": finding.excerpt,
+                "confidence": (f64::from(finding.confidence) * 100.0).round() / 100.0,
+            })).collect::<Vec<_>>(),
+            "labels": labels(findings),
+        }),
+        Report::NotInspectable(reason) => json!({
+            "file": file,
+            "inspectable": false,
+            "reason": reason.code(),
+            "message": reason.to_string(),
+            "findings": [],
+            "labels": [],
+        }),
+    }
+}
+
+fn print_human(file: &str, report: &Report) -> Result<()> {
+    match report {
+        Report::Inspected {
+            format,
+            offsets_in_file,
+            findings,
+        } => {
+            if findings.is_empty() {
+                return print_line(&format!("{file}: no findings ({})", format.as_str()));
+            }
+            let unit = if *offsets_in_file {
+                "byte offsets in the file"
+            } else {
+                "byte offsets in the extracted text"
+            };
+            print_line(&format!(
+                "{file}: {} finding{} ({}; {unit})",
+                findings.len(),
+                if findings.len() == 1 { "" } else { "s" },
+                labels(findings).join(", ")
+            ))?;
+            for finding in findings {
+                print_line(&format!(
+                    "  {:<9} {:>8}..{:<8} {}",
+                    finding.kind.as_str(),
+                    finding.start,
+                    finding.end,
+                    format::clean(&finding.excerpt)
+                ))?;
+            }
+            Ok(())
+        }
+        Report::NotInspectable(reason) => print_line(&format!("{file}: not inspectable: {reason}")),
+    }
+}
+
+/// The distinct kinds found, in the contract's order.
+fn labels(findings: &[Finding]) -> Vec<&'static str> {
+    Kind::ALL
+        .into_iter()
+        .filter(|kind| findings.iter().any(|finding| finding.kind == *kind))
+        .map(Kind::as_str)
+        .collect()
+}
+
+#[derive(Default)]
+struct Summary {
+    n_files: usize,
+    n_with_findings: usize,
+    n_not_inspectable: usize,
+    n_errors: usize,
+    per_kind: Vec<(Kind, usize)>,
+}
+
+impl Summary {
+    fn add(&mut self, report: &Report) {
+        self.n_files += 1;
+        match report {
+            Report::Inspected { findings, .. } => {
+                if !findings.is_empty() {
+                    self.n_with_findings += 1;
+                }
+                for finding in findings {
+                    match self
+                        .per_kind
+                        .iter_mut()
+                        .find(|(kind, _)| *kind == finding.kind)
+                    {
+                        Some((_, count)) => *count += 1,
+                        None => self.per_kind.push((finding.kind, 1)),
+                    }
+                }
+            }
+            Report::NotInspectable(_) => self.n_not_inspectable += 1,
+        }
+    }
+
+    fn line(&self) -> String {
+        let mut per_kind = self.per_kind.clone();
+        per_kind.sort();
+        let counts: Vec<String> = per_kind
+            .iter()
+            .map(|(kind, count)| format!("{kind} {count}"))
+            .collect();
+        let mut line = format!(
+            "scanned {} file{}: {} with findings, {} without, {} not inspectable",
+            self.n_files,
+            if self.n_files == 1 { "" } else { "s" },
+            self.n_with_findings,
+            self.n_files - self.n_with_findings - self.n_not_inspectable,
+            self.n_not_inspectable,
+        );
+        if self.n_errors > 0 {
+            line.push_str(&format!(", {} unreadable", self.n_errors));
+        }
+        if !counts.is_empty() {
+            line.push_str(&format!("; findings: {}", counts.join(", ")));
+        }
+        line
+    }
+}

@@ -1,0 +1,266 @@
+//! Data recognisable only by the words before it: a date of birth ("né le 12/03/1985"), an
+//! identity card or passport number, an ADELI number. One Aho-Corasick pass finds the words;
+//! each is followed by a short look ahead for a value of the right shape.
+
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
+use crate::health::fold_variants;
+use crate::text::{alphanumeric_at, alphanumeric_before, is_word_byte, parse_date, separator_len};
+use crate::{Candidate, Kind};
+
+/// How far after its label a value is looked for.
+const WINDOW: usize = 64;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Trigger {
+    Birth,
+    Cni,
+    Passport,
+    Adeli,
+}
+
+const KEYWORDS: &[(&str, Trigger)] = &[
+    ("né", Trigger::Birth),
+    ("née", Trigger::Birth),
+    ("né(e)", Trigger::Birth),
+    ("naissance", Trigger::Birth),
+    ("ddn", Trigger::Birth),
+    ("date of birth", Trigger::Birth),
+    ("birth date", Trigger::Birth),
+    ("born", Trigger::Birth),
+    ("dob", Trigger::Birth),
+    ("cni", Trigger::Cni),
+    ("carte nationale d'identité", Trigger::Cni),
+    ("carte nationale d’identité", Trigger::Cni),
+    ("carte d'identité", Trigger::Cni),
+    ("carte d’identité", Trigger::Cni),
+    ("pièce d'identité", Trigger::Cni),
+    ("pièce d’identité", Trigger::Cni),
+    ("identity card", Trigger::Cni),
+    ("passeport", Trigger::Passport),
+    ("passport", Trigger::Passport),
+    ("adeli", Trigger::Adeli),
+];
+
+struct Matcher {
+    automaton: AhoCorasick,
+    triggers: Vec<Trigger>,
+}
+
+static MATCHER: LazyLock<Option<Matcher>> = LazyLock::new(|| {
+    let mut patterns = Vec::new();
+    let mut triggers = Vec::new();
+    for (keyword, trigger) in KEYWORDS {
+        for variant in fold_variants(keyword) {
+            patterns.push(variant);
+            triggers.push(*trigger);
+        }
+    }
+    let automaton = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        // A full DFA: a few MiB built once, and the fastest search per byte.
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(&patterns)
+        .ok()?;
+    Some(Matcher {
+        automaton,
+        triggers,
+    })
+});
+
+pub fn scan(text: &str, out: &mut Vec<Candidate>) {
+    let Some(matcher) = MATCHER.as_ref() else {
+        return;
+    };
+    for found in matcher.automaton.find_iter(text) {
+        if alphanumeric_before(text, found.start()) || alphanumeric_at(text, found.end()) {
+            continue;
+        }
+        let Some(trigger) = matcher.triggers.get(found.pattern().as_usize()) else {
+            continue;
+        };
+        let candidate = match trigger {
+            Trigger::Birth => birthdate_after(text, found.end()),
+            Trigger::Cni => token_after(text, found.end(), |token| {
+                cni_shape(token).map(|confidence| (Kind::Cni, confidence))
+            }),
+            Trigger::Passport => token_after(text, found.end(), |token| {
+                passport_shape(token).then_some((Kind::Passport, 0.9))
+            }),
+            Trigger::Adeli => adeli_after(text, found.end()),
+        };
+        out.extend(candidate);
+    }
+}
+
+fn birthdate_after(text: &str, from: usize) -> Option<Candidate> {
+    let bytes = text.as_bytes();
+    let limit = (from + WINDOW).min(bytes.len());
+    let offset = bytes
+        .get(from..limit)?
+        .iter()
+        .position(u8::is_ascii_digit)?;
+    let start = from + offset;
+    if start > 0 && is_word_byte(bytes[start - 1]) {
+        return None;
+    }
+    let end = parse_date(text, start)?;
+    Some(Candidate {
+        kind: Kind::Birthdate,
+        start,
+        end,
+        confidence: 0.9,
+    })
+}
+
+/// The first ASCII word within the window after `from` that `shape` accepts.
+fn token_after(
+    text: &str,
+    from: usize,
+    shape: impl Fn(&[u8]) -> Option<(Kind, f32)>,
+) -> Option<Candidate> {
+    let bytes = text.as_bytes();
+    let limit = (from + WINDOW).min(bytes.len());
+    let mut at = from;
+    while at < limit {
+        if !is_word_byte(bytes[at]) {
+            at += 1;
+            continue;
+        }
+        let end = at
+            + bytes[at..]
+                .iter()
+                .take_while(|byte| is_word_byte(**byte))
+                .count();
+        if let Some((kind, confidence)) = shape(&bytes[at..end]) {
+            return Some(Candidate {
+                kind,
+                start: at,
+                end,
+                confidence,
+            });
+        }
+        at = end;
+    }
+    None
+}
+
+/// Identity card numbers: the 12 characters of cards issued before 2021 (year and month,
+/// issuing office, order number), or the 9 letters and digits of the current card.
+fn cni_shape(token: &[u8]) -> Option<f32> {
+    let upper_alnum = |byte: &u8| byte.is_ascii_digit() || byte.is_ascii_uppercase();
+    match token.len() {
+        12 if token[..4].iter().all(u8::is_ascii_digit)
+            && token[4..7].iter().all(upper_alnum)
+            && token[7..].iter().all(u8::is_ascii_digit) =>
+        {
+            Some(0.85)
+        }
+        9 if token.iter().all(upper_alnum)
+            && token.iter().any(u8::is_ascii_digit)
+            && token.iter().any(u8::is_ascii_uppercase) =>
+        {
+            Some(0.8)
+        }
+        _ => None,
+    }
+}
+
+/// Passport numbers: two digits, two letters, five digits.
+fn passport_shape(token: &[u8]) -> bool {
+    token.len() == 9
+        && token[..2].iter().all(u8::is_ascii_digit)
+        && token[2..4].iter().all(u8::is_ascii_uppercase)
+        && token[4..].iter().all(u8::is_ascii_digit)
+}
+
+/// ADELI numbers: 9 digits (department, profession, order, key), compact or grouped.
+/// No public check-digit rule is used, so the label is required.
+fn adeli_after(text: &str, from: usize) -> Option<Candidate> {
+    let bytes = text.as_bytes();
+    let limit = (from + WINDOW).min(bytes.len());
+    let offset = bytes
+        .get(from..limit)?
+        .iter()
+        .position(u8::is_ascii_digit)?;
+    let start = from + offset;
+    if start > 0 && is_word_byte(bytes[start - 1]) {
+        return None;
+    }
+    let mut at = start;
+    let mut n_digits = 0;
+    loop {
+        let end = at
+            + bytes[at..]
+                .iter()
+                .take_while(|byte| byte.is_ascii_digit())
+                .count();
+        n_digits += end - at;
+        if n_digits > 9 || bytes.get(end).is_some_and(|byte| is_word_byte(*byte)) {
+            return None;
+        }
+        let separator = separator_len(bytes, end);
+        if n_digits == 9 {
+            let more = separator > 0 && bytes.get(end + separator).is_some_and(u8::is_ascii_digit);
+            return (!more).then_some(Candidate {
+                kind: Kind::Adeli,
+                start,
+                end,
+                confidence: 0.85,
+            });
+        }
+        if separator == 0 || !bytes.get(end + separator).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        at = end + separator;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(text: &str) -> Vec<(Kind, &str)> {
+        let mut out = Vec::new();
+        scan(text, &mut out);
+        out.iter()
+            .map(|found| (found.kind, &text[found.start..found.end]))
+            .collect()
+    }
+
+    #[test]
+    fn values_after_their_labels() {
+        assert_eq!(
+            spans("Mme X, née le 12/03/1985 à Lyon"),
+            [(Kind::Birthdate, "12/03/1985")]
+        );
+        assert_eq!(
+            spans("DATE DE NAISSANCE : 1er mars 1985"),
+            [(Kind::Birthdate, "1er mars 1985")]
+        );
+        assert_eq!(spans("CNI n° 880692310285"), [(Kind::Cni, "880692310285")]);
+        assert_eq!(
+            spans("Carte nationale d’identité : X4RTBPFW4"),
+            [(Kind::Cni, "X4RTBPFW4")]
+        );
+        assert_eq!(
+            spans("passeport n° 15AB12345"),
+            [(Kind::Passport, "15AB12345")]
+        );
+        assert_eq!(
+            spans("n° ADELI 75 1 23456 7"),
+            [(Kind::Adeli, "75 1 23456 7")]
+        );
+    }
+
+    #[test]
+    fn labels_alone_are_not_enough() {
+        assert!(spans("l'année 1985, donné le 12/03/1985").is_empty());
+        assert!(spans("née à Lyon").is_empty());
+        assert!(spans("CNI en cours de renouvellement").is_empty());
+        assert!(spans("ADELI 1234567890").is_empty());
+    }
+}

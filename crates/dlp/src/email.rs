@@ -1,0 +1,104 @@
+//! Email addresses: found from each `@` outwards, with bounded scans on both sides so a
+//! hostile text (`a@a@a@...`, a megabyte of letters) stays linear.
+
+use memchr::memchr_iter;
+
+use crate::{Candidate, Kind};
+
+/// RFC 5321 limits.
+const MAX_LOCAL: usize = 64;
+const MAX_DOMAIN: usize = 253;
+
+pub fn scan(text: &str, out: &mut Vec<Candidate>) {
+    let bytes = text.as_bytes();
+    let mut resume = 0;
+    for at in memchr_iter(b'@', bytes) {
+        if at < resume {
+            continue;
+        }
+        let Some(start) = local_start(bytes, at, resume) else {
+            continue;
+        };
+        let Some(end) = domain_end(bytes, at + 1) else {
+            continue;
+        };
+        out.push(Candidate {
+            kind: Kind::Email,
+            start,
+            end,
+            confidence: 0.95,
+        });
+        resume = end;
+    }
+}
+
+fn is_local_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'%' | b'+' | b'-' | b'\'')
+}
+
+fn local_start(bytes: &[u8], at: usize, floor: usize) -> Option<usize> {
+    let mut start = at;
+    while start > floor && is_local_byte(bytes[start - 1]) {
+        start -= 1;
+        if at - start > MAX_LOCAL {
+            return None;
+        }
+    }
+    // Quotes and dots at the edges are punctuation of the sentence, not of the address.
+    while start < at && matches!(bytes[start], b'.' | b'\'') {
+        start += 1;
+    }
+    (start < at).then_some(start)
+}
+
+fn domain_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut end = from;
+    while end < bytes.len()
+        && (bytes[end].is_ascii_alphanumeric() || matches!(bytes[end], b'.' | b'-'))
+    {
+        end += 1;
+        if end - from > MAX_DOMAIN {
+            return None;
+        }
+    }
+    // A sentence's final dot is not part of the domain.
+    while end > from && matches!(bytes[end - 1], b'.' | b'-') {
+        end -= 1;
+    }
+    let domain = &bytes[from..end];
+    let last_dot = domain.iter().rposition(|byte| *byte == b'.')?;
+    let top_level = &domain[last_dot + 1..];
+    let labels_ok = domain
+        .split(|byte| *byte == b'.')
+        .all(|label| !label.is_empty() && !label.starts_with(b"-"));
+    (labels_ok && top_level.len() >= 2 && top_level.iter().all(u8::is_ascii_alphabetic))
+        .then_some(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        scan(text, &mut out);
+        out.iter()
+            .map(|found| &text[found.start..found.end])
+            .collect()
+    }
+
+    #[test]
+    fn addresses() {
+        assert_eq!(
+            spans("Écrire à jean.dupont@chu-lyon.fr."),
+            ["jean.dupont@chu-lyon.fr"]
+        );
+        assert_eq!(
+            spans("a@b.fr, c+d@e.example.org"),
+            ["a@b.fr", "c+d@e.example.org"]
+        );
+        assert!(spans("@twitter, a@b, x@y.1, @@").is_empty());
+        let hostile = "a@".repeat(10_000);
+        assert!(spans(&hostile).is_empty());
+    }
+}

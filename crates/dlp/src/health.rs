@@ -1,0 +1,255 @@
+//! Health terms: a dictionary of French diagnoses, treatments, disability and care terms
+//! (`data/health_fr.tsv`), matched in one Aho-Corasick pass, ignoring case and accents.
+//!
+//! Each term has a weight: how strongly it alone points to health data ("schizophrénie"
+//! 0.9; "traitement", also said of files and data, 0.2). A match's score is its weight,
+//! raised by other health terms and by context words ("patient", "atteint de", "diagnostic")
+//! nearby; matches scoring at least [`THRESHOLD`] are reported, with the score as confidence.
+
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
+use crate::text::{alphanumeric_at, alphanumeric_before};
+use crate::{Candidate, Kind};
+
+/// The score from which a health term is reported.
+pub const THRESHOLD: f32 = 0.5;
+/// How far (bytes, each side) other terms and context words count.
+const NEIGHBOURHOOD: usize = 200;
+/// What each distinct neighbouring health term adds, and how many count.
+const NEIGHBOUR_BOOST: f32 = 0.15;
+const MAX_NEIGHBOURS: usize = 3;
+/// What a context word nearby adds.
+const CONTEXT_BOOST: f32 = 0.25;
+
+const DICTIONARY: &str = include_str!("../data/health_fr.tsv");
+
+#[derive(Clone, Copy, Debug)]
+struct Term {
+    /// Index of the dictionary line, shared by all variants of the term.
+    id: usize,
+    weight: f32,
+    /// A context word: raises the score of terms near it, never reported itself.
+    context: bool,
+    /// An acronym written in capitals (`VIH`, `AVC`): matches only in capitals.
+    exact_case: bool,
+}
+
+struct Dictionary {
+    automaton: AhoCorasick,
+    patterns: Vec<String>,
+    terms: Vec<Term>,
+}
+
+static DICTIONARY_MATCHER: LazyLock<Option<Dictionary>> = LazyLock::new(|| {
+    let mut patterns = Vec::new();
+    let mut terms = Vec::new();
+    for (id, line) in DICTIONARY.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut fields = line.split('\t');
+        let (Some(term), Some(weight), Some(category)) =
+            (fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        let Ok(weight) = weight.trim().parse::<f32>() else {
+            continue;
+        };
+        let exact_case =
+            term.chars().any(char::is_alphabetic) && term.chars().all(|c| !c.is_lowercase());
+        let term_info = Term {
+            id,
+            weight,
+            context: category.trim() == "context",
+            exact_case,
+        };
+        let variants = if exact_case {
+            vec![term.to_owned()]
+        } else {
+            fold_variants(term)
+        };
+        for variant in variants {
+            patterns.push(variant);
+            terms.push(term_info);
+        }
+    }
+    let automaton = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        // A full DFA: a few MiB built once, and the fastest search per byte.
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(&patterns)
+        .ok()?;
+    Some(Dictionary {
+        automaton,
+        patterns,
+        terms,
+    })
+});
+
+/// The spellings under which `term` (lower case, accented) is searched, ASCII case being
+/// ignored by the automaton: as written, in capitals (`DIABÈTE`), without accents
+/// (`diabete`), and with the other apostrophe (' or ’).
+pub fn fold_variants(term: &str) -> Vec<String> {
+    let lower = term.to_lowercase();
+    let mut variants = vec![lower.clone(), lower.to_uppercase()];
+    let stripped: String = lower.chars().flat_map(strip_accent).collect();
+    // "né" without its accent is "ne", a negation: short words keep their accents.
+    if stripped.chars().count() >= 4 {
+        variants.push(stripped);
+    }
+    for variant in variants.clone() {
+        if variant.contains('\'') {
+            variants.push(variant.replace('\'', "’"));
+        } else if variant.contains('’') {
+            variants.push(variant.replace('’', "'"));
+        }
+    }
+    variants.sort();
+    variants.dedup();
+    variants
+}
+
+fn strip_accent(c: char) -> impl Iterator<Item = char> {
+    let replacement: &[char] = match c {
+        'à' | 'â' | 'ä' | 'á' => &['a'],
+        'é' | 'è' | 'ê' | 'ë' => &['e'],
+        'î' | 'ï' | 'í' => &['i'],
+        'ô' | 'ö' | 'ó' => &['o'],
+        'ù' | 'û' | 'ü' | 'ú' => &['u'],
+        'ç' => &['c'],
+        'ÿ' => &['y'],
+        'œ' => &['o', 'e'],
+        'æ' => &['a', 'e'],
+        _ => &[],
+    };
+    let single = replacement.is_empty().then_some(c);
+    replacement.iter().copied().chain(single)
+}
+
+/// A dictionary match in the text.
+struct Hit {
+    start: usize,
+    end: usize,
+    term: Term,
+}
+
+pub fn scan(text: &str, out: &mut Vec<Candidate>) {
+    let Some(dictionary) = DICTIONARY_MATCHER.as_ref() else {
+        return;
+    };
+    let hits: Vec<Hit> = dictionary
+        .automaton
+        .find_iter(text)
+        .filter_map(|found| {
+            let pattern = found.pattern().as_usize();
+            let term = *dictionary.terms.get(pattern)?;
+            let matched = text.get(found.start()..found.end())?;
+            if term.exact_case && dictionary.patterns.get(pattern)?.as_str() != matched {
+                return None;
+            }
+            if alphanumeric_before(text, found.start()) || alphanumeric_at(text, found.end()) {
+                return None;
+            }
+            Some(Hit {
+                start: found.start(),
+                end: found.end(),
+                term,
+            })
+        })
+        .collect();
+    // Hits are in text order: a sliding window finds each one's neighbours.
+    let mut first = 0;
+    let mut last = 0;
+    for hit in &hits {
+        if hit.term.context {
+            continue;
+        }
+        while hits[first].end + NEIGHBOURHOOD < hit.start {
+            first += 1;
+        }
+        while last + 1 < hits.len() && hits[last + 1].start <= hit.end + NEIGHBOURHOOD {
+            last += 1;
+        }
+        let mut neighbours: Vec<usize> = Vec::new();
+        let mut has_context = false;
+        for other in &hits[first..=last] {
+            if other.term.id == hit.term.id {
+                continue;
+            }
+            if other.term.context {
+                has_context = true;
+            } else if !neighbours.contains(&other.term.id) && neighbours.len() < MAX_NEIGHBOURS {
+                neighbours.push(other.term.id);
+            }
+        }
+        let score = hit.term.weight
+            + NEIGHBOUR_BOOST * neighbours.len() as f32
+            + if has_context { CONTEXT_BOOST } else { 0.0 };
+        let score = score.min(1.0);
+        if score >= THRESHOLD {
+            out.push(Candidate {
+                kind: Kind::Health,
+                start: hit.start,
+                end: hit.end,
+                confidence: score,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        scan(text, &mut out);
+        out.iter()
+            .map(|found| &text[found.start..found.end])
+            .collect()
+    }
+
+    #[test]
+    fn the_dictionary_loads_every_line() {
+        let dictionary = DICTIONARY_MATCHER.as_ref().unwrap();
+        let n_lines = DICTIONARY
+            .lines()
+            .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+            .count();
+        let n_terms = {
+            let mut ids: Vec<usize> = dictionary.terms.iter().map(|term| term.id).collect();
+            ids.dedup();
+            ids.len()
+        };
+        assert_eq!(n_terms, n_lines, "a line of the dictionary is malformed");
+        assert!(n_lines >= 300, "{n_lines} terms");
+    }
+
+    #[test]
+    fn strong_terms_alone_weak_terms_in_context() {
+        assert_eq!(
+            terms("Le patient est atteint de schizophrénie."),
+            ["schizophrénie"]
+        );
+        assert_eq!(terms("SCHIZOPHRENIE paranoïde"), ["SCHIZOPHRENIE"]);
+        assert_eq!(terms("Sérologie VIH positive"), ["Sérologie", "VIH"]);
+        assert!(terms("Le vih").is_empty());
+        // Lower case "vih" is not the acronym; a weak word alone is not reported.
+        assert!(terms("le traitement des données").is_empty());
+        assert_eq!(
+            terms("Traitement : metformine, suivi du diabète de type 2"),
+            ["Traitement", "metformine", "diabète de type 2"]
+        );
+    }
+
+    #[test]
+    fn words_inside_other_words_do_not_match() {
+        assert!(terms("Les cancers du signe astrologique.").is_empty());
+        assert!(terms("Un état prédiabétique supposé.").is_empty());
+    }
+}

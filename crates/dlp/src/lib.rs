@@ -1,0 +1,246 @@
+//! Data loss prevention for Pli: finds health and identity data in a document's text before it
+//! is encrypted, so the sender's client can apply the organisation's policy.
+//!
+//! Two halves, both pure functions over bytes (no network, no database, no async runtime):
+//!
+//! - [`scan_text`] runs every detector over a text and returns [`Finding`]s: the [`Kind`] of
+//!   data, its byte offsets in the text, a masked excerpt that never holds the whole value,
+//!   and a confidence. Identifiers with a check digit are reported only when it is right.
+//! - [`extract`] and [`extract_bytes`] turn a TXT, CSV, PDF, DOCX or ODT file into text, or say
+//!   why it cannot be inspected ([`NotInspectable`]): a scanned PDF, an image, an unknown or
+//!   broken file is never silently passed. Parsers of untrusted files can crash or loop: run
+//!   them in a child process with time and memory limits (the `pli` binary does); the
+//!   [`Extracted::encode`] / [`Extracted::decode`] pair carries the result back.
+//!
+//! ```
+//! use pli_dlp::{Kind, scan_text};
+//!
+//! let findings = scan_text("Assuré : 2 55 08 14 168 025 38, IBAN FR14 2004 1010 0505 0001 3M02 606");
+//! let kinds: Vec<Kind> = findings.iter().map(|finding| finding.kind).collect();
+//! assert_eq!(kinds, [Kind::Nir, Kind::Iban]);
+//! assert_eq!(findings[0].excerpt, "2 55 ** ** *** *** 38");
+//! // A wrong key is not a social-security number.
+//! assert!(scan_text("Assuré : 2 55 08 14 168 025 39").is_empty());
+//! ```
+#![forbid(unsafe_code)]
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+mod checksum;
+mod context;
+mod email;
+mod extract;
+mod health;
+mod iban;
+mod mask;
+mod numbers;
+mod text;
+
+pub use extract::{
+    DecodeError, ExtractError, Extracted, Format, Limits, NotInspectable, Text, extract,
+    extract_bytes,
+};
+
+/// A kind of sensitive data. The names ([`Kind::as_str`]) are a stable contract: they appear
+/// in `pli scan --json`, in policies and in the shared test vectors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Kind {
+    /// French social-security number (NIR): 13 characters and a 2-digit key.
+    Nir,
+    /// International bank account number (ISO 13616), any registered country.
+    Iban,
+    /// French bank details (relevé d'identité bancaire) with its key.
+    Rib,
+    /// Payment card number (Luhn and issuer ranges).
+    Card,
+    /// FINESS number of a health or social establishment.
+    Finess,
+    /// RPPS number of a health professional.
+    Rpps,
+    /// ADELI number of a health professional.
+    Adeli,
+    /// SIREN number of a company.
+    Siren,
+    /// SIRET number of an establishment.
+    Siret,
+    /// French national identity card number.
+    Cni,
+    /// French passport number.
+    Passport,
+    /// French phone number.
+    Phone,
+    /// Email address.
+    Email,
+    /// Date of birth (a date near words such as "né le", "date de naissance").
+    Birthdate,
+    /// Health term: diagnosis, treatment, disability, care.
+    Health,
+}
+
+impl Kind {
+    /// Every kind, in the order of the contract.
+    pub const ALL: [Kind; 15] = [
+        Kind::Nir,
+        Kind::Iban,
+        Kind::Rib,
+        Kind::Card,
+        Kind::Finess,
+        Kind::Rpps,
+        Kind::Adeli,
+        Kind::Siren,
+        Kind::Siret,
+        Kind::Cni,
+        Kind::Passport,
+        Kind::Phone,
+        Kind::Email,
+        Kind::Birthdate,
+        Kind::Health,
+    ];
+
+    /// The stable lowercase name: `nir`, `iban`, ... `health`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Nir => "nir",
+            Kind::Iban => "iban",
+            Kind::Rib => "rib",
+            Kind::Card => "card",
+            Kind::Finess => "finess",
+            Kind::Rpps => "rpps",
+            Kind::Adeli => "adeli",
+            Kind::Siren => "siren",
+            Kind::Siret => "siret",
+            Kind::Cni => "cni",
+            Kind::Passport => "passport",
+            Kind::Phone => "phone",
+            Kind::Email => "email",
+            Kind::Birthdate => "birthdate",
+            Kind::Health => "health",
+        }
+    }
+
+    /// The kind with this stable name.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+/// One piece of sensitive data found in a text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    /// What was found.
+    pub kind: Kind,
+    /// Byte offset of the first byte of the match in the scanned text.
+    pub start: usize,
+    /// Byte offset just past the match (exclusive).
+    pub end: usize,
+    /// The match with most of its characters replaced by `*`, separators kept
+    /// (`2 55 ** ** *** *** 38`): enough for a person to find it, never the whole value.
+    pub excerpt: String,
+    /// How sure the detector is, from 0 to 1: a verified check digit gives 0.9 or more; a
+    /// format without check digit, or a term, less unless context words support it.
+    pub confidence: f32,
+}
+
+/// Runs every detector over `text` and returns the findings in text order, without overlaps
+/// (where two detectors claim overlapping bytes, the longer match wins).
+pub fn scan_text(text: &str) -> Vec<Finding> {
+    let mut candidates = Vec::new();
+    numbers::scan(text, &mut candidates);
+    email::scan(text, &mut candidates);
+    context::scan(text, &mut candidates);
+    health::scan(text, &mut candidates);
+    resolve(text, candidates)
+}
+
+/// A match before masking and overlap resolution.
+#[derive(Clone, Debug)]
+struct Candidate {
+    kind: Kind,
+    start: usize,
+    end: usize,
+    confidence: f32,
+}
+
+/// Keeps the longest (then the most confident) of overlapping candidates and masks them.
+fn resolve(text: &str, mut candidates: Vec<Candidate>) -> Vec<Finding> {
+    candidates.sort_by(|a, b| {
+        (b.end - b.start)
+            .cmp(&(a.end - a.start))
+            .then(b.confidence.total_cmp(&a.confidence))
+            .then(a.start.cmp(&b.start))
+    });
+    // Accepted spans by start: an overlap check looks at the neighbours on each side.
+    let mut accepted: BTreeMap<usize, Candidate> = BTreeMap::new();
+    for candidate in candidates {
+        let overlaps_previous = accepted
+            .range(..=candidate.start)
+            .next_back()
+            .is_some_and(|(_, previous)| previous.end > candidate.start);
+        let overlaps_next = accepted
+            .range(candidate.start..)
+            .next()
+            .is_some_and(|(start, _)| *start < candidate.end);
+        if !overlaps_previous && !overlaps_next {
+            accepted.insert(candidate.start, candidate);
+        }
+    }
+    accepted
+        .into_values()
+        .filter_map(|candidate| {
+            let matched = text.get(candidate.start..candidate.end)?;
+            Some(Finding {
+                kind: candidate.kind,
+                start: candidate.start,
+                end: candidate.end,
+                excerpt: mask::mask(candidate.kind, matched),
+                confidence: candidate.confidence,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_names_round_trip() {
+        for kind in Kind::ALL {
+            assert_eq!(Kind::from_name(kind.as_str()), Some(kind));
+        }
+        assert_eq!(Kind::from_name("NIR"), None);
+    }
+
+    #[test]
+    fn overlaps_keep_the_longest() {
+        let text = "0123456789abcdef";
+        let candidate = |kind, start, end| Candidate {
+            kind,
+            start,
+            end,
+            confidence: 0.9,
+        };
+        let findings = resolve(
+            text,
+            vec![
+                candidate(Kind::Siren, 0, 9),
+                candidate(Kind::Siret, 0, 14),
+                candidate(Kind::Phone, 12, 16),
+                candidate(Kind::Email, 14, 16),
+            ],
+        );
+        let spans: Vec<_> = findings
+            .iter()
+            .map(|finding| (finding.kind, finding.start, finding.end))
+            .collect();
+        assert_eq!(spans, [(Kind::Siret, 0, 14), (Kind::Email, 14, 16)]);
+    }
+}

@@ -1,0 +1,340 @@
+//! Identifiers written as digits: NIR, RIB, card, FINESS, RPPS, SIREN, SIRET, phone, and the
+//! passport's shape. One hand-written pass: find each run of digit groups separated by single
+//! separators (`1 84 12 76 451 089 46`, `732.829.320`), then try every group-aligned span of
+//! it against the validators of its length. A span is accepted only when its separators fall
+//! where that identifier's fields end (so `06 12 34 56 78` can be a phone number but not
+//! a SIREN), which keeps look-alikes inside longer numbers out.
+
+use crate::text::{context_before, is_word_byte, separator_len};
+use crate::{Candidate, Kind, checksum, iban};
+
+/// The longest identifier handled here: a RIB, 23 characters.
+const MAX_LEN: usize = 23;
+/// How far before a number its label ("SIRET :", "n° FINESS") is looked for.
+const CONTEXT_WINDOW: usize = 40;
+
+pub fn scan(text: &str, out: &mut Vec<Candidate>) {
+    let bytes = text.as_bytes();
+    let mut run = Run::default();
+    let mut position = 0;
+    while let Some(offset) = bytes
+        .get(position..)
+        .and_then(|rest| rest.iter().position(u8::is_ascii_digit))
+    {
+        let start = position + offset;
+        if start > 0 && is_word_byte(bytes[start - 1]) {
+            // Digits inside a word ("A380", "x86_64") are not an identifier, except the
+            // check digits of an IBAN after its country code.
+            let word_start = start.wrapping_sub(2);
+            if start >= 2
+                && bytes[word_start].is_ascii_uppercase()
+                && bytes[word_start + 1].is_ascii_uppercase()
+                && (word_start == 0 || !is_word_byte(bytes[word_start - 1]))
+                && let Some(candidate) = iban::at(bytes, word_start)
+            {
+                position = candidate.end;
+                out.push(candidate);
+                continue;
+            }
+            position = token_end(bytes, start);
+            continue;
+        }
+        let end = run.collect(bytes, start);
+        if run.groups.is_empty() {
+            let token = token_end(bytes, start);
+            if is_passport_shape(&bytes[start..token]) {
+                out.push(Candidate {
+                    kind: Kind::Passport,
+                    start,
+                    end: token,
+                    confidence: 0.5,
+                });
+            }
+            position = token;
+            continue;
+        }
+        let after_plus = start > 0 && bytes[start - 1] == b'+';
+        run.classify(bytes, after_plus, out);
+        position = end.max(start + 1);
+    }
+}
+
+/// One group of a run: its bytes in the text and its characters in `Run::compact`.
+#[derive(Clone, Copy, Debug)]
+struct Group {
+    start: usize,
+    end: usize,
+    compact_start: usize,
+    compact_end: usize,
+}
+
+#[derive(Default)]
+struct Run {
+    groups: Vec<Group>,
+    /// The run's characters without separators, letters upper-cased.
+    compact: Vec<u8>,
+}
+
+impl Run {
+    /// Collects the groups of the run starting at `start`; returns where scanning resumes.
+    fn collect(&mut self, bytes: &[u8], start: usize) -> usize {
+        self.groups.clear();
+        self.compact.clear();
+        let mut at = start;
+        loop {
+            let end = token_end(bytes, at);
+            let token = &bytes[at..end];
+            if !is_group(token) {
+                return if self.groups.is_empty() { end } else { at };
+            }
+            let compact_start = self.compact.len();
+            self.compact
+                .extend(token.iter().map(|byte| byte.to_ascii_uppercase()));
+            self.groups.push(Group {
+                start: at,
+                end,
+                compact_start,
+                compact_end: self.compact.len(),
+            });
+            let separator = separator_len(bytes, end);
+            let next = end + separator;
+            if separator == 0 || !bytes.get(next).is_some_and(u8::is_ascii_digit) {
+                return end;
+            }
+            at = next;
+        }
+    }
+
+    fn classify(&self, bytes: &[u8], after_plus: bool, out: &mut Vec<Candidate>) {
+        for (first_index, first) in self.groups.iter().enumerate() {
+            // Bit i set: a separator after the i-th character of the span.
+            let mut boundaries = 0u32;
+            for (offset, last) in self.groups[first_index..].iter().enumerate() {
+                let length = last.compact_end - first.compact_start;
+                // Identifiers have one-character groups only at their start (the NIR's sex,
+                // the 6 of +33 6 12 34 56 78): longer spans through one cannot match.
+                if length > MAX_LEN || (offset >= 2 && last.compact_end - last.compact_start == 1) {
+                    break;
+                }
+                let compact = &self.compact[first.compact_start..last.compact_end];
+                let span = Span {
+                    start: first.start,
+                    end: last.end,
+                    boundaries,
+                    at_run_start: first_index == 0,
+                };
+                if let Some(candidate) = classify_span(bytes, compact, &span, after_plus) {
+                    out.push(candidate);
+                }
+                boundaries |= 1 << length;
+            }
+        }
+    }
+}
+
+struct Span {
+    start: usize,
+    end: usize,
+    boundaries: u32,
+    at_run_start: bool,
+}
+
+impl Span {
+    /// The separators all fall at these positions (or there are none).
+    fn grouped_as(&self, allowed: &[u32]) -> bool {
+        let mask = allowed
+            .iter()
+            .fold(0u32, |mask, position| mask | 1 << position);
+        self.boundaries & !mask == 0
+    }
+
+    /// The separators are exactly at these positions, or there are none.
+    fn exactly(&self, allowed: &[u32]) -> bool {
+        let mask = allowed
+            .iter()
+            .fold(0u32, |mask, position| mask | 1 << position);
+        self.boundaries == 0 || self.boundaries == mask
+    }
+
+    fn candidate(&self, kind: Kind, confidence: f32) -> Option<Candidate> {
+        Some(Candidate {
+            kind,
+            start: self.start,
+            end: self.end,
+            confidence,
+        })
+    }
+}
+
+fn classify_span(bytes: &[u8], compact: &[u8], span: &Span, after_plus: bool) -> Option<Candidate> {
+    let has_letter = compact.iter().any(u8::is_ascii_alphabetic);
+    if has_letter {
+        // Letters appear only in the NIR of someone born in Corsica (department 2A or 2B)
+        // and in a RIB's account number.
+        return match compact.len() {
+            15 if span.grouped_as(&[1, 3, 5, 7, 10, 13]) && checksum::nir(compact) => {
+                span.candidate(Kind::Nir, 0.95)
+            }
+            23 if span.grouped_as(&[5, 10, 21]) && checksum::rib(compact) => {
+                span.candidate(Kind::Rib, 0.95)
+            }
+            _ => None,
+        };
+    }
+    let context = |keywords: &[&str]| context_before(bytes, span.start, CONTEXT_WINDOW, keywords);
+    match compact.len() {
+        9 if span.grouped_as(&[2, 3, 6]) && checksum::luhn(compact) => {
+            if context(&["adeli"]) {
+                // Reported by the context detector, which knows ADELI's format.
+                None
+            } else if context(&["finess"]) && span.grouped_as(&[2, 3, 6]) {
+                span.candidate(Kind::Finess, 0.95)
+            } else if span.grouped_as(&[3, 6]) {
+                let labelled = context(&["siren", "siret", "rcs", "entreprise", "societe"]);
+                span.candidate(Kind::Siren, if labelled { 0.95 } else { 0.7 })
+            } else {
+                None
+            }
+        }
+        10 if compact[0] == b'0' && compact[1] != b'0' && span.exactly(&[2, 4, 6, 8]) => {
+            span.candidate(Kind::Phone, if span.boundaries == 0 { 0.7 } else { 0.85 })
+        }
+        11 if after_plus
+            && span.at_run_start
+            && compact.starts_with(b"33")
+            && compact[2] != b'0'
+            && span.grouped_as(&[2, 3, 5, 7, 9]) =>
+        {
+            // The `+` belongs to the number.
+            Some(Candidate {
+                kind: Kind::Phone,
+                start: span.start - 1,
+                end: span.end,
+                confidence: 0.9,
+            })
+        }
+        11 if span.boundaries == 0 && checksum::luhn(compact) => {
+            if context(&["rpps"]) {
+                span.candidate(Kind::Rpps, 0.95)
+            } else if compact.starts_with(b"10") {
+                span.candidate(Kind::Rpps, 0.7)
+            } else {
+                None
+            }
+        }
+        13 if compact.starts_with(b"0033")
+            && compact[4] != b'0'
+            && span.grouped_as(&[4, 5, 7, 9, 11]) =>
+        {
+            span.candidate(Kind::Phone, 0.9)
+        }
+        14 if span.grouped_as(&[3, 6, 9]) && checksum::siret(compact) => {
+            span.candidate(Kind::Siret, 0.95)
+        }
+        15 if span.grouped_as(&[1, 3, 5, 7, 10, 13]) && checksum::nir(compact) => {
+            span.candidate(Kind::Nir, 0.95)
+        }
+        23 if span.grouped_as(&[5, 10, 21]) && checksum::rib(compact) => {
+            span.candidate(Kind::Rib, 0.95)
+        }
+        12..=19 if card_grouping(compact.len(), span) && checksum::card(compact) => {
+            span.candidate(Kind::Card, 0.9)
+        }
+        _ => None,
+    }
+}
+
+/// Cards are printed in groups of four, or 4-6-4 / 4-6-5 (Diners, American Express).
+fn card_grouping(length: usize, span: &Span) -> bool {
+    span.grouped_as(&[4, 8, 12, 16]) || (matches!(length, 14 | 15) && span.grouped_as(&[4, 10]))
+}
+
+/// A group of a run: digits, the digits of a Corsican NIR around `2A` / `2B`, or the
+/// 11 letters and digits of a RIB's account number.
+fn is_group(token: &[u8]) -> bool {
+    if token.len() == 11 && token.iter().any(u8::is_ascii_digit) {
+        return true;
+    }
+    let mut letters = token
+        .iter()
+        .enumerate()
+        .filter(|(_, byte)| !byte.is_ascii_digit());
+    match letters.next() {
+        None => true,
+        Some((index, letter)) => {
+            letters.next().is_none()
+                && matches!(letter, b'A' | b'B' | b'a' | b'b')
+                && index > 0
+                && token[index - 1] == b'2'
+        }
+    }
+}
+
+/// French passport numbers: two digits, two letters, five digits.
+fn is_passport_shape(token: &[u8]) -> bool {
+    matches!(token, [a, b, c, d, rest @ ..]
+        if rest.len() == 5
+            && a.is_ascii_digit()
+            && b.is_ascii_digit()
+            && c.is_ascii_uppercase()
+            && d.is_ascii_uppercase()
+            && rest.iter().all(u8::is_ascii_digit))
+}
+
+fn token_end(bytes: &[u8], start: usize) -> usize {
+    bytes
+        .get(start..)
+        .and_then(|rest| rest.iter().position(|byte| !is_word_byte(*byte)))
+        .map_or(bytes.len(), |offset| start + offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(Kind, &str)> {
+        let mut out = Vec::new();
+        scan(text, &mut out);
+        let findings = crate::resolve(text, out);
+        findings
+            .iter()
+            .map(|finding| (finding.kind, &text[finding.start..finding.end]))
+            .collect()
+    }
+
+    #[test]
+    fn identifiers_by_shape_and_key() {
+        assert_eq!(
+            kinds("SIRET 732 829 320 00074."),
+            [(Kind::Siret, "732 829 320 00074")]
+        );
+        assert_eq!(kinds("SIREN 732 829 320"), [(Kind::Siren, "732 829 320")]);
+        assert_eq!(
+            kinds("Tél. 06 12 34 56 78 ou +33 6 12 34 56 78"),
+            [
+                (Kind::Phone, "06 12 34 56 78"),
+                (Kind::Phone, "+33 6 12 34 56 78")
+            ]
+        );
+        assert_eq!(
+            kinds("carte 4111 1111 1111 1111"),
+            [(Kind::Card, "4111 1111 1111 1111")]
+        );
+        assert_eq!(
+            kinds("2 55 08 14 168 025 38"),
+            [(Kind::Nir, "2 55 08 14 168 025 38")]
+        );
+    }
+
+    #[test]
+    fn look_alikes_are_not_reported() {
+        assert!(kinds("2 55 08 14 168 025 39").is_empty());
+        assert!(kinds("732 829 321 00074").is_empty());
+        // The SIREN inside a SIRET with a wrong key is still a SIREN.
+        assert_eq!(kinds("732 829 320 00075"), [(Kind::Siren, "732 829 320")]);
+        assert!(kinds("4111 1111 1111 1112").is_empty());
+        assert!(kinds("A732829320").is_empty());
+        // A valid SIREN's digits regrouped as a phone number are not a SIREN.
+        assert!(kinds("73 28 29 32 0").is_empty());
+    }
+}

@@ -1,0 +1,227 @@
+//! Small text helpers shared by the detectors: word boundaries, separators inside numbers,
+//! context words, dates.
+
+use memchr::memmem;
+
+/// An ASCII letter or digit: a byte that continues a word or a number.
+pub fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_'
+}
+
+/// The length of a separator allowed between two groups of a number at `at`: a space, a dot,
+/// a dash, or the no-break spaces French typography puts in numbers (U+00A0, U+202F, U+2009).
+pub fn separator_len(bytes: &[u8], at: usize) -> usize {
+    match bytes.get(at..) {
+        Some([b' ' | b'.' | b'-', ..]) => 1,
+        Some([0xC2, 0xA0, ..]) => 2,
+        Some([0xE2, 0x80, 0xAF | 0x89, ..]) => 3,
+        _ => 0,
+    }
+}
+
+/// Whether the character just before `at` is a letter or digit (any script).
+pub fn alphanumeric_before(text: &str, at: usize) -> bool {
+    text.get(..at)
+        .and_then(|head| head.chars().next_back())
+        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// Whether the character at `at` is a letter or digit (any script).
+pub fn alphanumeric_at(text: &str, at: usize) -> bool {
+    text.get(at..)
+        .and_then(|tail| tail.chars().next())
+        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// Whether one of `keywords` (lowercase ASCII) appears in the `window` bytes before `at`,
+/// ignoring ASCII case. Used to tell apart identifiers of the same shape (a FINESS and a
+/// SIREN are both 9 digits with a Luhn key) and to raise confidence.
+pub fn context_before(bytes: &[u8], at: usize, window: usize, keywords: &[&str]) -> bool {
+    let start = at.saturating_sub(window);
+    let Some(slice) = bytes.get(start..at) else {
+        return false;
+    };
+    let lower: Vec<u8> = slice.iter().map(u8::to_ascii_lowercase).collect();
+    keywords
+        .iter()
+        .any(|keyword| memmem::find(&lower, keyword.as_bytes()).is_some())
+}
+
+/// Parses a date starting exactly at `at` and returns the byte offset just past it.
+/// Accepted: `12/03/1985`, `12-03-85`, `12.03.1985`, `1985-03-12`, `12 mars 1985`,
+/// `1er mars 1985`, `12 déc. 1985`. Day, month and year are range-checked.
+pub fn parse_date(text: &str, at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let (first, after_first) = digits(bytes, at, 1, 4)?;
+    // ISO: 1985-03-12
+    if after_first - at == 4 {
+        let year = first;
+        let after_dash = expect(bytes, after_first, b"-")?;
+        let (month, after_month) = digits(bytes, after_dash, 2, 2)?;
+        let after_dash = expect(bytes, after_month, b"-")?;
+        let (day, end) = digits(bytes, after_dash, 2, 2)?;
+        return (valid_year(year, 4) && valid_day_month(day, month) && !continues(bytes, end))
+            .then_some(end);
+    }
+    if after_first - at > 2 {
+        return None;
+    }
+    let day = first;
+    // Numeric: 12/03/1985, 12-03-85, 12.03.1985 (the same separator twice).
+    if let Some(&separator) = bytes.get(after_first)
+        && matches!(separator, b'/' | b'-' | b'.')
+    {
+        let (month, after_month) = digits(bytes, after_first + 1, 1, 2)?;
+        if bytes.get(after_month) != Some(&separator) {
+            return None;
+        }
+        let (year, end) = digits(bytes, after_month + 1, 2, 4)?;
+        let year_len = end - after_month - 1;
+        return (year_len != 3
+            && valid_year(year, year_len)
+            && valid_day_month(day, month)
+            && !continues(bytes, end))
+        .then_some(end);
+    }
+    // Written month: 12 mars 1985, 1er mars 1985.
+    let mut position = after_first;
+    if day == 1 && bytes.get(position..position + 2) == Some(b"er") {
+        position += 2;
+    }
+    position = skip_spaces(bytes, position, 1)?;
+    let (month, after_month) = month_name(text, position)?;
+    let position = skip_spaces(bytes, after_month, 1)?;
+    let (year, end) = digits(bytes, position, 4, 4)?;
+    (valid_year(year, 4) && valid_day_month(day, month) && !continues(bytes, end)).then_some(end)
+}
+
+/// Reads between `min` and `max` ASCII digits at `at`; fails if more digits follow.
+fn digits(bytes: &[u8], at: usize, min: usize, max: usize) -> Option<(u32, usize)> {
+    let mut value = 0u32;
+    let mut end = at;
+    while let Some(byte) = bytes.get(end).filter(|byte| byte.is_ascii_digit()) {
+        if end - at == max {
+            return None;
+        }
+        value = value * 10 + u32::from(byte - b'0');
+        end += 1;
+    }
+    (end - at >= min).then_some((value, end))
+}
+
+fn expect(bytes: &[u8], at: usize, literal: &[u8]) -> Option<usize> {
+    bytes
+        .get(at..at + literal.len())
+        .filter(|slice| *slice == literal)
+        .map(|_| at + literal.len())
+}
+
+/// Skips spaces (ASCII or no-break), requiring at least `min` of them.
+fn skip_spaces(bytes: &[u8], mut at: usize, min: usize) -> Option<usize> {
+    let start = at;
+    loop {
+        let length = match bytes.get(at..) {
+            Some([b' ', ..]) => 1,
+            Some([0xC2, 0xA0, ..]) => 2,
+            Some([0xE2, 0x80, 0xAF, ..]) => 3,
+            _ => break,
+        };
+        at += length;
+    }
+    (at - start >= min).then_some(at)
+}
+
+/// A French month name (full or abbreviated, with or without accents, any case) at `at`.
+fn month_name(text: &str, at: usize) -> Option<(u32, usize)> {
+    const MONTHS: [(&str, u32); 26] = [
+        ("janvier", 1),
+        ("janv.", 1),
+        ("février", 2),
+        ("fevrier", 2),
+        ("févr.", 2),
+        ("fevr.", 2),
+        ("mars", 3),
+        ("avril", 4),
+        ("avr.", 4),
+        ("mai", 5),
+        ("juin", 6),
+        ("juillet", 7),
+        ("juil.", 7),
+        ("août", 8),
+        ("aout", 8),
+        ("septembre", 9),
+        ("sept.", 9),
+        ("octobre", 10),
+        ("oct.", 10),
+        ("novembre", 11),
+        ("nov.", 11),
+        ("décembre", 12),
+        ("decembre", 12),
+        ("déc.", 12),
+        ("dec.", 12),
+        ("janv", 1),
+    ];
+    let tail = text.get(at..)?;
+    let word_len = tail
+        .char_indices()
+        .find(|(_, c)| !(c.is_alphabetic() || *c == '.'))
+        .map_or(tail.len(), |(index, _)| index);
+    let word = tail.get(..word_len)?.to_lowercase();
+    MONTHS
+        .iter()
+        .find(|(name, _)| *name == word)
+        .map(|(_, month)| (*month, at + word_len))
+}
+
+fn valid_year(year: u32, length: usize) -> bool {
+    length == 2 || (1900..=2100).contains(&year)
+}
+
+fn valid_day_month(day: u32, month: u32) -> bool {
+    let days = match month {
+        2 => 29,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+/// A date followed by more digits or letters is part of something else.
+fn continues(bytes: &[u8], end: usize) -> bool {
+    bytes.get(end).is_some_and(|byte| is_word_byte(*byte))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        let check = |text: &str, expected: Option<&str>| {
+            let end = parse_date(text, 0);
+            assert_eq!(end.map(|end| &text[..end]), expected, "{text}");
+        };
+        check("12/03/1985 à Lyon", Some("12/03/1985"));
+        check("1/3/85", Some("1/3/85"));
+        check("12.03.1985", Some("12.03.1985"));
+        check("1985-03-12", Some("1985-03-12"));
+        check("12 mars 1985", Some("12 mars 1985"));
+        check("1er Août 1985.", Some("1er Août 1985"));
+        check("3 déc. 2001", Some("3 déc. 2001"));
+        check("31/02/1985", None);
+        check("12/13/1985", None);
+        check("12/03-1985", None);
+        check("12/03/1985123", None);
+        check("12 brumaire 1985", None);
+        check("12/03/185", None);
+    }
+
+    #[test]
+    fn context_ignores_case() {
+        let text = b"N\xc2\xb0 FINESS : 123";
+        assert!(context_before(text, text.len() - 3, 16, &["finess"]));
+        assert!(!context_before(text, text.len() - 3, 16, &["siret"]));
+        assert!(!context_before(text, 2, 64, &["finess"]));
+    }
+}

@@ -1,0 +1,6 @@
+//! Integration tests of `pli-dlp`: the shared detector vectors and extraction of real and
+//! hostile files.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod extraction;
+mod vectors;
