@@ -207,7 +207,7 @@ pub struct MailboxKeyring {
 #[serde(deny_unknown_fields)]
 pub struct HeldMailboxKey {
     pub key: MailboxKeyInfo,
-    /// Emails of the current members holding a copy of this generation's secret.
+    /// Emails of the current members holding a copy of this generation's secret, sorted.
     pub holders: Vec<String>,
     /// The caller's copy of the secret: an age file (encrypted to the caller's own age key)
     /// holding `AGE-SECRET-KEY-1...`, in unpadded base64url. Absent if the caller has none.
