@@ -44,6 +44,9 @@ pub enum Command {
     /// Manage the account's keys.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Keys of the functional mailboxes this account belongs to.
+    #[command(subcommand)]
+    Mailbox(UserMailboxCommand),
 }
 
 #[derive(Debug, Args)]
@@ -133,7 +136,8 @@ pub enum MailboxCommand {
     Create(MailboxCreateArgs),
     /// Add an account to a mailbox.
     Add(MemberArgs),
-    /// Remove an account from a mailbox (it loses access to envelopes sent afterwards).
+    /// Remove an account from a mailbox (it loses access to its envelopes, and the mailbox gets a
+    /// new key generation).
     Remove(MemberArgs),
 }
 
@@ -241,6 +245,22 @@ pub struct GetArgs {
 pub struct DeleteArgs {
     /// Envelope id.
     pub id: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserMailboxCommand {
+    /// Repair a mailbox's keys: make a new key generation when needed (after a member left) and
+    /// give members who lack them copies of the generations this account holds.
+    Sync(MailboxSyncArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MailboxSyncArgs {
+    /// The mailbox (default: every mailbox this account belongs to).
+    pub name: Option<String>,
+    /// Print what was done as JSON (stable, documented in docs/CLI.md).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,12 +9,13 @@ use pli_client::account::{self, AccountError};
 use pli_client::{AccountKeys, Api, Profile, ProfileError};
 use secrecy::SecretString;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, UserMailboxCommand as MailboxCommand};
 
 mod admin;
 mod auth;
 mod envelopes;
 mod key;
+mod mailbox;
 mod serve;
 
 /// Runs the parsed command.
@@ -32,6 +33,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Get(args) => envelopes::get(args).await,
         Command::Delete(args) => envelopes::delete(args).await,
         Command::Key(command) => key::run(command).await,
+        Command::Mailbox(MailboxCommand::Sync(args)) => mailbox::sync(args).await,
     }
 }
 

@@ -5,6 +5,7 @@
 mod errors;
 mod hostile;
 mod keys;
+mod mailbox_keys;
 mod tls;
 mod tour;
 
