@@ -190,8 +190,7 @@ pub async fn get(
         .chain(request.mailbox_secrets.identities())
         .cloned()
         .collect();
-    let worker =
-        tokio::task::spawn_blocking(move || open_and_write(reader, &identities, &check));
+    let worker = tokio::task::spawn_blocking(move || open_and_write(reader, &identities, &check));
     let outcome = worker
         .await
         .map_err(|error| GetError::Internal(error.to_string()));

@@ -189,9 +189,10 @@ pub async fn verify_generation(
 /// usable, or a generation it holds is missing for a current member. Needs no key.
 pub fn needs_repair(keyring: &MailboxKeyring) -> bool {
     !keyring.usable
-        || keyring.generations.iter().any(|held| {
-            held.wrapped.is_some() && held.holders.len() < keyring.members.len()
-        })
+        || keyring
+            .generations
+            .iter()
+            .any(|held| held.wrapped.is_some() && held.holders.len() < keyring.members.len())
 }
 
 /// Repairs a mailbox's keys as `me` (see the module documentation). A member repairs fully; an
@@ -258,7 +259,9 @@ pub async fn open_own(
             }
         }
         for (generation, identity) in unwrap_held(&keyring, keys) {
-            secrets.secrets.push((mailbox.clone(), generation, identity));
+            secrets
+                .secrets
+                .push((mailbox.clone(), generation, identity));
         }
     }
     (secrets, reports)
@@ -323,15 +326,11 @@ async fn sync_as_member(
     let mut held = unwrap_held(keyring, keys);
     let latest = keyring.generations.last();
     let latest_trusted = match latest {
-        Some(latest) => verify_generation(
-            api,
-            mailbox,
-            &keyring.org,
-            &keyring.members,
-            &latest.key,
-        )
-        .await
-        .is_ok(),
+        Some(latest) => {
+            verify_generation(api, mailbox, &keyring.org, &keyring.members, &latest.key)
+                .await
+                .is_ok()
+        }
         None => false,
     };
     let latest_number = latest.map_or(0, |latest| latest.key.generation);
@@ -515,7 +514,9 @@ async fn admin_signing_key(
         ));
     }
     let [key] = entry.keys.as_slice() else {
-        return Err(untrusted("the directory gave no single key for its creator"));
+        return Err(untrusted(
+            "the directory gave no single key for its creator",
+        ));
     };
     if key.email.to_lowercase() != creator {
         return Err(untrusted("the directory gave another account's key"));
@@ -557,7 +558,10 @@ mod tests {
         }
     }
 
-    async fn verify(members: &[AccountKey], key: &MailboxKeyInfo) -> Result<Recipient, MailboxError> {
+    async fn verify(
+        members: &[AccountKey],
+        key: &MailboxKeyInfo,
+    ) -> Result<Recipient, MailboxError> {
         // No admin creator in these cases: the directory is never asked.
         let api = Api::new("http://127.0.0.1:1").unwrap();
         verify_generation(&api, "team", "hospital", members, key).await

@@ -270,7 +270,8 @@ pub const MAILBOX_KEY_CONTEXT: &[u8] = b"pli-mailbox-key-v1";
 /// assert_eq!(bytes, b"pli-mailbox-key-v1\0\0\x04team\0\0\0\x02\0\x07age1xyz");
 /// ```
 pub fn mailbox_key_signed_bytes(mailbox: &str, generation: u32, recipient: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(MAILBOX_KEY_CONTEXT.len() + 9 + mailbox.len() + recipient.len());
+    let mut out =
+        Vec::with_capacity(MAILBOX_KEY_CONTEXT.len() + 9 + mailbox.len() + recipient.len());
     out.extend_from_slice(MAILBOX_KEY_CONTEXT);
     out.push(0);
     push_field(&mut out, mailbox.as_bytes());

@@ -309,8 +309,14 @@ mod tests {
             Resource::Server
         ));
         for action in [Action::RotateMailboxKey, Action::WrapMailboxKey] {
-            assert!(allowed(&agent, action, Resource::Mailbox(&mailbox)), "member");
-            assert!(allowed(&admin, action, Resource::Mailbox(&mailbox)), "admin");
+            assert!(
+                allowed(&agent, action, Resource::Mailbox(&mailbox)),
+                "member"
+            );
+            assert!(
+                allowed(&admin, action, Resource::Mailbox(&mailbox)),
+                "admin"
+            );
             assert!(!allowed(&auditor, action, Resource::Mailbox(&mailbox)));
             assert!(!allowed(&other_admin, action, Resource::Mailbox(&mailbox)));
             assert!(!allowed(&agent, action, Resource::Org(&hospital)));
@@ -322,7 +328,11 @@ mod tests {
         ));
         for outsider in [&admin, &auditor, &other_admin] {
             assert!(
-                !allowed(outsider, Action::ReadMailboxKeys, Resource::Mailbox(&mailbox)),
+                !allowed(
+                    outsider,
+                    Action::ReadMailboxKeys,
+                    Resource::Mailbox(&mailbox)
+                ),
                 "only members read the keyring"
             );
         }

@@ -536,7 +536,12 @@ impl Store for SqliteStore {
         let mut tx = self.write().await?;
         // The write lock is held from here to the commit: reading the latest generation and
         // inserting the next one are one compare-and-set.
-        ensure_exists(&mut tx, "SELECT 1 FROM mailboxes WHERE id = ?", key.mailbox_id).await?;
+        ensure_exists(
+            &mut tx,
+            "SELECT 1 FROM mailboxes WHERE id = ?",
+            key.mailbox_id,
+        )
+        .await?;
         let latest: i64 = sqlx::query_scalar(
             "SELECT COALESCE(MAX(generation), 0) FROM mailbox_keys WHERE mailbox_id = ?",
         )
@@ -551,7 +556,10 @@ impl Store for SqliteStore {
         let mut wrapped_for: Vec<Id> = key.wraps.iter().map(|wrap| wrap.account_id).collect();
         wrapped_for.sort();
         if wrapped_for != members
-            || key.wraps.iter().any(|wrap| wrap.generation != key.generation)
+            || key
+                .wraps
+                .iter()
+                .any(|wrap| wrap.generation != key.generation)
         {
             return Err(StoreError::Conflict("mailbox members"));
         }
@@ -585,14 +593,13 @@ impl Store for SqliteStore {
             return Err(StoreError::Conflict("mailbox members"));
         }
         for wrap in wraps {
-            let generation = sqlx::query(
-                "SELECT 1 FROM mailbox_keys WHERE mailbox_id = ? AND generation = ?",
-            )
-            .bind(blob(mailbox_id))
-            .bind(i64::from(wrap.generation))
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(|error| map_err(error, "mailbox key generation"))?;
+            let generation =
+                sqlx::query("SELECT 1 FROM mailbox_keys WHERE mailbox_id = ? AND generation = ?")
+                    .bind(blob(mailbox_id))
+                    .bind(i64::from(wrap.generation))
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(|error| map_err(error, "mailbox key generation"))?;
             if generation.is_none() {
                 return Err(StoreError::NotFound);
             }
@@ -1003,13 +1010,12 @@ async fn account_by_id(tx: &mut SqliteConnection, id: Id) -> Result<Account> {
 
 /// Ids of the mailbox's current members, sorted (by their bytes).
 async fn member_ids(tx: &mut SqliteConnection, mailbox_id: Id) -> Result<Vec<Id>> {
-    let rows = sqlx::query(
-        "SELECT account_id FROM memberships WHERE mailbox_id = ? ORDER BY account_id",
-    )
-    .bind(blob(mailbox_id))
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(|error| map_err(error, "membership"))?;
+    let rows =
+        sqlx::query("SELECT account_id FROM memberships WHERE mailbox_id = ? ORDER BY account_id")
+            .bind(blob(mailbox_id))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "membership"))?;
     rows.iter()
         .map(|row| id_from_row(row, "account_id", "memberships.account_id"))
         .collect()
@@ -1083,10 +1089,14 @@ async fn mailbox_keys(tx: &mut SqliteConnection, mailbox_id: Id) -> Result<Mailb
         let creator = match creators.get(&creator_id) {
             Some(account) => account.clone(),
             None => {
-                let account = account_by_id(tx, creator_id).await.map_err(|error| match error {
-                    StoreError::NotFound => StoreError::Corrupt("mailbox_keys.creator_id".into()),
-                    other => other,
-                })?;
+                let account = account_by_id(tx, creator_id)
+                    .await
+                    .map_err(|error| match error {
+                        StoreError::NotFound => {
+                            StoreError::Corrupt("mailbox_keys.creator_id".into())
+                        }
+                        other => other,
+                    })?;
                 creators.insert(creator_id, account.clone());
                 account
             }

@@ -2,9 +2,7 @@
 //! members, staleness after a removal, and when senders may use a generation.
 
 use crate::{Fixture, NOW, join, not_found};
-use pli_store::{
-    Account, Id, MailboxKeyWrap, NewMailboxKey, Role, Store, StoreError, Timestamp,
-};
+use pli_store::{Account, Id, MailboxKeyWrap, NewMailboxKey, Role, Store, StoreError, Timestamp};
 
 /// A generation made by `creator` with one copy per account in `for_accounts`.
 pub fn new_key(
@@ -203,7 +201,9 @@ pub async fn mailbox_key_copies_are_only_for_members(fixture: &dyn Fixture) {
         store.add_mailbox_key_wraps(team.id, &[wrap(2, &eve)]).await
     ));
     assert!(not_found(
-        store.add_mailbox_key_wraps(Id::random(), &[wrap(1, &eve)]).await
+        store
+            .add_mailbox_key_wraps(Id::random(), &[wrap(1, &eve)])
+            .await
     ));
 
     // A member's existing copy is kept; a new member gets one.
@@ -270,7 +270,10 @@ pub async fn a_removal_makes_the_mailbox_key_stale(fixture: &dyn Fixture) {
     // Another mailbox's removals are not this one's.
     let other = store.create_mailbox(org.id, "accueil").await.unwrap();
     store.add_member(other.id, ana.id).await.unwrap();
-    store.remove_member(other.id, ana.id, NOW + 5).await.unwrap();
+    store
+        .remove_member(other.id, ana.id, NOW + 5)
+        .await
+        .unwrap();
     assert!(store.mailbox_keys(team.id).await.unwrap().usable());
     assert!(not_found(
         store.remove_member(team.id, ben.id, NOW + 6).await

@@ -379,8 +379,11 @@ pub trait Store: Send + Sync + 'static {
     /// `NotFound` if the mailbox does not exist.
     async fn mailbox_keys(&self, mailbox_id: Id) -> Result<MailboxKeys>;
     /// The copies of the mailbox's generations held for `account_id`, oldest first.
-    async fn mailbox_key_wraps(&self, mailbox_id: Id, account_id: Id)
-    -> Result<Vec<MailboxKeyWrap>>;
+    async fn mailbox_key_wraps(
+        &self,
+        mailbox_id: Id,
+        account_id: Id,
+    ) -> Result<Vec<MailboxKeyWrap>>;
     /// Publishes a generation, as a compare-and-set in one transaction: `Conflict("mailbox key
     /// generation")` unless it is exactly the latest plus one (so of two racing clients one
     /// wins), `Conflict("mailbox members")` unless the wraps are exactly one per current member,

@@ -85,7 +85,10 @@ pub async fn repair_own(api: &Api, me: &AccountInfo, keys: &AccountKeys) {
     let names = match mailbox::needing_repair(api, me).await {
         Ok(names) => names,
         Err(error) => {
-            eprintln!("warning: cannot check the mailbox keys: {}", chain(&error.into()));
+            eprintln!(
+                "warning: cannot check the mailbox keys: {}",
+                chain(&error.into())
+            );
             return;
         }
     };
@@ -130,7 +133,11 @@ pub async fn check_own(session: &LoggedIn) {
     let Some(keys) = keys else {
         eprintln!(
             "note: the keys of mailbox {} need a repair: run `pli mailbox sync`",
-            names.iter().map(|name| clean(name)).collect::<Vec<_>>().join(", ")
+            names
+                .iter()
+                .map(|name| clean(name))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         return;
     };

@@ -55,7 +55,10 @@ fn latest_generation(server: &Server) -> u32 {
 fn reads(user: &User, id: &str, expected: &[u8]) {
     let out = tempfile::tempdir().unwrap();
     user.get(id, out.path()).ok();
-    assert_eq!(std::fs::read(out.path().join("note.txt")).unwrap(), expected);
+    assert_eq!(
+        std::fs::read(out.path().join("note.txt")).unwrap(),
+        expected
+    );
 }
 
 fn admin(alice: &User, server: &Server, args: &[&str]) -> crate::Run {
@@ -146,14 +149,22 @@ fn mailbox_keys_follow_the_members() {
     assert_eq!(stanza_count(&server, &fallback), 2, "dave and alice");
     assert!(opens(&server, &fallback, &own_identity(&alice)));
     assert!(!opens(&server, &fallback, &own_identity(&carol)));
-    assert!(!opens(&server, &fallback, &mailbox_secret(&server, &carol, 2)));
+    assert!(!opens(
+        &server,
+        &fallback,
+        &mailbox_secret(&server, &carol, 2)
+    ));
     assert_eq!(latest_generation(&server), 2, "nothing rotated offline");
 
     // Alice's next command repairs: generation 3, and envelopes go to it again.
     reads(&alice, &fallback, b"after carol");
     assert_eq!(latest_generation(&server), 3);
     let repaired = send(&dave, sources.path(), b"repaired");
-    assert!(opens(&server, &repaired, &mailbox_secret(&server, &alice, 3)));
+    assert!(opens(
+        &server,
+        &repaired,
+        &mailbox_secret(&server, &alice, 3)
+    ));
     assert!(!opens(&server, &repaired, &own_identity(&alice)));
 }
 

@@ -265,7 +265,11 @@ pub async fn remove_member(
         Err(StoreError::NotFound) => return Err(not_member()),
         Err(error) => return Err(error.into()),
     };
-    match state.store.remove_member(mailbox.id, account.id, now()).await {
+    match state
+        .store
+        .remove_member(mailbox.id, account.id, now())
+        .await
+    {
         Ok(()) => {}
         Err(StoreError::NotFound) => return Err(not_member()),
         Err(error) => return Err(error.into()),

@@ -8,13 +8,13 @@ use crate::auth::Principal;
 use crate::authz::{Action, Resource, authorize};
 use crate::error::ApiError;
 use crate::routes::ApiPath;
+use crate::routes::mailboxes::key_info;
 use crate::routes::me::public_keys;
 use crate::state::AppState;
 use crate::validate::{Address, key_id};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use crate::routes::mailboxes::key_info;
 use pli_proto::{AccountKey, AddressKind, CurrentMailboxKey, DirectoryEntry, ErrorBody};
 use pli_store::{Account, Outcome, StoreError};
 

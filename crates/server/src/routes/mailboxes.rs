@@ -87,11 +87,7 @@ pub async fn keyring(
         .collect();
     state
         .audit
-        .record(principal.event(
-            "mailbox.key.read",
-            Some(name.to_string()),
-            Outcome::Allowed,
-        ))
+        .record(principal.event("mailbox.key.read", Some(name.to_string()), Outcome::Allowed))
         .await;
     Ok(Json(MailboxKeyring {
         mailbox: mailbox.name.clone(),
@@ -239,7 +235,8 @@ async fn allowed_mailbox(
         Err(StoreError::NotFound) => None,
         Err(error) => return Err(error.into()),
     };
-    match mailbox.filter(|mailbox| authorize(principal, action, &Resource::Mailbox(mailbox)).is_ok())
+    match mailbox
+        .filter(|mailbox| authorize(principal, action, &Resource::Mailbox(mailbox)).is_ok())
     {
         Some(mailbox) => Ok(mailbox),
         None => {

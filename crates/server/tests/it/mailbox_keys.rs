@@ -123,7 +123,12 @@ async fn directory_key(app: &TestApp, user: &User) -> Value {
 
 async fn audit_rows(app: &TestApp) -> Vec<(String, String, String)> {
     app.state.flush_audit().await;
-    let rows = app.state.store().audit_events(None, 0, 10_000).await.unwrap();
+    let rows = app
+        .state
+        .store()
+        .audit_events(None, 0, 10_000)
+        .await
+        .unwrap();
     rows.into_iter()
         .map(|row| {
             (
@@ -140,7 +145,9 @@ async fn outsiders_get_the_missing_mailbox_answer_on_key_routes() {
     let world = team().await;
     let app = &world.app;
     let (body, secret) = generation("team", 1, &world.ana, &[&world.ana, &world.ben]);
-    let created = app.post("/api/mailboxes/team/keys", &world.ana.user, body).await;
+    let created = app
+        .post("/api/mailboxes/team/keys", &world.ana.user, body)
+        .await;
     assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
     let missing = app
         .get("/api/mailboxes/nosuchbox/keys", &world.eve.user)
@@ -149,13 +156,25 @@ async fn outsiders_get_the_missing_mailbox_answer_on_key_routes() {
 
     for outsider in [&world.eve, &world.stranger, &world.admin] {
         let answer = app.get("/api/mailboxes/team/keys", &outsider.user).await;
-        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{}", outsider.user.email);
+        assert_eq!(
+            answer.status,
+            StatusCode::NOT_FOUND,
+            "{}",
+            outsider.user.email
+        );
         assert_eq!(answer.without_request_id(), missing.without_request_id());
     }
     for outsider in [&world.eve, &world.stranger] {
         let (body, _) = generation("team", 2, outsider, &[&world.ana, &world.ben]);
-        let answer = app.post("/api/mailboxes/team/keys", &outsider.user, body).await;
-        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{}", outsider.user.email);
+        let answer = app
+            .post("/api/mailboxes/team/keys", &outsider.user, body)
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::NOT_FOUND,
+            "{}",
+            outsider.user.email
+        );
         assert_eq!(answer.without_request_id(), missing.without_request_id());
         let answer = app
             .post(
@@ -164,7 +183,12 @@ async fn outsiders_get_the_missing_mailbox_answer_on_key_routes() {
                 json!({ "wraps": [wrap(1, &secret, outsider)] }),
             )
             .await;
-        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{}", outsider.user.email);
+        assert_eq!(
+            answer.status,
+            StatusCode::NOT_FOUND,
+            "{}",
+            outsider.user.email
+        );
         assert_eq!(answer.without_request_id(), missing.without_request_id());
     }
     // Nothing changed: still generation 1, held by ana and ben only.
@@ -245,15 +269,28 @@ async fn a_generation_carries_exactly_one_copy_per_member() {
         "age",
     );
     let (body, _) = generation("team", 2, ana, &[ana, ben]);
-    check(&post(body).await, StatusCode::CONFLICT, "conflict", "generation 2");
-    assert!(directory_key(app, &eve.user).await.is_null(), "nothing written");
+    check(
+        &post(body).await,
+        StatusCode::CONFLICT,
+        "conflict",
+        "generation 2",
+    );
+    assert!(
+        directory_key(app, &eve.user).await.is_null(),
+        "nothing written"
+    );
 
     let (body, secret) = generation("team", 1, ana, &[ana, ben]);
     let created = post(body).await;
     assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
     assert_eq!(created.body["creator"], "ana@hospital.fr");
     let (body, _) = generation("team", 1, ana, &[ana, ben]);
-    check(&post(body).await, StatusCode::CONFLICT, "conflict", "generation 1");
+    check(
+        &post(body).await,
+        StatusCode::CONFLICT,
+        "conflict",
+        "generation 1",
+    );
 
     // Senders see the generation as usable; each member reads its own copy only.
     let current = directory_key(app, &eve.user).await;
@@ -265,11 +302,8 @@ async fn a_generation_carries_exactly_one_copy_per_member() {
     );
     let keyring = app.get("/api/mailboxes/team/keys", &ben.user).await;
     let wrapped = keyring.body["generations"][0]["wrapped"].as_str().unwrap();
-    let bytes = base64::Engine::decode(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
-        wrapped,
-    )
-    .unwrap();
+    let bytes =
+        base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, wrapped).unwrap();
     let opened = age::decrypt(&ben.identity, &bytes).unwrap();
     assert!(age::decrypt(&ana.identity, &bytes).is_err());
     use age::secrecy::ExposeSecret as _;
@@ -299,8 +333,13 @@ async fn copies_go_to_members_only_and_removals_make_keys_stale() {
     // Eve joins: the key is not usable until she holds a copy.
     app.add_member(&admin.user, "team", "eve@hospital.fr").await;
     assert_eq!(directory_key(app, &ben.user).await["usable"], false);
-    let post_wraps =
-        |wraps: Vec<Value>| app.post("/api/mailboxes/team/keys/wraps", &ana.user, json!({ "wraps": wraps }));
+    let post_wraps = |wraps: Vec<Value>| {
+        app.post(
+            "/api/mailboxes/team/keys/wraps",
+            &ana.user,
+            json!({ "wraps": wraps }),
+        )
+    };
     let unknown = post_wraps(vec![wrap(5, &secret, eve)]).await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(unknown.error(), "unknown_generation");
@@ -322,7 +361,10 @@ async fn copies_go_to_members_only_and_removals_make_keys_stale() {
     // Ben leaves: the key is stale until a new generation, here made by the admin, who is no
     // member and may not read the keyring.
     let removed = app
-        .delete("/api/admin/mailboxes/team/members/ben@hospital.fr", &admin.user)
+        .delete(
+            "/api/admin/mailboxes/team/members/ben@hospital.fr",
+            &admin.user,
+        )
         .await;
     assert_eq!(removed.status, StatusCode::NO_CONTENT);
     assert_eq!(directory_key(app, &eve.user).await["usable"], false);
@@ -334,7 +376,9 @@ async fn copies_go_to_members_only_and_removals_make_keys_stale() {
         StatusCode::NOT_FOUND
     );
     let (body, _) = generation("team", 2, admin, &[ana, eve]);
-    let created = app.post("/api/mailboxes/team/keys", &admin.user, body).await;
+    let created = app
+        .post("/api/mailboxes/team/keys", &admin.user, body)
+        .await;
     assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
     assert_eq!(created.body["creator_admin"], true);
     let current = directory_key(app, &eve.user).await;

@@ -232,9 +232,7 @@ fn probe(model: &Model, rng: &mut StdRng) -> Probe {
             .map(|b| b.name.clone())
             .unwrap_or_else(|| "nosuchbox".into())
     };
-    let wraps = |email: &str| {
-        json!([{ "generation": 1, "email": email, "wrapped": b64(b"age-encryption.org/v1\n") }])
-    };
+    let wraps = |email: &str| json!([{ "generation": 1, "email": email, "wrapped": b64(b"age-encryption.org/v1\n") }]);
     let (method, uri, body, kind) = match rng.gen_range(0..14) {
         0 => (
             Method::GET,

@@ -414,5 +414,9 @@ async fn assert_unchanged(world: &World) {
     assert_eq!(me.body["mailboxes"], json!(["vbox"]));
     let keyring = app.get("/api/mailboxes/vbox/keys", &world.bob).await;
     assert_eq!(keyring.status, StatusCode::OK);
-    assert_eq!(keyring.body["generations"], json!([]), "no key was published");
+    assert_eq!(
+        keyring.body["generations"],
+        json!([]),
+        "no key was published"
+    );
 }
