@@ -49,6 +49,9 @@ pub enum Command {
     /// Extract a file's text from stdin under limits (run by `scan`, not by people).
     #[command(name = "__extract", hide = true)]
     Extract(ExtractArgs),
+    /// Keys of the functional mailboxes this account belongs to.
+    #[command(subcommand)]
+    Mailbox(UserMailboxCommand),
 }
 
 #[derive(Debug, Args)]
@@ -138,7 +141,8 @@ pub enum MailboxCommand {
     Create(MailboxCreateArgs),
     /// Add an account to a mailbox.
     Add(MemberArgs),
-    /// Remove an account from a mailbox (it loses access to envelopes sent afterwards).
+    /// Remove an account from a mailbox (it loses access to its envelopes, and the mailbox gets a
+    /// new key generation).
     Remove(MemberArgs),
 }
 
@@ -269,6 +273,22 @@ pub struct ExtractArgs {
     /// CPU-time limit, in seconds.
     #[arg(long)]
     pub cpu_secs: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserMailboxCommand {
+    /// Repair a mailbox's keys: make a new key generation when needed (after a member left) and
+    /// give members who lack them copies of the generations this account holds.
+    Sync(MailboxSyncArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MailboxSyncArgs {
+    /// The mailbox (default: every mailbox this account belongs to).
+    pub name: Option<String>,
+    /// Print what was done as JSON (stable, documented in docs/CLI.md).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -14,7 +14,8 @@ use futures_util::{Stream, StreamExt as _, TryStreamExt as _};
 use pli_proto::{
     AccountInfo, CreateEnvelopeRequest, CreateMailboxRequest, DirectoryEntry, EnvelopePage,
     EnvelopeSummary, ErrorBody, Health, InviteRequest, InviteResponse, JoinRequest, LoginRequest,
-    MailboxInfo, MemberRequest, PreloginRequest, PreloginResponse, SessionResponse,
+    MailboxInfo, MailboxKeyInfo, MailboxKeyWrapsRequest, MailboxKeyring, MemberRequest,
+    NewMailboxKeyRequest, PreloginRequest, PreloginResponse, SessionResponse,
 };
 use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
@@ -306,6 +307,34 @@ impl Api {
             &["admin", "mailboxes", mailbox, "members", email],
             true,
         )?;
+        self.empty(request).await
+    }
+
+    /// `GET /api/mailboxes/{name}/keys`: the mailbox's keyring (current members only).
+    pub async fn mailbox_keyring(&self, mailbox: &str) -> Result<MailboxKeyring, ApiError> {
+        self.json(self.request(Method::GET, &["mailboxes", mailbox, "keys"], true)?)
+            .await
+    }
+
+    /// `POST /api/mailboxes/{name}/keys`: publishes the next key generation.
+    pub async fn publish_mailbox_key(
+        &self,
+        mailbox: &str,
+        request: &NewMailboxKeyRequest,
+    ) -> Result<MailboxKeyInfo, ApiError> {
+        self.send_json(Method::POST, &["mailboxes", mailbox, "keys"], true, request)
+            .await
+    }
+
+    /// `POST /api/mailboxes/{name}/keys/wraps`: gives members copies of existing generations.
+    pub async fn add_mailbox_key_wraps(
+        &self,
+        mailbox: &str,
+        request: &MailboxKeyWrapsRequest,
+    ) -> Result<(), ApiError> {
+        let request = self
+            .request(Method::POST, &["mailboxes", mailbox, "keys", "wraps"], true)?
+            .json(request);
         self.empty(request).await
     }
 

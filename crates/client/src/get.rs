@@ -23,6 +23,7 @@ use tokio_util::io::{StreamReader, SyncIoBridge};
 
 use crate::api::{Api, ApiError, sanitize};
 use crate::keys::AccountKeys;
+use crate::mailbox::MailboxSecrets;
 use crate::progress::Progress;
 use crate::writeback::WriteBack;
 
@@ -112,6 +113,8 @@ pub struct Request<'a> {
     pub out_dir: &'a Path,
     /// Replace existing files.
     pub force: bool,
+    /// Secrets of the caller's mailboxes' key generations, tried after the account's own key.
+    pub mailbox_secrets: &'a MailboxSecrets,
 }
 
 /// One file put in place.
@@ -184,8 +187,11 @@ pub async fn get(
         force: request.force,
         received: Arc::clone(&received),
     };
-    let identity = keys.identity().clone();
-    let worker = tokio::task::spawn_blocking(move || open_and_write(reader, &identity, &check));
+    let identities: Vec<Identity> = std::iter::once(keys.identity())
+        .chain(request.mailbox_secrets.identities())
+        .cloned()
+        .collect();
+    let worker = tokio::task::spawn_blocking(move || open_and_write(reader, &identities, &check));
     let outcome = worker
         .await
         .map_err(|error| GetError::Internal(error.to_string()));
@@ -267,10 +273,10 @@ fn prepare_dir(dir: &Path) -> Result<(), GetError> {
 /// Runs on a blocking thread: opens, checks, writes to temporary files, renames into place.
 fn open_and_write(
     reader: impl Read,
-    identity: &Identity,
+    identities: &[Identity],
     check: &Checks,
 ) -> Result<(Manifest, Vec<ReceivedFile>), GetError> {
-    let opening = Opening::new(reader, identity).map_err(from_envelope)?;
+    let opening = Opening::with_identities(reader, identities).map_err(from_envelope)?;
     let manifest = opening.manifest();
     // Checked before the signature so the error names the likeliest cause: a server serving
     // another envelope's bytes under this id.

@@ -40,6 +40,9 @@ pub enum SendError {
     /// A mailbox without any member cannot be encrypted to.
     #[error("mailbox {0} has no members, so nobody could read the envelope")]
     EmptyMailbox(String),
+    /// A mailbox's key does not verify: nothing is encrypted to it.
+    #[error(transparent)]
+    MailboxKey(#[from] crate::mailbox::MailboxError),
     /// The directory answered something inconsistent.
     #[error("the directory entry of {address} is invalid: {reason}")]
     BadDirectory { address: String, reason: String },
@@ -92,8 +95,9 @@ pub struct SenderIdentity<'a> {
 
 /// Seals `outgoing` for its recipients and uploads it; returns the envelope id.
 ///
-/// The recipients are every key the directory gives for each address (all current members of
-/// a mailbox) plus the sender's own key, so the sender can read the envelope in its outbox.
+/// The recipients are the sender's own key (so it can read the envelope in its outbox) and, for
+/// each address, the account's key, or a mailbox's current key when the directory says it is
+/// usable and its creator's signature verifies, or else every current member's key.
 pub async fn send(
     api: &Api,
     sender: &SenderIdentity<'_>,
@@ -120,8 +124,14 @@ pub async fn send(
             }
             Err(error) => return Err(error.into()),
         };
-        for key in recipient_keys_of(address, &entry)? {
-            recipient_keys.insert(key);
+        let member_keys = recipient_keys_of(address, &entry)?;
+        // A mailbox with a usable, verified key is encrypted to that key alone, so members who
+        // join later can read it; otherwise to every current member's own key.
+        match crate::mailbox::usable_recipient(api, address, &entry).await? {
+            Some(mailbox_key) => {
+                recipient_keys.insert(mailbox_key);
+            }
+            None => recipient_keys.extend(member_keys),
         }
     }
     let recipients = recipient_keys
@@ -589,6 +599,7 @@ mod tests {
             kind,
             org: "org".into(),
             keys,
+            mailbox_key: None,
         }
     }
 

@@ -25,7 +25,17 @@ impl<R: Read> Opening<R> {
     /// tampered), `Archive` (the first entries are not the manifest and its signature),
     /// `Manifest` (the manifest is not canonical or breaks a limit).
     pub fn new(input: R, identity: &Identity) -> Result<Opening<R>, EnvelopeError> {
-        let payload = age_file::decrypt(input, &[identity])?;
+        Opening::with_identities(input, std::slice::from_ref(identity))
+    }
+
+    /// As [`Opening::new`], with the first of `identities` that opens the envelope (an
+    /// account's own key and the keys of the mailboxes it belongs to).
+    pub fn with_identities(input: R, identities: &[Identity]) -> Result<Opening<R>, EnvelopeError> {
+        let identities: Vec<&dyn age::Identity> = identities
+            .iter()
+            .map(|identity| identity as &dyn age::Identity)
+            .collect();
+        let payload = age_file::decrypt(input, &identities)?;
         let mut archive = ArchiveReader::new(payload);
 
         let json = read_small_entry(&mut archive, MANIFEST_NAME, MAX_MANIFEST_BYTES as u64)?;

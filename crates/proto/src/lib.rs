@@ -148,6 +148,142 @@ pub struct DirectoryEntry {
     pub org: String,
     /// The account itself, or every current member of the mailbox.
     pub keys: Vec<AccountKey>,
+    /// Mailboxes only: the latest key generation, if one was ever made, and whether senders
+    /// should encrypt to it (otherwise they encrypt to every member's own key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mailbox_key: Option<CurrentMailboxKey>,
+}
+
+/// The latest key generation of a mailbox, as the directory gives it to senders.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CurrentMailboxKey {
+    pub key: MailboxKeyInfo,
+    /// The generation is the latest, no member left since it was made, and every current
+    /// member holds a copy of its secret: envelopes to the mailbox are encrypted to it.
+    pub usable: bool,
+}
+
+/// One key generation of a functional mailbox: an age X25519 key pair made on a member's (or
+/// an admin's) machine, whose public half is signed by its creator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MailboxKeyInfo {
+    /// 1, 2, ...: each new generation is exactly one more than the previous.
+    pub generation: u32,
+    /// age X25519 recipient, `age1...`.
+    pub recipient: String,
+    /// Email of the account that made the generation.
+    pub creator: String,
+    /// Whether the creator is an admin of the mailbox's organisation (the one alternative to
+    /// being a current member).
+    pub creator_admin: bool,
+    /// Ed25519 signature by the creator over [`mailbox_key_signed_bytes`], 64 bytes in
+    /// unpadded base64url.
+    pub signature: String,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// `GET /api/mailboxes/{name}/keys`: what a current member needs to read and repair the
+/// mailbox's keys.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MailboxKeyring {
+    pub mailbox: String,
+    pub org: String,
+    /// Current members and their public keys, ordered by email.
+    pub members: Vec<AccountKey>,
+    /// Every generation, oldest first.
+    pub generations: Vec<HeldMailboxKey>,
+    /// A member was removed after the latest generation was made: a new one is needed.
+    pub stale: bool,
+    /// Whether senders encrypt to the latest generation (see [`CurrentMailboxKey::usable`]).
+    pub usable: bool,
+}
+
+/// A generation in a member's keyring.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HeldMailboxKey {
+    pub key: MailboxKeyInfo,
+    /// Emails of the current members holding a copy of this generation's secret, sorted.
+    pub holders: Vec<String>,
+    /// The caller's copy of the secret: an age file (encrypted to the caller's own age key)
+    /// holding `AGE-SECRET-KEY-1...`, in unpadded base64url. Absent if the caller has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrapped: Option<String>,
+}
+
+/// One copy of a generation's secret, encrypted to one member's own age key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MailboxKeyWrap {
+    pub generation: u32,
+    /// The member the copy is for.
+    pub email: String,
+    /// An age file holding `AGE-SECRET-KEY-1...`, in unpadded base64url.
+    pub wrapped: String,
+}
+
+/// `POST /api/mailboxes/{name}/keys`: publishes the next generation with one copy of its
+/// secret for every current member (no more, no less).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMailboxKeyRequest {
+    /// Exactly the latest generation plus one (1 for the first).
+    pub generation: u32,
+    /// age X25519 recipient, `age1...`.
+    pub recipient: String,
+    /// Ed25519 signature by the caller over [`mailbox_key_signed_bytes`], unpadded base64url.
+    pub signature: String,
+    /// One per current member, each with `generation` equal to the one published.
+    pub wraps: Vec<MailboxKeyWrap>,
+}
+
+/// `POST /api/mailboxes/{name}/keys/wraps`: copies of existing generations' secrets for
+/// current members who lack them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MailboxKeyWrapsRequest {
+    pub wraps: Vec<MailboxKeyWrap>,
+}
+
+/// Domain separation of a mailbox key signature.
+pub const MAILBOX_KEY_CONTEXT: &[u8] = b"pli-mailbox-key-v1";
+
+/// The bytes a mailbox key generation's creator signs with its Ed25519 account key:
+///
+/// ```text
+/// "pli-mailbox-key-v1" || 0x00
+/// || u16 big-endian length of the mailbox name || mailbox name (UTF-8)
+/// || u32 big-endian generation
+/// || u16 big-endian length of the recipient || recipient (ASCII, `age1...`)
+/// ```
+///
+/// The name and the generation are bound, so a signature cannot be replayed for another
+/// mailbox or another generation. Callers pass only validated values (names are at most 63
+/// bytes, recipients 62), so a length never exceeds `u16::MAX`.
+///
+/// ```
+/// let bytes = pli_proto::mailbox_key_signed_bytes("team", 2, "age1xyz");
+/// assert_eq!(bytes, b"pli-mailbox-key-v1\0\0\x04team\0\0\0\x02\0\x07age1xyz");
+/// ```
+pub fn mailbox_key_signed_bytes(mailbox: &str, generation: u32, recipient: &str) -> Vec<u8> {
+    let mut out =
+        Vec::with_capacity(MAILBOX_KEY_CONTEXT.len() + 9 + mailbox.len() + recipient.len());
+    out.extend_from_slice(MAILBOX_KEY_CONTEXT);
+    out.push(0);
+    push_field(&mut out, mailbox.as_bytes());
+    out.extend_from_slice(&generation.to_be_bytes());
+    push_field(&mut out, recipient.as_bytes());
+    out
+}
+
+fn push_field(out: &mut Vec<u8>, bytes: &[u8]) {
+    let len = u16::try_from(bytes.len()).unwrap_or(u16::MAX);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(bytes);
 }
 
 /// Whether an address names an account or a functional mailbox.

@@ -32,6 +32,12 @@ pub enum Action {
     CreateMailbox,
     /// Read a mailbox's members, add or remove one.
     ManageMailbox,
+    /// Read a mailbox's key generations and one's own copies of their secrets.
+    ReadMailboxKeys,
+    /// Publish a mailbox's next key generation.
+    RotateMailboxKey,
+    /// Give current members copies of existing key generations.
+    WrapMailboxKey,
 }
 
 /// What the action applies to.
@@ -92,6 +98,19 @@ pub fn authorize(principal: &Principal, action: Action, resource: &Resource) -> 
         }
         (Action::ManageMailbox, Resource::Mailbox(mailbox))
             if same_org(&mailbox.org) && account.role == Role::Admin =>
+        {
+            Ok(())
+        }
+        (Action::ReadMailboxKeys, Resource::Mailbox(mailbox))
+            if principal.mailbox_ids.contains(&mailbox.id) =>
+        {
+            Ok(())
+        }
+        // An admin who is no member may still rotate after removing someone: the new secret
+        // goes only to the members, and the admin's client forgets it.
+        (Action::RotateMailboxKey | Action::WrapMailboxKey, Resource::Mailbox(mailbox))
+            if principal.mailbox_ids.contains(&mailbox.id)
+                || (same_org(&mailbox.org) && account.role == Role::Admin) =>
         {
             Ok(())
         }
@@ -289,6 +308,34 @@ mod tests {
             Action::CreateEnvelope,
             Resource::Server
         ));
+        for action in [Action::RotateMailboxKey, Action::WrapMailboxKey] {
+            assert!(
+                allowed(&agent, action, Resource::Mailbox(&mailbox)),
+                "member"
+            );
+            assert!(
+                allowed(&admin, action, Resource::Mailbox(&mailbox)),
+                "admin"
+            );
+            assert!(!allowed(&auditor, action, Resource::Mailbox(&mailbox)));
+            assert!(!allowed(&other_admin, action, Resource::Mailbox(&mailbox)));
+            assert!(!allowed(&agent, action, Resource::Org(&hospital)));
+        }
+        assert!(allowed(
+            &agent,
+            Action::ReadMailboxKeys,
+            Resource::Mailbox(&mailbox)
+        ));
+        for outsider in [&admin, &auditor, &other_admin] {
+            assert!(
+                !allowed(
+                    outsider,
+                    Action::ReadMailboxKeys,
+                    Resource::Mailbox(&mailbox)
+                ),
+                "only members read the keyring"
+            );
+        }
         assert!(allowed(&agent, Action::ActOnSelf, Resource::Own));
         assert!(!allowed(&agent, Action::ActOnSelf, Resource::Server));
     }

@@ -114,6 +114,40 @@ pub async fn add_member(data_dir: &Path, mailbox: &str, email: &str) -> Result<(
     .await
 }
 
+/// Removes the account `email` from the mailbox `mailbox`. Without any member's key at hand
+/// this cannot make a new key generation: the current one becomes stale, so senders encrypt to
+/// every remaining member's own key until a member's client makes a new generation.
+pub async fn remove_member(data_dir: &Path, mailbox: &str, email: &str) -> Result<(), ServerError> {
+    let name = parse(MailboxName::parse(mailbox))?;
+    let email = parse(Email::parse(email))?;
+    let store = open_store(data_dir).await?;
+    let mailbox = match store.mailbox_by_name(name.as_str()).await {
+        Ok(mailbox) => mailbox,
+        Err(StoreError::NotFound) => {
+            return Err(ServerError::NotFound(format!("no mailbox {name}")));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let not_member = || ServerError::NotFound(format!("{email} is not a member of {name}"));
+    let account = match store.account_by_email(email.as_str()).await {
+        Ok(account) => account,
+        Err(StoreError::NotFound) => return Err(not_member()),
+        Err(error) => return Err(error.into()),
+    };
+    match store.remove_member(mailbox.id, account.id, now()).await {
+        Ok(()) => {}
+        Err(StoreError::NotFound) => return Err(not_member()),
+        Err(error) => return Err(error.into()),
+    }
+    audit(
+        &*store,
+        &mailbox.org,
+        "admin.member.remove",
+        format!("{name} {email}"),
+    )
+    .await
+}
+
 fn parse<T>(result: Result<T, crate::validate::Invalid>) -> Result<T, ServerError> {
     result.map_err(|error| ServerError::Invalid(error.0))
 }

@@ -4,7 +4,7 @@
 //! document, so a route cannot exist without being described. [`ROUTES`] lists the same routes
 //! by hand; a test checks that it equals the document and that every entry answers.
 
-use crate::routes::{admin, audit, auth, directory, envelopes, health, me};
+use crate::routes::{admin, audit, auth, directory, envelopes, health, mailboxes, me};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use std::sync::OnceLock;
@@ -37,6 +37,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/admin/mailboxes/{name}"),
     ("POST", "/api/admin/mailboxes/{name}/members"),
     ("DELETE", "/api/admin/mailboxes/{name}/members/{email}"),
+    ("GET", "/api/mailboxes/{name}/keys"),
+    ("POST", "/api/mailboxes/{name}/keys"),
+    ("POST", "/api/mailboxes/{name}/keys/wraps"),
 ];
 
 #[derive(OpenApi)]
@@ -54,6 +57,7 @@ pub const ROUTES: &[(&str, &str)] = &[
         (name = "envelopes", description = "Sending, listing and receiving envelopes"),
         (name = "audit", description = "The organisation's audit trail"),
         (name = "admin", description = "Invitations and mailboxes, for admins"),
+        (name = "mailboxes", description = "Key generations of functional mailboxes, for their members"),
     )
 )]
 struct ApiDoc;
@@ -96,6 +100,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::get_mailbox))
         .routes(routes!(admin::add_member))
         .routes(routes!(admin::remove_member))
+        .routes(routes!(mailboxes::keyring, mailboxes::rotate))
+        .routes(routes!(mailboxes::wrap))
 }
 
 /// The OpenAPI document.

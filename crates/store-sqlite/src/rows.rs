@@ -41,6 +41,15 @@ where
         .map_err(|_| StoreError::Corrupt(column.to_owned()))
 }
 
+/// A key generation number: INTEGER in SQLite, 1 to `u32::MAX` in the domain.
+pub(crate) fn generation(row: &SqliteRow, column: &str) -> Result<u32> {
+    let value: i64 = get(row, "generation", column)?;
+    u32::try_from(value)
+        .ok()
+        .filter(|generation| *generation >= 1)
+        .ok_or_else(|| StoreError::Corrupt(column.to_owned()))
+}
+
 pub(crate) fn id_from_row(row: &SqliteRow, name: &str, column: &str) -> Result<Id> {
     let bytes: Vec<u8> = get(row, name, column)?;
     id_from_bytes(&bytes, column)

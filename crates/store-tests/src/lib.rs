@@ -29,11 +29,13 @@
 mod accounts;
 mod audit;
 mod envelopes;
+mod mailbox_keys;
 mod mailboxes;
 
 pub use accounts::*;
 pub use audit::*;
 pub use envelopes::*;
+pub use mailbox_keys::*;
 pub use mailboxes::*;
 
 use async_trait::async_trait;
@@ -82,6 +84,10 @@ macro_rules! store_stories {
             mailbox_names_are_unique,
             membership_is_idempotent_and_ordered,
             a_member_who_leaves_stops_seeing_mailbox_envelopes,
+            mailbox_key_generations_are_compare_and_set,
+            mailbox_key_copies_are_only_for_members,
+            a_removal_makes_the_mailbox_key_stale,
+            mailbox_key_usability_follows_members,
             pending_envelopes_are_invisible_until_stored,
             envelope_ids_are_unique_and_addressees_must_exist,
             envelopes_name_their_addressees_in_order,

@@ -58,9 +58,9 @@ pub async fn membership_is_idempotent_and_ordered(fixture: &dyn Fixture) {
         vec![accueil.clone(), urgences.clone()]
     );
 
-    store.remove_member(urgences.id, zoe.id).await.unwrap();
+    store.remove_member(urgences.id, zoe.id, NOW).await.unwrap();
     assert!(matches!(
-        store.remove_member(urgences.id, zoe.id).await,
+        store.remove_member(urgences.id, zoe.id, NOW).await,
         Err(StoreError::NotFound)
     ));
     assert_eq!(
@@ -74,7 +74,9 @@ pub async fn membership_is_idempotent_and_ordered(fixture: &dyn Fixture) {
 
     assert!(not_found(store.add_member(urgences.id, Id::random()).await));
     assert!(not_found(store.add_member(Id::random(), adam.id).await));
-    assert!(not_found(store.remove_member(Id::random(), adam.id).await));
+    assert!(not_found(
+        store.remove_member(Id::random(), adam.id, NOW).await
+    ));
     assert!(not_found(store.mailbox_members(Id::random()).await));
     assert!(not_found(store.account_mailboxes(Id::random()).await));
 }
@@ -112,7 +114,10 @@ pub async fn a_member_who_leaves_stops_seeing_mailbox_envelopes(fixture: &dyn Fi
         vec![direct, before]
     );
 
-    store.remove_member(urgences.id, leaver.id).await.unwrap();
+    store
+        .remove_member(urgences.id, leaver.id, NOW)
+        .await
+        .unwrap();
     let after = send(store, &sender, &to_mailbox, NOW + 2).await;
     assert_eq!(
         ids(&whole_inbox(store, &leaver, &InboxScope::All, 10).await),

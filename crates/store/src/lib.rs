@@ -156,6 +156,77 @@ pub struct Mailbox {
     pub org: Org,
 }
 
+/// One key generation of a functional mailbox, as its creator published it. The secret never
+/// reaches the server: only copies of it encrypted to each member ([`MailboxKeyWrap`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MailboxKey {
+    pub generation: u32,
+    /// age X25519 recipient (`age1...`).
+    pub recipient: String,
+    /// The account that made it (a member, or an admin of the mailbox's organisation).
+    pub creator: Account,
+    pub created_at: Timestamp,
+    /// Ed25519 signature by the creator's account key (64 bytes).
+    pub signature: Vec<u8>,
+    /// Ids of the current members holding a copy of its secret.
+    pub holders: Vec<Id>,
+}
+
+/// Every key generation of a mailbox and what the store computes from them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MailboxKeys {
+    /// Oldest first.
+    pub generations: Vec<MailboxKey>,
+    /// A member was removed after the latest generation was made (always `false` without one).
+    pub stale: bool,
+    /// Current members holding no copy of the latest generation (every member without one).
+    pub missing: Vec<Id>,
+}
+
+impl MailboxKeys {
+    /// The latest generation.
+    pub fn current(&self) -> Option<&MailboxKey> {
+        self.generations.last()
+    }
+
+    /// Whether senders encrypt to the latest generation: there is one, no member left since it
+    /// was made, and every current member holds a copy of its secret.
+    pub fn usable(&self) -> bool {
+        self.current().is_some() && !self.stale && self.missing.is_empty()
+    }
+}
+
+/// A copy of a generation's secret for one member: an age file encrypted to the member's own
+/// key, opaque to the server.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MailboxKeyWrap {
+    pub generation: u32,
+    pub account_id: Id,
+    pub wrapped: Vec<u8>,
+}
+
+impl fmt::Debug for MailboxKeyWrap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MailboxKeyWrap")
+            .field("generation", &self.generation)
+            .field("account_id", &self.account_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A new generation and one copy of its secret per current member.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewMailboxKey {
+    pub mailbox_id: Id,
+    pub generation: u32,
+    pub recipient: String,
+    pub creator_id: Id,
+    pub created_at: Timestamp,
+    pub signature: Vec<u8>,
+    /// Exactly one per current member, all of `generation`.
+    pub wraps: Vec<MailboxKeyWrap>,
+}
+
 /// An addressee of an envelope.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Addressee {
@@ -296,12 +367,32 @@ pub trait Store: Send + Sync + 'static {
     async fn mailbox_by_name(&self, name: &str) -> Result<Mailbox>;
     /// Idempotent.
     async fn add_member(&self, mailbox_id: Id, account_id: Id) -> Result<()>;
-    /// `NotFound` if the account was not a member.
-    async fn remove_member(&self, mailbox_id: Id, account_id: Id) -> Result<()>;
+    /// `NotFound` if the account was not a member. Records the removal, so the mailbox's latest
+    /// key generation becomes stale ([`MailboxKeys::stale`]).
+    async fn remove_member(&self, mailbox_id: Id, account_id: Id, at: Timestamp) -> Result<()>;
     /// Current members, ordered by email.
     async fn mailbox_members(&self, mailbox_id: Id) -> Result<Vec<Account>>;
     /// Mailboxes the account currently belongs to, ordered by name.
     async fn account_mailboxes(&self, account_id: Id) -> Result<Vec<Mailbox>>;
+
+    /// Every key generation of the mailbox, staleness and missing copies, in one snapshot.
+    /// `NotFound` if the mailbox does not exist.
+    async fn mailbox_keys(&self, mailbox_id: Id) -> Result<MailboxKeys>;
+    /// The copies of the mailbox's generations held for `account_id`, oldest first.
+    async fn mailbox_key_wraps(
+        &self,
+        mailbox_id: Id,
+        account_id: Id,
+    ) -> Result<Vec<MailboxKeyWrap>>;
+    /// Publishes a generation, as a compare-and-set in one transaction: `Conflict("mailbox key
+    /// generation")` unless it is exactly the latest plus one (so of two racing clients one
+    /// wins), `Conflict("mailbox members")` unless the wraps are exactly one per current member,
+    /// `NotFound` for a missing mailbox or creator.
+    async fn create_mailbox_key(&self, key: &NewMailboxKey) -> Result<()>;
+    /// Adds copies of existing generations for current members, in one transaction; a copy a
+    /// member already holds is kept as it is. `NotFound` for a missing generation,
+    /// `Conflict("mailbox members")` for an account that is not a current member.
+    async fn add_mailbox_key_wraps(&self, mailbox_id: Id, wraps: &[MailboxKeyWrap]) -> Result<()>;
 
     /// Records an envelope in the `Pending` state. `Conflict` if the id exists.
     async fn create_envelope(&self, envelope: &NewEnvelope) -> Result<()>;

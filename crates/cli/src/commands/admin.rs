@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result, anyhow, bail};
 use pli_client::api::normalize_server_url;
 use pli_proto::{CreateMailboxRequest, InviteRequest, Role};
 
-use super::{LoggedIn, api_error, logged_in, print_line};
+use super::{LoggedIn, api_error, logged_in, mailbox, print_line};
 use crate::args::{
     AdminCommand, AdminTarget, InviteArgs, MailboxCommand, MailboxCreateArgs, MemberArgs,
 };
@@ -119,47 +119,67 @@ async fn create_mailbox(args: MailboxCreateArgs) -> Result<()> {
 }
 
 async fn add_member(args: MemberArgs) -> Result<()> {
-    match target(&args.target).await? {
-        Target::Offline(dir) => pli_server::offline::add_member(dir, &args.name, &args.email)
-            .await
-            .context("adding the member")?,
-        Target::Online(session) => session
-            .api
-            .add_member(
-                &args.name.trim().to_lowercase(),
-                &args.email.trim().to_lowercase(),
-            )
-            .await
-            .map_err(|error| api_error(error, Some(&session.profile)))
-            .context("adding the member")?,
-    }
+    let name = args.name.trim().to_lowercase();
+    let online = match target(&args.target).await? {
+        Target::Offline(dir) => {
+            pli_server::offline::add_member(dir, &args.name, &args.email)
+                .await
+                .context("adding the member")?;
+            None
+        }
+        Target::Online(session) => {
+            session
+                .api
+                .add_member(&name, &args.email.trim().to_lowercase())
+                .await
+                .map_err(|error| api_error(error, Some(&session.profile)))
+                .context("adding the member")?;
+            Some(session)
+        }
+    };
     eprintln!(
         "added {} to mailbox {}",
         clean(&args.email),
         clean(&args.name)
     );
+    // The newcomer needs copies of the mailbox's keys (or a new generation) to read it.
+    if let Some(session) = online {
+        mailbox::repair_after_change(&session, &name).await;
+    }
     Ok(())
 }
 
 async fn remove_member(args: MemberArgs) -> Result<()> {
-    match target(&args.target).await? {
-        Target::Offline(_) => {
-            bail!("removing a member is only possible through a running server: use --server URL")
+    let name = args.name.trim().to_lowercase();
+    let online = match target(&args.target).await? {
+        Target::Offline(dir) => {
+            pli_server::offline::remove_member(dir, &args.name, &args.email)
+                .await
+                .context("removing the member")?;
+            None
         }
-        Target::Online(session) => session
-            .api
-            .remove_member(
-                &args.name.trim().to_lowercase(),
-                &args.email.trim().to_lowercase(),
-            )
-            .await
-            .map_err(|error| api_error(error, Some(&session.profile)))
-            .context("removing the member")?,
-    }
+        Target::Online(session) => {
+            session
+                .api
+                .remove_member(&name, &args.email.trim().to_lowercase())
+                .await
+                .map_err(|error| api_error(error, Some(&session.profile)))
+                .context("removing the member")?;
+            Some(session)
+        }
+    };
     eprintln!(
         "removed {} from mailbox {}",
         clean(&args.email),
         clean(&args.name)
     );
+    match online {
+        // Whoever left may keep copies of the current key: a new generation shuts them out.
+        Some(session) => mailbox::repair_after_change(&session, &name).await,
+        None => eprintln!(
+            "note: senders encrypt to each remaining member until a member runs `pli mailbox sync {}`",
+            clean(&args.name)
+        ),
+    }
     Ok(())
 }

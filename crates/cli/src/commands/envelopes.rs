@@ -8,7 +8,7 @@ use pli_client::get::{GetError, Request};
 use pli_client::send::{Outgoing, SendError, SenderIdentity};
 use pli_proto::EnvelopeSummary;
 
-use super::{api_error, logged_in, print_line};
+use super::{api_error, logged_in, mailbox, print_line};
 use crate::args::{DeleteArgs, GetArgs, InboxArgs, OutboxArgs, SendArgs};
 use crate::format::{clean, rfc3339, size};
 use crate::progress;
@@ -19,6 +19,9 @@ const PAGE_SIZE: u32 = 500;
 pub async fn send(args: SendArgs) -> Result<()> {
     let session = logged_in(true).await?;
     let keys = session.keys()?;
+    if let Ok(me) = session.api.me().await {
+        mailbox::repair_own(&session.api, &me, keys).await;
+    }
     let key_id = pli_envelope::key_id(&keys.signing_key().verifying_key());
     let sender = SenderIdentity {
         email: &session.profile.email,
@@ -47,6 +50,7 @@ pub async fn send(args: SendArgs) -> Result<()> {
 
 pub async fn inbox(args: InboxArgs) -> Result<()> {
     let session = logged_in(false).await?;
+    mailbox::check_own(&session).await;
     let mailbox = args.mailbox.as_deref().map(str::to_lowercase);
     let items = list_all(&session.profile, args.limit, |limit, cursor| {
         let api = session.api.clone();
@@ -95,10 +99,12 @@ pub async fn get(args: GetArgs) -> Result<()> {
         .await
         .map_err(|error| api_error(error, Some(&session.profile)))
         .context("fetching the account")?;
+    let mailbox_secrets = mailbox::open_own(&session.api, &me, keys).await;
     let request = Request {
         id: &id,
         out_dir: &args.output,
         force: args.force,
+        mailbox_secrets: &mailbox_secrets,
     };
     let received = pli_client::get::get(
         &session.api,

@@ -9,13 +9,14 @@ use pli_client::account::{self, AccountError};
 use pli_client::{AccountKeys, Api, Profile, ProfileError};
 use secrecy::SecretString;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, UserMailboxCommand as MailboxCommand};
 
 mod admin;
 mod auth;
 mod envelopes;
 mod key;
 pub mod scan;
+mod mailbox;
 mod serve;
 
 /// Runs the parsed command.
@@ -35,6 +36,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Key(command) => key::run(command).await,
         Command::Scan(args) => scan::run(&args),
         Command::Extract(_) => anyhow::bail!("internal error: `__extract` runs before the runtime"),
+        Command::Mailbox(MailboxCommand::Sync(args)) => mailbox::sync(args).await,
     }
 }
 

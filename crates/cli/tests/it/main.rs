@@ -6,6 +6,7 @@ mod errors;
 mod hostile;
 mod keys;
 mod scan;
+mod mailbox_keys;
 mod tls;
 mod tour;
 

@@ -231,7 +231,8 @@ pub async fn add_member(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Removes a member from a mailbox: it stops seeing the mailbox's envelopes at once.
+/// Removes a member from a mailbox: it stops seeing the mailbox's envelopes at once, and the
+/// mailbox's key generation becomes stale until a member's client makes a new one.
 #[utoipa::path(delete, path = "/api/admin/mailboxes/{name}/members/{email}", tag = "admin",
     security(("bearer" = [])),
     params(
@@ -264,7 +265,11 @@ pub async fn remove_member(
         Err(StoreError::NotFound) => return Err(not_member()),
         Err(error) => return Err(error.into()),
     };
-    match state.store.remove_member(mailbox.id, account.id).await {
+    match state
+        .store
+        .remove_member(mailbox.id, account.id, now())
+        .await
+    {
         Ok(()) => {}
         Err(StoreError::NotFound) => return Err(not_member()),
         Err(error) => return Err(error.into()),

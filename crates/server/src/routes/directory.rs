@@ -1,4 +1,5 @@
-//! `GET /api/directory/{address}`: public keys of an account or of a mailbox's members.
+//! `GET /api/directory/{address}`: public keys of an account or of a mailbox's members, and a
+//! mailbox's current key generation.
 //!
 //! Any authenticated account may look up any address on the server, since sending across
 //! organisations needs it; the directory is the one place where existence is not secret.
@@ -7,13 +8,14 @@ use crate::auth::Principal;
 use crate::authz::{Action, Resource, authorize};
 use crate::error::ApiError;
 use crate::routes::ApiPath;
+use crate::routes::mailboxes::key_info;
 use crate::routes::me::public_keys;
 use crate::state::AppState;
 use crate::validate::{Address, key_id};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use pli_proto::{AccountKey, AddressKind, DirectoryEntry, ErrorBody};
+use pli_proto::{AccountKey, AddressKind, CurrentMailboxKey, DirectoryEntry, ErrorBody};
 use pli_store::{Account, Outcome, StoreError};
 
 /// Public keys to encrypt to an address (an account's email or a mailbox name).
@@ -42,6 +44,7 @@ pub async fn lookup(
                 kind: AddressKind::Account,
                 org: account.org.name.clone(),
                 keys: vec![account_key(&account)],
+                mailbox_key: None,
             }),
             Err(StoreError::NotFound) => None,
             Err(error) => return Err(error.into()),
@@ -49,11 +52,17 @@ pub async fn lookup(
         Address::Mailbox(name) => match state.store.mailbox_by_name(name.as_str()).await {
             Ok(mailbox) => {
                 let members = state.store.mailbox_members(mailbox.id).await?;
+                let keys = state.store.mailbox_keys(mailbox.id).await?;
+                let mailbox_key = keys.current().map(|key| CurrentMailboxKey {
+                    key: key_info(&mailbox, key),
+                    usable: keys.usable(),
+                });
                 Some(DirectoryEntry {
                     address: mailbox.name.clone(),
                     kind: AddressKind::Mailbox,
                     org: mailbox.org.name.clone(),
                     keys: members.iter().map(account_key).collect(),
+                    mailbox_key,
                 })
             }
             Err(StoreError::NotFound) => None,
@@ -72,7 +81,7 @@ pub async fn lookup(
     entry.map(Json).ok_or_else(unknown_address)
 }
 
-fn account_key(account: &Account) -> AccountKey {
+pub(crate) fn account_key(account: &Account) -> AccountKey {
     AccountKey {
         email: account.email.clone(),
         public_keys: public_keys(account),

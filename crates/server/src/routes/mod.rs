@@ -8,6 +8,7 @@ pub mod auth;
 pub mod directory;
 pub mod envelopes;
 pub mod health;
+pub mod mailboxes;
 pub mod me;
 
 use crate::error::ApiError;

@@ -6,6 +6,7 @@ mod audit;
 mod bad_input;
 mod e2e;
 mod helpers;
+mod mailbox_keys;
 mod openapi;
 mod probes;
 mod stories;

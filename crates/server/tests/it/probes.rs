@@ -2,7 +2,7 @@
 //! than 100,000 requests by users without rights to their target. None may succeed, and every
 //! refusal must be byte for byte the answer for something that does not exist.
 
-use crate::helpers::{Answer, TestApp, User, new_id};
+use crate::helpers::{Answer, TestApp, User, b64, new_id};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use futures_util::StreamExt as _;
@@ -14,6 +14,9 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
 const N_REQUESTS: usize = 100_000;
+/// A well-formed age recipient for key publications (the probes never get far enough for its
+/// secret to matter).
+const RECIPIENT: &str = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
 const CONCURRENCY: usize = 8;
 
 struct Member {
@@ -218,7 +221,19 @@ fn probe(model: &Model, rng: &mut StdRng) -> Probe {
             .map(|b| b.name.clone())
             .unwrap_or_else(|| "nosuchbox".into())
     };
-    let (method, uri, body, kind) = match rng.gen_range(0..11) {
+    let mailbox_not_keyed = |rng: &mut StdRng| {
+        let candidates: Vec<&Box_> = model
+            .boxes
+            .iter()
+            .filter(|b| !b.members.contains(&user) && !model.may_manage(user, b))
+            .collect();
+        candidates
+            .choose(rng)
+            .map(|b| b.name.clone())
+            .unwrap_or_else(|| "nosuchbox".into())
+    };
+    let wraps = |email: &str| json!([{ "generation": 1, "email": email, "wrapped": b64(b"age-encryption.org/v1\n") }]);
+    let (method, uri, body, kind) = match rng.gen_range(0..14) {
         0 => (
             Method::GET,
             format!("/api/envelopes/{}", envelope_unreadable(rng)),
@@ -339,6 +354,35 @@ fn probe(model: &Model, rng: &mut StdRng) -> Probe {
                 "/api/admin/invitations".into(),
                 Some((body.to_string().into_bytes(), "application/json")),
                 Kind::Forbidden,
+            )
+        }
+        11 => (
+            Method::GET,
+            format!("/api/mailboxes/{}/keys", mailbox_not_member(rng)),
+            None,
+            Kind::Mailbox,
+        ),
+        12 => {
+            let body = json!({
+                "generation": 1,
+                "recipient": RECIPIENT,
+                "signature": b64(&[7; 64]),
+                "wraps": wraps(&model.users[user].user.email),
+            });
+            (
+                Method::POST,
+                format!("/api/mailboxes/{}/keys", mailbox_not_keyed(rng)),
+                Some((body.to_string().into_bytes(), "application/json")),
+                Kind::Mailbox,
+            )
+        }
+        13 => {
+            let body = json!({ "wraps": wraps(&model.users[user].user.email) });
+            (
+                Method::POST,
+                format!("/api/mailboxes/{}/keys/wraps", mailbox_not_keyed(rng)),
+                Some((body.to_string().into_bytes(), "application/json")),
+                Kind::Mailbox,
             )
         }
         _ => {

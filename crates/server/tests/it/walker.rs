@@ -118,6 +118,21 @@ fn requests(
         ("POST", "/api/admin/mailboxes/{name}/members") => {
             with(json_body(json!({ "email": "stranger@other.fr" })), json)
         }
+        ("POST", "/api/mailboxes/{name}/keys") => with(
+            json_body(json!({
+                "generation": 1,
+                "recipient": age::x25519::Identity::generate().to_public().to_string(),
+                "signature": b64(&[7; 64]),
+                "wraps": [{ "generation": 1, "email": "bob@victim.fr", "wrapped": b64(b"age-encryption.org/v1\n") }],
+            })),
+            json,
+        ),
+        ("POST", "/api/mailboxes/{name}/keys/wraps") => with(
+            json_body(json!({
+                "wraps": [{ "generation": 1, "email": "bob@victim.fr", "wrapped": b64(b"age-encryption.org/v1\n") }],
+            })),
+            json,
+        ),
         ("GET", "/api/inbox") => {
             let mut requests = with(None, json);
             requests.push(("/api/inbox?mailbox=vbox".into(), None, json));
@@ -204,7 +219,10 @@ async fn anonymous_clients_get_nothing() {
                 | ("POST", "/api/admin/mailboxes")
                 | ("GET", "/api/admin/mailboxes/{name}")
                 | ("POST", "/api/admin/mailboxes/{name}/members")
-                | ("DELETE", "/api/admin/mailboxes/{name}/members/{email}") => {
+                | ("DELETE", "/api/admin/mailboxes/{name}/members/{email}")
+                | ("GET", "/api/mailboxes/{name}/keys")
+                | ("POST", "/api/mailboxes/{name}/keys")
+                | ("POST", "/api/mailboxes/{name}/keys/wraps") => {
                     assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{what}");
                     assert_eq!(answer.error(), "unauthenticated", "{what}");
                 }
@@ -348,7 +366,10 @@ async fn an_authenticated_stranger_gets_nothing() {
                 }
                 ("GET", "/api/admin/mailboxes/{name}")
                 | ("POST", "/api/admin/mailboxes/{name}/members")
-                | ("DELETE", "/api/admin/mailboxes/{name}/members/{email}") => {
+                | ("DELETE", "/api/admin/mailboxes/{name}/members/{email}")
+                | ("GET", "/api/mailboxes/{name}/keys")
+                | ("POST", "/api/mailboxes/{name}/keys")
+                | ("POST", "/api/mailboxes/{name}/keys/wraps") => {
                     assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
                     assert_eq!(
                         answer.without_request_id(),
@@ -391,4 +412,11 @@ async fn assert_unchanged(world: &World) {
     );
     let me = app.get("/api/me", &world.bob).await;
     assert_eq!(me.body["mailboxes"], json!(["vbox"]));
+    let keyring = app.get("/api/mailboxes/vbox/keys", &world.bob).await;
+    assert_eq!(keyring.status, StatusCode::OK);
+    assert_eq!(
+        keyring.body["generations"],
+        json!([]),
+        "no key was published"
+    );
 }
