@@ -12,6 +12,7 @@ use secrecy::SecretString;
 use crate::args::{Cli, Command};
 
 mod admin;
+pub mod audit;
 mod auth;
 mod envelopes;
 mod key;
@@ -32,6 +33,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Get(args) => envelopes::get(args).await,
         Command::Delete(args) => envelopes::delete(args).await,
         Command::Key(command) => key::run(command).await,
+        Command::Audit(command) => audit::run(command).await,
     }
 }
 

@@ -2,6 +2,7 @@
 //! each user in its own `PLI_HOME`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod audit;
 mod errors;
 mod hostile;
 mod keys;
