@@ -16,7 +16,7 @@ use std::collections::VecDeque;
 use std::fmt;
 
 use crate::checkpoint::SignedCheckpoint;
-use crate::entry::{Entry, EntryHeader, KIND_AUDIT_EVENT};
+use crate::entry::{Entry, EntryHeader, HEADER_BYTES, KIND_AUDIT_EVENT};
 use crate::merkle::{Frontier, Hash, MAX_TREE_SIZE, MerkleError, leaf_hash};
 
 /// How many entries after the first broken link are kept to tell a move from a deletion. A
@@ -268,9 +268,36 @@ impl Verification {
 
     /// Feeds the next stored entry.
     pub fn push(&mut self, entry: &[u8]) -> Result<(), VerifyError> {
+        self.push_summary(leaf_hash(entry), summarize(entry))
+    }
+
+    /// Feeds the next stored entry when only its header (the first [`HEADER_BYTES`] bytes) and
+    /// its leaf hash are known, as for another organisation's entry: the tree and the chain are
+    /// checked as for a whole entry, only the body cannot be read.
+    pub fn push_redacted(&mut self, header: &[u8], leaf: Hash) -> Result<(), VerifyError> {
+        let summary = match header
+            .get(..HEADER_BYTES)
+            .filter(|_| header.len() == HEADER_BYTES)
+            .map(EntryHeader::decode)
+        {
+            Some(Ok(header)) => Summary {
+                claim: Some(header.index),
+                prev: Some(header.prev),
+                time: Some(header.time),
+                readable: true,
+            },
+            _ => Summary {
+                claim: None,
+                prev: None,
+                time: None,
+                readable: false,
+            },
+        };
+        self.push_summary(leaf, summary)
+    }
+
+    fn push_summary(&mut self, hash: Hash, summary: Summary) -> Result<(), VerifyError> {
         let position = self.frontier.size();
-        let hash = leaf_hash(entry);
-        let summary = summarize(entry);
         if let Some(anomaly) = &mut self.anomaly {
             if anomaly.tail.len() < MAX_LOOKAHEAD {
                 anomaly.tail.push(summary);

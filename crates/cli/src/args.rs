@@ -52,6 +52,9 @@ pub enum Command {
     /// Keys of the functional mailboxes this account belongs to.
     #[command(subcommand)]
     Mailbox(UserMailboxCommand),
+    /// Check the server's tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(crate::commands::audit::AuditCommand),
 }
 
 #[derive(Debug, Args)]
@@ -78,6 +81,10 @@ pub struct ServeArgs {
     /// TLS private key (PEM).
     #[arg(long, env = "PLI_TLS_KEY", value_name = "FILE", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// Origin of the audit log, such as `pli.example.org/audit` (default: the stored log's, or
+    /// `<listen host>/audit` for a new one).
+    #[arg(long, env = "PLI_LOG_ORIGIN", value_name = "ORIGIN")]
+    pub log_origin: Option<String>,
 }
 
 /// Where an admin command acts: directly on a data directory, or through a server.

@@ -338,6 +338,49 @@ impl Api {
         self.empty(request).await
     }
 
+    /// `GET /api/audit/log/checkpoint`: the latest signed checkpoint, a signed note.
+    pub async fn audit_log_checkpoint(&self) -> Result<String, ApiError> {
+        self.text(self.request(Method::GET, &["audit", "log", "checkpoint"], false)?)
+            .await
+    }
+
+    /// `GET /api/audit/log/key`: the key the log's checkpoints are signed with.
+    pub async fn audit_log_key(&self) -> Result<String, ApiError> {
+        self.text(self.request(Method::GET, &["audit", "log", "key"], false)?)
+            .await
+    }
+
+    /// `GET /api/audit/log/entries`: stored entries from `start`, at most `limit`.
+    pub async fn audit_log_entries(
+        &self,
+        start: u64,
+        limit: u32,
+    ) -> Result<pli_proto::AuditLogEntries, ApiError> {
+        let request = self
+            .request(Method::GET, &["audit", "log", "entries"], true)?
+            .query(&[("start", start.to_string()), ("limit", limit.to_string())]);
+        self.json(request).await
+    }
+
+    /// `GET /api/audit/log/consistency`: proof that the tree of `from` entries is a prefix of
+    /// the tree of `to` entries.
+    pub async fn audit_log_consistency(
+        &self,
+        from: u64,
+        to: u64,
+    ) -> Result<pli_proto::AuditConsistencyProof, ApiError> {
+        let request = self
+            .request(Method::GET, &["audit", "log", "consistency"], true)?
+            .query(&[("from", from.to_string()), ("to", to.to_string())]);
+        self.json(request).await
+    }
+
+    async fn text(&self, request: RequestBuilder) -> Result<String, ApiError> {
+        let response = self.call(request).await?;
+        let body = read_limited(response, MAX_JSON_ANSWER).await?;
+        String::from_utf8(body).map_err(|_| ApiError::BadAnswer("not UTF-8 text".into()))
+    }
+
     fn request(
         &self,
         method: Method,

@@ -439,3 +439,48 @@ pub struct Health {
     pub status: String,
     pub version: String,
 }
+
+/// An RFC 9162 inclusion proof of entry `index` in the audit log's tree of `size` entries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditInclusionProof {
+    pub index: u64,
+    pub size: u64,
+    /// The audit path, base64 SHA-256 hashes, leaf side first.
+    pub hashes: Vec<String>,
+}
+
+/// An RFC 9162 consistency proof between the audit log's trees of `from` and `to` entries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditConsistencyProof {
+    pub from: u64,
+    pub to: u64,
+    /// Base64 SHA-256 hashes.
+    pub hashes: Vec<String>,
+}
+
+/// One entry of the audit log (`docs/AUDIT.md`). An entry of the caller's organisation comes
+/// whole; any other comes as its 50-byte header and its leaf hash, which is all a verifier needs
+/// to check the chain and recompute the tree without seeing another organisation's events.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditLogEntry {
+    pub index: u64,
+    /// The encoded entry, base64; absent when redacted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<String>,
+    /// Header of a redacted entry (version, kind, index, previous leaf hash, time), base64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+    /// Leaf hash of a redacted entry, base64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaf_hash: Option<String>,
+}
+
+/// Consecutive stored entries of the audit log, by increasing index.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditLogEntries {
+    pub items: Vec<AuditLogEntry>,
+}

@@ -1,22 +1,86 @@
 //! The audit writer: one task that batches concurrent events into one store transaction (group
 //! commit), so a burst of requests costs one durable commit instead of one each.
 //!
+//! Every event is also an entry of the tamper-evident audit log (`pli-audit`, `docs/AUDIT.md`):
+//! a batch's rows, its log entries, the tree hashes they add and the one checkpoint signed for
+//! it are written in the same transaction, so the table and the log never disagree.
+//!
 //! Handlers that change state wait until their event is durable before answering
 //! ([`AuditLog::record_durable`]); reads and denials only enqueue ([`AuditLog::record`]).
 
-use pli_store::{AuditEvent, Store};
-use std::sync::Arc;
+use pli_audit::{HashStore, LogKey, LogVerifier, StorageError};
+use pli_store::{AuditEvent, LogBatch, Outcome, Store, StoreError};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 use tokio::sync::{mpsc, oneshot};
 
 /// Most events written in one transaction.
 const MAX_BATCH: usize = 1024;
 /// Events waiting for the writer before senders wait too (back-pressure).
 const QUEUE: usize = 8192;
+/// Name of the log key's file in the data directory.
+pub const LOG_KEY_FILE: &str = "audit-log.key";
 
 /// Failure to make an audit event durable; the action it records must not be acknowledged.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("audit trail not written: {0}")]
 pub struct AuditError(String);
+
+/// Why the audit log could not be opened.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LogOpenError {
+    /// The origin is not a valid key name.
+    #[error("invalid audit log origin: {0}")]
+    Origin(pli_audit::CheckpointError),
+    /// The configured origin is not the one the stored log was signed under.
+    #[error(
+        "the audit log in this data directory is {stored:?}, not {configured:?}; a log's origin cannot change (drop --log-origin to keep {stored:?})"
+    )]
+    OriginChanged { stored: String, configured: String },
+    /// The latest stored checkpoint is not signed by the log key, or does not parse.
+    #[error("the latest audit log checkpoint does not open with the log key: {0}")]
+    Checkpoint(pli_audit::CheckpointError),
+    /// The stored tree does not match the latest checkpoint.
+    #[error("the stored audit log does not match its latest checkpoint: {0}")]
+    Log(pli_audit::LogError),
+    /// Reading the store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What the writer needs to (re)open its log: the key, the origins, and the log if the caller
+/// already opened it ([`AppState::new`](crate::AppState::new) is not async, so the task opens
+/// it then).
+pub(crate) struct LogSource {
+    pub(crate) seed: [u8; 32],
+    pub(crate) origin: Option<String>,
+    pub(crate) fallback: String,
+    pub(crate) opened: Option<pli_audit::AuditLog>,
+}
+
+impl LogSource {
+    async fn open(&self, store: &dyn Store) -> Result<pli_audit::AuditLog, AuditError> {
+        open_log(store, &self.seed, self.origin.as_deref(), &self.fallback)
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "audit log not opened; audited actions will fail");
+                AuditError("audit log unavailable".into())
+            })
+    }
+}
+
+/// Appends one event through the audit log of a data directory, for offline administration.
+pub(crate) async fn append_offline(
+    data_dir: &std::path::Path,
+    store: &dyn Store,
+    event: AuditEvent,
+) -> Result<(), crate::ServerError> {
+    let mut log = crate::state::open_audit_log(data_dir, store, None, "localhost/audit").await?;
+    write_batch(store, &mut log, &mut [event])
+        .await
+        .map_err(|(_, error)| crate::ServerError::Invalid(error.to_string()))
+}
 
 enum Message {
     Event(AuditEvent, Option<oneshot::Sender<Result<(), AuditError>>>),
@@ -28,15 +92,25 @@ enum Message {
 #[derive(Clone)]
 pub struct AuditLog {
     sender: mpsc::Sender<Message>,
+    verifier: Arc<RwLock<Option<LogVerifier>>>,
 }
 
 impl AuditLog {
     /// Starts the writer task on the current tokio runtime. It ends when every handle is gone,
     /// after writing what it was given.
-    pub fn spawn(store: Arc<dyn Store>) -> AuditLog {
+    pub(crate) fn spawn(store: Arc<dyn Store>, log: LogSource) -> AuditLog {
         let (sender, receiver) = mpsc::channel(QUEUE);
-        tokio::spawn(run(store, receiver));
-        AuditLog { sender }
+        let verifier = Arc::new(RwLock::new(log.opened.as_ref().map(|log| log.verifier())));
+        tokio::spawn(run(store, log, receiver, verifier.clone()));
+        AuditLog { sender, verifier }
+    }
+
+    /// The key the log's checkpoints are signed with, once the log is open.
+    pub fn verifier(&self) -> Option<LogVerifier> {
+        self.verifier
+            .read()
+            .ok()
+            .and_then(|verifier| verifier.clone())
     }
 
     /// Enqueues an event without waiting for it to be durable.
@@ -66,7 +140,198 @@ impl AuditLog {
     }
 }
 
-async fn run(store: Arc<dyn Store>, mut receiver: mpsc::Receiver<Message>) {
+/// Opens the audit log of `store` with the key `seed`. The origin is `origin` if given (it
+/// must then be the stored log's), else the stored log's, else `fallback`.
+pub async fn open_log(
+    store: &dyn Store,
+    seed: &[u8; 32],
+    origin: Option<&str>,
+    fallback: &str,
+) -> Result<pli_audit::AuditLog, LogOpenError> {
+    let make_key = |name: &str| {
+        LogKey::new(name, pli_audit::SigningKey::from_bytes(seed)).map_err(LogOpenError::Origin)
+    };
+    let Some(latest) = store.audit_log_latest().await? else {
+        let key = make_key(origin.unwrap_or(fallback))?;
+        return Ok(pli_audit::AuditLog::new(key));
+    };
+    let stored = pli_audit::Checkpoint::from_text(&note_text(&latest.note))
+        .map_err(LogOpenError::Checkpoint)?;
+    if let Some(origin) = origin
+        && origin != stored.origin()
+    {
+        return Err(LogOpenError::OriginChanged {
+            stored: stored.origin().to_owned(),
+            configured: origin.to_owned(),
+        });
+    }
+    let key = make_key(stored.origin())?;
+    let verifier = key.verifier();
+    let signed = pli_audit::SignedCheckpoint::open(latest.note.as_bytes(), &verifier)
+        .map_err(LogOpenError::Checkpoint)?;
+    let checkpoint = signed.checkpoint();
+    // The tree's right edge is read through the synchronous `HashStore`: record which hashes
+    // reopening asks for, fetch them, then reopen over what was fetched.
+    let recorder = Recorder::default();
+    let _ = pli_audit::AuditLog::open(make_key(stored.origin())?, checkpoint, &recorder);
+    let mut indexes = recorder.into_indexes();
+    if let Some(last) = checkpoint.size().checked_sub(1) {
+        indexes.push(pli_audit::stored_hash_index(0, last));
+    }
+    let hashes = store.audit_log_hashes(&indexes).await?;
+    let fetched: HashMap<u64, pli_audit::Hash> = indexes
+        .into_iter()
+        .zip(hashes.into_iter().map(pli_audit::Hash::from_bytes))
+        .collect();
+    pli_audit::AuditLog::open(key, checkpoint, &fetched).map_err(LogOpenError::Log)
+}
+
+/// The text of a signed note, above its blank line (enough to read the origin before the key
+/// that checks the signature is known).
+fn note_text(note: &str) -> String {
+    note.split_once("\n\n")
+        .map_or_else(String::new, |(text, _)| format!("{text}\n"))
+}
+
+#[derive(Default)]
+struct Recorder {
+    asked: std::sync::Mutex<Vec<u64>>,
+}
+
+impl Recorder {
+    fn into_indexes(self) -> Vec<u64> {
+        self.asked.into_inner().unwrap_or_default()
+    }
+}
+
+impl HashStore for Recorder {
+    fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<pli_audit::Hash>, StorageError> {
+        if let Ok(mut asked) = self.asked.lock() {
+            asked.extend_from_slice(indexes);
+        }
+        Err(StorageError::new("recording"))
+    }
+}
+
+/// The entry of an event. Values a client chose were already shortened to the entry's limit
+/// (see [`shorten`]).
+fn log_event(event: &AuditEvent) -> pli_audit::AuditEvent {
+    pli_audit::AuditEvent {
+        time: event.at,
+        org: event.org_id.map(|id| id.to_string()),
+        actor: event.actor.map(|id| id.to_string()),
+        actor_email: event.actor_email.clone(),
+        address: event.from.clone(),
+        action: event.action.clone(),
+        target: event.target.clone(),
+        outcome: match event.outcome {
+            Outcome::Allowed => pli_audit::Outcome::Allowed,
+            Outcome::Denied => pli_audit::Outcome::Denied,
+            Outcome::Failed => pli_audit::Outcome::Failed,
+        },
+    }
+}
+
+/// Cuts every text field to the log's limit, on a character boundary, so that a claimed email
+/// or an address of any length is still logged, and the row says exactly what the entry says.
+fn shorten(event: &mut AuditEvent) {
+    fn cut(text: &mut String) {
+        if text.len() > pli_audit::MAX_FIELD_BYTES {
+            let mut end = pli_audit::MAX_FIELD_BYTES;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            text.truncate(end);
+        }
+    }
+    cut(&mut event.from);
+    cut(&mut event.action);
+    for text in [&mut event.actor_email, &mut event.target]
+        .into_iter()
+        .flatten()
+    {
+        cut(text);
+    }
+}
+
+/// Writes one batch: rows and log entries in one transaction, then advances the log. On error
+/// nothing was written; `true` says the log's end was taken by another writer (offline
+/// administration beside a running server), so reopening the log and retrying can succeed.
+async fn write_batch(
+    store: &dyn Store,
+    log: &mut pli_audit::AuditLog,
+    events: &mut [AuditEvent],
+) -> Result<(), (bool, AuditError)> {
+    events.iter_mut().for_each(shorten);
+    let entries: Vec<pli_audit::AuditEvent> = events.iter().map(log_event).collect();
+    let pending = log
+        .prepare(&entries)
+        .map_err(|error| (false, AuditError(error.to_string())))?;
+    let batch = LogBatch {
+        first_index: pending.first_index(),
+        entries: pending.entries().to_vec(),
+        hashes_start: pending.stored_hashes_start(),
+        hashes: pending
+            .stored_hashes()
+            .iter()
+            .map(|hash| *hash.as_bytes())
+            .collect(),
+        size: pending.size(),
+        checkpoint: pending.checkpoint().as_str().to_owned(),
+    };
+    store
+        .append_audit_logged(events, &batch)
+        .await
+        .map_err(|error| {
+            let conflict = matches!(error, StoreError::Conflict(_));
+            (conflict, AuditError(error.to_string()))
+        })?;
+    log.commit(pending)
+        .map_err(|error| (false, AuditError(error.to_string())))?;
+    Ok(())
+}
+
+/// Writes a batch; if another writer appended to the log meanwhile, reopens the log at its
+/// new end and tries once more.
+async fn write_with_retry(
+    store: &dyn Store,
+    source: &LogSource,
+    log: &mut Result<pli_audit::AuditLog, AuditError>,
+    events: &mut [AuditEvent],
+) -> Result<(), AuditError> {
+    let opened = match log {
+        Ok(opened) => opened,
+        Err(_) => {
+            *log = source.open(store).await;
+            log.as_mut().map_err(|error| error.clone())?
+        }
+    };
+    match write_batch(store, opened, events).await {
+        Ok(()) => Ok(()),
+        Err((true, _)) => {
+            *log = source.open(store).await;
+            let reopened = log.as_mut().map_err(|error| error.clone())?;
+            write_batch(store, reopened, events)
+                .await
+                .map_err(|(_, error)| error)
+        }
+        Err((false, error)) => Err(error),
+    }
+}
+
+async fn run(
+    store: Arc<dyn Store>,
+    mut source: LogSource,
+    mut receiver: mpsc::Receiver<Message>,
+    verifier: Arc<RwLock<Option<LogVerifier>>>,
+) {
+    let mut log = match source.opened.take() {
+        Some(log) => Ok(log),
+        None => source.open(store.as_ref()).await,
+    };
+    if let (Ok(opened), Ok(mut shared)) = (&log, verifier.write()) {
+        *shared = Some(opened.verifier());
+    }
     let mut events = Vec::with_capacity(MAX_BATCH);
     let mut waiters = Vec::new();
     let mut flushes = Vec::new();
@@ -92,11 +357,12 @@ async fn run(store: Arc<dyn Store>, mut receiver: mpsc::Receiver<Message>) {
         let result = if events.is_empty() {
             Ok(())
         } else {
-            store
-                .append_audit(&events)
-                .await
-                .map_err(|error| AuditError(error.to_string()))
+            write_with_retry(store.as_ref(), &source, &mut log, &mut events).await
         };
+        // The log may have been (re)opened under the origin another writer gave it first.
+        if let (Ok(opened), Ok(mut shared)) = (&log, verifier.write()) {
+            *shared = Some(opened.verifier());
+        }
         if let Err(error) = &result {
             tracing::error!(n_events = events.len(), %error, "audit batch not written");
         }

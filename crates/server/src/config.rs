@@ -17,6 +17,9 @@ pub struct Config {
     pub tls: Option<TlsFiles>,
     /// Largest envelope (ciphertext bytes) a client may announce.
     pub max_envelope_size: u64,
+    /// Origin (identity) of the audit log, such as `pli.example.org/audit`. Without it, the
+    /// stored log keeps its origin and a new log takes `<listen host>/audit`.
+    pub log_origin: Option<String>,
 }
 
 /// PEM files of a TLS certificate chain and its private key.
@@ -34,6 +37,22 @@ impl Config {
             listen,
             tls: None,
             max_envelope_size: DEFAULT_MAX_ENVELOPE_SIZE,
+            log_origin: None,
         }
+    }
+
+    /// The origin a new audit log takes when none is configured: the listen host (or
+    /// `localhost` for a wildcard address) followed by `/audit`.
+    pub fn default_log_origin(&self) -> String {
+        default_log_origin(self.listen)
+    }
+}
+
+/// `<host>/audit` for a listen address (`localhost/audit` for `0.0.0.0` or `::`).
+pub fn default_log_origin(listen: SocketAddr) -> String {
+    if listen.ip().is_unspecified() {
+        "localhost/audit".to_owned()
+    } else {
+        format!("{}/audit", listen.ip())
     }
 }

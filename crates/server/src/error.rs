@@ -24,6 +24,9 @@ pub enum ServerError {
         "{path} is corrupt (expected 32 bytes); restore it from a backup, or remove it to make a new one (prelogin answers for unknown emails will change)"
     )]
     CorruptKey { path: PathBuf },
+    /// The audit log could not be opened.
+    #[error("audit log: {0}")]
+    AuditLog(#[from] crate::audit::LogOpenError),
     /// The metadata store failed.
     #[error("metadata store: {0}; check the database file and the disk")]
     Store(#[from] pli_store::StoreError),

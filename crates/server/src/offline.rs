@@ -58,7 +58,7 @@ pub async fn invite(
         }
         Err(error) => return Err(error.into()),
     }
-    audit(&*store, &org, "admin.invite", email.to_string()).await?;
+    audit(data_dir, &*store, &org, "admin.invite", email.to_string()).await?;
     Ok(code)
 }
 
@@ -77,7 +77,14 @@ pub async fn create_mailbox(data_dir: &Path, name: &str, org: &str) -> Result<()
         }
         Err(error) => return Err(error.into()),
     }
-    audit(&*store, &org, "admin.mailbox.create", name.to_string()).await
+    audit(
+        data_dir,
+        &*store,
+        &org,
+        "admin.mailbox.create",
+        name.to_string(),
+    )
+    .await
 }
 
 /// Adds the account `email` to the mailbox `mailbox` (both must exist, in one organisation).
@@ -106,6 +113,7 @@ pub async fn add_member(data_dir: &Path, mailbox: &str, email: &str) -> Result<(
     };
     store.add_member(mailbox.id, account.id).await?;
     audit(
+        data_dir,
         &*store,
         &mailbox.org,
         "admin.member.add",
@@ -140,6 +148,7 @@ pub async fn remove_member(data_dir: &Path, mailbox: &str, email: &str) -> Resul
         Err(error) => return Err(error.into()),
     }
     audit(
+        data_dir,
         &*store,
         &mailbox.org,
         "admin.member.remove",
@@ -153,6 +162,7 @@ fn parse<T>(result: Result<T, crate::validate::Invalid>) -> Result<T, ServerErro
 }
 
 async fn audit(
+    data_dir: &Path,
     store: &dyn Store,
     org: &Org,
     action: &str,
@@ -168,6 +178,5 @@ async fn audit(
         target: Some(target),
         outcome: Outcome::Allowed,
     };
-    store.append_audit(&[event]).await?;
-    Ok(())
+    crate::audit::append_offline(data_dir, store, event).await
 }

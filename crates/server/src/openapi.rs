@@ -4,7 +4,7 @@
 //! document, so a route cannot exist without being described. [`ROUTES`] lists the same routes
 //! by hand; a test checks that it equals the document and that every entry answers.
 
-use crate::routes::{admin, audit, auth, directory, envelopes, health, mailboxes, me};
+use crate::routes::{admin, audit, audit_log, auth, directory, envelopes, health, mailboxes, me};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use std::sync::OnceLock;
@@ -32,6 +32,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/inbox"),
     ("GET", "/api/outbox"),
     ("GET", "/api/audit"),
+    ("GET", "/api/audit/log/checkpoint"),
+    ("GET", "/api/audit/log/key"),
+    ("GET", "/api/audit/log/inclusion"),
+    ("GET", "/api/audit/log/consistency"),
+    ("GET", "/api/audit/log/entries"),
     ("POST", "/api/admin/invitations"),
     ("POST", "/api/admin/mailboxes"),
     ("GET", "/api/admin/mailboxes/{name}"),
@@ -95,6 +100,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(envelopes::inbox))
         .routes(routes!(envelopes::outbox))
         .routes(routes!(audit::list))
+        .routes(routes!(audit_log::checkpoint))
+        .routes(routes!(audit_log::key))
+        .routes(routes!(audit_log::inclusion))
+        .routes(routes!(audit_log::consistency))
+        .routes(routes!(audit_log::entries))
         .routes(routes!(admin::invite))
         .routes(routes!(admin::create_mailbox))
         .routes(routes!(admin::get_mailbox))

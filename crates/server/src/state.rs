@@ -1,6 +1,6 @@
 //! Shared state of the handlers: trait objects for storage, the audit writer, the server key.
 
-use crate::audit::AuditLog;
+use crate::audit::{AuditLog, LOG_KEY_FILE, LogSource};
 use crate::config::Config;
 use crate::error::ServerError;
 use pli_blob::BlobStore;
@@ -40,16 +40,47 @@ impl ServerKey {
 }
 
 impl AppState {
-    /// Builds a state over any store and blob store (tests use this with a non-durable store).
-    /// Starts the audit writer, so it must run inside a tokio runtime.
+    /// Builds a state over any store and blob store (tests use this with a non-durable store),
+    /// with an audit log key made for this state alone (a new store's log is then named
+    /// `localhost/audit`). Starts the audit writer, so it must run inside a tokio runtime.
     pub fn new(
         store: Arc<dyn Store>,
         blobs: Arc<dyn BlobStore>,
         server_key: ServerKey,
         max_envelope_size: u64,
     ) -> AppState {
+        let mut seed = [0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut seed);
+        AppState::with_log_seed(store, blobs, server_key, max_envelope_size, seed)
+    }
+
+    /// Like [`AppState::new`], with the audit log key `seed` (see [`log_seed`]), so that
+    /// offline administration of the same data directory appends to the same log.
+    pub fn with_log_seed(
+        store: Arc<dyn Store>,
+        blobs: Arc<dyn BlobStore>,
+        server_key: ServerKey,
+        max_envelope_size: u64,
+        seed: [u8; 32],
+    ) -> AppState {
+        let log = LogSource {
+            seed,
+            origin: None,
+            fallback: "localhost/audit".to_owned(),
+            opened: None,
+        };
+        AppState::with_log(store, blobs, server_key, max_envelope_size, log)
+    }
+
+    pub(crate) fn with_log(
+        store: Arc<dyn Store>,
+        blobs: Arc<dyn BlobStore>,
+        server_key: ServerKey,
+        max_envelope_size: u64,
+        log: LogSource,
+    ) -> AppState {
         AppState {
-            audit: AuditLog::spawn(store.clone()),
+            audit: AuditLog::spawn(store.clone(), log),
             store,
             blobs,
             server_key: Arc::new(server_key),
@@ -102,15 +133,45 @@ pub(crate) fn blob_key(id: Id) -> String {
     format!("envelopes/{id}")
 }
 
-/// Opens (creating if needed) the data directory: `pli.db`, `blobs/`, `server.key`.
+/// Opens (creating if needed) the data directory: `pli.db`, `blobs/`, `server.key` and
+/// `audit-log.key`, and the audit log in it.
 pub async fn open_state(config: &Config) -> Result<AppState, ServerError> {
     let (store, blobs, server_key) = open_data_dir(&config.data_dir).await?;
-    Ok(AppState::new(
+    let seed = load_or_create_secret(&config.data_dir.join(LOG_KEY_FILE))?;
+    let fallback = config.default_log_origin();
+    let origin = config.log_origin.clone();
+    let opened =
+        crate::audit::open_log(store.as_ref(), &seed, origin.as_deref(), &fallback).await?;
+    let log = LogSource {
+        seed,
+        origin,
+        fallback,
+        opened: Some(opened),
+    };
+    Ok(AppState::with_log(
         store,
         blobs,
         server_key,
         config.max_envelope_size,
+        log,
     ))
+}
+
+/// The audit log key of a data directory (`audit-log.key`, made at first use).
+pub fn log_seed(data_dir: &Path) -> Result<[u8; 32], ServerError> {
+    create_dir(data_dir)?;
+    load_or_create_secret(&data_dir.join(LOG_KEY_FILE))
+}
+
+/// Opens the audit log of a data directory with its key (`audit-log.key`, made at first use).
+pub(crate) async fn open_audit_log(
+    data_dir: &Path,
+    store: &dyn Store,
+    origin: Option<&str>,
+    fallback: &str,
+) -> Result<pli_audit::AuditLog, ServerError> {
+    let seed = log_seed(data_dir)?;
+    Ok(crate::audit::open_log(store, &seed, origin, fallback).await?)
 }
 
 pub(crate) async fn open_data_dir(
@@ -119,7 +180,7 @@ pub(crate) async fn open_data_dir(
     create_dir(data_dir)?;
     let blob_dir = data_dir.join("blobs");
     create_dir(&blob_dir)?;
-    let server_key = load_or_create_key(&data_dir.join("server.key"))?;
+    let server_key = ServerKey(load_or_create_secret(&data_dir.join("server.key"))?);
     let store = open_store(data_dir).await?;
     let blobs = pli_blob::LocalBlobStore::open(&blob_dir).await?;
     Ok((store, Arc::new(blobs), server_key))
@@ -138,9 +199,10 @@ fn create_dir(path: &Path) -> Result<(), ServerError> {
     })
 }
 
-/// Reads `server.key`, or makes one: 32 random bytes, mode 0600, written under a temporary
-/// name then renamed so a crash never leaves a short key behind.
-fn load_or_create_key(path: &Path) -> Result<ServerKey, ServerError> {
+/// Reads a secret key file (`server.key`, `audit-log.key`), or makes one: 32 random bytes,
+/// mode 0600, written under a temporary name then renamed so a crash never leaves a short key
+/// behind.
+fn load_or_create_secret(path: &Path) -> Result<[u8; 32], ServerError> {
     let io_error = |source| ServerError::DataDir {
         path: path.to_owned(),
         source,
@@ -151,7 +213,7 @@ fn load_or_create_key(path: &Path) -> Result<ServerKey, ServerError> {
                 <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| ServerError::CorruptKey {
                     path: path.to_owned(),
                 })?;
-            return Ok(ServerKey(bytes));
+            return Ok(bytes);
         }
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
         Err(error) => return Err(io_error(error)),
@@ -177,7 +239,7 @@ fn load_or_create_key(path: &Path) -> Result<ServerKey, ServerError> {
             .and_then(|dir| dir.sync_all())
             .map_err(io_error)?;
     }
-    Ok(ServerKey(bytes))
+    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -188,9 +250,9 @@ mod tests {
     fn server_key_is_created_once_with_private_mode() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("server.key");
-        let first = load_or_create_key(&path).unwrap();
-        let second = load_or_create_key(&path).unwrap();
-        assert_eq!(first.as_bytes(), second.as_bytes());
+        let first = load_or_create_secret(&path).unwrap();
+        let second = load_or_create_secret(&path).unwrap();
+        assert_eq!(first, second);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;
@@ -205,7 +267,7 @@ mod tests {
         let path = dir.path().join("server.key");
         std::fs::write(&path, [1u8; 5]).unwrap();
         assert!(matches!(
-            load_or_create_key(&path),
+            load_or_create_secret(&path),
             Err(ServerError::CorruptKey { .. })
         ));
     }

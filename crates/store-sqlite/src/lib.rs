@@ -30,9 +30,9 @@ mod rows;
 
 use async_trait::async_trait;
 use pli_store::{
-    Account, AuditEvent, AuditRecord, Cursor, Envelope, Id, InboxScope, Mailbox, MailboxKey,
-    MailboxKeyWrap, MailboxKeys, NewAccount, NewEnvelope, NewInvitation, NewMailboxKey, Org,
-    Result, Store, StoreError, Timestamp,
+    Account, AuditEvent, AuditRecord, Cursor, Envelope, Id, InboxScope, LogBatch, Mailbox,
+    MailboxKey, MailboxKeyWrap, MailboxKeys, NewAccount, NewEnvelope, NewInvitation, NewMailboxKey,
+    Org, Result, Store, StoreError, StoredCheckpoint, Timestamp,
 };
 use sqlx::SqliteConnection;
 use sqlx::sqlite::{
@@ -43,7 +43,7 @@ use std::time::Duration;
 use subtle::ConstantTimeEq;
 
 use rows::{
-    ACCOUNT_COLUMNS, account_from_row, audit_from_row, blob, envelope_state_code, id_from_row,
+    ACCOUNT_COLUMNS, account_from_row, audit_from_row, blob, envelope_state_code, get, id_from_row,
     mailbox_from_row, org_from_row, size_to_sql,
 };
 
@@ -778,24 +778,7 @@ impl Store for SqliteStore {
             return Ok(());
         }
         let mut tx = self.write().await?;
-        for event in events {
-            sqlx::query(
-                "INSERT INTO audit_events \
-                 (at, actor, actor_email, org_id, from_addr, action, target, outcome) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(event.at)
-            .bind(event.actor.map(blob))
-            .bind(event.actor_email.as_deref())
-            .bind(event.org_id.map(blob))
-            .bind(&event.from)
-            .bind(&event.action)
-            .bind(event.target.as_deref())
-            .bind(event.outcome.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(|error| map_err(error, "audit event"))?;
-        }
+        insert_audit_rows(&mut tx, events).await?;
         commit(tx).await
     }
 
@@ -825,6 +808,134 @@ impl Store for SqliteStore {
             .map_err(|error| map_err(error, "audit event"))?;
         rows.iter().map(audit_from_row).collect()
     }
+
+    async fn append_audit_logged(&self, events: &[AuditEvent], batch: &LogBatch) -> Result<()> {
+        let first = sql_index(batch.first_index)?;
+        let hashes_start = sql_index(batch.hashes_start)?;
+        let size = sql_index(batch.size)?;
+        let mut tx = self.write().await?;
+        insert_audit_rows(&mut tx, events).await?;
+        for (offset, entry) in (0_i64..).zip(&batch.entries) {
+            sqlx::query("INSERT INTO audit_log_entries (idx, entry) VALUES (?, ?)")
+                .bind(first + offset)
+                .bind(entry.as_slice())
+                .execute(&mut *tx)
+                .await
+                .map_err(|error| map_err(error, "audit log entry"))?;
+        }
+        for (offset, hash) in (0_i64..).zip(&batch.hashes) {
+            sqlx::query("INSERT INTO audit_log_hashes (idx, hash) VALUES (?, ?)")
+                .bind(hashes_start + offset)
+                .bind(hash.as_slice())
+                .execute(&mut *tx)
+                .await
+                .map_err(|error| map_err(error, "audit log hash"))?;
+        }
+        sqlx::query("INSERT INTO audit_log_checkpoints (size, note) VALUES (?, ?)")
+            .bind(size)
+            .bind(&batch.checkpoint)
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "audit log checkpoint"))?;
+        commit(tx).await
+    }
+
+    async fn audit_log_latest(&self) -> Result<Option<StoredCheckpoint>> {
+        let mut connection = self.read_one().await?;
+        let row =
+            sqlx::query("SELECT size, note FROM audit_log_checkpoints ORDER BY size DESC LIMIT 1")
+                .fetch_optional(&mut *connection)
+                .await
+                .map_err(|error| map_err(error, "audit log checkpoint"))?;
+        row.map(|row| checkpoint_from_row(&row)).transpose()
+    }
+
+    async fn audit_log_checkpoint(&self, size: u64) -> Result<StoredCheckpoint> {
+        let mut connection = self.read_one().await?;
+        let row = sqlx::query("SELECT size, note FROM audit_log_checkpoints WHERE size = ?")
+            .bind(sql_index(size)?)
+            .fetch_one(&mut *connection)
+            .await
+            .map_err(|error| map_err(error, "audit log checkpoint"))?;
+        checkpoint_from_row(&row)
+    }
+
+    async fn audit_log_hashes(&self, indexes: &[u64]) -> Result<Vec<[u8; 32]>> {
+        let mut tx = self.read().await?;
+        let mut hashes = Vec::with_capacity(indexes.len());
+        for &index in indexes {
+            let row = sqlx::query("SELECT hash FROM audit_log_hashes WHERE idx = ?")
+                .bind(sql_index(index)?)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|error| map_err(error, "audit log hash"))?;
+            let bytes: Vec<u8> = get(&row, "hash", "audit_log_hashes.hash")?;
+            let hash = <[u8; 32]>::try_from(bytes.as_slice())
+                .map_err(|_| StoreError::Corrupt("audit_log_hashes.hash".into()))?;
+            hashes.push(hash);
+        }
+        Ok(hashes)
+    }
+
+    async fn audit_log_entries(&self, start: u64, limit: u32) -> Result<Vec<(u64, Vec<u8>)>> {
+        let mut connection = self.read_one().await?;
+        let rows = sqlx::query(
+            "SELECT idx, entry FROM audit_log_entries WHERE idx >= ? ORDER BY idx LIMIT ?",
+        )
+        .bind(sql_index(start)?)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *connection)
+        .await
+        .map_err(|error| map_err(error, "audit log entry"))?;
+        rows.iter()
+            .map(|row| {
+                let index: i64 = get(row, "idx", "audit_log_entries.idx")?;
+                let index = u64::try_from(index)
+                    .map_err(|_| StoreError::Corrupt("audit_log_entries.idx".into()))?;
+                let entry: Vec<u8> = get(row, "entry", "audit_log_entries.entry")?;
+                Ok((index, entry))
+            })
+            .collect()
+    }
+}
+
+async fn insert_audit_rows(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    events: &[AuditEvent],
+) -> Result<()> {
+    for event in events {
+        sqlx::query(
+            "INSERT INTO audit_events \
+             (at, actor, actor_email, org_id, from_addr, action, target, outcome) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(event.at)
+        .bind(event.actor.map(blob))
+        .bind(event.actor_email.as_deref())
+        .bind(event.org_id.map(blob))
+        .bind(&event.from)
+        .bind(&event.action)
+        .bind(event.target.as_deref())
+        .bind(event.outcome.as_str())
+        .execute(&mut **tx)
+        .await
+        .map_err(|error| map_err(error, "audit event"))?;
+    }
+    Ok(())
+}
+
+/// Log positions are u64 in the API and i64 in SQLite; the log never exceeds 2^48 entries.
+fn sql_index(index: u64) -> Result<i64> {
+    i64::try_from(index).map_err(|_| StoreError::NotFound)
+}
+
+fn checkpoint_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredCheckpoint> {
+    let size: i64 = get(row, "size", "audit_log_checkpoints.size")?;
+    Ok(StoredCheckpoint {
+        size: u64::try_from(size)
+            .map_err(|_| StoreError::Corrupt("audit_log_checkpoints.size".into()))?,
+        note: get(row, "note", "audit_log_checkpoints.note")?,
+    })
 }
 
 /// One outbox page: a range scan of `envelopes_outbox` (`(sender_id, state, created_at, id)`).

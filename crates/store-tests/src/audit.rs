@@ -1,7 +1,7 @@
 //! The audit trail.
 
-use crate::{Fixture, NOW};
-use pli_store::{AuditEvent, AuditRecord, Id, Outcome};
+use crate::{Fixture, NOW, digest};
+use pli_store::{AuditEvent, AuditRecord, Id, LogBatch, Outcome, StoreError, StoredCheckpoint};
 
 fn event(org_id: Option<Id>, action: &str, outcome: Outcome) -> AuditEvent {
     AuditEvent {
@@ -151,4 +151,124 @@ pub async fn concurrent_audit_batches_stay_contiguous(fixture: &dyn Fixture) {
     names.sort();
     names.dedup();
     assert_eq!(names.len(), 80);
+}
+
+/// A log batch of `n` entries after `first` entries: the bytes are opaque to the store, so any
+/// distinct values do.
+fn log_batch(first: u64, n: u64, hashes_start: u64, n_hashes: u64) -> LogBatch {
+    LogBatch {
+        first_index: first,
+        entries: (first..first + n)
+            .map(|index| format!("entry {index}").into_bytes())
+            .collect(),
+        hashes_start,
+        hashes: (hashes_start..hashes_start + n_hashes)
+            .map(|index| digest(&format!("hash {index}")))
+            .collect(),
+        size: first + n,
+        checkpoint: format!("pli.example/audit\n{}\nroot\n\n— sig\n", first + n),
+    }
+}
+
+/// A batch's rows, entries, hashes and checkpoint are all kept, read back by position, and the
+/// latest checkpoint is the largest tree's.
+pub async fn audit_log_batches_are_kept_with_their_rows(fixture: &dyn Fixture) {
+    let store = fixture.store();
+    assert_eq!(store.audit_log_latest().await.unwrap(), None);
+    assert!(store.audit_log_entries(0, 10).await.unwrap().is_empty());
+
+    let first_events = vec![
+        event(None, "session.create", Outcome::Allowed),
+        event(None, "envelope.send", Outcome::Allowed),
+    ];
+    let first = log_batch(0, 2, 0, 3);
+    store
+        .append_audit_logged(&first_events, &first)
+        .await
+        .unwrap();
+    let second_events = vec![event(None, "envelope.download", Outcome::Denied)];
+    let second = log_batch(2, 1, 3, 1);
+    store
+        .append_audit_logged(&second_events, &second)
+        .await
+        .unwrap();
+
+    let rows: Vec<AuditEvent> = store
+        .audit_events(None, 0, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|record| record.event)
+        .collect();
+    assert_eq!(rows, [first_events, second_events].concat());
+
+    let entries = store.audit_log_entries(0, 10).await.unwrap();
+    let expected: Vec<(u64, Vec<u8>)> = (0..3)
+        .zip(first.entries.iter().chain(&second.entries).cloned())
+        .collect();
+    assert_eq!(entries, expected);
+    assert_eq!(store.audit_log_entries(1, 1).await.unwrap(), expected[1..2]);
+    assert!(store.audit_log_entries(3, 10).await.unwrap().is_empty());
+
+    let hashes = store.audit_log_hashes(&[3, 0, 2]).await.unwrap();
+    assert_eq!(
+        hashes,
+        vec![second.hashes[0], first.hashes[0], first.hashes[2]]
+    );
+    assert!(matches!(
+        store.audit_log_hashes(&[0, 4]).await,
+        Err(StoreError::NotFound)
+    ));
+
+    let latest = store.audit_log_latest().await.unwrap().unwrap();
+    assert_eq!(
+        latest,
+        StoredCheckpoint {
+            size: 3,
+            note: second.checkpoint.clone()
+        }
+    );
+    assert_eq!(
+        store.audit_log_checkpoint(2).await.unwrap().note,
+        first.checkpoint
+    );
+    assert!(matches!(
+        store.audit_log_checkpoint(1).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+/// The log never overwrites: a batch at a position already taken conflicts, and nothing of it
+/// (not even its audit rows) is written.
+pub async fn audit_log_positions_are_never_overwritten(fixture: &dyn Fixture) {
+    let store = fixture.store();
+    let batch = log_batch(0, 2, 0, 3);
+    store
+        .append_audit_logged(&[event(None, "first", Outcome::Allowed)], &batch)
+        .await
+        .unwrap();
+    let mut replay = log_batch(0, 2, 0, 3);
+    replay.entries[1] = b"rewritten".to_vec();
+    assert!(matches!(
+        store
+            .append_audit_logged(&[event(None, "replayed", Outcome::Allowed)], &replay)
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    // Same hashes and checkpoint positions as an earlier batch, new entries: still refused.
+    let overlapping = log_batch(2, 1, 2, 1);
+    assert!(matches!(
+        store
+            .append_audit_logged(&[event(None, "overlap", Outcome::Allowed)], &overlapping)
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+
+    let rows = store.audit_events(None, 0, 10).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].event.action, "first");
+    let entries = store.audit_log_entries(0, 10).await.unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[1].1, batch.entries[1]);
+    assert_eq!(store.audit_log_latest().await.unwrap().unwrap().size, 2);
 }

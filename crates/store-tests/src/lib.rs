@@ -100,6 +100,8 @@ macro_rules! store_stories {
             audit_events_keep_their_order,
             audit_events_are_filtered_by_org,
             concurrent_audit_batches_stay_contiguous,
+            audit_log_batches_are_kept_with_their_rows,
+            audit_log_positions_are_never_overwritten,
         );
     };
     (@each $fresh:expr; $($story:ident),* $(,)?) => {

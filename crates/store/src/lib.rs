@@ -327,6 +327,33 @@ pub struct AuditRecord {
     pub event: AuditEvent,
 }
 
+/// One appended batch of the audit log (`pli-audit`): the encoded entries, the tree hashes they
+/// add and the checkpoint signed for the tree after them. The store keeps the bytes as given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogBatch {
+    /// Index of the first entry.
+    pub first_index: u64,
+    /// Encoded entries, at indexes `first_index` onwards.
+    pub entries: Vec<Vec<u8>>,
+    /// Stored index of the first of `hashes`.
+    pub hashes_start: u64,
+    /// Tree hashes the batch adds, contiguous from `hashes_start`.
+    pub hashes: Vec<[u8; 32]>,
+    /// Number of entries of the log after the batch.
+    pub size: u64,
+    /// The signed checkpoint (a signed note) of the tree of `size` entries.
+    pub checkpoint: String,
+}
+
+/// A signed checkpoint of the audit log as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredCheckpoint {
+    /// Tree size it signs.
+    pub size: u64,
+    /// The signed note.
+    pub note: String,
+}
+
 /// The metadata store. Every method is one transaction.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -432,4 +459,20 @@ pub trait Store: Send + Sync + 'static {
         after_seq: i64,
         limit: u32,
     ) -> Result<Vec<AuditRecord>>;
+
+    // The audit log (`pli-audit`): its entries, its tree's stored hashes and its checkpoints.
+
+    /// Appends the events' rows and the log batch recording them in one transaction: either
+    /// all of it is durable or none. `Conflict` if an entry, hash or checkpoint position is
+    /// already taken (the log never overwrites).
+    async fn append_audit_logged(&self, events: &[AuditEvent], batch: &LogBatch) -> Result<()>;
+    /// The checkpoint of the largest tree signed so far, if any.
+    async fn audit_log_latest(&self) -> Result<Option<StoredCheckpoint>>;
+    /// The checkpoint signed for a tree of exactly `size` entries. `NotFound` if none.
+    async fn audit_log_checkpoint(&self, size: u64) -> Result<StoredCheckpoint>;
+    /// Stored tree hashes by stored index, in the order asked. `NotFound` if one is missing.
+    async fn audit_log_hashes(&self, indexes: &[u64]) -> Result<Vec<[u8; 32]>>;
+    /// Stored entries with `index >= start`, by increasing index, at most `limit`, each with
+    /// its index (an index missing from the store is skipped, not invented).
+    async fn audit_log_entries(&self, start: u64, limit: u32) -> Result<Vec<(u64, Vec<u8>)>>;
 }

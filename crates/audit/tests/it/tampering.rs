@@ -354,3 +354,62 @@ fn errors_read_well() {
         )
     );
 }
+
+/// Replays entries where every odd one is known only by its header and leaf hash.
+fn verify_half_redacted(
+    entries: &[Vec<u8>],
+    checkpoints: &[SignedCheckpoint],
+) -> Result<pli_audit::Verified, VerifyError> {
+    let mut verification = Verification::new(checkpoints)?;
+    for (position, entry) in entries.iter().enumerate() {
+        if position % 2 == 1 {
+            let header = &entry[..entry.len().min(pli_audit::HEADER_BYTES)];
+            verification.push_redacted(header, leaf_hash(entry))?;
+        } else {
+            verification.push(entry)?;
+        }
+    }
+    verification.finish()
+}
+
+#[test]
+fn redacted_entries_verify_and_their_changes_are_named() {
+    let (entries, checkpoints) = setup();
+    assert_eq!(
+        verify_half_redacted(&entries, &checkpoints).unwrap(),
+        verify_log(&checkpoints, &entries).unwrap()
+    );
+
+    // A redacted entry rewritten: its leaf hash no longer fits the signed tree.
+    let (mut entries, checkpoints) = setup();
+    edit(&mut entries, 7);
+    match verify_half_redacted(&entries, &checkpoints) {
+        Err(VerifyError::Tampered(Tampering::Rewritten { index: 7, .. })) => {}
+        other => panic!("expected entry 7 rewritten, got {other:?}"),
+    }
+
+    // A redacted entry deleted: the chain names it.
+    let (mut entries, checkpoints) = setup();
+    entries.remove(9);
+    match verify_half_redacted(&entries, &checkpoints) {
+        Err(VerifyError::Tampered(Tampering::Deleted {
+            index: 9, count: 1, ..
+        })) => {}
+        other => panic!("expected entry 9 deleted, got {other:?}"),
+    }
+
+    // A header that is not one.
+    let (entries, checkpoints) = setup();
+    let mut verification = Verification::new(&checkpoints).unwrap();
+    verification.push(&entries[0]).unwrap();
+    verification
+        .push_redacted(b"short", leaf_hash(&entries[1]))
+        .unwrap();
+    for entry in &entries[2..] {
+        verification.push(entry).unwrap();
+    }
+    assert!(matches!(
+        verification.finish(),
+        Err(VerifyError::Tampered(Tampering::Rewritten { index: 1, .. }))
+    ));
+}

@@ -12,11 +12,12 @@ use secrecy::SecretString;
 use crate::args::{Cli, Command, UserMailboxCommand as MailboxCommand};
 
 mod admin;
+pub mod audit;
 mod auth;
 mod envelopes;
 mod key;
-pub mod scan;
 mod mailbox;
+pub mod scan;
 mod serve;
 
 /// Runs the parsed command.
@@ -37,6 +38,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Scan(args) => scan::run(&args),
         Command::Extract(_) => anyhow::bail!("internal error: `__extract` runs before the runtime"),
         Command::Mailbox(MailboxCommand::Sync(args)) => mailbox::sync(args).await,
+        Command::Audit(command) => audit::run(command).await,
     }
 }
 

@@ -10,6 +10,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     if let (Some(cert), Some(key)) = (args.tls_cert, args.tls_key) {
         config.tls = Some(TlsFiles { cert, key });
     }
+    config.log_origin = args.log_origin;
     pli_server::serve(config)
         .await
         .context("running the server")

@@ -2,11 +2,12 @@
 //! each user in its own `PLI_HOME`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod audit;
 mod errors;
 mod hostile;
 mod keys;
-mod scan;
 mod mailbox_keys;
+mod scan;
 mod tls;
 mod tour;
 

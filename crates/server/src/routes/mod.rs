@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod audit_log;
 pub mod auth;
 pub mod directory;
 pub mod envelopes;

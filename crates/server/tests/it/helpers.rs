@@ -84,11 +84,12 @@ impl TestApp {
         let blobs = pli_blob::LocalBlobStore::open(&blob_dir).await.unwrap();
         let mut key = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut key);
-        let state = AppState::new(
+        let state = AppState::with_log_seed(
             Arc::new(store),
             Arc::new(blobs),
             ServerKey::from_bytes(key),
             1 << 20,
+            pli_server::state::log_seed(dir.path()).unwrap(),
         );
         let addr: SocketAddr = format!("{CLIENT_ADDR}:40000").parse().unwrap();
         let router = pli_server::router(state.clone()).layer(MockConnectInfo(addr));

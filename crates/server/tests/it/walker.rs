@@ -133,6 +133,12 @@ fn requests(
             })),
             json,
         ),
+        ("GET", "/api/audit/log/inclusion") => {
+            vec![(format!("{path}?index=0&size=2"), None, json)]
+        }
+        ("GET", "/api/audit/log/consistency") => {
+            vec![(format!("{path}?from=1&to=2"), None, json)]
+        }
         ("GET", "/api/inbox") => {
             let mut requests = with(None, json);
             requests.push(("/api/inbox?mailbox=vbox".into(), None, json));
@@ -190,6 +196,11 @@ async fn anonymous_clients_get_nothing() {
                 ("GET", "/api/health") | ("GET", "/api/openapi.json") => {
                     assert_eq!(answer.status, StatusCode::OK, "{what}");
                 }
+                ("GET", "/api/audit/log/checkpoint") | ("GET", "/api/audit/log/key") => {
+                    // Public by design: a size, a root hash and a key, nothing of any event.
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                    assert_nothing_of_victims(&world, &answer, &what);
+                }
                 ("POST", "/api/auth/prelogin") => {
                     // Salt and cost only, the same shape as for an unknown email.
                     assert_eq!(answer.status, StatusCode::OK, "{what}");
@@ -215,6 +226,9 @@ async fn anonymous_clients_get_nothing() {
                 | ("GET", "/api/inbox")
                 | ("GET", "/api/outbox")
                 | ("GET", "/api/audit")
+                | ("GET", "/api/audit/log/inclusion")
+                | ("GET", "/api/audit/log/consistency")
+                | ("GET", "/api/audit/log/entries")
                 | ("POST", "/api/admin/invitations")
                 | ("POST", "/api/admin/mailboxes")
                 | ("GET", "/api/admin/mailboxes/{name}")
@@ -357,6 +371,41 @@ async fn an_authenticated_stranger_gets_nothing() {
                         assert!(
                             row["actor"].is_null() || row["actor"] == "stranger@other.fr",
                             "{what}: {row}"
+                        );
+                    }
+                }
+                ("GET", "/api/audit/log/checkpoint") | ("GET", "/api/audit/log/key") => {
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                    assert_nothing_of_victims(&world, &answer, &what);
+                }
+                ("GET", "/api/audit/log/inclusion") | ("GET", "/api/audit/log/consistency") => {
+                    // Hashes only; the stranger is an admin, so it may check the log.
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                    assert!(answer.body["hashes"].is_array(), "{what}");
+                }
+                ("GET", "/api/audit/log/entries") => {
+                    // The victims' entries are there, but as header and leaf hash only.
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                    let items = answer.body["items"].as_array().unwrap();
+                    assert!(
+                        items.iter().any(|item| item["leaf_hash"].is_string()),
+                        "{what}"
+                    );
+                    for item in items {
+                        let Some(entry) = item["entry"].as_str() else {
+                            continue;
+                        };
+                        let bytes = base64::Engine::decode(
+                            &base64::engine::general_purpose::STANDARD,
+                            entry,
+                        )
+                        .unwrap();
+                        // Whole entries are the stranger's organisation's own attempts.
+                        let entry = pli_audit::Entry::decode(&bytes).unwrap();
+                        let actor = entry.event.actor_email.as_deref();
+                        assert!(
+                            actor.is_none() || actor == Some("stranger@other.fr"),
+                            "{what}: {actor:?}"
                         );
                     }
                 }

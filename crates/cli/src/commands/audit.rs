@@ -1,0 +1,378 @@
+//! `pli audit verify`: replays the whole audit log against every checkpoint this profile kept
+//! and the latest one, and names any entry rewritten, deleted, inserted or reordered.
+//!
+//! Checkpoints and the log's key are kept in the profile directory, under
+//! `audit/<origin>/`: the key is pinned the first time a log is verified, and every checkpoint
+//! that verified is kept, so a later history that is not an extension of it is caught.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use clap::{Args, Subcommand};
+use pli_audit::{
+    Checkpoint, Hash, LogVerifier, SignedCheckpoint, Tampering, Verification, Verified,
+    VerifyError, VerifyingKey,
+};
+use pli_store::Store as _;
+use serde_json::json;
+
+use super::{print_line, profile_dir};
+
+/// Entries read per page.
+const PAGE: u32 = 1000;
+
+/// `pli audit ...`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the audit log's tree from every entry and check it against the latest signed
+    /// checkpoint and every checkpoint kept earlier; name any entry rewritten, deleted, inserted
+    /// or reordered. Exit status 1 when the log is not intact.
+    Verify(VerifyArgs),
+}
+
+/// `pli audit verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Server to verify (default: the profile's). Needs an auditor's or admin's session on it.
+    #[arg(long, value_name = "URL", conflicts_with = "data")]
+    pub server: Option<String>,
+    /// Verify the data directory of a stopped (or running) server directly.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Print JSON (stable, documented in docs/CLI.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs an audit command.
+pub async fn run(command: AuditCommand) -> Result<()> {
+    match command {
+        AuditCommand::Verify(args) => verify(args).await,
+    }
+}
+
+/// What a verification reads: the log's key, its latest checkpoint and its entries.
+enum Source {
+    Data(pli_store_sqlite::SqliteStore),
+    Server(pli_client::Api),
+}
+
+async fn verify(args: VerifyArgs) -> Result<()> {
+    let home = profile_dir()?;
+    let (source, verifier) = match &args.data {
+        Some(dir) => open_data(dir).await?,
+        None => open_server(&home, args.server.as_deref()).await?,
+    };
+    let latest_note = match &source {
+        Source::Data(store) => store
+            .audit_log_latest()
+            .await
+            .context("reading the latest checkpoint")?
+            .map(|checkpoint| checkpoint.note),
+        Source::Server(api) => match api.audit_log_checkpoint().await {
+            Ok(note) => Some(note),
+            Err(error) if error.is_not_found() => None,
+            Err(error) => return Err(anyhow::Error::new(error).context("fetching the checkpoint")),
+        },
+    };
+    let latest = latest_note
+        .map(|note| SignedCheckpoint::open(note.as_bytes(), &verifier))
+        .transpose()
+        .context("the server's latest checkpoint is not signed by the log key")?;
+
+    let kept_dir = home.join("audit").join(dir_name(verifier.name()));
+    pin_key(&kept_dir, &verifier)?;
+    let mut checkpoints = load_kept(&kept_dir, &verifier)?;
+    let n_kept = checkpoints.len();
+    checkpoints.extend(latest.clone());
+
+    let outcome = replay(&source, &checkpoints).await?;
+    match outcome {
+        Ok(verified) => {
+            if let Some(latest) = &latest {
+                keep(&kept_dir, latest)?;
+            }
+            if args.json {
+                let value = json!({
+                    "intact": true,
+                    "origin": verifier.name(),
+                    "size": verified.size,
+                    "signed_size": verified.signed_size,
+                    "root": verified.root.to_string(),
+                    "checkpoints": verified.checkpoints,
+                    "kept_checkpoints": n_kept,
+                });
+                print_line(&value.to_string())
+            } else {
+                print_line(&format!(
+                    "audit log {} intact: {} entries, {} signed, checked against {} checkpoints ({} kept earlier)",
+                    verifier.name(),
+                    verified.size,
+                    verified.signed_size,
+                    verified.checkpoints,
+                    n_kept
+                ))
+            }
+        }
+        Err(error) => {
+            if args.json {
+                print_line(&failure_json(verifier.name(), &error).to_string())?;
+            }
+            bail!("{error}")
+        }
+    }
+}
+
+/// A data directory: its database, and the log key derived from its `audit-log.key`.
+async fn open_data(dir: &Path) -> Result<(Source, LogVerifier)> {
+    let db = dir.join("pli.db");
+    if !db.is_file() {
+        bail!("{} holds no Pli database (pli.db)", dir.display());
+    }
+    let key_path = dir.join(pli_server::audit::LOG_KEY_FILE);
+    let seed = std::fs::read(&key_path)
+        .with_context(|| format!("reading the audit log key {}", key_path.display()))?;
+    let seed = <[u8; 32]>::try_from(seed.as_slice())
+        .map_err(|_| anyhow!("{} is not a 32-byte key", key_path.display()))?;
+    let public: VerifyingKey = pli_audit::SigningKey::from_bytes(&seed).verifying_key();
+    let store = pli_store_sqlite::SqliteStore::open(&db)
+        .await
+        .context("opening the database")?;
+    let latest = store
+        .audit_log_latest()
+        .await
+        .context("reading the latest checkpoint")?
+        .ok_or_else(|| anyhow!("the audit log of {} is empty", dir.display()))?;
+    let text = latest
+        .note
+        .split_once("\n\n")
+        .map_or_else(String::new, |(text, _)| format!("{text}\n"));
+    let origin = Checkpoint::from_text(&text)
+        .context("the latest checkpoint does not parse")?
+        .origin()
+        .to_owned();
+    let verifier = LogVerifier::new(&origin, public).context("the log's origin")?;
+    Ok((Source::Data(store), verifier))
+}
+
+/// A server: the profile's session on it, and its log key as it serves it (pinned on first
+/// use, see [`pin_key`]).
+async fn open_server(home: &Path, server: Option<&str>) -> Result<(Source, LogVerifier)> {
+    let profile = super::load_profile(home)?;
+    if let Some(server) = server {
+        let wanted = pli_client::api::normalize_server_url(server)?;
+        let current = pli_client::api::normalize_server_url(&profile.server)?;
+        if wanted != current {
+            bail!(
+                "the profile is logged in to {}, not {server}: log in to {server} as an auditor or admin first",
+                profile.server
+            );
+        }
+    }
+    let logged_in = super::logged_in(false).await?;
+    let text = logged_in
+        .api
+        .audit_log_key()
+        .await
+        .context("fetching the log key")?;
+    let verifier = LogVerifier::parse(text.trim()).context("the server's log key")?;
+    Ok((Source::Server(logged_in.api), verifier))
+}
+
+/// Replays every stored entry, in index order, against `checkpoints`.
+async fn replay(
+    source: &Source,
+    checkpoints: &[SignedCheckpoint],
+) -> Result<Result<Verified, VerifyError>> {
+    let mut verification = match Verification::new(checkpoints) {
+        Ok(verification) => verification,
+        Err(error) => return Ok(Err(error)),
+    };
+    let mut start = 0u64;
+    loop {
+        let last = match source {
+            Source::Data(store) => {
+                let page = store
+                    .audit_log_entries(start, PAGE)
+                    .await
+                    .context("reading the log's entries")?;
+                for (_, entry) in &page {
+                    if let Err(error) = verification.push(entry) {
+                        return Ok(Err(error));
+                    }
+                }
+                page.last().map(|(index, _)| *index)
+            }
+            Source::Server(api) => {
+                let page = api
+                    .audit_log_entries(start, PAGE)
+                    .await
+                    .context("fetching the log's entries")?;
+                for item in &page.items {
+                    if let Err(error) = push_served(&mut verification, item)? {
+                        return Ok(Err(error));
+                    }
+                }
+                page.items.last().map(|item| item.index)
+            }
+        };
+        match last {
+            Some(index) => start = index.saturating_add(1),
+            None => break,
+        }
+    }
+    Ok(verification.finish())
+}
+
+fn push_served(
+    verification: &mut Verification,
+    item: &pli_proto::AuditLogEntry,
+) -> Result<Result<(), VerifyError>> {
+    let decode = |text: &str| {
+        STANDARD
+            .decode(text)
+            .with_context(|| format!("entry {} is not base64", item.index))
+    };
+    Ok(match (&item.entry, &item.header, &item.leaf_hash) {
+        (Some(entry), _, _) => verification.push(&decode(entry)?),
+        (None, Some(header), Some(leaf)) => {
+            let leaf = Hash::from_base64(leaf)
+                .ok_or_else(|| anyhow!("entry {}: bad leaf hash", item.index))?;
+            verification.push_redacted(&decode(header)?, leaf)
+        }
+        _ => bail!("entry {} has neither its bytes nor its header", item.index),
+    })
+}
+
+/// A directory name for an origin (which may hold `/` and `:`).
+fn dir_name(origin: &str) -> String {
+    origin
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Pins the log's key the first time; refuses a different one afterwards.
+fn pin_key(dir: &Path, verifier: &LogVerifier) -> Result<()> {
+    let path = dir.join("key");
+    let text = verifier.to_string();
+    match std::fs::read_to_string(&path) {
+        Ok(pinned) if pinned.trim() == text => Ok(()),
+        Ok(pinned) => bail!(
+            "the audit log key changed: this profile pinned {} and the log is now signed by {text}; if the change is legitimate, remove {}",
+            pinned.trim(),
+            path.display()
+        ),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            write_new(&path, format!("{text}\n").as_bytes())
+        }
+        Err(error) => Err(anyhow::Error::new(error).context(format!("reading {}", path.display()))),
+    }
+}
+
+/// Every checkpoint kept earlier, opened with the log's key.
+fn load_kept(dir: &Path, verifier: &LogVerifier) -> Result<Vec<SignedCheckpoint>> {
+    let checkpoints_dir = dir.join("checkpoints");
+    let entries = match std::fs::read_dir(&checkpoints_dir) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) => {
+            return Err(
+                anyhow::Error::new(error).context(format!("reading {}", checkpoints_dir.display()))
+            );
+        }
+    };
+    let mut kept = Vec::new();
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_none_or(|extension| extension != "note") {
+            continue;
+        }
+        let note = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        let signed = SignedCheckpoint::open(&note, verifier).with_context(|| {
+            format!(
+                "the kept checkpoint {} does not open with the log key",
+                path.display()
+            )
+        })?;
+        kept.push(signed);
+    }
+    Ok(kept)
+}
+
+/// Keeps a checkpoint that verified, named by its size and a digest of the note.
+fn keep(dir: &Path, checkpoint: &SignedCheckpoint) -> Result<()> {
+    let checkpoints_dir = dir.join("checkpoints");
+    std::fs::create_dir_all(&checkpoints_dir)
+        .with_context(|| format!("creating {}", checkpoints_dir.display()))?;
+    let digest = pli_audit::leaf_hash(checkpoint.as_str().as_bytes());
+    let name = format!(
+        "{:012}-{}.note",
+        checkpoint.checkpoint().size(),
+        hex::encode(&digest.as_bytes()[..8])
+    );
+    let path = checkpoints_dir.join(name);
+    if path.exists() {
+        return Ok(());
+    }
+    write_new(&path, checkpoint.as_str().as_bytes())
+}
+
+/// Writes a file under a temporary name, then renames it, so a crash leaves no partial file.
+fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    let temporary = path.with_extension("tmp");
+    std::fs::write(&temporary, bytes)
+        .and_then(|()| std::fs::rename(&temporary, path))
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+fn failure_json(origin: &str, error: &VerifyError) -> serde_json::Value {
+    let finding = match error {
+        VerifyError::Tampered(tampering) => match *tampering {
+            Tampering::Rewritten { index, time } => {
+                json!({ "kind": "rewritten", "index": index, "time": time })
+            }
+            Tampering::Deleted {
+                index,
+                count,
+                after,
+                before,
+            } => json!({
+                "kind": "deleted", "index": index, "count": count,
+                "after": after, "before": before,
+            }),
+            Tampering::Inserted { index, count, time } => {
+                json!({ "kind": "inserted", "index": index, "count": count, "time": time })
+            }
+            Tampering::Reordered {
+                index,
+                found_at,
+                time,
+            } => json!({
+                "kind": "reordered", "index": index, "found_at": found_at, "time": time,
+            }),
+            Tampering::RootMismatch { from, to } => {
+                json!({ "kind": "root_mismatch", "from": from, "to": to })
+            }
+            _ => json!({ "kind": "other" }),
+        },
+        VerifyError::Forked { size } => json!({ "kind": "forked", "size": size }),
+        VerifyError::MixedOrigins(_, _) => json!({ "kind": "mixed_origins" }),
+        _ => json!({ "kind": "other" }),
+    };
+    json!({
+        "intact": false,
+        "origin": origin,
+        "finding": finding,
+        "message": error.to_string(),
+    })
+}
