@@ -96,8 +96,9 @@ pub fn scan(text: &str, out: &mut Vec<Candidate>) {
     }
 }
 
-fn birthdate_after(text: &str, from: usize) -> Option<Candidate> {
-    let bytes = text.as_bytes();
+/// Where the first number within [`WINDOW`] bytes after a label starts, unless it is the tail
+/// of a longer word.
+fn first_number_after(bytes: &[u8], from: usize) -> Option<usize> {
     let limit = (from + WINDOW).min(bytes.len());
     let offset = bytes
         .get(from..limit)?
@@ -107,6 +108,12 @@ fn birthdate_after(text: &str, from: usize) -> Option<Candidate> {
     if start > 0 && is_word_byte(bytes[start - 1]) {
         return None;
     }
+    Some(start)
+}
+
+fn birthdate_after(text: &str, from: usize) -> Option<Candidate> {
+    let bytes = text.as_bytes();
+    let start = first_number_after(bytes, from)?;
     let end = parse_date(text, start)?;
     Some(Candidate {
         kind: Kind::Birthdate,
@@ -181,15 +188,7 @@ fn passport_shape(token: &[u8]) -> bool {
 /// No public check-digit rule is used, so the label is required.
 fn adeli_after(text: &str, from: usize) -> Option<Candidate> {
     let bytes = text.as_bytes();
-    let limit = (from + WINDOW).min(bytes.len());
-    let offset = bytes
-        .get(from..limit)?
-        .iter()
-        .position(u8::is_ascii_digit)?;
-    let start = from + offset;
-    if start > 0 && is_word_byte(bytes[start - 1]) {
-        return None;
-    }
+    let start = first_number_after(bytes, from)?;
     let mut at = start;
     let mut n_digits = 0;
     loop {
