@@ -22,7 +22,18 @@ pub(crate) struct WriteBack<'a> {
 
 impl<'a> WriteBack<'a> {
     pub(crate) fn new(file: &'a mut File) -> io::Result<WriteBack<'a>> {
-        let handle = file.try_clone()?;
+        Ok(WriteBack {
+            file,
+            written: 0,
+            flushed_at: 0,
+            requests: None,
+            worker: None,
+        })
+    }
+
+    /// The helper thread starts with the first write-back: small files never need one.
+    fn start(&mut self) -> io::Result<()> {
+        let handle = self.file.try_clone()?;
         let (requests, received) = sync_channel::<()>(1);
         let worker = std::thread::Builder::new()
             .name("pli-writeback".into())
@@ -36,13 +47,9 @@ impl<'a> WriteBack<'a> {
                 }
                 outcome
             })?;
-        Ok(WriteBack {
-            file,
-            written: 0,
-            flushed_at: 0,
-            requests: Some(requests),
-            worker: Some(worker),
-        })
+        self.requests = Some(requests);
+        self.worker = Some(worker);
+        Ok(())
     }
 
     /// Makes everything written durable, or says why not.
@@ -65,12 +72,16 @@ impl Write for WriteBack<'_> {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         let n = self.file.write(data)?;
         self.written += n as u64;
-        if self.written >= self.flushed_at + EVERY
-            && let Some(requests) = &self.requests
+        if self.written >= self.flushed_at + EVERY {
+            if self.worker.is_none() {
+                self.start()?;
+            }
             // Busy: the next write past the mark asks again.
-            && requests.try_send(()).is_ok()
-        {
-            self.flushed_at = self.written;
+            if let Some(requests) = &self.requests
+                && requests.try_send(()).is_ok()
+            {
+                self.flushed_at = self.written;
+            }
         }
         Ok(n)
     }
