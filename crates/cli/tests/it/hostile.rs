@@ -64,11 +64,20 @@ fn hex_blob(id: &str) -> String {
 fn altered_ciphertext_bytes() {
     let scene = scene();
     let server = &scene.world.server;
-    for position in [100_000usize, 40] {
+    for in_header in [false, true] {
         let id = scene.send(&scene.world.alice, "bob@hospital.fr");
         let blob = server.blob_path(&id);
         let mut bytes = std::fs::read(&blob).unwrap();
-        let position = position.min(bytes.len() - 1);
+        // In the header, a letter of the first stanza's base64 share: flipping its case keeps the
+        // header well-formed, so only the MAC or the key agreement can catch it.
+        let position = if in_header {
+            let share = "age-encryption.org/v1\n-> X25519 ".len();
+            (share..share + 43)
+                .find(|&i| bytes[i].is_ascii_alphabetic())
+                .unwrap()
+        } else {
+            100_000
+        };
         bytes[position] ^= 0x20;
         std::fs::write(&blob, &bytes).unwrap();
         scene.refused(
@@ -77,6 +86,22 @@ fn altered_ciphertext_bytes() {
             "decryption failed: the envelope is not encrypted to this account's key, or its bytes were altered",
         );
     }
+}
+
+#[test]
+fn header_that_is_no_longer_age() {
+    let scene = scene();
+    let id = scene.send(&scene.world.alice, "bob@hospital.fr");
+    let blob = scene.world.server.blob_path(&id);
+    let mut bytes = std::fs::read(&blob).unwrap();
+    // A character outside base64 in the first stanza's share.
+    bytes["age-encryption.org/v1\n-> X25519 ".len()] = b'!';
+    std::fs::write(&blob, &bytes).unwrap();
+    scene.refused(
+        &scene.world.bob,
+        &id,
+        "the envelope is invalid: the envelope is not a valid age file: invalid recipient stanza",
+    );
 }
 
 #[test]
