@@ -1,0 +1,380 @@
+//! PostgreSQL implementation of the Pli store: one database shared by several servers.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), pli_store::StoreError> {
+//! use pli_store::Store;
+//! use pli_store_postgres::PostgresStore;
+//!
+//! let store = PostgresStore::connect("postgres://pli@127.0.0.1/pli").await?;
+//! let org = store.ensure_org("Hôpital Nord").await?;
+//! assert_eq!(org.name, "Hôpital Nord");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Layout
+//! The schema is a translation of `pli-store-sqlite`'s, migration by migration, under the same
+//! names: ids are 16-byte `BYTEA` (byte order equals the order of their hex form, as on
+//! SQLite), every integer is `BIGINT`, names that listings sort by are `COLLATE "C"`. The
+//! migrations run at [`PostgresStore::connect`]; sqlx's migrator holds an advisory lock while
+//! it runs, so servers starting together on an empty database do not race.
+//!
+//! # Transactions and concurrency
+//! Every write method is one transaction at `READ COMMITTED`; the compare-and-sets that SQLite
+//! gets from its single writer are made explicit here:
+//! - Everything that changes a mailbox's members or key generations (`add_member`,
+//!   `remove_member`, `redeem_invitation` for the invitation's mailboxes, `create_mailbox_key`,
+//!   `add_mailbox_key_wraps`) first locks the mailbox's row (`FOR NO KEY UPDATE`), so "the
+//!   latest generation plus one" and "one copy per current member" are checked and written
+//!   with nothing changing in between; two racing clients: one wins, the other gets
+//!   `Conflict`.
+//! - Redeeming an invitation locks its row, so a code is redeemed once.
+//! - Unique violations are `Conflict`, foreign key violations `NotFound`, as on SQLite.
+//!
+//! Reads of several statements run in one `REPEATABLE READ READ ONLY` transaction: one
+//! snapshot.
+//!
+//! # The audit log's single sequencer
+//! Appends to the audit trail (`append_audit`, `append_audit_logged`) take the transaction-level
+//! advisory lock [`AUDIT_LOCK`] (`pg_advisory_xact_lock`) before inserting anything, and hold it
+//! until commit or rollback. So however many servers share the database, one batch at a time
+//! is appended: sequence numbers become visible in increasing order with no gap a reader could
+//! skip past, and the Merkle tree's entries, hashes and checkpoints of one batch are written
+//! against the tree left by the previous one. A batch prepared against a tree that another
+//! server has since extended finds its positions taken and fails with `Conflict`, never
+//! overwriting anything.
+//!
+//! # Durability
+//! Every connection sets `synchronous_commit = on`: a commit returns once its WAL record is
+//! flushed (`fsync`) on the primary, whatever the database's default.
+#![forbid(unsafe_code)]
+
+mod accounts;
+mod audit;
+mod envelopes;
+mod mailbox_keys;
+mod mailboxes;
+mod rows;
+
+use async_trait::async_trait;
+use pli_store::{
+    Account, AuditEvent, AuditRecord, Cursor, Envelope, Id, InboxScope, LogBatch, Mailbox,
+    MailboxKeyWrap, MailboxKeys, NewAccount, NewEnvelope, NewInvitation, NewMailboxKey, Org,
+    Result, Store, StoreError, StoredCheckpoint, Timestamp,
+};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Embedded migrations, applied by [`PostgresStore::connect`].
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
+
+/// Key of the transaction-level advisory lock that serializes appends to the audit trail
+/// across every server on the database ("pli-audit" in ASCII).
+pub const AUDIT_LOCK: i64 = 0x0070_6c69_2d61_7564;
+
+/// Options of [`PostgresStore::connect_with`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PostgresOptions {
+    /// Connections kept in the pool of this process.
+    pub max_connections: u32,
+    /// How long a request waits for a free connection before failing.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PostgresOptions {
+    fn default() -> PostgresOptions {
+        PostgresOptions {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A [`Store`] in a PostgreSQL database.
+#[derive(Clone, Debug)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://user:password@host:port/database`,
+    /// libpq's parameters such as `sslmode` or `host=/run/postgresql` accepted) with the default
+    /// options, and brings its schema up to date.
+    pub async fn connect(url: &str) -> Result<PostgresStore> {
+        PostgresStore::connect_with(url, &PostgresOptions::default()).await
+    }
+
+    /// Connects with explicit options.
+    pub async fn connect_with(url: &str, options: &PostgresOptions) -> Result<PostgresStore> {
+        // The URL may hold a password: it never goes into an error message.
+        let connect_options = PgConnectOptions::from_str(url)
+            .map_err(|_| StoreError::Backend("invalid PostgreSQL URL".into()))?
+            .application_name("pli")
+            .options([("synchronous_commit", "on")]);
+        let pool = PgPoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            .acquire_timeout(options.acquire_timeout)
+            .connect_with(connect_options)
+            .await
+            .map_err(|error| backend("connecting to PostgreSQL", &error))?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|error| StoreError::Backend(format!("running migrations: {error}")))?;
+        Ok(PostgresStore { pool })
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// The connection pool, for tests and tools that inspect the database directly.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+/// A write transaction (`READ COMMITTED`; methods lock what they compare and set).
+pub(crate) async fn write(pool: &PgPool) -> Result<Transaction> {
+    pool.begin()
+        .await
+        .map_err(|error| backend("starting a write", &error))
+}
+
+/// A read transaction: one snapshot across several statements.
+pub(crate) async fn read(pool: &PgPool) -> Result<Transaction> {
+    pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .await
+        .map_err(|error| backend("starting a read", &error))
+}
+
+pub(crate) type Transaction = sqlx::Transaction<'static, sqlx::Postgres>;
+
+pub(crate) async fn commit(tx: Transaction) -> Result<()> {
+    tx.commit()
+        .await
+        .map_err(|error| backend("committing", &error))
+}
+
+/// The one place driver errors become [`StoreError`]s. `what` names the value a unique
+/// constraint protects, for `Conflict`. Messages carry PostgreSQL's text (constraint and
+/// column names), never a bound value.
+pub(crate) fn map_err(error: sqlx::Error, what: &'static str) -> StoreError {
+    use sqlx::error::ErrorKind;
+    match &error {
+        sqlx::Error::RowNotFound => StoreError::NotFound,
+        sqlx::Error::Database(database) => match database.kind() {
+            ErrorKind::UniqueViolation => StoreError::Conflict(what),
+            // A reference to a row that does not exist: the caller named something unknown.
+            ErrorKind::ForeignKeyViolation => StoreError::NotFound,
+            // PostgreSQL's detail of a violation quotes the offending row: keep only its code.
+            _ => StoreError::Backend(format!(
+                "{what}: database error {}",
+                database.code().unwrap_or_default()
+            )),
+        },
+        sqlx::Error::ColumnDecode { index, .. } => StoreError::Corrupt(format!("column {index}")),
+        sqlx::Error::Decode(_) | sqlx::Error::ColumnNotFound(_) => {
+            StoreError::Corrupt(format!("{what} row"))
+        }
+        _ => backend(what, &error),
+    }
+}
+
+pub(crate) fn backend(context: &str, error: &sqlx::Error) -> StoreError {
+    StoreError::Backend(format!("{context}: {error}"))
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn ensure_org(&self, name: &str) -> Result<Org> {
+        accounts::ensure_org(&self.pool, name).await
+    }
+
+    async fn org_by_name(&self, name: &str) -> Result<Org> {
+        accounts::org_by_name(&self.pool, name).await
+    }
+
+    async fn create_invitation(&self, invitation: &NewInvitation) -> Result<()> {
+        accounts::create_invitation(&self.pool, invitation).await
+    }
+
+    async fn redeem_invitation(
+        &self,
+        code_hash: &[u8; 32],
+        account: &NewAccount,
+        now: Timestamp,
+    ) -> Result<Account> {
+        accounts::redeem_invitation(&self.pool, code_hash, account, now).await
+    }
+
+    async fn account_by_email(&self, email: &str) -> Result<Account> {
+        accounts::account_by_email(&self.pool, email).await
+    }
+
+    async fn account_by_id(&self, id: Id) -> Result<Account> {
+        let mut connection = accounts::connection(&self.pool).await?;
+        accounts::account_by_id(&mut connection, id).await
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &[u8; 32],
+        account_id: Id,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        accounts::create_session(&self.pool, token_hash, account_id, expires_at).await
+    }
+
+    async fn session_account(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<Account> {
+        accounts::session_account(&self.pool, token_hash, now).await
+    }
+
+    async fn delete_session(&self, token_hash: &[u8; 32]) -> Result<()> {
+        accounts::delete_session(&self.pool, token_hash).await
+    }
+
+    async fn create_mailbox(&self, org_id: Id, name: &str) -> Result<Mailbox> {
+        mailboxes::create_mailbox(&self.pool, org_id, name).await
+    }
+
+    async fn mailbox_by_name(&self, name: &str) -> Result<Mailbox> {
+        mailboxes::mailbox_by_name(&self.pool, name).await
+    }
+
+    async fn add_member(&self, mailbox_id: Id, account_id: Id) -> Result<()> {
+        mailboxes::add_member(&self.pool, mailbox_id, account_id).await
+    }
+
+    async fn remove_member(&self, mailbox_id: Id, account_id: Id, at: Timestamp) -> Result<()> {
+        mailboxes::remove_member(&self.pool, mailbox_id, account_id, at).await
+    }
+
+    async fn mailbox_members(&self, mailbox_id: Id) -> Result<Vec<Account>> {
+        mailboxes::mailbox_members(&self.pool, mailbox_id).await
+    }
+
+    async fn account_mailboxes(&self, account_id: Id) -> Result<Vec<Mailbox>> {
+        mailboxes::account_mailboxes(&self.pool, account_id).await
+    }
+
+    async fn mailbox_keys(&self, mailbox_id: Id) -> Result<MailboxKeys> {
+        mailbox_keys::mailbox_keys(&self.pool, mailbox_id).await
+    }
+
+    async fn mailbox_key_wraps(
+        &self,
+        mailbox_id: Id,
+        account_id: Id,
+    ) -> Result<Vec<MailboxKeyWrap>> {
+        mailbox_keys::mailbox_key_wraps(&self.pool, mailbox_id, account_id).await
+    }
+
+    async fn create_mailbox_key(&self, key: &NewMailboxKey) -> Result<()> {
+        mailbox_keys::create_mailbox_key(&self.pool, key).await
+    }
+
+    async fn add_mailbox_key_wraps(&self, mailbox_id: Id, wraps: &[MailboxKeyWrap]) -> Result<()> {
+        mailbox_keys::add_mailbox_key_wraps(&self.pool, mailbox_id, wraps).await
+    }
+
+    async fn create_envelope(&self, envelope: &NewEnvelope) -> Result<()> {
+        envelopes::create_envelope(&self.pool, envelope).await
+    }
+
+    async fn mark_stored(&self, id: Id, size: u64) -> Result<()> {
+        envelopes::mark_stored(&self.pool, id, size).await
+    }
+
+    async fn envelope(&self, id: Id) -> Result<Envelope> {
+        envelopes::envelope(&self.pool, id).await
+    }
+
+    async fn inbox(
+        &self,
+        account_id: Id,
+        scope: &InboxScope,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Vec<Envelope>> {
+        envelopes::inbox(&self.pool, account_id, scope, after, limit).await
+    }
+
+    async fn outbox(
+        &self,
+        account_id: Id,
+        after: Option<Cursor>,
+        limit: u32,
+    ) -> Result<Vec<Envelope>> {
+        envelopes::outbox(&self.pool, account_id, after, limit).await
+    }
+
+    async fn delete_envelope(&self, id: Id) -> Result<()> {
+        envelopes::delete_envelope(&self.pool, id).await
+    }
+
+    async fn stale_pending(&self, before: Timestamp) -> Result<Vec<Id>> {
+        envelopes::stale_pending(&self.pool, before).await
+    }
+
+    async fn append_audit(&self, events: &[AuditEvent]) -> Result<()> {
+        audit::append_audit(&self.pool, events).await
+    }
+
+    async fn audit_events(
+        &self,
+        org_id: Option<Id>,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>> {
+        audit::audit_events(&self.pool, org_id, after_seq, limit).await
+    }
+
+    async fn append_audit_logged(&self, events: &[AuditEvent], batch: &LogBatch) -> Result<()> {
+        audit::append_audit_logged(&self.pool, events, batch).await
+    }
+
+    async fn audit_log_latest(&self) -> Result<Option<StoredCheckpoint>> {
+        audit::audit_log_latest(&self.pool).await
+    }
+
+    async fn audit_log_checkpoint(&self, size: u64) -> Result<StoredCheckpoint> {
+        audit::audit_log_checkpoint(&self.pool, size).await
+    }
+
+    async fn audit_log_hashes(&self, indexes: &[u64]) -> Result<Vec<[u8; 32]>> {
+        audit::audit_log_hashes(&self.pool, indexes).await
+    }
+
+    async fn audit_log_entries(&self, start: u64, limit: u32) -> Result<Vec<(u64, Vec<u8>)>> {
+        audit::audit_log_entries(&self.pool, start, limit).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn driver_errors_map_to_store_errors() {
+        assert!(matches!(
+            map_err(sqlx::Error::RowNotFound, "x"),
+            StoreError::NotFound
+        ));
+        assert!(matches!(
+            map_err(sqlx::Error::PoolTimedOut, "x"),
+            StoreError::Backend(_)
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_bad_url_is_refused_without_echoing_it() {
+        let error = PostgresStore::connect("postgres://user:s3cret-pass@127.0.0.1:notaport/pli")
+            .await
+            .unwrap_err();
+        let message = error.to_string();
+        assert!(!message.contains("s3cret-pass"), "{message}");
+    }
+}
