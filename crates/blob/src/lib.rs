@@ -1,5 +1,6 @@
 //! Blob storage of envelope ciphertexts, behind the [`BlobStore`] trait, over the
-//! `object_store` crate: local files now, S3-compatible stores later.
+//! `object_store` crate: local files ([`LocalBlobStore`]) or an S3-compatible bucket
+//! ([`S3BlobStore`]).
 //!
 //! A blob is published under its final key only once it is durable: on the local filesystem it
 //! is written under a temporary name, fsync'd, renamed, and its directory fsync'd. A failed or
@@ -24,9 +25,11 @@
 
 mod key;
 mod local;
+mod s3;
 
 pub use key::validate_key;
 pub use local::{LocalBlobStore, PART_SIZE, PARTS_IN_FLIGHT};
+pub use s3::{S3_PART_SIZE, S3BlobStore};
 
 use async_trait::async_trait;
 use bytes::Bytes;

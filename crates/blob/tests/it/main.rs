@@ -1,6 +1,8 @@
 //! `LocalBlobStore` end to end: streaming, durability protocol, failures and memory.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod s3;
+
 use bytes::Bytes;
 use futures_util::{StreamExt, TryStreamExt};
 use pli_blob::{BlobError, BlobStore, ByteStream, LocalBlobStore};
