@@ -85,6 +85,26 @@ pub struct ServeArgs {
     /// `<listen host>/audit` for a new one).
     #[arg(long, env = "PLI_LOG_ORIGIN", value_name = "ORIGIN")]
     pub log_origin: Option<String>,
+    /// Keep metadata in this PostgreSQL database (postgres://USER@HOST/DB) instead of the
+    /// SQLite file in the data directory; several servers may share it.
+    #[arg(long, env = "PLI_DATABASE", value_name = "URL", value_parser = parse_database, hide_env_values = true)]
+    pub database: Option<pli_server::DatabaseUrl>,
+    /// Keep blobs in this S3-compatible bucket (s3://BUCKET) instead of the data directory;
+    /// endpoint and credentials from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID,
+    /// AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ALLOW_HTTP.
+    #[arg(long, env = "PLI_BLOBS", value_name = "s3://BUCKET", value_parser = parse_blobs)]
+    pub blobs: Option<pli_server::BlobLocation>,
+}
+
+fn parse_database(url: &str) -> Result<pli_server::DatabaseUrl, String> {
+    pli_server::DatabaseUrl::parse(url)
+        .ok_or_else(|| "expected a PostgreSQL URL: postgres://USER@HOST:PORT/DATABASE".to_owned())
+}
+
+fn parse_blobs(location: &str) -> Result<pli_server::BlobLocation, String> {
+    pli_server::BlobLocation::parse(location).ok_or_else(|| {
+        "expected s3://BUCKET (3 to 63 lowercase letters, digits, dots and hyphens)".to_owned()
+    })
 }
 
 /// Where an admin command acts: directly on a data directory, or through a server.
@@ -388,11 +408,43 @@ mod tests {
             ],
             &["serve", "--listen", "not an address"],
             &["serve", "--tls-cert", "c.pem"],
+            &["serve", "--database", "mysql://db/pli"],
+            &["serve", "--blobs", "/var/lib/pli/blobs"],
             &["frobnicate"],
         ] {
             let error = parse(args).unwrap_err();
             assert_eq!(error.exit_code(), 2, "{args:?}");
         }
+    }
+
+    #[test]
+    fn serve_takes_a_database_and_a_bucket() {
+        let cli = parse(&[
+            "serve",
+            "--database",
+            "postgres://pli@127.0.0.1/pli",
+            "--blobs",
+            "s3://pli-blobs",
+        ])
+        .unwrap();
+        let Command::Serve(serve) = cli.command else {
+            panic!("not serve")
+        };
+        assert_eq!(
+            serve.database.unwrap().expose(),
+            "postgres://pli@127.0.0.1/pli"
+        );
+        assert_eq!(
+            serve.blobs,
+            Some(pli_server::BlobLocation::S3 {
+                bucket: "pli-blobs".into()
+            })
+        );
+        let cli = parse(&["serve"]).unwrap();
+        let Command::Serve(serve) = cli.command else {
+            panic!("not serve")
+        };
+        assert!(serve.database.is_none() && serve.blobs.is_none());
     }
 
     #[test]

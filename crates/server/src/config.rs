@@ -20,6 +20,56 @@ pub struct Config {
     /// Origin (identity) of the audit log, such as `pli.example.org/audit`. Without it, the
     /// stored log keeps its origin and a new log takes `<listen host>/audit`.
     pub log_origin: Option<String>,
+    /// Metadata in this PostgreSQL database instead of `pli.db` in the data directory.
+    pub database: Option<DatabaseUrl>,
+    /// Blobs in this S3-compatible bucket instead of `blobs/` in the data directory.
+    pub blobs: Option<BlobLocation>,
+}
+
+/// A PostgreSQL URL (`postgres://` or `postgresql://`). It may hold a password, so its
+/// `Debug` shows only the scheme.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// Accepts `postgres://...` and `postgresql://...` URLs; `None` for anything else.
+    pub fn parse(url: &str) -> Option<DatabaseUrl> {
+        (url.starts_with("postgres://") || url.starts_with("postgresql://"))
+            .then(|| DatabaseUrl(url.to_owned()))
+    }
+
+    /// The URL, to connect with; never for logs.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DatabaseUrl(postgres://...)")
+    }
+}
+
+/// Where blobs live when not in the data directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BlobLocation {
+    /// An S3-compatible bucket; endpoint, region and credentials come from the standard
+    /// `AWS_*` environment variables.
+    S3 { bucket: String },
+}
+
+impl BlobLocation {
+    /// Parses `s3://BUCKET` (a bucket name, nothing after it); `None` for anything else.
+    pub fn parse(location: &str) -> Option<BlobLocation> {
+        let bucket = location.strip_prefix("s3://")?.trim_end_matches('/');
+        let valid = (3..=63).contains(&bucket.len())
+            && bucket
+                .bytes()
+                .all(|byte| matches!(byte, b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-'));
+        valid.then(|| BlobLocation::S3 {
+            bucket: bucket.to_owned(),
+        })
+    }
 }
 
 /// PEM files of a TLS certificate chain and its private key.
@@ -38,6 +88,8 @@ impl Config {
             tls: None,
             max_envelope_size: DEFAULT_MAX_ENVELOPE_SIZE,
             log_origin: None,
+            database: None,
+            blobs: None,
         }
     }
 
@@ -54,5 +106,46 @@ pub fn default_log_origin(listen: SocketAddr) -> String {
         "localhost/audit".to_owned()
     } else {
         format!("{}/audit", listen.ip())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls_are_postgres_and_never_debug_printed() {
+        let url = DatabaseUrl::parse("postgres://pli:s3cret@db.example/pli").unwrap();
+        assert_eq!(url.expose(), "postgres://pli:s3cret@db.example/pli");
+        assert!(!format!("{url:?}").contains("s3cret"));
+        assert!(DatabaseUrl::parse("postgresql://db.example/pli").is_some());
+        assert!(DatabaseUrl::parse("mysql://db.example/pli").is_none());
+        assert!(DatabaseUrl::parse("/var/lib/pli/pli.db").is_none());
+    }
+
+    #[test]
+    fn blob_locations_are_s3_buckets() {
+        assert_eq!(
+            BlobLocation::parse("s3://pli-blobs"),
+            Some(BlobLocation::S3 {
+                bucket: "pli-blobs".into()
+            })
+        );
+        assert_eq!(
+            BlobLocation::parse("s3://pli-blobs/"),
+            Some(BlobLocation::S3 {
+                bucket: "pli-blobs".into()
+            })
+        );
+        for bad in [
+            "s3://",
+            "s3://ab",
+            "s3://Pli",
+            "s3://a/b",
+            "gs://pli-blobs",
+            "pli-blobs",
+        ] {
+            assert_eq!(BlobLocation::parse(bad), None, "{bad}");
+        }
     }
 }

@@ -24,7 +24,7 @@ pub mod routes;
 pub mod state;
 pub mod validate;
 
-pub use config::{Config, DEFAULT_MAX_ENVELOPE_SIZE, TlsFiles};
+pub use config::{BlobLocation, Config, DEFAULT_MAX_ENVELOPE_SIZE, DatabaseUrl, TlsFiles};
 pub use error::{ApiError, ServerError};
 pub use state::{AppState, ServerKey, open_state};
 

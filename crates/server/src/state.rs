@@ -136,7 +136,7 @@ pub(crate) fn blob_key(id: Id) -> String {
 /// Opens (creating if needed) the data directory: `pli.db`, `blobs/`, `server.key` and
 /// `audit-log.key`, and the audit log in it.
 pub async fn open_state(config: &Config) -> Result<AppState, ServerError> {
-    let (store, blobs, server_key) = open_data_dir(&config.data_dir).await?;
+    let (store, blobs, server_key) = open_backends(config).await?;
     let seed = load_or_create_secret(&config.data_dir.join(LOG_KEY_FILE))?;
     let fallback = config.default_log_origin();
     let origin = config.log_origin.clone();
@@ -172,6 +172,36 @@ pub(crate) async fn open_audit_log(
 ) -> Result<pli_audit::AuditLog, ServerError> {
     let seed = log_seed(data_dir)?;
     Ok(crate::audit::open_log(store, &seed, origin, fallback).await?)
+}
+
+/// The metadata store, blob store and server key of a configuration: the data directory's
+/// own, or the PostgreSQL database and S3 bucket it names. The keys stay in the data directory
+/// either way (every server of one deployment needs the same `server.key` and
+/// `audit-log.key`).
+async fn open_backends(
+    config: &Config,
+) -> Result<(Arc<dyn Store>, Arc<dyn BlobStore>, ServerKey), ServerError> {
+    if config.database.is_none() && config.blobs.is_none() {
+        return open_data_dir(&config.data_dir).await;
+    }
+    let data_dir = &config.data_dir;
+    create_dir(data_dir)?;
+    let server_key = ServerKey(load_or_create_secret(&data_dir.join("server.key"))?);
+    let store: Arc<dyn Store> = match &config.database {
+        Some(url) => Arc::new(pli_store_postgres::PostgresStore::connect(url.expose()).await?),
+        None => open_store(data_dir).await?,
+    };
+    let blobs: Arc<dyn BlobStore> = match &config.blobs {
+        Some(crate::config::BlobLocation::S3 { bucket }) => {
+            Arc::new(pli_blob::S3BlobStore::from_env(bucket).await?)
+        }
+        None => {
+            let blob_dir = data_dir.join("blobs");
+            create_dir(&blob_dir)?;
+            Arc::new(pli_blob::LocalBlobStore::open(&blob_dir).await?)
+        }
+    };
+    Ok((store, blobs, server_key))
 }
 
 pub(crate) async fn open_data_dir(

@@ -11,6 +11,8 @@ pub async fn run(args: ServeArgs) -> Result<()> {
         config.tls = Some(TlsFiles { cert, key });
     }
     config.log_origin = args.log_origin;
+    config.database = args.database;
+    config.blobs = args.blobs;
     pli_server::serve(config)
         .await
         .context("running the server")

@@ -76,17 +76,25 @@ impl TestApp {
             durable,
             ..SqliteOptions::default()
         };
-        let store = SqliteStore::open_with(&dir.path().join("pli.db"), &options)
-            .await
-            .unwrap();
-        let blob_dir = dir.path().join("blobs");
-        std::fs::create_dir_all(&blob_dir).unwrap();
-        let blobs = pli_blob::LocalBlobStore::open(&blob_dir).await.unwrap();
+        let (store, blobs) = match crate::backend::scaled().await {
+            Some(backends) => backends,
+            None => {
+                let store = SqliteStore::open_with(&dir.path().join("pli.db"), &options)
+                    .await
+                    .unwrap();
+                let blob_dir = dir.path().join("blobs");
+                std::fs::create_dir_all(&blob_dir).unwrap();
+                let blobs = pli_blob::LocalBlobStore::open(&blob_dir).await.unwrap();
+                let store: Arc<dyn pli_store::Store> = Arc::new(store);
+                let blobs: Arc<dyn pli_blob::BlobStore> = Arc::new(blobs);
+                (store, blobs)
+            }
+        };
         let mut key = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut key);
         let state = AppState::with_log_seed(
-            Arc::new(store),
-            Arc::new(blobs),
+            store,
+            blobs,
             ServerKey::from_bytes(key),
             1 << 20,
             pli_server::state::log_seed(dir.path()).unwrap(),

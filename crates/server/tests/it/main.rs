@@ -3,6 +3,7 @@
 //! probes, the audit trail, the OpenAPI document, and a real server on a port.
 
 mod audit;
+mod backend;
 mod bad_input;
 mod e2e;
 mod helpers;
