@@ -1,0 +1,72 @@
+//! Sending policies of organisations: every version kept, a new one only if newer.
+
+use crate::accounts::{account_by_id, connection};
+use crate::rows::{blob, get, id_from_row, sql_index};
+use crate::{commit, map_err, write};
+use pli_store::{Id, NewPolicy, Result, StoreError, StoredPolicy};
+use sqlx::postgres::PgPool;
+
+pub(crate) async fn set_policy(pool: &PgPool, policy: &NewPolicy) -> Result<()> {
+    let mut tx = write(pool).await?;
+    // The organisation's row lock is held to the commit: reading the latest version and
+    // inserting the next one are one compare-and-set across servers.
+    let locked = sqlx::query("SELECT 1 FROM orgs WHERE id = $1 FOR NO KEY UPDATE")
+        .bind(blob(policy.org_id))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "organisation"))?;
+    if locked.is_none() {
+        return Err(StoreError::NotFound);
+    }
+    let signer = account_by_id(&mut tx, policy.signer_id).await?;
+    let latest: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM sending_policies WHERE org_id = $1")
+            .bind(blob(policy.org_id))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "policy version"))?;
+    let version = sql_index(policy.version)?;
+    if version <= latest {
+        return Err(StoreError::Conflict("policy version"));
+    }
+    sqlx::query(
+        "INSERT INTO sending_policies (org_id, version, text, signer_id, signer_email, signature, \
+         set_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(blob(policy.org_id))
+    .bind(version)
+    .bind(&policy.text)
+    .bind(blob(policy.signer_id))
+    .bind(&signer.email)
+    .bind(policy.signature.as_slice())
+    .bind(policy.set_at)
+    .execute(&mut *tx)
+    .await
+    .map_err(|error| map_err(error, "policy"))?;
+    commit(tx).await
+}
+
+pub(crate) async fn latest_policy(pool: &PgPool, org_id: Id) -> Result<Option<StoredPolicy>> {
+    let mut connection = connection(pool).await?;
+    let row = sqlx::query(
+        "SELECT org_id, version, text, signer_email, signature, set_at FROM sending_policies \
+         WHERE org_id = $1 ORDER BY version DESC LIMIT 1",
+    )
+    .bind(blob(org_id))
+    .fetch_optional(&mut *connection)
+    .await
+    .map_err(|error| map_err(error, "policy"))?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let version: i64 = get(&row, "version", "sending_policies.version")?;
+    Ok(Some(StoredPolicy {
+        org_id: id_from_row(&row, "org_id", "sending_policies.org_id")?,
+        version: u64::try_from(version)
+            .map_err(|_| StoreError::Corrupt("sending_policies.version".into()))?,
+        text: get(&row, "text", "sending_policies.text")?,
+        signer_email: get(&row, "signer_email", "sending_policies.signer_email")?,
+        signature: get(&row, "signature", "sending_policies.signature")?,
+        set_at: get(&row, "set_at", "sending_policies.set_at")?,
+    }))
+}
