@@ -106,6 +106,24 @@ pub enum AdminCommand {
     /// Manage functional mailboxes.
     #[command(subcommand)]
     Mailbox(MailboxCommand),
+    /// The organisation's sending policy (data loss prevention), through the logged-in profile.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Sign a policy file (TOML) with your key and publish it (admins); see docs/DLP.md.
+    Set(PolicySetArgs),
+    /// Show the policy in force and check its signature (any account).
+    Show(JsonArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolicySetArgs {
+    /// The policy file: its `version` must be greater than the current one's.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -213,6 +231,10 @@ pub struct SendArgs {
     /// Subject, encrypted with the files.
     #[arg(long, default_value = "", value_name = "TEXT")]
     pub subject: String,
+    /// Why these files must go, when the organisation's policy asks for it (travels encrypted
+    /// in the signed manifest; the audit trail records only that one was given).
+    #[arg(long, value_name = "TEXT")]
+    pub justification: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -15,7 +15,8 @@ use pli_proto::{
     AccountInfo, CreateEnvelopeRequest, CreateMailboxRequest, DirectoryEntry, EnvelopePage,
     EnvelopeSummary, ErrorBody, Health, InviteRequest, InviteResponse, JoinRequest, LoginRequest,
     MailboxInfo, MailboxKeyInfo, MailboxKeyWrapsRequest, MailboxKeyring, MemberRequest,
-    NewMailboxKeyRequest, PreloginRequest, PreloginResponse, SessionResponse,
+    NewMailboxKeyRequest, PolicyAnswer, PreloginRequest, PreloginResponse, SessionResponse,
+    SetPolicyRequest, SignedPolicy,
 };
 use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
@@ -313,6 +314,18 @@ impl Api {
     /// `GET /api/mailboxes/{name}/keys`: the mailbox's keyring (current members only).
     pub async fn mailbox_keyring(&self, mailbox: &str) -> Result<MailboxKeyring, ApiError> {
         self.json(self.request(Method::GET, &["mailboxes", mailbox, "keys"], true)?)
+            .await
+    }
+
+    /// `GET /api/policy`: the caller's organisation's sending policy, if any.
+    pub async fn policy(&self) -> Result<PolicyAnswer, ApiError> {
+        self.json(self.request(Method::GET, &["policy"], true)?)
+            .await
+    }
+
+    /// `PUT /api/policy`: publishes a new version of the organisation's sending policy.
+    pub async fn set_policy(&self, request: &SetPolicyRequest) -> Result<SignedPolicy, ApiError> {
+        self.send_json(Method::PUT, &["policy"], true, request)
             .await
     }
 

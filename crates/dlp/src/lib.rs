@@ -35,11 +35,15 @@ mod health;
 mod iban;
 mod mask;
 mod numbers;
+mod policy;
 mod text;
 
 pub use extract::{
     DecodeError, ExtractError, Extracted, Format, Limits, NotInspectable, Text, extract,
     extract_bytes,
+};
+pub use policy::{
+    Action, Decision, Destination, Labels, MAX_POLICY_BYTES, Policy, PolicyError, Reason,
 };
 
 /// A kind of sensitive data. The names ([`Kind::as_str`]) are a stable contract: they appear

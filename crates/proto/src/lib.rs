@@ -316,6 +316,86 @@ pub struct CreateEnvelopeRequest {
     pub to: Vec<String>,
     /// Exact size in bytes of the ciphertext that will be uploaded.
     pub size: u64,
+    /// What the sender's data loss prevention check found and decided, required when the
+    /// sender's organisation has a sending policy: kinds and counts, never a value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dlp: Option<DlpSummary>,
+}
+
+/// The outcome of the sender's data loss prevention check, for the audit trail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DlpSummary {
+    /// Version of the organisation's policy that was applied.
+    pub policy_version: u64,
+    /// `allow`, `warn` or `justify`.
+    pub decision: String,
+    /// Findings per kind of data (`nir`, `health`, ...), over all files.
+    pub kinds: std::collections::BTreeMap<String, u64>,
+    /// Files that could not be inspected.
+    pub not_inspectable: u64,
+    /// Whether the sender wrote a justification (it travels in the encrypted manifest only).
+    pub justified: bool,
+}
+
+/// `PUT /api/policy`: a new version of the caller's organisation's sending policy.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetPolicyRequest {
+    /// Must be greater than the current version, and equal the `version` in the text.
+    pub version: u64,
+    /// The policy file (TOML), exactly as signed.
+    pub text: String,
+    /// Ed25519 signature by the caller over [`policy_signed_bytes`], unpadded base64url.
+    pub signature: String,
+}
+
+/// `GET /api/policy`: the caller's organisation's sending policy, if it has one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyAnswer {
+    pub policy: Option<SignedPolicy>,
+}
+
+/// A version of an organisation's sending policy with its admin's signature.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignedPolicy {
+    pub org: String,
+    pub version: u64,
+    /// The policy file (TOML).
+    pub text: String,
+    /// Email of the admin who signed it.
+    pub signer: String,
+    /// Ed25519 signature over [`policy_signed_bytes`], unpadded base64url.
+    pub signature: String,
+    /// RFC 3339.
+    pub set_at: String,
+}
+
+/// Domain separation of a policy signature.
+pub const POLICY_CONTEXT: &[u8] = b"pli-policy-v1";
+
+/// The bytes an admin signs to publish a version of their organisation's sending policy:
+/// `pli-policy-v1`, a zero byte, the organisation's name (u16 big-endian length, then its
+/// bytes), the version (u64 big-endian) and the text (u32 big-endian length, then its bytes).
+/// The organisation and version are bound, so a policy cannot be replayed for another
+/// organisation or in place of a newer version.
+///
+/// ```
+/// let bytes = pli_proto::policy_signed_bytes("chu", 3, "version = 3\n");
+/// assert_eq!(bytes, b"pli-policy-v1\0\0\x03chu\0\0\0\0\0\0\0\x03\0\0\0\x0cversion = 3\n");
+/// ```
+pub fn policy_signed_bytes(org: &str, version: u64, text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(POLICY_CONTEXT.len() + 15 + org.len() + text.len());
+    out.extend_from_slice(POLICY_CONTEXT);
+    out.push(0);
+    push_field(&mut out, org.as_bytes());
+    out.extend_from_slice(&version.to_be_bytes());
+    let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(text.as_bytes());
+    out
 }
 
 /// Routing metadata of an envelope, as listed in an inbox or outbox.

@@ -38,6 +38,10 @@ pub enum Action {
     RotateMailboxKey,
     /// Give current members copies of existing key generations.
     WrapMailboxKey,
+    /// Read the organisation's sending policy.
+    ReadPolicy,
+    /// Publish a new version of the organisation's sending policy.
+    SetPolicy,
 }
 
 /// What the action applies to.
@@ -112,6 +116,10 @@ pub fn authorize(principal: &Principal, action: Action, resource: &Resource) -> 
             if principal.mailbox_ids.contains(&mailbox.id)
                 || (same_org(&mailbox.org) && account.role == Role::Admin) =>
         {
+            Ok(())
+        }
+        (Action::ReadPolicy, Resource::Org(org)) if same_org(org) => Ok(()),
+        (Action::SetPolicy, Resource::Org(org)) if same_org(org) && account.role == Role::Admin => {
             Ok(())
         }
         _ => Err(Denied),
@@ -308,6 +316,32 @@ mod tests {
             Action::CreateEnvelope,
             Resource::Server
         ));
+        for member in [&agent, &auditor, &admin] {
+            assert!(allowed(
+                member,
+                Action::ReadPolicy,
+                Resource::Org(&hospital)
+            ));
+            assert!(!allowed(member, Action::ReadPolicy, Resource::Org(&police)));
+        }
+        assert!(allowed(&admin, Action::SetPolicy, Resource::Org(&hospital)));
+        assert!(!allowed(&admin, Action::SetPolicy, Resource::Org(&police)));
+        assert!(!allowed(
+            &other_admin,
+            Action::SetPolicy,
+            Resource::Org(&hospital)
+        ));
+        assert!(!allowed(
+            &agent,
+            Action::SetPolicy,
+            Resource::Org(&hospital)
+        ));
+        assert!(!allowed(
+            &auditor,
+            Action::SetPolicy,
+            Resource::Org(&hospital)
+        ));
+        assert!(!allowed(&admin, Action::SetPolicy, Resource::Server));
         for action in [Action::RotateMailboxKey, Action::WrapMailboxKey] {
             assert!(
                 allowed(&agent, action, Resource::Mailbox(&mailbox)),

@@ -4,7 +4,9 @@
 //! document, so a route cannot exist without being described. [`ROUTES`] lists the same routes
 //! by hand; a test checks that it equals the document and that every entry answers.
 
-use crate::routes::{admin, audit, audit_log, auth, directory, envelopes, health, mailboxes, me};
+use crate::routes::{
+    admin, audit, audit_log, auth, directory, envelopes, health, mailboxes, me, policy,
+};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use std::sync::OnceLock;
@@ -45,6 +47,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/mailboxes/{name}/keys"),
     ("POST", "/api/mailboxes/{name}/keys"),
     ("POST", "/api/mailboxes/{name}/keys/wraps"),
+    ("GET", "/api/policy"),
+    ("PUT", "/api/policy"),
 ];
 
 #[derive(OpenApi)]
@@ -63,6 +67,7 @@ pub const ROUTES: &[(&str, &str)] = &[
         (name = "audit", description = "The organisation's audit trail"),
         (name = "admin", description = "Invitations and mailboxes, for admins"),
         (name = "mailboxes", description = "Key generations of functional mailboxes, for their members"),
+        (name = "policy", description = "The organisation's sending policy (data loss prevention)"),
     )
 )]
 struct ApiDoc;
@@ -112,6 +117,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::remove_member))
         .routes(routes!(mailboxes::keyring, mailboxes::rotate))
         .routes(routes!(mailboxes::wrap))
+        .routes(routes!(policy::get, policy::set))
 }
 
 /// The OpenAPI document.

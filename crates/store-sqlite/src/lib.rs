@@ -26,13 +26,14 @@
 //! read-only connections, so listing inboxes never waits for a write.
 #![forbid(unsafe_code)]
 
+mod policies;
 mod rows;
 
 use async_trait::async_trait;
 use pli_store::{
     Account, AuditEvent, AuditRecord, Cursor, Envelope, Id, InboxScope, LogBatch, Mailbox,
     MailboxKey, MailboxKeyWrap, MailboxKeys, NewAccount, NewEnvelope, NewInvitation, NewMailboxKey,
-    Org, Result, Store, StoreError, StoredCheckpoint, Timestamp,
+    NewPolicy, Org, Result, Store, StoreError, StoredCheckpoint, StoredPolicy, Timestamp,
 };
 use sqlx::SqliteConnection;
 use sqlx::sqlite::{
@@ -896,6 +897,14 @@ impl Store for SqliteStore {
                 Ok((index, entry))
             })
             .collect()
+    }
+
+    async fn set_policy(&self, policy: &NewPolicy) -> Result<()> {
+        policies::set_policy(self, policy).await
+    }
+
+    async fn latest_policy(&self, org_id: Id) -> Result<Option<StoredPolicy>> {
+        policies::latest_policy(self, org_id).await
     }
 }
 

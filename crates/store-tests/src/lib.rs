@@ -31,12 +31,14 @@ mod audit;
 mod envelopes;
 mod mailbox_keys;
 mod mailboxes;
+mod policies;
 
 pub use accounts::*;
 pub use audit::*;
 pub use envelopes::*;
 pub use mailbox_keys::*;
 pub use mailboxes::*;
+pub use policies::*;
 
 use async_trait::async_trait;
 use pli_store::{
@@ -102,6 +104,8 @@ macro_rules! store_stories {
             concurrent_audit_batches_stay_contiguous,
             audit_log_batches_are_kept_with_their_rows,
             audit_log_positions_are_never_overwritten,
+            policy_versions_only_grow,
+            policies_need_a_known_org_and_signer,
         );
     };
     (@each $fresh:expr; $($story:ident),* $(,)?) => {

@@ -354,6 +354,32 @@ pub struct StoredCheckpoint {
     pub note: String,
 }
 
+/// A new version of an organisation's sending policy, as an admin signed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewPolicy {
+    pub org_id: Id,
+    /// Grows with every change; the store refuses anything not newer than what it holds.
+    pub version: u64,
+    /// The policy file (TOML), exactly as signed.
+    pub text: String,
+    pub signer_id: Id,
+    /// Ed25519 signature by the signer's account key (see `pli_proto::policy_signed_bytes`).
+    pub signature: Vec<u8>,
+    pub set_at: Timestamp,
+}
+
+/// A stored version of an organisation's sending policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredPolicy {
+    pub org_id: Id,
+    pub version: u64,
+    pub text: String,
+    /// The signer's email (kept even if the account later goes).
+    pub signer_email: String,
+    pub signature: Vec<u8>,
+    pub set_at: Timestamp,
+}
+
 /// The metadata store. Every method is one transaction.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -475,4 +501,12 @@ pub trait Store: Send + Sync + 'static {
     /// Stored entries with `index >= start`, by increasing index, at most `limit`, each with
     /// its index (an index missing from the store is skipped, not invented).
     async fn audit_log_entries(&self, start: u64, limit: u32) -> Result<Vec<(u64, Vec<u8>)>>;
+
+    // Sending policies (data loss prevention): every version is kept.
+    /// Stores a new version of an organisation's policy. `Conflict` unless its version is
+    /// greater than every stored one (one compare-and-set), `NotFound` for an unknown
+    /// organisation or signer.
+    async fn set_policy(&self, policy: &NewPolicy) -> Result<()>;
+    /// The latest version of an organisation's policy, if one was ever set.
+    async fn latest_policy(&self, org_id: Id) -> Result<Option<StoredPolicy>>;
 }

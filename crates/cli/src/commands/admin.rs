@@ -19,6 +19,7 @@ pub async fn run(command: AdminCommand) -> Result<()> {
         AdminCommand::Mailbox(MailboxCommand::Create(args)) => create_mailbox(args).await,
         AdminCommand::Mailbox(MailboxCommand::Add(args)) => add_member(args).await,
         AdminCommand::Mailbox(MailboxCommand::Remove(args)) => remove_member(args).await,
+        AdminCommand::Policy(command) => super::policy::run(command).await,
     }
 }
 

@@ -17,6 +17,7 @@ mod auth;
 mod envelopes;
 mod key;
 mod mailbox;
+mod policy;
 pub mod scan;
 mod serve;
 

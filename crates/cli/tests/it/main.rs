@@ -7,6 +7,7 @@ mod errors;
 mod hostile;
 mod keys;
 mod mailbox_keys;
+mod policy;
 mod scan;
 mod tls;
 mod tour;
@@ -143,7 +144,9 @@ impl Server {
 
     /// Runs SQL on the server's database with the `sqlite3` tool.
     pub fn sql(&self, statement: &str) -> String {
+        // The server may be writing (audit batches): wait for its lock rather than fail.
         let output = Command::new("sqlite3")
+            .args(["-cmd", ".timeout 10000"])
             .arg(self.data.path().join("pli.db"))
             .arg(statement)
             .output()

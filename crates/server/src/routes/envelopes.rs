@@ -87,6 +87,13 @@ pub async fn create(
     }
     authorize(&principal, Action::CreateEnvelope, &Resource::Server)
         .map_err(|_| ApiError::envelope_not_found())?;
+    let dlp_target = crate::routes::policy::check_announced(
+        &state,
+        &principal,
+        &request.id,
+        request.dlp.as_ref(),
+    )
+    .await?;
     let mut to = Vec::with_capacity(addresses.len());
     for address in &addresses {
         let resolved = match address {
@@ -140,6 +147,12 @@ pub async fn create(
         .audit
         .record(principal.event("envelope.create", Some(id.to_string()), Outcome::Allowed))
         .await;
+    if let Some(target) = dlp_target {
+        state
+            .audit
+            .record(principal.event("envelope.dlp", Some(target), Outcome::Allowed))
+            .await;
+    }
     let summary = EnvelopeSummary {
         id: id.to_string(),
         sender: principal.account.email.clone(),

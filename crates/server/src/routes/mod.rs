@@ -11,6 +11,7 @@ pub mod envelopes;
 pub mod health;
 pub mod mailboxes;
 pub mod me;
+pub mod policy;
 
 use crate::error::ApiError;
 use axum::extract::FromRequest;

@@ -8,6 +8,7 @@ mod e2e;
 mod helpers;
 mod mailbox_keys;
 mod openapi;
+mod policy;
 mod probes;
 mod stories;
 mod walker;

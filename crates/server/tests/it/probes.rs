@@ -233,7 +233,7 @@ fn probe(model: &Model, rng: &mut StdRng) -> Probe {
             .unwrap_or_else(|| "nosuchbox".into())
     };
     let wraps = |email: &str| json!([{ "generation": 1, "email": email, "wrapped": b64(b"age-encryption.org/v1\n") }]);
-    let (method, uri, body, kind) = match rng.gen_range(0..14) {
+    let (method, uri, body, kind) = match rng.gen_range(0..15) {
         0 => (
             Method::GET,
             format!("/api/envelopes/{}", envelope_unreadable(rng)),
@@ -383,6 +383,20 @@ fn probe(model: &Model, rng: &mut StdRng) -> Probe {
                 format!("/api/mailboxes/{}/keys/wraps", mailbox_not_keyed(rng)),
                 Some((body.to_string().into_bytes(), "application/json")),
                 Kind::Mailbox,
+            )
+        }
+        14 if model.users[user].role != Role::Admin => {
+            // Only admins publish their organisation's policy.
+            let body = json!({
+                "version": 1,
+                "text": "version = 1\n",
+                "signature": b64(&[7; 64]),
+            });
+            (
+                Method::PUT,
+                "/api/policy".into(),
+                Some((body.to_string().into_bytes(), "application/json")),
+                Kind::Forbidden,
             )
         }
         _ => {

@@ -133,6 +133,14 @@ fn requests(
             })),
             json,
         ),
+        ("PUT", "/api/policy") => with(
+            json_body(json!({
+                "version": 1,
+                "text": "version = 1\n[default]\nexternal = \"allow\"\n",
+                "signature": b64(&[7; 64]),
+            })),
+            json,
+        ),
         ("GET", "/api/audit/log/inclusion") => {
             vec![(format!("{path}?index=0&size=2"), None, json)]
         }
@@ -236,7 +244,9 @@ async fn anonymous_clients_get_nothing() {
                 | ("DELETE", "/api/admin/mailboxes/{name}/members/{email}")
                 | ("GET", "/api/mailboxes/{name}/keys")
                 | ("POST", "/api/mailboxes/{name}/keys")
-                | ("POST", "/api/mailboxes/{name}/keys/wraps") => {
+                | ("POST", "/api/mailboxes/{name}/keys/wraps")
+                | ("GET", "/api/policy")
+                | ("PUT", "/api/policy") => {
                     assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{what}");
                     assert_eq!(answer.error(), "unauthenticated", "{what}");
                 }
@@ -408,6 +418,16 @@ async fn an_authenticated_stranger_gets_nothing() {
                             "{what}: {actor:?}"
                         );
                     }
+                }
+                ("GET", "/api/policy") => {
+                    // The stranger's own organisation's policy (none), nothing of the victims'.
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                    assert_eq!(answer.body, json!({ "policy": null }), "{what}");
+                }
+                ("PUT", "/api/policy") => {
+                    // Only ever the caller's own organisation, and only with its own signature.
+                    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{what}");
+                    assert_nothing_of_victims(&world, &answer, &what);
                 }
                 ("POST", "/api/admin/invitations") | ("POST", "/api/admin/mailboxes") => {
                     assert_eq!(answer.status, StatusCode::FORBIDDEN, "{what}");
