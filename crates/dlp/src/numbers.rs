@@ -30,10 +30,16 @@ pub fn scan(text: &str, out: &mut Vec<Candidate>) {
                 && bytes[word_start].is_ascii_uppercase()
                 && bytes[word_start + 1].is_ascii_uppercase()
                 && (word_start == 0 || !is_word_byte(bytes[word_start - 1]))
-                && let Some(candidate) = iban::at(bytes, word_start)
+                && let Some(shape) = iban::at(bytes, word_start)
             {
-                position = candidate.end;
-                out.push(candidate);
+                position = match shape {
+                    iban::Shape::Valid(candidate) => {
+                        let end = candidate.end;
+                        out.push(candidate);
+                        end
+                    }
+                    iban::Shape::LookAlike(end) => end,
+                };
                 continue;
             }
             position = token_end(bytes, start);
