@@ -27,17 +27,17 @@ pub fn mask(kind: Kind, matched: &str) -> String {
         }
     }
     let mut index = 0;
-    matched
-        .chars()
-        .map(|c| {
-            if !c.is_alphanumeric() {
-                return c;
-            }
-            let keep = index < prefix || index >= total - suffix;
-            index += 1;
-            if keep { c } else { '*' }
-        })
-        .collect()
+    let mut excerpt = String::with_capacity(matched.len());
+    for c in matched.chars() {
+        if !c.is_alphanumeric() {
+            excerpt.push(c);
+            continue;
+        }
+        let keep = index < prefix || index >= total - suffix;
+        index += 1;
+        excerpt.push(if keep { c } else { '*' });
+    }
+    excerpt
 }
 
 #[cfg(test)]
