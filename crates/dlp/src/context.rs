@@ -9,7 +9,9 @@ use aho_corasick::{
 };
 
 use crate::health::fold_variants;
-use crate::text::{FirstWords, alphanumeric_at, is_word_byte, parse_date, separator_len};
+use crate::text::{
+    FirstWords, alphanumeric_at, find_digit, is_word_byte, parse_date, separator_len,
+};
 use crate::{Candidate, Kind};
 
 /// How far after its label a value is looked for.
@@ -123,11 +125,7 @@ pub fn scan(text: &str, starts: &[usize], out: &mut Vec<Candidate>) {
 /// of a longer word.
 fn first_number_after(bytes: &[u8], from: usize) -> Option<usize> {
     let limit = (from + WINDOW).min(bytes.len());
-    let offset = bytes
-        .get(from..limit)?
-        .iter()
-        .position(u8::is_ascii_digit)?;
-    let start = from + offset;
+    let start = find_digit(bytes.get(..limit)?, from)?;
     if start > 0 && is_word_byte(bytes[start - 1]) {
         return None;
     }

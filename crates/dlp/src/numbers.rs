@@ -5,7 +5,7 @@
 //! where that identifier's fields end (so `06 12 34 56 78` can be a phone number but not
 //! a SIREN), which keeps look-alikes inside longer numbers out.
 
-use crate::text::{context_before, is_word_byte, separator_len};
+use crate::text::{context_before, find_digit, is_word_byte, separator_len};
 use crate::{Candidate, Kind, checksum, iban};
 
 /// The longest identifier handled here: a RIB, 23 characters.
@@ -17,11 +17,7 @@ pub fn scan(text: &str, out: &mut Vec<Candidate>) {
     let bytes = text.as_bytes();
     let mut run = Run::default();
     let mut position = 0;
-    while let Some(offset) = bytes
-        .get(position..)
-        .and_then(|rest| rest.iter().position(u8::is_ascii_digit))
-    {
-        let start = position + offset;
+    while let Some(start) = find_digit(bytes, position) {
         if start > 0 && is_word_byte(bytes[start - 1]) {
             // Digits inside a word ("A380", "x86_64") are not an identifier, except the
             // check digits of an IBAN after its country code.
