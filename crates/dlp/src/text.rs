@@ -72,7 +72,7 @@ impl FirstWords {
                 }
                 let mut buffer = [0u8; 4];
                 for byte in c.encode_utf8(&mut buffer).bytes() {
-                    hash.push(byte);
+                    hash.push(byte.to_ascii_lowercase());
                 }
             }
             let bit = hash.bit();
@@ -155,6 +155,7 @@ pub fn for_each_word(text: &str, mut on_word: impl FnMut(usize, usize)) {
                     if !alphanumeric {
                         break;
                     }
+                    // Bytes of non-ASCII characters have no case to fold.
                     for &byte in bytes.get(at..at + length).unwrap_or_default() {
                         hash.push(byte);
                     }
@@ -192,8 +193,9 @@ fn char_at(text: &str, at: usize) -> (bool, usize) {
 struct WordHash(u32);
 
 impl WordHash {
+    /// Adds a byte, already lower-cased if it is an ASCII letter.
     fn push(&mut self, byte: u8) {
-        self.0 = self.0.rotate_left(5) ^ u32::from(byte.to_ascii_lowercase());
+        self.0 = self.0.rotate_left(5) ^ u32::from(byte);
     }
 
     fn bit(&self) -> usize {
