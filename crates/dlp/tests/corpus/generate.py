@@ -79,6 +79,17 @@ def iban_valid(compact):
 # Identifiers: each generator returns (compact value, formatted text)
 
 
+def space():
+    """The space between groups of digits: mostly a plain one, sometimes the no-break space
+    or the narrow no-break space that French typography (and word processors) put there."""
+    roll = rng.random()
+    return "\u00a0" if roll < 0.1 else "\u202f" if roll < 0.15 else " "
+
+
+def spaced(groups):
+    return space().join(groups)
+
+
 def digits(n):
     return "".join(rng.choice("0123456789") for _ in range(n))
 
@@ -99,7 +110,7 @@ def nir():
     body = sex + year + month + department + commune + order
     value = body + nir_key(body)
     if rng.random() < 0.6:
-        text = " ".join([value[0], value[1:3], value[3:5], value[5:7], value[7:10],
+        text = spaced([value[0], value[1:3], value[3:5], value[5:7], value[7:10],
                          value[10:13], value[13:]])
     else:
         text = value
@@ -120,7 +131,7 @@ def rib_parts():
 
 
 def group4(compact):
-    return " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
+    return spaced(compact[i:i + 4] for i in range(0, len(compact), 4))
 
 
 IBAN_COUNTRIES = {"DE": 18, "BE": 12, "ES": 20, "IT": 23, "NL": 14, "LU": 16, "CH": 17,
@@ -150,7 +161,7 @@ def iban():
 def rib():
     bank, branch, account, key = rib_parts()
     value = bank + branch + account + key
-    return value, " ".join([bank, branch, account, key])
+    return value, spaced([bank, branch, account, key])
 
 
 def card():
@@ -163,7 +174,7 @@ def card():
         body = rng.choice(["34", "37"]) + digits(12)
     value = body + luhn_digit(body)
     if len(value) == 15:
-        text = " ".join([value[:4], value[4:10], value[10:]])
+        text = spaced([value[:4], value[4:10], value[10:]])
     elif rng.random() < 0.8:
         text = group4(value)
     else:
@@ -191,7 +202,7 @@ def siren_value():
 def siren():
     value = siren_value()
     if rng.random() < 0.6:
-        return value, " ".join([value[:3], value[3:6], value[6:]])
+        return value, spaced([value[:3], value[3:6], value[6:]])
     return value, value
 
 
@@ -199,7 +210,7 @@ def siret():
     body = siren_value() + "000" + str(rng.randint(1, 9))
     value = body + luhn_digit(body)
     if rng.random() < 0.6:
-        return value, " ".join([value[:3], value[3:6], value[6:9], value[9:]])
+        return value, spaced([value[:3], value[3:6], value[6:9], value[9:]])
     return value, value
 
 
@@ -230,13 +241,14 @@ def phone():
     pairs = [value[i:i + 2] for i in range(0, 10, 2)]
     roll = rng.random()
     if roll < 0.55:
-        text = " ".join(pairs)
+        text = spaced(pairs)
     elif roll < 0.7:
         text = ".".join(pairs)
     elif roll < 0.8:
         text = value
     else:
-        text = "+33 " + value[1] + " " + " ".join(pairs[1:])
+        separator = space()
+        text = separator.join(["+33", value[1]] + pairs[1:])
     return value, text
 
 
