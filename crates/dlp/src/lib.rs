@@ -156,14 +156,24 @@ pub fn scan_text(text: &str) -> Vec<Finding> {
     email::scan(text, &mut candidates);
     // One pass over the words finds those that may start a label or a health term: the
     // dictionaries' automata then run only there, anchored, not over every byte.
-    let (context_filter, health_filter) = (context::first_words(), health::first_words());
+    let (Some(context_filter), Some(health_filter), Some(either)) = (
+        context::first_words(),
+        health::first_words(),
+        EITHER_FILTER.as_ref(),
+    ) else {
+        return resolve(text, candidates);
+    };
     let mut context_starts = Vec::new();
     let mut health_starts = Vec::new();
     text::for_each_word(text, |start, bit| {
-        if context_filter.is_some_and(|filter| filter.contains(bit)) {
+        // Most words start nothing: one look-up rules them out for both dictionaries.
+        if !either.contains(bit) {
+            return;
+        }
+        if context_filter.contains(bit) {
             context_starts.push(start);
         }
-        if health_filter.is_some_and(|filter| filter.contains(bit)) {
+        if health_filter.contains(bit) {
             health_starts.push(start);
         }
     });
@@ -171,6 +181,10 @@ pub fn scan_text(text: &str) -> Vec<Finding> {
     health::scan(text, &health_starts, &mut candidates);
     resolve(text, candidates)
 }
+
+/// The words that may start a label or a health term.
+static EITHER_FILTER: std::sync::LazyLock<Option<text::FirstWords>> =
+    std::sync::LazyLock::new(|| Some(context::first_words()?.union(health::first_words()?)));
 
 /// A match before masking and overlap resolution.
 #[derive(Clone, Debug)]

@@ -1,8 +1,6 @@
 //! Small text helpers shared by the detectors: word boundaries, separators inside numbers,
 //! context words, dates.
 
-use memchr::memmem;
-
 /// An ASCII letter or digit: a byte that continues a word or a number.
 pub fn is_word_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_'
@@ -81,6 +79,18 @@ impl FirstWords {
             }
         }
         filter
+    }
+
+    /// The filter that lets through what either lets through.
+    pub fn union(&self, other: &FirstWords) -> FirstWords {
+        FirstWords {
+            bits: self
+                .bits
+                .iter()
+                .zip(&other.bits)
+                .map(|(a, b)| a | b)
+                .collect(),
+        }
     }
 
     /// Whether a word with this [`for_each_word`] hash bit may start a pattern.
@@ -218,10 +228,12 @@ pub fn context_before(bytes: &[u8], at: usize, window: usize, keywords: &[&str])
     let Some(slice) = bytes.get(start..at) else {
         return false;
     };
-    let lower: Vec<u8> = slice.iter().map(u8::to_ascii_lowercase).collect();
-    keywords
-        .iter()
-        .any(|keyword| memmem::find(&lower, keyword.as_bytes()).is_some())
+    // A window of a few dozen bytes: compared in place, without a lower-cased copy.
+    keywords.iter().any(|keyword| {
+        slice
+            .windows(keyword.len())
+            .any(|candidate| candidate.eq_ignore_ascii_case(keyword.as_bytes()))
+    })
 }
 
 /// Parses a date starting exactly at `at` and returns the byte offset just past it.
