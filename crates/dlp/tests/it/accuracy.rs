@@ -76,3 +76,22 @@ fn other_detectors_stay_accurate() {
     let sample: Vec<&String> = errors.iter().take(40).collect();
     assert!(failures.is_empty(), "{failures:#?}\n{sample:#?}");
 }
+
+#[test]
+fn excerpts_on_the_corpus_never_hold_the_value() {
+    for document in load() {
+        for finding in pli_dlp::scan_text(&document.text) {
+            let matched = &document.text[finding.start..finding.end];
+            let hidden = finding.excerpt.chars().filter(|c| *c == '*').count();
+            let shown = matched.chars().filter(|c| c.is_alphanumeric()).count() - hidden;
+            assert!(
+                hidden > 0 && hidden >= shown,
+                "{} {}: {} of {} characters shown",
+                document.id,
+                finding.kind,
+                shown,
+                shown + hidden
+            );
+        }
+    }
+}
