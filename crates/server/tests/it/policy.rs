@@ -89,6 +89,7 @@ async fn only_admins_publish_newer_valid_signed_versions() {
     let other = keyed(&app, "admin@police.fr", "police", Role::Admin).await;
     let answer = app.get("/api/policy", &other.user).await;
     assert_eq!(answer.body, json!({ "policy": null }));
+    app.state.flush_audit().await;
     let audit: Vec<String> = app.get("/api/audit?limit=1000", &admin.user).await.body["items"]
         .as_array()
         .unwrap()
@@ -185,6 +186,8 @@ async fn under_a_policy_an_announce_must_say_how_it_was_applied() {
         StatusCode::CREATED
     );
 
+    // Announce events are written in the background batch: wait for it.
+    app.state.flush_audit().await;
     let rows: Vec<String> = app.get("/api/audit?limit=1000", &admin.user).await.body["items"]
         .as_array()
         .unwrap()
