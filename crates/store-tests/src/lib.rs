@@ -31,12 +31,14 @@ mod audit;
 mod envelopes;
 mod mailbox_keys;
 mod mailboxes;
+mod security;
 
 pub use accounts::*;
 pub use audit::*;
 pub use envelopes::*;
 pub use mailbox_keys::*;
 pub use mailboxes::*;
+pub use security::*;
 
 use async_trait::async_trait;
 use pli_store::{
@@ -102,6 +104,10 @@ macro_rules! store_stories {
             concurrent_audit_batches_stay_contiguous,
             audit_log_batches_are_kept_with_their_rows,
             audit_log_positions_are_never_overwritten,
+            totp_steps_and_recovery_codes_are_used_once,
+            login_failures_are_counted_and_locks_lifted,
+            grants_scope_and_expire_access,
+            alerts_are_kept_per_organisation,
         );
     };
     (@each $fresh:expr; $($story:ident),* $(,)?) => {
