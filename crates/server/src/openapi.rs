@@ -5,6 +5,7 @@
 //! by hand; a test checks that it equals the document and that every entry answers.
 
 use crate::routes::{admin, audit, audit_log, auth, directory, envelopes, health, mailboxes, me};
+use crate::routes::{second_factor, security};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use std::sync::OnceLock;
@@ -45,6 +46,15 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/mailboxes/{name}/keys"),
     ("POST", "/api/mailboxes/{name}/keys"),
     ("POST", "/api/mailboxes/{name}/keys/wraps"),
+    ("POST", "/api/me/totp"),
+    ("POST", "/api/me/totp/confirm"),
+    ("POST", "/api/me/totp/disable"),
+    ("GET", "/api/admin/alerts"),
+    ("POST", "/api/admin/unblock"),
+    ("PUT", "/api/admin/policy"),
+    ("POST", "/api/admin/grants"),
+    ("GET", "/api/admin/grants"),
+    ("DELETE", "/api/admin/grants/{name}/{email}"),
 ];
 
 #[derive(OpenApi)]
@@ -112,6 +122,14 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::remove_member))
         .routes(routes!(mailboxes::keyring, mailboxes::rotate))
         .routes(routes!(mailboxes::wrap))
+        .routes(routes!(second_factor::begin))
+        .routes(routes!(second_factor::confirm))
+        .routes(routes!(second_factor::disable))
+        .routes(routes!(security::alerts))
+        .routes(routes!(security::unblock))
+        .routes(routes!(security::set_policy))
+        .routes(routes!(security::grant, security::grants))
+        .routes(routes!(security::revoke))
 }
 
 /// The OpenAPI document.

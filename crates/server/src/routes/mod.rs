@@ -11,6 +11,8 @@ pub mod envelopes;
 pub mod health;
 pub mod mailboxes;
 pub mod me;
+pub mod second_factor;
+pub mod security;
 
 use crate::error::ApiError;
 use axum::extract::FromRequest;

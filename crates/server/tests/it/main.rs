@@ -9,5 +9,6 @@ mod helpers;
 mod mailbox_keys;
 mod openapi;
 mod probes;
+mod security;
 mod stories;
 mod walker;
