@@ -72,7 +72,7 @@ pub async fn fetch(
     own_org: &str,
     seen: Option<u64>,
 ) -> Result<Option<TrustedPolicy>, PolicyError> {
-    let answer = api.policy().await?;
+    let answer = api.sending_policy().await?;
     let Some(signed) = answer.policy else {
         return match seen {
             Some(seen) => Err(PolicyError::Withdrawn { seen }),

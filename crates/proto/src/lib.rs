@@ -62,6 +62,10 @@ pub struct LoginRequest {
     pub email: String,
     /// The authentication half of the client-side derivation, 32 bytes, unpadded base64url.
     pub auth_key: String,
+    /// The second factor of an account that has one: the 6-digit TOTP code of the moment, or
+    /// one of its one-time recovery codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp: Option<String>,
 }
 
 /// `POST /api/auth/join`: redeems an invitation and registers the account's keys.
@@ -460,6 +464,9 @@ pub struct CreateMailboxRequest {
 #[serde(deny_unknown_fields)]
 pub struct MemberRequest {
     pub email: String,
+    /// End of the membership (RFC 3339); absent for a membership without an end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
 }
 
 /// One functional mailbox and its current members.
@@ -563,4 +570,115 @@ pub struct AuditLogEntry {
 #[serde(deny_unknown_fields)]
 pub struct AuditLogEntries {
     pub items: Vec<AuditLogEntry>,
+}
+
+/// `POST /api/me/totp`: a new TOTP secret (RFC 6238: SHA-1, 6 digits, 30 seconds), shown
+/// once. It works only after `POST /api/me/totp/confirm` with a first code.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TotpEnrolment {
+    /// The secret, base32 without padding, for typing into an authenticator app.
+    pub secret: String,
+    /// The `otpauth://totp/...` URI, for a QR code.
+    pub uri: String,
+}
+
+/// A second-factor code: a 6-digit TOTP code, or (to disable) a recovery code.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TotpCode {
+    pub code: String,
+}
+
+/// The one-time recovery codes, shown once when the second factor is confirmed.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryCodes {
+    pub codes: Vec<String>,
+}
+
+/// `PUT /api/admin/policy`: the admin's organisation's security policy.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrgPolicy {
+    /// Every account of the organisation must have a second factor; one without gets a
+    /// session that can only enrol.
+    pub require_totp: bool,
+}
+
+/// What a scoped grant allows on its mailbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum GrantScope {
+    /// List and download the mailbox's envelopes; not address envelopes to it.
+    Read,
+    /// Address envelopes to the mailbox; not list or download them.
+    Send,
+}
+
+/// `POST /api/admin/grants`: a scoped, expiring grant on one mailbox of the admin's
+/// organisation. It replaces what the account had on that mailbox.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantRequest {
+    pub email: String,
+    pub mailbox: String,
+    pub scope: GrantScope,
+    /// End of the grant, RFC 3339, in the future.
+    pub until: String,
+}
+
+/// One grant or time-limited membership.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantInfo {
+    pub email: String,
+    pub mailbox: String,
+    pub read: bool,
+    pub send: bool,
+    /// A scoped grant, rather than a membership with an end.
+    pub granted: bool,
+    /// RFC 3339; absent for no end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+    /// Not expired yet.
+    pub active: bool,
+}
+
+/// Grants and time-limited memberships of the admin's organisation.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantList {
+    pub items: Vec<GrantInfo>,
+}
+
+/// One security alert for the organisation's admins.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlertInfo {
+    pub seq: i64,
+    /// RFC 3339.
+    pub at: String,
+    /// The account concerned, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Dotted kind, such as `login.locked`.
+    pub kind: String,
+    pub details: String,
+}
+
+/// Alerts, oldest first.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlertPage {
+    pub items: Vec<AlertInfo>,
+}
+
+/// `POST /api/admin/unblock`: lifts a login lock.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnblockRequest {
+    pub email: String,
+    /// Why, for the audit trail.
+    pub reason: String,
 }

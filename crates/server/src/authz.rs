@@ -42,6 +42,11 @@ pub enum Action {
     ReadPolicy,
     /// Publish a new version of the organisation's sending policy.
     SetPolicy,
+    /// Address an envelope to a functional mailbox.
+    SendToMailbox,
+    /// Read the organisation's alerts, lift login locks, set its second-factor policy, list
+    /// its grants.
+    ManageSecurity,
 }
 
 /// What the action applies to.
@@ -122,6 +127,18 @@ pub fn authorize(principal: &Principal, action: Action, resource: &Resource) -> 
         (Action::SetPolicy, Resource::Org(org)) if same_org(org) && account.role == Role::Admin => {
             Ok(())
         }
+        // Anyone may write to a mailbox, except who holds a read-only grant on it: the grant
+        // replaces whatever the account had there.
+        (Action::SendToMailbox, Resource::Mailbox(mailbox))
+            if !principal.send_denied.contains(&mailbox.id) =>
+        {
+            Ok(())
+        }
+        (Action::ManageSecurity, Resource::Org(org))
+            if same_org(org) && account.role == Role::Admin =>
+        {
+            Ok(())
+        }
         _ => Err(Denied),
     }
 }
@@ -168,6 +185,7 @@ mod tests {
                 created_at: 0,
             },
             mailbox_ids,
+            send_denied: vec![],
             from: "127.0.0.1".into(),
             token_hash: [0; 32],
         }
@@ -372,5 +390,62 @@ mod tests {
         }
         assert!(allowed(&agent, Action::ActOnSelf, Resource::Own));
         assert!(!allowed(&agent, Action::ActOnSelf, Resource::Server));
+    }
+
+    #[test]
+    fn security_rules() {
+        let hospital = org("hospital");
+        let police = org("police");
+        let mailbox = Mailbox {
+            id: Id::random(),
+            name: "team".into(),
+            org: hospital.clone(),
+        };
+        let admin = principal(&hospital, Role::Admin, vec![]);
+        let auditor = principal(&hospital, Role::Auditor, vec![]);
+        let other_admin = principal(&police, Role::Admin, vec![]);
+        let mut reader = principal(&police, Role::Agent, vec![mailbox.id]);
+        reader.send_denied = vec![mailbox.id];
+        let allowed = |p: &Principal, a: Action, r: Resource| authorize(p, a, &r).is_ok();
+
+        assert!(allowed(
+            &admin,
+            Action::ManageSecurity,
+            Resource::Org(&hospital)
+        ));
+        assert!(!allowed(
+            &admin,
+            Action::ManageSecurity,
+            Resource::Org(&police)
+        ));
+        assert!(!allowed(
+            &auditor,
+            Action::ManageSecurity,
+            Resource::Org(&hospital)
+        ));
+        assert!(!allowed(
+            &other_admin,
+            Action::ManageSecurity,
+            Resource::Org(&hospital)
+        ));
+        assert!(!allowed(&admin, Action::ManageSecurity, Resource::Server));
+
+        // Anyone writes to a mailbox, except a read-only grantee.
+        assert!(allowed(
+            &other_admin,
+            Action::SendToMailbox,
+            Resource::Mailbox(&mailbox)
+        ));
+        assert!(!allowed(
+            &reader,
+            Action::SendToMailbox,
+            Resource::Mailbox(&mailbox)
+        ));
+        assert!(allowed(
+            &reader,
+            Action::ListMailbox,
+            Resource::Mailbox(&mailbox)
+        ));
+        assert!(!allowed(&reader, Action::SendToMailbox, Resource::Server));
     }
 }

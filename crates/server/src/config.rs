@@ -20,6 +20,9 @@ pub struct Config {
     /// Origin (identity) of the audit log, such as `pli.example.org/audit`. Without it, the
     /// stored log keeps its origin and a new log takes `<listen host>/audit`.
     pub log_origin: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` header names the client. Empty (the default):
+    /// the address of the connection is the client's, whatever the headers say.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// PEM files of a TLS certificate chain and its private key.
@@ -38,6 +41,7 @@ impl Config {
             tls: None,
             max_envelope_size: DEFAULT_MAX_ENVELOPE_SIZE,
             log_origin: None,
+            trusted_proxies: Vec::new(),
         }
     }
 

@@ -7,6 +7,7 @@
 use crate::routes::{
     admin, audit, audit_log, auth, directory, envelopes, health, mailboxes, me, policy,
 };
+use crate::routes::{second_factor, security};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use std::sync::OnceLock;
@@ -49,6 +50,15 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/mailboxes/{name}/keys/wraps"),
     ("GET", "/api/policy"),
     ("PUT", "/api/policy"),
+    ("POST", "/api/me/totp"),
+    ("POST", "/api/me/totp/confirm"),
+    ("POST", "/api/me/totp/disable"),
+    ("GET", "/api/admin/alerts"),
+    ("POST", "/api/admin/unblock"),
+    ("PUT", "/api/admin/policy"),
+    ("POST", "/api/admin/grants"),
+    ("GET", "/api/admin/grants"),
+    ("DELETE", "/api/admin/grants/{name}/{email}"),
 ];
 
 #[derive(OpenApi)]
@@ -118,6 +128,14 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(mailboxes::keyring, mailboxes::rotate))
         .routes(routes!(mailboxes::wrap))
         .routes(routes!(policy::get, policy::set))
+        .routes(routes!(second_factor::begin))
+        .routes(routes!(second_factor::confirm))
+        .routes(routes!(second_factor::disable))
+        .routes(routes!(security::alerts))
+        .routes(routes!(security::unblock))
+        .routes(routes!(security::set_policy))
+        .routes(routes!(security::grant, security::grants))
+        .routes(routes!(security::revoke))
 }
 
 /// The OpenAPI document.

@@ -1,6 +1,6 @@
 -- Sending policies of organisations (data loss prevention), every version kept: the audit
 -- trail names the version each envelope was checked against.
-CREATE TABLE org_policies (
+CREATE TABLE sending_policies (
     org_id    BLOB NOT NULL REFERENCES orgs (id),
     version   INTEGER NOT NULL CHECK (version > 0),
     text      TEXT NOT NULL,

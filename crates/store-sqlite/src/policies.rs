@@ -11,18 +11,19 @@ pub(crate) async fn set_policy(store: &SqliteStore, policy: &NewPolicy) -> Resul
     // one are one compare-and-set.
     ensure_exists(&mut tx, "SELECT 1 FROM orgs WHERE id = ?", policy.org_id).await?;
     let signer = account_by_id(&mut tx, policy.signer_id).await?;
-    let latest: i64 =
-        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM org_policies WHERE org_id = ?")
-            .bind(blob(policy.org_id))
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|error| map_err(error, "policy version"))?;
+    let latest: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(version), 0) FROM sending_policies WHERE org_id = ?",
+    )
+    .bind(blob(policy.org_id))
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|error| map_err(error, "policy version"))?;
     let version = sql_index(policy.version)?;
     if version <= latest {
         return Err(StoreError::Conflict("policy version"));
     }
     sqlx::query(
-        "INSERT INTO org_policies (org_id, version, text, signer_id, signer_email, signature, \
+        "INSERT INTO sending_policies (org_id, version, text, signer_id, signer_email, signature, \
          set_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(blob(policy.org_id))
@@ -41,7 +42,7 @@ pub(crate) async fn set_policy(store: &SqliteStore, policy: &NewPolicy) -> Resul
 pub(crate) async fn latest_policy(store: &SqliteStore, org_id: Id) -> Result<Option<StoredPolicy>> {
     let mut connection = store.read_one().await?;
     let row = sqlx::query(
-        "SELECT org_id, version, text, signer_email, signature, set_at FROM org_policies \
+        "SELECT org_id, version, text, signer_email, signature, set_at FROM sending_policies \
          WHERE org_id = ? ORDER BY version DESC LIMIT 1",
     )
     .bind(blob(org_id))
@@ -51,14 +52,14 @@ pub(crate) async fn latest_policy(store: &SqliteStore, org_id: Id) -> Result<Opt
     let Some(row) = row else {
         return Ok(None);
     };
-    let version: i64 = get(&row, "version", "org_policies.version")?;
+    let version: i64 = get(&row, "version", "sending_policies.version")?;
     Ok(Some(StoredPolicy {
-        org_id: id_from_row(&row, "org_id", "org_policies.org_id")?,
+        org_id: id_from_row(&row, "org_id", "sending_policies.org_id")?,
         version: u64::try_from(version)
-            .map_err(|_| StoreError::Corrupt("org_policies.version".into()))?,
-        text: get(&row, "text", "org_policies.text")?,
-        signer_email: get(&row, "signer_email", "org_policies.signer_email")?,
-        signature: get(&row, "signature", "org_policies.signature")?,
-        set_at: get(&row, "set_at", "org_policies.set_at")?,
+            .map_err(|_| StoreError::Corrupt("sending_policies.version".into()))?,
+        text: get(&row, "text", "sending_policies.text")?,
+        signer_email: get(&row, "signer_email", "sending_policies.signer_email")?,
+        signature: get(&row, "signature", "sending_policies.signature")?,
+        set_at: get(&row, "set_at", "sending_policies.set_at")?,
     }))
 }

@@ -32,6 +32,7 @@ mod envelopes;
 mod mailbox_keys;
 mod mailboxes;
 mod policies;
+mod security;
 
 pub use accounts::*;
 pub use audit::*;
@@ -39,6 +40,7 @@ pub use envelopes::*;
 pub use mailbox_keys::*;
 pub use mailboxes::*;
 pub use policies::*;
+pub use security::*;
 
 use async_trait::async_trait;
 use pli_store::{
@@ -106,6 +108,10 @@ macro_rules! store_stories {
             audit_log_positions_are_never_overwritten,
             policy_versions_only_grow,
             policies_need_a_known_org_and_signer,
+            totp_steps_and_recovery_codes_are_used_once,
+            login_failures_are_counted_and_locks_lifted,
+            grants_scope_and_expire_access,
+            alerts_are_kept_per_organisation,
         );
     };
     (@each $fresh:expr; $($story:ident),* $(,)?) => {

@@ -31,7 +31,7 @@ async fn set(args: PolicySetArgs) -> Result<()> {
         .with_context(|| format!("checking {}", clean(&args.file.display().to_string())))?;
     let signed = session
         .api
-        .set_policy(&request)
+        .set_sending_policy(&request)
         .await
         .map_err(|error| api_error(error, Some(&session.profile)))
         .context("publishing the policy")?;

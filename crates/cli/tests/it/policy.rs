@@ -201,7 +201,7 @@ fn forged_rolled_back_and_invalid_policies_are_refused() {
     // A hostile server (or a database edit) weakens the rule: the signature no longer verifies.
     world
         .server
-        .sql("UPDATE org_policies SET text = replace(text, '\"block\"', '\"allow\"')");
+        .sql("UPDATE sending_policies SET text = replace(text, '\"block\"', '\"allow\"')");
     let run = world.bob.run(&send_args(&paths[0], "eve@bank.fr", &[]));
     assert!(
         run.fails().contains("the organisation's policy from the server cannot be trusted: its signature does not verify"),
@@ -219,7 +219,7 @@ fn forged_rolled_back_and_invalid_policies_are_refused() {
     world.bob.run(&["admin", "policy", "show"]).ok();
     world
         .server
-        .sql("DELETE FROM org_policies WHERE version = 2");
+        .sql("DELETE FROM sending_policies WHERE version = 2");
     let run = world
         .bob
         .run(&send_args(&paths[0], "alice@hospital.fr", &[]));
@@ -228,7 +228,7 @@ fn forged_rolled_back_and_invalid_policies_are_refused() {
             .contains("the server gave policy version 1, older than version 2 seen before"),
         "{run:#?}"
     );
-    world.server.sql("DELETE FROM org_policies");
+    world.server.sql("DELETE FROM sending_policies");
     let run = world
         .bob
         .run(&send_args(&paths[0], "alice@hospital.fr", &[]));

@@ -195,7 +195,7 @@ pub async fn get_mailbox(
     request_body = MemberRequest,
     responses(
         (status = 204, description = "the account is a member"),
-        (status = 400, description = "bad mailbox name or email", body = ErrorBody),
+        (status = 400, description = "bad mailbox name, email or end date", body = ErrorBody),
         (status = 401, description = "no valid session", body = ErrorBody),
         (status = 404, description = "no such mailbox, or you may not manage it", body = ErrorBody),
         (status = 415, description = "not JSON", body = ErrorBody),
@@ -221,8 +221,27 @@ pub async fn add_member(
         }
         Err(error) => return Err(error.into()),
     };
-    state.store.add_member(mailbox.id, account.id).await?;
-    let target = Some(format!("{name} {email}"));
+    let until = match request.until.as_deref() {
+        Some(text) => Some(crate::routes::security::parse_until(text, now())?),
+        None => None,
+    };
+    match until {
+        None => state.store.add_member(mailbox.id, account.id).await?,
+        Some(until) => {
+            let access = pli_store::Access {
+                until: Some(until),
+                ..pli_store::Access::MEMBER
+            };
+            state
+                .store
+                .set_access(mailbox.id, account.id, &access, now())
+                .await?;
+        }
+    }
+    let target = Some(match until {
+        None => format!("{name} {email}"),
+        Some(until) => format!("{name} {email} until {}", rfc3339(until)),
+    });
     state
         .audit
         .record_durable(principal.event("admin.member.add", target, Outcome::Allowed))

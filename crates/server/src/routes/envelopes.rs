@@ -102,11 +102,20 @@ pub async fn create(
                 .account_by_email(email.as_str())
                 .await
                 .map(|account| Addressee::Account(account.id)),
-            Address::Mailbox(name) => state
-                .store
-                .mailbox_by_name(name.as_str())
-                .await
-                .map(|mailbox| Addressee::Mailbox(mailbox.id)),
+            // A mailbox the caller may not write to is as unknown as a missing one.
+            Address::Mailbox(name) => match state.store.mailbox_by_name(name.as_str()).await {
+                Ok(mailbox)
+                    if authorize(
+                        &principal,
+                        Action::SendToMailbox,
+                        &Resource::Mailbox(&mailbox),
+                    )
+                    .is_err() =>
+                {
+                    Err(StoreError::NotFound)
+                }
+                found => found.map(|mailbox| Addressee::Mailbox(mailbox.id)),
+            },
         };
         match resolved {
             Ok(addressee) => to.push(addressee),

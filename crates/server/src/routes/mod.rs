@@ -12,6 +12,8 @@ pub mod health;
 pub mod mailboxes;
 pub mod me;
 pub mod policy;
+pub mod second_factor;
+pub mod security;
 
 use crate::error::ApiError;
 use axum::extract::FromRequest;

@@ -41,12 +41,16 @@ pub(crate) async fn keyed(app: &TestApp, email: &str, org: &str, role: Role) -> 
         )
         .await;
     assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    let user = User {
+        email: email.to_owned(),
+        token: answer.body["token"].as_str().unwrap().to_owned(),
+        auth_key,
+    };
+    if matches!(role, Role::Admin | Role::Auditor) {
+        app.enrol(&user).await;
+    }
     Keyed {
-        user: User {
-            email: email.to_owned(),
-            token: answer.body["token"].as_str().unwrap().to_owned(),
-            auth_key,
-        },
+        user,
         signing,
         identity,
     }

@@ -10,5 +10,6 @@ mod mailbox_keys;
 mod openapi;
 mod policy;
 mod probes;
+mod security;
 mod stories;
 mod walker;
