@@ -181,13 +181,16 @@ fn find_file(dir: &Path, name: &str) -> Option<PathBuf> {
     None
 }
 
+/// A TOTP secret and the last time step used, shared by the copies of one account.
+pub type SharedTotp = Arc<Mutex<(Vec<u8>, i64)>>;
+
 /// One person on one machine: a profile directory and a password.
 pub struct User {
     pub email: String,
     pub password: String,
     pub home: TempDir,
     /// The TOTP secret of an account that enrolled, and the last time step used.
-    pub totp: Option<Arc<Mutex<(Vec<u8>, i64)>>>,
+    pub totp: Option<SharedTotp>,
 }
 
 impl User {

@@ -368,7 +368,10 @@ async fn read_and_send_grants_are_scoped_and_end() {
     assert_eq!(emails, ["depot@labo.fr", "presta@labo.fr"]);
 
     // The reader lists and downloads, but may not write to the mailbox.
-    assert_eq!(app.inbox_ids(&reader, "?mailbox=radio").await, [id.clone()]);
+    assert_eq!(
+        app.inbox_ids(&reader, "?mailbox=radio").await,
+        std::slice::from_ref(&id)
+    );
     let content = app
         .get(&format!("/api/envelopes/{id}/content"), &reader)
         .await;
@@ -449,7 +452,10 @@ async fn read_and_send_grants_are_scoped_and_end() {
         .post("/api/admin/grants", &admin, grant("presta@labo.fr", "read"))
         .await;
     assert_eq!(regrant.status, StatusCode::CREATED);
-    assert_eq!(app.inbox_ids(&reader, "?mailbox=radio").await, [id.clone()]);
+    assert_eq!(
+        app.inbox_ids(&reader, "?mailbox=radio").await,
+        std::slice::from_ref(&id)
+    );
     let revoked = app
         .delete("/api/admin/grants/radio/presta@labo.fr", &admin)
         .await;
