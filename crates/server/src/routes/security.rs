@@ -4,6 +4,7 @@
 use crate::auth::{Principal, now, rfc3339};
 use crate::authz::{Action, Resource, authorize};
 use crate::error::ApiError;
+use crate::routes::admin::{end_access, managed_mailbox};
 use crate::routes::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 use crate::validate::{Email, MailboxName};
@@ -263,37 +264,14 @@ pub async fn revoke(
     principal: Principal,
     ApiPath((name, email)): ApiPath<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let name = MailboxName::parse(&name)?;
-    let email = Email::parse(&email)?;
-    let mailbox = managed_mailbox(&state, &principal, &name, "admin.revoke").await?;
-    let no_access = || {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("{email} has no access to {name}"),
-        )
-    };
-    let account = match state.store.account_by_email(email.as_str()).await {
-        Ok(account) => account,
-        Err(StoreError::NotFound) => return Err(no_access()),
-        Err(error) => return Err(error.into()),
-    };
-    match state
-        .store
-        .remove_member(mailbox.id, account.id, now())
-        .await
-    {
-        Ok(()) => {}
-        Err(StoreError::NotFound) => return Err(no_access()),
-        Err(error) => return Err(error.into()),
-    }
-    let target = Some(format!("{name} {email}"));
-    state
-        .audit
-        .record_durable(principal.event("admin.revoke", target, Outcome::Allowed))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
-    Ok(StatusCode::NO_CONTENT)
+    end_access(
+        &state,
+        &principal,
+        (&name, &email),
+        "admin.revoke",
+        "has no access to",
+    )
+    .await
 }
 
 /// An RFC 3339 end date, which must lie in the future.
@@ -356,36 +334,5 @@ async fn own_account(
         Ok(account) if account.org.id == org => Ok(Some(account)),
         Ok(_) | Err(StoreError::NotFound) => Ok(None),
         Err(error) => Err(error.into()),
-    }
-}
-
-/// A mailbox the caller may manage; missing and denied give the same 404, audited.
-async fn managed_mailbox(
-    state: &AppState,
-    principal: &Principal,
-    name: &MailboxName,
-    audit_action: &str,
-) -> Result<Mailbox, ApiError> {
-    let mailbox = match state.store.mailbox_by_name(name.as_str()).await {
-        Ok(mailbox) => Some(mailbox),
-        Err(StoreError::NotFound) => None,
-        Err(error) => return Err(error.into()),
-    };
-    match mailbox.filter(|mailbox| {
-        authorize(
-            principal,
-            Action::ManageMailbox,
-            &Resource::Mailbox(mailbox),
-        )
-        .is_ok()
-    }) {
-        Some(mailbox) => Ok(mailbox),
-        None => {
-            state
-                .audit
-                .record(principal.event(audit_action, Some(name.to_string()), Outcome::Denied))
-                .await;
-            Err(ApiError::mailbox_not_found())
-        }
     }
 }
