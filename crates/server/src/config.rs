@@ -20,6 +20,9 @@ pub struct Config {
     /// Origin (identity) of the audit log, such as `pli.example.org/audit`. Without it, the
     /// stored log keeps its origin and a new log takes `<listen host>/audit`.
     pub log_origin: Option<String>,
+    /// Days audit events are kept whole; older ones keep only their log entry's header and
+    /// leaf hash (`docs/AUDIT.md`). 0 keeps everything.
+    pub audit_retention_days: u32,
 }
 
 /// PEM files of a TLS certificate chain and its private key.
@@ -38,6 +41,7 @@ impl Config {
             tls: None,
             max_envelope_size: DEFAULT_MAX_ENVELOPE_SIZE,
             log_origin: None,
+            audit_retention_days: crate::retention::DEFAULT_RETENTION_DAYS,
         }
     }
 

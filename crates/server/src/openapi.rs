@@ -5,6 +5,7 @@
 //! by hand; a test checks that it equals the document and that every entry answers.
 
 use crate::routes::{admin, audit, audit_log, auth, directory, envelopes, health, mailboxes, me};
+use crate::routes::{audit_report, keys};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use std::sync::OnceLock;
@@ -45,6 +46,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/mailboxes/{name}/keys"),
     ("POST", "/api/mailboxes/{name}/keys"),
     ("POST", "/api/mailboxes/{name}/keys/wraps"),
+    ("GET", "/api/keys/proof"),
+    ("GET", "/api/keys/consistency"),
+    ("GET", "/api/audit/report"),
 ];
 
 #[derive(OpenApi)]
@@ -112,6 +116,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::remove_member))
         .routes(routes!(mailboxes::keyring, mailboxes::rotate))
         .routes(routes!(mailboxes::wrap))
+        .routes(routes!(keys::proof))
+        .routes(routes!(keys::consistency))
+        .routes(routes!(audit_report::report))
 }
 
 /// The OpenAPI document.

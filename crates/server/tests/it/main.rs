@@ -10,4 +10,5 @@ mod mailbox_keys;
 mod openapi;
 mod probes;
 mod stories;
+mod transparency;
 mod walker;
