@@ -536,6 +536,7 @@ mod tests {
 
     fn member(email: &str, keys: &AccountKeys) -> AccountKey {
         AccountKey {
+            log_index: None,
             email: email.into(),
             public_keys: keys.public_keys(),
             key_id: String::new(),
@@ -644,6 +645,7 @@ mod tests {
         assert!(!needs_repair(&keyring(secret.to_public().to_string())));
         let mut newcomer = keyring(secret.to_public().to_string());
         newcomer.members.push(AccountKey {
+            log_index: None,
             email: "cleo@x.org".into(),
             public_keys: PublicKeys {
                 age_recipient: Identity::generate().to_public().to_string(),

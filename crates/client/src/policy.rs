@@ -233,6 +233,7 @@ mod tests {
                 email: "admin@chu.fr".into(),
                 public_keys: keys.public_keys(),
                 key_id: String::new(),
+                log_index: None,
             }],
             mailbox_key: None,
         }

@@ -588,6 +588,7 @@ mod tests {
 
     fn key(email: &str) -> AccountKey {
         AccountKey {
+            log_index: None,
             email: email.into(),
             public_keys: PublicKeys {
                 age_recipient: format!("age1{email}"),

@@ -166,6 +166,9 @@ pub struct CurrentMailboxKey {
     /// The generation is the latest, no member left since it was made, and every current
     /// member holds a copy of its secret: envelopes to the mailbox are encrypted to it.
     pub usable: bool,
+    /// Index of the audit log entry publishing this generation's recipient for this mailbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_index: Option<u64>,
 }
 
 /// One key generation of a functional mailbox: an age X25519 key pair made on a member's (or
@@ -290,6 +293,33 @@ fn push_field(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(bytes);
 }
 
+/// Domain separation of a receipt signature.
+pub const RECEIPT_CONTEXT: &[u8] = b"pli-receipt-v1";
+
+/// The bytes a recipient signs with its Ed25519 account key when it opens an envelope:
+///
+/// ```text
+/// "pli-receipt-v1" || 0x00
+/// || 16-byte envelope id
+/// || 32-byte SHA-256 of the signed manifest as opened
+/// || i64 big-endian time of opening, Unix seconds
+/// ```
+///
+/// ```
+/// let bytes = pli_proto::receipt_signed_bytes(&[1; 16], &[2; 32], 3);
+/// assert_eq!(&bytes[..15], b"pli-receipt-v1\0");
+/// assert_eq!(bytes.len(), 15 + 16 + 32 + 8);
+/// ```
+pub fn receipt_signed_bytes(envelope_id: &[u8; 16], manifest_hash: &[u8; 32], at: i64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(RECEIPT_CONTEXT.len() + 1 + 16 + 32 + 8);
+    out.extend_from_slice(RECEIPT_CONTEXT);
+    out.push(0);
+    out.extend_from_slice(envelope_id);
+    out.extend_from_slice(manifest_hash);
+    out.extend_from_slice(&at.to_be_bytes());
+    out
+}
+
 /// Whether an address names an account or a functional mailbox.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -305,6 +335,10 @@ pub struct AccountKey {
     pub email: String,
     pub public_keys: PublicKeys,
     pub key_id: String,
+    /// Index of the audit log entry publishing exactly these keys for this email (key
+    /// transparency, `docs/AUDIT.md`); the directory gives it, senders check its inclusion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_index: Option<u64>,
 }
 
 /// `POST /api/envelopes`: announces an envelope before its ciphertext is uploaded.
@@ -535,6 +569,53 @@ pub struct AuditInclusionProof {
     pub size: u64,
     /// The audit path, base64 SHA-256 hashes, leaf side first.
     pub hashes: Vec<String>,
+}
+
+/// `GET /api/keys/proof`: a published key's audit log entry and its inclusion proof.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KeyProof {
+    pub index: u64,
+    pub size: u64,
+    /// The entry's bytes (a published key, kind 2), base64.
+    pub entry: String,
+    /// The audit path, base64 SHA-256 hashes, leaf side first.
+    pub hashes: Vec<String>,
+}
+
+/// `POST /api/envelopes/{id}/receipt`: a recipient's signed receipt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptRequest {
+    /// SHA-256 of the signed manifest as opened, unpadded base64url.
+    pub manifest_hash: String,
+    /// Time of opening, Unix seconds, as signed.
+    pub opened_at: i64,
+    /// Ed25519 signature over [`receipt_signed_bytes`], unpadded base64url.
+    pub signature: String,
+}
+
+/// A receipt as the server keeps it; clients check its signature themselves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptInfo {
+    /// The recipient account that signed.
+    pub email: String,
+    /// SHA-256 of the signed manifest, unpadded base64url.
+    pub manifest_hash: String,
+    /// Unix seconds, as signed.
+    pub opened_at: i64,
+    /// Ed25519 signature over [`receipt_signed_bytes`], unpadded base64url.
+    pub signature: String,
+    /// Index of the receipt's audit log entry.
+    pub log_index: u64,
+}
+
+/// `GET /api/envelopes/{id}/receipts`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptList {
+    pub items: Vec<ReceiptInfo>,
 }
 
 /// An RFC 9162 consistency proof between the audit log's trees of `from` and `to` entries.

@@ -47,6 +47,10 @@ pub enum Action {
     /// Read the organisation's alerts, lift login locks, set its second-factor policy, list
     /// its grants.
     ManageSecurity,
+    /// Fetch a published key's log entry, its inclusion proof, and consistency proofs.
+    ProveKey,
+    /// Sign a receipt for an envelope one opened.
+    SignReceipt,
 }
 
 /// What the action applies to.
@@ -89,6 +93,12 @@ pub fn authorize(principal: &Principal, action: Action, resource: &Resource) -> 
             Ok(())
         }
         (Action::CreateEnvelope | Action::LookupDirectory, Resource::Server) => Ok(()),
+        (Action::ProveKey, Resource::Server) => Ok(()),
+        (Action::SignReceipt, Resource::Envelope(envelope))
+            if envelope.state == EnvelopeState::Stored && is_addressee(principal, envelope) =>
+        {
+            Ok(())
+        }
         (Action::ActOnSelf, Resource::Own) => Ok(()),
         (Action::ListMailbox, Resource::Mailbox(mailbox))
             if principal.mailbox_ids.contains(&mailbox.id) =>

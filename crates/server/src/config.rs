@@ -23,6 +23,9 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` header names the client. Empty (the default):
     /// the address of the connection is the client's, whatever the headers say.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Days audit events are kept whole; older ones keep only their log entry's header and
+    /// leaf hash (`docs/AUDIT.md`). 0 keeps everything.
+    pub audit_retention_days: u32,
 }
 
 /// PEM files of a TLS certificate chain and its private key.
@@ -42,6 +45,7 @@ impl Config {
             max_envelope_size: DEFAULT_MAX_ENVELOPE_SIZE,
             log_origin: None,
             trusted_proxies: Vec::new(),
+            audit_retention_days: crate::retention::DEFAULT_RETENTION_DAYS,
         }
     }
 

@@ -20,6 +20,7 @@ pub mod config;
 pub mod error;
 pub mod offline;
 pub mod openapi;
+pub mod retention;
 pub mod routes;
 pub mod second_factor;
 pub mod state;
@@ -82,6 +83,10 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     let handle = axum_server::Handle::new();
     tokio::spawn(shutdown_on_signal(handle.clone()));
     let cleanup = tokio::spawn(clean_periodically(state.clone()));
+    let retention = tokio::spawn(prune_periodically(
+        state.clone(),
+        config.audit_retention_days,
+    ));
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
 
     let scheme = if tls.is_some() { "https" } else { "http" };
@@ -103,6 +108,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         }
     };
     cleanup.abort();
+    retention.abort();
     state.flush_audit().await;
     served.map_err(ServerError::Io)
 }
@@ -197,6 +203,22 @@ async fn clean_periodically(state: AppState) {
                     Err(error) => tracing::error!(%error, "ending expired access failed"),
                 }
             }
+        }
+    }
+}
+
+async fn prune_periodically(state: AppState, days: u32) {
+    if days == 0 {
+        return;
+    }
+    let mut interval = tokio::time::interval(CLEANUP_EVERY);
+    loop {
+        interval.tick().await;
+        let before = auth::now() - i64::from(days) * 86_400;
+        match retention::prune_audit(state.store.as_ref(), before).await {
+            Ok(0) => {}
+            Ok(n_pruned) => tracing::info!(n_pruned, "pruned audit entries past retention"),
+            Err(error) => tracing::error!(%error, "pruning the audit trail failed"),
         }
     }
 }

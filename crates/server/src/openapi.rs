@@ -7,6 +7,7 @@
 use crate::routes::{
     admin, audit, audit_log, auth, directory, envelopes, health, mailboxes, me, policy,
 };
+use crate::routes::{audit_report, keys};
 use crate::routes::{second_factor, security};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -59,6 +60,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/admin/grants"),
     ("GET", "/api/admin/grants"),
     ("DELETE", "/api/admin/grants/{name}/{email}"),
+    ("GET", "/api/keys/proof"),
+    ("GET", "/api/keys/consistency"),
+    ("GET", "/api/audit/report"),
 ];
 
 #[derive(OpenApi)]
@@ -136,6 +140,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(security::set_policy))
         .routes(routes!(security::grant, security::grants))
         .routes(routes!(security::revoke))
+        .routes(routes!(keys::proof))
+        .routes(routes!(keys::consistency))
+        .routes(routes!(audit_report::report))
 }
 
 /// The OpenAPI document.

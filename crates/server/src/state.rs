@@ -111,6 +111,11 @@ impl AppState {
         &self.store
     }
 
+    /// The key the audit log's checkpoints are signed with, once the log is open.
+    pub fn audit_verifier(&self) -> Option<pli_audit::LogVerifier> {
+        self.audit.verifier()
+    }
+
     /// Waits until every audit event recorded so far is committed.
     pub async fn flush_audit(&self) {
         self.audit.flush().await;

@@ -32,10 +32,11 @@ mod security;
 
 use async_trait::async_trait;
 use pli_store::{
-    Access, AccessEntry, Account, Alert, AuditEvent, AuditRecord, Cursor, Envelope, Id, InboxScope,
-    LogBatch, Mailbox, MailboxAccess, MailboxKey, MailboxKeyWrap, MailboxKeys, NewAccount,
-    NewAlert, NewEnvelope, NewInvitation, NewMailboxKey, NewPolicy, Org, Result, Store, StoreError,
-    StoredCheckpoint, StoredPolicy, Timestamp, Totp,
+    Access, AccessEntry, Account, Alert, AuditEvent, AuditQuery, AuditRecord, Cursor, Envelope, Id,
+    InboxScope, LogBatch, Mailbox, MailboxAccess, MailboxKey, MailboxKeyWrap, MailboxKeys,
+    NewAccount, NewAlert, NewEnvelope, NewInvitation, NewMailboxKey, NewPolicy, Org, PrunedEntry,
+    Result, Store, StoreError, StoredCheckpoint, StoredEntry, StoredPolicy, StoredReceipt,
+    Timestamp, Totp,
 };
 use sqlx::SqliteConnection;
 use sqlx::sqlite::{
@@ -1007,6 +1008,196 @@ impl Store for SqliteStore {
     async fn alerts(&self, org_id: Id, after_seq: i64, limit: u32) -> Result<Vec<Alert>> {
         self.alerts_impl(org_id, after_seq, limit).await
     }
+    async fn set_account_key_log_index(&self, account_id: Id, index: u64) -> Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO account_key_log (account_id, log_index) VALUES (?, ?) \
+             ON CONFLICT (account_id) DO UPDATE SET log_index = excluded.log_index",
+        )
+        .bind(blob(account_id))
+        .bind(sql_index(index)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "account key log index"))?;
+        commit(tx).await
+    }
+
+    async fn account_key_log_index(&self, account_id: Id) -> Result<Option<u64>> {
+        let mut connection = self.read_one().await?;
+        let row = sqlx::query("SELECT log_index FROM account_key_log WHERE account_id = ?")
+            .bind(blob(account_id))
+            .fetch_optional(&mut *connection)
+            .await
+            .map_err(|error| map_err(error, "account key log index"))?;
+        row.map(|row| log_index(&row, "account_key_log.log_index"))
+            .transpose()
+    }
+
+    async fn set_mailbox_key_log_index(
+        &self,
+        mailbox_id: Id,
+        generation: u32,
+        index: u64,
+    ) -> Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO mailbox_key_log (mailbox_id, generation, log_index) VALUES (?, ?, ?) \
+             ON CONFLICT (mailbox_id, generation) DO UPDATE SET log_index = excluded.log_index",
+        )
+        .bind(blob(mailbox_id))
+        .bind(i64::from(generation))
+        .bind(sql_index(index)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "mailbox key log index"))?;
+        commit(tx).await
+    }
+
+    async fn mailbox_key_log_index(&self, mailbox_id: Id, generation: u32) -> Result<Option<u64>> {
+        let mut connection = self.read_one().await?;
+        let row = sqlx::query(
+            "SELECT log_index FROM mailbox_key_log WHERE mailbox_id = ? AND generation = ?",
+        )
+        .bind(blob(mailbox_id))
+        .bind(i64::from(generation))
+        .fetch_optional(&mut *connection)
+        .await
+        .map_err(|error| map_err(error, "mailbox key log index"))?;
+        row.map(|row| log_index(&row, "mailbox_key_log.log_index"))
+            .transpose()
+    }
+
+    async fn add_receipt(&self, receipt: &StoredReceipt) -> Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO receipts (envelope_id, account_id, email, manifest_hash, opened_at, \
+             signature, log_index) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(blob(receipt.envelope_id))
+        .bind(blob(receipt.account_id))
+        .bind(&receipt.email)
+        .bind(receipt.manifest_hash.as_slice())
+        .bind(receipt.opened_at)
+        .bind(receipt.signature.as_slice())
+        .bind(sql_index(receipt.log_index)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "receipt"))?;
+        commit(tx).await
+    }
+
+    async fn receipts(&self, envelope_id: Id) -> Result<Vec<StoredReceipt>> {
+        let mut connection = self.read_one().await?;
+        let rows = sqlx::query(
+            "SELECT envelope_id, account_id, email, manifest_hash, opened_at, signature, \
+             log_index FROM receipts WHERE envelope_id = ? ORDER BY email",
+        )
+        .bind(blob(envelope_id))
+        .fetch_all(&mut *connection)
+        .await
+        .map_err(|error| map_err(error, "receipt"))?;
+        rows.iter()
+            .map(|row| {
+                let hash: Vec<u8> = get(row, "manifest_hash", "receipts.manifest_hash")?;
+                Ok(StoredReceipt {
+                    envelope_id: id_from_row(row, "envelope_id", "receipts.envelope_id")?,
+                    account_id: id_from_row(row, "account_id", "receipts.account_id")?,
+                    email: get(row, "email", "receipts.email")?,
+                    manifest_hash: <[u8; 32]>::try_from(hash.as_slice())
+                        .map_err(|_| StoreError::Corrupt("receipts.manifest_hash".into()))?,
+                    opened_at: get(row, "opened_at", "receipts.opened_at")?,
+                    signature: get(row, "signature", "receipts.signature")?,
+                    log_index: log_index(row, "receipts.log_index")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn audit_report(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>> {
+        let mut connection = self.read_one().await?;
+        // Absent filters bind NULL and match every row, so one statement serves every mix.
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, actor_email, org_id, from_addr, action, target, outcome \
+             FROM audit_events \
+             WHERE seq > ?1 AND at >= ?2 AND (?3 IS NULL OR at < ?3) \
+             AND (?4 IS NULL OR org_id = ?4) \
+             AND (?5 IS NULL OR actor_email = ?5 OR target = ?5) \
+             AND (?6 IS NULL OR target = ?6) \
+             ORDER BY seq LIMIT ?7",
+        )
+        .bind(query.after_seq)
+        .bind(query.since)
+        .bind(query.until)
+        .bind(query.org_id.map(blob))
+        .bind(query.account.as_deref())
+        .bind(query.envelope.map(|id| id.to_string()))
+        .bind(i64::from(query.limit))
+        .fetch_all(&mut *connection)
+        .await
+        .map_err(|error| map_err(error, "audit event"))?;
+        rows.iter().map(audit_from_row).collect()
+    }
+
+    async fn audit_log_stored(&self, start: u64, limit: u32) -> Result<Vec<StoredEntry>> {
+        let mut connection = self.read_one().await?;
+        let rows = sqlx::query(
+            "SELECT idx, entry, pruned_leaf FROM audit_log_entries WHERE idx >= ? \
+             ORDER BY idx LIMIT ?",
+        )
+        .bind(sql_index(start)?)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *connection)
+        .await
+        .map_err(|error| map_err(error, "audit log entry"))?;
+        rows.iter()
+            .map(|row| {
+                let index: i64 = get(row, "idx", "audit_log_entries.idx")?;
+                let pruned: Option<Vec<u8>> =
+                    get(row, "pruned_leaf", "audit_log_entries.pruned_leaf")?;
+                Ok(StoredEntry {
+                    index: u64::try_from(index)
+                        .map_err(|_| StoreError::Corrupt("audit_log_entries.idx".into()))?,
+                    bytes: get(row, "entry", "audit_log_entries.entry")?,
+                    pruned_leaf: pruned
+                        .map(|leaf| {
+                            <[u8; 32]>::try_from(leaf.as_slice()).map_err(|_| {
+                                StoreError::Corrupt("audit_log_entries.pruned_leaf".into())
+                            })
+                        })
+                        .transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    async fn prune_audit(&self, entries: &[PrunedEntry], before: Timestamp) -> Result<u64> {
+        let mut tx = self.write().await?;
+        for entry in entries {
+            sqlx::query(
+                "UPDATE audit_log_entries SET entry = ?, pruned_leaf = ? \
+                 WHERE idx = ? AND pruned_leaf IS NULL",
+            )
+            .bind(entry.header.as_slice())
+            .bind(entry.leaf.as_slice())
+            .bind(sql_index(entry.index)?)
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "audit log entry"))?;
+        }
+        let deleted = sqlx::query("DELETE FROM audit_events WHERE at < ?")
+            .bind(before)
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "audit event"))?
+            .rows_affected();
+        commit(tx).await?;
+        Ok(deleted)
+    }
+}
+
+fn log_index(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<u64> {
+    let index: i64 = get(row, "log_index", column)?;
+    u64::try_from(index).map_err(|_| StoreError::Corrupt(column.to_owned()))
 }
 
 async fn insert_audit_rows(

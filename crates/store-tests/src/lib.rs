@@ -33,6 +33,7 @@ mod mailbox_keys;
 mod mailboxes;
 mod policies;
 mod security;
+mod transparency;
 
 pub use accounts::*;
 pub use audit::*;
@@ -41,6 +42,7 @@ pub use mailbox_keys::*;
 pub use mailboxes::*;
 pub use policies::*;
 pub use security::*;
+pub use transparency::*;
 
 use async_trait::async_trait;
 use pli_store::{
@@ -112,6 +114,10 @@ macro_rules! store_stories {
             login_failures_are_counted_and_locks_lifted,
             grants_scope_and_expire_access,
             alerts_are_kept_per_organisation,
+            key_log_indexes_are_kept_per_key,
+            receipts_are_one_per_recipient,
+            audit_reports_filter_and_page,
+            pruning_keeps_headers_and_leaf_hashes,
         );
     };
     (@each $fresh:expr; $($story:ident),* $(,)?) => {

@@ -466,6 +466,59 @@ pub struct Alert {
     pub alert: NewAlert,
 }
 
+/// A recipient's signed receipt for an envelope it opened, as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredReceipt {
+    pub envelope_id: Id,
+    pub account_id: Id,
+    /// The recipient's email when it signed.
+    pub email: String,
+    /// SHA-256 of the signed manifest it opened.
+    pub manifest_hash: [u8; 32],
+    /// When it says it opened the envelope (signed).
+    pub opened_at: Timestamp,
+    /// Ed25519 signature over `pli_proto::receipt_signed_bytes` (64 bytes).
+    pub signature: Vec<u8>,
+    /// Index of its audit log entry.
+    pub log_index: u64,
+}
+
+/// Which audit events a report covers. Every filter given must hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// Only this organisation's events (`None`: every organisation's and server-wide ones).
+    pub org_id: Option<Id>,
+    /// Events at or after this time.
+    pub since: Timestamp,
+    /// Events strictly before this time.
+    pub until: Option<Timestamp>,
+    /// Events whose actor had this email (lowercase), or whose target is it.
+    pub account: Option<String>,
+    /// Events whose target is this envelope id.
+    pub envelope: Option<Id>,
+    /// Events with `seq > after_seq`.
+    pub after_seq: i64,
+    pub limit: u32,
+}
+
+/// An audit log entry as stored: whole, or pruned to its header with its leaf hash kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredEntry {
+    pub index: u64,
+    /// The entry, or only its 50-byte header once pruned.
+    pub bytes: Vec<u8>,
+    /// Set once pruned: the entry's leaf hash.
+    pub pruned_leaf: Option<[u8; 32]>,
+}
+
+/// An entry to prune: its index, its header and its leaf hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrunedEntry {
+    pub index: u64,
+    pub header: Vec<u8>,
+    pub leaf: [u8; 32],
+}
+
 /// The metadata store. Every method is one transaction.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -666,4 +719,31 @@ pub trait Store: Send + Sync + 'static {
     async fn add_alert(&self, alert: &NewAlert) -> Result<()>;
     /// Alerts of one organisation with `seq > after_seq`, oldest first, at most `limit`.
     async fn alerts(&self, org_id: Id, after_seq: i64, limit: u32) -> Result<Vec<Alert>>;
+    // Key transparency, signed receipts, audit reports and retention (`docs/AUDIT.md`).
+
+    /// Records the audit log index of the entry publishing the account's current keys.
+    async fn set_account_key_log_index(&self, account_id: Id, index: u64) -> Result<()>;
+    /// The audit log index of the entry publishing the account's current keys, if logged.
+    async fn account_key_log_index(&self, account_id: Id) -> Result<Option<u64>>;
+    /// Records the audit log index of the entry publishing a mailbox key generation.
+    async fn set_mailbox_key_log_index(
+        &self,
+        mailbox_id: Id,
+        generation: u32,
+        index: u64,
+    ) -> Result<()>;
+    /// The audit log index of the entry publishing a mailbox key generation, if logged.
+    async fn mailbox_key_log_index(&self, mailbox_id: Id, generation: u32) -> Result<Option<u64>>;
+    /// Stores a receipt. `Conflict` if this account already gave one for this envelope.
+    async fn add_receipt(&self, receipt: &StoredReceipt) -> Result<()>;
+    /// Receipts of an envelope, by recipient email.
+    async fn receipts(&self, envelope_id: Id) -> Result<Vec<StoredReceipt>>;
+    /// Audit events matching `query`, oldest first (by `seq`), at most `query.limit`.
+    async fn audit_report(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>>;
+    /// Like [`Store::audit_log_entries`], saying which entries were pruned.
+    async fn audit_log_stored(&self, start: u64, limit: u32) -> Result<Vec<StoredEntry>>;
+    /// Retention: replaces each entry's bytes by its header and keeps its leaf hash, and deletes
+    /// the audit event rows older than `before`, in one transaction. Returns the number of event
+    /// rows deleted.
+    async fn prune_audit(&self, entries: &[PrunedEntry], before: Timestamp) -> Result<u64>;
 }

@@ -174,11 +174,22 @@ pub async fn entries(
     let own_org = principal.account.org.id.to_string();
     let rows = state
         .store
-        .audit_log_entries(query.start.unwrap_or(0), limit)
+        .audit_log_stored(query.start.unwrap_or(0), limit)
         .await?;
     let items = rows
         .into_iter()
-        .map(|(index, bytes)| {
+        .map(|stored| {
+            let index = stored.index;
+            let bytes = stored.bytes;
+            if let Some(leaf) = stored.pruned_leaf {
+                // Pruned past retention: only the header and the leaf hash are left.
+                return AuditLogEntry {
+                    index,
+                    entry: None,
+                    header: Some(STANDARD.encode(&bytes)),
+                    leaf_hash: Some(Hash::from_bytes(leaf).to_string()),
+                };
+            }
             let own = Entry::decode(&bytes)
                 .is_ok_and(|entry| entry.event.org.as_deref() == Some(own_org.as_str()));
             match bytes.get(..HEADER_BYTES) {

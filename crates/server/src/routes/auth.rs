@@ -358,6 +358,7 @@ pub async fn join(
         .record_durable(joined)
         .await
         .map_err(|error| ApiError::internal(error.to_string()))?;
+    crate::routes::keys::publish_account_key(&state, &account).await?;
     let response = open_session(&state, account).await?;
     Ok((StatusCode::CREATED, Json(response)))
 }

@@ -12,4 +12,5 @@ mod policy;
 mod probes;
 mod security;
 mod stories;
+mod transparency;
 mod walker;

@@ -144,9 +144,13 @@ fn requests(
         ("GET", "/api/audit/log/inclusion") => {
             vec![(format!("{path}?index=0&size=2"), None, json)]
         }
-        ("GET", "/api/audit/log/consistency") => {
+        ("GET", "/api/audit/log/consistency") | ("GET", "/api/keys/consistency") => {
             vec![(format!("{path}?from=1&to=2"), None, json)]
         }
+        ("GET", "/api/keys/proof") => (0..2)
+            .map(|index| (format!("{path}?index={index}&size=2"), None, json))
+            .collect(),
+        ("GET", "/api/audit/report") => vec![(format!("{path}?since=0"), None, json)],
         ("GET", "/api/inbox") => {
             let mut requests = with(None, json);
             requests.push(("/api/inbox?mailbox=vbox".into(), None, json));
@@ -272,7 +276,10 @@ async fn anonymous_clients_get_nothing() {
                 | ("PUT", "/api/admin/policy")
                 | ("POST", "/api/admin/grants")
                 | ("GET", "/api/admin/grants")
-                | ("DELETE", "/api/admin/grants/{name}/{email}") => {
+                | ("DELETE", "/api/admin/grants/{name}/{email}")
+                | ("GET", "/api/keys/proof")
+                | ("GET", "/api/keys/consistency")
+                | ("GET", "/api/audit/report") => {
                     assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{what}");
                     assert_eq!(answer.error(), "unauthenticated", "{what}");
                 }
@@ -405,6 +412,35 @@ async fn an_authenticated_stranger_gets_nothing() {
                 ("GET", "/api/audit/log/checkpoint") | ("GET", "/api/audit/log/key") => {
                     assert_eq!(answer.status, StatusCode::OK, "{what}");
                     assert_nothing_of_victims(&world, &answer, &what);
+                }
+                ("GET", "/api/keys/consistency") => {
+                    // Hashes only, for any account checking keys.
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                    assert!(answer.body["hashes"].is_array(), "{what}");
+                }
+                ("GET", "/api/keys/proof") => {
+                    // Only published keys, which the directory shows anyway.
+                    if answer.status == StatusCode::OK {
+                        let bytes = base64::Engine::decode(
+                            &base64::engine::general_purpose::STANDARD,
+                            answer.body["entry"].as_str().unwrap(),
+                        )
+                        .unwrap();
+                        let (_, record) = pli_audit::Record::decode(&bytes).unwrap();
+                        assert!(matches!(record, pli_audit::Record::Key(_)), "{what}");
+                    } else {
+                        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
+                    }
+                }
+                ("GET", "/api/audit/report") => {
+                    // The stranger's own organisation's events only.
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                    for row in answer.body["items"].as_array().unwrap() {
+                        assert!(
+                            row["actor"].is_null() || row["actor"] == "stranger@other.fr",
+                            "{what}: {row}"
+                        );
+                    }
                 }
                 ("GET", "/api/audit/log/inclusion") | ("GET", "/api/audit/log/consistency") => {
                     // Hashes only; the stranger is an admin, so it may check the log.
