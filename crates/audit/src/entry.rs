@@ -3,7 +3,7 @@
 //! ```text
 //! offset  size  field
 //! 0       1     format version: 0x01
-//! 1       1     kind: 0x01 audit event (other kinds, such as published keys, come later)
+//! 1       1     kind: 0x01 audit event, 0x02 published key, 0x03 receipt (`record.rs`)
 //! 2       8     index of the entry in the log, u64 big-endian
 //! 10      32    RFC 9162 leaf hash of entry index - 1 (32 zero bytes for entry 0)
 //! 42      8     time of the event, Unix seconds, i64 big-endian
@@ -192,32 +192,41 @@ impl Entry {
         let mut reader = Reader {
             rest: &bytes[HEADER_BYTES..],
         };
-        let code = reader.byte()?;
-        let outcome = Outcome::from_code(code).ok_or(EntryError::UnknownOutcome(code))?;
-        let action = reader.string("action")?;
-        let address = reader.string("address")?;
-        let org = reader.optional("org")?;
-        let actor = reader.optional("actor")?;
-        let actor_email = reader.optional("actor_email")?;
-        let target = reader.optional("target")?;
+        let event = decode_event_body(&mut reader, header.time)?;
         if !reader.rest.is_empty() {
             return Err(EntryError::TrailingBytes(reader.rest.len()));
         }
         Ok(Entry {
             index: header.index,
             prev: header.prev,
-            event: AuditEvent {
-                time: header.time,
-                org,
-                actor,
-                actor_email,
-                address,
-                action,
-                target,
-                outcome,
-            },
+            event,
         })
     }
+}
+
+/// Reads the body of an audit event (everything after the header).
+pub(crate) fn decode_event_body(
+    reader: &mut Reader<'_>,
+    time: i64,
+) -> Result<AuditEvent, EntryError> {
+    let code = reader.byte()?;
+    let outcome = Outcome::from_code(code).ok_or(EntryError::UnknownOutcome(code))?;
+    let action = reader.string("action")?;
+    let address = reader.string("address")?;
+    let org = reader.optional("org")?;
+    let actor = reader.optional("actor")?;
+    let actor_email = reader.optional("actor_email")?;
+    let target = reader.optional("target")?;
+    Ok(AuditEvent {
+        time,
+        org,
+        actor,
+        actor_email,
+        address,
+        action,
+        target,
+        outcome,
+    })
 }
 
 impl EntryHeader {
@@ -266,7 +275,11 @@ pub(crate) fn encode_event(
     Ok(out)
 }
 
-fn put_str(out: &mut Vec<u8>, field: &'static str, value: &str) -> Result<(), EntryError> {
+pub(crate) fn put_str(
+    out: &mut Vec<u8>,
+    field: &'static str,
+    value: &str,
+) -> Result<(), EntryError> {
     let len = value.len();
     if len > MAX_FIELD_BYTES {
         return Err(EntryError::FieldTooLong { field, len });
@@ -290,12 +303,12 @@ fn put_opt(out: &mut Vec<u8>, field: &'static str, value: Option<&str>) -> Resul
     }
 }
 
-struct Reader<'a> {
-    rest: &'a [u8],
+pub(crate) struct Reader<'a> {
+    pub(crate) rest: &'a [u8],
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, len: usize) -> Result<&'a [u8], EntryError> {
+    pub(crate) fn take(&mut self, len: usize) -> Result<&'a [u8], EntryError> {
         if self.rest.len() < len {
             return Err(EntryError::Truncated);
         }
@@ -304,17 +317,17 @@ impl<'a> Reader<'a> {
         Ok(head)
     }
 
-    fn byte(&mut self) -> Result<u8, EntryError> {
+    pub(crate) fn byte(&mut self) -> Result<u8, EntryError> {
         Ok(self.take(1)?[0])
     }
 
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], EntryError> {
+    pub(crate) fn array<const N: usize>(&mut self) -> Result<[u8; N], EntryError> {
         let mut array = [0u8; N];
         array.copy_from_slice(self.take(N)?);
         Ok(array)
     }
 
-    fn string(&mut self, field: &'static str) -> Result<String, EntryError> {
+    pub(crate) fn string(&mut self, field: &'static str) -> Result<String, EntryError> {
         let len = usize::from(u16::from_be_bytes(self.array()?));
         if len > MAX_FIELD_BYTES {
             return Err(EntryError::FieldTooLong { field, len });
@@ -324,7 +337,7 @@ impl<'a> Reader<'a> {
         Ok(text.to_owned())
     }
 
-    fn optional(&mut self, field: &'static str) -> Result<Option<String>, EntryError> {
+    pub(crate) fn optional(&mut self, field: &'static str) -> Result<Option<String>, EntryError> {
         match self.byte()? {
             0 => Ok(None),
             1 => Ok(Some(self.string(field)?)),

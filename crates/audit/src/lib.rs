@@ -49,6 +49,7 @@ mod checkpoint;
 mod entry;
 mod log;
 mod merkle;
+mod record;
 mod verify;
 
 pub use checkpoint::{
@@ -66,4 +67,5 @@ pub use merkle::{
     inclusion_proof, inclusion_proof_indexes, leaf_hash, node_hash, stored_hash_count,
     stored_hash_index, tree_root, verify_consistency, verify_inclusion,
 };
+pub use record::{KIND_PUBLISHED_KEY, KIND_RECEIPT, KeyOwner, PublishedKey, Receipt, Record};
 pub use verify::{MAX_LOOKAHEAD, Tampering, Verification, Verified, VerifyError, verify_log};

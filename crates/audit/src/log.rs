@@ -12,6 +12,7 @@ use crate::merkle::{
     Frontier, Hash, HashStore, MerkleError, StorageError, leaf_hash, stored_hash_count,
     stored_hash_index,
 };
+use crate::record::Record;
 
 /// Most events in one batch.
 pub const MAX_BATCH_EVENTS: usize = 65_536;
@@ -165,21 +166,37 @@ impl AuditLog {
         Ok(self.key.sign(&checkpoint)?)
     }
 
-    /// Encodes, hashes and signs a batch without changing the log.
+    /// Encodes, hashes and signs a batch of audit events without changing the log.
     pub fn prepare(&self, events: &[AuditEvent]) -> Result<PendingBatch, LogError> {
-        if events.is_empty() {
+        self.prepare_encoded(events.len(), |position, index, prev| {
+            encode_event(index, prev, &events[position])
+        })
+    }
+
+    /// Like [`AuditLog::prepare`], for records of any kind (events, published keys, receipts).
+    pub fn prepare_records(&self, records: &[Record]) -> Result<PendingBatch, LogError> {
+        self.prepare_encoded(records.len(), |position, index, prev| {
+            records[position].encode(index, prev)
+        })
+    }
+
+    fn prepare_encoded<F>(&self, count: usize, mut encode: F) -> Result<PendingBatch, LogError>
+    where
+        F: FnMut(usize, u64, &Hash) -> Result<Vec<u8>, EntryError>,
+    {
+        if count == 0 {
             return Err(LogError::EmptyBatch);
         }
-        if events.len() > MAX_BATCH_EVENTS {
-            return Err(LogError::BatchTooLarge(events.len()));
+        if count > MAX_BATCH_EVENTS {
+            return Err(LogError::BatchTooLarge(count));
         }
         let first_index = self.size();
         let mut frontier = self.frontier.clone();
         let mut last_leaf = self.last_leaf;
-        let mut entries = Vec::with_capacity(events.len());
-        let mut stored_hashes = Vec::with_capacity(2 * events.len() + 48);
-        for (position, event) in events.iter().enumerate() {
-            let bytes = encode_event(frontier.size(), &last_leaf, event)
+        let mut entries = Vec::with_capacity(count);
+        let mut stored_hashes = Vec::with_capacity(2 * count + 48);
+        for position in 0..count {
+            let bytes = encode(position, frontier.size(), &last_leaf)
                 .map_err(|source| LogError::Entry { position, source })?;
             last_leaf = leaf_hash(&bytes);
             frontier.push_recording(last_leaf, &mut stored_hashes)?;

@@ -524,7 +524,7 @@ async fn admin_signing_key(
     Ok(key.public_keys.signing_key.clone())
 }
 
-fn decode_verifying_key(text: &str) -> Option<VerifyingKey> {
+pub(crate) fn decode_verifying_key(text: &str) -> Option<VerifyingKey> {
     let bytes: [u8; 32] = URL_SAFE_NO_PAD.decode(text).ok()?.try_into().ok()?;
     VerifyingKey::from_bytes(&bytes).ok()
 }
@@ -536,6 +536,7 @@ mod tests {
 
     fn member(email: &str, keys: &AccountKeys) -> AccountKey {
         AccountKey {
+            log_index: None,
             email: email.into(),
             public_keys: keys.public_keys(),
             key_id: String::new(),
@@ -644,6 +645,7 @@ mod tests {
         assert!(!needs_repair(&keyring(secret.to_public().to_string())));
         let mut newcomer = keyring(secret.to_public().to_string());
         newcomer.members.push(AccountKey {
+            log_index: None,
             email: "cleo@x.org".into(),
             public_keys: PublicKeys {
                 age_recipient: Identity::generate().to_public().to_string(),

@@ -62,6 +62,10 @@ pub struct LoginRequest {
     pub email: String,
     /// The authentication half of the client-side derivation, 32 bytes, unpadded base64url.
     pub auth_key: String,
+    /// The second factor of an account that has one: the 6-digit TOTP code of the moment, or
+    /// one of its one-time recovery codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp: Option<String>,
 }
 
 /// `POST /api/auth/join`: redeems an invitation and registers the account's keys.
@@ -162,6 +166,9 @@ pub struct CurrentMailboxKey {
     /// The generation is the latest, no member left since it was made, and every current
     /// member holds a copy of its secret: envelopes to the mailbox are encrypted to it.
     pub usable: bool,
+    /// Index of the audit log entry publishing this generation's recipient for this mailbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_index: Option<u64>,
 }
 
 /// One key generation of a functional mailbox: an age X25519 key pair made on a member's (or
@@ -286,6 +293,33 @@ fn push_field(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(bytes);
 }
 
+/// Domain separation of a receipt signature.
+pub const RECEIPT_CONTEXT: &[u8] = b"pli-receipt-v1";
+
+/// The bytes a recipient signs with its Ed25519 account key when it opens an envelope:
+///
+/// ```text
+/// "pli-receipt-v1" || 0x00
+/// || 16-byte envelope id
+/// || 32-byte SHA-256 of the signed manifest as opened
+/// || i64 big-endian time of opening, Unix seconds
+/// ```
+///
+/// ```
+/// let bytes = pli_proto::receipt_signed_bytes(&[1; 16], &[2; 32], 3);
+/// assert_eq!(&bytes[..15], b"pli-receipt-v1\0");
+/// assert_eq!(bytes.len(), 15 + 16 + 32 + 8);
+/// ```
+pub fn receipt_signed_bytes(envelope_id: &[u8; 16], manifest_hash: &[u8; 32], at: i64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(RECEIPT_CONTEXT.len() + 1 + 16 + 32 + 8);
+    out.extend_from_slice(RECEIPT_CONTEXT);
+    out.push(0);
+    out.extend_from_slice(envelope_id);
+    out.extend_from_slice(manifest_hash);
+    out.extend_from_slice(&at.to_be_bytes());
+    out
+}
+
 /// Whether an address names an account or a functional mailbox.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -301,6 +335,10 @@ pub struct AccountKey {
     pub email: String,
     pub public_keys: PublicKeys,
     pub key_id: String,
+    /// Index of the audit log entry publishing exactly these keys for this email (key
+    /// transparency, `docs/AUDIT.md`); the directory gives it, senders check its inclusion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_index: Option<u64>,
 }
 
 /// `POST /api/envelopes`: announces an envelope before its ciphertext is uploaded.
@@ -316,6 +354,86 @@ pub struct CreateEnvelopeRequest {
     pub to: Vec<String>,
     /// Exact size in bytes of the ciphertext that will be uploaded.
     pub size: u64,
+    /// What the sender's data loss prevention check found and decided, required when the
+    /// sender's organisation has a sending policy: kinds and counts, never a value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dlp: Option<DlpSummary>,
+}
+
+/// The outcome of the sender's data loss prevention check, for the audit trail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DlpSummary {
+    /// Version of the organisation's policy that was applied.
+    pub policy_version: u64,
+    /// `allow`, `warn` or `justify`.
+    pub decision: String,
+    /// Findings per kind of data (`nir`, `health`, ...), over all files.
+    pub kinds: std::collections::BTreeMap<String, u64>,
+    /// Files that could not be inspected.
+    pub not_inspectable: u64,
+    /// Whether the sender wrote a justification (it travels in the encrypted manifest only).
+    pub justified: bool,
+}
+
+/// `PUT /api/policy`: a new version of the caller's organisation's sending policy.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetPolicyRequest {
+    /// Must be greater than the current version, and equal the `version` in the text.
+    pub version: u64,
+    /// The policy file (TOML), exactly as signed.
+    pub text: String,
+    /// Ed25519 signature by the caller over [`policy_signed_bytes`], unpadded base64url.
+    pub signature: String,
+}
+
+/// `GET /api/policy`: the caller's organisation's sending policy, if it has one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyAnswer {
+    pub policy: Option<SignedPolicy>,
+}
+
+/// A version of an organisation's sending policy with its admin's signature.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignedPolicy {
+    pub org: String,
+    pub version: u64,
+    /// The policy file (TOML).
+    pub text: String,
+    /// Email of the admin who signed it.
+    pub signer: String,
+    /// Ed25519 signature over [`policy_signed_bytes`], unpadded base64url.
+    pub signature: String,
+    /// RFC 3339.
+    pub set_at: String,
+}
+
+/// Domain separation of a policy signature.
+pub const POLICY_CONTEXT: &[u8] = b"pli-policy-v1";
+
+/// The bytes an admin signs to publish a version of their organisation's sending policy:
+/// `pli-policy-v1`, a zero byte, the organisation's name (u16 big-endian length, then its
+/// bytes), the version (u64 big-endian) and the text (u32 big-endian length, then its bytes).
+/// The organisation and version are bound, so a policy cannot be replayed for another
+/// organisation or in place of a newer version.
+///
+/// ```
+/// let bytes = pli_proto::policy_signed_bytes("chu", 3, "version = 3\n");
+/// assert_eq!(bytes, b"pli-policy-v1\0\0\x03chu\0\0\0\0\0\0\0\x03\0\0\0\x0cversion = 3\n");
+/// ```
+pub fn policy_signed_bytes(org: &str, version: u64, text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(POLICY_CONTEXT.len() + 15 + org.len() + text.len());
+    out.extend_from_slice(POLICY_CONTEXT);
+    out.push(0);
+    push_field(&mut out, org.as_bytes());
+    out.extend_from_slice(&version.to_be_bytes());
+    let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(text.as_bytes());
+    out
 }
 
 /// Routing metadata of an envelope, as listed in an inbox or outbox.
@@ -380,6 +498,9 @@ pub struct CreateMailboxRequest {
 #[serde(deny_unknown_fields)]
 pub struct MemberRequest {
     pub email: String,
+    /// End of the membership (RFC 3339); absent for a membership without an end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
 }
 
 /// One functional mailbox and its current members.
@@ -450,6 +571,53 @@ pub struct AuditInclusionProof {
     pub hashes: Vec<String>,
 }
 
+/// `GET /api/keys/proof`: a published key's audit log entry and its inclusion proof.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KeyProof {
+    pub index: u64,
+    pub size: u64,
+    /// The entry's bytes (a published key, kind 2), base64.
+    pub entry: String,
+    /// The audit path, base64 SHA-256 hashes, leaf side first.
+    pub hashes: Vec<String>,
+}
+
+/// `POST /api/envelopes/{id}/receipt`: a recipient's signed receipt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptRequest {
+    /// SHA-256 of the signed manifest as opened, unpadded base64url.
+    pub manifest_hash: String,
+    /// Time of opening, Unix seconds, as signed.
+    pub opened_at: i64,
+    /// Ed25519 signature over [`receipt_signed_bytes`], unpadded base64url.
+    pub signature: String,
+}
+
+/// A receipt as the server keeps it; clients check its signature themselves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptInfo {
+    /// The recipient account that signed.
+    pub email: String,
+    /// SHA-256 of the signed manifest, unpadded base64url.
+    pub manifest_hash: String,
+    /// Unix seconds, as signed.
+    pub opened_at: i64,
+    /// Ed25519 signature over [`receipt_signed_bytes`], unpadded base64url.
+    pub signature: String,
+    /// Index of the receipt's audit log entry.
+    pub log_index: u64,
+}
+
+/// `GET /api/envelopes/{id}/receipts`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptList {
+    pub items: Vec<ReceiptInfo>,
+}
+
 /// An RFC 9162 consistency proof between the audit log's trees of `from` and `to` entries.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -483,4 +651,115 @@ pub struct AuditLogEntry {
 #[serde(deny_unknown_fields)]
 pub struct AuditLogEntries {
     pub items: Vec<AuditLogEntry>,
+}
+
+/// `POST /api/me/totp`: a new TOTP secret (RFC 6238: SHA-1, 6 digits, 30 seconds), shown
+/// once. It works only after `POST /api/me/totp/confirm` with a first code.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TotpEnrolment {
+    /// The secret, base32 without padding, for typing into an authenticator app.
+    pub secret: String,
+    /// The `otpauth://totp/...` URI, for a QR code.
+    pub uri: String,
+}
+
+/// A second-factor code: a 6-digit TOTP code, or (to disable) a recovery code.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TotpCode {
+    pub code: String,
+}
+
+/// The one-time recovery codes, shown once when the second factor is confirmed.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryCodes {
+    pub codes: Vec<String>,
+}
+
+/// `PUT /api/admin/policy`: the admin's organisation's security policy.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrgPolicy {
+    /// Every account of the organisation must have a second factor; one without gets a
+    /// session that can only enrol.
+    pub require_totp: bool,
+}
+
+/// What a scoped grant allows on its mailbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum GrantScope {
+    /// List and download the mailbox's envelopes; not address envelopes to it.
+    Read,
+    /// Address envelopes to the mailbox; not list or download them.
+    Send,
+}
+
+/// `POST /api/admin/grants`: a scoped, expiring grant on one mailbox of the admin's
+/// organisation. It replaces what the account had on that mailbox.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantRequest {
+    pub email: String,
+    pub mailbox: String,
+    pub scope: GrantScope,
+    /// End of the grant, RFC 3339, in the future.
+    pub until: String,
+}
+
+/// One grant or time-limited membership.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantInfo {
+    pub email: String,
+    pub mailbox: String,
+    pub read: bool,
+    pub send: bool,
+    /// A scoped grant, rather than a membership with an end.
+    pub granted: bool,
+    /// RFC 3339; absent for no end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+    /// Not expired yet.
+    pub active: bool,
+}
+
+/// Grants and time-limited memberships of the admin's organisation.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantList {
+    pub items: Vec<GrantInfo>,
+}
+
+/// One security alert for the organisation's admins.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlertInfo {
+    pub seq: i64,
+    /// RFC 3339.
+    pub at: String,
+    /// The account concerned, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Dotted kind, such as `login.locked`.
+    pub kind: String,
+    pub details: String,
+}
+
+/// Alerts, oldest first.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlertPage {
+    pub items: Vec<AlertInfo>,
+}
+
+/// `POST /api/admin/unblock`: lifts a login lock.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnblockRequest {
+    pub email: String,
+    /// Why, for the audit trail.
+    pub reason: String,
 }

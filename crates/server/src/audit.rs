@@ -77,13 +77,23 @@ pub(crate) async fn append_offline(
     event: AuditEvent,
 ) -> Result<(), crate::ServerError> {
     let mut log = crate::state::open_audit_log(data_dir, store, None, "localhost/audit").await?;
-    write_batch(store, &mut log, &mut [event])
+    write_batch(store, &mut log, &mut [Item::Event(event)])
         .await
+        .map(|_| ())
         .map_err(|(_, error)| crate::ServerError::Invalid(error.to_string()))
 }
 
+/// What the writer appends: an audit event (a row and its entry), or an entry alone (a
+/// published key, a receipt).
+enum Item {
+    Event(AuditEvent),
+    Record(pli_audit::Record),
+}
+
+type Waiter = oneshot::Sender<Result<u64, AuditError>>;
+
 enum Message {
-    Event(AuditEvent, Option<oneshot::Sender<Result<(), AuditError>>>),
+    Item(Item, Option<Waiter>),
     /// Answered once every event sent before it is committed.
     Flush(oneshot::Sender<()>),
 }
@@ -115,16 +125,31 @@ impl AuditLog {
 
     /// Enqueues an event without waiting for it to be durable.
     pub async fn record(&self, event: AuditEvent) {
-        if self.sender.send(Message::Event(event, None)).await.is_err() {
+        if self
+            .sender
+            .send(Message::Item(Item::Event(event), None))
+            .await
+            .is_err()
+        {
             tracing::error!("audit writer has stopped; an audit event was lost");
         }
     }
 
     /// Enqueues an event and waits until it is committed.
     pub async fn record_durable(&self, event: AuditEvent) -> Result<(), AuditError> {
+        self.append_durable(Item::Event(event)).await.map(|_| ())
+    }
+
+    /// Appends a log entry that has no audit row (a published key, a receipt), waits until it
+    /// is committed, and returns its index in the log.
+    pub async fn log_durable(&self, record: pli_audit::Record) -> Result<u64, AuditError> {
+        self.append_durable(Item::Record(record)).await
+    }
+
+    async fn append_durable(&self, item: Item) -> Result<u64, AuditError> {
         let (done, wait) = oneshot::channel();
         self.sender
-            .send(Message::Event(event, Some(done)))
+            .send(Message::Item(item, Some(done)))
             .await
             .map_err(|_| AuditError("writer stopped".into()))?;
         wait.await
@@ -254,18 +279,29 @@ fn shorten(event: &mut AuditEvent) {
     }
 }
 
-/// Writes one batch: rows and log entries in one transaction, then advances the log. On error
-/// nothing was written; `true` says the log's end was taken by another writer (offline
-/// administration beside a running server), so reopening the log and retrying can succeed.
+/// Writes one batch: rows and log entries in one transaction, then advances the log, and
+/// returns the index of its first entry. On error nothing was written; `true` says the log's
+/// end was taken by another writer (offline administration beside a running server), so
+/// reopening the log and retrying can succeed.
 async fn write_batch(
     store: &dyn Store,
     log: &mut pli_audit::AuditLog,
-    events: &mut [AuditEvent],
-) -> Result<(), (bool, AuditError)> {
-    events.iter_mut().for_each(shorten);
-    let entries: Vec<pli_audit::AuditEvent> = events.iter().map(log_event).collect();
+    items: &mut [Item],
+) -> Result<u64, (bool, AuditError)> {
+    let mut events = Vec::with_capacity(items.len());
+    let mut records = Vec::with_capacity(items.len());
+    for item in items.iter_mut() {
+        match item {
+            Item::Event(event) => {
+                shorten(event);
+                records.push(pli_audit::Record::Event(log_event(event)));
+                events.push(event.clone());
+            }
+            Item::Record(record) => records.push(record.clone()),
+        }
+    }
     let pending = log
-        .prepare(&entries)
+        .prepare_records(&records)
         .map_err(|error| (false, AuditError(error.to_string())))?;
     let batch = LogBatch {
         first_index: pending.first_index(),
@@ -280,15 +316,16 @@ async fn write_batch(
         checkpoint: pending.checkpoint().as_str().to_owned(),
     };
     store
-        .append_audit_logged(events, &batch)
+        .append_audit_logged(&events, &batch)
         .await
         .map_err(|error| {
             let conflict = matches!(error, StoreError::Conflict(_));
             (conflict, AuditError(error.to_string()))
         })?;
-    log.commit(pending)
+    let appended = log
+        .commit(pending)
         .map_err(|error| (false, AuditError(error.to_string())))?;
-    Ok(())
+    Ok(appended.first_index)
 }
 
 /// Writes a batch; if another writer appended to the log meanwhile, reopens the log at its
@@ -297,8 +334,8 @@ async fn write_with_retry(
     store: &dyn Store,
     source: &LogSource,
     log: &mut Result<pli_audit::AuditLog, AuditError>,
-    events: &mut [AuditEvent],
-) -> Result<(), AuditError> {
+    events: &mut [Item],
+) -> Result<u64, AuditError> {
     let opened = match log {
         Ok(opened) => opened,
         Err(_) => {
@@ -307,7 +344,7 @@ async fn write_with_retry(
         }
     };
     match write_batch(store, opened, events).await {
-        Ok(()) => Ok(()),
+        Ok(first) => Ok(first),
         Err((true, _)) => {
             *log = source.open(store).await;
             let reopened = log.as_mut().map_err(|error| error.clone())?;
@@ -340,11 +377,11 @@ async fn run(
         // Whatever arrived while the previous commit ran joins this one.
         while let Some(message) = next {
             match message {
-                Message::Event(event, waiter) => {
-                    events.push(event);
+                Message::Item(item, waiter) => {
                     if let Some(waiter) = waiter {
-                        waiters.push(waiter);
+                        waiters.push((events.len() as u64, waiter));
                     }
+                    events.push(item);
                 }
                 Message::Flush(done) => flushes.push(done),
             }
@@ -355,7 +392,7 @@ async fn run(
             };
         }
         let result = if events.is_empty() {
-            Ok(())
+            Ok(0)
         } else {
             write_with_retry(store.as_ref(), &source, &mut log, &mut events).await
         };
@@ -367,8 +404,8 @@ async fn run(
             tracing::error!(n_events = events.len(), %error, "audit batch not written");
         }
         events.clear();
-        for waiter in waiters.drain(..) {
-            let _ = waiter.send(result.clone());
+        for (position, waiter) in waiters.drain(..) {
+            let _ = waiter.send(result.clone().map(|first| first + position));
         }
         for done in flushes.drain(..) {
             let _ = done.send(());

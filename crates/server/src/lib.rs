@@ -20,8 +20,11 @@ pub mod config;
 pub mod error;
 pub mod offline;
 pub mod openapi;
+pub mod retention;
 pub mod routes;
+pub mod second_factor;
 pub mod state;
+pub mod throttle;
 pub mod validate;
 
 pub use config::{BlobLocation, Config, DEFAULT_MAX_ENVELOPE_SIZE, DatabaseUrl, TlsFiles};
@@ -45,6 +48,9 @@ use std::time::Duration;
 pub const MAX_JSON_BODY: usize = 64 * 1024;
 /// How often abandoned pending uploads are looked for.
 const CLEANUP_EVERY: Duration = Duration::from_secs(3600);
+/// How often expired memberships and grants become removals (they give nothing once expired
+/// in any case; this makes mailbox keys stale for the remaining members).
+const EXPIRE_EVERY: Duration = Duration::from_secs(60);
 /// How long open connections get to finish on shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
@@ -77,6 +83,10 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     let handle = axum_server::Handle::new();
     tokio::spawn(shutdown_on_signal(handle.clone()));
     let cleanup = tokio::spawn(clean_periodically(state.clone()));
+    let retention = tokio::spawn(prune_periodically(
+        state.clone(),
+        config.audit_retention_days,
+    ));
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
 
     let scheme = if tls.is_some() { "https" } else { "http" };
@@ -98,6 +108,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         }
     };
     cleanup.abort();
+    retention.abort();
     state.flush_audit().await;
     served.map_err(ServerError::Io)
 }
@@ -175,12 +186,39 @@ async fn shutdown_on_signal(handle: axum_server::Handle) {
 
 async fn clean_periodically(state: AppState) {
     let mut interval = tokio::time::interval(CLEANUP_EVERY);
+    let mut expiry = tokio::time::interval(EXPIRE_EVERY);
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {
+                match state.clean_stale_pending(auth::now()).await {
+                    Ok(0) => {}
+                    Ok(n_removed) => tracing::info!(n_removed, "removed abandoned uploads"),
+                    Err(error) => tracing::error!(%error, "cleaning abandoned uploads failed"),
+                }
+            }
+            _ = expiry.tick() => {
+                match state.expire(auth::now()).await {
+                    Ok(0) => {}
+                    Ok(n_ended) => tracing::info!(n_ended, "ended expired memberships and grants"),
+                    Err(error) => tracing::error!(%error, "ending expired access failed"),
+                }
+            }
+        }
+    }
+}
+
+async fn prune_periodically(state: AppState, days: u32) {
+    if days == 0 {
+        return;
+    }
+    let mut interval = tokio::time::interval(CLEANUP_EVERY);
     loop {
         interval.tick().await;
-        match state.clean_stale_pending(auth::now()).await {
+        let before = auth::now() - i64::from(days) * 86_400;
+        match retention::prune_audit(state.store.as_ref(), before).await {
             Ok(0) => {}
-            Ok(n_removed) => tracing::info!(n_removed, "removed abandoned uploads"),
-            Err(error) => tracing::error!(%error, "cleaning abandoned uploads failed"),
+            Ok(n_pruned) => tracing::info!(n_pruned, "pruned audit entries past retention"),
+            Err(error) => tracing::error!(%error, "pruning the audit trail failed"),
         }
     }
 }

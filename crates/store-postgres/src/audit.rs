@@ -151,7 +151,7 @@ pub(crate) async fn audit_log_entries(
 
 /// A write transaction holding the audit advisory lock: the one sequencer of the audit trail
 /// among every server on the database, until commit or rollback.
-async fn sequencer(pool: &PgPool) -> Result<Transaction> {
+pub(crate) async fn sequencer(pool: &PgPool) -> Result<Transaction> {
     let mut tx = write(pool).await?;
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
         .bind(AUDIT_LOCK)

@@ -94,7 +94,8 @@ pub(crate) async fn inbox(
     let sources = match scope {
         InboxScope::All => {
             let mailboxes = sqlx::query(
-                "SELECT mailbox_id FROM memberships WHERE account_id = $1 ORDER BY mailbox_id",
+                "SELECT mailbox_id FROM memberships WHERE account_id = $1 AND can_read \
+                 ORDER BY mailbox_id",
             )
             .bind(blob(account_id))
             .fetch_all(&mut *tx)
@@ -111,13 +112,14 @@ pub(crate) async fn inbox(
             sources
         }
         InboxScope::Mailbox(mailbox_id) => {
-            let member =
-                sqlx::query("SELECT 1 FROM memberships WHERE mailbox_id = $1 AND account_id = $2")
-                    .bind(blob(*mailbox_id))
-                    .bind(blob(account_id))
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(|error| map_err(error, "membership"))?;
+            let member = sqlx::query(
+                "SELECT 1 FROM memberships WHERE mailbox_id = $1 AND account_id = $2 AND can_read",
+            )
+            .bind(blob(*mailbox_id))
+            .bind(blob(account_id))
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "membership"))?;
             if member.is_none() {
                 return Err(StoreError::NotFound);
             }

@@ -28,7 +28,13 @@
 //!   latest generation plus one" and "one copy per current member" are checked and written
 //!   with nothing changing in between; two racing clients: one wins, the other gets
 //!   `Conflict`.
-//! - Redeeming an invitation locks its row, so a code is redeemed once.
+//! - Redeeming an invitation locks its row, so a code is redeemed once. Grants and their
+//!   expiry (`set_access`, `expire_access`) lock the mailboxes they change, like `add_member`.
+//! - A TOTP step is checked and recorded under the factor's row lock (`FOR UPDATE`), so a
+//!   code is accepted once; failed logins of one email are counted under an advisory lock on
+//!   that email, so servers see each other's failures.
+//! - Alerts are inserted under the advisory lock [`ALERT_LOCK`], so their sequence numbers
+//!   become visible in order; retention (`prune_audit`) runs under [`AUDIT_LOCK`].
 //! - Unique violations are `Conflict`, foreign key violations `NotFound`, as on SQLite.
 //!
 //! Reads of several statements run in one `REPEATABLE READ READ ONLY` transaction: one
@@ -54,13 +60,17 @@ mod audit;
 mod envelopes;
 mod mailbox_keys;
 mod mailboxes;
+mod policies;
 mod rows;
+mod security;
+mod transparency;
 
 use async_trait::async_trait;
 use pli_store::{
-    Account, AuditEvent, AuditRecord, Cursor, Envelope, Id, InboxScope, LogBatch, Mailbox,
-    MailboxKeyWrap, MailboxKeys, NewAccount, NewEnvelope, NewInvitation, NewMailboxKey, Org,
-    Result, Store, StoreError, StoredCheckpoint, Timestamp,
+    Access, AccessEntry, Account, Alert, AuditEvent, AuditQuery, AuditRecord, Cursor, Envelope, Id,
+    InboxScope, LogBatch, Mailbox, MailboxAccess, MailboxKeyWrap, MailboxKeys, NewAccount,
+    NewAlert, NewEnvelope, NewInvitation, NewMailboxKey, NewPolicy, Org, PrunedEntry, Result,
+    Store, StoreError, StoredCheckpoint, StoredEntry, StoredPolicy, StoredReceipt, Timestamp, Totp,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
@@ -72,6 +82,10 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 /// Key of the transaction-level advisory lock that serializes appends to the audit trail
 /// across every server on the database ("pli-audit" in ASCII).
 pub const AUDIT_LOCK: i64 = 0x0070_6c69_2d61_7564;
+
+/// Key of the transaction-level advisory lock that serializes inserts of security alerts, so
+/// their sequence numbers become visible in increasing order ("pli-alrt" in ASCII).
+pub const ALERT_LOCK: i64 = 0x706c_692d_616c_7274;
 
 /// Options of [`PostgresStore::connect_with`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -350,6 +364,151 @@ impl Store for PostgresStore {
 
     async fn audit_log_entries(&self, start: u64, limit: u32) -> Result<Vec<(u64, Vec<u8>)>> {
         audit::audit_log_entries(&self.pool, start, limit).await
+    }
+
+    async fn set_policy(&self, policy: &NewPolicy) -> Result<()> {
+        policies::set_policy(&self.pool, policy).await
+    }
+
+    async fn latest_policy(&self, org_id: Id) -> Result<Option<StoredPolicy>> {
+        policies::latest_policy(&self.pool, org_id).await
+    }
+
+    async fn totp(&self, account_id: Id) -> Result<Option<Totp>> {
+        security::totp(&self.pool, account_id).await
+    }
+
+    async fn begin_totp(&self, account_id: Id, secret: &[u8], at: Timestamp) -> Result<()> {
+        security::begin_totp(&self.pool, account_id, secret, at).await
+    }
+
+    async fn confirm_totp(
+        &self,
+        account_id: Id,
+        step: i64,
+        recovery_hashes: &[[u8; 32]],
+    ) -> Result<()> {
+        security::confirm_totp(&self.pool, account_id, step, recovery_hashes).await
+    }
+
+    async fn delete_totp(&self, account_id: Id) -> Result<()> {
+        security::delete_totp(&self.pool, account_id).await
+    }
+
+    async fn use_totp_step(&self, account_id: Id, step: i64) -> Result<()> {
+        security::use_totp_step(&self.pool, account_id, step).await
+    }
+
+    async fn use_recovery_code(&self, account_id: Id, code_hash: &[u8; 32]) -> Result<()> {
+        security::use_recovery_code(&self.pool, account_id, code_hash).await
+    }
+
+    async fn recovery_codes_left(&self, account_id: Id) -> Result<u32> {
+        security::recovery_codes_left(&self.pool, account_id).await
+    }
+
+    async fn set_org_requires_totp(&self, org_id: Id, required: bool) -> Result<()> {
+        security::set_org_requires_totp(&self.pool, org_id, required).await
+    }
+
+    async fn org_requires_totp(&self, org_id: Id) -> Result<bool> {
+        security::org_requires_totp(&self.pool, org_id).await
+    }
+
+    async fn record_login_failure(
+        &self,
+        email: &str,
+        at: Timestamp,
+        since: Timestamp,
+    ) -> Result<u32> {
+        security::record_login_failure(&self.pool, email, at, since).await
+    }
+
+    async fn clear_login_failures(&self, email: &str) -> Result<()> {
+        security::clear_login_failures(&self.pool, email).await
+    }
+
+    async fn lock_login(&self, email: &str, until: Timestamp) -> Result<()> {
+        security::lock_login(&self.pool, email, until).await
+    }
+
+    async fn login_locked_until(&self, email: &str, at: Timestamp) -> Result<Option<Timestamp>> {
+        security::login_locked_until(&self.pool, email, at).await
+    }
+
+    async fn unlock_login(&self, email: &str) -> Result<()> {
+        security::unlock_login(&self.pool, email).await
+    }
+
+    async fn set_access(
+        &self,
+        mailbox_id: Id,
+        account_id: Id,
+        access: &Access,
+        at: Timestamp,
+    ) -> Result<()> {
+        security::set_access(&self.pool, mailbox_id, account_id, access, at).await
+    }
+
+    async fn account_access(&self, account_id: Id) -> Result<Vec<MailboxAccess>> {
+        security::account_access(&self.pool, account_id).await
+    }
+
+    async fn org_access(&self, org_id: Id) -> Result<Vec<AccessEntry>> {
+        security::org_access(&self.pool, org_id).await
+    }
+
+    async fn expire_access(&self, at: Timestamp) -> Result<u32> {
+        security::expire_access(&self.pool, at).await
+    }
+
+    async fn add_alert(&self, alert: &NewAlert) -> Result<()> {
+        security::add_alert(&self.pool, alert).await
+    }
+
+    async fn alerts(&self, org_id: Id, after_seq: i64, limit: u32) -> Result<Vec<Alert>> {
+        security::alerts(&self.pool, org_id, after_seq, limit).await
+    }
+
+    async fn set_account_key_log_index(&self, account_id: Id, index: u64) -> Result<()> {
+        transparency::set_account_key_log_index(&self.pool, account_id, index).await
+    }
+
+    async fn account_key_log_index(&self, account_id: Id) -> Result<Option<u64>> {
+        transparency::account_key_log_index(&self.pool, account_id).await
+    }
+
+    async fn set_mailbox_key_log_index(
+        &self,
+        mailbox_id: Id,
+        generation: u32,
+        index: u64,
+    ) -> Result<()> {
+        transparency::set_mailbox_key_log_index(&self.pool, mailbox_id, generation, index).await
+    }
+
+    async fn mailbox_key_log_index(&self, mailbox_id: Id, generation: u32) -> Result<Option<u64>> {
+        transparency::mailbox_key_log_index(&self.pool, mailbox_id, generation).await
+    }
+
+    async fn add_receipt(&self, receipt: &StoredReceipt) -> Result<()> {
+        transparency::add_receipt(&self.pool, receipt).await
+    }
+
+    async fn receipts(&self, envelope_id: Id) -> Result<Vec<StoredReceipt>> {
+        transparency::receipts(&self.pool, envelope_id).await
+    }
+
+    async fn audit_report(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>> {
+        transparency::audit_report(&self.pool, query).await
+    }
+
+    async fn audit_log_stored(&self, start: u64, limit: u32) -> Result<Vec<StoredEntry>> {
+        transparency::audit_log_stored(&self.pool, start, limit).await
+    }
+
+    async fn prune_audit(&self, entries: &[PrunedEntry], before: Timestamp) -> Result<u64> {
+        transparency::prune_audit(&self.pool, entries, before).await
     }
 }
 

@@ -163,7 +163,7 @@ async fn mailbox_keys_in(tx: &mut PgConnection, mailbox_id: Id) -> Result<Mailbo
     let holder_rows = sqlx::query(
         "SELECT w.generation, w.account_id FROM mailbox_key_wraps w \
          JOIN memberships ms ON ms.mailbox_id = w.mailbox_id AND ms.account_id = w.account_id \
-         WHERE w.mailbox_id = $1 ORDER BY w.generation, w.account_id",
+         AND ms.can_read WHERE w.mailbox_id = $1 ORDER BY w.generation, w.account_id",
     )
     .bind(blob(mailbox_id))
     .fetch_all(&mut *tx)

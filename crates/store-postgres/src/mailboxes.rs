@@ -50,7 +50,8 @@ pub(crate) async fn add_member(pool: &PgPool, mailbox_id: Id, account_id: Id) ->
     // A missing account fails the foreign key check: NotFound.
     sqlx::query(
         "INSERT INTO memberships (mailbox_id, account_id) VALUES ($1, $2) \
-         ON CONFLICT DO NOTHING",
+         ON CONFLICT (mailbox_id, account_id) DO UPDATE SET can_read = TRUE, can_send = TRUE, \
+         granted = FALSE, until = NULL",
     )
     .bind(blob(mailbox_id))
     .bind(blob(account_id))
@@ -96,7 +97,7 @@ pub(crate) async fn mailbox_members(pool: &PgPool, mailbox_id: Id) -> Result<Vec
     ensure_exists(&mut tx, "SELECT 1 FROM mailboxes WHERE id = $1", mailbox_id).await?;
     let rows = sqlx::query(&format!(
         "{ACCOUNT_COLUMNS} JOIN memberships ms ON ms.account_id = a.id \
-         WHERE ms.mailbox_id = $1 ORDER BY a.email"
+         WHERE ms.mailbox_id = $1 AND ms.can_read ORDER BY a.email"
     ))
     .bind(blob(mailbox_id))
     .fetch_all(&mut *tx)
@@ -111,7 +112,7 @@ pub(crate) async fn account_mailboxes(pool: &PgPool, account_id: Id) -> Result<V
     ensure_exists(&mut tx, "SELECT 1 FROM accounts WHERE id = $1", account_id).await?;
     let rows = sqlx::query(&format!(
         "{MAILBOX_COLUMNS} JOIN memberships ms ON ms.mailbox_id = m.id \
-         WHERE ms.account_id = $1 ORDER BY m.name"
+         WHERE ms.account_id = $1 AND ms.can_read ORDER BY m.name"
     ))
     .bind(blob(account_id))
     .fetch_all(&mut *tx)
@@ -146,12 +147,14 @@ pub(crate) async fn ensure_exists(tx: &mut PgConnection, sql: &'static str, id: 
 
 /// Ids of the mailbox's current members, sorted (by their bytes).
 pub(crate) async fn member_ids(tx: &mut PgConnection, mailbox_id: Id) -> Result<Vec<Id>> {
-    let rows =
-        sqlx::query("SELECT account_id FROM memberships WHERE mailbox_id = $1 ORDER BY account_id")
-            .bind(blob(mailbox_id))
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(|error| map_err(error, "membership"))?;
+    let rows = sqlx::query(
+        "SELECT account_id FROM memberships WHERE mailbox_id = $1 AND can_read \
+         ORDER BY account_id",
+    )
+    .bind(blob(mailbox_id))
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(|error| map_err(error, "membership"))?;
     rows.iter()
         .map(|row| crate::rows::id_from_row(row, "account_id", "memberships.account_id"))
         .collect()

@@ -19,12 +19,13 @@ pub(crate) async fn set_policy(pool: &PgPool, policy: &NewPolicy) -> Result<()> 
         return Err(StoreError::NotFound);
     }
     let signer = account_by_id(&mut tx, policy.signer_id).await?;
-    let latest: i64 =
-        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM sending_policies WHERE org_id = $1")
-            .bind(blob(policy.org_id))
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|error| map_err(error, "policy version"))?;
+    let latest: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(version), 0) FROM sending_policies WHERE org_id = $1",
+    )
+    .bind(blob(policy.org_id))
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|error| map_err(error, "policy version"))?;
     let version = sql_index(policy.version)?;
     if version <= latest {
         return Err(StoreError::Conflict("policy version"));

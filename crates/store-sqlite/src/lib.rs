@@ -26,13 +26,17 @@
 //! read-only connections, so listing inboxes never waits for a write.
 #![forbid(unsafe_code)]
 
+mod policies;
 mod rows;
+mod security;
 
 use async_trait::async_trait;
 use pli_store::{
-    Account, AuditEvent, AuditRecord, Cursor, Envelope, Id, InboxScope, LogBatch, Mailbox,
-    MailboxKey, MailboxKeyWrap, MailboxKeys, NewAccount, NewEnvelope, NewInvitation, NewMailboxKey,
-    Org, Result, Store, StoreError, StoredCheckpoint, Timestamp,
+    Access, AccessEntry, Account, Alert, AuditEvent, AuditQuery, AuditRecord, Cursor, Envelope, Id,
+    InboxScope, LogBatch, Mailbox, MailboxAccess, MailboxKey, MailboxKeyWrap, MailboxKeys,
+    NewAccount, NewAlert, NewEnvelope, NewInvitation, NewMailboxKey, NewPolicy, Org, PrunedEntry,
+    Result, Store, StoreError, StoredCheckpoint, StoredEntry, StoredPolicy, StoredReceipt,
+    Timestamp, Totp,
 };
 use sqlx::SqliteConnection;
 use sqlx::sqlite::{
@@ -434,7 +438,7 @@ impl Store for SqliteStore {
         // A missing mailbox or account fails the foreign key check: NotFound.
         sqlx::query(
             "INSERT INTO memberships (mailbox_id, account_id) VALUES (?, ?) \
-             ON CONFLICT DO NOTHING",
+             ON CONFLICT DO UPDATE SET can_read = 1, can_send = 1, granted = 0, until = NULL",
         )
         .bind(blob(mailbox_id))
         .bind(blob(account_id))
@@ -474,7 +478,7 @@ impl Store for SqliteStore {
         ensure_exists(&mut tx, "SELECT 1 FROM mailboxes WHERE id = ?", mailbox_id).await?;
         let rows = sqlx::query(&format!(
             "{ACCOUNT_COLUMNS} JOIN memberships ms ON ms.account_id = a.id \
-             WHERE ms.mailbox_id = ? ORDER BY a.email"
+             WHERE ms.mailbox_id = ? AND ms.can_read = 1 ORDER BY a.email"
         ))
         .bind(blob(mailbox_id))
         .fetch_all(&mut *tx)
@@ -491,7 +495,7 @@ impl Store for SqliteStore {
             "SELECT m.id, m.name, m.org_id, o.name AS org_name \
              FROM memberships ms JOIN mailboxes m ON m.id = ms.mailbox_id \
              JOIN orgs o ON o.id = m.org_id \
-             WHERE ms.account_id = ? ORDER BY m.name",
+             WHERE ms.account_id = ? AND ms.can_read = 1 ORDER BY m.name",
         )
         .bind(blob(account_id))
         .fetch_all(&mut *tx)
@@ -688,7 +692,8 @@ impl Store for SqliteStore {
         let sources = match scope {
             InboxScope::All => {
                 let mailboxes = sqlx::query(
-                    "SELECT mailbox_id FROM memberships WHERE account_id = ? ORDER BY mailbox_id",
+                    "SELECT mailbox_id FROM memberships WHERE account_id = ? AND can_read = 1 \
+                     ORDER BY mailbox_id",
                 )
                 .bind(blob(account_id))
                 .fetch_all(&mut *tx)
@@ -706,7 +711,7 @@ impl Store for SqliteStore {
             }
             InboxScope::Mailbox(mailbox_id) => {
                 let member = sqlx::query(
-                    "SELECT 1 FROM memberships WHERE mailbox_id = ? AND account_id = ?",
+                    "SELECT 1 FROM memberships WHERE mailbox_id = ? AND account_id = ? AND can_read = 1",
                 )
                 .bind(blob(*mailbox_id))
                 .bind(blob(account_id))
@@ -897,6 +902,302 @@ impl Store for SqliteStore {
             })
             .collect()
     }
+
+    async fn set_policy(&self, policy: &NewPolicy) -> Result<()> {
+        policies::set_policy(self, policy).await
+    }
+
+    async fn latest_policy(&self, org_id: Id) -> Result<Option<StoredPolicy>> {
+        policies::latest_policy(self, org_id).await
+    }
+
+    async fn totp(&self, account_id: Id) -> Result<Option<Totp>> {
+        self.totp_impl(account_id).await
+    }
+
+    async fn begin_totp(&self, account_id: Id, secret: &[u8], at: Timestamp) -> Result<()> {
+        self.begin_totp_impl(account_id, secret, at).await
+    }
+
+    async fn confirm_totp(
+        &self,
+        account_id: Id,
+        step: i64,
+        recovery_hashes: &[[u8; 32]],
+    ) -> Result<()> {
+        self.confirm_totp_impl(account_id, step, recovery_hashes)
+            .await
+    }
+
+    async fn delete_totp(&self, account_id: Id) -> Result<()> {
+        self.delete_totp_impl(account_id).await
+    }
+
+    async fn use_totp_step(&self, account_id: Id, step: i64) -> Result<()> {
+        self.use_totp_step_impl(account_id, step).await
+    }
+
+    async fn use_recovery_code(&self, account_id: Id, code_hash: &[u8; 32]) -> Result<()> {
+        self.use_recovery_code_impl(account_id, code_hash).await
+    }
+
+    async fn recovery_codes_left(&self, account_id: Id) -> Result<u32> {
+        self.recovery_codes_left_impl(account_id).await
+    }
+
+    async fn set_org_requires_totp(&self, org_id: Id, required: bool) -> Result<()> {
+        self.set_org_requires_totp_impl(org_id, required).await
+    }
+
+    async fn org_requires_totp(&self, org_id: Id) -> Result<bool> {
+        self.org_requires_totp_impl(org_id).await
+    }
+
+    async fn record_login_failure(
+        &self,
+        email: &str,
+        at: Timestamp,
+        since: Timestamp,
+    ) -> Result<u32> {
+        self.record_login_failure_impl(email, at, since).await
+    }
+
+    async fn clear_login_failures(&self, email: &str) -> Result<()> {
+        self.clear_login_failures_impl(email).await
+    }
+
+    async fn lock_login(&self, email: &str, until: Timestamp) -> Result<()> {
+        self.lock_login_impl(email, until).await
+    }
+
+    async fn login_locked_until(&self, email: &str, at: Timestamp) -> Result<Option<Timestamp>> {
+        self.login_locked_until_impl(email, at).await
+    }
+
+    async fn unlock_login(&self, email: &str) -> Result<()> {
+        self.unlock_login_impl(email).await
+    }
+
+    async fn set_access(
+        &self,
+        mailbox_id: Id,
+        account_id: Id,
+        access: &Access,
+        at: Timestamp,
+    ) -> Result<()> {
+        self.set_access_impl(mailbox_id, account_id, access, at)
+            .await
+    }
+
+    async fn account_access(&self, account_id: Id) -> Result<Vec<MailboxAccess>> {
+        self.account_access_impl(account_id).await
+    }
+
+    async fn org_access(&self, org_id: Id) -> Result<Vec<AccessEntry>> {
+        self.org_access_impl(org_id).await
+    }
+
+    async fn expire_access(&self, at: Timestamp) -> Result<u32> {
+        self.expire_access_impl(at).await
+    }
+
+    async fn add_alert(&self, alert: &NewAlert) -> Result<()> {
+        self.add_alert_impl(alert).await
+    }
+
+    async fn alerts(&self, org_id: Id, after_seq: i64, limit: u32) -> Result<Vec<Alert>> {
+        self.alerts_impl(org_id, after_seq, limit).await
+    }
+    async fn set_account_key_log_index(&self, account_id: Id, index: u64) -> Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO account_key_log (account_id, log_index) VALUES (?, ?) \
+             ON CONFLICT (account_id) DO UPDATE SET log_index = excluded.log_index",
+        )
+        .bind(blob(account_id))
+        .bind(sql_index(index)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "account key log index"))?;
+        commit(tx).await
+    }
+
+    async fn account_key_log_index(&self, account_id: Id) -> Result<Option<u64>> {
+        let mut connection = self.read_one().await?;
+        let row = sqlx::query("SELECT log_index FROM account_key_log WHERE account_id = ?")
+            .bind(blob(account_id))
+            .fetch_optional(&mut *connection)
+            .await
+            .map_err(|error| map_err(error, "account key log index"))?;
+        row.map(|row| log_index(&row, "account_key_log.log_index"))
+            .transpose()
+    }
+
+    async fn set_mailbox_key_log_index(
+        &self,
+        mailbox_id: Id,
+        generation: u32,
+        index: u64,
+    ) -> Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO mailbox_key_log (mailbox_id, generation, log_index) VALUES (?, ?, ?) \
+             ON CONFLICT (mailbox_id, generation) DO UPDATE SET log_index = excluded.log_index",
+        )
+        .bind(blob(mailbox_id))
+        .bind(i64::from(generation))
+        .bind(sql_index(index)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "mailbox key log index"))?;
+        commit(tx).await
+    }
+
+    async fn mailbox_key_log_index(&self, mailbox_id: Id, generation: u32) -> Result<Option<u64>> {
+        let mut connection = self.read_one().await?;
+        let row = sqlx::query(
+            "SELECT log_index FROM mailbox_key_log WHERE mailbox_id = ? AND generation = ?",
+        )
+        .bind(blob(mailbox_id))
+        .bind(i64::from(generation))
+        .fetch_optional(&mut *connection)
+        .await
+        .map_err(|error| map_err(error, "mailbox key log index"))?;
+        row.map(|row| log_index(&row, "mailbox_key_log.log_index"))
+            .transpose()
+    }
+
+    async fn add_receipt(&self, receipt: &StoredReceipt) -> Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO receipts (envelope_id, account_id, email, manifest_hash, opened_at, \
+             signature, log_index) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(blob(receipt.envelope_id))
+        .bind(blob(receipt.account_id))
+        .bind(&receipt.email)
+        .bind(receipt.manifest_hash.as_slice())
+        .bind(receipt.opened_at)
+        .bind(receipt.signature.as_slice())
+        .bind(sql_index(receipt.log_index)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "receipt"))?;
+        commit(tx).await
+    }
+
+    async fn receipts(&self, envelope_id: Id) -> Result<Vec<StoredReceipt>> {
+        let mut connection = self.read_one().await?;
+        let rows = sqlx::query(
+            "SELECT envelope_id, account_id, email, manifest_hash, opened_at, signature, \
+             log_index FROM receipts WHERE envelope_id = ? ORDER BY email",
+        )
+        .bind(blob(envelope_id))
+        .fetch_all(&mut *connection)
+        .await
+        .map_err(|error| map_err(error, "receipt"))?;
+        rows.iter()
+            .map(|row| {
+                let hash: Vec<u8> = get(row, "manifest_hash", "receipts.manifest_hash")?;
+                Ok(StoredReceipt {
+                    envelope_id: id_from_row(row, "envelope_id", "receipts.envelope_id")?,
+                    account_id: id_from_row(row, "account_id", "receipts.account_id")?,
+                    email: get(row, "email", "receipts.email")?,
+                    manifest_hash: <[u8; 32]>::try_from(hash.as_slice())
+                        .map_err(|_| StoreError::Corrupt("receipts.manifest_hash".into()))?,
+                    opened_at: get(row, "opened_at", "receipts.opened_at")?,
+                    signature: get(row, "signature", "receipts.signature")?,
+                    log_index: log_index(row, "receipts.log_index")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn audit_report(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>> {
+        let mut connection = self.read_one().await?;
+        // Absent filters bind NULL and match every row, so one statement serves every mix.
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, actor_email, org_id, from_addr, action, target, outcome \
+             FROM audit_events \
+             WHERE seq > ?1 AND at >= ?2 AND (?3 IS NULL OR at < ?3) \
+             AND (?4 IS NULL OR org_id = ?4) \
+             AND (?5 IS NULL OR actor_email = ?5 OR target = ?5) \
+             AND (?6 IS NULL OR target = ?6) \
+             ORDER BY seq LIMIT ?7",
+        )
+        .bind(query.after_seq)
+        .bind(query.since)
+        .bind(query.until)
+        .bind(query.org_id.map(blob))
+        .bind(query.account.as_deref())
+        .bind(query.envelope.map(|id| id.to_string()))
+        .bind(i64::from(query.limit))
+        .fetch_all(&mut *connection)
+        .await
+        .map_err(|error| map_err(error, "audit event"))?;
+        rows.iter().map(audit_from_row).collect()
+    }
+
+    async fn audit_log_stored(&self, start: u64, limit: u32) -> Result<Vec<StoredEntry>> {
+        let mut connection = self.read_one().await?;
+        let rows = sqlx::query(
+            "SELECT idx, entry, pruned_leaf FROM audit_log_entries WHERE idx >= ? \
+             ORDER BY idx LIMIT ?",
+        )
+        .bind(sql_index(start)?)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *connection)
+        .await
+        .map_err(|error| map_err(error, "audit log entry"))?;
+        rows.iter()
+            .map(|row| {
+                let index: i64 = get(row, "idx", "audit_log_entries.idx")?;
+                let pruned: Option<Vec<u8>> =
+                    get(row, "pruned_leaf", "audit_log_entries.pruned_leaf")?;
+                Ok(StoredEntry {
+                    index: u64::try_from(index)
+                        .map_err(|_| StoreError::Corrupt("audit_log_entries.idx".into()))?,
+                    bytes: get(row, "entry", "audit_log_entries.entry")?,
+                    pruned_leaf: pruned
+                        .map(|leaf| {
+                            <[u8; 32]>::try_from(leaf.as_slice()).map_err(|_| {
+                                StoreError::Corrupt("audit_log_entries.pruned_leaf".into())
+                            })
+                        })
+                        .transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    async fn prune_audit(&self, entries: &[PrunedEntry], before: Timestamp) -> Result<u64> {
+        let mut tx = self.write().await?;
+        for entry in entries {
+            sqlx::query(
+                "UPDATE audit_log_entries SET entry = ?, pruned_leaf = ? \
+                 WHERE idx = ? AND pruned_leaf IS NULL",
+            )
+            .bind(entry.header.as_slice())
+            .bind(entry.leaf.as_slice())
+            .bind(sql_index(entry.index)?)
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "audit log entry"))?;
+        }
+        let deleted = sqlx::query("DELETE FROM audit_events WHERE at < ?")
+            .bind(before)
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "audit event"))?
+            .rows_affected();
+        commit(tx).await?;
+        Ok(deleted)
+    }
+}
+
+fn log_index(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<u64> {
+    let index: i64 = get(row, "log_index", column)?;
+    u64::try_from(index).map_err(|_| StoreError::Corrupt(column.to_owned()))
 }
 
 async fn insert_audit_rows(
@@ -1132,12 +1433,14 @@ async fn account_by_id(tx: &mut SqliteConnection, id: Id) -> Result<Account> {
 
 /// Ids of the mailbox's current members, sorted (by their bytes).
 async fn member_ids(tx: &mut SqliteConnection, mailbox_id: Id) -> Result<Vec<Id>> {
-    let rows =
-        sqlx::query("SELECT account_id FROM memberships WHERE mailbox_id = ? ORDER BY account_id")
-            .bind(blob(mailbox_id))
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(|error| map_err(error, "membership"))?;
+    let rows = sqlx::query(
+        "SELECT account_id FROM memberships WHERE mailbox_id = ? AND can_read = 1 \
+             ORDER BY account_id",
+    )
+    .bind(blob(mailbox_id))
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(|error| map_err(error, "membership"))?;
     rows.iter()
         .map(|row| id_from_row(row, "account_id", "memberships.account_id"))
         .collect()
@@ -1189,7 +1492,7 @@ async fn mailbox_keys(tx: &mut SqliteConnection, mailbox_id: Id) -> Result<Mailb
     let holder_rows = sqlx::query(
         "SELECT w.generation, w.account_id FROM mailbox_key_wraps w \
          JOIN memberships ms ON ms.mailbox_id = w.mailbox_id AND ms.account_id = w.account_id \
-         WHERE w.mailbox_id = ? ORDER BY w.generation, w.account_id",
+         AND ms.can_read = 1 WHERE w.mailbox_id = ? ORDER BY w.generation, w.account_id",
     )
     .bind(blob(mailbox_id))
     .fetch_all(&mut *tx)

@@ -37,10 +37,10 @@ pub async fn login(args: LoginArgs) -> Result<()> {
     let dir = profile_dir()?;
     let email = account::normalize_email(&args.email);
     let password = password(&format!("Password for {email}: "))?;
-    let (profile, _keys) = account::login(&args.server, &email, &password)
-        .await
-        .map_err(account_error)
-        .context("logging in")?;
+    let (profile, _keys) =
+        super::login_with_second_factor(&args.server, &email, &password, args.totp)
+            .await
+            .context("logging in")?;
     profile.save(&dir).context("saving the profile")?;
     eprintln!(
         "logged in to {} as {} ({} in {})",

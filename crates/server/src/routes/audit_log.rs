@@ -174,11 +174,22 @@ pub async fn entries(
     let own_org = principal.account.org.id.to_string();
     let rows = state
         .store
-        .audit_log_entries(query.start.unwrap_or(0), limit)
+        .audit_log_stored(query.start.unwrap_or(0), limit)
         .await?;
     let items = rows
         .into_iter()
-        .map(|(index, bytes)| {
+        .map(|stored| {
+            let index = stored.index;
+            let bytes = stored.bytes;
+            if let Some(leaf) = stored.pruned_leaf {
+                // Pruned past retention: only the header and the leaf hash are left.
+                return AuditLogEntry {
+                    index,
+                    entry: None,
+                    header: Some(STANDARD.encode(&bytes)),
+                    leaf_hash: Some(Hash::from_bytes(leaf).to_string()),
+                };
+            }
             let own = Entry::decode(&bytes)
                 .is_ok_and(|entry| entry.event.org.as_deref() == Some(own_org.as_str()));
             match bytes.get(..HEADER_BYTES) {
@@ -229,7 +240,7 @@ async fn check_reader(
 }
 
 /// Proofs are for trees the server signed a checkpoint at or below.
-async fn check_size(state: &AppState, size: u64) -> Result<(), ApiError> {
+pub(crate) async fn check_size(state: &AppState, size: u64) -> Result<(), ApiError> {
     let latest = state.store.audit_log_latest().await?.map_or(0, |c| c.size);
     if size > latest {
         return Err(ApiError::invalid(format!(
@@ -239,7 +250,10 @@ async fn check_size(state: &AppState, size: u64) -> Result<(), ApiError> {
     Ok(())
 }
 
-async fn fetch(state: &AppState, indexes: &[u64]) -> Result<HashMap<u64, Hash>, ApiError> {
+pub(crate) async fn fetch(
+    state: &AppState,
+    indexes: &[u64],
+) -> Result<HashMap<u64, Hash>, ApiError> {
     let hashes = state.store.audit_log_hashes(indexes).await?;
     Ok(indexes
         .iter()
@@ -248,7 +262,7 @@ async fn fetch(state: &AppState, indexes: &[u64]) -> Result<HashMap<u64, Hash>, 
         .collect())
 }
 
-fn bad_proof(error: MerkleError) -> ApiError {
+pub(crate) fn bad_proof(error: MerkleError) -> ApiError {
     match error {
         MerkleError::Storage(error) => ApiError::internal(format!("audit log hashes: {error}")),
         error => ApiError::invalid(error.to_string()),

@@ -43,7 +43,7 @@ pub async fn lookup(
                 address: account.email.clone(),
                 kind: AddressKind::Account,
                 org: account.org.name.clone(),
-                keys: vec![account_key(&account)],
+                keys: vec![logged_key(&state, &account).await?],
                 mailbox_key: None,
             }),
             Err(StoreError::NotFound) => None,
@@ -53,15 +53,26 @@ pub async fn lookup(
             Ok(mailbox) => {
                 let members = state.store.mailbox_members(mailbox.id).await?;
                 let keys = state.store.mailbox_keys(mailbox.id).await?;
-                let mailbox_key = keys.current().map(|key| CurrentMailboxKey {
-                    key: key_info(&mailbox, key),
-                    usable: keys.usable(),
-                });
+                let mailbox_key = match keys.current() {
+                    Some(key) => Some(CurrentMailboxKey {
+                        key: key_info(&mailbox, key),
+                        usable: keys.usable(),
+                        log_index: state
+                            .store
+                            .mailbox_key_log_index(mailbox.id, key.generation)
+                            .await?,
+                    }),
+                    None => None,
+                };
+                let mut member_keys = Vec::with_capacity(members.len());
+                for member in &members {
+                    member_keys.push(logged_key(&state, member).await?);
+                }
                 Some(DirectoryEntry {
                     address: mailbox.name.clone(),
                     kind: AddressKind::Mailbox,
                     org: mailbox.org.name.clone(),
-                    keys: members.iter().map(account_key).collect(),
+                    keys: member_keys,
                     mailbox_key,
                 })
             }
@@ -86,7 +97,16 @@ pub(crate) fn account_key(account: &Account) -> AccountKey {
         email: account.email.clone(),
         public_keys: public_keys(account),
         key_id: key_id(&account.signing_key),
+        log_index: None,
     }
+}
+
+/// An account's keys with the index of the log entry publishing them, which senders check.
+async fn logged_key(state: &AppState, account: &Account) -> Result<AccountKey, ApiError> {
+    Ok(AccountKey {
+        log_index: state.store.account_key_log_index(account.id).await?,
+        ..account_key(account)
+    })
 }
 
 fn unknown_address() -> ApiError {

@@ -137,6 +137,13 @@ pub async fn rotate(
                 .record_durable(principal.event("mailbox.key.rotate", target, Outcome::Allowed))
                 .await
                 .map_err(|error| ApiError::internal(error.to_string()))?;
+            crate::routes::keys::publish_mailbox_key(
+                &state,
+                &mailbox,
+                info.generation,
+                &info.recipient,
+            )
+            .await?;
             Ok((StatusCode::CREATED, Json(info)))
         }
         Err(error) => {

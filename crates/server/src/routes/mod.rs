@@ -5,12 +5,17 @@
 pub mod admin;
 pub mod audit;
 pub mod audit_log;
+pub mod audit_report;
 pub mod auth;
 pub mod directory;
 pub mod envelopes;
 pub mod health;
+pub mod keys;
 pub mod mailboxes;
 pub mod me;
+pub mod policy;
+pub mod second_factor;
+pub mod security;
 
 use crate::error::ApiError;
 use axum::extract::FromRequest;

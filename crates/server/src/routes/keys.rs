@@ -1,0 +1,148 @@
+//! Key transparency (`docs/AUDIT.md`, section 7): every public key the directory publishes is
+//! an entry of the audit log, and any account may fetch a published key's entry with its
+//! inclusion proof, and consistency proofs, to check a key before encrypting to it.
+//!
+//! Proofs reveal hashes only; the entries served here are key entries, which hold nothing but
+//! an address and its public keys, already public through the directory.
+
+use crate::auth::Principal;
+use crate::authz::{Action, Resource, authorize};
+use crate::error::ApiError;
+use crate::routes::ApiQuery;
+use crate::routes::audit_log::{ConsistencyQuery, InclusionQuery, bad_proof, check_size, fetch};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use pli_audit::{Hash, KIND_PUBLISHED_KEY, KeyOwner, PublishedKey, Record};
+use pli_proto::{AuditConsistencyProof, ErrorBody, KeyProof};
+use pli_store::{Account, Mailbox};
+
+/// Logs an account's current keys and records the entry's index for the directory.
+pub(crate) async fn publish_account_key(
+    state: &AppState,
+    account: &Account,
+) -> Result<u64, ApiError> {
+    let record = Record::Key(PublishedKey {
+        time: crate::auth::now(),
+        owner: KeyOwner::Account {
+            email: account.email.clone(),
+        },
+        age_recipient: account.age_recipient.clone(),
+        signing_key: Some(account.signing_key),
+    });
+    let index = state
+        .audit
+        .log_durable(record)
+        .await
+        .map_err(|error| ApiError::internal(error.to_string()))?;
+    state
+        .store
+        .set_account_key_log_index(account.id, index)
+        .await?;
+    Ok(index)
+}
+
+/// Logs a mailbox key generation and records the entry's index for the directory.
+pub(crate) async fn publish_mailbox_key(
+    state: &AppState,
+    mailbox: &Mailbox,
+    generation: u32,
+    recipient: &str,
+) -> Result<u64, ApiError> {
+    let record = Record::Key(PublishedKey {
+        time: crate::auth::now(),
+        owner: KeyOwner::Mailbox {
+            name: mailbox.name.clone(),
+            generation,
+        },
+        age_recipient: recipient.to_owned(),
+        signing_key: None,
+    });
+    let index = state
+        .audit
+        .log_durable(record)
+        .await
+        .map_err(|error| ApiError::internal(error.to_string()))?;
+    state
+        .store
+        .set_mailbox_key_log_index(mailbox.id, generation, index)
+        .await?;
+    Ok(index)
+}
+
+/// A published key's log entry and its inclusion proof in the tree of `size` entries.
+#[utoipa::path(get, path = "/api/keys/proof", tag = "directory",
+    security(("bearer" = [])),
+    params(InclusionQuery),
+    responses(
+        (status = 200, description = "the key entry and its audit path", body = KeyProof),
+        (status = 400, description = "index not below size, or size beyond the log", body = ErrorBody),
+        (status = 401, description = "no valid session", body = ErrorBody),
+        (status = 404, description = "no published key at this index", body = ErrorBody),
+    ))]
+pub async fn proof(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiQuery(query): ApiQuery<InclusionQuery>,
+) -> Result<Json<KeyProof>, ApiError> {
+    authorize(&principal, Action::ProveKey, &Resource::Server).map_err(|_| not_a_key())?;
+    check_size(&state, query.size).await?;
+    if query.index >= query.size {
+        return Err(ApiError::invalid("index must be below size"));
+    }
+    let entry = state
+        .store
+        .audit_log_stored(query.index, 1)
+        .await?
+        .into_iter()
+        .find(|entry| entry.index == query.index && entry.pruned_leaf.is_none())
+        .filter(|entry| entry.bytes.get(1) == Some(&KIND_PUBLISHED_KEY))
+        .ok_or_else(not_a_key)?;
+    let indexes = pli_audit::inclusion_proof_indexes(query.size, query.index).map_err(bad_proof)?;
+    let hashes = fetch(&state, &indexes).await?;
+    let proof = pli_audit::inclusion_proof(query.size, query.index, &hashes).map_err(bad_proof)?;
+    Ok(Json(KeyProof {
+        index: query.index,
+        size: query.size,
+        entry: STANDARD.encode(&entry.bytes),
+        hashes: proof.iter().map(Hash::to_string).collect(),
+    }))
+}
+
+/// Consistency proof between the trees of `from` and `to` entries, for any account checking
+/// that the log it trusts only grew.
+#[utoipa::path(get, path = "/api/keys/consistency", tag = "directory",
+    security(("bearer" = [])),
+    params(ConsistencyQuery),
+    responses(
+        (status = 200, description = "the consistency proof", body = AuditConsistencyProof),
+        (status = 400, description = "from above to, or to beyond the log", body = ErrorBody),
+        (status = 401, description = "no valid session", body = ErrorBody),
+    ))]
+pub async fn consistency(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiQuery(query): ApiQuery<ConsistencyQuery>,
+) -> Result<Json<AuditConsistencyProof>, ApiError> {
+    authorize(&principal, Action::ProveKey, &Resource::Server).map_err(|_| not_a_key())?;
+    check_size(&state, query.to).await?;
+    let indexes = pli_audit::consistency_proof_indexes(query.from, query.to).map_err(bad_proof)?;
+    let hashes = fetch(&state, &indexes).await?;
+    let proof = pli_audit::consistency_proof(query.from, query.to, &hashes).map_err(bad_proof)?;
+    Ok(Json(AuditConsistencyProof {
+        from: query.from,
+        to: query.to,
+        hashes: proof.iter().map(Hash::to_string).collect(),
+    }))
+}
+
+fn not_a_key() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no published key at this index of the audit log",
+    )
+}

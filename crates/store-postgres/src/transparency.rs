@@ -1,0 +1,218 @@
+//! Key transparency, signed receipts, audit reports and retention (`docs/AUDIT.md`), as on
+//! SQLite.
+
+use crate::accounts::connection;
+use crate::audit::sequencer;
+use crate::rows::{array32, audit_from_row, blob, get, id_from_row, sql_index};
+use crate::{commit, map_err, write};
+use pli_store::{
+    AuditQuery, AuditRecord, Id, PrunedEntry, Result, StoreError, StoredEntry, StoredReceipt,
+    Timestamp,
+};
+use sqlx::postgres::{PgPool, PgRow};
+
+pub(crate) async fn set_account_key_log_index(
+    pool: &PgPool,
+    account_id: Id,
+    index: u64,
+) -> Result<()> {
+    let mut tx = write(pool).await?;
+    sqlx::query(
+        "INSERT INTO account_key_log (account_id, log_index) VALUES ($1, $2) \
+         ON CONFLICT (account_id) DO UPDATE SET log_index = excluded.log_index",
+    )
+    .bind(blob(account_id))
+    .bind(sql_index(index)?)
+    .execute(&mut *tx)
+    .await
+    .map_err(|error| map_err(error, "account key log index"))?;
+    commit(tx).await
+}
+
+pub(crate) async fn account_key_log_index(pool: &PgPool, account_id: Id) -> Result<Option<u64>> {
+    let mut connection = connection(pool).await?;
+    let row = sqlx::query("SELECT log_index FROM account_key_log WHERE account_id = $1")
+        .bind(blob(account_id))
+        .fetch_optional(&mut *connection)
+        .await
+        .map_err(|error| map_err(error, "account key log index"))?;
+    row.map(|row| log_index(&row, "account_key_log.log_index"))
+        .transpose()
+}
+
+pub(crate) async fn set_mailbox_key_log_index(
+    pool: &PgPool,
+    mailbox_id: Id,
+    generation: u32,
+    index: u64,
+) -> Result<()> {
+    let mut tx = write(pool).await?;
+    sqlx::query(
+        "INSERT INTO mailbox_key_log (mailbox_id, generation, log_index) VALUES ($1, $2, $3) \
+         ON CONFLICT (mailbox_id, generation) DO UPDATE SET log_index = excluded.log_index",
+    )
+    .bind(blob(mailbox_id))
+    .bind(i64::from(generation))
+    .bind(sql_index(index)?)
+    .execute(&mut *tx)
+    .await
+    .map_err(|error| map_err(error, "mailbox key log index"))?;
+    commit(tx).await
+}
+
+pub(crate) async fn mailbox_key_log_index(
+    pool: &PgPool,
+    mailbox_id: Id,
+    generation: u32,
+) -> Result<Option<u64>> {
+    let mut connection = connection(pool).await?;
+    let row = sqlx::query(
+        "SELECT log_index FROM mailbox_key_log WHERE mailbox_id = $1 AND generation = $2",
+    )
+    .bind(blob(mailbox_id))
+    .bind(i64::from(generation))
+    .fetch_optional(&mut *connection)
+    .await
+    .map_err(|error| map_err(error, "mailbox key log index"))?;
+    row.map(|row| log_index(&row, "mailbox_key_log.log_index"))
+        .transpose()
+}
+
+pub(crate) async fn add_receipt(pool: &PgPool, receipt: &StoredReceipt) -> Result<()> {
+    let mut tx = write(pool).await?;
+    sqlx::query(
+        "INSERT INTO receipts (envelope_id, account_id, email, manifest_hash, opened_at, \
+         signature, log_index) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(blob(receipt.envelope_id))
+    .bind(blob(receipt.account_id))
+    .bind(&receipt.email)
+    .bind(receipt.manifest_hash.as_slice())
+    .bind(receipt.opened_at)
+    .bind(receipt.signature.as_slice())
+    .bind(sql_index(receipt.log_index)?)
+    .execute(&mut *tx)
+    .await
+    .map_err(|error| map_err(error, "receipt"))?;
+    commit(tx).await
+}
+
+pub(crate) async fn receipts(pool: &PgPool, envelope_id: Id) -> Result<Vec<StoredReceipt>> {
+    let mut connection = connection(pool).await?;
+    let rows = sqlx::query(
+        "SELECT envelope_id, account_id, email, manifest_hash, opened_at, signature, \
+         log_index FROM receipts WHERE envelope_id = $1 ORDER BY email",
+    )
+    .bind(blob(envelope_id))
+    .fetch_all(&mut *connection)
+    .await
+    .map_err(|error| map_err(error, "receipt"))?;
+    rows.iter()
+        .map(|row| {
+            Ok(StoredReceipt {
+                envelope_id: id_from_row(row, "envelope_id", "receipts.envelope_id")?,
+                account_id: id_from_row(row, "account_id", "receipts.account_id")?,
+                email: get(row, "email", "receipts.email")?,
+                manifest_hash: array32(row, "manifest_hash", "receipts.manifest_hash")?,
+                opened_at: get(row, "opened_at", "receipts.opened_at")?,
+                signature: get(row, "signature", "receipts.signature")?,
+                log_index: log_index(row, "receipts.log_index")?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn audit_report(pool: &PgPool, query: &AuditQuery) -> Result<Vec<AuditRecord>> {
+    let mut connection = connection(pool).await?;
+    // Absent filters bind NULL and match every row, so one statement serves every mix.
+    let rows = sqlx::query(
+        "SELECT seq, at, actor, actor_email, org_id, from_addr, action, target, outcome \
+         FROM audit_events \
+         WHERE seq > $1 AND at >= $2 AND ($3::BIGINT IS NULL OR at < $3) \
+         AND ($4::BYTEA IS NULL OR org_id = $4) \
+         AND ($5::TEXT IS NULL OR actor_email = $5 OR target = $5) \
+         AND ($6::TEXT IS NULL OR target = $6) \
+         ORDER BY seq LIMIT $7",
+    )
+    .bind(query.after_seq)
+    .bind(query.since)
+    .bind(query.until)
+    .bind(query.org_id.map(blob))
+    .bind(query.account.as_deref())
+    .bind(query.envelope.map(|id| id.to_string()))
+    .bind(i64::from(query.limit))
+    .fetch_all(&mut *connection)
+    .await
+    .map_err(|error| map_err(error, "audit event"))?;
+    rows.iter().map(audit_from_row).collect()
+}
+
+pub(crate) async fn audit_log_stored(
+    pool: &PgPool,
+    start: u64,
+    limit: u32,
+) -> Result<Vec<StoredEntry>> {
+    let mut connection = connection(pool).await?;
+    let rows = sqlx::query(
+        "SELECT idx, entry, pruned_leaf FROM audit_log_entries WHERE idx >= $1 \
+         ORDER BY idx LIMIT $2",
+    )
+    .bind(sql_index(start)?)
+    .bind(i64::from(limit))
+    .fetch_all(&mut *connection)
+    .await
+    .map_err(|error| map_err(error, "audit log entry"))?;
+    rows.iter()
+        .map(|row| {
+            let index: i64 = get(row, "idx", "audit_log_entries.idx")?;
+            let pruned: Option<Vec<u8>> = get(row, "pruned_leaf", "audit_log_entries.pruned_leaf")?;
+            Ok(StoredEntry {
+                index: u64::try_from(index)
+                    .map_err(|_| StoreError::Corrupt("audit_log_entries.idx".into()))?,
+                bytes: get(row, "entry", "audit_log_entries.entry")?,
+                pruned_leaf: pruned
+                    .map(|leaf| {
+                        <[u8; 32]>::try_from(leaf.as_slice()).map_err(|_| {
+                            StoreError::Corrupt("audit_log_entries.pruned_leaf".into())
+                        })
+                    })
+                    .transpose()?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn prune_audit(
+    pool: &PgPool,
+    entries: &[PrunedEntry],
+    before: Timestamp,
+) -> Result<u64> {
+    // Under the audit sequencer: a batch being appended by another server never interleaves
+    // with the rewriting of the entries and the deletion of the event rows.
+    let mut tx = sequencer(pool).await?;
+    for entry in entries {
+        sqlx::query(
+            "UPDATE audit_log_entries SET entry = $1, pruned_leaf = $2 \
+             WHERE idx = $3 AND pruned_leaf IS NULL",
+        )
+        .bind(entry.header.as_slice())
+        .bind(entry.leaf.as_slice())
+        .bind(sql_index(entry.index)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "audit log entry"))?;
+    }
+    let deleted = sqlx::query("DELETE FROM audit_events WHERE at < $1")
+        .bind(before)
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "audit event"))?
+        .rows_affected();
+    commit(tx).await?;
+    Ok(deleted)
+}
+
+fn log_index(row: &PgRow, column: &str) -> Result<u64> {
+    let index: i64 = get(row, "log_index", column)?;
+    u64::try_from(index).map_err(|_| StoreError::Corrupt(column.to_owned()))
+}
