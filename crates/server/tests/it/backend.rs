@@ -9,8 +9,16 @@ use pli_blob::BlobStore;
 use pli_store::Store;
 use std::sync::Arc;
 
-/// `Some((store, blobs))` when the tests run on PostgreSQL and S3.
-pub async fn scaled() -> Option<(Arc<dyn Store>, Arc<dyn BlobStore>)> {
+/// The backends of a test app on PostgreSQL and S3.
+pub struct Scaled {
+    pub store: Arc<dyn Store>,
+    pub blobs: Arc<dyn BlobStore>,
+    /// The app's own bucket.
+    pub bucket: String,
+}
+
+/// `Some` when the tests run on PostgreSQL and S3.
+pub async fn scaled() -> Option<Scaled> {
     match std::env::var("PLI_TEST_BACKEND").as_deref() {
         Ok("postgres-s3") => {}
         Ok("sqlite") | Err(_) => return None,
@@ -19,10 +27,24 @@ pub async fn scaled() -> Option<(Arc<dyn Store>, Arc<dyn BlobStore>)> {
     let store = pli_store_postgres::PostgresStore::connect(&fresh_database().await)
         .await
         .unwrap();
-    let blobs = pli_blob::S3BlobStore::with_builder(s3_builder(&fresh_bucket()))
+    let bucket = fresh_bucket();
+    let blobs = pli_blob::S3BlobStore::with_builder(s3_builder(&bucket))
         .await
         .unwrap();
-    Some((Arc::new(store), Arc::new(blobs)))
+    Some(Scaled {
+        store: Arc::new(store),
+        blobs: Arc::new(blobs),
+        bucket,
+    })
+}
+
+/// Objects in `bucket`: what a client could ever download.
+pub async fn objects_in(bucket: &str) -> usize {
+    use futures_util::TryStreamExt;
+    use object_store::ObjectStore;
+    let bucket = s3_builder(bucket).build().unwrap();
+    let objects: Vec<_> = bucket.list(None).try_collect().await.unwrap();
+    objects.len()
 }
 
 fn var(name: &str) -> String {

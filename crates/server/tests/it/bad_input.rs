@@ -257,7 +257,9 @@ async fn bad_values() {
 #[tokio::test]
 async fn bad_join_requests() {
     let app = TestApp::fast().await;
-    let code = pli_server::offline::invite(app.data_dir(), "new@chu.fr", "CHU", Role::Agent, &[])
+    let code = app
+        .offline()
+        .invite("new@chu.fr", "CHU", Role::Agent, &[])
         .await
         .unwrap();
     let auth_key = b64(&[1; 32]);
@@ -396,7 +398,7 @@ async fn bad_uploads_leave_nothing_visible() {
     let long = app.upload(&id, &alice, vec![7; 150]).await;
     check(&long, StatusCode::PAYLOAD_TOO_LARGE, "too_large");
     assert!(app.inbox_ids(&bob, "").await.is_empty());
-    assert_eq!(blob_files(&app), 0, "no blob left behind");
+    assert_eq!(blob_files(&app).await, 0, "no blob left behind");
 
     // A body streamed without Content-Length is counted too.
     let stream = futures_util::stream::iter(vec![
@@ -472,7 +474,7 @@ async fn bad_uploads_leave_nothing_visible() {
             .bytes,
         content
     );
-    assert_eq!(blob_files(&app), 1);
+    assert_eq!(blob_files(&app).await, 1);
 
     assert_eq!(
         app.call(Method::GET, "/api/health", None, None)
@@ -482,8 +484,11 @@ async fn bad_uploads_leave_nothing_visible() {
     );
 }
 
-/// Files under the blob directory (temporary or final).
-fn blob_files(app: &TestApp) -> usize {
+/// Files under the blob directory (temporary or final), or objects in the app's bucket.
+async fn blob_files(app: &TestApp) -> usize {
+    if let Some(bucket) = &app.bucket {
+        return crate::backend::objects_in(bucket).await;
+    }
     fn count(dir: &std::path::Path) -> usize {
         std::fs::read_dir(dir)
             .map(|entries| {

@@ -26,6 +26,10 @@ pub struct TestApp {
     pub state: AppState,
     pub router: Router,
     pub dir: TempDir,
+    /// The app's metadata store (SQLite in `dir`, or PostgreSQL), for offline administration.
+    store: Arc<dyn pli_store::Store>,
+    /// The app's bucket when blobs are on S3 (else in `dir`).
+    pub bucket: Option<String>,
     /// TOTP secrets of the accounts that enrolled, with the last time step used, by email.
     totp: Mutex<HashMap<String, (Vec<u8>, i64)>>,
 }
@@ -79,8 +83,8 @@ impl TestApp {
             durable,
             ..SqliteOptions::default()
         };
-        let (store, blobs) = match crate::backend::scaled().await {
-            Some(backends) => backends,
+        let (store, blobs, bucket) = match crate::backend::scaled().await {
+            Some(scaled) => (scaled.store, scaled.blobs, Some(scaled.bucket)),
             None => {
                 let store = SqliteStore::open_with(&dir.path().join("pli.db"), &options)
                     .await
@@ -90,13 +94,13 @@ impl TestApp {
                 let blobs = pli_blob::LocalBlobStore::open(&blob_dir).await.unwrap();
                 let store: Arc<dyn pli_store::Store> = Arc::new(store);
                 let blobs: Arc<dyn pli_blob::BlobStore> = Arc::new(blobs);
-                (store, blobs)
+                (store, blobs, None)
             }
         };
         let mut key = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut key);
         let state = AppState::with_log_seed(
-            store,
+            store.clone(),
             blobs,
             ServerKey::from_bytes(key),
             1 << 20,
@@ -108,12 +112,19 @@ impl TestApp {
             state,
             router,
             dir,
+            store,
+            bucket,
             totp: Mutex::new(HashMap::new()),
         }
     }
 
     pub fn data_dir(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// Administration acting directly on the app's store, as the first admin does.
+    pub fn offline(&self) -> pli_server::offline::Offline {
+        pli_server::offline::Offline::with_store(self.data_dir(), self.store.clone())
     }
 
     /// Sends a request as is.
@@ -194,9 +205,7 @@ impl TestApp {
 
     /// Invites offline and joins, nothing more.
     pub async fn user_without_second_factor(&self, email: &str, org: &str, role: Role) -> User {
-        let code = pli_server::offline::invite(self.data_dir(), email, org, role, &[])
-            .await
-            .unwrap();
+        let code = self.offline().invite(email, org, role, &[]).await.unwrap();
         self.join(email, &code).await
     }
 
@@ -277,9 +286,7 @@ impl TestApp {
 
     /// Creates a mailbox offline.
     pub async fn mailbox(&self, name: &str, org: &str) {
-        pli_server::offline::create_mailbox(self.data_dir(), name, org)
-            .await
-            .unwrap();
+        self.offline().create_mailbox(name, org).await.unwrap();
     }
 
     /// Adds a member through the API, as `admin`.

@@ -15,9 +15,7 @@ pub(crate) struct Keyed {
 }
 
 pub(crate) async fn keyed(app: &TestApp, email: &str, org: &str, role: Role) -> Keyed {
-    let code = pli_server::offline::invite(app.data_dir(), email, org, role, &[])
-        .await
-        .unwrap();
+    let code = app.offline().invite(email, org, role, &[]).await.unwrap();
     let identity = age::x25519::Identity::generate();
     let signing = ed25519_dalek::SigningKey::from_bytes(&random::<32>());
     let auth_key = b64(&random::<32>());
