@@ -30,6 +30,7 @@ use crate::key::{TEMP_DIR, validate_key};
 use crate::{BlobError, BlobStore, ByteStream};
 use async_trait::async_trait;
 use futures_util::{StreamExt, TryStreamExt};
+use object_store::ObjectStoreExt as _;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as StorePath;
 use object_store::{GetOptions, GetResultPayload, ObjectStore, WriteMultipart};
