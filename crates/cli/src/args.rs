@@ -85,6 +85,10 @@ pub struct ServeArgs {
     /// `<listen host>/audit` for a new one).
     #[arg(long, env = "PLI_LOG_ORIGIN", value_name = "ORIGIN")]
     pub log_origin: Option<String>,
+    /// Days audit events are kept whole; older ones keep only their log entry's header and
+    /// leaf hash, so the log still verifies (0 keeps everything).
+    #[arg(long, value_name = "DAYS", default_value_t = pli_server::retention::DEFAULT_RETENTION_DAYS)]
+    pub audit_retention: u32,
 }
 
 /// Where an admin command acts: directly on a data directory, or through a server.

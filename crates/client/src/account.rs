@@ -32,6 +32,9 @@ pub enum AccountError {
     /// A worker thread stopped unexpectedly.
     #[error("internal error: {0}")]
     Internal(String),
+    /// The server's audit log key could not be fetched or read, to pin it.
+    #[error(transparent)]
+    Transparency(#[from] crate::transparency::TransparencyError),
 }
 
 /// Normalises an email the way every flow uses it (trimmed, lowercase), so that the wrapped
@@ -67,7 +70,9 @@ pub async fn join(
     };
     let session = api.join(&request).await?;
     check_account(&session.account, &email, &keys)?;
-    profile_from(&api, session, salt, kdf)
+    let mut profile = profile_from(&api, session, salt, kdf)?;
+    profile.log_key = Some(crate::transparency::fetch_log_key(&api).await?.to_string());
+    Ok(profile)
 }
 
 /// Logs in: fetches the account's derivation parameters (refusing weak ones), derives, logs in,
@@ -98,7 +103,8 @@ pub async fn login(
         })?;
     let keys = derived.unwrap(&session.wrapped_keys, &email)?;
     check_account(&session.account, &email, &keys)?;
-    let profile = profile_from(&api, session, salt, prelogin.kdf)?;
+    let mut profile = profile_from(&api, session, salt, prelogin.kdf)?;
+    profile.log_key = Some(crate::transparency::fetch_log_key(&api).await?.to_string());
     Ok((profile, keys))
 }
 
@@ -107,7 +113,27 @@ pub async fn relogin(
     profile: &Profile,
     password: &SecretString,
 ) -> Result<(Profile, AccountKeys), AccountError> {
-    login(&profile.server, &profile.email, password).await
+    let (mut fresh, keys) = login(&profile.server, &profile.email, password).await?;
+    keep_pins(&mut fresh, profile)?;
+    Ok((fresh, keys))
+}
+
+/// Carries the audit log key pinned by `previous` (and the checkpoint it verified) over to a
+/// fresh profile of the same server; refuses a server now signing with another key.
+pub fn keep_pins(fresh: &mut Profile, previous: &Profile) -> Result<(), AccountError> {
+    if fresh.server != previous.server {
+        return Ok(());
+    }
+    if let Some(pinned) = &previous.log_key {
+        if fresh.log_key.as_deref() != Some(pinned.as_str()) {
+            return Err(AccountError::Inconsistent(format!(
+                "its audit log key is no longer the one this profile pinned ({}); if the server's log key was legitimately replaced, remove the profile and log in again",
+                sanitize(pinned)
+            )));
+        }
+        fresh.log_checkpoint = previous.log_checkpoint.clone();
+    }
+    Ok(())
 }
 
 /// Unwraps the profile's keys with `password`, locally, and checks them against the profile's
@@ -197,5 +223,7 @@ fn profile_from(
         public_keys: session.account.public_keys,
         key_id: session.account.key_id,
         wrapped_keys: session.wrapped_keys,
+        log_key: None,
+        log_checkpoint: None,
     })
 }

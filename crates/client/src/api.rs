@@ -375,6 +375,38 @@ impl Api {
         self.json(request).await
     }
 
+    /// `GET /api/audit/report`: one page of the audit report of the caller's organisation.
+    pub async fn audit_report(
+        &self,
+        query: &[(&str, String)],
+    ) -> Result<pli_proto::AuditPage, ApiError> {
+        let request = self
+            .request(Method::GET, &["audit", "report"], true)?
+            .query(query);
+        self.json(request).await
+    }
+
+    /// `GET /api/keys/proof`: a published key's log entry and its inclusion proof in the tree
+    /// of `size` entries.
+    pub async fn key_proof(&self, index: u64, size: u64) -> Result<pli_proto::KeyProof, ApiError> {
+        let request = self
+            .request(Method::GET, &["keys", "proof"], true)?
+            .query(&[("index", index.to_string()), ("size", size.to_string())]);
+        self.json(request).await
+    }
+
+    /// `GET /api/keys/consistency`: like [`Api::audit_log_consistency`], for any account.
+    pub async fn key_consistency(
+        &self,
+        from: u64,
+        to: u64,
+    ) -> Result<pli_proto::AuditConsistencyProof, ApiError> {
+        let request = self
+            .request(Method::GET, &["keys", "consistency"], true)?
+            .query(&[("from", from.to_string()), ("to", to.to_string())]);
+        self.json(request).await
+    }
+
     async fn text(&self, request: RequestBuilder) -> Result<String, ApiError> {
         let response = self.call(request).await?;
         let body = read_limited(response, MAX_JSON_ANSWER).await?;

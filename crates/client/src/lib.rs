@@ -34,6 +34,7 @@ pub mod mailbox;
 pub mod profile;
 pub mod progress;
 pub mod send;
+pub mod transparency;
 mod writeback;
 
 pub use account::AccountError;
@@ -44,3 +45,4 @@ pub use mailbox::{MailboxError, MailboxSecrets};
 pub use profile::{Profile, ProfileError};
 pub use progress::{NoProgress, Progress};
 pub use send::SendError;
+pub use transparency::{KeyLog, TransparencyError};

@@ -81,6 +81,12 @@ pub struct Profile {
     pub key_id: String,
     /// The private keys sealed under the wrapping key, unpadded base64url.
     pub wrapped_keys: String,
+    /// The server's audit log verifier key (signed-note format), pinned on first use at join or
+    /// login: senders check recipients' keys against checkpoints it signed.
+    pub log_key: Option<String>,
+    /// The latest audit log checkpoint (a signed note) this profile verified; later ones must
+    /// be consistent with it.
+    pub log_checkpoint: Option<String>,
 }
 
 impl Profile {
@@ -134,6 +140,8 @@ impl Profile {
             public_keys: file.public_keys,
             key_id: file.key_id,
             wrapped_keys: file.wrapped_keys,
+            log_key: file.log_key,
+            log_checkpoint: file.log_checkpoint,
         })
     }
 
@@ -158,6 +166,8 @@ impl Profile {
             public_keys: self.public_keys.clone(),
             key_id: self.key_id.clone(),
             wrapped_keys: self.wrapped_keys.clone(),
+            log_key: self.log_key.clone(),
+            log_checkpoint: self.log_checkpoint.clone(),
         };
         let io = |action: &'static str| {
             let path = path.clone();
@@ -244,6 +254,10 @@ struct ProfileFile {
     public_keys: PublicKeys,
     key_id: String,
     wrapped_keys: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    log_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    log_checkpoint: Option<String>,
 }
 
 #[cfg(test)]
@@ -269,6 +283,8 @@ mod tests {
             },
             key_id: "00112233445566778899aabbccddeeff".into(),
             wrapped_keys: "wrapped".into(),
+            log_key: Some("localhost/audit+01234567+AQ".into()),
+            log_checkpoint: None,
         }
     }
 

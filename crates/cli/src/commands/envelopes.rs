@@ -32,20 +32,53 @@ pub async fn send(args: SendArgs) -> Result<()> {
         to: &args.to,
         subject: &args.subject,
     };
-    let id = pli_client::send::send(
+    let log = key_log(&session).await?;
+    let result = pli_client::send::send(
         &session.api,
         &sender,
         keys,
         &outgoing,
+        &log,
         progress::transfer("sending"),
     )
-    .await
-    .map_err(|error| match error {
+    .await;
+    // Whatever the outcome, a checkpoint that verified is kept: later ones must extend it.
+    save_log_state(&session.profile, &log)?;
+    let id = result.map_err(|error| match error {
         SendError::Api(api) => api_error(api, Some(&session.profile)),
         other => anyhow::Error::new(other),
     })?;
     print_line(&id)?;
     Ok(())
+}
+
+/// The audit log this profile trusts: its pinned key (pinned now if the profile predates
+/// pinning) and the checkpoint it verified last.
+async fn key_log(session: &super::LoggedIn) -> Result<pli_client::KeyLog> {
+    let verifier = match &session.profile.log_key {
+        Some(text) => pli_client::KeyLog::parse_key(text)?,
+        None => pli_client::transparency::fetch_log_key(&session.api)
+            .await
+            .context("fetching the server's audit log key")?,
+    };
+    Ok(pli_client::KeyLog::new(
+        verifier,
+        session.profile.log_checkpoint.as_deref(),
+    )?)
+}
+
+/// Saves the pinned key and latest verified checkpoint into the profile on disk.
+fn save_log_state(profile: &Profile, log: &pli_client::KeyLog) -> Result<()> {
+    let dir = super::profile_dir()?;
+    let mut saved = Profile::load(&dir).context("reading the profile")?;
+    if saved.server != profile.server {
+        return Ok(());
+    }
+    saved.log_key = Some(log.verifier().to_string());
+    if let Some(latest) = log.latest() {
+        saved.log_checkpoint = Some(latest);
+    }
+    saved.save(&dir).context("saving the profile")
 }
 
 pub async fn inbox(args: InboxArgs) -> Result<()> {

@@ -11,6 +11,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
         config.tls = Some(TlsFiles { cert, key });
     }
     config.log_origin = args.log_origin;
+    config.audit_retention_days = args.audit_retention;
     pli_server::serve(config)
         .await
         .context("running the server")

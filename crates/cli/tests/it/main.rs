@@ -10,6 +10,7 @@ mod mailbox_keys;
 mod scan;
 mod tls;
 mod tour;
+mod transparency;
 
 use std::io::{BufRead as _, BufReader, Read as _};
 use std::path::{Path, PathBuf};
