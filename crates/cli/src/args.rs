@@ -55,6 +55,27 @@ pub enum Command {
     /// Check the server's tamper-evident audit log.
     #[command(subcommand)]
     Audit(crate::commands::audit::AuditCommand),
+    /// The account's second factor (TOTP, from an authenticator app).
+    #[command(name = "2fa", subcommand)]
+    TwoFactor(TwoFactorCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TwoFactorCommand {
+    /// Start enrolment: prints the otpauth:// URI and the secret once, then asks for a first
+    /// code (on the terminal, else one line of stdin) and prints the one-time recovery codes.
+    Enable,
+    /// Finish an enrolment with the first code of the authenticator app; prints the one-time
+    /// recovery codes.
+    Confirm(TotpCodeArgs),
+    /// Remove the second factor, with a current code or a recovery code.
+    Disable(TotpCodeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TotpCodeArgs {
+    /// The code (asked on the terminal, or read from $PLI_TOTP, when absent).
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -89,6 +110,10 @@ pub struct ServeArgs {
     /// leaf hash, so the log still verifies (0 keeps everything).
     #[arg(long, value_name = "DAYS", default_value_t = pli_server::retention::DEFAULT_RETENTION_DAYS)]
     pub audit_retention: u32,
+    /// Address of a reverse proxy whose X-Forwarded-For names the client (repeatable). Without
+    /// it, the connection's address is the client's whatever the headers say.
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Where an admin command acts: directly on a data directory, or through a server.
@@ -110,6 +135,131 @@ pub enum AdminCommand {
     /// Manage functional mailboxes.
     #[command(subcommand)]
     Mailbox(MailboxCommand),
+    /// The organisation's sending policy (data loss prevention), through the logged-in profile.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Give an account scoped access to one mailbox until a date (`grant list` lists grants).
+    Grant(GrantArgs),
+    /// Revoke an account's access (grant or membership) to a mailbox, at once.
+    Revoke(RevokeArgs),
+    /// List the organisation's security alerts (locked logins, recovery codes used...).
+    Alerts(AlertsArgs),
+    /// Lift the login lock of an account of the organisation.
+    Unblock(UnblockArgs),
+    /// Organisation-wide security settings.
+    #[command(subcommand)]
+    Org(OrgCommand),
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct GrantArgs {
+    #[command(subcommand)]
+    pub command: Option<GrantCommand>,
+    /// Email of the account (a subcontractor's account may belong to another organisation).
+    #[arg(required = true)]
+    pub email: Option<String>,
+    /// The mailbox.
+    #[arg(long, value_name = "NAME", required = true)]
+    pub mailbox: Option<String>,
+    /// List and download the mailbox's envelopes, not address envelopes to it.
+    #[arg(
+        long,
+        conflicts_with = "send_only",
+        required_unless_present = "send_only"
+    )]
+    pub read_only: bool,
+    /// Address envelopes to the mailbox, not list or download them.
+    #[arg(long)]
+    pub send_only: bool,
+    /// Last day (YYYY-MM-DD, until its end, UTC) or end instant (RFC 3339) of the grant.
+    #[arg(long, value_name = "DATE", required = true)]
+    pub until: Option<String>,
+    /// The server (the logged-in profile's session must be an admin's).
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GrantCommand {
+    /// List the organisation's grants and time-limited memberships.
+    List(ServerJsonArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServerJsonArgs {
+    /// The server (the logged-in profile's session must be an admin's).
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+    /// Print JSON (stable, documented in docs/CLI.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RevokeArgs {
+    /// Email of the account.
+    pub email: String,
+    /// The mailbox.
+    #[arg(long, value_name = "NAME")]
+    pub mailbox: String,
+    /// The server (the logged-in profile's session must be an admin's).
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AlertsArgs {
+    /// The server (the logged-in profile's session must be an admin's).
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+    /// Print JSON (stable, documented in docs/CLI.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UnblockArgs {
+    /// Email of the locked account.
+    pub email: String,
+    /// Why, for the audit trail.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    /// The server (the logged-in profile's session must be an admin's).
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Demand a second factor of every account of the admin's organisation (`--off` to stop).
+    #[command(name = "require-2fa")]
+    RequireTwoFactor(RequireTwoFactorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RequireTwoFactorArgs {
+    /// Stop demanding it (admins and auditors still need one).
+    #[arg(long)]
+    pub off: bool,
+    /// The server (the logged-in profile's session must be an admin's).
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Sign a policy file (TOML) with your key and publish it (admins); see docs/DLP.md.
+    Set(PolicySetArgs),
+    /// Show the policy in force and check its signature (any account).
+    Show(JsonArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolicySetArgs {
+    /// The policy file: its `version` must be greater than the current one's.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -151,7 +301,7 @@ pub enum MailboxCommand {
     /// Create a functional mailbox.
     Create(MailboxCreateArgs),
     /// Add an account to a mailbox.
-    Add(MemberArgs),
+    Add(AddMemberArgs),
     /// Remove an account from a mailbox (it loses access to its envelopes, and the mailbox gets a
     /// new key generation).
     Remove(MemberArgs),
@@ -179,6 +329,16 @@ pub struct MemberArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct AddMemberArgs {
+    #[command(flatten)]
+    pub member: MemberArgs,
+    /// End of the membership: last day (YYYY-MM-DD, until its end, UTC) or instant (RFC 3339);
+    /// through a server only.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct JoinArgs {
     /// URL of the server, such as https://pli.example.org.
     pub server: String,
@@ -197,6 +357,10 @@ pub struct LoginArgs {
     /// Email of the account.
     #[arg(long)]
     pub email: String,
+    /// Second-factor code (or recovery code) of an account that has one; else $PLI_TOTP, else
+    /// asked on the terminal.
+    #[arg(long, value_name = "CODE")]
+    pub totp: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -217,6 +381,10 @@ pub struct SendArgs {
     /// Subject, encrypted with the files.
     #[arg(long, default_value = "", value_name = "TEXT")]
     pub subject: String,
+    /// Why these files must go, when the organisation's policy asks for it (travels encrypted
+    /// in the signed manifest; the audit trail records only that one was given).
+    #[arg(long, value_name = "TEXT")]
+    pub justification: Option<String>,
 }
 
 #[derive(Debug, Args)]

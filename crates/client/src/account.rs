@@ -20,9 +20,12 @@ pub enum AccountError {
     /// Deriving, wrapping or unwrapping keys failed (including a wrong password).
     #[error(transparent)]
     Keys(#[from] KeyError),
-    /// The server refused the login: wrong password, or no such account.
+    /// The server refused the login: wrong password or second-factor code, or no such account.
     #[error("wrong email or password")]
     BadCredentials,
+    /// The password is right and the account has a second factor: log in again with a code.
+    #[error("this account has a second factor: a code from the authenticator app is needed")]
+    SecondFactorNeeded,
     /// The server refused or could not be reached.
     #[error(transparent)]
     Api(#[from] ApiError),
@@ -82,6 +85,17 @@ pub async fn login(
     email: &str,
     password: &SecretString,
 ) -> Result<(Profile, AccountKeys), AccountError> {
+    login_with(server, email, password, None).await
+}
+
+/// Like [`login`], with the second factor of an account that has one: a TOTP code or a
+/// recovery code.
+pub async fn login_with(
+    server: &str,
+    email: &str,
+    password: &SecretString,
+    second_factor: Option<&SecretString>,
+) -> Result<(Profile, AccountKeys), AccountError> {
     let api = Api::new(server)?;
     let email = normalize_email(email);
     let prelogin = api.prelogin(&email).await?;
@@ -92,14 +106,15 @@ pub async fn login(
         .login(&LoginRequest {
             email: email.clone(),
             auth_key: derived.auth_key_b64().expose_secret().to_owned(),
+            totp: second_factor.map(|code| code.expose_secret().trim().to_owned()),
         })
         .await
-        .map_err(|error| {
-            if error.status() == Some(401) {
-                AccountError::BadCredentials
-            } else {
-                error.into()
+        .map_err(|error| match &error {
+            ApiError::Refused { code, .. } if code == "second_factor_needed" => {
+                AccountError::SecondFactorNeeded
             }
+            _ if error.status() == Some(401) => AccountError::BadCredentials,
+            _ => error.into(),
         })?;
     let keys = derived.unwrap(&session.wrapped_keys, &email)?;
     check_account(&session.account, &email, &keys)?;
@@ -134,6 +149,18 @@ pub fn keep_pins(fresh: &mut Profile, previous: &Profile) -> Result<(), AccountE
         fresh.log_checkpoint = previous.log_checkpoint.clone();
     }
     Ok(())
+}
+
+/// Like [`relogin`], with a second factor.
+pub async fn relogin_with(
+    profile: &Profile,
+    password: &SecretString,
+    second_factor: Option<&SecretString>,
+) -> Result<(Profile, AccountKeys), AccountError> {
+    let (mut fresh, keys) =
+        login_with(&profile.server, &profile.email, password, second_factor).await?;
+    keep_pins(&mut fresh, profile)?;
+    Ok((fresh, keys))
 }
 
 /// Unwraps the profile's keys with `password`, locally, and checks them against the profile's

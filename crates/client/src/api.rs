@@ -15,7 +15,12 @@ use pli_proto::{
     AccountInfo, CreateEnvelopeRequest, CreateMailboxRequest, DirectoryEntry, EnvelopePage,
     EnvelopeSummary, ErrorBody, Health, InviteRequest, InviteResponse, JoinRequest, LoginRequest,
     MailboxInfo, MailboxKeyInfo, MailboxKeyWrapsRequest, MailboxKeyring, MemberRequest,
-    NewMailboxKeyRequest, PreloginRequest, PreloginResponse, SessionResponse,
+    NewMailboxKeyRequest, PolicyAnswer, PreloginRequest, PreloginResponse, SessionResponse,
+    SetPolicyRequest, SignedPolicy,
+};
+use pli_proto::{
+    AlertPage, GrantInfo, GrantList, GrantRequest, OrgPolicy, RecoveryCodes, TotpCode,
+    TotpEnrolment, UnblockRequest,
 };
 use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
@@ -289,6 +294,7 @@ impl Api {
     pub async fn add_member(&self, mailbox: &str, email: &str) -> Result<(), ApiError> {
         let body = MemberRequest {
             email: email.to_owned(),
+            until: None,
         };
         let request = self
             .request(
@@ -310,9 +316,112 @@ impl Api {
         self.empty(request).await
     }
 
+    /// `POST /api/admin/mailboxes/{name}/members` for a membership that ends at `until`
+    /// (RFC 3339).
+    pub async fn add_member_until(
+        &self,
+        mailbox: &str,
+        email: &str,
+        until: &str,
+    ) -> Result<(), ApiError> {
+        let body = MemberRequest {
+            email: email.to_owned(),
+            until: Some(until.to_owned()),
+        };
+        let request = self
+            .request(
+                Method::POST,
+                &["admin", "mailboxes", mailbox, "members"],
+                true,
+            )?
+            .json(&body);
+        self.empty(request).await
+    }
+
+    /// `POST /api/me/totp`: starts second-factor enrolment.
+    pub async fn totp_begin(&self) -> Result<TotpEnrolment, ApiError> {
+        self.json(self.request(Method::POST, &["me", "totp"], true)?)
+            .await
+    }
+
+    /// `POST /api/me/totp/confirm`: confirms enrolment with a first code.
+    pub async fn totp_confirm(&self, code: &str) -> Result<RecoveryCodes, ApiError> {
+        let body = TotpCode {
+            code: code.to_owned(),
+        };
+        self.send_json(Method::POST, &["me", "totp", "confirm"], true, &body)
+            .await
+    }
+
+    /// `POST /api/me/totp/disable`: removes the second factor with a code or recovery code.
+    pub async fn totp_disable(&self, code: &str) -> Result<(), ApiError> {
+        let body = TotpCode {
+            code: code.to_owned(),
+        };
+        let request = self
+            .request(Method::POST, &["me", "totp", "disable"], true)?
+            .json(&body);
+        self.empty(request).await
+    }
+
+    /// `GET /api/admin/alerts`.
+    pub async fn alerts(&self, after: i64) -> Result<AlertPage, ApiError> {
+        let request = self
+            .request(Method::GET, &["admin", "alerts"], true)?
+            .query(&[("after", after)]);
+        self.json(request).await
+    }
+
+    /// `POST /api/admin/unblock`.
+    pub async fn unblock(&self, request: &UnblockRequest) -> Result<(), ApiError> {
+        let request = self
+            .request(Method::POST, &["admin", "unblock"], true)?
+            .json(request);
+        self.empty(request).await
+    }
+
+    /// `PUT /api/admin/policy`.
+    pub async fn set_policy(&self, policy: &OrgPolicy) -> Result<OrgPolicy, ApiError> {
+        self.send_json(Method::PUT, &["admin", "policy"], true, policy)
+            .await
+    }
+
+    /// `POST /api/admin/grants`.
+    pub async fn grant(&self, request: &GrantRequest) -> Result<GrantInfo, ApiError> {
+        self.send_json(Method::POST, &["admin", "grants"], true, request)
+            .await
+    }
+
+    /// `GET /api/admin/grants`.
+    pub async fn grants(&self) -> Result<GrantList, ApiError> {
+        self.json(self.request(Method::GET, &["admin", "grants"], true)?)
+            .await
+    }
+
+    /// `DELETE /api/admin/grants/{name}/{email}`.
+    pub async fn revoke(&self, mailbox: &str, email: &str) -> Result<(), ApiError> {
+        let request = self.request(Method::DELETE, &["admin", "grants", mailbox, email], true)?;
+        self.empty(request).await
+    }
+
     /// `GET /api/mailboxes/{name}/keys`: the mailbox's keyring (current members only).
     pub async fn mailbox_keyring(&self, mailbox: &str) -> Result<MailboxKeyring, ApiError> {
         self.json(self.request(Method::GET, &["mailboxes", mailbox, "keys"], true)?)
+            .await
+    }
+
+    /// `GET /api/policy`: the caller's organisation's sending policy, if any.
+    pub async fn sending_policy(&self) -> Result<PolicyAnswer, ApiError> {
+        self.json(self.request(Method::GET, &["policy"], true)?)
+            .await
+    }
+
+    /// `PUT /api/policy`: publishes a new version of the organisation's sending policy.
+    pub async fn set_sending_policy(
+        &self,
+        request: &SetPolicyRequest,
+    ) -> Result<SignedPolicy, ApiError> {
+        self.send_json(Method::PUT, &["policy"], true, request)
             .await
     }
 

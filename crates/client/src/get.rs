@@ -568,6 +568,7 @@ mod tests {
                     sha256: [0; 32],
                 })
                 .collect(),
+            dlp: None,
         }
     }
 

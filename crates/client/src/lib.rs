@@ -31,6 +31,7 @@ pub mod api;
 pub mod get;
 pub mod keys;
 pub mod mailbox;
+pub mod policy;
 pub mod profile;
 pub mod progress;
 pub mod send;

@@ -524,7 +524,7 @@ async fn admin_signing_key(
     Ok(key.public_keys.signing_key.clone())
 }
 
-fn decode_verifying_key(text: &str) -> Option<VerifyingKey> {
+pub(crate) fn decode_verifying_key(text: &str) -> Option<VerifyingKey> {
     let bytes: [u8; 32] = URL_SAFE_NO_PAD.decode(text).ok()?.try_into().ok()?;
     VerifyingKey::from_bytes(&bytes).ok()
 }

@@ -87,6 +87,8 @@ pub struct Outgoing<'a> {
     /// Account emails and mailbox names, as given.
     pub to: &'a [String],
     pub subject: &'a str,
+    /// The labels and decision of the organisation's policy, when it has one.
+    pub dlp: Option<pli_envelope::DlpLabel>,
 }
 
 /// The sender as the manifest names it.
@@ -186,6 +188,7 @@ pub async fn send(
         recipients: addresses.clone(),
         created_at: now_unix(),
         files: entries,
+        dlp: outgoing.dlp.clone(),
     };
     let size =
         pli_envelope::sealed_size(&manifest, recipients.len()).map_err(SendError::Envelope)?;
@@ -194,6 +197,7 @@ pub async fn send(
         id: manifest.envelope_id.clone(),
         to: addresses,
         size,
+        dlp: outgoing.dlp.as_ref().map(crate::policy::summary),
     })
     .await?;
 
@@ -717,6 +721,7 @@ mod tests {
             recipients: vec!["bob@example.org".into()],
             created_at: now_unix(),
             files,
+            dlp: None,
         };
         let (chunks, _receiver) = tokio::sync::mpsc::channel(1024);
         let mut sink = ChunkSender {

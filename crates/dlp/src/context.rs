@@ -4,10 +4,14 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{
+    AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind,
+};
 
 use crate::health::fold_variants;
-use crate::text::{alphanumeric_at, alphanumeric_before, is_word_byte, parse_date, separator_len};
+use crate::text::{
+    FirstWords, alphanumeric_at, find_digit, is_word_byte, parse_date, separator_len,
+};
 use crate::{Candidate, Kind};
 
 /// How far after its label a value is looked for.
@@ -45,6 +49,8 @@ const KEYWORDS: &[(&str, Trigger)] = &[
 ];
 
 struct Matcher {
+    /// Only words that can start a label are tried, with an anchored search.
+    first_words: FirstWords,
     automaton: AhoCorasick,
     triggers: Vec<Trigger>,
 }
@@ -61,27 +67,46 @@ static MATCHER: LazyLock<Option<Matcher>> = LazyLock::new(|| {
     let automaton = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
-        // A full DFA: a few MiB built once, and the fastest search per byte.
+        .start_kind(StartKind::Anchored)
         .kind(Some(AhoCorasickKind::DFA))
         .build(&patterns)
         .ok()?;
     Some(Matcher {
+        first_words: FirstWords::new(patterns.iter().map(String::as_str)),
         automaton,
         triggers,
     })
 });
 
-pub fn scan(text: &str, out: &mut Vec<Candidate>) {
+/// The filter of the words that can start a label.
+pub fn first_words() -> Option<&'static FirstWords> {
+    MATCHER.as_ref().map(|matcher| &matcher.first_words)
+}
+
+/// Scans `text` for labels at `starts`, the words that [`first_words`] lets through, and for
+/// a value after each.
+pub fn scan(text: &str, starts: &[usize], out: &mut Vec<Candidate>) {
     let Some(matcher) = MATCHER.as_ref() else {
         return;
     };
-    for found in matcher.automaton.find_iter(text) {
-        if alphanumeric_before(text, found.start()) || alphanumeric_at(text, found.end()) {
+    let mut resume = 0;
+    for &start in starts {
+        if start < resume {
+            continue;
+        }
+        let input = Input::new(text)
+            .span(start..text.len())
+            .anchored(Anchored::Yes);
+        let Some(found) = matcher.automaton.find(input) else {
+            continue;
+        };
+        if alphanumeric_at(text, found.end()) {
             continue;
         }
         let Some(trigger) = matcher.triggers.get(found.pattern().as_usize()) else {
             continue;
         };
+        resume = found.end();
         let candidate = match trigger {
             Trigger::Birth => birthdate_after(text, found.end()),
             Trigger::Cni => token_after(text, found.end(), |token| {
@@ -100,11 +125,7 @@ pub fn scan(text: &str, out: &mut Vec<Candidate>) {
 /// of a longer word.
 fn first_number_after(bytes: &[u8], from: usize) -> Option<usize> {
     let limit = (from + WINDOW).min(bytes.len());
-    let offset = bytes
-        .get(from..limit)?
-        .iter()
-        .position(u8::is_ascii_digit)?;
-    let start = from + offset;
+    let start = find_digit(bytes.get(..limit)?, from)?;
     if start > 0 && is_word_byte(bytes[start - 1]) {
         return None;
     }
@@ -224,7 +245,8 @@ mod tests {
 
     fn spans(text: &str) -> Vec<(Kind, &str)> {
         let mut out = Vec::new();
-        scan(text, &mut out);
+        let starts = first_words().unwrap().candidates(text);
+        scan(text, &starts, &mut out);
         out.iter()
             .map(|found| (found.kind, &text[found.start..found.end]))
             .collect()

@@ -8,9 +8,11 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{
+    AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind,
+};
 
-use crate::text::{alphanumeric_at, alphanumeric_before};
+use crate::text::{FirstWords, alphanumeric_at};
 use crate::{Candidate, Kind};
 
 /// The score from which a health term is reported.
@@ -37,6 +39,8 @@ struct Term {
 }
 
 struct Dictionary {
+    /// Only words that can start a term are tried, with an anchored search.
+    first_words: FirstWords,
     automaton: AhoCorasick,
     patterns: Vec<String>,
     terms: Vec<Term>,
@@ -80,11 +84,13 @@ static DICTIONARY_MATCHER: LazyLock<Option<Dictionary>> = LazyLock::new(|| {
     let automaton = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
-        // A full DFA: a few MiB built once, and the fastest search per byte.
+        .start_kind(StartKind::Anchored)
+        // A full DFA: built once, and the fastest search per byte.
         .kind(Some(AhoCorasickKind::DFA))
         .build(&patterns)
         .ok()?;
     Some(Dictionary {
+        first_words: FirstWords::new(patterns.iter().map(String::as_str)),
         automaton,
         patterns,
         terms,
@@ -138,30 +144,51 @@ struct Hit {
     term: Term,
 }
 
-pub fn scan(text: &str, out: &mut Vec<Candidate>) {
+/// The filter of the words that can start a term.
+pub fn first_words() -> Option<&'static FirstWords> {
+    DICTIONARY_MATCHER
+        .as_ref()
+        .map(|dictionary| &dictionary.first_words)
+}
+
+/// The term starting exactly at `start`, if any.
+fn term_at(dictionary: &Dictionary, text: &str, start: usize) -> Option<Hit> {
+    let input = Input::new(text)
+        .span(start..text.len())
+        .anchored(Anchored::Yes);
+    let found = dictionary.automaton.find(input)?;
+    let pattern = found.pattern().as_usize();
+    let term = *dictionary.terms.get(pattern)?;
+    let matched = text.get(found.start()..found.end())?;
+    if term.exact_case && dictionary.patterns.get(pattern)?.as_str() != matched {
+        return None;
+    }
+    if alphanumeric_at(text, found.end()) {
+        return None;
+    }
+    Some(Hit {
+        start: found.start(),
+        end: found.end(),
+        term,
+    })
+}
+
+/// Scans `text` for terms at `starts`, the words that [`first_words`] lets through.
+pub fn scan(text: &str, starts: &[usize], out: &mut Vec<Candidate>) {
     let Some(dictionary) = DICTIONARY_MATCHER.as_ref() else {
         return;
     };
-    let hits: Vec<Hit> = dictionary
-        .automaton
-        .find_iter(text)
-        .filter_map(|found| {
-            let pattern = found.pattern().as_usize();
-            let term = *dictionary.terms.get(pattern)?;
-            let matched = text.get(found.start()..found.end())?;
-            if term.exact_case && dictionary.patterns.get(pattern)?.as_str() != matched {
-                return None;
-            }
-            if alphanumeric_before(text, found.start()) || alphanumeric_at(text, found.end()) {
-                return None;
-            }
-            Some(Hit {
-                start: found.start(),
-                end: found.end(),
-                term,
-            })
-        })
-        .collect();
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut resume = 0;
+    for &start in starts {
+        if start < resume {
+            continue;
+        }
+        if let Some(hit) = term_at(dictionary, text, start) {
+            resume = hit.end;
+            hits.push(hit);
+        }
+    }
     // Hits are in text order: a sliding window finds each one's neighbours.
     let mut first = 0;
     let mut last = 0;
@@ -208,7 +235,8 @@ mod tests {
 
     fn terms(text: &str) -> Vec<&str> {
         let mut out = Vec::new();
-        scan(text, &mut out);
+        let starts = first_words().unwrap().candidates(text);
+        scan(text, &starts, &mut out);
         out.iter()
             .map(|found| &text[found.start..found.end])
             .collect()
@@ -237,6 +265,10 @@ mod tests {
             ["schizophrénie"]
         );
         assert_eq!(terms("SCHIZOPHRENIE paranoïde"), ["SCHIZOPHRENIE"]);
+        assert_eq!(
+            terms("l’«Schizophrénie», (schizophrénie)"),
+            ["Schizophrénie", "schizophrénie"]
+        );
         assert_eq!(terms("Sérologie VIH positive"), ["Sérologie", "VIH"]);
         assert!(terms("Le vih").is_empty());
         // Lower case "vih" is not the acronym; a weak word alone is not reported.

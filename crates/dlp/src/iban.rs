@@ -5,28 +5,47 @@
 use crate::text::{is_word_byte, separator_len};
 use crate::{Candidate, Kind, checksum};
 
-/// The IBAN starting at `start` (its country code), if there is a valid one.
-pub fn at(bytes: &[u8], start: usize) -> Option<Candidate> {
+/// What starts at a country code followed by two digits.
+pub enum Shape {
+    /// A valid IBAN.
+    Valid(Candidate),
+    /// Shaped like an IBAN of that country (its length, grouped like one) with wrong check
+    /// digits: a mistyped IBAN, whose digits must not be read as another identifier (its
+    /// groups of four can pass for a card number). Holds where it ends.
+    LookAlike(usize),
+}
+
+/// The IBAN, or look-alike, starting at `start` (its country code).
+pub fn at(bytes: &[u8], start: usize) -> Option<Shape> {
     let country = bytes.get(start..start + 2)?;
     let length = checksum::iban_length(country)?;
-    let mut compact = Vec::with_capacity(length);
+    // The longest IBAN has 34 characters.
+    let mut compact = [0u8; 34];
+    let mut n_chars = 0;
     let mut at = start;
-    while compact.len() < length {
+    while n_chars < length {
         let separator = separator_len(bytes, at);
         // Separators between groups: one space (or no-break space), not a dot or a dash.
-        if separator > 0 && bytes[at] != b'.' && bytes[at] != b'-' && !compact.is_empty() {
+        if separator > 0 && bytes[at] != b'.' && bytes[at] != b'-' && n_chars > 0 {
             at += separator;
         }
         let byte = *bytes.get(at).filter(|byte| byte.is_ascii_alphanumeric())?;
-        compact.push(byte.to_ascii_uppercase());
+        *compact.get_mut(n_chars)? = byte.to_ascii_uppercase();
+        n_chars += 1;
         at += 1;
     }
-    let ends_cleanly = !bytes.get(at).is_some_and(|byte| is_word_byte(*byte));
-    (ends_cleanly && checksum::iban(&compact)).then_some(Candidate {
-        kind: Kind::Iban,
-        start,
-        end: at,
-        confidence: 0.99,
+    if bytes.get(at).is_some_and(|byte| is_word_byte(*byte)) {
+        return None;
+    }
+    Some(if checksum::iban(&compact[..n_chars]) {
+        Shape::Valid(Candidate {
+            kind: Kind::Iban,
+            start,
+            end: at,
+            confidence: 0.99,
+        })
+    } else {
+        Shape::LookAlike(at)
     })
 }
 
@@ -54,5 +73,13 @@ mod tests {
         assert!(spans("FR14 2004 1010 0505 0001 3M02 6061").is_empty());
         assert!(spans("XFR1420041010050500013M02606").is_empty());
         assert!(spans("FR14-2004-1010-0505-0001-3M02-606").is_empty());
+    }
+
+    #[test]
+    fn a_mistyped_iban_is_nothing_else_either() {
+        // Its first groups, 3000 4992 6229 4075, pass for a Diners Club card number.
+        let text = "l'IBAN FR76 3000 4992 6229 4075 5993 737 est invalide";
+        assert!(crate::scan_text(text).is_empty());
+        assert!(crate::checksum::card(b"3000499262294075"));
     }
 }

@@ -24,7 +24,6 @@
 //! ```
 #![forbid(unsafe_code)]
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 mod checksum;
@@ -35,11 +34,15 @@ mod health;
 mod iban;
 mod mask;
 mod numbers;
+mod policy;
 mod text;
 
 pub use extract::{
     DecodeError, ExtractError, Extracted, Format, Limits, NotInspectable, Text, extract,
     extract_bytes,
+};
+pub use policy::{
+    Action, Decision, Destination, Labels, MAX_POLICY_BYTES, Policy, PolicyError, Reason,
 };
 
 /// A kind of sensitive data. The names ([`Kind::as_str`]) are a stable contract: they appear
@@ -155,10 +158,37 @@ pub fn scan_text(text: &str) -> Vec<Finding> {
     let mut candidates = Vec::new();
     numbers::scan(text, &mut candidates);
     email::scan(text, &mut candidates);
-    context::scan(text, &mut candidates);
-    health::scan(text, &mut candidates);
+    // One pass over the words finds those that may start a label or a health term: the
+    // dictionaries' automata then run only there, anchored, not over every byte.
+    let (Some(context_filter), Some(health_filter), Some(either)) = (
+        context::first_words(),
+        health::first_words(),
+        EITHER_FILTER.as_ref(),
+    ) else {
+        return resolve(text, candidates);
+    };
+    let mut context_starts = Vec::new();
+    let mut health_starts = Vec::new();
+    text::for_each_word(text, |start, bit| {
+        // Most words start nothing: one look-up rules them out for both dictionaries.
+        if !either.contains(bit) {
+            return;
+        }
+        if context_filter.contains(bit) {
+            context_starts.push(start);
+        }
+        if health_filter.contains(bit) {
+            health_starts.push(start);
+        }
+    });
+    context::scan(text, &context_starts, &mut candidates);
+    health::scan(text, &health_starts, &mut candidates);
     resolve(text, candidates)
 }
+
+/// The words that may start a label or a health term.
+static EITHER_FILTER: std::sync::LazyLock<Option<text::FirstWords>> =
+    std::sync::LazyLock::new(|| Some(context::first_words()?.union(health::first_words()?)));
 
 /// A match before masking and overlap resolution.
 #[derive(Clone, Debug)]
@@ -171,40 +201,67 @@ struct Candidate {
 
 /// Keeps the longest (then the most confident) of overlapping candidates and masks them.
 fn resolve(text: &str, mut candidates: Vec<Candidate>) -> Vec<Finding> {
-    candidates.sort_by(|a, b| {
+    // Most candidates overlap nothing: sorted by start, they fall into clusters of
+    // overlapping spans, and only a cluster of several needs choosing.
+    candidates.sort_unstable_by_key(|candidate| (candidate.start, candidate.end));
+    let mut findings = Vec::with_capacity(candidates.len());
+    let mut cluster_start = 0;
+    while cluster_start < candidates.len() {
+        let mut cluster_end = cluster_start + 1;
+        let mut reach = candidates[cluster_start].end;
+        while let Some(next) = candidates.get(cluster_end)
+            && next.start < reach
+        {
+            reach = reach.max(next.end);
+            cluster_end += 1;
+        }
+        let cluster = &mut candidates[cluster_start..cluster_end];
+        if cluster.len() == 1 {
+            findings.extend(finding(text, &cluster[0]));
+        } else {
+            let mut chosen = choose(cluster);
+            chosen.sort_unstable_by_key(|candidate| candidate.start);
+            findings.extend(
+                chosen
+                    .iter()
+                    .filter_map(|candidate| finding(text, candidate)),
+            );
+        }
+        cluster_start = cluster_end;
+    }
+    findings
+}
+
+/// Among overlapping candidates, the longest, then the most confident, then the first, and
+/// so on with the rest of those they do not overlap.
+fn choose(cluster: &mut [Candidate]) -> Vec<Candidate> {
+    cluster.sort_by(|a, b| {
         (b.end - b.start)
             .cmp(&(a.end - a.start))
             .then(b.confidence.total_cmp(&a.confidence))
             .then(a.start.cmp(&b.start))
     });
-    // Accepted spans by start: an overlap check looks at the neighbours on each side.
-    let mut accepted: BTreeMap<usize, Candidate> = BTreeMap::new();
-    for candidate in candidates {
-        let overlaps_previous = accepted
-            .range(..=candidate.start)
-            .next_back()
-            .is_some_and(|(_, previous)| previous.end > candidate.start);
-        let overlaps_next = accepted
-            .range(candidate.start..)
-            .next()
-            .is_some_and(|(start, _)| *start < candidate.end);
-        if !overlaps_previous && !overlaps_next {
-            accepted.insert(candidate.start, candidate);
+    let mut accepted: Vec<Candidate> = Vec::new();
+    for candidate in cluster.iter() {
+        let overlaps = accepted
+            .iter()
+            .any(|other| other.start < candidate.end && candidate.start < other.end);
+        if !overlaps {
+            accepted.push(candidate.clone());
         }
     }
     accepted
-        .into_values()
-        .filter_map(|candidate| {
-            let matched = text.get(candidate.start..candidate.end)?;
-            Some(Finding {
-                kind: candidate.kind,
-                start: candidate.start,
-                end: candidate.end,
-                excerpt: mask::mask(candidate.kind, matched),
-                confidence: candidate.confidence,
-            })
-        })
-        .collect()
+}
+
+fn finding(text: &str, candidate: &Candidate) -> Option<Finding> {
+    let matched = text.get(candidate.start..candidate.end)?;
+    Some(Finding {
+        kind: candidate.kind,
+        start: candidate.start,
+        end: candidate.end,
+        excerpt: mask::mask(candidate.kind, matched),
+        confidence: candidate.confidence,
+    })
 }
 
 #[cfg(test)]

@@ -16,9 +16,28 @@ pub fn mask(kind: Kind, matched: &str) -> String {
         Kind::Health => (1, 0),
         Kind::Finess | Kind::Rpps | Kind::Adeli | Kind::Siren | Kind::Siret | Kind::Phone => (2, 2),
     };
+    if matched.is_ascii() {
+        return mask_ascii(matched.as_bytes(), prefix, suffix);
+    }
     let total = matched.chars().filter(|c| c.is_alphanumeric()).count();
-    // At least half of the characters stay hidden, however short the match.
-    let (mut prefix, mut suffix) = (prefix, suffix);
+    let (prefix, suffix) = shown(prefix, suffix, total);
+    let mut index = 0;
+    let mut excerpt = String::with_capacity(matched.len());
+    for c in matched.chars() {
+        if !c.is_alphanumeric() {
+            excerpt.push(c);
+            continue;
+        }
+        let keep = index < prefix || index >= total - suffix;
+        index += 1;
+        excerpt.push(if keep { c } else { '*' });
+    }
+    excerpt
+}
+
+/// How many characters stay visible at each end: at least half of them stay hidden, however
+/// short the match.
+fn shown(mut prefix: usize, mut suffix: usize, total: usize) -> (usize, usize) {
     while prefix + suffix > 0 && 2 * (prefix + suffix) > total {
         if suffix >= prefix {
             suffix -= 1;
@@ -26,18 +45,28 @@ pub fn mask(kind: Kind, matched: &str) -> String {
             prefix -= 1;
         }
     }
+    (prefix, suffix)
+}
+
+/// [`mask`] of an ASCII match, byte by byte: most identifiers are.
+fn mask_ascii(matched: &[u8], prefix: usize, suffix: usize) -> String {
+    let total = matched
+        .iter()
+        .filter(|byte| byte.is_ascii_alphanumeric())
+        .count();
+    let (prefix, suffix) = shown(prefix, suffix, total);
     let mut index = 0;
-    matched
-        .chars()
-        .map(|c| {
-            if !c.is_alphanumeric() {
-                return c;
-            }
-            let keep = index < prefix || index >= total - suffix;
-            index += 1;
-            if keep { c } else { '*' }
-        })
-        .collect()
+    let mut excerpt = String::with_capacity(matched.len());
+    for &byte in matched {
+        if !byte.is_ascii_alphanumeric() {
+            excerpt.push(char::from(byte));
+            continue;
+        }
+        let keep = index < prefix || index >= total - suffix;
+        index += 1;
+        excerpt.push(if keep { char::from(byte) } else { '*' });
+    }
+    excerpt
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! where that identifier's fields end (so `06 12 34 56 78` can be a phone number but not
 //! a SIREN), which keeps look-alikes inside longer numbers out.
 
-use crate::text::{context_before, is_word_byte, separator_len};
+use crate::text::{context_before, find_digit, is_word_byte, separator_len};
 use crate::{Candidate, Kind, checksum, iban};
 
 /// The longest identifier handled here: a RIB, 23 characters.
@@ -17,11 +17,7 @@ pub fn scan(text: &str, out: &mut Vec<Candidate>) {
     let bytes = text.as_bytes();
     let mut run = Run::default();
     let mut position = 0;
-    while let Some(offset) = bytes
-        .get(position..)
-        .and_then(|rest| rest.iter().position(u8::is_ascii_digit))
-    {
-        let start = position + offset;
+    while let Some(start) = find_digit(bytes, position) {
         if start > 0 && is_word_byte(bytes[start - 1]) {
             // Digits inside a word ("A380", "x86_64") are not an identifier, except the
             // check digits of an IBAN after its country code.
@@ -30,16 +26,22 @@ pub fn scan(text: &str, out: &mut Vec<Candidate>) {
                 && bytes[word_start].is_ascii_uppercase()
                 && bytes[word_start + 1].is_ascii_uppercase()
                 && (word_start == 0 || !is_word_byte(bytes[word_start - 1]))
-                && let Some(candidate) = iban::at(bytes, word_start)
+                && let Some(shape) = iban::at(bytes, word_start)
             {
-                position = candidate.end;
-                out.push(candidate);
+                position = match shape {
+                    iban::Shape::Valid(candidate) => {
+                        let end = candidate.end;
+                        out.push(candidate);
+                        end
+                    }
+                    iban::Shape::LookAlike(end) => end,
+                };
                 continue;
             }
             position = token_end(bytes, start);
             continue;
         }
-        let end = run.collect(bytes, start);
+        let (end, truncated) = run.collect(bytes, start);
         if run.groups.is_empty() {
             let token = token_end(bytes, start);
             if is_passport_shape(&bytes[start..token]) {
@@ -54,10 +56,38 @@ pub fn scan(text: &str, out: &mut Vec<Candidate>) {
             continue;
         }
         let after_plus = start > 0 && bytes[start - 1] == b'+';
-        run.classify(bytes, after_plus, out);
-        position = end.max(start + 1);
+        if !truncated {
+            run.classify(bytes, after_plus, true, run.groups.len(), out);
+            position = end.max(start + 1);
+            continue;
+        }
+        // A run longer than any identifier (`1 2 3 4 ...` over megabytes) is classified a
+        // window of groups at a time, so memory stays bounded: each window classifies the
+        // spans starting in its first groups, whose longest span it holds whole.
+        let mut run_start = true;
+        let mut truncated = truncated;
+        loop {
+            let ready = if truncated {
+                run.groups.len() - MAX_LEN
+            } else {
+                run.groups.len()
+            };
+            run.classify(bytes, after_plus && run_start, run_start, ready, out);
+            if !truncated {
+                break;
+            }
+            run_start = false;
+            let resume = run.groups[ready].start;
+            let (end, more) = run.collect(bytes, resume);
+            position = end.max(resume + 1);
+            truncated = more;
+        }
     }
 }
+
+/// The most groups a run holds at once; more than [`MAX_LEN`], so that a window's first
+/// groups start spans it holds whole.
+const MAX_GROUPS: usize = 4 * MAX_LEN;
 
 /// One group of a run: its bytes in the text and its characters in `Run::compact`.
 #[derive(Clone, Copy, Debug)]
@@ -76,8 +106,9 @@ struct Run {
 }
 
 impl Run {
-    /// Collects the groups of the run starting at `start`; returns where scanning resumes.
-    fn collect(&mut self, bytes: &[u8], start: usize) -> usize {
+    /// Collects the groups of the run starting at `start`, at most [`MAX_GROUPS`]; returns
+    /// where scanning resumes, and whether the run goes on past the groups collected.
+    fn collect(&mut self, bytes: &[u8], start: usize) -> (usize, bool) {
         self.groups.clear();
         self.compact.clear();
         let mut at = start;
@@ -85,7 +116,10 @@ impl Run {
             let end = token_end(bytes, at);
             let token = &bytes[at..end];
             if !is_group(token) {
-                return if self.groups.is_empty() { end } else { at };
+                return (if self.groups.is_empty() { end } else { at }, false);
+            }
+            if self.groups.len() == MAX_GROUPS {
+                return (at, true);
             }
             let compact_start = self.compact.len();
             self.compact
@@ -99,14 +133,23 @@ impl Run {
             let separator = separator_len(bytes, end);
             let next = end + separator;
             if separator == 0 || !bytes.get(next).is_some_and(u8::is_ascii_digit) {
-                return end;
+                return (end, false);
             }
             at = next;
         }
     }
 
-    fn classify(&self, bytes: &[u8], after_plus: bool, out: &mut Vec<Candidate>) {
-        for (first_index, first) in self.groups.iter().enumerate() {
+    /// Classifies the spans starting in the first `ready` groups; `run_start` says whether the
+    /// first group starts the run.
+    fn classify(
+        &self,
+        bytes: &[u8],
+        after_plus: bool,
+        run_start: bool,
+        ready: usize,
+        out: &mut Vec<Candidate>,
+    ) {
+        for (first_index, first) in self.groups.iter().enumerate().take(ready) {
             // Bit i set: a separator after the i-th character of the span.
             let mut boundaries = 0u32;
             for (offset, last) in self.groups[first_index..].iter().enumerate() {
@@ -121,7 +164,7 @@ impl Run {
                     start: first.start,
                     end: last.end,
                     boundaries,
-                    at_run_start: first_index == 0,
+                    at_run_start: run_start && first_index == 0,
                 };
                 if let Some(candidate) = classify_span(bytes, compact, &span, after_plus) {
                     out.push(candidate);
@@ -324,6 +367,25 @@ mod tests {
             kinds("2 55 08 14 168 025 38"),
             [(Kind::Nir, "2 55 08 14 168 025 38")]
         );
+    }
+
+    #[test]
+    fn long_runs_are_read_in_windows() {
+        // One run of thousands of groups: identifiers inside it are found wherever they fall
+        // relative to the windows.
+        for n_before in [0, 1, 50, MAX_GROUPS - MAX_LEN, MAX_GROUPS, 1000] {
+            let text = format!(
+                "{}4111 1111 1111 1111 {}",
+                "12 ".repeat(n_before),
+                "7 ".repeat(500)
+            );
+            let start = 3 * n_before;
+            assert_eq!(
+                kinds(&text),
+                [(Kind::Card, &text[start..start + 19])],
+                "{n_before} groups before"
+            );
+        }
     }
 
     #[test]

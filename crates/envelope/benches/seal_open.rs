@@ -56,6 +56,7 @@ fn main() {
             media_type: "application/octet-stream".into(),
             sha256,
         }],
+        dlp: None,
     };
     {
         let mut out = BufWriter::new(File::create(&sealed_path).unwrap());

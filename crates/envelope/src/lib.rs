@@ -32,6 +32,7 @@
 //!         media_type: "text/plain".into(),
 //!         sha256,
 //!     }],
+//!     dlp: None,
 //! };
 //!
 //! let mut sealed = Vec::new();
@@ -66,8 +67,9 @@ pub use ed25519_dalek::{SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
 pub use manifest::{
-    MANIFEST_VERSION, MAX_EMAIL_BYTES, MAX_FILE_SIZE, MAX_FILES, MAX_MANIFEST_BYTES,
-    MAX_MEDIA_TYPE_BYTES, MAX_RECIPIENTS, MAX_SUBJECT_BYTES, SIGNATURE_CONTEXT, signed_manifest,
+    MANIFEST_VERSION, MAX_EMAIL_BYTES, MAX_FILE_SIZE, MAX_FILES, MAX_JUSTIFICATION_BYTES,
+    MAX_MANIFEST_BYTES, MAX_MEDIA_TYPE_BYTES, MAX_RECIPIENTS, MAX_SUBJECT_BYTES, SIGNATURE_CONTEXT,
+    signed_manifest,
 };
 pub use name::{MAX_NAME_BYTES, validate_file_name};
 pub use open::{Opening, Verified};
@@ -163,6 +165,25 @@ pub struct Manifest {
     pub created_at: i64,
     /// The files, in the order they follow the manifest in the archive.
     pub files: Vec<FileEntry>,
+    /// What the sender's data loss prevention check found and decided, when the sender's
+    /// organisation has a sending policy.
+    pub dlp: Option<DlpLabel>,
+}
+
+/// The labels and decision of the sender's data loss prevention check, signed with the
+/// manifest: kinds of data and counts, never a matched value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DlpLabel {
+    /// Version of the organisation's policy that was applied.
+    pub policy_version: u64,
+    /// `allow`, `warn` or `justify` (a blocked envelope is never sealed).
+    pub decision: String,
+    /// Findings per kind (`nir`, `health`, ...), over all files.
+    pub kinds: std::collections::BTreeMap<String, u64>,
+    /// How many files could not be inspected.
+    pub not_inspectable: u64,
+    /// The sender's written justification, required when the decision is `justify`.
+    pub justification: Option<String>,
 }
 
 /// The key id of an Ed25519 verifying key: hex of the first 16 bytes of its SHA-256.

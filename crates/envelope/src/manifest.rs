@@ -9,7 +9,9 @@ use std::collections::HashSet;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
-use crate::{EnvelopeError, FileEntry, Manifest, Sender, validate_file_name};
+use std::collections::BTreeMap;
+
+use crate::{DlpLabel, EnvelopeError, FileEntry, Manifest, Sender, validate_file_name};
 
 /// The `version` field of manifests this crate writes and reads.
 pub const MANIFEST_VERSION: u32 = 1;
@@ -30,6 +32,8 @@ pub const MAX_EMAIL_BYTES: usize = 254;
 pub const MAX_MEDIA_TYPE_BYTES: usize = 255;
 /// Largest file: 2^53 - 1 bytes, so that sizes stay exact in every JSON implementation.
 pub const MAX_FILE_SIZE: u64 = (1 << 53) - 1;
+/// Longest justification of a data loss prevention decision, in UTF-8 bytes.
+pub const MAX_JUSTIFICATION_BYTES: usize = 2048;
 /// Latest accepted creation time (9999-12-31T23:59:59Z).
 const MAX_CREATED_AT: i64 = 253_402_300_799;
 
@@ -43,6 +47,19 @@ struct ManifestJson {
     recipients: Vec<String>,
     created_at: i64,
     files: Vec<FileJson>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    dlp: Option<DlpJson>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DlpJson {
+    policy_version: u64,
+    decision: String,
+    kinds: BTreeMap<String, u64>,
+    not_inspectable: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    justification: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -123,7 +140,50 @@ pub(crate) fn validate(manifest: &Manifest) -> Result<(), EnvelopeError> {
             ));
         }
     }
+    if let Some(dlp) = &manifest.dlp {
+        validate_dlp(dlp)?;
+    }
     Ok(())
+}
+
+fn validate_dlp(dlp: &DlpLabel) -> Result<(), EnvelopeError> {
+    if dlp.policy_version == 0 || dlp.policy_version > MAX_FILE_SIZE {
+        return Err(invalid("dlp.policy_version is out of range"));
+    }
+    if !matches!(dlp.decision.as_str(), "allow" | "warn" | "justify") {
+        return Err(invalid(
+            "dlp.decision must be \"allow\", \"warn\" or \"justify\"",
+        ));
+    }
+    if dlp.kinds.len() > 64
+        || !dlp.kinds.iter().all(|(kind, count)| {
+            (1..=32).contains(&kind.len())
+                && kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                && (1..=MAX_FILE_SIZE).contains(count)
+        })
+    {
+        return Err(invalid(
+            "dlp.kinds must map at most 64 lowercase kind names to counts of 1 or more",
+        ));
+    }
+    if dlp.not_inspectable > MAX_FILES as u64 {
+        return Err(invalid("dlp.not_inspectable is out of range"));
+    }
+    match &dlp.justification {
+        Some(text)
+            if text.trim().is_empty()
+                || text.len() > MAX_JUSTIFICATION_BYTES
+                || text.chars().any(char::is_control) =>
+        {
+            Err(invalid(
+                "dlp.justification must be 1 to 2048 bytes without control characters",
+            ))
+        }
+        None if dlp.decision == "justify" => Err(invalid(
+            "dlp.justification is required when the decision is \"justify\"",
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// The canonical JSON of a manifest, after checking it.
@@ -149,6 +209,13 @@ pub(crate) fn to_json(manifest: &Manifest) -> Result<Vec<u8>, EnvelopeError> {
                 sha256: hex::encode(file.sha256),
             })
             .collect(),
+        dlp: manifest.dlp.as_ref().map(|dlp| DlpJson {
+            policy_version: dlp.policy_version,
+            decision: dlp.decision.clone(),
+            kinds: dlp.kinds.clone(),
+            not_inspectable: dlp.not_inspectable,
+            justification: dlp.justification.clone(),
+        }),
     };
     let bytes =
         serde_json::to_vec(&json).map_err(|err| EnvelopeError::Manifest(err.to_string()))?;
@@ -196,6 +263,13 @@ pub(crate) fn from_json(bytes: &[u8]) -> Result<Manifest, EnvelopeError> {
         recipients: json.recipients,
         created_at: json.created_at,
         files,
+        dlp: json.dlp.map(|dlp| DlpLabel {
+            policy_version: dlp.policy_version,
+            decision: dlp.decision,
+            kinds: dlp.kinds,
+            not_inspectable: dlp.not_inspectable,
+            justification: dlp.justification,
+        }),
     };
     if to_json(&manifest)? != bytes {
         return Err(invalid("the manifest is not in canonical form"));
@@ -270,6 +344,7 @@ mod tests {
                 media_type: "application/pdf".into(),
                 sha256: [0xab; 32],
             }],
+            dlp: None,
         }
     }
 
@@ -364,6 +439,78 @@ mod tests {
         }
         let mut m = manifest();
         m.subject = "s".repeat(MAX_SUBJECT_BYTES);
+        assert!(to_json(&m).is_ok());
+    }
+
+    fn labelled() -> Manifest {
+        let mut m = manifest();
+        m.dlp = Some(DlpLabel {
+            policy_version: 3,
+            decision: "justify".into(),
+            kinds: [("nir".to_string(), 2), ("health".to_string(), 5)]
+                .into_iter()
+                .collect(),
+            not_inspectable: 1,
+            justification: Some("Réquisition judiciaire n° 42".into()),
+        });
+        m
+    }
+
+    #[test]
+    fn dlp_labels_travel_in_canonical_form() {
+        let json = String::from_utf8(to_json(&labelled()).unwrap()).unwrap();
+        assert!(
+            json.ends_with(concat!(
+                r#""dlp":{"policy_version":3,"decision":"justify","kinds":{"health":5,"nir":2},"#,
+                r#""not_inspectable":1,"justification":"Réquisition judiciaire n° 42"}}"#
+            )),
+            "{json}"
+        );
+        assert_eq!(from_json(json.as_bytes()).unwrap(), labelled());
+        // Kinds out of order are another encoding of the same labels: refused.
+        let reordered = json.replacen(r#"{"health":5,"nir":2}"#, r#"{"nir":2,"health":5}"#, 1);
+        assert!(from_json(reordered.as_bytes()).is_err());
+        let unknown = json.replacen(r#""not_inspectable":1"#, r#""not_inspectable":1,"x":1"#, 1);
+        assert!(from_json(unknown.as_bytes()).is_err());
+        // Without labels the manifest is byte for byte what it was before they existed.
+        assert!(
+            !String::from_utf8(to_json(&manifest()).unwrap())
+                .unwrap()
+                .contains("dlp")
+        );
+    }
+
+    #[test]
+    fn dlp_labels_are_checked() {
+        type Alteration = Box<dyn Fn(&mut DlpLabel)>;
+        let cases: Vec<Alteration> = vec![
+            Box::new(|d| d.decision = "block".into()),
+            Box::new(|d| d.decision = "ALLOW".into()),
+            Box::new(|d| d.policy_version = 0),
+            Box::new(|d| d.justification = None),
+            Box::new(|d| d.justification = Some("  ".into())),
+            Box::new(|d| d.justification = Some("two\nlines".into())),
+            Box::new(|d| d.justification = Some("j".repeat(MAX_JUSTIFICATION_BYTES + 1))),
+            Box::new(|d| {
+                d.kinds.insert("NIR".into(), 1);
+            }),
+            Box::new(|d| {
+                d.kinds.insert("iban".into(), 0);
+            }),
+            Box::new(|d| d.not_inspectable = MAX_FILES as u64 + 1),
+        ];
+        for (i, case) in cases.iter().enumerate() {
+            let mut m = labelled();
+            if let Some(dlp) = m.dlp.as_mut() {
+                case(dlp);
+            }
+            assert!(to_json(&m).is_err(), "case {i}");
+        }
+        let mut m = labelled();
+        if let Some(dlp) = m.dlp.as_mut() {
+            dlp.decision = "warn".into();
+            dlp.justification = None;
+        }
         assert!(to_json(&m).is_ok());
     }
 

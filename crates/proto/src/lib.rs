@@ -62,6 +62,10 @@ pub struct LoginRequest {
     pub email: String,
     /// The authentication half of the client-side derivation, 32 bytes, unpadded base64url.
     pub auth_key: String,
+    /// The second factor of an account that has one: the 6-digit TOTP code of the moment, or
+    /// one of its one-time recovery codes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp: Option<String>,
 }
 
 /// `POST /api/auth/join`: redeems an invitation and registers the account's keys.
@@ -350,6 +354,86 @@ pub struct CreateEnvelopeRequest {
     pub to: Vec<String>,
     /// Exact size in bytes of the ciphertext that will be uploaded.
     pub size: u64,
+    /// What the sender's data loss prevention check found and decided, required when the
+    /// sender's organisation has a sending policy: kinds and counts, never a value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dlp: Option<DlpSummary>,
+}
+
+/// The outcome of the sender's data loss prevention check, for the audit trail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DlpSummary {
+    /// Version of the organisation's policy that was applied.
+    pub policy_version: u64,
+    /// `allow`, `warn` or `justify`.
+    pub decision: String,
+    /// Findings per kind of data (`nir`, `health`, ...), over all files.
+    pub kinds: std::collections::BTreeMap<String, u64>,
+    /// Files that could not be inspected.
+    pub not_inspectable: u64,
+    /// Whether the sender wrote a justification (it travels in the encrypted manifest only).
+    pub justified: bool,
+}
+
+/// `PUT /api/policy`: a new version of the caller's organisation's sending policy.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetPolicyRequest {
+    /// Must be greater than the current version, and equal the `version` in the text.
+    pub version: u64,
+    /// The policy file (TOML), exactly as signed.
+    pub text: String,
+    /// Ed25519 signature by the caller over [`policy_signed_bytes`], unpadded base64url.
+    pub signature: String,
+}
+
+/// `GET /api/policy`: the caller's organisation's sending policy, if it has one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyAnswer {
+    pub policy: Option<SignedPolicy>,
+}
+
+/// A version of an organisation's sending policy with its admin's signature.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignedPolicy {
+    pub org: String,
+    pub version: u64,
+    /// The policy file (TOML).
+    pub text: String,
+    /// Email of the admin who signed it.
+    pub signer: String,
+    /// Ed25519 signature over [`policy_signed_bytes`], unpadded base64url.
+    pub signature: String,
+    /// RFC 3339.
+    pub set_at: String,
+}
+
+/// Domain separation of a policy signature.
+pub const POLICY_CONTEXT: &[u8] = b"pli-policy-v1";
+
+/// The bytes an admin signs to publish a version of their organisation's sending policy:
+/// `pli-policy-v1`, a zero byte, the organisation's name (u16 big-endian length, then its
+/// bytes), the version (u64 big-endian) and the text (u32 big-endian length, then its bytes).
+/// The organisation and version are bound, so a policy cannot be replayed for another
+/// organisation or in place of a newer version.
+///
+/// ```
+/// let bytes = pli_proto::policy_signed_bytes("chu", 3, "version = 3\n");
+/// assert_eq!(bytes, b"pli-policy-v1\0\0\x03chu\0\0\0\0\0\0\0\x03\0\0\0\x0cversion = 3\n");
+/// ```
+pub fn policy_signed_bytes(org: &str, version: u64, text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(POLICY_CONTEXT.len() + 15 + org.len() + text.len());
+    out.extend_from_slice(POLICY_CONTEXT);
+    out.push(0);
+    push_field(&mut out, org.as_bytes());
+    out.extend_from_slice(&version.to_be_bytes());
+    let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(text.as_bytes());
+    out
 }
 
 /// Routing metadata of an envelope, as listed in an inbox or outbox.
@@ -414,6 +498,9 @@ pub struct CreateMailboxRequest {
 #[serde(deny_unknown_fields)]
 pub struct MemberRequest {
     pub email: String,
+    /// End of the membership (RFC 3339); absent for a membership without an end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
 }
 
 /// One functional mailbox and its current members.
@@ -564,4 +651,115 @@ pub struct AuditLogEntry {
 #[serde(deny_unknown_fields)]
 pub struct AuditLogEntries {
     pub items: Vec<AuditLogEntry>,
+}
+
+/// `POST /api/me/totp`: a new TOTP secret (RFC 6238: SHA-1, 6 digits, 30 seconds), shown
+/// once. It works only after `POST /api/me/totp/confirm` with a first code.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TotpEnrolment {
+    /// The secret, base32 without padding, for typing into an authenticator app.
+    pub secret: String,
+    /// The `otpauth://totp/...` URI, for a QR code.
+    pub uri: String,
+}
+
+/// A second-factor code: a 6-digit TOTP code, or (to disable) a recovery code.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TotpCode {
+    pub code: String,
+}
+
+/// The one-time recovery codes, shown once when the second factor is confirmed.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryCodes {
+    pub codes: Vec<String>,
+}
+
+/// `PUT /api/admin/policy`: the admin's organisation's security policy.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrgPolicy {
+    /// Every account of the organisation must have a second factor; one without gets a
+    /// session that can only enrol.
+    pub require_totp: bool,
+}
+
+/// What a scoped grant allows on its mailbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum GrantScope {
+    /// List and download the mailbox's envelopes; not address envelopes to it.
+    Read,
+    /// Address envelopes to the mailbox; not list or download them.
+    Send,
+}
+
+/// `POST /api/admin/grants`: a scoped, expiring grant on one mailbox of the admin's
+/// organisation. It replaces what the account had on that mailbox.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantRequest {
+    pub email: String,
+    pub mailbox: String,
+    pub scope: GrantScope,
+    /// End of the grant, RFC 3339, in the future.
+    pub until: String,
+}
+
+/// One grant or time-limited membership.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantInfo {
+    pub email: String,
+    pub mailbox: String,
+    pub read: bool,
+    pub send: bool,
+    /// A scoped grant, rather than a membership with an end.
+    pub granted: bool,
+    /// RFC 3339; absent for no end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+    /// Not expired yet.
+    pub active: bool,
+}
+
+/// Grants and time-limited memberships of the admin's organisation.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantList {
+    pub items: Vec<GrantInfo>,
+}
+
+/// One security alert for the organisation's admins.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlertInfo {
+    pub seq: i64,
+    /// RFC 3339.
+    pub at: String,
+    /// The account concerned, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Dotted kind, such as `login.locked`.
+    pub kind: String,
+    pub details: String,
+}
+
+/// Alerts, oldest first.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlertPage {
+    pub items: Vec<AlertInfo>,
+}
+
+/// `POST /api/admin/unblock`: lifts a login lock.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnblockRequest {
+    pub email: String,
+    /// Why, for the audit trail.
+    pub reason: String,
 }

@@ -11,7 +11,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use hmac::{Hmac, Mac};
 use pli_proto::KdfParams;
-use pli_store::{Account, AuditEvent, Id, Outcome, StoreError, Timestamp};
+use pli_store::{Account, AuditEvent, Id, Outcome, Role, StoreError, Timestamp};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
@@ -108,26 +108,44 @@ pub fn normalize_code(text: &str) -> Option<String> {
     (code.len() == CODE_LEN && code.bytes().all(|b| CODE_ALPHABET.contains(&b))).then_some(code)
 }
 
-/// The client's address as seen on the TCP connection.
+/// The client's address as seen on the TCP connection, or, when the connection comes from a
+/// configured trusted proxy, the last address that proxy appended to `X-Forwarded-For`.
 #[derive(Clone, Debug)]
 pub struct ClientAddr(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(client_addr(parts, state).await)
     }
 }
 
-async fn client_addr<S: Send + Sync>(parts: &mut Parts, state: &S) -> ClientAddr {
+async fn client_addr(parts: &mut Parts, state: &AppState) -> ClientAddr {
     // The extractor also honours `MockConnectInfo`, so in-process tests see an address.
-    ClientAddr(
-        ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
-            .await
-            .map(|ConnectInfo(addr)| addr.ip().to_string())
-            .unwrap_or_else(|_| "unknown".to_owned()),
-    )
+    let Ok(ConnectInfo(addr)) = ConnectInfo::<SocketAddr>::from_request_parts(parts, state).await
+    else {
+        return ClientAddr("unknown".to_owned());
+    };
+    let peer = addr.ip();
+    if state.guard.trusted_proxies.contains(&peer) {
+        // Only the proxy's own entry (the last) is trusted: the client writes the ones before.
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .filter_map(|entry| entry.trim().parse::<std::net::IpAddr>().ok())
+            .next_back();
+        if let Some(client) = forwarded {
+            return ClientAddr(client.to_string());
+        }
+    }
+    ClientAddr(peer.to_string())
 }
 
 /// An authenticated caller: its account, its current mailboxes, and where it connects from.
@@ -137,8 +155,12 @@ async fn client_addr<S: Send + Sync>(parts: &mut Parts, state: &S) -> ClientAddr
 #[derive(Clone)]
 pub struct Principal {
     pub account: Account,
-    /// Ids of the mailboxes the account belongs to now.
+    /// Ids of the mailboxes whose envelopes the account may read now (members and read
+    /// grants that have not expired).
     pub mailbox_ids: Vec<Id>,
+    /// Ids of the mailboxes the account may not address envelopes to: those it holds a
+    /// read-only grant on.
+    pub send_denied: Vec<Id>,
     pub from: String,
     pub(crate) token_hash: [u8; 32],
 }
@@ -149,6 +171,7 @@ impl std::fmt::Debug for Principal {
         f.debug_struct("Principal")
             .field("account", &self.account)
             .field("mailbox_ids", &self.mailbox_ids)
+            .field("send_denied", &self.send_denied)
             .field("from", &self.from)
             .finish_non_exhaustive()
     }
@@ -194,20 +217,73 @@ impl FromRequestParts<AppState> for Principal {
             }
             Err(error) => return Err(error.into()),
         };
-        let mailbox_ids = state
-            .store
-            .account_mailboxes(account.id)
-            .await?
+        let at = now();
+        if must_enrol(state, &account).await? && !enrolment_route(parts) {
+            return Err(enrol_first());
+        }
+        let access = state.store.account_access(account.id).await?;
+        let (active, expired): (Vec<_>, Vec<_>) = access
             .into_iter()
-            .map(|mailbox| mailbox.id)
+            .partition(|entry| entry.access.active_at(at));
+        if !expired.is_empty() {
+            // Access ends at `until` whatever happens here (only `active` counts below); turning
+            // the rows into removals also makes the mailbox keys stale for the other members.
+            if let Err(error) = state.store.expire_access(at).await {
+                tracing::error!(%error, "ending expired access failed");
+            }
+        }
+        let mailbox_ids = active
+            .iter()
+            .filter(|entry| entry.access.read)
+            .map(|entry| entry.mailbox.id)
+            .collect();
+        let send_denied = active
+            .iter()
+            .filter(|entry| !entry.access.send)
+            .map(|entry| entry.mailbox.id)
             .collect();
         Ok(Principal {
             account,
             mailbox_ids,
+            send_denied,
             from,
             token_hash,
         })
     }
+}
+
+/// Whether the account must have a second factor (admins, auditors, every account of an
+/// organisation that demands it) and has none confirmed yet.
+pub async fn must_enrol(state: &AppState, account: &Account) -> Result<bool, ApiError> {
+    let required = matches!(account.role, Role::Admin | Role::Auditor)
+        || state.store.org_requires_totp(account.org.id).await?;
+    if !required {
+        return Ok(false);
+    }
+    let confirmed = state
+        .store
+        .totp(account.id)
+        .await?
+        .is_some_and(|totp| totp.confirmed);
+    Ok(!confirmed)
+}
+
+/// Routes a session that must enrol may still use: enrolment itself, reading its own account,
+/// ending the session.
+fn enrolment_route(parts: &Parts) -> bool {
+    let path = parts.uri.path();
+    path == "/api/me/totp"
+        || path == "/api/me/totp/confirm"
+        || path == "/api/auth/logout"
+        || (path == "/api/me" && parts.method == axum::http::Method::GET)
+}
+
+fn enrol_first() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::FORBIDDEN,
+        "second_factor_required",
+        "this account must have a second factor before anything else: run `pli 2fa enable`",
+    )
 }
 
 /// Records a request refused for want of a valid session. The token is never recorded.

@@ -38,6 +38,15 @@ pub enum Action {
     RotateMailboxKey,
     /// Give current members copies of existing key generations.
     WrapMailboxKey,
+    /// Read the organisation's sending policy.
+    ReadPolicy,
+    /// Publish a new version of the organisation's sending policy.
+    SetPolicy,
+    /// Address an envelope to a functional mailbox.
+    SendToMailbox,
+    /// Read the organisation's alerts, lift login locks, set its second-factor policy, list
+    /// its grants.
+    ManageSecurity,
     /// Fetch a published key's log entry, its inclusion proof, and consistency proofs.
     ProveKey,
     /// Sign a receipt for an envelope one opened.
@@ -124,6 +133,22 @@ pub fn authorize(principal: &Principal, action: Action, resource: &Resource) -> 
         {
             Ok(())
         }
+        (Action::ReadPolicy, Resource::Org(org)) if same_org(org) => Ok(()),
+        (Action::SetPolicy, Resource::Org(org)) if same_org(org) && account.role == Role::Admin => {
+            Ok(())
+        }
+        // Anyone may write to a mailbox, except who holds a read-only grant on it: the grant
+        // replaces whatever the account had there.
+        (Action::SendToMailbox, Resource::Mailbox(mailbox))
+            if !principal.send_denied.contains(&mailbox.id) =>
+        {
+            Ok(())
+        }
+        (Action::ManageSecurity, Resource::Org(org))
+            if same_org(org) && account.role == Role::Admin =>
+        {
+            Ok(())
+        }
         _ => Err(Denied),
     }
 }
@@ -170,6 +195,7 @@ mod tests {
                 created_at: 0,
             },
             mailbox_ids,
+            send_denied: vec![],
             from: "127.0.0.1".into(),
             token_hash: [0; 32],
         }
@@ -318,6 +344,32 @@ mod tests {
             Action::CreateEnvelope,
             Resource::Server
         ));
+        for member in [&agent, &auditor, &admin] {
+            assert!(allowed(
+                member,
+                Action::ReadPolicy,
+                Resource::Org(&hospital)
+            ));
+            assert!(!allowed(member, Action::ReadPolicy, Resource::Org(&police)));
+        }
+        assert!(allowed(&admin, Action::SetPolicy, Resource::Org(&hospital)));
+        assert!(!allowed(&admin, Action::SetPolicy, Resource::Org(&police)));
+        assert!(!allowed(
+            &other_admin,
+            Action::SetPolicy,
+            Resource::Org(&hospital)
+        ));
+        assert!(!allowed(
+            &agent,
+            Action::SetPolicy,
+            Resource::Org(&hospital)
+        ));
+        assert!(!allowed(
+            &auditor,
+            Action::SetPolicy,
+            Resource::Org(&hospital)
+        ));
+        assert!(!allowed(&admin, Action::SetPolicy, Resource::Server));
         for action in [Action::RotateMailboxKey, Action::WrapMailboxKey] {
             assert!(
                 allowed(&agent, action, Resource::Mailbox(&mailbox)),
@@ -348,5 +400,62 @@ mod tests {
         }
         assert!(allowed(&agent, Action::ActOnSelf, Resource::Own));
         assert!(!allowed(&agent, Action::ActOnSelf, Resource::Server));
+    }
+
+    #[test]
+    fn security_rules() {
+        let hospital = org("hospital");
+        let police = org("police");
+        let mailbox = Mailbox {
+            id: Id::random(),
+            name: "team".into(),
+            org: hospital.clone(),
+        };
+        let admin = principal(&hospital, Role::Admin, vec![]);
+        let auditor = principal(&hospital, Role::Auditor, vec![]);
+        let other_admin = principal(&police, Role::Admin, vec![]);
+        let mut reader = principal(&police, Role::Agent, vec![mailbox.id]);
+        reader.send_denied = vec![mailbox.id];
+        let allowed = |p: &Principal, a: Action, r: Resource| authorize(p, a, &r).is_ok();
+
+        assert!(allowed(
+            &admin,
+            Action::ManageSecurity,
+            Resource::Org(&hospital)
+        ));
+        assert!(!allowed(
+            &admin,
+            Action::ManageSecurity,
+            Resource::Org(&police)
+        ));
+        assert!(!allowed(
+            &auditor,
+            Action::ManageSecurity,
+            Resource::Org(&hospital)
+        ));
+        assert!(!allowed(
+            &other_admin,
+            Action::ManageSecurity,
+            Resource::Org(&hospital)
+        ));
+        assert!(!allowed(&admin, Action::ManageSecurity, Resource::Server));
+
+        // Anyone writes to a mailbox, except a read-only grantee.
+        assert!(allowed(
+            &other_admin,
+            Action::SendToMailbox,
+            Resource::Mailbox(&mailbox)
+        ));
+        assert!(!allowed(
+            &reader,
+            Action::SendToMailbox,
+            Resource::Mailbox(&mailbox)
+        ));
+        assert!(allowed(
+            &reader,
+            Action::ListMailbox,
+            Resource::Mailbox(&mailbox)
+        ));
+        assert!(!allowed(&reader, Action::SendToMailbox, Resource::Server));
     }
 }

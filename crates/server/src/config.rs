@@ -20,6 +20,9 @@ pub struct Config {
     /// Origin (identity) of the audit log, such as `pli.example.org/audit`. Without it, the
     /// stored log keeps its origin and a new log takes `<listen host>/audit`.
     pub log_origin: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` header names the client. Empty (the default):
+    /// the address of the connection is the client's, whatever the headers say.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Days audit events are kept whole; older ones keep only their log entry's header and
     /// leaf hash (`docs/AUDIT.md`). 0 keeps everything.
     pub audit_retention_days: u32,
@@ -41,6 +44,7 @@ impl Config {
             tls: None,
             max_envelope_size: DEFAULT_MAX_ENVELOPE_SIZE,
             log_origin: None,
+            trusted_proxies: Vec::new(),
             audit_retention_days: crate::retention::DEFAULT_RETENTION_DAYS,
         }
     }

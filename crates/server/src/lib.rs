@@ -22,7 +22,9 @@ pub mod offline;
 pub mod openapi;
 pub mod retention;
 pub mod routes;
+pub mod second_factor;
 pub mod state;
+pub mod throttle;
 pub mod validate;
 
 pub use config::{Config, DEFAULT_MAX_ENVELOPE_SIZE, TlsFiles};
@@ -46,6 +48,9 @@ use std::time::Duration;
 pub const MAX_JSON_BODY: usize = 64 * 1024;
 /// How often abandoned pending uploads are looked for.
 const CLEANUP_EVERY: Duration = Duration::from_secs(3600);
+/// How often expired memberships and grants become removals (they give nothing once expired
+/// in any case; this makes mailbox keys stale for the remaining members).
+const EXPIRE_EVERY: Duration = Duration::from_secs(60);
 /// How long open connections get to finish on shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
@@ -181,12 +186,23 @@ async fn shutdown_on_signal(handle: axum_server::Handle) {
 
 async fn clean_periodically(state: AppState) {
     let mut interval = tokio::time::interval(CLEANUP_EVERY);
+    let mut expiry = tokio::time::interval(EXPIRE_EVERY);
     loop {
-        interval.tick().await;
-        match state.clean_stale_pending(auth::now()).await {
-            Ok(0) => {}
-            Ok(n_removed) => tracing::info!(n_removed, "removed abandoned uploads"),
-            Err(error) => tracing::error!(%error, "cleaning abandoned uploads failed"),
+        tokio::select! {
+            _ = interval.tick() => {
+                match state.clean_stale_pending(auth::now()).await {
+                    Ok(0) => {}
+                    Ok(n_removed) => tracing::info!(n_removed, "removed abandoned uploads"),
+                    Err(error) => tracing::error!(%error, "cleaning abandoned uploads failed"),
+                }
+            }
+            _ = expiry.tick() => {
+                match state.expire(auth::now()).await {
+                    Ok(0) => {}
+                    Ok(n_ended) => tracing::info!(n_ended, "ended expired memberships and grants"),
+                    Err(error) => tracing::error!(%error, "ending expired access failed"),
+                }
+            }
         }
     }
 }

@@ -4,8 +4,11 @@
 //! document, so a route cannot exist without being described. [`ROUTES`] lists the same routes
 //! by hand; a test checks that it equals the document and that every entry answers.
 
-use crate::routes::{admin, audit, audit_log, auth, directory, envelopes, health, mailboxes, me};
+use crate::routes::{
+    admin, audit, audit_log, auth, directory, envelopes, health, mailboxes, me, policy,
+};
 use crate::routes::{audit_report, keys};
+use crate::routes::{second_factor, security};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use std::sync::OnceLock;
@@ -46,6 +49,17 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/mailboxes/{name}/keys"),
     ("POST", "/api/mailboxes/{name}/keys"),
     ("POST", "/api/mailboxes/{name}/keys/wraps"),
+    ("GET", "/api/policy"),
+    ("PUT", "/api/policy"),
+    ("POST", "/api/me/totp"),
+    ("POST", "/api/me/totp/confirm"),
+    ("POST", "/api/me/totp/disable"),
+    ("GET", "/api/admin/alerts"),
+    ("POST", "/api/admin/unblock"),
+    ("PUT", "/api/admin/policy"),
+    ("POST", "/api/admin/grants"),
+    ("GET", "/api/admin/grants"),
+    ("DELETE", "/api/admin/grants/{name}/{email}"),
     ("GET", "/api/keys/proof"),
     ("GET", "/api/keys/consistency"),
     ("GET", "/api/audit/report"),
@@ -67,6 +81,7 @@ pub const ROUTES: &[(&str, &str)] = &[
         (name = "audit", description = "The organisation's audit trail"),
         (name = "admin", description = "Invitations and mailboxes, for admins"),
         (name = "mailboxes", description = "Key generations of functional mailboxes, for their members"),
+        (name = "policy", description = "The organisation's sending policy (data loss prevention)"),
     )
 )]
 struct ApiDoc;
@@ -116,6 +131,15 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::remove_member))
         .routes(routes!(mailboxes::keyring, mailboxes::rotate))
         .routes(routes!(mailboxes::wrap))
+        .routes(routes!(policy::get, policy::set))
+        .routes(routes!(second_factor::begin))
+        .routes(routes!(second_factor::confirm))
+        .routes(routes!(second_factor::disable))
+        .routes(routes!(security::alerts))
+        .routes(routes!(security::unblock))
+        .routes(routes!(security::set_policy))
+        .routes(routes!(security::grant, security::grants))
+        .routes(routes!(security::revoke))
         .routes(routes!(keys::proof))
         .routes(routes!(keys::consistency))
         .routes(routes!(audit_report::report))

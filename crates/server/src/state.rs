@@ -3,6 +3,7 @@
 use crate::audit::{AuditLog, LOG_KEY_FILE, LogSource};
 use crate::config::Config;
 use crate::error::ServerError;
+use crate::throttle::Guard;
 use pli_blob::BlobStore;
 use pli_store::{Id, Store, Timestamp};
 use std::collections::HashSet;
@@ -24,6 +25,8 @@ pub struct AppState {
     /// Envelopes whose content is being uploaded right now: a second upload of the same
     /// envelope must not overwrite the first one's blob.
     pub(crate) uploading: Arc<Mutex<HashSet<Id>>>,
+    /// Rate limits of logins and invitation codes, and the trusted proxies.
+    pub(crate) guard: Arc<Guard>,
 }
 
 /// The key of the HMAC that makes fake prelogin salts. No `Debug`: it never reaches a log.
@@ -86,7 +89,21 @@ impl AppState {
             server_key: Arc::new(server_key),
             max_envelope_size,
             uploading: Arc::new(Mutex::new(HashSet::new())),
+            guard: Arc::new(Guard::new(Vec::new())),
         }
+    }
+
+    /// Believes `X-Forwarded-For` from these reverse proxies (and from nobody else).
+    pub fn with_trusted_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> AppState {
+        self.guard = Arc::new(Guard::new(proxies));
+        self
+    }
+
+    /// Ends expired memberships and grants (see `Store::expire_access`) and forgets idle rate
+    /// limiter keys. Returns how many accesses ended.
+    pub async fn expire(&self, now: Timestamp) -> Result<u32, ServerError> {
+        self.guard.forget_idle();
+        Ok(self.store.expire_access(now).await?)
     }
 
     /// The metadata store.
@@ -153,13 +170,10 @@ pub async fn open_state(config: &Config) -> Result<AppState, ServerError> {
         fallback,
         opened: Some(opened),
     };
-    Ok(AppState::with_log(
-        store,
-        blobs,
-        server_key,
-        config.max_envelope_size,
-        log,
-    ))
+    Ok(
+        AppState::with_log(store, blobs, server_key, config.max_envelope_size, log)
+            .with_trusted_proxies(config.trusted_proxies.clone()),
+    )
 }
 
 /// The audit log key of a data directory (`audit-log.key`, made at first use).

@@ -26,14 +26,17 @@
 //! read-only connections, so listing inboxes never waits for a write.
 #![forbid(unsafe_code)]
 
+mod policies;
 mod rows;
+mod security;
 
 use async_trait::async_trait;
 use pli_store::{
-    Account, AuditEvent, AuditQuery, AuditRecord, Cursor, Envelope, Id, InboxScope, LogBatch,
-    Mailbox, MailboxKey, MailboxKeyWrap, MailboxKeys, NewAccount, NewEnvelope, NewInvitation,
-    NewMailboxKey, Org, PrunedEntry, Result, Store, StoreError, StoredCheckpoint, StoredEntry,
-    StoredReceipt, Timestamp,
+    Access, AccessEntry, Account, Alert, AuditEvent, AuditQuery, AuditRecord, Cursor, Envelope, Id,
+    InboxScope, LogBatch, Mailbox, MailboxAccess, MailboxKey, MailboxKeyWrap, MailboxKeys,
+    NewAccount, NewAlert, NewEnvelope, NewInvitation, NewMailboxKey, NewPolicy, Org, PrunedEntry,
+    Result, Store, StoreError, StoredCheckpoint, StoredEntry, StoredPolicy, StoredReceipt,
+    Timestamp, Totp,
 };
 use sqlx::SqliteConnection;
 use sqlx::sqlite::{
@@ -435,7 +438,7 @@ impl Store for SqliteStore {
         // A missing mailbox or account fails the foreign key check: NotFound.
         sqlx::query(
             "INSERT INTO memberships (mailbox_id, account_id) VALUES (?, ?) \
-             ON CONFLICT DO NOTHING",
+             ON CONFLICT DO UPDATE SET can_read = 1, can_send = 1, granted = 0, until = NULL",
         )
         .bind(blob(mailbox_id))
         .bind(blob(account_id))
@@ -475,7 +478,7 @@ impl Store for SqliteStore {
         ensure_exists(&mut tx, "SELECT 1 FROM mailboxes WHERE id = ?", mailbox_id).await?;
         let rows = sqlx::query(&format!(
             "{ACCOUNT_COLUMNS} JOIN memberships ms ON ms.account_id = a.id \
-             WHERE ms.mailbox_id = ? ORDER BY a.email"
+             WHERE ms.mailbox_id = ? AND ms.can_read = 1 ORDER BY a.email"
         ))
         .bind(blob(mailbox_id))
         .fetch_all(&mut *tx)
@@ -492,7 +495,7 @@ impl Store for SqliteStore {
             "SELECT m.id, m.name, m.org_id, o.name AS org_name \
              FROM memberships ms JOIN mailboxes m ON m.id = ms.mailbox_id \
              JOIN orgs o ON o.id = m.org_id \
-             WHERE ms.account_id = ? ORDER BY m.name",
+             WHERE ms.account_id = ? AND ms.can_read = 1 ORDER BY m.name",
         )
         .bind(blob(account_id))
         .fetch_all(&mut *tx)
@@ -689,7 +692,8 @@ impl Store for SqliteStore {
         let sources = match scope {
             InboxScope::All => {
                 let mailboxes = sqlx::query(
-                    "SELECT mailbox_id FROM memberships WHERE account_id = ? ORDER BY mailbox_id",
+                    "SELECT mailbox_id FROM memberships WHERE account_id = ? AND can_read = 1 \
+                     ORDER BY mailbox_id",
                 )
                 .bind(blob(account_id))
                 .fetch_all(&mut *tx)
@@ -707,7 +711,7 @@ impl Store for SqliteStore {
             }
             InboxScope::Mailbox(mailbox_id) => {
                 let member = sqlx::query(
-                    "SELECT 1 FROM memberships WHERE mailbox_id = ? AND account_id = ?",
+                    "SELECT 1 FROM memberships WHERE mailbox_id = ? AND account_id = ? AND can_read = 1",
                 )
                 .bind(blob(*mailbox_id))
                 .bind(blob(account_id))
@@ -899,6 +903,111 @@ impl Store for SqliteStore {
             .collect()
     }
 
+    async fn set_policy(&self, policy: &NewPolicy) -> Result<()> {
+        policies::set_policy(self, policy).await
+    }
+
+    async fn latest_policy(&self, org_id: Id) -> Result<Option<StoredPolicy>> {
+        policies::latest_policy(self, org_id).await
+    }
+
+    async fn totp(&self, account_id: Id) -> Result<Option<Totp>> {
+        self.totp_impl(account_id).await
+    }
+
+    async fn begin_totp(&self, account_id: Id, secret: &[u8], at: Timestamp) -> Result<()> {
+        self.begin_totp_impl(account_id, secret, at).await
+    }
+
+    async fn confirm_totp(
+        &self,
+        account_id: Id,
+        step: i64,
+        recovery_hashes: &[[u8; 32]],
+    ) -> Result<()> {
+        self.confirm_totp_impl(account_id, step, recovery_hashes)
+            .await
+    }
+
+    async fn delete_totp(&self, account_id: Id) -> Result<()> {
+        self.delete_totp_impl(account_id).await
+    }
+
+    async fn use_totp_step(&self, account_id: Id, step: i64) -> Result<()> {
+        self.use_totp_step_impl(account_id, step).await
+    }
+
+    async fn use_recovery_code(&self, account_id: Id, code_hash: &[u8; 32]) -> Result<()> {
+        self.use_recovery_code_impl(account_id, code_hash).await
+    }
+
+    async fn recovery_codes_left(&self, account_id: Id) -> Result<u32> {
+        self.recovery_codes_left_impl(account_id).await
+    }
+
+    async fn set_org_requires_totp(&self, org_id: Id, required: bool) -> Result<()> {
+        self.set_org_requires_totp_impl(org_id, required).await
+    }
+
+    async fn org_requires_totp(&self, org_id: Id) -> Result<bool> {
+        self.org_requires_totp_impl(org_id).await
+    }
+
+    async fn record_login_failure(
+        &self,
+        email: &str,
+        at: Timestamp,
+        since: Timestamp,
+    ) -> Result<u32> {
+        self.record_login_failure_impl(email, at, since).await
+    }
+
+    async fn clear_login_failures(&self, email: &str) -> Result<()> {
+        self.clear_login_failures_impl(email).await
+    }
+
+    async fn lock_login(&self, email: &str, until: Timestamp) -> Result<()> {
+        self.lock_login_impl(email, until).await
+    }
+
+    async fn login_locked_until(&self, email: &str, at: Timestamp) -> Result<Option<Timestamp>> {
+        self.login_locked_until_impl(email, at).await
+    }
+
+    async fn unlock_login(&self, email: &str) -> Result<()> {
+        self.unlock_login_impl(email).await
+    }
+
+    async fn set_access(
+        &self,
+        mailbox_id: Id,
+        account_id: Id,
+        access: &Access,
+        at: Timestamp,
+    ) -> Result<()> {
+        self.set_access_impl(mailbox_id, account_id, access, at)
+            .await
+    }
+
+    async fn account_access(&self, account_id: Id) -> Result<Vec<MailboxAccess>> {
+        self.account_access_impl(account_id).await
+    }
+
+    async fn org_access(&self, org_id: Id) -> Result<Vec<AccessEntry>> {
+        self.org_access_impl(org_id).await
+    }
+
+    async fn expire_access(&self, at: Timestamp) -> Result<u32> {
+        self.expire_access_impl(at).await
+    }
+
+    async fn add_alert(&self, alert: &NewAlert) -> Result<()> {
+        self.add_alert_impl(alert).await
+    }
+
+    async fn alerts(&self, org_id: Id, after_seq: i64, limit: u32) -> Result<Vec<Alert>> {
+        self.alerts_impl(org_id, after_seq, limit).await
+    }
     async fn set_account_key_log_index(&self, account_id: Id, index: u64) -> Result<()> {
         let mut tx = self.write().await?;
         sqlx::query(
@@ -1324,12 +1433,14 @@ async fn account_by_id(tx: &mut SqliteConnection, id: Id) -> Result<Account> {
 
 /// Ids of the mailbox's current members, sorted (by their bytes).
 async fn member_ids(tx: &mut SqliteConnection, mailbox_id: Id) -> Result<Vec<Id>> {
-    let rows =
-        sqlx::query("SELECT account_id FROM memberships WHERE mailbox_id = ? ORDER BY account_id")
-            .bind(blob(mailbox_id))
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(|error| map_err(error, "membership"))?;
+    let rows = sqlx::query(
+        "SELECT account_id FROM memberships WHERE mailbox_id = ? AND can_read = 1 \
+             ORDER BY account_id",
+    )
+    .bind(blob(mailbox_id))
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(|error| map_err(error, "membership"))?;
     rows.iter()
         .map(|row| id_from_row(row, "account_id", "memberships.account_id"))
         .collect()
@@ -1381,7 +1492,7 @@ async fn mailbox_keys(tx: &mut SqliteConnection, mailbox_id: Id) -> Result<Mailb
     let holder_rows = sqlx::query(
         "SELECT w.generation, w.account_id FROM mailbox_key_wraps w \
          JOIN memberships ms ON ms.mailbox_id = w.mailbox_id AND ms.account_id = w.account_id \
-         WHERE w.mailbox_id = ? ORDER BY w.generation, w.account_id",
+         AND ms.can_read = 1 WHERE w.mailbox_id = ? ORDER BY w.generation, w.account_id",
     )
     .bind(blob(mailbox_id))
     .fetch_all(&mut *tx)

@@ -31,6 +31,8 @@ mod audit;
 mod envelopes;
 mod mailbox_keys;
 mod mailboxes;
+mod policies;
+mod security;
 mod transparency;
 
 pub use accounts::*;
@@ -38,6 +40,8 @@ pub use audit::*;
 pub use envelopes::*;
 pub use mailbox_keys::*;
 pub use mailboxes::*;
+pub use policies::*;
+pub use security::*;
 pub use transparency::*;
 
 use async_trait::async_trait;
@@ -104,6 +108,12 @@ macro_rules! store_stories {
             concurrent_audit_batches_stay_contiguous,
             audit_log_batches_are_kept_with_their_rows,
             audit_log_positions_are_never_overwritten,
+            policy_versions_only_grow,
+            policies_need_a_known_org_and_signer,
+            totp_steps_and_recovery_codes_are_used_once,
+            login_failures_are_counted_and_locks_lifted,
+            grants_scope_and_expire_access,
+            alerts_are_kept_per_organisation,
             key_log_indexes_are_kept_per_key,
             receipts_are_one_per_recipient,
             audit_reports_filter_and_page,

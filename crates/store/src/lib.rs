@@ -354,6 +354,118 @@ pub struct StoredCheckpoint {
     pub note: String,
 }
 
+/// A new version of an organisation's sending policy, as an admin signed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewPolicy {
+    pub org_id: Id,
+    /// Grows with every change; the store refuses anything not newer than what it holds.
+    pub version: u64,
+    /// The policy file (TOML), exactly as signed.
+    pub text: String,
+    pub signer_id: Id,
+    /// Ed25519 signature by the signer's account key (see `pli_proto::policy_signed_bytes`).
+    pub signature: Vec<u8>,
+    pub set_at: Timestamp,
+}
+
+/// A stored version of an organisation's sending policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredPolicy {
+    pub org_id: Id,
+    pub version: u64,
+    pub text: String,
+    /// The signer's email (kept even if the account later goes).
+    pub signer_email: String,
+    pub signature: Vec<u8>,
+    pub set_at: Timestamp,
+}
+
+/// An account's TOTP second factor as stored. The secret is sealed by the server; the store
+/// keeps the bytes as given.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Totp {
+    /// The sealed secret.
+    pub secret: Vec<u8>,
+    /// `false` while enrolment waits for the first code.
+    pub confirmed: bool,
+    /// The highest RFC 6238 time step accepted so far (0 before any).
+    pub last_step: i64,
+    pub created_at: Timestamp,
+}
+
+impl fmt::Debug for Totp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Totp")
+            .field("confirmed", &self.confirmed)
+            .field("last_step", &self.last_step)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What an account may do with one mailbox, and until when.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Access {
+    /// List and download the mailbox's envelopes, hold copies of its keys.
+    pub read: bool,
+    /// Address envelopes to the mailbox.
+    pub send: bool,
+    /// A scoped grant (for subcontractors and temporary staff) rather than a membership.
+    pub granted: bool,
+    /// End of the access (exclusive), if any.
+    pub until: Option<Timestamp>,
+}
+
+impl Access {
+    /// A plain membership without an end.
+    pub const MEMBER: Access = Access {
+        read: true,
+        send: true,
+        granted: false,
+        until: None,
+    };
+
+    /// Whether the access still holds at `at`.
+    pub fn active_at(&self, at: Timestamp) -> bool {
+        self.until.is_none_or(|until| until > at)
+    }
+}
+
+/// One mailbox an account has access to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MailboxAccess {
+    pub mailbox: Mailbox,
+    pub access: Access,
+}
+
+/// One account's access to one mailbox, as listed for admins.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessEntry {
+    pub account_id: Id,
+    pub email: String,
+    pub mailbox: Mailbox,
+    pub access: Access,
+}
+
+/// A security alert for an organisation's admins, as raised.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAlert {
+    pub at: Timestamp,
+    pub org_id: Id,
+    pub account_id: Option<Id>,
+    pub email: Option<String>,
+    /// Dotted kind, such as `login.locked`.
+    pub kind: String,
+    /// What happened, in words; never a secret.
+    pub details: String,
+}
+
+/// A stored alert with its sequence number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alert {
+    pub seq: i64,
+    pub alert: NewAlert,
+}
+
 /// A recipient's signed receipt for an envelope it opened, as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredReceipt {
@@ -529,6 +641,84 @@ pub trait Store: Send + Sync + 'static {
     /// its index (an index missing from the store is skipped, not invented).
     async fn audit_log_entries(&self, start: u64, limit: u32) -> Result<Vec<(u64, Vec<u8>)>>;
 
+    // Sending policies (data loss prevention): every version is kept.
+    /// Stores a new version of an organisation's policy. `Conflict` unless its version is
+    /// greater than every stored one (one compare-and-set), `NotFound` for an unknown
+    /// organisation or signer.
+    async fn set_policy(&self, policy: &NewPolicy) -> Result<()>;
+    /// The latest version of an organisation's policy, if one was ever set.
+    async fn latest_policy(&self, org_id: Id) -> Result<Option<StoredPolicy>>;
+    // Second factor, brute-force limits, scoped and expiring access, alerts.
+
+    /// The account's TOTP second factor, if it has one (confirmed or not).
+    async fn totp(&self, account_id: Id) -> Result<Option<Totp>>;
+    /// Starts enrolment with a sealed secret, replacing an unconfirmed one. `Conflict("totp")`
+    /// if a confirmed one exists, `NotFound` for a missing account.
+    async fn begin_totp(&self, account_id: Id, secret: &[u8], at: Timestamp) -> Result<()>;
+    /// Confirms enrolment: records `step` as used and replaces the recovery codes with
+    /// `recovery_hashes`. `NotFound` if no enrolment is pending.
+    async fn confirm_totp(
+        &self,
+        account_id: Id,
+        step: i64,
+        recovery_hashes: &[[u8; 32]],
+    ) -> Result<()>;
+    /// Removes the second factor and its recovery codes. `NotFound` if there is none.
+    async fn delete_totp(&self, account_id: Id) -> Result<()>;
+    /// Records `step` as used, as a compare-and-set: `Conflict("totp step")` unless it is
+    /// later than every step used before (so a code is accepted once). `NotFound` if the
+    /// account has no confirmed second factor.
+    async fn use_totp_step(&self, account_id: Id, step: i64) -> Result<()>;
+    /// Consumes a recovery code by its SHA-256. `NotFound` if it is not (or no longer) there.
+    async fn use_recovery_code(&self, account_id: Id, code_hash: &[u8; 32]) -> Result<()>;
+    /// Recovery codes left.
+    async fn recovery_codes_left(&self, account_id: Id) -> Result<u32>;
+    /// Whether every account of the organisation must have a second factor.
+    async fn set_org_requires_totp(&self, org_id: Id, required: bool) -> Result<()>;
+    /// `false` for an organisation that never said.
+    async fn org_requires_totp(&self, org_id: Id) -> Result<bool>;
+
+    /// Records a failed login for `email` (as typed, whether or not an account has it) and
+    /// returns the failures at or after `since`, this one included. Older ones are forgotten.
+    async fn record_login_failure(
+        &self,
+        email: &str,
+        at: Timestamp,
+        since: Timestamp,
+    ) -> Result<u32>;
+    /// Forgets the failures of `email` (after a successful login).
+    async fn clear_login_failures(&self, email: &str) -> Result<()>;
+    /// Locks logins to `email` until `until`.
+    async fn lock_login(&self, email: &str, until: Timestamp) -> Result<()>;
+    /// End of the lock of `email`, if it is locked at `at`.
+    async fn login_locked_until(&self, email: &str, at: Timestamp) -> Result<Option<Timestamp>>;
+    /// Lifts the lock of `email` and forgets its failures. `NotFound` if it was neither locked
+    /// nor had failures.
+    async fn unlock_login(&self, email: &str) -> Result<()>;
+
+    /// Gives an account access to a mailbox, replacing what it had there. Taking away `read`
+    /// from someone who had it is recorded as a removal (the key goes stale). `NotFound` for
+    /// a missing mailbox or account.
+    async fn set_access(
+        &self,
+        mailbox_id: Id,
+        account_id: Id,
+        access: &Access,
+        at: Timestamp,
+    ) -> Result<()>;
+    /// Every mailbox access of the account, expired ones included, ordered by mailbox name.
+    async fn account_access(&self, account_id: Id) -> Result<Vec<MailboxAccess>>;
+    /// Grants and time-limited memberships on the organisation's mailboxes, expired ones
+    /// included, ordered by email then mailbox.
+    async fn org_access(&self, org_id: Id) -> Result<Vec<AccessEntry>>;
+    /// Ends every access whose `until` is at or before `at`, recording removals for those that
+    /// could read; returns how many ended.
+    async fn expire_access(&self, at: Timestamp) -> Result<u32>;
+
+    /// Stores an alert.
+    async fn add_alert(&self, alert: &NewAlert) -> Result<()>;
+    /// Alerts of one organisation with `seq > after_seq`, oldest first, at most `limit`.
+    async fn alerts(&self, org_id: Id, after_seq: i64, limit: u32) -> Result<Vec<Alert>>;
     // Key transparency, signed receipts, audit reports and retention (`docs/AUDIT.md`).
 
     /// Records the audit log index of the entry publishing the account's current keys.

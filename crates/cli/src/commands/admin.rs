@@ -9,7 +9,8 @@ use pli_proto::{CreateMailboxRequest, InviteRequest, Role};
 
 use super::{LoggedIn, api_error, logged_in, mailbox, print_line};
 use crate::args::{
-    AdminCommand, AdminTarget, InviteArgs, MailboxCommand, MailboxCreateArgs, MemberArgs,
+    AddMemberArgs, AdminCommand, AdminTarget, InviteArgs, MailboxCommand, MailboxCreateArgs,
+    MemberArgs, OrgCommand,
 };
 use crate::format::clean;
 
@@ -18,7 +19,15 @@ pub async fn run(command: AdminCommand) -> Result<()> {
         AdminCommand::Invite(args) => invite(args).await,
         AdminCommand::Mailbox(MailboxCommand::Create(args)) => create_mailbox(args).await,
         AdminCommand::Mailbox(MailboxCommand::Add(args)) => add_member(args).await,
+        AdminCommand::Grant(args) => super::security::grant(args).await,
+        AdminCommand::Revoke(args) => super::security::revoke(args).await,
+        AdminCommand::Alerts(args) => super::security::alerts(args).await,
+        AdminCommand::Unblock(args) => super::security::unblock(args).await,
+        AdminCommand::Org(OrgCommand::RequireTwoFactor(args)) => {
+            super::security::require_two_factor(args).await
+        }
         AdminCommand::Mailbox(MailboxCommand::Remove(args)) => remove_member(args).await,
+        AdminCommand::Policy(command) => super::policy::run(command).await,
     }
 }
 
@@ -118,9 +127,18 @@ async fn create_mailbox(args: MailboxCreateArgs) -> Result<()> {
     Ok(())
 }
 
-async fn add_member(args: MemberArgs) -> Result<()> {
+async fn add_member(args: AddMemberArgs) -> Result<()> {
+    let until = args
+        .until
+        .as_deref()
+        .map(super::security::parse_until)
+        .transpose()?;
+    let args = args.member;
     let name = args.name.trim().to_lowercase();
     let online = match target(&args.target).await? {
+        Target::Offline(_) if until.is_some() => {
+            bail!("--until works through a server only: use --server URL");
+        }
         Target::Offline(dir) => {
             pli_server::offline::add_member(dir, &args.name, &args.email)
                 .await
@@ -128,10 +146,12 @@ async fn add_member(args: MemberArgs) -> Result<()> {
             None
         }
         Target::Online(session) => {
-            session
-                .api
-                .add_member(&name, &args.email.trim().to_lowercase())
-                .await
+            let email = args.email.trim().to_lowercase();
+            let added = match &until {
+                Some(until) => session.api.add_member_until(&name, &email, until).await,
+                None => session.api.add_member(&name, &email).await,
+            };
+            added
                 .map_err(|error| api_error(error, Some(&session.profile)))
                 .context("adding the member")?;
             Some(session)

@@ -37,10 +37,10 @@ pub async fn login(args: LoginArgs) -> Result<()> {
     let dir = profile_dir()?;
     let email = account::normalize_email(&args.email);
     let password = password(&format!("Password for {email}: "))?;
-    let (mut profile, _keys) = account::login(&args.server, &email, &password)
-        .await
-        .map_err(account_error)
-        .context("logging in")?;
+    let (mut profile, _keys) =
+        super::login_with_second_factor(&args.server, &email, &password, args.totp)
+            .await
+            .context("logging in")?;
     if let Ok(previous) = Profile::load(&dir) {
         account::keep_pins(&mut profile, &previous)
             .map_err(account_error)

@@ -27,10 +27,18 @@ pub async fn send(args: SendArgs) -> Result<()> {
         email: &session.profile.email,
         key_id: &key_id,
     };
+    let dlp = super::policy::check_before_send(
+        &session,
+        &args.files,
+        &args.to,
+        args.justification.as_deref(),
+    )
+    .await?;
     let outgoing = Outgoing {
         files: &args.files,
         to: &args.to,
         subject: &args.subject,
+        dlp,
     };
     let log = key_log(&session).await?;
     let result = pli_client::send::send(
@@ -174,6 +182,13 @@ pub async fn get(args: GetArgs) -> Result<()> {
             "subject": manifest.subject,
             "created_at": rfc3339(manifest.created_at),
             "files": files,
+            "dlp": manifest.dlp.as_ref().map(|dlp| serde_json::json!({
+                "policy_version": dlp.policy_version,
+                "decision": dlp.decision,
+                "kinds": dlp.kinds,
+                "not_inspectable": dlp.not_inspectable,
+                "justification": dlp.justification,
+            })),
         });
         print_line(&serde_json::to_string_pretty(&value)?)?;
     } else {
@@ -188,6 +203,9 @@ pub async fn get(args: GetArgs) -> Result<()> {
             rfc3339(manifest.created_at),
             subject
         );
+        if let Some(dlp) = &manifest.dlp {
+            eprintln!("{}", dlp_line(dlp));
+        }
         for file in &received.files {
             eprintln!(
                 "wrote {} ({})",
@@ -197,6 +215,32 @@ pub async fn get(args: GetArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// What the sender's policy check found, as signed in the manifest: kinds and counts only.
+fn dlp_line(dlp: &pli_envelope::DlpLabel) -> String {
+    let mut found: Vec<String> = dlp
+        .kinds
+        .iter()
+        .map(|(kind, count)| format!("{} {count}", clean(kind)))
+        .collect();
+    if dlp.not_inspectable > 0 {
+        found.push(format!("not inspectable {}", dlp.not_inspectable));
+    }
+    let found = if found.is_empty() {
+        "nothing found".to_owned()
+    } else {
+        found.join(", ")
+    };
+    let mut line = format!(
+        "labels (policy version {}, {}): {found}",
+        dlp.policy_version,
+        clean(&dlp.decision)
+    );
+    if let Some(justification) = &dlp.justification {
+        line.push_str(&format!("; justification: {}", clean(justification)));
+    }
+    line
 }
 
 pub async fn delete(args: DeleteArgs) -> Result<()> {

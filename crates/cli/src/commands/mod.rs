@@ -17,7 +17,9 @@ mod auth;
 mod envelopes;
 mod key;
 mod mailbox;
+mod policy;
 pub mod scan;
+mod security;
 mod serve;
 
 /// Runs the parsed command.
@@ -39,6 +41,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Extract(_) => anyhow::bail!("internal error: `__extract` runs before the runtime"),
         Command::Mailbox(MailboxCommand::Sync(args)) => mailbox::sync(args).await,
         Command::Audit(command) => audit::run(command).await,
+        Command::TwoFactor(command) => security::two_factor(command).await,
     }
 }
 
@@ -142,10 +145,14 @@ pub async fn logged_in(needs_keys: bool) -> Result<LoggedIn> {
             };
             bail!("{state}: {}", login_hint(Some(&profile)));
         };
-        let (profile, keys) = account::relogin(&profile, &password)
-            .await
+        let (mut fresh, keys) =
+            login_with_second_factor(&profile.server, &profile.email, &password, None)
+                .await
+                .context("logging in again, the session having expired")?;
+        account::keep_pins(&mut fresh, &profile)
             .map_err(account_error)
             .context("logging in again, the session having expired")?;
+        let profile = fresh;
         profile.save(&dir).context("saving the profile")?;
         let api = account::api_for(&profile)?;
         return Ok(LoggedIn {
@@ -167,6 +174,62 @@ pub async fn logged_in(needs_keys: bool) -> Result<LoggedIn> {
     };
     let api = account::api_for(&profile)?;
     Ok(LoggedIn { profile, api, keys })
+}
+
+/// The second-factor code from `$PLI_TOTP`, if set.
+pub fn totp_from_env() -> Option<SecretString> {
+    std::env::var("PLI_TOTP")
+        .ok()
+        .filter(|code| !code.trim().is_empty())
+        .map(SecretString::from)
+}
+
+/// A second-factor code: `given`, else `$PLI_TOTP`, else asked on the terminal.
+pub fn totp_code(given: Option<String>, email: &str) -> Result<SecretString> {
+    if let Some(code) = given {
+        return Ok(SecretString::from(code));
+    }
+    if let Some(code) = totp_from_env() {
+        return Ok(code);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "a second-factor code is needed for {email}: pass it with --totp CODE or PLI_TOTP, or run the command in a terminal"
+        );
+    }
+    let mut stderr = std::io::stderr();
+    write!(
+        stderr,
+        "Authenticator code (or recovery code) for {email}: "
+    )
+    .and_then(|()| stderr.flush())
+    .context("writing the prompt")?;
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("reading the code")?;
+    Ok(SecretString::from(line.trim().to_owned()))
+}
+
+/// Logs in, with `second_factor` if given (or `$PLI_TOTP`); when the account turns out to
+/// have a second factor and none was given, asks for it and logs in again.
+pub async fn login_with_second_factor(
+    server: &str,
+    email: &str,
+    password: &SecretString,
+    second_factor: Option<String>,
+) -> Result<(Profile, AccountKeys)> {
+    let given = second_factor.map(SecretString::from).or_else(totp_from_env);
+    match account::login_with(server, email, password, given.as_ref()).await {
+        Ok(logged_in) => Ok(logged_in),
+        Err(AccountError::SecondFactorNeeded) if given.is_none() => {
+            let code = totp_code(None, email)?;
+            account::login_with(server, email, password, Some(&code))
+                .await
+                .map_err(account_error)
+        }
+        Err(error) => Err(account_error(error)),
+    }
 }
 
 /// Adds the next step to errors a person can act on.

@@ -60,6 +60,22 @@ pub fn run(args: &ScanArgs) -> Result<()> {
     Ok(())
 }
 
+/// What `pli send` reports to the policy: kinds and counts over `files`, each scanned exactly
+/// as `pli scan` does (isolated extraction), and how many could not be inspected.
+pub fn labels_of(files: &[std::path::PathBuf]) -> Result<pli_dlp::Labels> {
+    let settings = Settings::from_env()?;
+    let mut labels = pli_dlp::Labels::default();
+    for path in files {
+        match inspect(path, &settings)
+            .with_context(|| format!("scanning {}", format::clean(&path.display().to_string())))?
+        {
+            Report::Inspected { findings, .. } => labels.add_findings(&findings),
+            Report::NotInspectable(_) => labels.not_inspectable += 1,
+        }
+    }
+    Ok(labels)
+}
+
 /// The hidden `__extract` command: reads a file on stdin, extracts its text, writes the
 /// encoded result on stdout. Runs with limits on itself first, so a hostile file costs at
 /// most this process.

@@ -7,7 +7,9 @@ mod errors;
 mod hostile;
 mod keys;
 mod mailbox_keys;
+mod policy;
 mod scan;
+mod second_factor;
 mod tls;
 mod tour;
 mod transparency;
@@ -15,6 +17,7 @@ mod transparency;
 use std::io::{BufRead as _, BufReader, Read as _};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
 
 use tempfile::TempDir;
 
@@ -64,6 +67,7 @@ pub fn pli(home: Option<&Path>) -> Command {
         "PLI_TLS_CERT",
         "PLI_TLS_KEY",
         "PLI_CA_CERT",
+        "PLI_TOTP",
         "RUST_LOG",
     ] {
         command.env_remove(variable);
@@ -144,7 +148,9 @@ impl Server {
 
     /// Runs SQL on the server's database with the `sqlite3` tool.
     pub fn sql(&self, statement: &str) -> String {
+        // The server may be writing (audit batches): wait for its lock rather than fail.
         let output = Command::new("sqlite3")
+            .args(["-cmd", ".timeout 10000"])
             .arg(self.data.path().join("pli.db"))
             .arg(statement)
             .output()
@@ -176,11 +182,16 @@ fn find_file(dir: &Path, name: &str) -> Option<PathBuf> {
     None
 }
 
+/// A TOTP secret and the last time step used, shared by the copies of one account.
+pub type SharedTotp = Arc<Mutex<(Vec<u8>, i64)>>;
+
 /// One person on one machine: a profile directory and a password.
 pub struct User {
     pub email: String,
     pub password: String,
     pub home: TempDir,
+    /// The TOTP secret of an account that enrolled, and the last time step used.
+    pub totp: Option<SharedTotp>,
 }
 
 impl User {
@@ -190,16 +201,70 @@ impl User {
             email: email.to_owned(),
             password: format!("long password of {email}"),
             home: tempfile::tempdir().unwrap(),
+            totp: None,
         };
         let run = user.run(&["join", &server.url, "--email", email, "--code", code]);
         assert_eq!(run.ok(), "", "join prints nothing on stdout");
         user
     }
 
-    /// Invited offline into `org` with `role`, then joined.
+    /// Invited offline into `org` with `role`, then joined; admins and auditors then enrol a
+    /// second factor, as they must before anything else.
     pub fn invited(server: &Server, email: &str, org: &str, role: &str) -> User {
+        let mut user = User::invited_without_second_factor(server, email, org, role);
+        if matches!(role, "admin" | "auditor") {
+            user.enrol();
+        }
+        user
+    }
+
+    /// Invited offline and joined, nothing more.
+    pub fn invited_without_second_factor(
+        server: &Server,
+        email: &str,
+        org: &str,
+        role: &str,
+    ) -> User {
         let code = server.invite(email, org, role, &[]);
         User::join(server, email, &code)
+    }
+
+    /// `pli 2fa enable` then `pli 2fa confirm CODE`; keeps the secret; returns the recovery
+    /// codes.
+    pub fn enrol(&mut self) -> Vec<String> {
+        let run = self.run(&["2fa", "enable"]);
+        let lines: Vec<&str> = run.ok().lines().collect();
+        assert_eq!(lines.len(), 2, "the URI, then the secret: {run:#?}");
+        assert!(lines[0].starts_with("otpauth://totp/Pli:"), "{run:#?}");
+        let secret = totp_rs::Secret::Encoded(lines[1].to_owned())
+            .to_bytes()
+            .unwrap();
+        self.totp = Some(Arc::new(Mutex::new((secret, 0))));
+        let code = self.next_code().unwrap();
+        let run = self.run(&["2fa", "confirm", &code]);
+        let codes: Vec<String> = run.ok().lines().map(str::to_owned).collect();
+        assert_eq!(codes.len(), 10, "{run:#?}");
+        codes
+    }
+
+    /// A TOTP code the server has not seen yet (waiting for the clock when the three steps it
+    /// accepts are used), or `None` without a second factor.
+    pub fn next_code(&self) -> Option<String> {
+        let totp = self.totp.as_ref()?;
+        let mut totp = totp.lock().unwrap();
+        loop {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs() as i64;
+            let current = now / 30;
+            let step = (current - 1).max(totp.1 + 1);
+            if step <= current + 1 {
+                totp.1 = step;
+                return Some(code_at(&totp.0, step));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
     }
 
     /// The same account on another machine: a fresh profile directory, then `pli login`.
@@ -208,9 +273,14 @@ impl User {
             email: self.email.clone(),
             password: self.password.clone(),
             home: tempfile::tempdir().unwrap(),
+            totp: self.totp.clone(),
         };
-        user.run(&["login", &server.url, "--email", &self.email])
-            .ok();
+        let mut args = vec!["login", &server.url, "--email", &self.email];
+        let code = self.next_code();
+        if let Some(code) = &code {
+            args.extend(["--totp", code.as_str()]);
+        }
+        user.run(&args).ok();
         user
     }
 
@@ -310,4 +380,10 @@ impl World {
     pub fn user(&self, email: &str, org: &str) -> User {
         User::invited(&self.server, email, org, "agent")
     }
+}
+
+/// The 6-digit TOTP code of `secret` at time step `step`.
+pub fn code_at(secret: &[u8], step: i64) -> String {
+    totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 0, 30, secret.to_vec())
+        .generate(u64::try_from(step * 30).unwrap())
 }

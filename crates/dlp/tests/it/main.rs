@@ -2,5 +2,6 @@
 //! hostile files.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod accuracy;
 mod extraction;
 mod vectors;

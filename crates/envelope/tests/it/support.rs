@@ -44,6 +44,7 @@ pub fn manifest(files: &[(&str, &[u8])]) -> Manifest {
                 }
             })
             .collect(),
+        dlp: None,
     }
 }
 

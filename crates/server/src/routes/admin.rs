@@ -195,7 +195,7 @@ pub async fn get_mailbox(
     request_body = MemberRequest,
     responses(
         (status = 204, description = "the account is a member"),
-        (status = 400, description = "bad mailbox name or email", body = ErrorBody),
+        (status = 400, description = "bad mailbox name, email or end date", body = ErrorBody),
         (status = 401, description = "no valid session", body = ErrorBody),
         (status = 404, description = "no such mailbox, or you may not manage it", body = ErrorBody),
         (status = 415, description = "not JSON", body = ErrorBody),
@@ -221,8 +221,27 @@ pub async fn add_member(
         }
         Err(error) => return Err(error.into()),
     };
-    state.store.add_member(mailbox.id, account.id).await?;
-    let target = Some(format!("{name} {email}"));
+    let until = match request.until.as_deref() {
+        Some(text) => Some(crate::routes::security::parse_until(text, now())?),
+        None => None,
+    };
+    match until {
+        None => state.store.add_member(mailbox.id, account.id).await?,
+        Some(until) => {
+            let access = pli_store::Access {
+                until: Some(until),
+                ..pli_store::Access::MEMBER
+            };
+            state
+                .store
+                .set_access(mailbox.id, account.id, &access, now())
+                .await?;
+        }
+    }
+    let target = Some(match until {
+        None => format!("{name} {email}"),
+        Some(until) => format!("{name} {email} until {}", rfc3339(until)),
+    });
     state
         .audit
         .record_durable(principal.event("admin.member.add", target, Outcome::Allowed))
@@ -250,37 +269,14 @@ pub async fn remove_member(
     principal: Principal,
     ApiPath((name, email)): ApiPath<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let name = MailboxName::parse(&name)?;
-    let email = Email::parse(&email)?;
-    let mailbox = managed_mailbox(&state, &principal, &name, "admin.member.remove").await?;
-    let not_member = || {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("{email} is not a member of {name}"),
-        )
-    };
-    let account = match state.store.account_by_email(email.as_str()).await {
-        Ok(account) => account,
-        Err(StoreError::NotFound) => return Err(not_member()),
-        Err(error) => return Err(error.into()),
-    };
-    match state
-        .store
-        .remove_member(mailbox.id, account.id, now())
-        .await
-    {
-        Ok(()) => {}
-        Err(StoreError::NotFound) => return Err(not_member()),
-        Err(error) => return Err(error.into()),
-    }
-    let target = Some(format!("{name} {email}"));
-    state
-        .audit
-        .record_durable(principal.event("admin.member.remove", target, Outcome::Allowed))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
-    Ok(StatusCode::NO_CONTENT)
+    end_access(
+        &state,
+        &principal,
+        (&name, &email),
+        "admin.member.remove",
+        "is not a member of",
+    )
+    .await
 }
 
 fn not_admin() -> ApiError {
@@ -302,9 +298,51 @@ async fn own_mailbox(
     }
 }
 
+/// Ends `email`'s access to mailbox `name` at once, membership or grant: removing a member and
+/// revoking a grant differ only in their audit action and in how a missing access is worded.
+pub(crate) async fn end_access(
+    state: &AppState,
+    principal: &Principal,
+    (name, email): (&str, &str),
+    audit_action: &str,
+    missing: &str,
+) -> Result<StatusCode, ApiError> {
+    let name = MailboxName::parse(name)?;
+    let email = Email::parse(email)?;
+    let mailbox = managed_mailbox(state, principal, &name, audit_action).await?;
+    let absent = || {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{email} {missing} {name}"),
+        )
+    };
+    let account = match state.store.account_by_email(email.as_str()).await {
+        Ok(account) => account,
+        Err(StoreError::NotFound) => return Err(absent()),
+        Err(error) => return Err(error.into()),
+    };
+    match state
+        .store
+        .remove_member(mailbox.id, account.id, now())
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::NotFound) => return Err(absent()),
+        Err(error) => return Err(error.into()),
+    }
+    let target = Some(format!("{name} {email}"));
+    state
+        .audit
+        .record_durable(principal.event(audit_action, target, Outcome::Allowed))
+        .await
+        .map_err(|error| ApiError::internal(error.to_string()))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// A mailbox the caller may manage; missing and denied give the same 404, and denials are
 /// audited.
-async fn managed_mailbox(
+pub(crate) async fn managed_mailbox(
     state: &AppState,
     principal: &Principal,
     name: &MailboxName,

@@ -8,7 +8,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use pli_proto::{AuditEntry, AuditPage, ErrorBody};
-use pli_store::Outcome;
+use pli_store::{AuditRecord, Outcome};
 use serde::Deserialize;
 
 /// Default and largest page of audit rows.
@@ -66,17 +66,19 @@ pub async fn list(
         .audit
         .record(principal.event("audit.read", None, Outcome::Allowed))
         .await;
-    let items = records
-        .into_iter()
-        .map(|record| AuditEntry {
-            seq: record.seq,
-            at: rfc3339(record.event.at),
-            actor: record.event.actor_email,
-            from: record.event.from,
-            action: record.event.action,
-            target: record.event.target,
-            outcome: record.event.outcome.as_str().to_owned(),
-        })
-        .collect();
+    let items = records.into_iter().map(audit_entry).collect();
     Ok(Json(AuditPage { items }))
+}
+
+/// An audit row as the API shows it.
+pub(crate) fn audit_entry(record: AuditRecord) -> AuditEntry {
+    AuditEntry {
+        seq: record.seq,
+        at: rfc3339(record.event.at),
+        actor: record.event.actor_email,
+        from: record.event.from,
+        action: record.event.action,
+        target: record.event.target,
+        outcome: record.event.outcome.as_str().to_owned(),
+    }
 }

@@ -240,7 +240,7 @@ async fn check_reader(
 }
 
 /// Proofs are for trees the server signed a checkpoint at or below.
-async fn check_size(state: &AppState, size: u64) -> Result<(), ApiError> {
+pub(crate) async fn check_size(state: &AppState, size: u64) -> Result<(), ApiError> {
     let latest = state.store.audit_log_latest().await?.map_or(0, |c| c.size);
     if size > latest {
         return Err(ApiError::invalid(format!(
@@ -250,7 +250,10 @@ async fn check_size(state: &AppState, size: u64) -> Result<(), ApiError> {
     Ok(())
 }
 
-async fn fetch(state: &AppState, indexes: &[u64]) -> Result<HashMap<u64, Hash>, ApiError> {
+pub(crate) async fn fetch(
+    state: &AppState,
+    indexes: &[u64],
+) -> Result<HashMap<u64, Hash>, ApiError> {
     let hashes = state.store.audit_log_hashes(indexes).await?;
     Ok(indexes
         .iter()
@@ -259,7 +262,7 @@ async fn fetch(state: &AppState, indexes: &[u64]) -> Result<HashMap<u64, Hash>, 
         .collect())
 }
 
-fn bad_proof(error: MerkleError) -> ApiError {
+pub(crate) fn bad_proof(error: MerkleError) -> ApiError {
     match error {
         MerkleError::Storage(error) => ApiError::internal(format!("audit log hashes: {error}")),
         error => ApiError::invalid(error.to_string()),

@@ -2,15 +2,15 @@
 //! period, for one account or one envelope. Auditors and admins only, for their own
 //! organisation; metadata only (the audit trail never holds content).
 
-use crate::auth::{Principal, rfc3339};
+use crate::auth::Principal;
 use crate::authz::{Action, Resource, authorize};
 use crate::error::ApiError;
 use crate::routes::ApiQuery;
-use crate::routes::audit::MAX_AUDIT_LIMIT;
+use crate::routes::audit::{MAX_AUDIT_LIMIT, audit_entry};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use pli_proto::{AuditEntry, AuditPage, ErrorBody};
+use pli_proto::{AuditPage, ErrorBody};
 use pli_store::{AuditQuery, Id, Outcome};
 use serde::Deserialize;
 
@@ -91,17 +91,6 @@ pub async fn report(
         .audit
         .record(principal.event("audit.report", None, Outcome::Allowed))
         .await;
-    let items = records
-        .into_iter()
-        .map(|record| AuditEntry {
-            seq: record.seq,
-            at: rfc3339(record.event.at),
-            actor: record.event.actor_email,
-            from: record.event.from,
-            action: record.event.action,
-            target: record.event.target,
-            outcome: record.event.outcome.as_str().to_owned(),
-        })
-        .collect();
+    let items = records.into_iter().map(audit_entry).collect();
     Ok(Json(AuditPage { items }))
 }

@@ -12,6 +12,7 @@ use crate::state::AppState;
 use crate::validate::{
     Email, age_recipient, base64_bytes, base64_encode, base64_exact, signing_key,
 };
+use crate::{second_factor, throttle};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -19,7 +20,7 @@ use pli_proto::{
     ErrorBody, JoinRequest, KdfParams, LoginRequest, PreloginRequest, PreloginResponse,
     SessionResponse,
 };
-use pli_store::{Account, AuditEvent, NewAccount, Outcome, StoreError};
+use pli_store::{Account, AuditEvent, NewAccount, NewAlert, Outcome, StoreError};
 
 /// Largest sealed private-key bundle an account may register.
 pub const MAX_WRAPPED_KEYS: usize = 4096;
@@ -63,9 +64,10 @@ pub async fn prelogin(
     responses(
         (status = 200, description = "a new session", body = SessionResponse),
         (status = 400, description = "malformed email or key", body = ErrorBody),
-        (status = 401, description = "invalid email or password", body = ErrorBody),
+        (status = 401, description = "invalid email, password or second factor (`invalid_credentials`), or a second factor is needed (`second_factor_needed`)", body = ErrorBody),
         (status = 415, description = "not JSON", body = ErrorBody),
         (status = 422, description = "body of the wrong shape", body = ErrorBody),
+        (status = 429, description = "too many attempts (`too_many_attempts`), or logins to this email are locked after repeated failures (`login_locked`)", body = ErrorBody),
     ))]
 pub async fn login(
     State(state): State<AppState>,
@@ -74,11 +76,29 @@ pub async fn login(
 ) -> Result<Json<SessionResponse>, ApiError> {
     let email = Email::parse(&request.email)?;
     let auth_key = base64_exact::<32>("auth_key", &request.auth_key)?;
+    let at = now();
     let account = match state.store.account_by_email(email.as_str()).await {
         Ok(account) => Some(account),
         Err(StoreError::NotFound) => None,
         Err(error) => return Err(error.into()),
     };
+    // Limits and locks are keyed by the email as typed, so unknown emails meet them exactly
+    // like known ones.
+    if !state.guard.allow_login(&from, email.as_str()) {
+        let event = login_event(account.as_ref(), email.as_str(), from, Outcome::Denied);
+        state.audit.record(event).await;
+        return Err(too_many_attempts());
+    }
+    if state
+        .store
+        .login_locked_until(email.as_str(), at)
+        .await?
+        .is_some()
+    {
+        let event = login_event(account.as_ref(), email.as_str(), from, Outcome::Denied);
+        state.audit.record(event).await;
+        return Err(login_locked());
+    }
     // Unknown accounts are checked against a hash nothing matches, so both failures take the
     // same path and give the same answer.
     let stored_hash = account
@@ -88,15 +108,151 @@ pub async fn login(
     let account = match account {
         Some(account) if matches => account,
         account => {
-            let event = login_event(account.as_ref(), email.as_str(), from, Outcome::Denied);
-            state.audit.record(event).await;
-            return Err(ApiError::invalid_credentials());
+            return Err(login_failed(&state, account.as_ref(), email.as_str(), from, at).await);
         }
     };
+    if let Some(totp) = state.store.totp(account.id).await?
+        && totp.confirmed
+    {
+        let Some(code) = request.totp.as_deref() else {
+            // Only said after the right password, so it reveals nothing to a guesser.
+            return Err(second_factor_needed());
+        };
+        if !second_factor_accepted(&state, &account, &totp, code, &from, at).await? {
+            return Err(login_failed(&state, Some(&account), email.as_str(), from, at).await);
+        }
+    }
+    state.store.clear_login_failures(email.as_str()).await?;
     let event = login_event(Some(&account), &account.email, from, Outcome::Allowed);
     let response = open_session(&state, account).await?;
     state.audit.record(event).await;
     Ok(Json(response))
+}
+
+/// Checks a TOTP code (each time step accepted once) or consumes a recovery code, which also
+/// raises an alert: the admins should know the authenticator was not at hand.
+async fn second_factor_accepted(
+    state: &AppState,
+    account: &Account,
+    totp: &pli_store::Totp,
+    code: &str,
+    from: &str,
+    at: pli_store::Timestamp,
+) -> Result<bool, ApiError> {
+    if second_factor::looks_like_totp(code) {
+        let Some(secret) = second_factor::open(&state.server_key, account.id, &totp.secret) else {
+            return Err(ApiError::internal("a stored TOTP secret does not open"));
+        };
+        let Some(step) = second_factor::matching_step(&secret, code, at) else {
+            return Ok(false);
+        };
+        return match state.store.use_totp_step(account.id, step).await {
+            Ok(()) => Ok(true),
+            Err(StoreError::Conflict(_) | StoreError::NotFound) => Ok(false),
+            Err(error) => Err(error.into()),
+        };
+    }
+    let Some(hash) = second_factor::recovery_hash(code) else {
+        return Ok(false);
+    };
+    match state.store.use_recovery_code(account.id, &hash).await {
+        Ok(()) => {}
+        Err(StoreError::NotFound) => return Ok(false),
+        Err(error) => return Err(error.into()),
+    }
+    let left = state.store.recovery_codes_left(account.id).await?;
+    state
+        .store
+        .add_alert(&NewAlert {
+            at,
+            org_id: account.org.id,
+            account_id: Some(account.id),
+            email: Some(account.email.clone()),
+            kind: "totp.recovery_code_used".into(),
+            details: format!("logged in from {from} with a recovery code; {left} left"),
+        })
+        .await?;
+    Ok(true)
+}
+
+/// Counts a failed login, locks the email at the limit (with an audit event, and an alert for
+/// the account's organisation), and waits longer after each failure before answering.
+async fn login_failed(
+    state: &AppState,
+    account: Option<&Account>,
+    email: &str,
+    from: String,
+    at: pli_store::Timestamp,
+) -> ApiError {
+    let n_failures = match state
+        .store
+        .record_login_failure(email, at, at - throttle::FAILURE_WINDOW_SECS)
+        .await
+    {
+        Ok(n_failures) => n_failures,
+        Err(error) => return error.into(),
+    };
+    state
+        .audit
+        .record(login_event(account, email, from.clone(), Outcome::Denied))
+        .await;
+    if n_failures >= throttle::LOCK_AFTER {
+        let until = at + throttle::LOCK_SECS;
+        if let Err(error) = state.store.lock_login(email, until).await {
+            return error.into();
+        }
+        state
+            .audit
+            .record(AuditEvent {
+                action: "login.locked".into(),
+                ..login_event(account, email, from.clone(), Outcome::Denied)
+            })
+            .await;
+        if let Some(account) = account {
+            let alert = NewAlert {
+                at,
+                org_id: account.org.id,
+                account_id: Some(account.id),
+                email: Some(account.email.clone()),
+                kind: "login.locked".into(),
+                details: format!(
+                    "{n_failures} failed logins within {} minutes, the last from {from}; locked until {}",
+                    throttle::FAILURE_WINDOW_SECS / 60,
+                    rfc3339(until)
+                ),
+            };
+            if let Err(error) = state.store.add_alert(&alert).await {
+                return error.into();
+            }
+        }
+    }
+    tokio::time::sleep(throttle::failure_delay(n_failures)).await;
+    ApiError::invalid_credentials()
+}
+
+fn too_many_attempts() -> ApiError {
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+        "too many attempts; wait a minute and try again",
+    )
+}
+
+/// Says nothing of when the lock ends: two emails locked a second apart would answer apart.
+fn login_locked() -> ApiError {
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "login_locked",
+        "logins to this account are locked for a while after repeated failures; an administrator can lift the lock (`pli admin unblock`)",
+    )
+}
+
+fn second_factor_needed() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "second_factor_needed",
+        "this account has a second factor: give the code of your authenticator app (or a recovery code)",
+    )
 }
 
 /// A login attempt for `email`, by `account` if it exists.
@@ -128,6 +284,7 @@ fn login_event(
         (status = 409, description = "an account with this email exists", body = ErrorBody),
         (status = 415, description = "not JSON", body = ErrorBody),
         (status = 422, description = "body of the wrong shape", body = ErrorBody),
+        (status = 429, description = "too many attempts from this address or for this email", body = ErrorBody),
     ))]
 pub async fn join(
     State(state): State<AppState>,
@@ -154,6 +311,10 @@ pub async fn join(
         target: Some(email.to_string()),
         outcome,
     };
+    if !state.guard.allow_join(&from, email.as_str()) {
+        state.audit.record(event(Outcome::Denied)).await;
+        return Err(too_many_attempts());
+    }
     let Some(code) = normalize_code(&request.code) else {
         state.audit.record(event(Outcome::Denied)).await;
         return Err(invalid_invitation());

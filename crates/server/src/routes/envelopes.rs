@@ -87,6 +87,13 @@ pub async fn create(
     }
     authorize(&principal, Action::CreateEnvelope, &Resource::Server)
         .map_err(|_| ApiError::envelope_not_found())?;
+    let dlp_target = crate::routes::policy::check_announced(
+        &state,
+        &principal,
+        &request.id,
+        request.dlp.as_ref(),
+    )
+    .await?;
     let mut to = Vec::with_capacity(addresses.len());
     for address in &addresses {
         let resolved = match address {
@@ -95,11 +102,20 @@ pub async fn create(
                 .account_by_email(email.as_str())
                 .await
                 .map(|account| Addressee::Account(account.id)),
-            Address::Mailbox(name) => state
-                .store
-                .mailbox_by_name(name.as_str())
-                .await
-                .map(|mailbox| Addressee::Mailbox(mailbox.id)),
+            // A mailbox the caller may not write to is as unknown as a missing one.
+            Address::Mailbox(name) => match state.store.mailbox_by_name(name.as_str()).await {
+                Ok(mailbox)
+                    if authorize(
+                        &principal,
+                        Action::SendToMailbox,
+                        &Resource::Mailbox(&mailbox),
+                    )
+                    .is_err() =>
+                {
+                    Err(StoreError::NotFound)
+                }
+                found => found.map(|mailbox| Addressee::Mailbox(mailbox.id)),
+            },
         };
         match resolved {
             Ok(addressee) => to.push(addressee),
@@ -140,6 +156,12 @@ pub async fn create(
         .audit
         .record(principal.event("envelope.create", Some(id.to_string()), Outcome::Allowed))
         .await;
+    if let Some(target) = dlp_target {
+        state
+            .audit
+            .record(principal.event("envelope.dlp", Some(target), Outcome::Allowed))
+            .await;
+    }
     let summary = EnvelopeSummary {
         id: id.to_string(),
         sender: principal.account.email.clone(),

@@ -9,17 +9,16 @@ use crate::auth::Principal;
 use crate::authz::{Action, Resource, authorize};
 use crate::error::ApiError;
 use crate::routes::ApiQuery;
-use crate::routes::audit_log::{ConsistencyQuery, InclusionQuery};
+use crate::routes::audit_log::{ConsistencyQuery, InclusionQuery, bad_proof, check_size, fetch};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use pli_audit::{Hash, KIND_PUBLISHED_KEY, KeyOwner, MerkleError, PublishedKey, Record};
+use pli_audit::{Hash, KIND_PUBLISHED_KEY, KeyOwner, PublishedKey, Record};
 use pli_proto::{AuditConsistencyProof, ErrorBody, KeyProof};
 use pli_store::{Account, Mailbox};
-use std::collections::HashMap;
 
 /// Logs an account's current keys and records the entry's index for the directory.
 pub(crate) async fn publish_account_key(
@@ -146,30 +145,4 @@ fn not_a_key() -> ApiError {
         "not_found",
         "no published key at this index of the audit log",
     )
-}
-
-async fn check_size(state: &AppState, size: u64) -> Result<(), ApiError> {
-    let latest = state.store.audit_log_latest().await?.map_or(0, |c| c.size);
-    if size > latest {
-        return Err(ApiError::invalid(format!(
-            "the log has {latest} entries; ask for a size at most that"
-        )));
-    }
-    Ok(())
-}
-
-async fn fetch(state: &AppState, indexes: &[u64]) -> Result<HashMap<u64, Hash>, ApiError> {
-    let hashes = state.store.audit_log_hashes(indexes).await?;
-    Ok(indexes
-        .iter()
-        .copied()
-        .zip(hashes.into_iter().map(Hash::from_bytes))
-        .collect())
-}
-
-fn bad_proof(error: MerkleError) -> ApiError {
-    match error {
-        MerkleError::Storage(error) => ApiError::internal(format!("audit log hashes: {error}")),
-        error => ApiError::invalid(error.to_string()),
-    }
 }

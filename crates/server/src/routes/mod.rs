@@ -13,6 +13,9 @@ pub mod health;
 pub mod keys;
 pub mod mailboxes;
 pub mod me;
+pub mod policy;
+pub mod second_factor;
+pub mod security;
 
 use crate::error::ApiError;
 use axum::extract::FromRequest;

@@ -12,9 +12,10 @@ use pli_server::{AppState, ServerKey};
 use pli_store_sqlite::{SqliteOptions, SqliteStore};
 use rand::RngCore;
 use serde_json::{Value, json};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tempfile::TempDir;
 use tower::ServiceExt;
 
@@ -25,6 +26,8 @@ pub struct TestApp {
     pub state: AppState,
     pub router: Router,
     pub dir: TempDir,
+    /// TOTP secrets of the accounts that enrolled, with the last time step used, by email.
+    totp: Mutex<HashMap<String, (Vec<u8>, i64)>>,
 }
 
 /// An account that joined, with its session.
@@ -93,7 +96,12 @@ impl TestApp {
         );
         let addr: SocketAddr = format!("{CLIENT_ADDR}:40000").parse().unwrap();
         let router = pli_server::router(state.clone()).layer(MockConnectInfo(addr));
-        TestApp { state, router, dir }
+        TestApp {
+            state,
+            router,
+            dir,
+            totp: Mutex::new(HashMap::new()),
+        }
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -166,12 +174,78 @@ impl TestApp {
         self.raw(request).await
     }
 
-    /// Invites offline (as the first admin would be) and joins.
+    /// Invites offline (as the first admin would be) and joins; admins and auditors then enrol
+    /// a second factor, as they must before anything else.
     pub async fn user(&self, email: &str, org: &str, role: Role) -> User {
+        let user = self.user_without_second_factor(email, org, role).await;
+        if matches!(role, Role::Admin | Role::Auditor) {
+            self.enrol(&user).await;
+        }
+        user
+    }
+
+    /// Invites offline and joins, nothing more.
+    pub async fn user_without_second_factor(&self, email: &str, org: &str, role: Role) -> User {
         let code = pli_server::offline::invite(self.data_dir(), email, org, role, &[])
             .await
             .unwrap();
         self.join(email, &code).await
+    }
+
+    /// Enrols a TOTP second factor for `user`, keeping its secret for [`TestApp::next_code`];
+    /// returns the recovery codes.
+    pub async fn enrol(&self, user: &User) -> Vec<String> {
+        let begin = self
+            .call(Method::POST, "/api/me/totp", Some(&user.token), None)
+            .await;
+        assert_eq!(begin.status, StatusCode::CREATED, "{:?}", begin.body);
+        let secret = totp_rs::Secret::Encoded(begin.body["secret"].as_str().unwrap().to_owned())
+            .to_bytes()
+            .unwrap();
+        self.totp
+            .lock()
+            .unwrap()
+            .insert(user.email.clone(), (secret, 0));
+        let code = self.next_code(&user.email);
+        let confirm = self
+            .post("/api/me/totp/confirm", user, json!({ "code": code }))
+            .await;
+        assert_eq!(confirm.status, StatusCode::OK, "{:?}", confirm.body);
+        confirm.body["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|code| code.as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// A TOTP code of `email` the server has not seen yet: the earliest step it still accepts
+    /// (the current one, give or take one) after the last one used here, waiting for the clock
+    /// when all three are used.
+    pub fn next_code(&self, email: &str) -> String {
+        let mut secrets = self.totp.lock().unwrap();
+        let (secret, last_step) = secrets.get_mut(email).expect("enrolled");
+        loop {
+            let now = pli_server::auth::now();
+            let current = now / 30;
+            let step = (current - 1).max(*last_step + 1);
+            if step <= current + 1 {
+                *last_step = step;
+                return code_at(secret, step);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
+    }
+
+    /// `POST /api/auth/login` with `user`'s key and, when it enrolled, a fresh code.
+    pub async fn login(&self, user: &User) -> Answer {
+        let enrolled = self.totp.lock().unwrap().contains_key(&user.email);
+        let mut body = json!({ "email": user.email, "auth_key": user.auth_key });
+        if enrolled {
+            body["totp"] = json!(self.next_code(&user.email));
+        }
+        self.call(Method::POST, "/api/auth/login", None, Some(body))
+            .await
     }
 
     /// Redeems an invitation code with fresh keys.
@@ -283,4 +357,10 @@ pub fn b64(bytes: &[u8]) -> String {
 /// A fresh envelope id.
 pub fn new_id() -> String {
     hex::encode(random::<16>())
+}
+
+/// The 6-digit TOTP code of `secret` at time step `step`.
+pub fn code_at(secret: &[u8], step: i64) -> String {
+    totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 0, 30, secret.to_vec())
+        .generate(u64::try_from(step * 30).unwrap())
 }

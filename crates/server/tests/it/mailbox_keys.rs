@@ -8,13 +8,13 @@ use pli_proto::Role;
 use serde_json::{Value, json};
 
 /// An account whose private keys the test holds.
-struct Keyed {
-    user: User,
-    signing: ed25519_dalek::SigningKey,
+pub(crate) struct Keyed {
+    pub(crate) user: User,
+    pub(crate) signing: ed25519_dalek::SigningKey,
     identity: age::x25519::Identity,
 }
 
-async fn keyed(app: &TestApp, email: &str, org: &str, role: Role) -> Keyed {
+pub(crate) async fn keyed(app: &TestApp, email: &str, org: &str, role: Role) -> Keyed {
     let code = pli_server::offline::invite(app.data_dir(), email, org, role, &[])
         .await
         .unwrap();
@@ -41,12 +41,16 @@ async fn keyed(app: &TestApp, email: &str, org: &str, role: Role) -> Keyed {
         )
         .await;
     assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    let user = User {
+        email: email.to_owned(),
+        token: answer.body["token"].as_str().unwrap().to_owned(),
+        auth_key,
+    };
+    if matches!(role, Role::Admin | Role::Auditor) {
+        app.enrol(&user).await;
+    }
     Keyed {
-        user: User {
-            email: email.to_owned(),
-            token: answer.body["token"].as_str().unwrap().to_owned(),
-            auth_key,
-        },
+        user,
         signing,
         identity,
     }

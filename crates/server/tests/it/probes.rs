@@ -233,7 +233,7 @@ fn probe(model: &Model, rng: &mut StdRng) -> Probe {
             .unwrap_or_else(|| "nosuchbox".into())
     };
     let wraps = |email: &str| json!([{ "generation": 1, "email": email, "wrapped": b64(b"age-encryption.org/v1\n") }]);
-    let (method, uri, body, kind) = match rng.gen_range(0..14) {
+    let (method, uri, body, kind) = match rng.gen_range(0..17) {
         0 => (
             Method::GET,
             format!("/api/envelopes/{}", envelope_unreadable(rng)),
@@ -319,6 +319,32 @@ fn probe(model: &Model, rng: &mut StdRng) -> Probe {
                 Kind::Mailbox,
             )
         }
+        14 => {
+            let body = json!({
+                "email": model.users[user].user.email,
+                "mailbox": mailbox_not_managed(rng),
+                "scope": if rng.gen_bool(0.5) { "read" } else { "send" },
+                "until": "2999-01-01T00:00:00Z",
+            })
+            .to_string()
+            .into_bytes();
+            (
+                Method::POST,
+                "/api/admin/grants".into(),
+                Some((body, "application/json")),
+                Kind::Mailbox,
+            )
+        }
+        15 => {
+            let name = mailbox_not_managed(rng);
+            let email = &model.users[user].user.email;
+            (
+                Method::DELETE,
+                format!("/api/admin/grants/{name}/{email}"),
+                None,
+                Kind::Mailbox,
+            )
+        }
         8 => {
             let name = mailbox_not_managed(rng);
             let member = model
@@ -383,6 +409,20 @@ fn probe(model: &Model, rng: &mut StdRng) -> Probe {
                 format!("/api/mailboxes/{}/keys/wraps", mailbox_not_keyed(rng)),
                 Some((body.to_string().into_bytes(), "application/json")),
                 Kind::Mailbox,
+            )
+        }
+        16 if model.users[user].role != Role::Admin => {
+            // Only admins publish their organisation's policy.
+            let body = json!({
+                "version": 1,
+                "text": "version = 1\n",
+                "signature": b64(&[7; 64]),
+            });
+            (
+                Method::PUT,
+                "/api/policy".into(),
+                Some((body.to_string().into_bytes(), "application/json")),
+                Kind::Forbidden,
             )
         }
         _ => {

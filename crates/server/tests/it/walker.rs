@@ -133,6 +133,14 @@ fn requests(
             })),
             json,
         ),
+        ("PUT", "/api/policy") => with(
+            json_body(json!({
+                "version": 1,
+                "text": "version = 1\n[default]\nexternal = \"allow\"\n",
+                "signature": b64(&[7; 64]),
+            })),
+            json,
+        ),
         ("GET", "/api/audit/log/inclusion") => {
             vec![(format!("{path}?index=0&size=2"), None, json)]
         }
@@ -148,6 +156,23 @@ fn requests(
             requests.push(("/api/inbox?mailbox=vbox".into(), None, json));
             requests
         }
+        ("POST", "/api/me/totp/confirm") | ("POST", "/api/me/totp/disable") => {
+            with(json_body(json!({ "code": "ABCDEF" })), json)
+        }
+        ("POST", "/api/admin/unblock") => with(
+            json_body(json!({ "email": "bob@victim.fr", "reason": "walker" })),
+            json,
+        ),
+        ("PUT", "/api/admin/policy") => with(json_body(json!({ "require_totp": false })), json),
+        ("POST", "/api/admin/grants") => with(
+            json_body(json!({
+                "email": "stranger@other.fr",
+                "mailbox": "vbox",
+                "scope": "read",
+                "until": "2999-01-01T00:00:00Z",
+            })),
+            json,
+        ),
         _ => with(None, json),
     }
 }
@@ -241,6 +266,17 @@ async fn anonymous_clients_get_nothing() {
                 | ("GET", "/api/mailboxes/{name}/keys")
                 | ("POST", "/api/mailboxes/{name}/keys")
                 | ("POST", "/api/mailboxes/{name}/keys/wraps")
+                | ("GET", "/api/policy")
+                | ("PUT", "/api/policy")
+                | ("POST", "/api/me/totp")
+                | ("POST", "/api/me/totp/confirm")
+                | ("POST", "/api/me/totp/disable")
+                | ("GET", "/api/admin/alerts")
+                | ("POST", "/api/admin/unblock")
+                | ("PUT", "/api/admin/policy")
+                | ("POST", "/api/admin/grants")
+                | ("GET", "/api/admin/grants")
+                | ("DELETE", "/api/admin/grants/{name}/{email}")
                 | ("GET", "/api/keys/proof")
                 | ("GET", "/api/keys/consistency")
                 | ("GET", "/api/audit/report") => {
@@ -281,15 +317,7 @@ async fn an_authenticated_stranger_gets_nothing() {
             let mut token = stranger.token.clone();
             if path == "/api/auth/logout" {
                 // Ending a throwaway session keeps the stranger's own for the other routes.
-                let login = world
-                    .app
-                    .call(
-                        Method::POST,
-                        "/api/auth/login",
-                        None,
-                        Some(json!({ "email": stranger.email, "auth_key": stranger.auth_key })),
-                    )
-                    .await;
+                let login = world.app.login(stranger).await;
                 token = login.body["token"].as_str().unwrap().to_owned();
             }
             let answer = send(
@@ -445,6 +473,16 @@ async fn an_authenticated_stranger_gets_nothing() {
                         );
                     }
                 }
+                ("GET", "/api/policy") => {
+                    // The stranger's own organisation's policy (none), nothing of the victims'.
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                    assert_eq!(answer.body, json!({ "policy": null }), "{what}");
+                }
+                ("PUT", "/api/policy") => {
+                    // Only ever the caller's own organisation, and only with its own signature.
+                    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{what}");
+                    assert_nothing_of_victims(&world, &answer, &what);
+                }
                 ("POST", "/api/admin/invitations") | ("POST", "/api/admin/mailboxes") => {
                     assert_eq!(answer.status, StatusCode::FORBIDDEN, "{what}");
                     assert_eq!(answer.error(), "forbidden", "{what}");
@@ -454,13 +492,39 @@ async fn an_authenticated_stranger_gets_nothing() {
                 | ("DELETE", "/api/admin/mailboxes/{name}/members/{email}")
                 | ("GET", "/api/mailboxes/{name}/keys")
                 | ("POST", "/api/mailboxes/{name}/keys")
-                | ("POST", "/api/mailboxes/{name}/keys/wraps") => {
+                | ("POST", "/api/mailboxes/{name}/keys/wraps")
+                | ("POST", "/api/admin/grants")
+                | ("DELETE", "/api/admin/grants/{name}/{email}") => {
                     assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
                     assert_eq!(
                         answer.without_request_id(),
                         mailbox_404.without_request_id(),
                         "{what}"
                     );
+                }
+                ("POST", "/api/me/totp") => {
+                    // The stranger (an admin) has its second factor: a new one must wait.
+                    assert_eq!(answer.status, StatusCode::CONFLICT, "{what}");
+                }
+                ("POST", "/api/me/totp/confirm") => {
+                    assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
+                }
+                ("POST", "/api/me/totp/disable") => {
+                    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{what}");
+                    assert_eq!(answer.error(), "invalid_code", "{what}");
+                }
+                ("GET", "/api/admin/alerts") | ("GET", "/api/admin/grants") => {
+                    // The stranger's own organisation's, nothing of the victims'.
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                    assert_nothing_of_victims(&world, &answer, &what);
+                }
+                ("POST", "/api/admin/unblock") => {
+                    assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
+                    assert_nothing_of_victims(&world, &answer, &what);
+                }
+                ("PUT", "/api/admin/policy") => {
+                    // Its own organisation's policy.
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
                 }
                 _ => panic!("the walker has no rule for {method} {path}: add one"),
             }

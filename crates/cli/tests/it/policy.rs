@@ -1,0 +1,240 @@
+//! The organisation's sending policy: published signed by an admin, applied by `pli send`
+//! before encrypting, its labels signed in the manifest and recorded (kinds and counts only)
+//! in the audit trail; a forged or rolled-back policy is refused.
+
+use std::path::Path;
+
+use crate::{User, World, files};
+
+/// A valid NIR (its key is right): `pli scan` reports it as `nir`.
+const NIR_LINE: &[u8] = b"Assure : 2 55 08 14 168 025 38\n";
+
+const POLICY: &str = r#"
+version = 1
+trust_zone = ["police"]
+
+[default]
+external = "warn"
+
+[kinds.nir]
+trust_zone = "justify"
+external = "block"
+"#;
+
+fn write_policy(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+fn send_args<'a>(file: &'a Path, to: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["send", file.to_str().unwrap(), "--to", to];
+    args.extend_from_slice(extra);
+    args
+}
+
+fn inbox_ids(user: &User) -> Vec<String> {
+    user.inbox()
+        .iter()
+        .map(|item| item["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_policy_is_applied_before_encrypting_and_its_labels_travel_signed() {
+    let world = World::start();
+    let dave = world.user("dave@police.fr", "police");
+    let eve = world.user("eve@bank.fr", "bank");
+    let work = tempfile::tempdir().unwrap();
+    let policy = write_policy(work.path(), "policy.toml", POLICY);
+
+    // Only an admin publishes; an agent is told so.
+    let refused = world.bob.run(&["admin", "policy", "set", &policy]);
+    assert!(refused.fails().contains("only admins"), "{refused:#?}");
+    let set = world.alice.run(&["admin", "policy", "set", &policy]);
+    assert_eq!(
+        set.ok(),
+        "policy version 1 of hospital is in force, signed by alice@hospital.fr"
+    );
+    let shown = world.bob.run(&["admin", "policy", "show", "--json"]);
+    let shown: serde_json::Value = serde_json::from_str(shown.ok()).unwrap();
+    assert_eq!(shown["policy"]["version"], 1);
+    assert_eq!(shown["policy"]["verified"], true);
+    assert_eq!(shown["policy"]["text"], POLICY);
+
+    let (_sources, paths) = files(&[
+        ("nir.txt", NIR_LINE),
+        ("contact.txt", b"Ecrire a jean.dupont@example.org\n"),
+        ("menu.txt", b"Lundi : soupe\n"),
+    ]);
+    let (nir, contact, menu) = (&paths[0], &paths[1], &paths[2]);
+
+    // Same organisation: allowed without a word.
+    let run = world.bob.run(&send_args(nir, "alice@hospital.fr", &[]));
+    run.ok();
+    assert_eq!(run.stderr, "", "{run:#?}");
+
+    // External: blocked, with the rule that fired, and nothing reaches the recipient.
+    let run = world.bob.run(&send_args(nir, "eve@bank.fr", &[]));
+    assert_eq!(
+        run.fails(),
+        "error: blocked by the organisation's policy (version 1): nir to external: block; nothing was sent (`pli scan FILE` shows where)\n"
+    );
+    assert!(inbox_ids(&eve).is_empty());
+    // A recipient in the organisation does not make a blocked destination acceptable.
+    let run = world
+        .bob
+        .run(&send_args(nir, "alice@hospital.fr,eve@bank.fr", &[]));
+    assert!(run.fails().contains("nir to external: block"), "{run:#?}");
+
+    // Trust zone: a justification is required, then travels in the signed manifest.
+    let run = world.bob.run(&send_args(nir, "dave@police.fr", &[]));
+    assert!(
+        run.fails().contains("a justification is required by the organisation's policy (version 1: nir to trust_zone: justify): pass --justification TEXT"),
+        "{run:#?}"
+    );
+    assert!(inbox_ids(&dave).is_empty());
+    let run = world.bob.run(&send_args(
+        nir,
+        "dave@police.fr",
+        &["--justification", "Réquisition n° 2026-114"],
+    ));
+    let id = run.ok().to_owned();
+    let out = tempfile::tempdir().unwrap();
+    let got = dave.run(&["get", &id, "-o", out.path().to_str().unwrap(), "--json"]);
+    let got: serde_json::Value = serde_json::from_str(got.ok()).unwrap();
+    assert_eq!(
+        got["dlp"],
+        serde_json::json!({
+            "policy_version": 1,
+            "decision": "justify",
+            "kinds": {"nir": 1},
+            "not_inspectable": 0,
+            "justification": "Réquisition n° 2026-114",
+        })
+    );
+    let human = dave.run(&["get", &id, "-o", out.path().join("again").to_str().unwrap()]);
+    human.ok();
+    assert!(
+        human.stderr.contains(
+            "labels (policy version 1, justify): nir 1; justification: Réquisition n° 2026-114"
+        ),
+        "{human:#?}"
+    );
+
+    // Warn: sent, and the sender is told what was found.
+    let run = world.bob.run(&send_args(contact, "eve@bank.fr", &[]));
+    run.ok();
+    assert!(
+        run.stderr
+            .starts_with("warning: the organisation's policy (version 1) flags these files: email to external: warn"),
+        "{run:#?}"
+    );
+    // Nothing found: sent without a word, labelled as checked.
+    let run = world.bob.run(&send_args(menu, "eve@bank.fr", &[]));
+    let clean_id = run.ok().to_owned();
+    assert_eq!(run.stderr, "");
+    let got = eve.run(&[
+        "get",
+        &clean_id,
+        "-o",
+        out.path().join("menu").to_str().unwrap(),
+        "--json",
+    ]);
+    let got: serde_json::Value = serde_json::from_str(got.ok()).unwrap();
+    assert_eq!(got["dlp"]["decision"], "allow");
+    assert_eq!(got["dlp"]["kinds"], serde_json::json!({}));
+
+    // The audit trail holds kinds and counts, never the value, nor the justification.
+    let dlp_rows = world
+        .server
+        .sql("SELECT target FROM audit_events WHERE action = 'envelope.dlp' ORDER BY seq");
+    assert!(
+        dlp_rows.contains(&format!("{id} policy 1 justify nir=1 justified")),
+        "{dlp_rows}"
+    );
+    let everything = world
+        .server
+        .sql("SELECT actor_email, from_addr, action, target, outcome FROM audit_events");
+    for secret in ["168 025", "1550814168025", "Réquisition", "jean.dupont"] {
+        assert!(!everything.contains(secret), "{secret} in the audit trail");
+    }
+    assert!(
+        world
+            .server
+            .sql("SELECT target FROM audit_events WHERE action = 'policy.set'")
+            .contains("version 1")
+    );
+}
+
+#[test]
+fn forged_rolled_back_and_invalid_policies_are_refused() {
+    let world = World::start();
+    let work = tempfile::tempdir().unwrap();
+    let (_sources, paths) = files(&[("nir.txt", NIR_LINE)]);
+    let eve = world.user("eve@bank.fr", "bank");
+
+    // Mistakes in the file are caught before anything is published.
+    let typo = write_policy(
+        work.path(),
+        "typo.toml",
+        "version = 1\n[kinds.nirr]\nexternal = \"block\"\n",
+    );
+    let run = world.alice.run(&["admin", "policy", "set", &typo]);
+    assert!(run.fails().contains("unknown kind \"nirr\""), "{run:#?}");
+    let show = world.bob.run(&["admin", "policy", "show"]);
+    assert_eq!(
+        show.ok(),
+        "no sending policy: files are sent without a check"
+    );
+
+    let v1 = write_policy(work.path(), "v1.toml", POLICY);
+    world.alice.run(&["admin", "policy", "set", &v1]).ok();
+    // The same version again is not newer.
+    let run = world.alice.run(&["admin", "policy", "set", &v1]);
+    assert!(
+        run.fails()
+            .contains("version 1 is not newer than the current policy (version 1)"),
+        "{run:#?}"
+    );
+
+    // A hostile server (or a database edit) weakens the rule: the signature no longer verifies.
+    world
+        .server
+        .sql("UPDATE sending_policies SET text = replace(text, '\"block\"', '\"allow\"')");
+    let run = world.bob.run(&send_args(&paths[0], "eve@bank.fr", &[]));
+    assert!(
+        run.fails().contains("the organisation's policy from the server cannot be trusted: its signature does not verify"),
+        "{run:#?}"
+    );
+    assert!(inbox_ids(&eve).is_empty());
+
+    // Version 2 seen, then the server serves version 1 again (or none): refused.
+    let v2 = write_policy(
+        work.path(),
+        "v2.toml",
+        &POLICY.replace("version = 1", "version = 2"),
+    );
+    world.alice.run(&["admin", "policy", "set", &v2]).ok();
+    world.bob.run(&["admin", "policy", "show"]).ok();
+    world
+        .server
+        .sql("DELETE FROM sending_policies WHERE version = 2");
+    let run = world
+        .bob
+        .run(&send_args(&paths[0], "alice@hospital.fr", &[]));
+    assert!(
+        run.fails()
+            .contains("the server gave policy version 1, older than version 2 seen before"),
+        "{run:#?}"
+    );
+    world.server.sql("DELETE FROM sending_policies");
+    let run = world
+        .bob
+        .run(&send_args(&paths[0], "alice@hospital.fr", &[]));
+    assert!(
+        run.fails()
+            .contains("the server gave no policy, though version 2 was seen before"),
+        "{run:#?}"
+    );
+}

@@ -1,0 +1,255 @@
+//! `GET`/`PUT /api/policy`: the organisation's sending policy (data loss prevention), signed
+//! by an admin. Every account of the organisation reads it, since its client applies it before
+//! encrypting; only admins publish a new version.
+
+use crate::auth::{Principal, now, rfc3339};
+use crate::authz::{Action, Resource, authorize};
+use crate::error::ApiError;
+use crate::routes::ApiJson;
+use crate::state::AppState;
+use crate::validate::{base64_bytes, base64_encode};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use pli_proto::{
+    DlpSummary, ErrorBody, PolicyAnswer, SetPolicyRequest, SignedPolicy, policy_signed_bytes,
+};
+use pli_store::{NewPolicy, Outcome, StoreError, StoredPolicy};
+
+/// The latest version of the caller's organisation's policy, if it has one.
+#[utoipa::path(get, path = "/api/policy", tag = "policy",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "the policy, or `null` when the organisation has none", body = PolicyAnswer),
+        (status = 401, description = "no valid session", body = ErrorBody),
+    ))]
+pub async fn get(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<PolicyAnswer>, ApiError> {
+    let org = &principal.account.org;
+    authorize(&principal, Action::ReadPolicy, &Resource::Org(org))
+        .map_err(|_| ApiError::forbidden("you may not read this organisation's policy"))?;
+    let policy = state.store.latest_policy(org.id).await?;
+    Ok(Json(PolicyAnswer {
+        policy: policy.map(|policy| signed(&org.name, policy)),
+    }))
+}
+
+/// Publishes a new version of the caller's organisation's policy. Admins only; the text must
+/// be a valid policy whose `version` is the one given, greater than the current one, signed
+/// with the caller's key.
+#[utoipa::path(put, path = "/api/policy", tag = "policy",
+    security(("bearer" = [])),
+    request_body = SetPolicyRequest,
+    responses(
+        (status = 201, description = "the policy is the organisation's latest", body = SignedPolicy),
+        (status = 400, description = "bad signature, or the version differs from the text's", body = ErrorBody),
+        (status = 401, description = "no valid session", body = ErrorBody),
+        (status = 403, description = "only admins set the policy", body = ErrorBody),
+        (status = 409, description = "the version is not newer than the current policy's", body = ErrorBody),
+        (status = 413, description = "the policy is too large", body = ErrorBody),
+        (status = 415, description = "not JSON", body = ErrorBody),
+        (status = 422, description = "the text is not a valid policy", body = ErrorBody),
+    ))]
+pub async fn set(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(request): ApiJson<SetPolicyRequest>,
+) -> Result<(StatusCode, Json<SignedPolicy>), ApiError> {
+    let org = principal.account.org.clone();
+    let target = Some(format!("version {}", request.version));
+    if authorize(&principal, Action::SetPolicy, &Resource::Org(&org)).is_err() {
+        state
+            .audit
+            .record(principal.event("policy.set", target, Outcome::Denied))
+            .await;
+        return Err(ApiError::forbidden(
+            "only admins of the organisation set its policy",
+        ));
+    }
+    let stored = match check_and_store(&state, &principal, &request).await {
+        Ok(stored) => stored,
+        Err(error) => {
+            state
+                .audit
+                .record(principal.event("policy.set", target, Outcome::Failed))
+                .await;
+            return Err(error);
+        }
+    };
+    state
+        .audit
+        .record_durable(principal.event("policy.set", target, Outcome::Allowed))
+        .await
+        .map_err(|error| ApiError::internal(error.to_string()))?;
+    Ok((StatusCode::CREATED, Json(signed(&org.name, stored))))
+}
+
+async fn check_and_store(
+    state: &AppState,
+    principal: &Principal,
+    request: &SetPolicyRequest,
+) -> Result<StoredPolicy, ApiError> {
+    if request.text.len() > pli_dlp::MAX_POLICY_BYTES {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!(
+                "the policy is larger than {} bytes",
+                pli_dlp::MAX_POLICY_BYTES
+            ),
+        ));
+    }
+    let policy = pli_dlp::Policy::parse(&request.text).map_err(|error| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_policy",
+            error.to_string(),
+        )
+    })?;
+    if policy.version() != request.version {
+        return Err(ApiError::invalid(format!(
+            "version {} differs from the version written in the policy ({})",
+            request.version,
+            policy.version()
+        )));
+    }
+    let account = &principal.account;
+    let bytes = base64_bytes("signature", &request.signature, 64)?;
+    let signature: [u8; 64] = bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| ApiError::invalid("signature must be 64 bytes"))?;
+    let key = ed25519_dalek::VerifyingKey::from_bytes(&account.signing_key)
+        .map_err(|_| ApiError::internal("a stored signing key is not a curve point"))?;
+    let message = policy_signed_bytes(&account.org.name, request.version, &request.text);
+    key.verify_strict(&message, &ed25519_dalek::Signature::from_bytes(&signature))
+        .map_err(|_| {
+            ApiError::invalid(
+                "signature does not verify with your signing key over this organisation, version and text",
+            )
+        })?;
+    let new = NewPolicy {
+        org_id: account.org.id,
+        version: request.version,
+        text: request.text.clone(),
+        signer_id: account.id,
+        signature: signature.to_vec(),
+        set_at: now(),
+    };
+    match state.store.set_policy(&new).await {
+        Ok(()) => {}
+        Err(StoreError::Conflict(_)) => {
+            let current = state
+                .store
+                .latest_policy(account.org.id)
+                .await?
+                .map_or(0, |policy| policy.version);
+            return Err(ApiError::conflict(format!(
+                "version {} is not newer than the current policy (version {current}): raise `version` in the file",
+                request.version
+            )));
+        }
+        Err(error) => return Err(error.into()),
+    }
+    Ok(StoredPolicy {
+        org_id: new.org_id,
+        version: new.version,
+        text: new.text,
+        signer_email: account.email.clone(),
+        signature: new.signature,
+        set_at: new.set_at,
+    })
+}
+
+fn signed(org: &str, policy: StoredPolicy) -> SignedPolicy {
+    SignedPolicy {
+        org: org.to_owned(),
+        version: policy.version,
+        text: policy.text,
+        signer: policy.signer_email,
+        signature: base64_encode(&policy.signature),
+        set_at: rfc3339(policy.set_at),
+    }
+}
+
+/// When the sender's organisation has a policy, an announced envelope must say how it was
+/// applied: the current version, and a decision that lets it go. Returns the audit target
+/// (kinds and counts only), or `None` without a policy.
+pub(crate) async fn check_announced(
+    state: &AppState,
+    principal: &Principal,
+    envelope_id: &str,
+    dlp: Option<&DlpSummary>,
+) -> Result<Option<String>, ApiError> {
+    let Some(policy) = state.store.latest_policy(principal.account.org.id).await? else {
+        return Ok(None);
+    };
+    let Some(dlp) = dlp else {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "policy_required",
+            format!(
+                "your organisation has a sending policy (version {}): files must be checked before sending; update pli",
+                policy.version
+            ),
+        ));
+    };
+    if dlp.policy_version != policy.version {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "policy_changed",
+            format!(
+                "the files were checked against policy version {}, the current one is {}: send again",
+                dlp.policy_version, policy.version
+            ),
+        ));
+    }
+    match dlp.decision.as_str() {
+        "allow" | "warn" => {}
+        "justify" if dlp.justified => {}
+        "justify" => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "justification_required",
+                "the policy requires a written justification for these files (--justification)",
+            ));
+        }
+        "block" => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "blocked_by_policy",
+                "the organisation's policy blocks sending these files to these recipients",
+            ));
+        }
+        _ => {
+            return Err(ApiError::invalid(
+                "dlp.decision must be \"allow\", \"warn\", \"justify\" or \"block\"",
+            ));
+        }
+    }
+    if dlp.kinds.len() > 64
+        || dlp.kinds.iter().any(|(kind, _)| {
+            kind.is_empty() || kind.len() > 32 || !kind.bytes().all(|b| b.is_ascii_lowercase())
+        })
+    {
+        return Err(ApiError::invalid(
+            "dlp.kinds must map at most 64 lowercase kind names to counts",
+        ));
+    }
+    let mut target = format!(
+        "{envelope_id} policy {} {}",
+        dlp.policy_version, dlp.decision
+    );
+    for (kind, count) in &dlp.kinds {
+        target.push_str(&format!(" {kind}={count}"));
+    }
+    if dlp.not_inspectable > 0 {
+        target.push_str(&format!(" not_inspectable={}", dlp.not_inspectable));
+    }
+    if dlp.justified {
+        target.push_str(" justified");
+    }
+    Ok(Some(target))
+}

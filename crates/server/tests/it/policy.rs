@@ -1,0 +1,203 @@
+//! The organisation's sending policy through the API: who publishes it, what a version must
+//! be, and how announcing an envelope depends on it.
+
+use crate::helpers::{TestApp, b64, new_id};
+use crate::mailbox_keys::{Keyed, keyed};
+use axum::http::{Method, StatusCode};
+use ed25519_dalek::Signer as _;
+use pli_proto::{Role, policy_signed_bytes};
+use serde_json::{Value, json};
+
+const TEXT: &str = "version = 2\n[kinds.nir]\nexternal = \"block\"\n";
+
+fn signed(by: &Keyed, org: &str, version: u64, text: &str) -> Value {
+    let signature = by.signing.sign(&policy_signed_bytes(org, version, text));
+    json!({ "version": version, "text": text, "signature": b64(&signature.to_bytes()) })
+}
+
+async fn put(app: &TestApp, by: &Keyed, body: Value) -> crate::helpers::Answer {
+    app.call(Method::PUT, "/api/policy", Some(&by.user.token), Some(body))
+        .await
+}
+
+#[tokio::test]
+async fn only_admins_publish_newer_valid_signed_versions() {
+    let app = TestApp::fast().await;
+    let admin = keyed(&app, "admin@chu.fr", "chu", Role::Admin).await;
+    let agent = keyed(&app, "agent@chu.fr", "chu", Role::Agent).await;
+    let auditor = keyed(&app, "audit@chu.fr", "chu", Role::Auditor).await;
+
+    for caller in [&agent, &auditor] {
+        let answer = put(&app, caller, signed(caller, "chu", 2, TEXT)).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{:?}", answer.body);
+        assert_eq!(answer.error(), "forbidden");
+    }
+    // Not a policy: named.
+    let bad = "version = 2\n[kinds.nirr]\n";
+    let answer = put(&app, &admin, signed(&admin, "chu", 2, bad)).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(answer.error(), "invalid_policy");
+    assert!(answer.body["message"].as_str().unwrap().contains("nirr"));
+    // The version given is not the text's.
+    let answer = put(&app, &admin, signed(&admin, "chu", 3, TEXT)).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert!(
+        answer.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("differs from the version written in the policy")
+    );
+    // Signed for another organisation, by another key, or not at all.
+    for body in [
+        signed(&admin, "police", 2, TEXT),
+        signed(&agent, "chu", 2, TEXT),
+        json!({ "version": 2, "text": TEXT, "signature": b64(&[7; 64]) }),
+        json!({ "version": 2, "text": TEXT, "signature": "not base64!" }),
+    ] {
+        let answer = put(&app, &admin, body).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{:?}", answer.body);
+    }
+    let answer = put(&app, &admin, signed(&admin, "chu", 2, &"#".repeat(70_000))).await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Nothing refused was stored.
+    let answer = app.get("/api/policy", &agent.user).await;
+    assert_eq!(answer.body, json!({ "policy": null }));
+
+    let answer = put(&app, &admin, signed(&admin, "chu", 2, TEXT)).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    for caller in [&agent, &auditor, &admin] {
+        let answer = app.get("/api/policy", &caller.user).await;
+        assert_eq!(answer.status, StatusCode::OK);
+        assert_eq!(answer.body["policy"]["version"], 2);
+        assert_eq!(answer.body["policy"]["text"], TEXT);
+        assert_eq!(answer.body["policy"]["signer"], "admin@chu.fr");
+        assert_eq!(answer.body["policy"]["org"], "chu");
+    }
+    // Not newer: refused, saying which version is current.
+    let older = TEXT.replace("version = 2", "version = 1");
+    for (version, text) in [(2, TEXT.to_owned()), (1, older)] {
+        let answer = put(&app, &admin, signed(&admin, "chu", version, &text)).await;
+        assert_eq!(answer.status, StatusCode::CONFLICT);
+        assert!(
+            answer.body["message"]
+                .as_str()
+                .unwrap()
+                .contains("the current policy (version 2)")
+        );
+    }
+    // Another organisation has its own policy (none yet), and cannot touch this one.
+    let other = keyed(&app, "admin@police.fr", "police", Role::Admin).await;
+    let answer = app.get("/api/policy", &other.user).await;
+    assert_eq!(answer.body, json!({ "policy": null }));
+    app.state.flush_audit().await;
+    let audit: Vec<String> = app.get("/api/audit?limit=1000", &admin.user).await.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|row| row["action"] == "policy.set")
+        .map(|row| {
+            format!(
+                "{} {}",
+                row["outcome"].as_str().unwrap(),
+                row["target"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(audit.contains(&"allowed version 2".to_owned()), "{audit:?}");
+    assert!(audit.contains(&"denied version 2".to_owned()), "{audit:?}");
+    assert!(audit.contains(&"failed version 3".to_owned()), "{audit:?}");
+}
+
+async fn announce(app: &TestApp, sender: &Keyed, dlp: Option<Value>) -> crate::helpers::Answer {
+    let mut body = json!({ "id": new_id(), "to": ["admin@chu.fr"], "size": 10 });
+    if let Some(dlp) = dlp {
+        body["dlp"] = dlp;
+    }
+    app.post("/api/envelopes", &sender.user, body).await
+}
+
+#[tokio::test]
+async fn under_a_policy_an_announce_must_say_how_it_was_applied() {
+    let app = TestApp::fast().await;
+    let admin = keyed(&app, "admin@chu.fr", "chu", Role::Admin).await;
+    let agent = keyed(&app, "agent@chu.fr", "chu", Role::Agent).await;
+    let outsider = keyed(&app, "agent@police.fr", "police", Role::Agent).await;
+    let dlp = |version: u64, decision: &str, justified: bool| {
+        json!({
+            "policy_version": version,
+            "decision": decision,
+            "kinds": { "nir": 2 },
+            "not_inspectable": 0,
+            "justified": justified,
+        })
+    };
+    // No policy yet: announces need nothing.
+    assert_eq!(
+        announce(&app, &agent, None).await.status,
+        StatusCode::CREATED
+    );
+
+    put(&app, &admin, signed(&admin, "chu", 2, TEXT)).await;
+    let cases = [
+        (None, StatusCode::UNPROCESSABLE_ENTITY, "policy_required"),
+        (
+            Some(dlp(1, "allow", false)),
+            StatusCode::CONFLICT,
+            "policy_changed",
+        ),
+        (
+            Some(dlp(2, "block", false)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "blocked_by_policy",
+        ),
+        (
+            Some(dlp(2, "justify", false)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "justification_required",
+        ),
+        (
+            Some(dlp(2, "maybe", false)),
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+        ),
+    ];
+    for (body, status, code) in cases {
+        let answer = announce(&app, &agent, body.clone()).await;
+        assert_eq!(answer.status, status, "{body:?}: {:?}", answer.body);
+        assert_eq!(answer.error(), code, "{body:?}");
+    }
+    let mut hostile = dlp(2, "allow", false);
+    hostile["kinds"] = json!({ "NIR 2 55 08 14 168 025 38": 1 });
+    assert_eq!(
+        announce(&app, &agent, Some(hostile)).await.status,
+        StatusCode::BAD_REQUEST
+    );
+
+    for decision in ["allow", "warn"] {
+        let answer = announce(&app, &agent, Some(dlp(2, decision, false))).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    }
+    let answer = announce(&app, &agent, Some(dlp(2, "justify", true))).await;
+    assert_eq!(answer.status, StatusCode::CREATED);
+    let id = answer.body["id"].as_str().unwrap().to_owned();
+    // The other organisation has no policy: its agents are not held to this one.
+    assert_eq!(
+        announce(&app, &outsider, None).await.status,
+        StatusCode::CREATED
+    );
+
+    // Announce events are written in the background batch: wait for it.
+    app.state.flush_audit().await;
+    let rows: Vec<String> = app.get("/api/audit?limit=1000", &admin.user).await.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|row| row["action"] == "envelope.dlp")
+        .map(|row| row["target"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        rows.contains(&format!("{id} policy 2 justify nir=2 justified")),
+        "{rows:?}"
+    );
+    assert_eq!(rows.len(), 3, "{rows:?}");
+}
