@@ -68,6 +68,17 @@ pub fn router(state: AppState) -> Router {
 /// stdout, and serves until Ctrl-C or SIGTERM, letting open requests finish.
 pub async fn serve(config: Config) -> Result<(), ServerError> {
     let state = open_state(&config).await?;
+    let logged = routes::keys::log_keys_made_before_logging(&state, &config.data_dir)
+        .await
+        .map_err(|error| {
+            ServerError::Invalid(format!("logging the directory's keys: {}", error.detail()))
+        })?;
+    if logged > 0 {
+        tracing::info!(
+            logged,
+            "keys made before key logging are now in the audit log"
+        );
+    }
     let tls = match &config.tls {
         Some(files) => Some(tls_config(files).await?),
         None => None,

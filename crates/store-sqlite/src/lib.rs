@@ -36,7 +36,7 @@ use pli_store::{
     InboxScope, LogBatch, Mailbox, MailboxAccess, MailboxKey, MailboxKeyWrap, MailboxKeys,
     NewAccount, NewAlert, NewEnvelope, NewInvitation, NewMailboxKey, NewPolicy, Org, PrunedEntry,
     Result, Store, StoreError, StoredCheckpoint, StoredEntry, StoredPolicy, StoredReceipt,
-    Timestamp, Totp,
+    Timestamp, Totp, UnloggedKeys,
 };
 use sqlx::SqliteConnection;
 use sqlx::sqlite::{
@@ -1031,6 +1031,50 @@ impl Store for SqliteStore {
             .map_err(|error| map_err(error, "account key log index"))?;
         row.map(|row| log_index(&row, "account_key_log.log_index"))
             .transpose()
+    }
+
+    async fn unlogged_keys(&self) -> Result<UnloggedKeys> {
+        let mut connection = self.read_one().await?;
+        let rows = sqlx::query(
+            "SELECT a.id FROM accounts a \
+             LEFT JOIN account_key_log l ON l.account_id = a.id \
+             WHERE l.account_id IS NULL ORDER BY a.email",
+        )
+        .fetch_all(&mut *connection)
+        .await
+        .map_err(|error| map_err(error, "unlogged account keys"))?;
+        let accounts = rows
+            .iter()
+            .map(|row| id_from_row(row, "id", "accounts.id"))
+            .collect::<Result<Vec<_>>>()?;
+        let rows = sqlx::query(
+            "SELECT m.name, k.generation, k.recipient FROM mailboxes m \
+             JOIN mailbox_keys k ON k.mailbox_id = m.id \
+             LEFT JOIN mailbox_key_log l \
+               ON l.mailbox_id = k.mailbox_id AND l.generation = k.generation \
+             WHERE l.mailbox_id IS NULL \
+               AND k.generation = (SELECT max(generation) FROM mailbox_keys \
+                                   WHERE mailbox_id = m.id) \
+             ORDER BY m.name",
+        )
+        .fetch_all(&mut *connection)
+        .await
+        .map_err(|error| map_err(error, "unlogged mailbox keys"))?;
+        let mailboxes = rows
+            .iter()
+            .map(|row| {
+                let generation = rows::generation(row, "mailbox_keys.generation")?;
+                Ok((
+                    get(row, "name", "mailboxes.name")?,
+                    generation,
+                    get(row, "recipient", "mailbox_keys.recipient")?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(UnloggedKeys {
+            accounts,
+            mailboxes,
+        })
     }
 
     async fn set_mailbox_key_log_index(

@@ -501,6 +501,15 @@ pub struct AuditQuery {
     pub limit: u32,
 }
 
+/// Published keys that have no audit log entry yet ([`Store::unlogged_keys`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UnloggedKeys {
+    /// Accounts whose current keys are not logged.
+    pub accounts: Vec<Id>,
+    /// Mailboxes whose current key generation is not logged: name, generation, recipient.
+    pub mailboxes: Vec<(String, u32, String)>,
+}
+
 /// An audit log entry as stored: whole, or pruned to its header with its leaf hash kept.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredEntry {
@@ -734,6 +743,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<()>;
     /// The audit log index of the entry publishing a mailbox key generation, if logged.
     async fn mailbox_key_log_index(&self, mailbox_id: Id, generation: u32) -> Result<Option<u64>>;
+    /// Keys the directory publishes without a log entry: accounts' keys, and mailboxes' current
+    /// generations, made before keys were logged.
+    async fn unlogged_keys(&self) -> Result<UnloggedKeys>;
     /// Stores a receipt. `Conflict` if this account already gave one for this envelope.
     async fn add_receipt(&self, receipt: &StoredReceipt) -> Result<()>;
     /// Receipts of an envelope, by recipient email.

@@ -213,3 +213,66 @@ fn audit_reports_filter_by_account_envelope_and_period_in_three_formats() {
         "{denied:?}"
     );
 }
+
+/// Points a profile at the server's new address after a restart.
+fn repoint(user: &User, url: &str) {
+    let path = user.home.path().join("profile.json");
+    let mut profile: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    profile["server"] = Value::from(url);
+    std::fs::write(&path, serde_json::to_string(&profile).unwrap()).unwrap();
+}
+
+#[test]
+fn keys_made_before_key_logging_are_logged_at_the_next_start_and_only_then() {
+    let mut server = Server::start();
+    let mailbox = crate::pli(None)
+        .args([
+            "admin", "mailbox", "create", "urgences", "--org", "Hospital", "--data",
+        ])
+        .arg(server.data.path())
+        .output()
+        .unwrap();
+    assert!(mailbox.status.success(), "{mailbox:?}");
+    let alice = User::invited(&server, "alice@hospital.fr", "Hospital", "agent");
+    let code = server.invite("bob@hospital.fr", "Hospital", "agent", &["urgences"]);
+    let bob = User::join(&server, "bob@hospital.fr", &code);
+    // A member's client makes the mailbox's first key generation.
+    bob.run(&["mailbox", "sync"]).ok();
+    let (_dir, paths) = files(&[("a.txt", b"a")]);
+    alice.send(&[&paths[0]], "urgences");
+    assert_ne!(server.sql("SELECT count(*) FROM mailbox_keys").trim(), "0");
+    assert!(server.data.path().join("keys-logged").exists());
+
+    // The same installation as it was before keys were logged: no entries, no marker.
+    server.stop();
+    server.sql("DELETE FROM account_key_log; DELETE FROM mailbox_key_log");
+    std::fs::remove_file(server.data.path().join("keys-logged")).unwrap();
+    server.restart();
+    repoint(&alice, &server.url);
+    alice.send(&[&paths[0]], "bob@hospital.fr");
+    alice.send(&[&paths[0]], "urgences");
+    assert_eq!(
+        server.sql("SELECT count(*) FROM account_key_log").trim(),
+        "2",
+        "both accounts' keys are logged again"
+    );
+    assert!(server.data.path().join("keys-logged").exists());
+
+    // Once done, a start does not log keys again: an index deleted from the database stays
+    // missing, and the sender refuses the key rather than trusting it.
+    let bob_id = account_id(&server, "bob@hospital.fr");
+    server.stop();
+    server.sql(&format!(
+        "DELETE FROM account_key_log WHERE account_id = X'{bob_id}'"
+    ));
+    server.restart();
+    repoint(&alice, &server.url);
+    let run = alice.run(&[
+        "send",
+        paths[0].to_str().unwrap(),
+        "--to",
+        "bob@hospital.fr",
+    ]);
+    assert!(run.fails().contains("bob@hospital.fr"), "{run:#?}");
+}
