@@ -504,6 +504,22 @@ impl Api {
         self.json(request).await
     }
 
+    /// `POST /api/envelopes/{id}/receipt`: hands in a signed receipt.
+    pub async fn sign_receipt(
+        &self,
+        id: &str,
+        request: &pli_proto::ReceiptRequest,
+    ) -> Result<pli_proto::ReceiptInfo, ApiError> {
+        self.send_json(Method::POST, &["envelopes", id, "receipt"], true, request)
+            .await
+    }
+
+    /// `GET /api/envelopes/{id}/receipts`: the receipts of an envelope one sent.
+    pub async fn receipts(&self, id: &str) -> Result<pli_proto::ReceiptList, ApiError> {
+        self.json(self.request(Method::GET, &["envelopes", id, "receipts"], true)?)
+            .await
+    }
+
     /// `GET /api/keys/consistency`: like [`Api::audit_log_consistency`], for any account.
     pub async fn key_consistency(
         &self,

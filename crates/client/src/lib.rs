@@ -34,6 +34,7 @@ pub mod mailbox;
 pub mod policy;
 pub mod profile;
 pub mod progress;
+pub mod receipts;
 pub mod send;
 pub mod transparency;
 mod writeback;

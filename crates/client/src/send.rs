@@ -114,7 +114,7 @@ pub async fn send(
     outgoing: &Outgoing<'_>,
     log: &crate::transparency::KeyLog,
     progress: Arc<dyn Progress>,
-) -> Result<String, SendError> {
+) -> Result<Sent, SendError> {
     if outgoing.files.is_empty() {
         return Err(SendError::NoFiles);
     }
@@ -192,6 +192,7 @@ pub async fn send(
     };
     let size =
         pli_envelope::sealed_size(&manifest, recipients.len()).map_err(SendError::Envelope)?;
+    let manifest_hash = pli_envelope::manifest_hash(&manifest).map_err(SendError::Envelope)?;
 
     api.create_envelope(&CreateEnvelopeRequest {
         id: manifest.envelope_id.clone(),
@@ -201,7 +202,7 @@ pub async fn send(
     })
     .await?;
 
-    upload(
+    let id = upload(
         api,
         manifest,
         keys,
@@ -210,7 +211,17 @@ pub async fn send(
         size,
         progress,
     )
-    .await
+    .await?;
+    Ok(Sent { id, manifest_hash })
+}
+
+/// A delivered envelope.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sent {
+    /// Its id, 32 lowercase hex digits.
+    pub id: String,
+    /// SHA-256 of its signed manifest: recipients' receipts must sign this value.
+    pub manifest_hash: [u8; 32],
 }
 
 /// Lowercases and trims addresses, drops empty ones and duplicates, keeps the given order.

@@ -7,7 +7,7 @@
 use crate::routes::{
     admin, audit, audit_log, auth, directory, envelopes, health, mailboxes, me, policy,
 };
-use crate::routes::{audit_report, keys};
+use crate::routes::{audit_report, keys, receipts};
 use crate::routes::{second_factor, security};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -33,6 +33,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("DELETE", "/api/envelopes/{id}"),
     ("PUT", "/api/envelopes/{id}/content"),
     ("GET", "/api/envelopes/{id}/content"),
+    ("POST", "/api/envelopes/{id}/receipt"),
+    ("GET", "/api/envelopes/{id}/receipts"),
     ("GET", "/api/inbox"),
     ("GET", "/api/outbox"),
     ("GET", "/api/audit"),
@@ -140,6 +142,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(security::set_policy))
         .routes(routes!(security::grant, security::grants))
         .routes(routes!(security::revoke))
+        .routes(routes!(receipts::sign))
+        .routes(routes!(receipts::list))
         .routes(routes!(keys::proof))
         .routes(routes!(keys::consistency))
         .routes(routes!(audit_report::report))

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use anyhow::{Context as _, Result, anyhow, bail};
 use pli_client::Profile;
 use pli_client::get::{GetError, Request};
+use pli_client::receipts::{CheckedReceipt, ReceiptStatus, SentRecords};
 use pli_client::send::{Outgoing, SendError, SenderIdentity};
 use pli_proto::EnvelopeSummary;
 
@@ -52,11 +53,15 @@ pub async fn send(args: SendArgs) -> Result<()> {
     .await;
     // Whatever the outcome, a checkpoint that verified is kept: later ones must extend it.
     save_log_state(&session.profile, &log)?;
-    let id = result.map_err(|error| match error {
+    let sent = result.map_err(|error| match error {
         SendError::Api(api) => api_error(api, Some(&session.profile)),
         other => anyhow::Error::new(other),
     })?;
-    print_line(&id)?;
+    // Kept to check recipients' receipts against; the envelope is delivered either way.
+    if let Err(error) = SentRecords::new(&super::profile_dir()?).record(&sent) {
+        eprintln!("warning: could not keep the manifest hash to check receipts later: {error}");
+    }
+    print_line(&sent.id)?;
     Ok(())
 }
 
@@ -124,7 +129,72 @@ pub async fn outbox(args: OutboxArgs) -> Result<()> {
     })
     .await
     .context("listing the outbox")?;
-    show(&items, args.json, "the outbox is empty")
+    let records = SentRecords::new(&super::profile_dir()?);
+    let log = key_log(&session).await?;
+    let mut receipts = Vec::with_capacity(items.len());
+    for item in &items {
+        let sealed = records.manifest_hash(&item.id);
+        let checked = pli_client::receipts::check(&session.api, &log, &item.id, sealed.as_ref())
+            .await
+            .map_err(|error| match error {
+                pli_client::TransparencyError::Api(api) => api_error(api, Some(&session.profile)),
+                other => anyhow::Error::new(other),
+            })
+            .context("checking the receipts")?;
+        receipts.push(checked);
+    }
+    save_log_state(&session.profile, &log)?;
+    if args.json {
+        let array: Vec<_> = items
+            .iter()
+            .zip(&receipts)
+            .map(|(item, receipts)| {
+                let mut value = summary_json(item);
+                value["receipts"] = receipts.iter().map(receipt_json).collect();
+                value
+            })
+            .collect();
+        return print_line(&serde_json::to_string_pretty(&array)?);
+    }
+    show(&items, false, "the outbox is empty")?;
+    for (item, receipts) in items.iter().zip(&receipts) {
+        for receipt in receipts {
+            print_line(&format!(
+                "{}  opened by {} at {}: {}",
+                clean(&item.id),
+                clean(&receipt.email),
+                rfc3339(receipt.opened_at),
+                receipt_status(&receipt.status)
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+fn receipt_status(status: &ReceiptStatus) -> String {
+    match status {
+        ReceiptStatus::Verified => "receipt verified".to_owned(),
+        ReceiptStatus::SignatureOnly => {
+            "receipt signed by the recipient; document not checked (sent from another machine)"
+                .to_owned()
+        }
+        ReceiptStatus::Invalid(reason) => format!("receipt NOT verified: {}", clean(reason)),
+    }
+}
+
+fn receipt_json(receipt: &CheckedReceipt) -> serde_json::Value {
+    let (status, reason) = match &receipt.status {
+        ReceiptStatus::Verified => ("verified", None),
+        ReceiptStatus::SignatureOnly => ("signature_only", None),
+        ReceiptStatus::Invalid(reason) => ("invalid", Some(reason.as_str())),
+    };
+    serde_json::json!({
+        "email": receipt.email,
+        "opened_at": rfc3339(receipt.opened_at),
+        "log_index": receipt.log_index,
+        "status": status,
+        "reason": reason,
+    })
 }
 
 pub async fn get(args: GetArgs) -> Result<()> {
@@ -160,6 +230,20 @@ pub async fn get(args: GetArgs) -> Result<()> {
         other => anyhow::Error::new(other),
     })?;
 
+    // The sender's proof of delivery; the files are in place whatever becomes of it.
+    match pli_client::receipts::sign(
+        &session.api,
+        keys,
+        &id,
+        &received.manifest_hash,
+        pli_client::account::now_unix(),
+    )
+    .await
+    {
+        Ok(true) => eprintln!("signed a receipt for the sender"),
+        Ok(false) => {}
+        Err(error) => eprintln!("warning: could not sign a receipt for the sender: {error}"),
+    }
     let manifest = &received.manifest;
     if args.json {
         let files: Vec<_> = received
@@ -307,20 +391,19 @@ where
     Ok(items)
 }
 
+fn summary_json(item: &EnvelopeSummary) -> serde_json::Value {
+    serde_json::json!({
+        "id": item.id,
+        "sender": item.sender,
+        "to": item.to,
+        "size": item.size,
+        "created_at": item.created_at,
+    })
+}
+
 fn show(items: &[EnvelopeSummary], json: bool, empty: &str) -> Result<()> {
     if json {
-        let array: Vec<_> = items
-            .iter()
-            .map(|item| {
-                serde_json::json!({
-                    "id": item.id,
-                    "sender": item.sender,
-                    "to": item.to,
-                    "size": item.size,
-                    "created_at": item.created_at,
-                })
-            })
-            .collect();
+        let array: Vec<_> = items.iter().map(summary_json).collect();
         return print_line(&serde_json::to_string_pretty(&array)?);
     }
     if items.is_empty() {

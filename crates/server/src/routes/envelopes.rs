@@ -530,7 +530,7 @@ pub async fn outbox(
 
 /// Loads an envelope and authorizes `action` on it. Missing and denied give the same error,
 /// and a denial is audited.
-async fn load(
+pub(crate) async fn load(
     state: &AppState,
     principal: &Principal,
     id: Id,

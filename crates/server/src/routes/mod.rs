@@ -14,6 +14,7 @@ pub mod keys;
 pub mod mailboxes;
 pub mod me;
 pub mod policy;
+pub mod receipts;
 pub mod second_factor;
 pub mod security;
 

@@ -10,6 +10,7 @@ mod mailbox_keys;
 mod openapi;
 mod policy;
 mod probes;
+mod receipts;
 mod security;
 mod stories;
 mod transparency;

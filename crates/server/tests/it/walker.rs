@@ -105,6 +105,14 @@ fn requests(
         ("PUT", "/api/envelopes/{id}/content") => {
             with(Some(vec![0; 6]), "application/octet-stream")
         }
+        ("POST", "/api/envelopes/{id}/receipt") => with(
+            json_body(json!({
+                "manifest_hash": b64(&[1; 32]),
+                "opened_at": 1,
+                "signature": b64(&[7; 64]),
+            })),
+            json,
+        ),
         ("POST", "/api/admin/invitations") => with(
             json_body(
                 json!({ "email": "new@victim.fr", "org": "Victim", "role": "admin", "mailboxes": ["vbox"] }),
@@ -252,6 +260,8 @@ async fn anonymous_clients_get_nothing() {
                 | ("DELETE", "/api/envelopes/{id}")
                 | ("PUT", "/api/envelopes/{id}/content")
                 | ("GET", "/api/envelopes/{id}/content")
+                | ("POST", "/api/envelopes/{id}/receipt")
+                | ("GET", "/api/envelopes/{id}/receipts")
                 | ("GET", "/api/inbox")
                 | ("GET", "/api/outbox")
                 | ("GET", "/api/audit")
@@ -370,7 +380,9 @@ async fn an_authenticated_stranger_gets_nothing() {
                 ("GET", "/api/envelopes/{id}")
                 | ("DELETE", "/api/envelopes/{id}")
                 | ("PUT", "/api/envelopes/{id}/content")
-                | ("GET", "/api/envelopes/{id}/content") => {
+                | ("GET", "/api/envelopes/{id}/content")
+                | ("POST", "/api/envelopes/{id}/receipt")
+                | ("GET", "/api/envelopes/{id}/receipts") => {
                     assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
                     assert_eq!(
                         answer.without_request_id(),
