@@ -8,6 +8,7 @@ mod hostile;
 mod keys;
 mod mailbox_keys;
 mod policy;
+mod receipts;
 mod scan;
 mod second_factor;
 mod tls;
