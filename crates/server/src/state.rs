@@ -116,6 +116,12 @@ impl AppState {
         self.audit.verifier()
     }
 
+    /// Queues an audit event exactly as handlers do (group commit, one log entry each); for
+    /// tools and benchmarks outside the request path.
+    pub async fn record_audit(&self, event: pli_store::AuditEvent) {
+        self.audit.record(event).await;
+    }
+
     /// Waits until every audit event recorded so far is committed.
     pub async fn flush_audit(&self) {
         self.audit.flush().await;

@@ -820,22 +820,22 @@ impl Store for SqliteStore {
         let size = sql_index(batch.size)?;
         let mut tx = self.write().await?;
         insert_audit_rows(&mut tx, events).await?;
-        for (offset, entry) in (0_i64..).zip(&batch.entries) {
-            sqlx::query("INSERT INTO audit_log_entries (idx, entry) VALUES (?, ?)")
-                .bind(first + offset)
-                .bind(entry.as_slice())
-                .execute(&mut *tx)
-                .await
-                .map_err(|error| map_err(error, "audit log entry"))?;
-        }
-        for (offset, hash) in (0_i64..).zip(&batch.hashes) {
-            sqlx::query("INSERT INTO audit_log_hashes (idx, hash) VALUES (?, ?)")
-                .bind(hashes_start + offset)
-                .bind(hash.as_slice())
-                .execute(&mut *tx)
-                .await
-                .map_err(|error| map_err(error, "audit log hash"))?;
-        }
+        insert_indexed_blobs(
+            &mut tx,
+            "audit_log_entries (idx, entry)",
+            first,
+            batch.entries.iter().map(Vec::as_slice),
+            "audit log entry",
+        )
+        .await?;
+        insert_indexed_blobs(
+            &mut tx,
+            "audit_log_hashes (idx, hash)",
+            hashes_start,
+            batch.hashes.iter().map(<[u8; 32]>::as_slice),
+            "audit log hash",
+        )
+        .await?;
         sqlx::query("INSERT INTO audit_log_checkpoints (size, note) VALUES (?, ?)")
             .bind(size)
             .bind(&batch.checkpoint)
@@ -1248,23 +1248,55 @@ async fn insert_audit_rows(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     events: &[AuditEvent],
 ) -> Result<()> {
-    for event in events {
-        sqlx::query(
+    // Many rows per statement: per-statement overhead, not SQLite, bounds one row per INSERT.
+    for chunk in events.chunks(ROWS_PER_INSERT) {
+        let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
             "INSERT INTO audit_events \
-             (at, actor, actor_email, org_id, from_addr, action, target, outcome) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(event.at)
-        .bind(event.actor.map(blob))
-        .bind(event.actor_email.as_deref())
-        .bind(event.org_id.map(blob))
-        .bind(&event.from)
-        .bind(&event.action)
-        .bind(event.target.as_deref())
-        .bind(event.outcome.as_str())
-        .execute(&mut **tx)
-        .await
-        .map_err(|error| map_err(error, "audit event"))?;
+             (at, actor, actor_email, org_id, from_addr, action, target, outcome) ",
+        );
+        query.push_values(chunk, |mut row, event| {
+            row.push_bind(event.at)
+                .push_bind(event.actor.map(blob))
+                .push_bind(event.actor_email.clone())
+                .push_bind(event.org_id.map(blob))
+                .push_bind(event.from.clone())
+                .push_bind(event.action.clone())
+                .push_bind(event.target.clone())
+                .push_bind(event.outcome.as_str());
+        });
+        query
+            .build()
+            .execute(&mut **tx)
+            .await
+            .map_err(|error| map_err(error, "audit event"))?;
+    }
+    Ok(())
+}
+
+/// Rows of one multi-row INSERT: 8 parameters each stays far below SQLite's 32,766.
+const ROWS_PER_INSERT: usize = 256;
+
+/// Inserts `(first + i, values[i])` rows into `table`'s `(idx, column)` columns, many rows per
+/// statement.
+async fn insert_indexed_blobs<'a>(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    table_and_columns: &str,
+    first: i64,
+    values: impl ExactSizeIterator<Item = &'a [u8]>,
+    what: &'static str,
+) -> Result<()> {
+    let rows: Vec<(i64, &[u8])> = (first..).zip(values).collect();
+    for chunk in rows.chunks(ROWS_PER_INSERT * 4) {
+        let mut query =
+            sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("INSERT INTO {table_and_columns} "));
+        query.push_values(chunk, |mut row, (index, value)| {
+            row.push_bind(*index).push_bind(*value);
+        });
+        query
+            .build()
+            .execute(&mut **tx)
+            .await
+            .map_err(|error| map_err(error, what))?;
     }
     Ok(())
 }
