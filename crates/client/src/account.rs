@@ -148,6 +148,8 @@ pub fn keep_pins(fresh: &mut Profile, previous: &Profile) -> Result<(), AccountE
         }
         fresh.log_checkpoint = previous.log_checkpoint.clone();
     }
+    fresh.witnesses = previous.witnesses.clone();
+    fresh.witnesses_required = previous.witnesses_required;
     Ok(())
 }
 
@@ -252,5 +254,7 @@ fn profile_from(
         wrapped_keys: session.wrapped_keys,
         log_key: None,
         log_checkpoint: None,
+        witnesses: Vec::new(),
+        witnesses_required: 0,
     })
 }

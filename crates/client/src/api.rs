@@ -453,6 +453,24 @@ impl Api {
             .await
     }
 
+    /// `GET /api/audit/log/checkpoint?cosigned=true`: the latest checkpoint witnesses
+    /// cosigned, with their signature lines.
+    pub async fn audit_log_cosigned_checkpoint(&self) -> Result<String, ApiError> {
+        let request = self
+            .request(Method::GET, &["audit", "log", "checkpoint"], false)?
+            .query(&[("cosigned", "true")]);
+        self.text(request).await
+    }
+
+    /// `POST /api/audit/log/cosignature`: hands in a witness's cosigned note.
+    pub async fn cosign_checkpoint(&self, witness_key: &str, note: &str) -> Result<(), ApiError> {
+        let body = serde_json::json!({ "witness_key": witness_key, "note": note });
+        let request = self
+            .request(Method::POST, &["audit", "log", "cosignature"], true)?
+            .json(&body);
+        self.empty(request).await
+    }
+
     /// `GET /api/audit/log/key`: the key the log's checkpoints are signed with.
     pub async fn audit_log_key(&self) -> Result<String, ApiError> {
         self.text(self.request(Method::GET, &["audit", "log", "key"], false)?)

@@ -37,6 +37,7 @@ pub mod progress;
 pub mod receipts;
 pub mod send;
 pub mod transparency;
+pub mod witness;
 mod writeback;
 
 pub use account::AccountError;

@@ -87,6 +87,11 @@ pub struct Profile {
     /// The latest audit log checkpoint (a signed note) this profile verified; later ones must
     /// be consistent with it.
     pub log_checkpoint: Option<String>,
+    /// Verifier keys of the witnesses this profile trusts (`pli audit witnesses trust`).
+    pub witnesses: Vec<String>,
+    /// How many of them must have cosigned a checkpoint before keys are proven against it
+    /// (0: none).
+    pub witnesses_required: u32,
 }
 
 impl Profile {
@@ -142,6 +147,8 @@ impl Profile {
             wrapped_keys: file.wrapped_keys,
             log_key: file.log_key,
             log_checkpoint: file.log_checkpoint,
+            witnesses: file.witnesses,
+            witnesses_required: file.witnesses_required,
         })
     }
 
@@ -168,6 +175,8 @@ impl Profile {
             wrapped_keys: self.wrapped_keys.clone(),
             log_key: self.log_key.clone(),
             log_checkpoint: self.log_checkpoint.clone(),
+            witnesses: self.witnesses.clone(),
+            witnesses_required: self.witnesses_required,
         };
         let io = |action: &'static str| {
             let path = path.clone();
@@ -258,6 +267,14 @@ struct ProfileFile {
     log_key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     log_checkpoint: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    witnesses: Vec<String>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    witnesses_required: u32,
+}
+
+fn is_zero(value: &u32) -> bool {
+    *value == 0
 }
 
 #[cfg(test)]
@@ -285,6 +302,8 @@ mod tests {
             wrapped_keys: "wrapped".into(),
             log_key: Some("localhost/audit+01234567+AQ".into()),
             log_checkpoint: None,
+            witnesses: Vec::new(),
+            witnesses_required: 0,
         }
     }
 

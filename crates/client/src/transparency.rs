@@ -61,6 +61,9 @@ pub fn fingerprint(verifier: &LogVerifier) -> String {
 #[derive(Debug)]
 pub struct KeyLog {
     verifier: LogVerifier,
+    /// Witnesses trusted, and how many of them must have cosigned a checkpoint.
+    witnesses: Vec<LogVerifier>,
+    witnesses_required: usize,
     kept: Mutex<Option<SignedCheckpoint>>,
     /// The checkpoint this command verified, once fetched.
     current: Mutex<Option<SignedCheckpoint>>,
@@ -78,9 +81,38 @@ impl KeyLog {
             })?;
         Ok(KeyLog {
             verifier,
+            witnesses: Vec::new(),
+            witnesses_required: 0,
             kept: Mutex::new(kept),
             current: Mutex::new(None),
         })
+    }
+
+    /// Proves keys only against checkpoints cosigned by at least `required` of `witnesses`
+    /// (verifier keys); fails on a key that does not parse, or `required` above their number.
+    pub fn require_witnesses(
+        mut self,
+        witnesses: &[String],
+        required: u32,
+    ) -> Result<KeyLog, TransparencyError> {
+        let witnesses = witnesses
+            .iter()
+            .map(|text| {
+                LogVerifier::parse(text.trim()).map_err(|error| {
+                    TransparencyError::Log(format!("a trusted witness key: {error}"))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let required = usize::try_from(required).unwrap_or(usize::MAX);
+        if required > witnesses.len() {
+            return Err(TransparencyError::Log(format!(
+                "{required} witnesses required but only {} trusted; trust more with pli audit witnesses trust",
+                witnesses.len()
+            )));
+        }
+        self.witnesses = witnesses;
+        self.witnesses_required = required;
+        Ok(self)
     }
 
     /// Parses a pinned verifier key.
@@ -97,9 +129,13 @@ impl KeyLog {
     /// The latest checkpoint verified (to keep in the profile).
     pub fn latest(&self) -> Option<String> {
         let current = self.current.lock().ok().and_then(|c| c.clone());
-        current
-            .or_else(|| self.kept.lock().ok().and_then(|k| k.clone()))
-            .map(|checkpoint| checkpoint.as_str().to_owned())
+        let kept = self.kept.lock().ok().and_then(|k| k.clone());
+        let size = |checkpoint: &SignedCheckpoint| checkpoint.checkpoint().size();
+        match (current, kept) {
+            (Some(current), Some(kept)) if size(&kept) > size(&current) => Some(kept),
+            (current, kept) => current.or(kept),
+        }
+        .map(|checkpoint| checkpoint.as_str().to_owned())
     }
 
     /// The checkpoint to prove keys against: fetched once per command, opened with the pinned
@@ -108,34 +144,63 @@ impl KeyLog {
         if let Some(current) = self.current.lock().ok().and_then(|c| c.clone()) {
             return Ok(current);
         }
-        let note = api.audit_log_checkpoint().await?;
+        let note = if self.witnesses_required > 0 {
+            api.audit_log_cosigned_checkpoint().await?
+        } else {
+            api.audit_log_checkpoint().await?
+        };
         let fresh = SignedCheckpoint::open(note.as_bytes(), &self.verifier).map_err(|error| {
             TransparencyError::Log(format!(
                 "its checkpoint is not signed by the pinned key {}: {error}",
                 fingerprint(&self.verifier)
             ))
         })?;
+        if self.witnesses_required > 0 {
+            let cosigned = self
+                .witnesses
+                .iter()
+                .filter(|witness| pli_audit::open_note(note.as_bytes(), witness).is_ok())
+                .count();
+            if cosigned < self.witnesses_required {
+                return Err(TransparencyError::Log(format!(
+                    "its latest witnessed checkpoint is cosigned by {cosigned} of the witnesses this profile trusts, {} required",
+                    self.witnesses_required
+                )));
+            }
+        }
         let kept = self.kept.lock().ok().and_then(|k| k.clone());
         if let Some(kept) = kept {
             let (old, new) = (kept.checkpoint(), fresh.checkpoint());
-            if new.size() < old.size() {
-                return Err(TransparencyError::Log(format!(
-                    "it shrank from {} to {} entries",
-                    old.size(),
-                    new.size()
-                )));
-            }
-            let proof = api.key_consistency(old.size(), new.size()).await?;
+            // The latest witnessed checkpoint may be older than one verified without witnesses:
+            // then the kept one must extend it.
+            let (smaller, larger) = if new.size() < old.size() {
+                if self.witnesses_required == 0 {
+                    return Err(TransparencyError::Log(format!(
+                        "it shrank from {} to {} entries",
+                        old.size(),
+                        new.size()
+                    )));
+                }
+                (new, old)
+            } else {
+                (old, new)
+            };
+            let proof = api.key_consistency(smaller.size(), larger.size()).await?;
             let hashes = decode_hashes(&proof.hashes).map_err(TransparencyError::Log)?;
-            verify_consistency(old.size(), old.root(), new.size(), new.root(), &hashes).map_err(
-                |error| {
-                    TransparencyError::Log(format!(
-                        "its checkpoint of {} entries is not an extension of the one of {} this profile verified: {error}",
-                        new.size(),
-                        old.size()
-                    ))
-                },
-            )?;
+            verify_consistency(
+                smaller.size(),
+                smaller.root(),
+                larger.size(),
+                larger.root(),
+                &hashes,
+            )
+            .map_err(|error| {
+                TransparencyError::Log(format!(
+                    "its checkpoint of {} entries is not an extension of the one of {} this profile verified: {error}",
+                    larger.size(),
+                    smaller.size()
+                ))
+            })?;
         }
         if let Ok(mut current) = self.current.lock() {
             *current = Some(fresh.clone());

@@ -7,7 +7,7 @@
 use crate::routes::{
     admin, audit, audit_log, auth, directory, envelopes, health, mailboxes, me, policy,
 };
-use crate::routes::{audit_report, keys, receipts};
+use crate::routes::{audit_report, keys, receipts, witnesses};
 use crate::routes::{second_factor, security};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -63,6 +63,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/admin/grants"),
     ("DELETE", "/api/admin/grants/{name}/{email}"),
     ("GET", "/api/keys/proof"),
+    ("POST", "/api/audit/log/cosignature"),
     ("GET", "/api/keys/consistency"),
     ("GET", "/api/audit/report"),
 ];
@@ -145,6 +146,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(receipts::sign))
         .routes(routes!(receipts::list))
         .routes(routes!(keys::proof))
+        .routes(routes!(witnesses::cosign))
         .routes(routes!(keys::consistency))
         .routes(routes!(audit_report::report))
 }

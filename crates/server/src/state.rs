@@ -224,10 +224,10 @@ fn create_dir(path: &Path) -> Result<(), ServerError> {
     })
 }
 
-/// Reads a secret key file (`server.key`, `audit-log.key`), or makes one: 32 random bytes,
+/// Reads a secret key file (`server.key`, `audit-log.key`, a witness key), or makes one: 32 random bytes,
 /// mode 0600, written under a temporary name then renamed so a crash never leaves a short key
 /// behind.
-fn load_or_create_secret(path: &Path) -> Result<[u8; 32], ServerError> {
+pub fn load_or_create_secret(path: &Path) -> Result<[u8; 32], ServerError> {
     let io_error = |source| ServerError::DataDir {
         path: path.to_owned(),
         source,

@@ -865,21 +865,108 @@ impl Store for SqliteStore {
         checkpoint_from_row(&row)
     }
 
-    async fn audit_log_hashes(&self, indexes: &[u64]) -> Result<Vec<[u8; 32]>> {
+    async fn add_cosignature(&self, size: u64, witness: &str, line: &str) -> Result<()> {
+        let size = sql_index(size)?;
+        let mut tx = self.write().await?;
+        let exists = sqlx::query("SELECT 1 FROM audit_log_checkpoints WHERE size = ?")
+            .bind(size)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "audit log checkpoint"))?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        let others: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM audit_log_cosignatures WHERE size = ? AND witness <> ?",
+        )
+        .bind(size)
+        .bind(witness)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "audit log cosignature"))?;
+        if usize::try_from(others).unwrap_or(usize::MAX) >= pli_store::MAX_WITNESSES {
+            return Err(StoreError::Conflict(
+                "this checkpoint has as many witnesses as it may",
+            ));
+        }
+        sqlx::query(
+            "INSERT INTO audit_log_cosignatures (size, witness, line) VALUES (?, ?, ?) \
+             ON CONFLICT (size, witness) DO UPDATE SET line = excluded.line",
+        )
+        .bind(size)
+        .bind(witness)
+        .bind(line)
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "audit log cosignature"))?;
+        commit(tx).await
+    }
+
+    async fn latest_cosigned(&self) -> Result<Option<(StoredCheckpoint, Vec<String>)>> {
         let mut tx = self.read().await?;
-        let mut hashes = Vec::with_capacity(indexes.len());
-        for &index in indexes {
-            let row = sqlx::query("SELECT hash FROM audit_log_hashes WHERE idx = ?")
-                .bind(sql_index(index)?)
-                .fetch_one(&mut *tx)
+        let row = sqlx::query(
+            "SELECT size, note FROM audit_log_checkpoints WHERE size = \
+             (SELECT max(size) FROM audit_log_cosignatures)",
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "audit log checkpoint"))?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let checkpoint = checkpoint_from_row(&row)?;
+        let lines =
+            sqlx::query("SELECT line FROM audit_log_cosignatures WHERE size = ? ORDER BY witness")
+                .bind(sql_index(checkpoint.size)?)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(|error| map_err(error, "audit log cosignature"))?
+                .iter()
+                .map(|row| get(row, "line", "audit_log_cosignatures.line"))
+                .collect::<Result<Vec<String>>>()?;
+        Ok(Some((checkpoint, lines)))
+    }
+
+    async fn audit_log_hashes(&self, indexes: &[u64]) -> Result<Vec<[u8; 32]>> {
+        // One statement per chunk, not per hash: a proof needs dozens of hashes.
+        let mut connection = self.read_one().await?;
+        let mut found = std::collections::HashMap::with_capacity(indexes.len());
+        for chunk in indexes.chunks(ROWS_PER_INSERT) {
+            let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                "SELECT idx, hash FROM audit_log_hashes WHERE idx IN ",
+            );
+            let mut bad = None;
+            query.push_tuples(chunk, |mut row, &index| match sql_index(index) {
+                Ok(index) => {
+                    row.push_bind(index);
+                }
+                Err(error) => bad = Some(error),
+            });
+            if let Some(error) = bad {
+                return Err(error);
+            }
+            let rows = query
+                .build()
+                .fetch_all(&mut *connection)
                 .await
                 .map_err(|error| map_err(error, "audit log hash"))?;
-            let bytes: Vec<u8> = get(&row, "hash", "audit_log_hashes.hash")?;
-            let hash = <[u8; 32]>::try_from(bytes.as_slice())
-                .map_err(|_| StoreError::Corrupt("audit_log_hashes.hash".into()))?;
-            hashes.push(hash);
+            for row in &rows {
+                let index: i64 = get(row, "idx", "audit_log_hashes.idx")?;
+                let bytes: Vec<u8> = get(row, "hash", "audit_log_hashes.hash")?;
+                let hash = <[u8; 32]>::try_from(bytes.as_slice())
+                    .map_err(|_| StoreError::Corrupt("audit_log_hashes.hash".into()))?;
+                found.insert(index, hash);
+            }
         }
-        Ok(hashes)
+        indexes
+            .iter()
+            .map(|&index| {
+                found
+                    .get(&sql_index(index)?)
+                    .copied()
+                    .ok_or(StoreError::NotFound)
+            })
+            .collect()
     }
 
     async fn audit_log_entries(&self, start: u64, limit: u32) -> Result<Vec<(u64, Vec<u8>)>> {

@@ -345,6 +345,9 @@ pub struct LogBatch {
     pub checkpoint: String,
 }
 
+/// Most witnesses kept per checkpoint: a bound on what one checkpoint's note can grow to.
+pub const MAX_WITNESSES: usize = 16;
+
 /// A signed checkpoint of the audit log as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredCheckpoint {
@@ -644,6 +647,12 @@ pub trait Store: Send + Sync + 'static {
     async fn audit_log_latest(&self) -> Result<Option<StoredCheckpoint>>;
     /// The checkpoint signed for a tree of exactly `size` entries. `NotFound` if none.
     async fn audit_log_checkpoint(&self, size: u64) -> Result<StoredCheckpoint>;
+    /// Keeps `witness`'s cosignature `line` of the checkpoint of `size` (replacing an older line
+    /// of the same witness). `NotFound` if no checkpoint has that size; `Conflict` if
+    /// [`MAX_WITNESSES`] other witnesses already cosigned it.
+    async fn add_cosignature(&self, size: u64, witness: &str, line: &str) -> Result<()>;
+    /// The latest checkpoint any witness cosigned, with the cosignature lines.
+    async fn latest_cosigned(&self) -> Result<Option<(StoredCheckpoint, Vec<String>)>>;
     /// Stored tree hashes by stored index, in the order asked. `NotFound` if one is missing.
     async fn audit_log_hashes(&self, indexes: &[u64]) -> Result<Vec<[u8; 32]>>;
     /// Stored entries with `index >= start`, by increasing index, at most `limit`, each with

@@ -33,6 +33,12 @@ pub enum AuditCommand {
     /// Who reached what, when, from where, with what outcome, over a period: the audit trail of
     /// your organisation, filtered by account or envelope (metadata only). Auditors and admins.
     Report(ReportArgs),
+    /// Check the server's latest audit log checkpoint against the last one this witness saw
+    /// (same key, never smaller, consistent) and cosign it; with --every, keep doing so.
+    Witness(super::witness::WitnessArgs),
+    /// The witnesses this profile trusts, and how many must have cosigned a checkpoint before
+    /// pli send proves recipients' keys against it.
+    Witnesses(super::witness::WitnessesArgs),
 }
 
 /// `pli audit report`.
@@ -78,6 +84,8 @@ pub async fn run(command: AuditCommand) -> Result<()> {
     match command {
         AuditCommand::Verify(args) => verify(args).await,
         AuditCommand::Report(args) => report(args).await,
+        AuditCommand::Witness(args) => super::witness::witness_command(args).await,
+        AuditCommand::Witnesses(args) => super::witness::witnesses_command(args),
     }
 }
 

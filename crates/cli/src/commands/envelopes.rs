@@ -74,10 +74,13 @@ async fn key_log(session: &super::LoggedIn) -> Result<pli_client::KeyLog> {
             .await
             .context("fetching the server's audit log key")?,
     };
-    Ok(pli_client::KeyLog::new(
-        verifier,
-        session.profile.log_checkpoint.as_deref(),
-    )?)
+    Ok(
+        pli_client::KeyLog::new(verifier, session.profile.log_checkpoint.as_deref())?
+            .require_witnesses(
+                &session.profile.witnesses,
+                session.profile.witnesses_required,
+            )?,
+    )
 }
 
 /// Saves the pinned key and latest verified checkpoint into the profile on disk.

@@ -21,6 +21,7 @@ mod policy;
 pub mod scan;
 mod security;
 mod serve;
+pub mod witness;
 
 /// Runs the parsed command.
 pub async fn run(cli: Cli) -> Result<()> {

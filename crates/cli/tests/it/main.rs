@@ -14,6 +14,7 @@ mod second_factor;
 mod tls;
 mod tour;
 mod transparency;
+mod witnesses;
 
 use std::io::{BufRead as _, BufReader, Read as _};
 use std::path::{Path, PathBuf};

@@ -17,6 +17,7 @@ pub mod policy;
 pub mod receipts;
 pub mod second_factor;
 pub mod security;
+pub mod witnesses;
 
 use crate::error::ApiError;
 use axum::extract::FromRequest;

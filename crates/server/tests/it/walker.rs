@@ -105,6 +105,10 @@ fn requests(
         ("PUT", "/api/envelopes/{id}/content") => {
             with(Some(vec![0; 6]), "application/octet-stream")
         }
+        ("POST", "/api/audit/log/cosignature") => with(
+            json_body(json!({ "witness_key": "not a key", "note": "not a note" })),
+            json,
+        ),
         ("POST", "/api/envelopes/{id}/receipt") => with(
             json_body(json!({
                 "manifest_hash": b64(&[1; 32]),
@@ -262,6 +266,7 @@ async fn anonymous_clients_get_nothing() {
                 | ("GET", "/api/envelopes/{id}/content")
                 | ("POST", "/api/envelopes/{id}/receipt")
                 | ("GET", "/api/envelopes/{id}/receipts")
+                | ("POST", "/api/audit/log/cosignature")
                 | ("GET", "/api/inbox")
                 | ("GET", "/api/outbox")
                 | ("GET", "/api/audit")
@@ -489,6 +494,11 @@ async fn an_authenticated_stranger_gets_nothing() {
                     // The stranger's own organisation's policy (none), nothing of the victims'.
                     assert_eq!(answer.status, StatusCode::OK, "{what}");
                     assert_eq!(answer.body, json!({ "policy": null }), "{what}");
+                }
+                ("POST", "/api/audit/log/cosignature") => {
+                    // A malformed witness key; a valid one adds a line clients may ignore.
+                    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{what}");
+                    assert_nothing_of_victims(&world, &answer, &what);
                 }
                 ("PUT", "/api/policy") => {
                     // Only ever the caller's own organisation, and only with its own signature.

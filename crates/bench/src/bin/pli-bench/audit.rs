@@ -93,7 +93,9 @@ pub async fn run(data: &Path, events: u64, proofs: u32) -> anyhow::Result<()> {
         latest.size,
         before + events
     );
-    let verifier = state.audit_verifier().context("the log key is not loaded")?;
+    let verifier = state
+        .audit_verifier()
+        .context("the log key is not loaded")?;
     let signed = SignedCheckpoint::open(latest.note.as_bytes(), &verifier)
         .map_err(|error| anyhow::anyhow!("the latest checkpoint does not open: {error}"))?;
     let size = signed.checkpoint().size();
