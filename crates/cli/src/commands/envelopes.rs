@@ -114,18 +114,35 @@ pub async fn get(args: GetArgs) -> Result<()> {
         force: args.force,
         mailbox_secrets: &mailbox_secrets,
     };
-    let received = pli_client::get::get(
-        &session.api,
-        &me,
-        keys,
-        &request,
-        progress::transfer("receiving"),
-    )
-    .await
-    .map_err(|error| match error {
-        GetError::Api(api) => api_error(api, Some(&session.profile)),
-        other => anyhow::Error::new(other),
-    })?;
+    let mut stepped_up = false;
+    let received = loop {
+        let received = pli_client::get::get(
+            &session.api,
+            &me,
+            keys,
+            &request,
+            progress::transfer("receiving"),
+        )
+        .await;
+        match received {
+            Ok(received) => break received,
+            // The server saw unusual download activity: it wants the second factor again
+            // before this session downloads more.
+            Err(GetError::Api(api)) if api.is_second_factor_again() && !stepped_up => {
+                eprintln!("the server asks for your second factor again before downloading more");
+                let code = super::totp_code(None, &session.profile.email)?;
+                session
+                    .api
+                    .step_up(secrecy::ExposeSecret::expose_secret(&code).trim())
+                    .await
+                    .map_err(|error| api_error(error, Some(&session.profile)))
+                    .context("giving the second factor again")?;
+                stepped_up = true;
+            }
+            Err(GetError::Api(api)) => return Err(api_error(api, Some(&session.profile))),
+            Err(other) => return Err(anyhow::Error::new(other)),
+        }
+    };
 
     let manifest = &received.manifest;
     if args.json {
