@@ -45,7 +45,47 @@ impl FlowMonitor {
         }
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut Monitor) -> T) -> T {
+    /// The part of a download check done on every download: one lock, no I/O, no allocation
+    /// once the account, sender and mailbox are known. The account's baseline and hold must
+    /// have been loaded (else it starts from nothing). The account is asked for a step-up as
+    /// if it had a second factor; the caller checks that when a step-up is news.
+    pub fn decide_download(
+        &self,
+        account: Id,
+        org: Id,
+        from: &str,
+        envelope: &Envelope,
+        reachable: &[Id],
+        at: Timestamp,
+    ) -> Decision {
+        let mailbox = envelope
+            .to
+            .iter()
+            .find_map(|(addressee, _)| match addressee {
+                Addressee::Mailbox(id) if reachable.contains(id) => Some(*id),
+                _ => None,
+            });
+        let address = rules::address_hash(from);
+        self.with(|monitor| {
+            let observation = Observation {
+                at,
+                account,
+                org,
+                address,
+                has_second_factor: true,
+                activity: Activity::Download {
+                    bytes: envelope.size,
+                    sender: envelope.sender.id,
+                    mailbox,
+                    canary: monitor.is_canary(envelope.id),
+                },
+            };
+            monitor.observe(&observation)
+        })
+    }
+
+    /// Runs `f` on the monitor's state under its lock.
+    pub fn with<T>(&self, f: impl FnOnce(&mut Monitor) -> T) -> T {
         // A panic while holding the lock cannot leave the counts inconsistent in a way that
         // matters more than refusing every download would: keep going with them.
         let mut monitor = match self.monitor.lock() {
@@ -65,29 +105,14 @@ pub async fn check_download(
 ) -> Result<(), ApiError> {
     load(state, principal).await?;
     let at = now();
-    let canary = state.monitor.with(|monitor| monitor.is_canary(envelope.id));
-    let mailbox = envelope
-        .to
-        .iter()
-        .find_map(|(addressee, _)| match addressee {
-            Addressee::Mailbox(id) if principal.mailbox_ids.contains(id) => Some(*id),
-            _ => None,
-        });
-    let observation = Observation {
+    let mut decision = state.monitor.decide_download(
+        principal.account.id,
+        principal.account.org.id,
+        &principal.from,
+        envelope,
+        &principal.mailbox_ids,
         at,
-        account: principal.account.id,
-        org: principal.account.org.id,
-        address: rules::address_hash(&principal.from),
-        // Asked of the store only when a step-up is due (see below).
-        has_second_factor: true,
-        activity: Activity::Download {
-            bytes: envelope.size,
-            sender: envelope.sender.id,
-            mailbox,
-            canary,
-        },
-    };
-    let mut decision = state.monitor.with(|monitor| monitor.observe(&observation));
+    );
     if decision.new
         && decision.level == Level::StepUp
         && !has_second_factor(state, principal).await?

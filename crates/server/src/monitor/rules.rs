@@ -1058,12 +1058,24 @@ mod tests {
 
     #[test]
     fn a_stolen_account_is_stopped_within_fifty_documents() {
-        for (history_days, second_factor) in [(0, false), (0, true), (21, false), (21, true)] {
-            let theft = simulate::stolen_account(11, history_days, second_factor);
-            assert!(
-                theft.downloaded <= 50 && theft.refused_by.is_some(),
-                "{history_days} days of history, second factor {second_factor}: {theft:?}"
-            );
+        for history_days in [0, 21] {
+            for (second_factor, phished) in [(false, false), (true, false), (true, true)] {
+                let theft = simulate::stolen_account(11, history_days, second_factor, phished);
+                assert!(
+                    theft.downloaded <= 50,
+                    "{history_days} days of history, second factor {second_factor}: {theft:?}"
+                );
+                let expected = if second_factor && !phished {
+                    Level::StepUp
+                } else {
+                    Level::Blocked
+                };
+                assert_eq!(
+                    theft.refused_by.map(|(_, level)| level),
+                    Some(expected),
+                    "{theft:?}"
+                );
+            }
         }
     }
 }

@@ -140,10 +140,16 @@ pub fn replay(
 
 /// A stolen account at work: after `history_days` of ordinary office work (none if 0), the
 /// thief lists every page of the inbox at night from an address the account never used, then
-/// downloads one envelope a second from every mailbox and sender it can reach, and answers
-/// no second factor. Returns how many downloads went through before the first refusal, the
-/// rule and level of that refusal, and the decisions that were news on the way.
-pub fn stolen_account(seed: u64, history_days: i64, has_second_factor: bool) -> Theft {
+/// downloads one envelope a second from every mailbox and sender it can reach. With
+/// `phished_code` the thief also holds a second-factor code and answers the step-up.
+/// Returns how many downloads went through before the refusal that stopped it, the rule and
+/// level of that refusal, and the decisions that were news on the way.
+pub fn stolen_account(
+    seed: u64,
+    history_days: i64,
+    has_second_factor: bool,
+    phished_code: bool,
+) -> Theft {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut monitor = Monitor::default();
     let org = random_id(&mut rng);
@@ -210,6 +216,10 @@ pub fn stolen_account(seed: u64, history_days: i64, has_second_factor: bool) -> 
             theft.escalations.push((decision.rule, decision.level));
         }
         if !decision.allowed() {
+            if decision.level == Level::StepUp && phished_code {
+                monitor.stepped_up(person.account, at);
+                continue;
+            }
             theft.refused_by = Some((decision.rule, decision.level));
             break;
         }
