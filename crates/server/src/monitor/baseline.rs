@@ -61,6 +61,8 @@ pub struct Today {
     pub peaks: Peaks,
     pub hours: [u32; 24],
     pub active: bool,
+    /// An episode of the day reached a step-up or a block: the day teaches nothing.
+    pub tainted: bool,
 }
 
 /// An address the account came from: a hash of it, and when it was first and last seen.
@@ -117,8 +119,21 @@ impl Baseline {
         self.day = day;
     }
 
+    /// Forgets what the day taught (peaks, hours, addresses first seen lately) and learns
+    /// nothing more until the day ends: a thief must not train the limits up.
+    pub fn taint(&mut self, at: Timestamp) {
+        self.today.peaks = Peaks::default();
+        self.today.hours = [0; 24];
+        self.today.tainted = true;
+        self.addresses
+            .retain(|known| at - known.first_seen >= NEW_ADDRESS_SECS);
+    }
+
     /// Records one request that went ahead, with the window counts that include it.
     pub fn note(&mut self, at: Timestamp, address: Option<u64>, numbers: &Numbers, download: bool) {
+        if self.today.tainted {
+            return;
+        }
         self.today.peaks.raise(numbers);
         let hour = hour_of_day(at);
         self.today.hours[hour] = self.today.hours[hour].saturating_add(1);
@@ -195,7 +210,7 @@ impl Baseline {
         for hour in self.today.hours {
             bytes.extend_from_slice(&hour.to_le_bytes());
         }
-        bytes.push(u8::from(self.today.active));
+        bytes.push(u8::from(self.today.active) | (u8::from(self.today.tainted) << 1));
         bytes.push(self.addresses.len().min(MAX_ADDRESSES) as u8);
         for known in self.addresses.iter().take(MAX_ADDRESSES) {
             bytes.extend_from_slice(&known.hash.to_le_bytes());
@@ -228,11 +243,12 @@ impl Baseline {
         for hour in &mut baseline.today.hours {
             *hour = u32::from_le_bytes(reader.take()?);
         }
-        baseline.today.active = match reader.take::<1>()? {
-            [0] => false,
-            [1] => true,
-            _ => return Err(BadBaseline),
-        };
+        let [flags] = reader.take::<1>()?;
+        if flags > 3 {
+            return Err(BadBaseline);
+        }
+        baseline.today.active = flags & 1 == 1;
+        baseline.today.tainted = flags & 2 == 2;
         let [n_addresses] = reader.take::<1>()?;
         if usize::from(n_addresses) > MAX_ADDRESSES {
             return Err(BadBaseline);

@@ -39,6 +39,8 @@ pub struct Limits {
     pub org_burst_floor: f64,
     /// A learned peak times this is the limit.
     pub peak_factor: f64,
+    /// However much is learned, no limit exceeds its floor times this.
+    pub max_learned: f64,
     /// Each condition (new address, unusual hour, wide reach, deep listing) divides the
     /// download limits by this; together by at most [`Limits::max_penalty`].
     pub penalty: f64,
@@ -49,6 +51,13 @@ pub struct Limits {
     pub block_ratio: f64,
     /// Days of history before the hour profile and address history are trusted.
     pub learning_days: u32,
+}
+
+impl Limits {
+    /// The limit of a window: its floor, raised by the account's learned peak up to a ceiling.
+    pub fn learned(&self, floor: f64, peak: f64) -> f64 {
+        floor.max((self.peak_factor * peak).min(floor * self.max_learned))
+    }
 }
 
 impl Default for Limits {
@@ -62,6 +71,7 @@ impl Default for Limits {
             senders_floor: 30.0,
             org_burst_floor: 300.0,
             peak_factor: 1.5,
+            max_learned: 5.0,
             penalty: 1.5,
             max_penalty: 4.0,
             step_up_ratio: 1.5,
@@ -470,6 +480,8 @@ impl Monitor {
     /// Turns a step-up that nobody can answer (the account has no second factor) into a block.
     pub fn block(&mut self, account: Id, at: Timestamp, decision: Decision) -> Decision {
         if let Some(flow) = self.accounts.get_mut(&account) {
+            flow.baseline.taint(at);
+            flow.dirty = true;
             flow.hold = Some(Level::Blocked);
             flow.level = Level::Blocked;
             flow.level_at = at;
@@ -539,9 +551,7 @@ impl Monitor {
                 if let Some(mailbox) = mailbox {
                     numbers.mailboxes_1h = flow.mailboxes.count_with(mailbox, at);
                 }
-                let limit = limits
-                    .listing_floor
-                    .max(limits.peak_factor * flow.baseline.peak.listings_10m);
+                let limit = limits.learned(limits.listing_floor, flow.baseline.peak.listings_10m);
                 numbers.count = numbers.listings_10m;
                 numbers.limit = limit;
                 flow.window.add(at, 0, 1, 0);
@@ -585,6 +595,8 @@ impl Monitor {
                 if canary {
                     numbers.count = 1;
                     numbers.limit = 0.0;
+                    flow.baseline.taint(at);
+                    flow.dirty = true;
                     flow.hold = Some(Level::Blocked);
                     flow.level = Level::Blocked;
                     flow.level_at = at;
@@ -602,15 +614,14 @@ impl Monitor {
                     new_address,
                     off_hours,
                     f64::from(numbers.mailboxes_1h)
-                        > limits.mailboxes_floor.max(peak.mailboxes_1h.ceil()),
+                        > limits.learned(
+                            limits.mailboxes_floor,
+                            peak.mailboxes_1h.ceil() / limits.peak_factor,
+                        ),
                     f64::from(numbers.senders_1h)
-                        > limits
-                            .senders_floor
-                            .max(limits.peak_factor * peak.senders_1h),
+                        > limits.learned(limits.senders_floor, peak.senders_1h),
                     f64::from(numbers.listings_10m)
-                        > limits
-                            .listing_floor
-                            .max(limits.peak_factor * peak.listings_10m),
+                        > limits.learned(limits.listing_floor, peak.listings_10m),
                 ];
                 for condition in conditions {
                     if condition {
@@ -623,25 +634,17 @@ impl Monitor {
                     (
                         Rule::Burst,
                         numbers.downloads_10m,
-                        limits
-                            .burst_floor
-                            .max(limits.peak_factor * peak.downloads_10m)
-                            / penalty,
+                        limits.learned(limits.burst_floor, peak.downloads_10m) / penalty,
                     ),
                     (
                         Rule::Hour,
                         numbers.downloads_1h,
-                        limits
-                            .hour_floor
-                            .max(limits.peak_factor * peak.downloads_1h)
-                            / penalty,
+                        limits.learned(limits.hour_floor, peak.downloads_1h) / penalty,
                     ),
                     (
                         Rule::Day,
                         numbers.downloads_24h,
-                        limits
-                            .day_floor
-                            .max(limits.peak_factor * peak.downloads_24h),
+                        limits.learned(limits.day_floor, peak.downloads_24h),
                     ),
                 ];
                 let mut rule = Rule::Burst;
@@ -683,13 +686,11 @@ impl Monitor {
                     if let Some(mailbox) = mailbox {
                         flow.mailboxes.insert(mailbox, at);
                     }
-                    // An episode that reached a step-up teaches nothing: a thief must not
-                    // train the limits up.
-                    if flow.level <= Level::Alerted {
-                        flow.baseline
-                            .note(at, Some(observation.address), &numbers, true);
-                        flow.dirty = true;
-                    }
+                    // A day with an episode that reached a step-up teaches nothing (see
+                    // `Baseline::taint`).
+                    flow.baseline
+                        .note(at, Some(observation.address), &numbers, true);
+                    flow.dirty = true;
                 }
                 decision
             }
@@ -717,9 +718,7 @@ impl Monitor {
         let counts = org.window.counts(at);
         let numbers = Numbers {
             count: counts.downloads_10m,
-            limit: limits
-                .org_burst_floor
-                .max(limits.peak_factor * org.baseline.peak.downloads_10m),
+            limit: limits.learned(limits.org_burst_floor, org.baseline.peak.downloads_10m),
             downloads_10m: counts.downloads_10m,
             downloads_1h: counts.downloads_1h,
             downloads_24h: counts.downloads_24h,
@@ -759,6 +758,8 @@ fn escalate(
         flow.level_at = at;
         if holds && wanted >= Level::StepUp {
             flow.hold = Some(wanted);
+            flow.baseline.taint(at);
+            flow.dirty = true;
         }
         return Decision {
             level: wanted,
@@ -997,6 +998,25 @@ mod tests {
             from_elsewhere < from_office,
             "{from_elsewhere} from a new address, {from_office} from the office"
         );
+    }
+
+    #[test]
+    fn a_blocked_day_teaches_nothing_and_learning_has_a_ceiling() {
+        let mut clock = Clock::new();
+        let (done, _) = clock.sweep(2);
+        assert_eq!(done, 29);
+        let baseline = &clock.monitor.accounts[&clock.account].baseline;
+        assert!(baseline.today.tainted);
+        assert_eq!(baseline.today.peaks.downloads_10m, 0.0);
+        clock.monitor.lift(clock.account, clock.at);
+        clock.at += 86_400;
+        let (again, _) = clock.sweep(2);
+        assert_eq!(again, 29, "the next day's limits are the floors again");
+
+        let limits = Limits::default();
+        assert_eq!(limits.learned(20.0, 10.0), 20.0);
+        assert_eq!(limits.learned(20.0, 40.0), 60.0);
+        assert_eq!(limits.learned(20.0, 1_000.0), 100.0);
     }
 
     #[test]

@@ -340,3 +340,68 @@ async fn baselines_are_saved_and_read_back() {
         "nothing changed"
     );
 }
+
+#[tokio::test]
+async fn a_block_and_a_baseline_survive_a_restart() {
+    let app = TestApp::fast().await;
+    let (_admin, victim) = hospital(&app, false, 40).await;
+    let reachable = everything(&app, &victim).await;
+    let (downloaded, refusal) = sweep(&app, &victim, &reachable).await;
+    assert_eq!((downloaded, refusal.as_str()), (29, "downloads_blocked"));
+    app.state.save_monitor_baselines().await.unwrap();
+
+    // A new server over the same data directory: the windows start empty, the hold does not.
+    let store = pli_store_sqlite::SqliteStore::open_with(
+        &app.dir.path().join("pli.db"),
+        &pli_store_sqlite::SqliteOptions {
+            durable: false,
+            ..pli_store_sqlite::SqliteOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let blobs = pli_blob::LocalBlobStore::open(&app.dir.path().join("blobs"))
+        .await
+        .unwrap();
+    let state = pli_server::AppState::with_log_seed(
+        std::sync::Arc::new(store),
+        std::sync::Arc::new(blobs),
+        pli_server::ServerKey::from_bytes([5; 32]),
+        1 << 20,
+        pli_server::state::log_seed(app.dir.path()).unwrap(),
+    );
+    let addr: std::net::SocketAddr = format!("{}:40000", crate::helpers::CLIENT_ADDR)
+        .parse()
+        .unwrap();
+    let restarted =
+        pli_server::router(state.clone()).layer(axum::extract::connect_info::MockConnectInfo(addr));
+    let request = axum::http::Request::get(format!("/api/envelopes/{}/content", reachable[0]))
+        .header("authorization", format!("Bearer {}", victim.token))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(restarted, request)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let body = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["error"], "downloads_blocked");
+
+    let account = state
+        .store()
+        .account_by_email("victime@chu.fr")
+        .await
+        .unwrap();
+    let saved = state
+        .store()
+        .monitor_baseline(account.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let baseline = pli_server::monitor::Baseline::decode(&saved).unwrap();
+    assert!(baseline.today.tainted, "the blocked day teaches nothing");
+    assert_eq!(baseline.today.peaks.downloads_10m, 0.0);
+}
