@@ -129,14 +129,19 @@ pub async fn get(args: GetArgs) -> Result<()> {
             // The server saw unusual download activity: it wants the second factor again
             // before this session downloads more.
             Err(GetError::Api(api)) if api.is_second_factor_again() && !stepped_up => {
-                eprintln!("the server asks for your second factor again before downloading more");
-                let code = super::totp_code(None, &session.profile.email)?;
+                const WHY: &str =
+                    "the server asks for the second factor again after unusual download activity";
+                if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                    eprintln!("{WHY}");
+                }
+                let code = super::totp_code(None, &session.profile.email).context(WHY)?;
                 session
                     .api
                     .step_up(secrecy::ExposeSecret::expose_secret(&code).trim())
                     .await
                     .map_err(|error| api_error(error, Some(&session.profile)))
                     .context("giving the second factor again")?;
+                eprintln!("second factor given again; downloading");
                 stepped_up = true;
             }
             Err(GetError::Api(api)) => return Err(api_error(api, Some(&session.profile))),

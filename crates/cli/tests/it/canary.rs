@@ -72,3 +72,38 @@ fn a_canary_download_blocks_the_account_until_an_admin_unblocks_it() {
         b"IRM du 12"
     );
 }
+
+#[test]
+fn pli_get_gives_the_second_factor_again_when_the_server_asks() {
+    let mut world = World::start();
+    world.bob.enrol();
+    let (_dir, paths) = files(&[("cr.txt", b"compte rendu".as_slice())]);
+    let ids: Vec<String> = (0..30)
+        .map(|_| world.alice.send(&[paths[0].as_path()], "bob@hospital.fr"))
+        .collect();
+    let out = tempfile::tempdir().unwrap();
+    for id in &ids[..29] {
+        let dir = out.path().join(id);
+        world.bob.get(id, &dir).ok();
+    }
+    // The 30th download in ten minutes is 1.5 times the floor: the server wants a code.
+    let last = out.path().join(&ids[29]);
+    let without = world.bob.get(&ids[29], &last);
+    let refused = without.fails();
+    assert!(
+        refused.contains("second factor again") && refused.contains("second-factor code is needed"),
+        "{without:#?}"
+    );
+    let mut command = crate::pli(Some(world.bob.home.path()));
+    command
+        .args(["get", &ids[29], "-o", last.to_str().unwrap()])
+        .env("PLI_PASSWORD", &world.bob.password)
+        .env("PLI_TOTP", world.bob.next_code().unwrap());
+    let with = crate::Run::from(command.output().unwrap());
+    with.ok();
+    assert!(
+        with.stderr.contains("second factor given again"),
+        "{with:#?}"
+    );
+    assert_eq!(std::fs::read(last.join("cr.txt")).unwrap(), b"compte rendu");
+}
