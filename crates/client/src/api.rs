@@ -19,8 +19,8 @@ use pli_proto::{
     SetPolicyRequest, SignedPolicy,
 };
 use pli_proto::{
-    AlertPage, GrantInfo, GrantList, GrantRequest, OrgPolicy, RecoveryCodes, TotpCode,
-    TotpEnrolment, UnblockRequest,
+    AlertPage, CanaryInfo, CanaryList, CanaryRequest, GrantInfo, GrantList, GrantRequest,
+    OrgPolicy, RecoveryCodes, TotpCode, TotpEnrolment, UnblockRequest,
 };
 use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
@@ -96,6 +96,12 @@ impl ApiError {
     /// The session is missing, expired or revoked.
     pub fn is_unauthorized(&self) -> bool {
         matches!(self, ApiError::NoSession) || self.status() == Some(401)
+    }
+
+    /// The server's flow monitor wants the second factor again before more downloads (see
+    /// [`Api::step_up`]).
+    pub fn is_second_factor_again(&self) -> bool {
+        matches!(self, ApiError::Refused { code, .. } if code == "second_factor_again")
     }
 }
 
@@ -378,6 +384,33 @@ impl Api {
             .request(Method::POST, &["admin", "unblock"], true)?
             .json(request);
         self.empty(request).await
+    }
+
+    /// `POST /api/me/step-up`: gives the second factor again when a download was refused with
+    /// `second_factor_again`.
+    pub async fn step_up(&self, code: &str) -> Result<(), ApiError> {
+        let body = TotpCode {
+            code: code.to_owned(),
+        };
+        let request = self
+            .request(Method::POST, &["me", "step-up"], true)?
+            .json(&body);
+        self.empty(request).await
+    }
+
+    /// `POST /api/admin/canaries`: plants a decoy envelope in a mailbox.
+    pub async fn plant_canary(&self, mailbox: &str) -> Result<CanaryInfo, ApiError> {
+        let body = CanaryRequest {
+            mailbox: mailbox.to_owned(),
+        };
+        self.send_json(Method::POST, &["admin", "canaries"], true, &body)
+            .await
+    }
+
+    /// `GET /api/admin/canaries`: the organisation's canaries.
+    pub async fn canaries(&self) -> Result<CanaryList, ApiError> {
+        self.json(self.request(Method::GET, &["admin", "canaries"], true)?)
+            .await
     }
 
     /// `PUT /api/admin/policy`.

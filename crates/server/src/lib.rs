@@ -18,6 +18,7 @@ pub mod auth;
 pub mod authz;
 pub mod config;
 pub mod error;
+pub mod monitor;
 pub mod offline;
 pub mod openapi;
 pub mod retention;
@@ -120,6 +121,9 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     };
     cleanup.abort();
     retention.abort();
+    if let Err(error) = state.save_monitor_baselines().await {
+        tracing::error!(%error, "saving the flow monitor's baselines failed");
+    }
     state.flush_audit().await;
     served.map_err(ServerError::Io)
 }
@@ -212,6 +216,9 @@ async fn clean_periodically(state: AppState) {
                     Ok(0) => {}
                     Ok(n_ended) => tracing::info!(n_ended, "ended expired memberships and grants"),
                     Err(error) => tracing::error!(%error, "ending expired access failed"),
+                }
+                if let Err(error) = state.save_monitor_baselines().await {
+                    tracing::error!(%error, "saving the flow monitor's baselines failed");
                 }
             }
         }

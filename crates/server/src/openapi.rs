@@ -8,7 +8,7 @@ use crate::routes::{
     admin, audit, audit_log, auth, directory, envelopes, health, mailboxes, me, policy,
 };
 use crate::routes::{audit_report, keys, receipts, witnesses};
-use crate::routes::{second_factor, security};
+use crate::routes::{canaries, second_factor, security};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use std::sync::OnceLock;
@@ -56,6 +56,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/me/totp"),
     ("POST", "/api/me/totp/confirm"),
     ("POST", "/api/me/totp/disable"),
+    ("POST", "/api/me/step-up"),
+    ("POST", "/api/admin/canaries"),
+    ("GET", "/api/admin/canaries"),
     ("GET", "/api/admin/alerts"),
     ("POST", "/api/admin/unblock"),
     ("PUT", "/api/admin/policy"),
@@ -138,6 +141,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(second_factor::begin))
         .routes(routes!(second_factor::confirm))
         .routes(routes!(second_factor::disable))
+        .routes(routes!(second_factor::step_up))
+        .routes(routes!(canaries::plant, canaries::list))
         .routes(routes!(security::alerts))
         .routes(routes!(security::unblock))
         .routes(routes!(security::set_policy))

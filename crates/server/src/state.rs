@@ -27,6 +27,8 @@ pub struct AppState {
     pub(crate) uploading: Arc<Mutex<HashSet<Id>>>,
     /// Rate limits of logins and invitation codes, and the trusted proxies.
     pub(crate) guard: Arc<Guard>,
+    /// The flow monitor every download and listing passes through.
+    pub(crate) monitor: Arc<crate::monitor::FlowMonitor>,
 }
 
 /// The key of the HMAC that makes fake prelogin salts. No `Debug`: it never reaches a log.
@@ -90,7 +92,21 @@ impl AppState {
             max_envelope_size,
             uploading: Arc::new(Mutex::new(HashSet::new())),
             guard: Arc::new(Guard::new(Vec::new())),
+            monitor: Arc::new(crate::monitor::FlowMonitor::new(
+                crate::monitor::Limits::default(),
+            )),
         }
+    }
+
+    /// Uses these flow monitor thresholds instead of the defaults.
+    pub fn with_monitor_limits(mut self, limits: crate::monitor::Limits) -> AppState {
+        self.monitor = Arc::new(crate::monitor::FlowMonitor::new(limits));
+        self
+    }
+
+    /// Saves the flow monitor's baselines that changed since the last save.
+    pub async fn save_monitor_baselines(&self) -> Result<usize, ServerError> {
+        Ok(crate::monitor::save_baselines(self).await?)
     }
 
     /// Believes `X-Forwarded-For` from these reverse proxies (and from nobody else).

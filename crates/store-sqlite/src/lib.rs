@@ -26,6 +26,7 @@
 //! read-only connections, so listing inboxes never waits for a write.
 #![forbid(unsafe_code)]
 
+mod monitor;
 mod policies;
 mod rows;
 mod security;
@@ -38,6 +39,7 @@ use pli_store::{
     Result, Store, StoreError, StoredCheckpoint, StoredEntry, StoredPolicy, StoredReceipt,
     Timestamp, Totp, UnloggedKeys,
 };
+use pli_store::{Canary, DownloadHold, HoldKind, NewCanary};
 use sqlx::SqliteConnection;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -1323,6 +1325,38 @@ impl Store for SqliteStore {
             .rows_affected();
         commit(tx).await?;
         Ok(deleted)
+    }
+
+    async fn monitor_baseline(&self, subject: Id) -> Result<Option<Vec<u8>>> {
+        self.monitor_baseline_impl(subject).await
+    }
+
+    async fn save_monitor_baselines(
+        &self,
+        baselines: &[(Id, Vec<u8>)],
+        at: Timestamp,
+    ) -> Result<()> {
+        self.save_monitor_baselines_impl(baselines, at).await
+    }
+
+    async fn set_download_hold(&self, hold: &DownloadHold) -> Result<()> {
+        self.set_download_hold_impl(hold).await
+    }
+
+    async fn download_hold(&self, account_id: Id) -> Result<Option<DownloadHold>> {
+        self.download_hold_impl(account_id).await
+    }
+
+    async fn lift_download_hold(&self, account_id: Id, up_to: HoldKind) -> Result<()> {
+        self.lift_download_hold_impl(account_id, up_to).await
+    }
+
+    async fn add_canary(&self, canary: &NewCanary) -> Result<()> {
+        self.add_canary_impl(canary).await
+    }
+
+    async fn canaries(&self, org_id: Option<Id>) -> Result<Vec<Canary>> {
+        self.canaries_impl(org_id).await
     }
 }
 

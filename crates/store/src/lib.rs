@@ -12,6 +12,9 @@
 use async_trait::async_trait;
 use std::fmt;
 
+mod monitor;
+pub use monitor::{Canary, DownloadHold, HoldKind, NewCanary};
+
 /// Unix time in seconds.
 pub type Timestamp = i64;
 
@@ -767,4 +770,29 @@ pub trait Store: Send + Sync + 'static {
     /// the audit event rows older than `before`, in one transaction. Returns the number of event
     /// rows deleted.
     async fn prune_audit(&self, entries: &[PrunedEntry], before: Timestamp) -> Result<u64>;
+
+    // Flow monitor.
+
+    /// The saved baseline of an account or organisation (`subject`), as the monitor encoded
+    /// it; `None` if it has none yet.
+    async fn monitor_baseline(&self, subject: Id) -> Result<Option<Vec<u8>>>;
+    /// Saves baselines (replacing earlier ones), all or none.
+    async fn save_monitor_baselines(
+        &self,
+        baselines: &[(Id, Vec<u8>)],
+        at: Timestamp,
+    ) -> Result<()>;
+    /// Holds an account's downloads. A block is never downgraded to a step-up: setting a
+    /// step-up over a block keeps the block. `NotFound` for an unknown account.
+    async fn set_download_hold(&self, hold: &DownloadHold) -> Result<()>;
+    /// The hold on an account's downloads, if any.
+    async fn download_hold(&self, account_id: Id) -> Result<Option<DownloadHold>>;
+    /// Lifts the hold on an account's downloads if it is at most `up_to` (a second factor
+    /// lifts a step-up, not a block; an admin lifts both). `NotFound` if there is no such hold.
+    async fn lift_download_hold(&self, account_id: Id, up_to: HoldKind) -> Result<()>;
+    /// Flags an envelope as a canary of a mailbox. `NotFound` for an unknown envelope,
+    /// mailbox or account; `Conflict` if it is already one.
+    async fn add_canary(&self, canary: &NewCanary) -> Result<()>;
+    /// Canaries of the organisation's mailboxes (every canary with `None`), oldest first.
+    async fn canaries(&self, org_id: Option<Id>) -> Result<Vec<Canary>>;
 }

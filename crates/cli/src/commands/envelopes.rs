@@ -220,18 +220,40 @@ pub async fn get(args: GetArgs) -> Result<()> {
         force: args.force,
         mailbox_secrets: &mailbox_secrets,
     };
-    let received = pli_client::get::get(
-        &session.api,
-        &me,
-        keys,
-        &request,
-        progress::transfer("receiving"),
-    )
-    .await
-    .map_err(|error| match error {
-        GetError::Api(api) => api_error(api, Some(&session.profile)),
-        other => anyhow::Error::new(other),
-    })?;
+    let mut stepped_up = false;
+    let received = loop {
+        let received = pli_client::get::get(
+            &session.api,
+            &me,
+            keys,
+            &request,
+            progress::transfer("receiving"),
+        )
+        .await;
+        match received {
+            Ok(received) => break received,
+            // The server saw unusual download activity: it wants the second factor again
+            // before this session downloads more.
+            Err(GetError::Api(api)) if api.is_second_factor_again() && !stepped_up => {
+                const WHY: &str =
+                    "the server asks for the second factor again after unusual download activity";
+                if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                    eprintln!("{WHY}");
+                }
+                let code = super::totp_code(None, &session.profile.email).context(WHY)?;
+                session
+                    .api
+                    .step_up(secrecy::ExposeSecret::expose_secret(&code).trim())
+                    .await
+                    .map_err(|error| api_error(error, Some(&session.profile)))
+                    .context("giving the second factor again")?;
+                eprintln!("second factor given again; downloading");
+                stepped_up = true;
+            }
+            Err(GetError::Api(api)) => return Err(api_error(api, Some(&session.profile))),
+            Err(other) => return Err(anyhow::Error::new(other)),
+        }
+    };
 
     // The sender's proof of delivery; the files are in place whatever becomes of it.
     match pli_client::receipts::sign(

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod audit_log;
 pub mod audit_report;
 pub mod auth;
+pub mod canaries;
 pub mod directory;
 pub mod envelopes;
 pub mod health;

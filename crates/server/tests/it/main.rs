@@ -7,6 +7,7 @@ mod bad_input;
 mod e2e;
 mod helpers;
 mod mailbox_keys;
+mod monitor;
 mod openapi;
 mod policy;
 mod probes;

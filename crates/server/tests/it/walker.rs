@@ -168,9 +168,10 @@ fn requests(
             requests.push(("/api/inbox?mailbox=vbox".into(), None, json));
             requests
         }
-        ("POST", "/api/me/totp/confirm") | ("POST", "/api/me/totp/disable") => {
-            with(json_body(json!({ "code": "ABCDEF" })), json)
-        }
+        ("POST", "/api/me/totp/confirm")
+        | ("POST", "/api/me/totp/disable")
+        | ("POST", "/api/me/step-up") => with(json_body(json!({ "code": "ABCDEF" })), json),
+        ("POST", "/api/admin/canaries") => with(json_body(json!({ "mailbox": "vbox" })), json),
         ("POST", "/api/admin/unblock") => with(
             json_body(json!({ "email": "bob@victim.fr", "reason": "walker" })),
             json,
@@ -286,6 +287,9 @@ async fn anonymous_clients_get_nothing() {
                 | ("POST", "/api/me/totp")
                 | ("POST", "/api/me/totp/confirm")
                 | ("POST", "/api/me/totp/disable")
+                | ("POST", "/api/me/step-up")
+                | ("POST", "/api/admin/canaries")
+                | ("GET", "/api/admin/canaries")
                 | ("GET", "/api/admin/alerts")
                 | ("POST", "/api/admin/unblock")
                 | ("PUT", "/api/admin/policy")
@@ -516,6 +520,7 @@ async fn an_authenticated_stranger_gets_nothing() {
                 | ("POST", "/api/mailboxes/{name}/keys")
                 | ("POST", "/api/mailboxes/{name}/keys/wraps")
                 | ("POST", "/api/admin/grants")
+                | ("POST", "/api/admin/canaries")
                 | ("DELETE", "/api/admin/grants/{name}/{email}") => {
                     assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
                     assert_eq!(
@@ -531,11 +536,13 @@ async fn an_authenticated_stranger_gets_nothing() {
                 ("POST", "/api/me/totp/confirm") => {
                     assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
                 }
-                ("POST", "/api/me/totp/disable") => {
+                ("POST", "/api/me/totp/disable") | ("POST", "/api/me/step-up") => {
                     assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{what}");
                     assert_eq!(answer.error(), "invalid_code", "{what}");
                 }
-                ("GET", "/api/admin/alerts") | ("GET", "/api/admin/grants") => {
+                ("GET", "/api/admin/alerts")
+                | ("GET", "/api/admin/grants")
+                | ("GET", "/api/admin/canaries") => {
                     // The stranger's own organisation's, nothing of the victims'.
                     assert_eq!(answer.status, StatusCode::OK, "{what}");
                     assert_nothing_of_victims(&world, &answer, &what);
