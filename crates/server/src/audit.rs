@@ -76,12 +76,25 @@ pub(crate) async fn append_offline(
     store: &dyn Store,
     event: AuditEvent,
 ) -> Result<(), crate::ServerError> {
-    let mut log = crate::state::open_audit_log(data_dir, store, None, "localhost/audit").await?;
-    write_batch(store, &mut log, &mut [Item::Event(event)])
-        .await
-        .map(|_| ())
-        .map_err(|(_, error)| crate::ServerError::Invalid(error.to_string()))
+    let mut items = [Item::Event(event)];
+    let mut attempts = 0;
+    loop {
+        // A running server (or several, on one database) may extend the log between our
+        // reading its end and writing: then reopen at the new end and try again.
+        let mut log =
+            crate::state::open_audit_log(data_dir, store, None, "localhost/audit").await?;
+        attempts += 1;
+        match write_batch(store, &mut log, &mut items).await {
+            Ok(_) => return Ok(()),
+            Err((true, _)) if attempts < WRITE_ATTEMPTS => {}
+            Err((_, error)) => return Err(crate::ServerError::Invalid(error.to_string())),
+        }
+    }
 }
+
+/// How many times a batch is prepared against the log's end before giving up, when other
+/// writers (offline administration, other servers on one database) keep extending it.
+const WRITE_ATTEMPTS: u32 = 8;
 
 /// What the writer appends: an audit event (a row and its entry), or an entry alone (a
 /// published key, a receipt).
@@ -329,30 +342,33 @@ async fn write_batch(
 }
 
 /// Writes a batch; if another writer appended to the log meanwhile, reopens the log at its
-/// new end and tries once more.
+/// new end and tries again, up to [`WRITE_ATTEMPTS`] times in all.
 async fn write_with_retry(
     store: &dyn Store,
     source: &LogSource,
     log: &mut Result<pli_audit::AuditLog, AuditError>,
     events: &mut [Item],
 ) -> Result<u64, AuditError> {
-    let opened = match log {
-        Ok(opened) => opened,
-        Err(_) => {
-            *log = source.open(store).await;
-            log.as_mut().map_err(|error| error.clone())?
+    let mut attempts = 0;
+    loop {
+        let opened = match log {
+            Ok(opened) => opened,
+            Err(_) => {
+                *log = source.open(store).await;
+                log.as_mut().map_err(|error| error.clone())?
+            }
+        };
+        attempts += 1;
+        match write_batch(store, opened, events).await {
+            Ok(first) => return Ok(first),
+            Err((true, error)) => {
+                if attempts >= WRITE_ATTEMPTS {
+                    return Err(error);
+                }
+                *log = source.open(store).await;
+            }
+            Err((false, error)) => return Err(error),
         }
-    };
-    match write_batch(store, opened, events).await {
-        Ok(first) => Ok(first),
-        Err((true, _)) => {
-            *log = source.open(store).await;
-            let reopened = log.as_mut().map_err(|error| error.clone())?;
-            write_batch(store, reopened, events)
-                .await
-                .map_err(|(_, error)| error)
-        }
-        Err((false, error)) => Err(error),
     }
 }
 
