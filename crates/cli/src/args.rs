@@ -106,6 +106,10 @@ pub struct ServeArgs {
     /// `<listen host>/audit` for a new one).
     #[arg(long, env = "PLI_LOG_ORIGIN", value_name = "ORIGIN")]
     pub log_origin: Option<String>,
+    /// Days audit events are kept whole; older ones keep only their log entry's header and
+    /// leaf hash, so the log still verifies (0 keeps everything).
+    #[arg(long, value_name = "DAYS", default_value_t = pli_server::retention::DEFAULT_RETENTION_DAYS)]
+    pub audit_retention: u32,
     /// Address of a reverse proxy whose X-Forwarded-For names the client (repeatable). Without
     /// it, the connection's address is the client's whatever the headers say.
     #[arg(long = "trusted-proxy", value_name = "IP")]
@@ -158,10 +162,13 @@ pub enum AdminCommand {
     Grant(GrantArgs),
     /// Revoke an account's access (grant or membership) to a mailbox, at once.
     Revoke(RevokeArgs),
-    /// List the organisation's security alerts (locked logins, recovery codes used...).
+    /// List the organisation's security alerts (locked logins, flow monitor, canaries...).
     Alerts(AlertsArgs),
-    /// Lift the login lock of an account of the organisation.
+    /// Lift the login lock and the download block of an account of the organisation.
     Unblock(UnblockArgs),
+    /// Plant a decoy envelope in a mailbox (`canary list` lists them): any download of one
+    /// blocks the account that made it.
+    Canary(CanaryArgs),
     /// Organisation-wide security settings.
     #[command(subcommand)]
     Org(OrgCommand),
@@ -203,6 +210,25 @@ pub enum GrantCommand {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct CanaryArgs {
+    #[command(subcommand)]
+    pub command: Option<CanaryCommand>,
+    /// The mailbox to plant it in.
+    #[arg(long, value_name = "NAME", required = true)]
+    pub mailbox: Option<String>,
+    /// The server (the logged-in profile's session must be an admin's).
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CanaryCommand {
+    /// List the organisation's canaries.
+    List(ServerJsonArgs),
+}
+
+#[derive(Debug, Args)]
 pub struct ServerJsonArgs {
     /// The server (the logged-in profile's session must be an admin's).
     #[arg(long, value_name = "URL")]
@@ -236,7 +262,7 @@ pub struct AlertsArgs {
 
 #[derive(Debug, Args)]
 pub struct UnblockArgs {
-    /// Email of the locked account.
+    /// Email of the locked or blocked account.
     pub email: String,
     /// Why, for the audit trail.
     #[arg(long, value_name = "TEXT")]

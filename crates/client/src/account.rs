@@ -35,6 +35,9 @@ pub enum AccountError {
     /// A worker thread stopped unexpectedly.
     #[error("internal error: {0}")]
     Internal(String),
+    /// The server's audit log key could not be fetched or read, to pin it.
+    #[error(transparent)]
+    Transparency(#[from] crate::transparency::TransparencyError),
 }
 
 /// Normalises an email the way every flow uses it (trimmed, lowercase), so that the wrapped
@@ -70,7 +73,9 @@ pub async fn join(
     };
     let session = api.join(&request).await?;
     check_account(&session.account, &email, &keys)?;
-    profile_from(&api, session, salt, kdf)
+    let mut profile = profile_from(&api, session, salt, kdf)?;
+    profile.log_key = Some(crate::transparency::fetch_log_key(&api).await?.to_string());
+    Ok(profile)
 }
 
 /// Logs in: fetches the account's derivation parameters (refusing weak ones), derives, logs in,
@@ -113,7 +118,8 @@ pub async fn login_with(
         })?;
     let keys = derived.unwrap(&session.wrapped_keys, &email)?;
     check_account(&session.account, &email, &keys)?;
-    let profile = profile_from(&api, session, salt, prelogin.kdf)?;
+    let mut profile = profile_from(&api, session, salt, prelogin.kdf)?;
+    profile.log_key = Some(crate::transparency::fetch_log_key(&api).await?.to_string());
     Ok((profile, keys))
 }
 
@@ -122,7 +128,29 @@ pub async fn relogin(
     profile: &Profile,
     password: &SecretString,
 ) -> Result<(Profile, AccountKeys), AccountError> {
-    login(&profile.server, &profile.email, password).await
+    let (mut fresh, keys) = login(&profile.server, &profile.email, password).await?;
+    keep_pins(&mut fresh, profile)?;
+    Ok((fresh, keys))
+}
+
+/// Carries the audit log key pinned by `previous` (and the checkpoint it verified) over to a
+/// fresh profile of the same server; refuses a server now signing with another key.
+pub fn keep_pins(fresh: &mut Profile, previous: &Profile) -> Result<(), AccountError> {
+    if fresh.server != previous.server {
+        return Ok(());
+    }
+    if let Some(pinned) = &previous.log_key {
+        if fresh.log_key.as_deref() != Some(pinned.as_str()) {
+            return Err(AccountError::Inconsistent(format!(
+                "its audit log key is no longer the one this profile pinned ({}); if the server's log key was legitimately replaced, remove the profile and log in again",
+                sanitize(pinned)
+            )));
+        }
+        fresh.log_checkpoint = previous.log_checkpoint.clone();
+    }
+    fresh.witnesses = previous.witnesses.clone();
+    fresh.witnesses_required = previous.witnesses_required;
+    Ok(())
 }
 
 /// Like [`relogin`], with a second factor.
@@ -131,7 +159,10 @@ pub async fn relogin_with(
     password: &SecretString,
     second_factor: Option<&SecretString>,
 ) -> Result<(Profile, AccountKeys), AccountError> {
-    login_with(&profile.server, &profile.email, password, second_factor).await
+    let (mut fresh, keys) =
+        login_with(&profile.server, &profile.email, password, second_factor).await?;
+    keep_pins(&mut fresh, profile)?;
+    Ok((fresh, keys))
 }
 
 /// Unwraps the profile's keys with `password`, locally, and checks them against the profile's
@@ -221,5 +252,9 @@ fn profile_from(
         public_keys: session.account.public_keys,
         key_id: session.account.key_id,
         wrapped_keys: session.wrapped_keys,
+        log_key: None,
+        log_checkpoint: None,
+        witnesses: Vec::new(),
+        witnesses_required: 0,
     })
 }

@@ -19,8 +19,8 @@ use pli_proto::{
     SetPolicyRequest, SignedPolicy,
 };
 use pli_proto::{
-    AlertPage, GrantInfo, GrantList, GrantRequest, OrgPolicy, RecoveryCodes, TotpCode,
-    TotpEnrolment, UnblockRequest,
+    AlertPage, CanaryInfo, CanaryList, CanaryRequest, GrantInfo, GrantList, GrantRequest,
+    OrgPolicy, RecoveryCodes, TotpCode, TotpEnrolment, UnblockRequest,
 };
 use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
@@ -96,6 +96,12 @@ impl ApiError {
     /// The session is missing, expired or revoked.
     pub fn is_unauthorized(&self) -> bool {
         matches!(self, ApiError::NoSession) || self.status() == Some(401)
+    }
+
+    /// The server's flow monitor wants the second factor again before more downloads (see
+    /// [`Api::step_up`]).
+    pub fn is_second_factor_again(&self) -> bool {
+        matches!(self, ApiError::Refused { code, .. } if code == "second_factor_again")
     }
 }
 
@@ -380,6 +386,33 @@ impl Api {
         self.empty(request).await
     }
 
+    /// `POST /api/me/step-up`: gives the second factor again when a download was refused with
+    /// `second_factor_again`.
+    pub async fn step_up(&self, code: &str) -> Result<(), ApiError> {
+        let body = TotpCode {
+            code: code.to_owned(),
+        };
+        let request = self
+            .request(Method::POST, &["me", "step-up"], true)?
+            .json(&body);
+        self.empty(request).await
+    }
+
+    /// `POST /api/admin/canaries`: plants a decoy envelope in a mailbox.
+    pub async fn plant_canary(&self, mailbox: &str) -> Result<CanaryInfo, ApiError> {
+        let body = CanaryRequest {
+            mailbox: mailbox.to_owned(),
+        };
+        self.send_json(Method::POST, &["admin", "canaries"], true, &body)
+            .await
+    }
+
+    /// `GET /api/admin/canaries`: the organisation's canaries.
+    pub async fn canaries(&self) -> Result<CanaryList, ApiError> {
+        self.json(self.request(Method::GET, &["admin", "canaries"], true)?)
+            .await
+    }
+
     /// `PUT /api/admin/policy`.
     pub async fn set_policy(&self, policy: &OrgPolicy) -> Result<OrgPolicy, ApiError> {
         self.send_json(Method::PUT, &["admin", "policy"], true, policy)
@@ -453,6 +486,24 @@ impl Api {
             .await
     }
 
+    /// `GET /api/audit/log/checkpoint?cosigned=true`: the latest checkpoint witnesses
+    /// cosigned, with their signature lines.
+    pub async fn audit_log_cosigned_checkpoint(&self) -> Result<String, ApiError> {
+        let request = self
+            .request(Method::GET, &["audit", "log", "checkpoint"], false)?
+            .query(&[("cosigned", "true")]);
+        self.text(request).await
+    }
+
+    /// `POST /api/audit/log/cosignature`: hands in a witness's cosigned note.
+    pub async fn cosign_checkpoint(&self, witness_key: &str, note: &str) -> Result<(), ApiError> {
+        let body = serde_json::json!({ "witness_key": witness_key, "note": note });
+        let request = self
+            .request(Method::POST, &["audit", "log", "cosignature"], true)?
+            .json(&body);
+        self.empty(request).await
+    }
+
     /// `GET /api/audit/log/key`: the key the log's checkpoints are signed with.
     pub async fn audit_log_key(&self) -> Result<String, ApiError> {
         self.text(self.request(Method::GET, &["audit", "log", "key"], false)?)
@@ -480,6 +531,54 @@ impl Api {
     ) -> Result<pli_proto::AuditConsistencyProof, ApiError> {
         let request = self
             .request(Method::GET, &["audit", "log", "consistency"], true)?
+            .query(&[("from", from.to_string()), ("to", to.to_string())]);
+        self.json(request).await
+    }
+
+    /// `GET /api/audit/report`: one page of the audit report of the caller's organisation.
+    pub async fn audit_report(
+        &self,
+        query: &[(&str, String)],
+    ) -> Result<pli_proto::AuditPage, ApiError> {
+        let request = self
+            .request(Method::GET, &["audit", "report"], true)?
+            .query(query);
+        self.json(request).await
+    }
+
+    /// `GET /api/keys/proof`: a published key's log entry and its inclusion proof in the tree
+    /// of `size` entries.
+    pub async fn key_proof(&self, index: u64, size: u64) -> Result<pli_proto::KeyProof, ApiError> {
+        let request = self
+            .request(Method::GET, &["keys", "proof"], true)?
+            .query(&[("index", index.to_string()), ("size", size.to_string())]);
+        self.json(request).await
+    }
+
+    /// `POST /api/envelopes/{id}/receipt`: hands in a signed receipt.
+    pub async fn sign_receipt(
+        &self,
+        id: &str,
+        request: &pli_proto::ReceiptRequest,
+    ) -> Result<pli_proto::ReceiptInfo, ApiError> {
+        self.send_json(Method::POST, &["envelopes", id, "receipt"], true, request)
+            .await
+    }
+
+    /// `GET /api/envelopes/{id}/receipts`: the receipts of an envelope one sent.
+    pub async fn receipts(&self, id: &str) -> Result<pli_proto::ReceiptList, ApiError> {
+        self.json(self.request(Method::GET, &["envelopes", id, "receipts"], true)?)
+            .await
+    }
+
+    /// `GET /api/keys/consistency`: like [`Api::audit_log_consistency`], for any account.
+    pub async fn key_consistency(
+        &self,
+        from: u64,
+        to: u64,
+    ) -> Result<pli_proto::AuditConsistencyProof, ApiError> {
+        let request = self
+            .request(Method::GET, &["keys", "consistency"], true)?
             .query(&[("from", from.to_string()), ("to", to.to_string())]);
         self.json(request).await
     }

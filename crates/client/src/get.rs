@@ -129,6 +129,8 @@ pub struct ReceivedFile {
 pub struct Received {
     pub summary: EnvelopeSummary,
     pub manifest: Manifest,
+    /// SHA-256 of the signed manifest's exact bytes, which a receipt signs.
+    pub manifest_hash: [u8; 32],
     pub files: Vec<ReceivedFile>,
 }
 
@@ -198,9 +200,10 @@ pub async fn get(
     progress.finish();
     let received = received.load(Ordering::Relaxed);
     match outcome? {
-        Ok((manifest, files)) => Ok(Received {
+        Ok((manifest, manifest_hash, files)) => Ok(Received {
             summary,
             manifest,
+            manifest_hash,
             files,
         }),
         Err(error) => Err(refine(
@@ -275,8 +278,9 @@ fn open_and_write(
     reader: impl Read,
     identities: &[Identity],
     check: &Checks,
-) -> Result<(Manifest, Vec<ReceivedFile>), GetError> {
+) -> Result<(Manifest, [u8; 32], Vec<ReceivedFile>), GetError> {
     let opening = Opening::with_identities(reader, identities).map_err(from_envelope)?;
+    let manifest_hash = opening.manifest_hash();
     let manifest = opening.manifest();
     // Checked before the signature so the error names the likeliest cause: a server serving
     // another envelope's bytes under this id.
@@ -360,7 +364,7 @@ fn open_and_write(
         .zip(manifest.files.iter().cloned())
         .map(|(path, entry)| ReceivedFile { path, entry })
         .collect();
-    Ok((manifest, files))
+    Ok((manifest, manifest_hash, files))
 }
 
 fn check_recipients(manifest: &Manifest, check: &Checks) -> Result<(), GetError> {

@@ -34,7 +34,10 @@ pub mod mailbox;
 pub mod policy;
 pub mod profile;
 pub mod progress;
+pub mod receipts;
 pub mod send;
+pub mod transparency;
+pub mod witness;
 mod writeback;
 
 pub use account::AccountError;
@@ -45,3 +48,4 @@ pub use mailbox::{MailboxError, MailboxSecrets};
 pub use profile::{Profile, ProfileError};
 pub use progress::{NoProgress, Progress};
 pub use send::SendError;
+pub use transparency::{KeyLog, TransparencyError};

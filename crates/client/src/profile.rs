@@ -81,6 +81,17 @@ pub struct Profile {
     pub key_id: String,
     /// The private keys sealed under the wrapping key, unpadded base64url.
     pub wrapped_keys: String,
+    /// The server's audit log verifier key (signed-note format), pinned on first use at join or
+    /// login: senders check recipients' keys against checkpoints it signed.
+    pub log_key: Option<String>,
+    /// The latest audit log checkpoint (a signed note) this profile verified; later ones must
+    /// be consistent with it.
+    pub log_checkpoint: Option<String>,
+    /// Verifier keys of the witnesses this profile trusts (`pli audit witnesses trust`).
+    pub witnesses: Vec<String>,
+    /// How many of them must have cosigned a checkpoint before keys are proven against it
+    /// (0: none).
+    pub witnesses_required: u32,
 }
 
 impl Profile {
@@ -134,6 +145,10 @@ impl Profile {
             public_keys: file.public_keys,
             key_id: file.key_id,
             wrapped_keys: file.wrapped_keys,
+            log_key: file.log_key,
+            log_checkpoint: file.log_checkpoint,
+            witnesses: file.witnesses,
+            witnesses_required: file.witnesses_required,
         })
     }
 
@@ -158,6 +173,10 @@ impl Profile {
             public_keys: self.public_keys.clone(),
             key_id: self.key_id.clone(),
             wrapped_keys: self.wrapped_keys.clone(),
+            log_key: self.log_key.clone(),
+            log_checkpoint: self.log_checkpoint.clone(),
+            witnesses: self.witnesses.clone(),
+            witnesses_required: self.witnesses_required,
         };
         let io = |action: &'static str| {
             let path = path.clone();
@@ -244,6 +263,18 @@ struct ProfileFile {
     public_keys: PublicKeys,
     key_id: String,
     wrapped_keys: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    log_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    log_checkpoint: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    witnesses: Vec<String>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    witnesses_required: u32,
+}
+
+fn is_zero(value: &u32) -> bool {
+    *value == 0
 }
 
 #[cfg(test)]
@@ -269,6 +300,10 @@ mod tests {
             },
             key_id: "00112233445566778899aabbccddeeff".into(),
             wrapped_keys: "wrapped".into(),
+            log_key: Some("localhost/audit+01234567+AQ".into()),
+            log_checkpoint: None,
+            witnesses: Vec::new(),
+            witnesses_required: 0,
         }
     }
 

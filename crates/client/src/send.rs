@@ -43,6 +43,9 @@ pub enum SendError {
     /// A mailbox's key does not verify: nothing is encrypted to it.
     #[error(transparent)]
     MailboxKey(#[from] crate::mailbox::MailboxError),
+    /// A recipient's key is not proven by the server's audit log, or the log is not trusted.
+    #[error(transparent)]
+    Transparency(#[from] crate::transparency::TransparencyError),
     /// The directory answered something inconsistent.
     #[error("the directory entry of {address} is invalid: {reason}")]
     BadDirectory { address: String, reason: String },
@@ -100,13 +103,18 @@ pub struct SenderIdentity<'a> {
 /// The recipients are the sender's own key (so it can read the envelope in its outbox) and, for
 /// each address, the account's key, or a mailbox's current key when the directory says it is
 /// usable and its creator's signature verifies, or else every current member's key.
+///
+/// Every key encrypted to must be proven by the server's audit log under `log` (key
+/// transparency): its entry's inclusion in a checkpoint signed by the pinned key and
+/// consistent with the one verified before.
 pub async fn send(
     api: &Api,
     sender: &SenderIdentity<'_>,
     keys: &AccountKeys,
     outgoing: &Outgoing<'_>,
+    log: &crate::transparency::KeyLog,
     progress: Arc<dyn Progress>,
-) -> Result<String, SendError> {
+) -> Result<Sent, SendError> {
     if outgoing.files.is_empty() {
         return Err(SendError::NoFiles);
     }
@@ -131,9 +139,27 @@ pub async fn send(
         // join later can read it; otherwise to every current member's own key.
         match crate::mailbox::usable_recipient(api, address, &entry).await? {
             Some(mailbox_key) => {
+                let current =
+                    entry
+                        .mailbox_key
+                        .as_ref()
+                        .ok_or_else(|| SendError::BadDirectory {
+                            address: sanitize(address),
+                            reason: "no current mailbox key".into(),
+                        })?;
+                log.check_mailbox(api, address, current).await?;
                 recipient_keys.insert(mailbox_key);
             }
-            None => recipient_keys.extend(member_keys),
+            None => {
+                for key in &entry.keys {
+                    let name = match entry.kind {
+                        AddressKind::Account => address.clone(),
+                        AddressKind::Mailbox => format!("{} (member of {address})", key.email),
+                    };
+                    log.check_account(api, &name, key).await?;
+                }
+                recipient_keys.extend(member_keys);
+            }
         }
     }
     let recipients = recipient_keys
@@ -166,6 +192,7 @@ pub async fn send(
     };
     let size =
         pli_envelope::sealed_size(&manifest, recipients.len()).map_err(SendError::Envelope)?;
+    let manifest_hash = pli_envelope::manifest_hash(&manifest).map_err(SendError::Envelope)?;
 
     api.create_envelope(&CreateEnvelopeRequest {
         id: manifest.envelope_id.clone(),
@@ -175,7 +202,7 @@ pub async fn send(
     })
     .await?;
 
-    upload(
+    let id = upload(
         api,
         manifest,
         keys,
@@ -184,7 +211,17 @@ pub async fn send(
         size,
         progress,
     )
-    .await
+    .await?;
+    Ok(Sent { id, manifest_hash })
+}
+
+/// A delivered envelope.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sent {
+    /// Its id, 32 lowercase hex digits.
+    pub id: String,
+    /// SHA-256 of its signed manifest: recipients' receipts must sign this value.
+    pub manifest_hash: [u8; 32],
 }
 
 /// Lowercases and trims addresses, drops empty ones and duplicates, keeps the given order.

@@ -75,6 +75,12 @@ pub use name::{MAX_NAME_BYTES, validate_file_name};
 pub use open::{Opening, Verified};
 pub use seal::{FileCheck, seal, seal_with, sealed_size};
 
+/// SHA-256 of the manifest's canonical JSON: the exact bytes signed, sealed and, once opened,
+/// hashed by a recipient for its receipt ([`Opening::manifest_hash`]).
+pub fn manifest_hash(manifest: &Manifest) -> Result<[u8; 32], EnvelopeError> {
+    Ok(Sha256::digest(manifest::to_json(manifest)?).into())
+}
+
 /// Name of the first tar entry: the manifest's canonical JSON.
 pub const MANIFEST_ENTRY: &str = archive::MANIFEST_NAME;
 /// Name of the second tar entry: the 64-byte Ed25519 signature of the manifest.

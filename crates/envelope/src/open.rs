@@ -62,6 +62,12 @@ impl<R: Read> Opening<R> {
         &self.json
     }
 
+    /// SHA-256 of [`Opening::manifest_json`]: what a receipt signs, the same as the sender's
+    /// [`crate::manifest_hash`].
+    pub fn manifest_hash(&self) -> [u8; 32] {
+        <sha2::Sha256 as sha2::Digest>::digest(&self.json).into()
+    }
+
     /// Verifies the manifest's signature with the sender's key, and that the manifest's key id
     /// is this key's.
     pub fn verify(self, sender_key: &VerifyingKey) -> Result<Verified<R>, EnvelopeError> {

@@ -755,11 +755,38 @@ pub struct AlertPage {
     pub items: Vec<AlertInfo>,
 }
 
-/// `POST /api/admin/unblock`: lifts a login lock.
+/// `POST /api/admin/unblock`: lifts a login lock and a hold on the account's downloads.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnblockRequest {
     pub email: String,
     /// Why, for the audit trail.
     pub reason: String,
+}
+
+/// `POST /api/admin/canaries`: plants a decoy envelope in a mailbox of the admin's
+/// organisation.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CanaryRequest {
+    pub mailbox: String,
+}
+
+/// A planted canary, as its organisation's admins see it (members see an ordinary envelope).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CanaryInfo {
+    /// The envelope's id.
+    pub id: String,
+    pub mailbox: String,
+    pub planted_by: String,
+    /// RFC 3339.
+    pub planted_at: String,
+}
+
+/// Canaries of the admin's organisation, oldest first.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CanaryList {
+    pub items: Vec<CanaryInfo>,
 }

@@ -51,6 +51,10 @@ pub enum Action {
     ProveKey,
     /// Sign a receipt for an envelope one opened.
     SignReceipt,
+    /// Read the receipts of an envelope.
+    ReadReceipts,
+    /// Hand in a witness's cosignature of an audit log checkpoint.
+    CosignLog,
 }
 
 /// What the action applies to.
@@ -94,6 +98,17 @@ pub fn authorize(principal: &Principal, action: Action, resource: &Resource) -> 
         }
         (Action::CreateEnvelope | Action::LookupDirectory, Resource::Server) => Ok(()),
         (Action::ProveKey, Resource::Server) => Ok(()),
+        // Which witnesses count is each client's choice; any account may be one.
+        (Action::CosignLog, Resource::Server) => Ok(()),
+        // The sender, and who answers for the sender's organisation's records.
+        (Action::ReadReceipts, Resource::Envelope(envelope))
+            if envelope.state == EnvelopeState::Stored
+                && (is_sender(principal, envelope)
+                    || (same_org(&envelope.sender.org)
+                        && matches!(account.role, Role::Auditor | Role::Admin))) =>
+        {
+            Ok(())
+        }
         (Action::SignReceipt, Resource::Envelope(envelope))
             if envelope.state == EnvelopeState::Stored && is_addressee(principal, envelope) =>
         {

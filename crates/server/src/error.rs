@@ -138,6 +138,11 @@ impl ApiError {
         ApiError::new(StatusCode::CONFLICT, "conflict", message)
     }
 
+    /// What went wrong, for the operator: the internal detail if any, else the message.
+    pub(crate) fn detail(&self) -> &str {
+        self.internal.as_deref().unwrap_or(&self.message)
+    }
+
     /// 500 with a generic message; `detail` goes to the log only.
     pub fn internal(detail: impl Into<String>) -> ApiError {
         ApiError {

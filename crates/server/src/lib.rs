@@ -18,6 +18,7 @@ pub mod auth;
 pub mod authz;
 pub mod config;
 pub mod error;
+pub mod monitor;
 pub mod offline;
 pub mod openapi;
 pub mod retention;
@@ -68,6 +69,17 @@ pub fn router(state: AppState) -> Router {
 /// stdout, and serves until Ctrl-C or SIGTERM, letting open requests finish.
 pub async fn serve(config: Config) -> Result<(), ServerError> {
     let state = open_state(&config).await?;
+    let logged = routes::keys::log_keys_made_before_logging(&state, &config.data_dir)
+        .await
+        .map_err(|error| {
+            ServerError::Invalid(format!("logging the directory's keys: {}", error.detail()))
+        })?;
+    if logged > 0 {
+        tracing::info!(
+            logged,
+            "keys made before key logging are now in the audit log"
+        );
+    }
     let tls = match &config.tls {
         Some(files) => Some(tls_config(files).await?),
         None => None,
@@ -109,6 +121,9 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     };
     cleanup.abort();
     retention.abort();
+    if let Err(error) = state.save_monitor_baselines().await {
+        tracing::error!(%error, "saving the flow monitor's baselines failed");
+    }
     state.flush_audit().await;
     served.map_err(ServerError::Io)
 }
@@ -201,6 +216,9 @@ async fn clean_periodically(state: AppState) {
                     Ok(0) => {}
                     Ok(n_ended) => tracing::info!(n_ended, "ended expired memberships and grants"),
                     Err(error) => tracing::error!(%error, "ending expired access failed"),
+                }
+                if let Err(error) = state.save_monitor_baselines().await {
+                    tracing::error!(%error, "saving the flow monitor's baselines failed");
                 }
             }
         }

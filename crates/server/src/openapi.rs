@@ -7,8 +7,8 @@
 use crate::routes::{
     admin, audit, audit_log, auth, directory, envelopes, health, mailboxes, me, policy,
 };
-use crate::routes::{audit_report, keys};
-use crate::routes::{second_factor, security};
+use crate::routes::{audit_report, keys, receipts, witnesses};
+use crate::routes::{canaries, second_factor, security};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use std::sync::OnceLock;
@@ -33,6 +33,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("DELETE", "/api/envelopes/{id}"),
     ("PUT", "/api/envelopes/{id}/content"),
     ("GET", "/api/envelopes/{id}/content"),
+    ("POST", "/api/envelopes/{id}/receipt"),
+    ("GET", "/api/envelopes/{id}/receipts"),
     ("GET", "/api/inbox"),
     ("GET", "/api/outbox"),
     ("GET", "/api/audit"),
@@ -54,6 +56,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/me/totp"),
     ("POST", "/api/me/totp/confirm"),
     ("POST", "/api/me/totp/disable"),
+    ("POST", "/api/me/step-up"),
+    ("POST", "/api/admin/canaries"),
+    ("GET", "/api/admin/canaries"),
     ("GET", "/api/admin/alerts"),
     ("POST", "/api/admin/unblock"),
     ("PUT", "/api/admin/policy"),
@@ -61,6 +66,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/admin/grants"),
     ("DELETE", "/api/admin/grants/{name}/{email}"),
     ("GET", "/api/keys/proof"),
+    ("POST", "/api/audit/log/cosignature"),
     ("GET", "/api/keys/consistency"),
     ("GET", "/api/audit/report"),
 ];
@@ -135,12 +141,17 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(second_factor::begin))
         .routes(routes!(second_factor::confirm))
         .routes(routes!(second_factor::disable))
+        .routes(routes!(second_factor::step_up))
+        .routes(routes!(canaries::plant, canaries::list))
         .routes(routes!(security::alerts))
         .routes(routes!(security::unblock))
         .routes(routes!(security::set_policy))
         .routes(routes!(security::grant, security::grants))
         .routes(routes!(security::revoke))
+        .routes(routes!(receipts::sign))
+        .routes(routes!(receipts::list))
         .routes(routes!(keys::proof))
+        .routes(routes!(witnesses::cosign))
         .routes(routes!(keys::consistency))
         .routes(routes!(audit_report::report))
 }

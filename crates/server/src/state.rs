@@ -27,6 +27,8 @@ pub struct AppState {
     pub(crate) uploading: Arc<Mutex<HashSet<Id>>>,
     /// Rate limits of logins and invitation codes, and the trusted proxies.
     pub(crate) guard: Arc<Guard>,
+    /// The flow monitor every download and listing passes through.
+    pub(crate) monitor: Arc<crate::monitor::FlowMonitor>,
 }
 
 /// The key of the HMAC that makes fake prelogin salts. No `Debug`: it never reaches a log.
@@ -90,7 +92,21 @@ impl AppState {
             max_envelope_size,
             uploading: Arc::new(Mutex::new(HashSet::new())),
             guard: Arc::new(Guard::new(Vec::new())),
+            monitor: Arc::new(crate::monitor::FlowMonitor::new(
+                crate::monitor::Limits::default(),
+            )),
         }
+    }
+
+    /// Uses these flow monitor thresholds instead of the defaults.
+    pub fn with_monitor_limits(mut self, limits: crate::monitor::Limits) -> AppState {
+        self.monitor = Arc::new(crate::monitor::FlowMonitor::new(limits));
+        self
+    }
+
+    /// Saves the flow monitor's baselines that changed since the last save.
+    pub async fn save_monitor_baselines(&self) -> Result<usize, ServerError> {
+        Ok(crate::monitor::save_baselines(self).await?)
     }
 
     /// Believes `X-Forwarded-For` from these reverse proxies (and from nobody else).
@@ -114,6 +130,12 @@ impl AppState {
     /// The key the audit log's checkpoints are signed with, once the log is open.
     pub fn audit_verifier(&self) -> Option<pli_audit::LogVerifier> {
         self.audit.verifier()
+    }
+
+    /// Queues an audit event exactly as handlers do (group commit, one log entry each); for
+    /// tools and benchmarks outside the request path.
+    pub async fn record_audit(&self, event: pli_store::AuditEvent) {
+        self.audit.record(event).await;
     }
 
     /// Waits until every audit event recorded so far is committed.
@@ -248,10 +270,10 @@ fn create_dir(path: &Path) -> Result<(), ServerError> {
     })
 }
 
-/// Reads a secret key file (`server.key`, `audit-log.key`), or makes one: 32 random bytes,
+/// Reads a secret key file (`server.key`, `audit-log.key`, a witness key), or makes one: 32 random bytes,
 /// mode 0600, written under a temporary name then renamed so a crash never leaves a short key
 /// behind.
-fn load_or_create_secret(path: &Path) -> Result<[u8; 32], ServerError> {
+pub fn load_or_create_secret(path: &Path) -> Result<[u8; 32], ServerError> {
     let io_error = |source| ServerError::DataDir {
         path: path.to_owned(),
         source,

@@ -60,17 +60,20 @@ mod audit;
 mod envelopes;
 mod mailbox_keys;
 mod mailboxes;
+mod monitor;
 mod policies;
 mod rows;
 mod security;
 mod transparency;
+mod witnesses;
 
 use async_trait::async_trait;
 use pli_store::{
-    Access, AccessEntry, Account, Alert, AuditEvent, AuditQuery, AuditRecord, Cursor, Envelope, Id,
-    InboxScope, LogBatch, Mailbox, MailboxAccess, MailboxKeyWrap, MailboxKeys, NewAccount,
-    NewAlert, NewEnvelope, NewInvitation, NewMailboxKey, NewPolicy, Org, PrunedEntry, Result,
-    Store, StoreError, StoredCheckpoint, StoredEntry, StoredPolicy, StoredReceipt, Timestamp, Totp,
+    Access, AccessEntry, Account, Alert, AuditEvent, AuditQuery, AuditRecord, Canary, Cursor,
+    DownloadHold, Envelope, HoldKind, Id, InboxScope, LogBatch, Mailbox, MailboxAccess,
+    MailboxKeyWrap, MailboxKeys, NewAccount, NewAlert, NewCanary, NewEnvelope, NewInvitation,
+    NewMailboxKey, NewPolicy, Org, PrunedEntry, Result, Store, StoreError, StoredCheckpoint,
+    StoredEntry, StoredPolicy, StoredReceipt, Timestamp, Totp, UnloggedKeys,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
@@ -509,6 +512,50 @@ impl Store for PostgresStore {
 
     async fn prune_audit(&self, entries: &[PrunedEntry], before: Timestamp) -> Result<u64> {
         transparency::prune_audit(&self.pool, entries, before).await
+    }
+
+    async fn unlogged_keys(&self) -> Result<UnloggedKeys> {
+        witnesses::unlogged_keys(&self.pool).await
+    }
+
+    async fn add_cosignature(&self, size: u64, witness: &str, line: &str) -> Result<()> {
+        witnesses::add_cosignature(&self.pool, size, witness, line).await
+    }
+
+    async fn latest_cosigned(&self) -> Result<Option<(StoredCheckpoint, Vec<String>)>> {
+        witnesses::latest_cosigned(&self.pool).await
+    }
+
+    async fn monitor_baseline(&self, subject: Id) -> Result<Option<Vec<u8>>> {
+        monitor::monitor_baseline(&self.pool, subject).await
+    }
+
+    async fn save_monitor_baselines(
+        &self,
+        baselines: &[(Id, Vec<u8>)],
+        at: Timestamp,
+    ) -> Result<()> {
+        monitor::save_monitor_baselines(&self.pool, baselines, at).await
+    }
+
+    async fn set_download_hold(&self, hold: &DownloadHold) -> Result<()> {
+        monitor::set_download_hold(&self.pool, hold).await
+    }
+
+    async fn download_hold(&self, account_id: Id) -> Result<Option<DownloadHold>> {
+        monitor::download_hold(&self.pool, account_id).await
+    }
+
+    async fn lift_download_hold(&self, account_id: Id, up_to: HoldKind) -> Result<()> {
+        monitor::lift_download_hold(&self.pool, account_id, up_to).await
+    }
+
+    async fn add_canary(&self, canary: &NewCanary) -> Result<()> {
+        monitor::add_canary(&self.pool, canary).await
+    }
+
+    async fn canaries(&self, org_id: Option<Id>) -> Result<Vec<Canary>> {
+        monitor::canaries(&self.pool, org_id).await
     }
 }
 

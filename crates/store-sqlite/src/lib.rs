@@ -26,6 +26,7 @@
 //! read-only connections, so listing inboxes never waits for a write.
 #![forbid(unsafe_code)]
 
+mod monitor;
 mod policies;
 mod rows;
 mod security;
@@ -36,8 +37,9 @@ use pli_store::{
     InboxScope, LogBatch, Mailbox, MailboxAccess, MailboxKey, MailboxKeyWrap, MailboxKeys,
     NewAccount, NewAlert, NewEnvelope, NewInvitation, NewMailboxKey, NewPolicy, Org, PrunedEntry,
     Result, Store, StoreError, StoredCheckpoint, StoredEntry, StoredPolicy, StoredReceipt,
-    Timestamp, Totp,
+    Timestamp, Totp, UnloggedKeys,
 };
+use pli_store::{Canary, DownloadHold, HoldKind, NewCanary};
 use sqlx::SqliteConnection;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -820,22 +822,22 @@ impl Store for SqliteStore {
         let size = sql_index(batch.size)?;
         let mut tx = self.write().await?;
         insert_audit_rows(&mut tx, events).await?;
-        for (offset, entry) in (0_i64..).zip(&batch.entries) {
-            sqlx::query("INSERT INTO audit_log_entries (idx, entry) VALUES (?, ?)")
-                .bind(first + offset)
-                .bind(entry.as_slice())
-                .execute(&mut *tx)
-                .await
-                .map_err(|error| map_err(error, "audit log entry"))?;
-        }
-        for (offset, hash) in (0_i64..).zip(&batch.hashes) {
-            sqlx::query("INSERT INTO audit_log_hashes (idx, hash) VALUES (?, ?)")
-                .bind(hashes_start + offset)
-                .bind(hash.as_slice())
-                .execute(&mut *tx)
-                .await
-                .map_err(|error| map_err(error, "audit log hash"))?;
-        }
+        insert_indexed_blobs(
+            &mut tx,
+            "audit_log_entries (idx, entry)",
+            first,
+            batch.entries.iter().map(Vec::as_slice),
+            "audit log entry",
+        )
+        .await?;
+        insert_indexed_blobs(
+            &mut tx,
+            "audit_log_hashes (idx, hash)",
+            hashes_start,
+            batch.hashes.iter().map(<[u8; 32]>::as_slice),
+            "audit log hash",
+        )
+        .await?;
         sqlx::query("INSERT INTO audit_log_checkpoints (size, note) VALUES (?, ?)")
             .bind(size)
             .bind(&batch.checkpoint)
@@ -865,21 +867,108 @@ impl Store for SqliteStore {
         checkpoint_from_row(&row)
     }
 
-    async fn audit_log_hashes(&self, indexes: &[u64]) -> Result<Vec<[u8; 32]>> {
+    async fn add_cosignature(&self, size: u64, witness: &str, line: &str) -> Result<()> {
+        let size = sql_index(size)?;
+        let mut tx = self.write().await?;
+        let exists = sqlx::query("SELECT 1 FROM audit_log_checkpoints WHERE size = ?")
+            .bind(size)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "audit log checkpoint"))?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        let others: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM audit_log_cosignatures WHERE size = ? AND witness <> ?",
+        )
+        .bind(size)
+        .bind(witness)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "audit log cosignature"))?;
+        if usize::try_from(others).unwrap_or(usize::MAX) >= pli_store::MAX_WITNESSES {
+            return Err(StoreError::Conflict(
+                "this checkpoint has as many witnesses as it may",
+            ));
+        }
+        sqlx::query(
+            "INSERT INTO audit_log_cosignatures (size, witness, line) VALUES (?, ?, ?) \
+             ON CONFLICT (size, witness) DO UPDATE SET line = excluded.line",
+        )
+        .bind(size)
+        .bind(witness)
+        .bind(line)
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "audit log cosignature"))?;
+        commit(tx).await
+    }
+
+    async fn latest_cosigned(&self) -> Result<Option<(StoredCheckpoint, Vec<String>)>> {
         let mut tx = self.read().await?;
-        let mut hashes = Vec::with_capacity(indexes.len());
-        for &index in indexes {
-            let row = sqlx::query("SELECT hash FROM audit_log_hashes WHERE idx = ?")
-                .bind(sql_index(index)?)
-                .fetch_one(&mut *tx)
+        let row = sqlx::query(
+            "SELECT size, note FROM audit_log_checkpoints WHERE size = \
+             (SELECT max(size) FROM audit_log_cosignatures)",
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "audit log checkpoint"))?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let checkpoint = checkpoint_from_row(&row)?;
+        let lines =
+            sqlx::query("SELECT line FROM audit_log_cosignatures WHERE size = ? ORDER BY witness")
+                .bind(sql_index(checkpoint.size)?)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(|error| map_err(error, "audit log cosignature"))?
+                .iter()
+                .map(|row| get(row, "line", "audit_log_cosignatures.line"))
+                .collect::<Result<Vec<String>>>()?;
+        Ok(Some((checkpoint, lines)))
+    }
+
+    async fn audit_log_hashes(&self, indexes: &[u64]) -> Result<Vec<[u8; 32]>> {
+        // One statement per chunk, not per hash: a proof needs dozens of hashes.
+        let mut connection = self.read_one().await?;
+        let mut found = std::collections::HashMap::with_capacity(indexes.len());
+        for chunk in indexes.chunks(ROWS_PER_INSERT) {
+            let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                "SELECT idx, hash FROM audit_log_hashes WHERE idx IN ",
+            );
+            let mut bad = None;
+            query.push_tuples(chunk, |mut row, &index| match sql_index(index) {
+                Ok(index) => {
+                    row.push_bind(index);
+                }
+                Err(error) => bad = Some(error),
+            });
+            if let Some(error) = bad {
+                return Err(error);
+            }
+            let rows = query
+                .build()
+                .fetch_all(&mut *connection)
                 .await
                 .map_err(|error| map_err(error, "audit log hash"))?;
-            let bytes: Vec<u8> = get(&row, "hash", "audit_log_hashes.hash")?;
-            let hash = <[u8; 32]>::try_from(bytes.as_slice())
-                .map_err(|_| StoreError::Corrupt("audit_log_hashes.hash".into()))?;
-            hashes.push(hash);
+            for row in &rows {
+                let index: i64 = get(row, "idx", "audit_log_hashes.idx")?;
+                let bytes: Vec<u8> = get(row, "hash", "audit_log_hashes.hash")?;
+                let hash = <[u8; 32]>::try_from(bytes.as_slice())
+                    .map_err(|_| StoreError::Corrupt("audit_log_hashes.hash".into()))?;
+                found.insert(index, hash);
+            }
         }
-        Ok(hashes)
+        indexes
+            .iter()
+            .map(|&index| {
+                found
+                    .get(&sql_index(index)?)
+                    .copied()
+                    .ok_or(StoreError::NotFound)
+            })
+            .collect()
     }
 
     async fn audit_log_entries(&self, start: u64, limit: u32) -> Result<Vec<(u64, Vec<u8>)>> {
@@ -1031,6 +1120,50 @@ impl Store for SqliteStore {
             .map_err(|error| map_err(error, "account key log index"))?;
         row.map(|row| log_index(&row, "account_key_log.log_index"))
             .transpose()
+    }
+
+    async fn unlogged_keys(&self) -> Result<UnloggedKeys> {
+        let mut connection = self.read_one().await?;
+        let rows = sqlx::query(
+            "SELECT a.id FROM accounts a \
+             LEFT JOIN account_key_log l ON l.account_id = a.id \
+             WHERE l.account_id IS NULL ORDER BY a.email",
+        )
+        .fetch_all(&mut *connection)
+        .await
+        .map_err(|error| map_err(error, "unlogged account keys"))?;
+        let accounts = rows
+            .iter()
+            .map(|row| id_from_row(row, "id", "accounts.id"))
+            .collect::<Result<Vec<_>>>()?;
+        let rows = sqlx::query(
+            "SELECT m.name, k.generation, k.recipient FROM mailboxes m \
+             JOIN mailbox_keys k ON k.mailbox_id = m.id \
+             LEFT JOIN mailbox_key_log l \
+               ON l.mailbox_id = k.mailbox_id AND l.generation = k.generation \
+             WHERE l.mailbox_id IS NULL \
+               AND k.generation = (SELECT max(generation) FROM mailbox_keys \
+                                   WHERE mailbox_id = m.id) \
+             ORDER BY m.name",
+        )
+        .fetch_all(&mut *connection)
+        .await
+        .map_err(|error| map_err(error, "unlogged mailbox keys"))?;
+        let mailboxes = rows
+            .iter()
+            .map(|row| {
+                let generation = rows::generation(row, "mailbox_keys.generation")?;
+                Ok((
+                    get(row, "name", "mailboxes.name")?,
+                    generation,
+                    get(row, "recipient", "mailbox_keys.recipient")?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(UnloggedKeys {
+            accounts,
+            mailboxes,
+        })
     }
 
     async fn set_mailbox_key_log_index(
@@ -1193,6 +1326,38 @@ impl Store for SqliteStore {
         commit(tx).await?;
         Ok(deleted)
     }
+
+    async fn monitor_baseline(&self, subject: Id) -> Result<Option<Vec<u8>>> {
+        self.monitor_baseline_impl(subject).await
+    }
+
+    async fn save_monitor_baselines(
+        &self,
+        baselines: &[(Id, Vec<u8>)],
+        at: Timestamp,
+    ) -> Result<()> {
+        self.save_monitor_baselines_impl(baselines, at).await
+    }
+
+    async fn set_download_hold(&self, hold: &DownloadHold) -> Result<()> {
+        self.set_download_hold_impl(hold).await
+    }
+
+    async fn download_hold(&self, account_id: Id) -> Result<Option<DownloadHold>> {
+        self.download_hold_impl(account_id).await
+    }
+
+    async fn lift_download_hold(&self, account_id: Id, up_to: HoldKind) -> Result<()> {
+        self.lift_download_hold_impl(account_id, up_to).await
+    }
+
+    async fn add_canary(&self, canary: &NewCanary) -> Result<()> {
+        self.add_canary_impl(canary).await
+    }
+
+    async fn canaries(&self, org_id: Option<Id>) -> Result<Vec<Canary>> {
+        self.canaries_impl(org_id).await
+    }
 }
 
 fn log_index(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<u64> {
@@ -1204,23 +1369,55 @@ async fn insert_audit_rows(
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     events: &[AuditEvent],
 ) -> Result<()> {
-    for event in events {
-        sqlx::query(
+    // Many rows per statement: per-statement overhead, not SQLite, bounds one row per INSERT.
+    for chunk in events.chunks(ROWS_PER_INSERT) {
+        let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
             "INSERT INTO audit_events \
-             (at, actor, actor_email, org_id, from_addr, action, target, outcome) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(event.at)
-        .bind(event.actor.map(blob))
-        .bind(event.actor_email.as_deref())
-        .bind(event.org_id.map(blob))
-        .bind(&event.from)
-        .bind(&event.action)
-        .bind(event.target.as_deref())
-        .bind(event.outcome.as_str())
-        .execute(&mut **tx)
-        .await
-        .map_err(|error| map_err(error, "audit event"))?;
+             (at, actor, actor_email, org_id, from_addr, action, target, outcome) ",
+        );
+        query.push_values(chunk, |mut row, event| {
+            row.push_bind(event.at)
+                .push_bind(event.actor.map(blob))
+                .push_bind(event.actor_email.clone())
+                .push_bind(event.org_id.map(blob))
+                .push_bind(event.from.clone())
+                .push_bind(event.action.clone())
+                .push_bind(event.target.clone())
+                .push_bind(event.outcome.as_str());
+        });
+        query
+            .build()
+            .execute(&mut **tx)
+            .await
+            .map_err(|error| map_err(error, "audit event"))?;
+    }
+    Ok(())
+}
+
+/// Rows of one multi-row INSERT: 8 parameters each stays far below SQLite's 32,766.
+const ROWS_PER_INSERT: usize = 256;
+
+/// Inserts `(first + i, values[i])` rows into `table`'s `(idx, column)` columns, many rows per
+/// statement.
+async fn insert_indexed_blobs<'a>(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    table_and_columns: &str,
+    first: i64,
+    values: impl ExactSizeIterator<Item = &'a [u8]>,
+    what: &'static str,
+) -> Result<()> {
+    let rows: Vec<(i64, &[u8])> = (first..).zip(values).collect();
+    for chunk in rows.chunks(ROWS_PER_INSERT * 4) {
+        let mut query =
+            sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("INSERT INTO {table_and_columns} "));
+        query.push_values(chunk, |mut row, (index, value)| {
+            row.push_bind(*index).push_bind(*value);
+        });
+        query
+            .build()
+            .execute(&mut **tx)
+            .await
+            .map_err(|error| map_err(error, what))?;
     }
     Ok(())
 }

@@ -272,3 +272,47 @@ pub async fn audit_log_positions_are_never_overwritten(fixture: &dyn Fixture) {
     assert_eq!(entries[1].1, batch.entries[1]);
     assert_eq!(store.audit_log_latest().await.unwrap().unwrap().size, 2);
 }
+
+/// Witnesses' cosignatures: one line per witness and checkpoint (a new line replaces the old),
+/// only for stored checkpoints, at most `MAX_WITNESSES` witnesses each; the latest cosigned
+/// checkpoint comes with its lines.
+pub async fn cosignatures_are_kept_per_witness_and_bounded(fixture: &dyn Fixture) {
+    let store = fixture.store();
+    assert_eq!(store.latest_cosigned().await.unwrap(), None);
+    store
+        .append_audit_logged(&[], &log_batch(0, 2, 0, 3))
+        .await
+        .unwrap();
+    store
+        .append_audit_logged(&[], &log_batch(2, 1, 3, 1))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.add_cosignature(5, "w1", "— w1 AAAA").await,
+        Err(StoreError::NotFound)
+    ));
+    store.add_cosignature(2, "w1", "— w1 old").await.unwrap();
+    store.add_cosignature(2, "w1", "— w1 new").await.unwrap();
+    store.add_cosignature(2, "w2", "— w2 sig").await.unwrap();
+    let (checkpoint, lines) = store.latest_cosigned().await.unwrap().unwrap();
+    assert_eq!(checkpoint.size, 2);
+    assert_eq!(lines, vec!["— w1 new".to_owned(), "— w2 sig".to_owned()]);
+
+    store.add_cosignature(3, "w1", "— w1 three").await.unwrap();
+    let (checkpoint, lines) = store.latest_cosigned().await.unwrap().unwrap();
+    assert_eq!(checkpoint.size, 3);
+    assert_eq!(lines, vec!["— w1 three".to_owned()]);
+
+    for n in 2..=pli_store::MAX_WITNESSES {
+        store
+            .add_cosignature(3, &format!("w{n}"), "— line")
+            .await
+            .unwrap();
+    }
+    assert!(matches!(
+        store.add_cosignature(3, "one too many", "— line").await,
+        Err(StoreError::Conflict(_))
+    ));
+    // A witness already there may still replace its line.
+    store.add_cosignature(3, "w1", "— w1 again").await.unwrap();
+}

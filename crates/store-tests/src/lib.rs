@@ -31,6 +31,7 @@ mod audit;
 mod envelopes;
 mod mailbox_keys;
 mod mailboxes;
+mod monitor;
 mod policies;
 mod security;
 mod transparency;
@@ -40,6 +41,7 @@ pub use audit::*;
 pub use envelopes::*;
 pub use mailbox_keys::*;
 pub use mailboxes::*;
+pub use monitor::*;
 pub use policies::*;
 pub use security::*;
 pub use transparency::*;
@@ -108,6 +110,7 @@ macro_rules! store_stories {
             concurrent_audit_batches_stay_contiguous,
             audit_log_batches_are_kept_with_their_rows,
             audit_log_positions_are_never_overwritten,
+            cosignatures_are_kept_per_witness_and_bounded,
             policy_versions_only_grow,
             policies_need_a_known_org_and_signer,
             totp_steps_and_recovery_codes_are_used_once,
@@ -118,6 +121,9 @@ macro_rules! store_stories {
             receipts_are_one_per_recipient,
             audit_reports_filter_and_page,
             pruning_keeps_headers_and_leaf_hashes,
+            monitor_baselines_are_kept_per_subject,
+            download_holds_escalate_and_lift,
+            canaries_are_listed_per_organisation,
         );
     };
     (@each $fresh:expr; $($story:ident),* $(,)?) => {

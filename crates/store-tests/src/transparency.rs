@@ -3,7 +3,7 @@
 use crate::{Fixture, NOW, join, new_key, send};
 use pli_store::{
     Addressee, AuditEvent, AuditQuery, Id, LogBatch, Outcome, PrunedEntry, Role, StoreError,
-    StoredReceipt,
+    StoredReceipt, UnloggedKeys,
 };
 
 /// The log index of an account's keys and of each mailbox generation is kept and replaced.
@@ -13,6 +13,13 @@ pub async fn key_log_indexes_are_kept_per_key(fixture: &dyn Fixture) {
     let team = store.create_mailbox(org.id, "urgences").await.unwrap();
     let ana = join(store, &org, "ana@chu-sud.example", Role::Agent, &[&team]).await;
     assert_eq!(store.account_key_log_index(ana.id).await.unwrap(), None);
+    let bruno = join(store, &org, "bruno@chu-sud.example", Role::Agent, &[]).await;
+    store.set_account_key_log_index(bruno.id, 3).await.unwrap();
+    assert_eq!(
+        store.unlogged_keys().await.unwrap().accounts,
+        vec![ana.id],
+        "only the account without an entry"
+    );
     store.set_account_key_log_index(ana.id, 4).await.unwrap();
     assert_eq!(store.account_key_log_index(ana.id).await.unwrap(), Some(4));
     store.set_account_key_log_index(ana.id, 9).await.unwrap();
@@ -32,10 +39,25 @@ pub async fn key_log_indexes_are_kept_per_key(fixture: &dyn Fixture) {
         Some(12)
     );
     assert_eq!(store.mailbox_key_log_index(team.id, 2).await.unwrap(), None);
+    assert_eq!(
+        store.unlogged_keys().await.unwrap(),
+        UnloggedKeys::default()
+    );
+    // A newer generation without an entry is listed; the older logged one no longer matters.
+    store
+        .create_mailbox_key(&new_key(team.id, 2, &ana, &[&ana], NOW + 1))
+        .await
+        .unwrap();
+    let unlogged = store.unlogged_keys().await.unwrap();
+    assert!(unlogged.accounts.is_empty());
+    assert_eq!(
+        unlogged.mailboxes,
+        vec![("urgences".to_owned(), 2, "age1generation2".to_owned())]
+    );
     // No index for a generation that does not exist.
     assert!(
         store
-            .set_mailbox_key_log_index(team.id, 2, 13)
+            .set_mailbox_key_log_index(team.id, 3, 13)
             .await
             .is_err()
     );

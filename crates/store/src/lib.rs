@@ -12,6 +12,9 @@
 use async_trait::async_trait;
 use std::fmt;
 
+mod monitor;
+pub use monitor::{Canary, DownloadHold, HoldKind, NewCanary};
+
 /// Unix time in seconds.
 pub type Timestamp = i64;
 
@@ -345,6 +348,9 @@ pub struct LogBatch {
     pub checkpoint: String,
 }
 
+/// Most witnesses kept per checkpoint: a bound on what one checkpoint's note can grow to.
+pub const MAX_WITNESSES: usize = 16;
+
 /// A signed checkpoint of the audit log as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredCheckpoint {
@@ -501,6 +507,15 @@ pub struct AuditQuery {
     pub limit: u32,
 }
 
+/// Published keys that have no audit log entry yet ([`Store::unlogged_keys`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UnloggedKeys {
+    /// Accounts whose current keys are not logged.
+    pub accounts: Vec<Id>,
+    /// Mailboxes whose current key generation is not logged: name, generation, recipient.
+    pub mailboxes: Vec<(String, u32, String)>,
+}
+
 /// An audit log entry as stored: whole, or pruned to its header with its leaf hash kept.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredEntry {
@@ -635,6 +650,12 @@ pub trait Store: Send + Sync + 'static {
     async fn audit_log_latest(&self) -> Result<Option<StoredCheckpoint>>;
     /// The checkpoint signed for a tree of exactly `size` entries. `NotFound` if none.
     async fn audit_log_checkpoint(&self, size: u64) -> Result<StoredCheckpoint>;
+    /// Keeps `witness`'s cosignature `line` of the checkpoint of `size` (replacing an older line
+    /// of the same witness). `NotFound` if no checkpoint has that size; `Conflict` if
+    /// [`MAX_WITNESSES`] other witnesses already cosigned it.
+    async fn add_cosignature(&self, size: u64, witness: &str, line: &str) -> Result<()>;
+    /// The latest checkpoint any witness cosigned, with the cosignature lines.
+    async fn latest_cosigned(&self) -> Result<Option<(StoredCheckpoint, Vec<String>)>>;
     /// Stored tree hashes by stored index, in the order asked. `NotFound` if one is missing.
     async fn audit_log_hashes(&self, indexes: &[u64]) -> Result<Vec<[u8; 32]>>;
     /// Stored entries with `index >= start`, by increasing index, at most `limit`, each with
@@ -734,6 +755,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<()>;
     /// The audit log index of the entry publishing a mailbox key generation, if logged.
     async fn mailbox_key_log_index(&self, mailbox_id: Id, generation: u32) -> Result<Option<u64>>;
+    /// Keys the directory publishes without a log entry: accounts' keys, and mailboxes' current
+    /// generations, made before keys were logged.
+    async fn unlogged_keys(&self) -> Result<UnloggedKeys>;
     /// Stores a receipt. `Conflict` if this account already gave one for this envelope.
     async fn add_receipt(&self, receipt: &StoredReceipt) -> Result<()>;
     /// Receipts of an envelope, by recipient email.
@@ -746,4 +770,29 @@ pub trait Store: Send + Sync + 'static {
     /// the audit event rows older than `before`, in one transaction. Returns the number of event
     /// rows deleted.
     async fn prune_audit(&self, entries: &[PrunedEntry], before: Timestamp) -> Result<u64>;
+
+    // Flow monitor.
+
+    /// The saved baseline of an account or organisation (`subject`), as the monitor encoded
+    /// it; `None` if it has none yet.
+    async fn monitor_baseline(&self, subject: Id) -> Result<Option<Vec<u8>>>;
+    /// Saves baselines (replacing earlier ones), all or none.
+    async fn save_monitor_baselines(
+        &self,
+        baselines: &[(Id, Vec<u8>)],
+        at: Timestamp,
+    ) -> Result<()>;
+    /// Holds an account's downloads. A block is never downgraded to a step-up: setting a
+    /// step-up over a block keeps the block. `NotFound` for an unknown account.
+    async fn set_download_hold(&self, hold: &DownloadHold) -> Result<()>;
+    /// The hold on an account's downloads, if any.
+    async fn download_hold(&self, account_id: Id) -> Result<Option<DownloadHold>>;
+    /// Lifts the hold on an account's downloads if it is at most `up_to` (a second factor
+    /// lifts a step-up, not a block; an admin lifts both). `NotFound` if there is no such hold.
+    async fn lift_download_hold(&self, account_id: Id, up_to: HoldKind) -> Result<()>;
+    /// Flags an envelope as a canary of a mailbox. `NotFound` for an unknown envelope,
+    /// mailbox or account; `Conflict` if it is already one.
+    async fn add_canary(&self, canary: &NewCanary) -> Result<()>;
+    /// Canaries of the organisation's mailboxes (every canary with `None`), oldest first.
+    async fn canaries(&self, org_id: Option<Id>) -> Result<Vec<Canary>>;
 }

@@ -13,6 +13,9 @@ use pli_store::{Addressee, Id, NewAccount, NewEnvelope, NewInvitation, Role, Sto
 use pli_store_sqlite::SqliteStore;
 use sha2::{Digest, Sha256};
 
+#[path = "pli-bench/audit.rs"]
+mod audit;
+
 #[derive(Parser)]
 #[command(about = "Benchmark helpers for Pli")]
 struct Args {
@@ -30,6 +33,17 @@ enum Command {
         #[arg(long, default_value_t = 10_000)]
         envelopes: u32,
     },
+    /// Appends N audit events through the server's audit writer (Merkle log, one signed
+    /// checkpoint per batch) into DATA, and the same rows with a plain batched INSERT into a
+    /// fresh database beside it; then times inclusion proofs. Prints a Markdown table.
+    Audit {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, default_value_t = 1_000_000)]
+        events: u64,
+        #[arg(long, default_value_t = 10_000)]
+        proofs: u32,
+    },
     /// Serves `GET /api/inbox` with a fixed page of 50 envelopes, as JSON.
     Bare {
         #[arg(long, default_value = "127.0.0.1:8090")]
@@ -42,6 +56,11 @@ async fn main() -> anyhow::Result<()> {
     match Args::parse().command {
         Command::Seed { data, envelopes } => seed(&data, envelopes).await,
         Command::Bare { listen } => bare(listen).await,
+        Command::Audit {
+            data,
+            events,
+            proofs,
+        } => audit::run(&data, events, proofs).await,
     }
 }
 

@@ -23,6 +23,7 @@ pub async fn run(command: AdminCommand) -> Result<()> {
         AdminCommand::Revoke(args) => super::security::revoke(args).await,
         AdminCommand::Alerts(args) => super::security::alerts(args).await,
         AdminCommand::Unblock(args) => super::security::unblock(args).await,
+        AdminCommand::Canary(args) => super::security::canary(args).await,
         AdminCommand::Org(OrgCommand::RequireTwoFactor(args)) => {
             super::security::require_two_factor(args).await
         }

@@ -30,6 +30,39 @@ pub enum AuditCommand {
     /// checkpoint and every checkpoint kept earlier; name any entry rewritten, deleted, inserted
     /// or reordered. Exit status 1 when the log is not intact.
     Verify(VerifyArgs),
+    /// Who reached what, when, from where, with what outcome, over a period: the audit trail of
+    /// your organisation, filtered by account or envelope (metadata only). Auditors and admins.
+    Report(ReportArgs),
+    /// Check the server's latest audit log checkpoint against the last one this witness saw
+    /// (same key, never smaller, consistent) and cosign it; with --every, keep doing so.
+    Witness(super::witness::WitnessArgs),
+    /// The witnesses this profile trusts, and how many must have cosigned a checkpoint before
+    /// pli send proves recipients' keys against it.
+    Witnesses(super::witness::WitnessesArgs),
+}
+
+/// `pli audit report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Start of the period (included): RFC 3339 (2026-11-01T08:00:00Z), a date (2026-11-01,
+    /// midnight UTC) or Unix seconds.
+    #[arg(long, value_name = "TIME")]
+    pub since: String,
+    /// End of the period (excluded), in the same forms as --since.
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Only events by this account, or about it.
+    #[arg(long, value_name = "EMAIL")]
+    pub account: Option<String>,
+    /// Only events about this envelope.
+    #[arg(long, value_name = "ID")]
+    pub envelope: Option<String>,
+    /// Print JSON (stable, documented in docs/CLI.md).
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV with a header line (RFC 4180).
+    #[arg(long)]
+    pub csv: bool,
 }
 
 /// `pli audit verify`.
@@ -50,6 +83,122 @@ pub struct VerifyArgs {
 pub async fn run(command: AuditCommand) -> Result<()> {
     match command {
         AuditCommand::Verify(args) => verify(args).await,
+        AuditCommand::Report(args) => report(args).await,
+        AuditCommand::Witness(args) => super::witness::witness_command(args).await,
+        AuditCommand::Witnesses(args) => super::witness::witnesses_command(args),
+    }
+}
+
+/// Parses a report bound: RFC 3339, a date (midnight UTC) or Unix seconds.
+fn parse_time(text: &str) -> Result<i64> {
+    let text = text.trim();
+    if let Ok(seconds) = text.parse::<i64>() {
+        return Ok(seconds);
+    }
+    if let Ok(at) =
+        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+    {
+        return Ok(at.unix_timestamp());
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    if let Ok(date) = time::Date::parse(text, &format) {
+        return Ok(date.midnight().assume_utc().unix_timestamp());
+    }
+    bail!(
+        "{:?} is not a time: give RFC 3339 (2026-11-01T08:00:00Z), a date (2026-11-01) or Unix seconds",
+        crate::format::clean(text)
+    )
+}
+
+async fn report(args: ReportArgs) -> Result<()> {
+    let since = parse_time(&args.since).context("--since")?;
+    let until = args
+        .until
+        .as_deref()
+        .map(parse_time)
+        .transpose()
+        .context("--until")?;
+    if until.is_some_and(|until| until <= since) {
+        bail!("--until must be after --since");
+    }
+    let logged_in = super::logged_in(false).await?;
+    let mut query = vec![("since", since.to_string())];
+    if let Some(until) = until {
+        query.push(("until", until.to_string()));
+    }
+    if let Some(account) = &args.account {
+        query.push(("account", pli_client::account::normalize_email(account)));
+    }
+    if let Some(envelope) = &args.envelope {
+        query.push(("envelope", envelope.trim().to_lowercase()));
+    }
+    let mut items = Vec::new();
+    let mut after = 0i64;
+    loop {
+        let mut page_query = query.clone();
+        page_query.push(("after", after.to_string()));
+        let page = logged_in
+            .api
+            .audit_report(&page_query)
+            .await
+            .map_err(|error| super::api_error(error, Some(&logged_in.profile)))
+            .context("fetching the audit report")?;
+        let Some(last) = page.items.last().map(|item| item.seq) else {
+            break;
+        };
+        after = last;
+        items.extend(page.items);
+    }
+    if args.json {
+        return print_line(&serde_json::to_string_pretty(&items)?);
+    }
+    if args.csv {
+        print_line("seq,at,actor,from,action,target,outcome")?;
+        for item in &items {
+            let fields = [
+                item.seq.to_string(),
+                item.at.clone(),
+                item.actor.clone().unwrap_or_default(),
+                item.from.clone(),
+                item.action.clone(),
+                item.target.clone().unwrap_or_default(),
+                item.outcome.clone(),
+            ];
+            let line: Vec<String> = fields.iter().map(|field| csv_field(field)).collect();
+            print_line(&line.join(","))?;
+        }
+        return Ok(());
+    }
+    if items.is_empty() {
+        eprintln!("no event in this period");
+        return Ok(());
+    }
+    for item in &items {
+        print_line(&format!(
+            "{}  {:<8} {:<28} {:<22} {:<20} {}",
+            item.at,
+            item.outcome,
+            crate::format::clean(item.actor.as_deref().unwrap_or("-")),
+            crate::format::clean(&item.from),
+            crate::format::clean(&item.action),
+            crate::format::clean(item.target.as_deref().unwrap_or("-")),
+        ))?;
+    }
+    Ok(())
+}
+
+/// One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break. A field a
+/// spreadsheet would run as a formula is prefixed with a quote mark.
+fn csv_field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
     }
 }
 
@@ -195,15 +344,22 @@ async fn replay(
         let last = match source {
             Source::Data(store) => {
                 let page = store
-                    .audit_log_entries(start, PAGE)
+                    .audit_log_stored(start, PAGE)
                     .await
                     .context("reading the log's entries")?;
-                for (_, entry) in &page {
-                    if let Err(error) = verification.push(entry) {
+                for entry in &page {
+                    // A pruned entry (retention) is known by its header and leaf hash.
+                    let pushed = match entry.pruned_leaf {
+                        None => verification.push(&entry.bytes),
+                        Some(leaf) => {
+                            verification.push_redacted(&entry.bytes, Hash::from_bytes(leaf))
+                        }
+                    };
+                    if let Err(error) = pushed {
                         return Ok(Err(error));
                     }
                 }
-                page.last().map(|(index, _)| *index)
+                page.last().map(|entry| entry.index)
             }
             Source::Server(api) => {
                 let page = api

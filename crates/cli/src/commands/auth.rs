@@ -37,10 +37,15 @@ pub async fn login(args: LoginArgs) -> Result<()> {
     let dir = profile_dir()?;
     let email = account::normalize_email(&args.email);
     let password = password(&format!("Password for {email}: "))?;
-    let (profile, _keys) =
+    let (mut profile, _keys) =
         super::login_with_second_factor(&args.server, &email, &password, args.totp)
             .await
             .context("logging in")?;
+    if let Ok(previous) = Profile::load(&dir) {
+        account::keep_pins(&mut profile, &previous)
+            .map_err(account_error)
+            .context("logging in")?;
+    }
     profile.save(&dir).context("saving the profile")?;
     eprintln!(
         "logged in to {} as {} ({} in {})",
@@ -103,6 +108,7 @@ pub async fn whoami(args: JsonArgs) -> Result<()> {
             "age_recipient": me.public_keys.age_recipient,
             "signing_key": me.public_keys.signing_key,
             "session_expires_at": expires_at.map(crate::format::rfc3339),
+            "log_key": log_fingerprint(&logged_in.profile),
         });
         print_line(&serde_json::to_string_pretty(&value)?)?;
     } else {
@@ -118,8 +124,21 @@ pub async fn whoami(args: JsonArgs) -> Result<()> {
         }
         print_line(&format!("key id:    {}", me.key_id))?;
         print_line(&format!("age key:   {}", me.public_keys.age_recipient))?;
+        print_line(&format!(
+            "log key:   {}",
+            log_fingerprint(&logged_in.profile).unwrap_or_else(|| "not pinned yet".into())
+        ))?;
     }
     Ok(())
+}
+
+/// Name and key id of the audit log key the profile pinned.
+fn log_fingerprint(profile: &Profile) -> Option<String> {
+    let key = profile.log_key.as_deref()?;
+    Some(match pli_client::KeyLog::parse_key(key) {
+        Ok(verifier) => pli_client::transparency::fingerprint(&verifier),
+        Err(_) => "unreadable".to_owned(),
+    })
 }
 
 /// A new password: `$PLI_PASSWORD`, or asked twice on the terminal.

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use anyhow::{Context as _, Result, anyhow, bail};
 use pli_client::Profile;
 use pli_client::get::{GetError, Request};
+use pli_client::receipts::{CheckedReceipt, ReceiptStatus, SentRecords};
 use pli_client::send::{Outgoing, SendError, SenderIdentity};
 use pli_proto::EnvelopeSummary;
 
@@ -40,20 +41,60 @@ pub async fn send(args: SendArgs) -> Result<()> {
         subject: &args.subject,
         dlp,
     };
-    let id = pli_client::send::send(
+    let log = key_log(&session).await?;
+    let result = pli_client::send::send(
         &session.api,
         &sender,
         keys,
         &outgoing,
+        &log,
         progress::transfer("sending"),
     )
-    .await
-    .map_err(|error| match error {
+    .await;
+    // Whatever the outcome, a checkpoint that verified is kept: later ones must extend it.
+    save_log_state(&session.profile, &log)?;
+    let sent = result.map_err(|error| match error {
         SendError::Api(api) => api_error(api, Some(&session.profile)),
         other => anyhow::Error::new(other),
     })?;
-    print_line(&id)?;
+    // Kept to check recipients' receipts against; the envelope is delivered either way.
+    if let Err(error) = SentRecords::new(&super::profile_dir()?).record(&sent) {
+        eprintln!("warning: could not keep the manifest hash to check receipts later: {error}");
+    }
+    print_line(&sent.id)?;
     Ok(())
+}
+
+/// The audit log this profile trusts: its pinned key (pinned now if the profile predates
+/// pinning) and the checkpoint it verified last.
+async fn key_log(session: &super::LoggedIn) -> Result<pli_client::KeyLog> {
+    let verifier = match &session.profile.log_key {
+        Some(text) => pli_client::KeyLog::parse_key(text)?,
+        None => pli_client::transparency::fetch_log_key(&session.api)
+            .await
+            .context("fetching the server's audit log key")?,
+    };
+    Ok(
+        pli_client::KeyLog::new(verifier, session.profile.log_checkpoint.as_deref())?
+            .require_witnesses(
+                &session.profile.witnesses,
+                session.profile.witnesses_required,
+            )?,
+    )
+}
+
+/// Saves the pinned key and latest verified checkpoint into the profile on disk.
+fn save_log_state(profile: &Profile, log: &pli_client::KeyLog) -> Result<()> {
+    let dir = super::profile_dir()?;
+    let mut saved = Profile::load(&dir).context("reading the profile")?;
+    if saved.server != profile.server {
+        return Ok(());
+    }
+    saved.log_key = Some(log.verifier().to_string());
+    if let Some(latest) = log.latest() {
+        saved.log_checkpoint = Some(latest);
+    }
+    saved.save(&dir).context("saving the profile")
 }
 
 pub async fn inbox(args: InboxArgs) -> Result<()> {
@@ -91,7 +132,72 @@ pub async fn outbox(args: OutboxArgs) -> Result<()> {
     })
     .await
     .context("listing the outbox")?;
-    show(&items, args.json, "the outbox is empty")
+    let records = SentRecords::new(&super::profile_dir()?);
+    let log = key_log(&session).await?;
+    let mut receipts = Vec::with_capacity(items.len());
+    for item in &items {
+        let sealed = records.manifest_hash(&item.id);
+        let checked = pli_client::receipts::check(&session.api, &log, &item.id, sealed.as_ref())
+            .await
+            .map_err(|error| match error {
+                pli_client::TransparencyError::Api(api) => api_error(api, Some(&session.profile)),
+                other => anyhow::Error::new(other),
+            })
+            .context("checking the receipts")?;
+        receipts.push(checked);
+    }
+    save_log_state(&session.profile, &log)?;
+    if args.json {
+        let array: Vec<_> = items
+            .iter()
+            .zip(&receipts)
+            .map(|(item, receipts)| {
+                let mut value = summary_json(item);
+                value["receipts"] = receipts.iter().map(receipt_json).collect();
+                value
+            })
+            .collect();
+        return print_line(&serde_json::to_string_pretty(&array)?);
+    }
+    show(&items, false, "the outbox is empty")?;
+    for (item, receipts) in items.iter().zip(&receipts) {
+        for receipt in receipts {
+            print_line(&format!(
+                "{}  opened by {} at {}: {}",
+                clean(&item.id),
+                clean(&receipt.email),
+                rfc3339(receipt.opened_at),
+                receipt_status(&receipt.status)
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+fn receipt_status(status: &ReceiptStatus) -> String {
+    match status {
+        ReceiptStatus::Verified => "receipt verified".to_owned(),
+        ReceiptStatus::SignatureOnly => {
+            "receipt signed by the recipient; document not checked (sent from another machine)"
+                .to_owned()
+        }
+        ReceiptStatus::Invalid(reason) => format!("receipt NOT verified: {}", clean(reason)),
+    }
+}
+
+fn receipt_json(receipt: &CheckedReceipt) -> serde_json::Value {
+    let (status, reason) = match &receipt.status {
+        ReceiptStatus::Verified => ("verified", None),
+        ReceiptStatus::SignatureOnly => ("signature_only", None),
+        ReceiptStatus::Invalid(reason) => ("invalid", Some(reason.as_str())),
+    };
+    serde_json::json!({
+        "email": receipt.email,
+        "opened_at": rfc3339(receipt.opened_at),
+        "log_index": receipt.log_index,
+        "status": status,
+        "reason": reason,
+    })
 }
 
 pub async fn get(args: GetArgs) -> Result<()> {
@@ -114,19 +220,55 @@ pub async fn get(args: GetArgs) -> Result<()> {
         force: args.force,
         mailbox_secrets: &mailbox_secrets,
     };
-    let received = pli_client::get::get(
+    let mut stepped_up = false;
+    let received = loop {
+        let received = pli_client::get::get(
+            &session.api,
+            &me,
+            keys,
+            &request,
+            progress::transfer("receiving"),
+        )
+        .await;
+        match received {
+            Ok(received) => break received,
+            // The server saw unusual download activity: it wants the second factor again
+            // before this session downloads more.
+            Err(GetError::Api(api)) if api.is_second_factor_again() && !stepped_up => {
+                const WHY: &str =
+                    "the server asks for the second factor again after unusual download activity";
+                if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                    eprintln!("{WHY}");
+                }
+                let code = super::totp_code(None, &session.profile.email).context(WHY)?;
+                session
+                    .api
+                    .step_up(secrecy::ExposeSecret::expose_secret(&code).trim())
+                    .await
+                    .map_err(|error| api_error(error, Some(&session.profile)))
+                    .context("giving the second factor again")?;
+                eprintln!("second factor given again; downloading");
+                stepped_up = true;
+            }
+            Err(GetError::Api(api)) => return Err(api_error(api, Some(&session.profile))),
+            Err(other) => return Err(anyhow::Error::new(other)),
+        }
+    };
+
+    // The sender's proof of delivery; the files are in place whatever becomes of it.
+    match pli_client::receipts::sign(
         &session.api,
-        &me,
         keys,
-        &request,
-        progress::transfer("receiving"),
+        &id,
+        &received.manifest_hash,
+        pli_client::account::now_unix(),
     )
     .await
-    .map_err(|error| match error {
-        GetError::Api(api) => api_error(api, Some(&session.profile)),
-        other => anyhow::Error::new(other),
-    })?;
-
+    {
+        Ok(true) => eprintln!("signed a receipt for the sender"),
+        Ok(false) => {}
+        Err(error) => eprintln!("warning: could not sign a receipt for the sender: {error}"),
+    }
     let manifest = &received.manifest;
     if args.json {
         let files: Vec<_> = received
@@ -274,20 +416,19 @@ where
     Ok(items)
 }
 
+fn summary_json(item: &EnvelopeSummary) -> serde_json::Value {
+    serde_json::json!({
+        "id": item.id,
+        "sender": item.sender,
+        "to": item.to,
+        "size": item.size,
+        "created_at": item.created_at,
+    })
+}
+
 fn show(items: &[EnvelopeSummary], json: bool, empty: &str) -> Result<()> {
     if json {
-        let array: Vec<_> = items
-            .iter()
-            .map(|item| {
-                serde_json::json!({
-                    "id": item.id,
-                    "sender": item.sender,
-                    "to": item.to,
-                    "size": item.size,
-                    "created_at": item.created_at,
-                })
-            })
-            .collect();
+        let array: Vec<_> = items.iter().map(summary_json).collect();
         return print_line(&serde_json::to_string_pretty(&array)?);
     }
     if items.is_empty() {

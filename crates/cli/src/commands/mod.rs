@@ -21,6 +21,7 @@ mod policy;
 pub mod scan;
 mod security;
 mod serve;
+pub mod witness;
 
 /// Runs the parsed command.
 pub async fn run(cli: Cli) -> Result<()> {
@@ -145,10 +146,14 @@ pub async fn logged_in(needs_keys: bool) -> Result<LoggedIn> {
             };
             bail!("{state}: {}", login_hint(Some(&profile)));
         };
-        let (profile, keys) =
+        let (mut fresh, keys) =
             login_with_second_factor(&profile.server, &profile.email, &password, None)
                 .await
                 .context("logging in again, the session having expired")?;
+        account::keep_pins(&mut fresh, &profile)
+            .map_err(account_error)
+            .context("logging in again, the session having expired")?;
+        let profile = fresh;
         profile.save(&dir).context("saving the profile")?;
         let api = account::api_for(&profile)?;
         return Ok(LoggedIn {

@@ -1,5 +1,5 @@
 //! `pli 2fa enable|confirm|disable` and the admin's security commands: `pli admin grant`,
-//! `revoke`, `alerts`, `unblock`, `org require-2fa`.
+//! `revoke`, `alerts`, `unblock`, `canary`, `org require-2fa`.
 
 use std::io::{BufRead as _, IsTerminal as _};
 
@@ -12,8 +12,8 @@ use time::format_description::well_known::Rfc3339;
 
 use super::{LoggedIn, api_error, logged_in, print_line, totp_code};
 use crate::args::{
-    AlertsArgs, GrantArgs, GrantCommand, RequireTwoFactorArgs, RevokeArgs, ServerJsonArgs,
-    TwoFactorCommand, UnblockArgs,
+    AlertsArgs, CanaryArgs, CanaryCommand, GrantArgs, GrantCommand, RequireTwoFactorArgs,
+    RevokeArgs, ServerJsonArgs, TwoFactorCommand, UnblockArgs,
 };
 use crate::format::clean;
 
@@ -238,7 +238,68 @@ pub async fn unblock(args: UnblockArgs) -> Result<()> {
         .await
         .map_err(|error| api_error(error, Some(&session.profile)))
         .context("unblocking")?;
-    eprintln!("{} may log in again", clean(&request.email));
+    eprintln!("{} may log in and download again", clean(&request.email));
+    Ok(())
+}
+
+pub async fn canary(args: CanaryArgs) -> Result<()> {
+    if let Some(CanaryCommand::List(list)) = args.command {
+        return canary_list(list).await;
+    }
+    let Some(mailbox) = args.mailbox else {
+        bail!("give --mailbox NAME");
+    };
+    let session = admin_session(args.server.as_deref()).await?;
+    let planted = session
+        .api
+        .plant_canary(&mailbox.trim().to_lowercase())
+        .await
+        .map_err(|error| api_error(error, Some(&session.profile)))
+        .context("planting a canary")?;
+    print_line(&planted.id)?;
+    eprintln!(
+        "canary {} planted in {}: whoever downloads it will have their downloads blocked",
+        clean(&planted.id),
+        clean(&planted.mailbox)
+    );
+    Ok(())
+}
+
+async fn canary_list(args: ServerJsonArgs) -> Result<()> {
+    let session = admin_session(args.server.as_deref()).await?;
+    let list = session
+        .api
+        .canaries()
+        .await
+        .map_err(|error| api_error(error, Some(&session.profile)))
+        .context("listing canaries")?;
+    if args.json {
+        let items: Vec<serde_json::Value> = list
+            .items
+            .iter()
+            .map(|canary| {
+                serde_json::json!({
+                    "id": canary.id,
+                    "mailbox": canary.mailbox,
+                    "planted_by": canary.planted_by,
+                    "planted_at": canary.planted_at,
+                })
+            })
+            .collect();
+        return print_line(&serde_json::to_string_pretty(&items)?);
+    }
+    if list.items.is_empty() {
+        eprintln!("no canaries");
+    }
+    for canary in &list.items {
+        print_line(&format!(
+            "{}  {}  planted by {} at {}",
+            clean(&canary.id),
+            clean(&canary.mailbox),
+            clean(&canary.planted_by),
+            clean(&canary.planted_at)
+        ))?;
+    }
     Ok(())
 }
 

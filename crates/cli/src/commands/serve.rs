@@ -13,6 +13,7 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     config.log_origin = args.log_origin;
     config.database = args.database;
     config.blobs = args.blobs;
+    config.audit_retention_days = args.audit_retention;
     config.trusted_proxies = args.trusted_proxies;
     pli_server::serve(config)
         .await

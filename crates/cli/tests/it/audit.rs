@@ -12,13 +12,13 @@ use crate::{Run, Server, User, pli};
 
 impl Server {
     /// Stops the server (its data directory stays).
-    fn stop(&mut self) {
+    pub fn stop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 
     /// Starts the server again on the same data directory.
-    fn restart(&mut self) {
+    pub fn restart(&mut self) {
         self.stop();
         let mut child = pli(None)
             .args(["serve", "--listen", "127.0.0.1:0", "--data"])

@@ -3,15 +3,19 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod audit;
+mod canary;
 mod errors;
 mod hostile;
 mod keys;
 mod mailbox_keys;
 mod policy;
+mod receipts;
 mod scan;
 mod second_factor;
 mod tls;
 mod tour;
+mod transparency;
+mod witnesses;
 
 use std::io::{BufRead as _, BufReader, Read as _};
 use std::path::{Path, PathBuf};

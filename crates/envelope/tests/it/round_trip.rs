@@ -94,8 +94,11 @@ fn every_recipient_can_open() {
         &mut out,
     )
     .unwrap();
+    let sealed_hash = pli_envelope::manifest_hash(&manifest).unwrap();
     for identity in &identities {
         let opening = pli_envelope::Opening::new(&out[..], identity).unwrap();
+        // What a receipt signs is what the sender sealed.
+        assert_eq!(opening.manifest_hash(), sealed_hash);
         let mut verified = opening
             .verify(&crate::support::signing_key().verifying_key())
             .unwrap();

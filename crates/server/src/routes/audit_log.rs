@@ -26,13 +26,43 @@ use std::collections::HashMap;
 /// Default and largest page of log entries.
 pub const MAX_LOG_ENTRIES: u32 = 1000;
 
-/// The signed checkpoint of the largest tree, as a C2SP signed note.
+/// Query of `GET /api/audit/log/checkpoint`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CheckpointQuery {
+    /// `true`: the latest checkpoint witnesses cosigned, with their signature lines, instead of
+    /// the latest one.
+    pub cosigned: Option<bool>,
+}
+
+/// The signed checkpoint of the largest tree, as a C2SP signed note; or the largest that
+/// witnesses cosigned, with their cosignatures.
 #[utoipa::path(get, path = "/api/audit/log/checkpoint", tag = "public",
+    params(CheckpointQuery),
     responses(
-        (status = 200, description = "the latest checkpoint, a C2SP tlog-checkpoint in a signed note", body = String, content_type = "text/plain"),
-        (status = 404, description = "nothing logged yet", body = ErrorBody),
+        (status = 200, description = "the checkpoint, a C2SP tlog-checkpoint in a signed note", body = String, content_type = "text/plain"),
+        (status = 404, description = "nothing logged yet, or nothing cosigned yet", body = ErrorBody),
     ))]
-pub async fn checkpoint(State(state): State<AppState>) -> Result<Response, ApiError> {
+pub async fn checkpoint(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<CheckpointQuery>,
+) -> Result<Response, ApiError> {
+    if query.cosigned == Some(true) {
+        let (stored, lines) = state.store.latest_cosigned().await?.ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "no witness cosigned a checkpoint yet; run pli audit witness",
+            )
+        })?;
+        let mut note = stored.note;
+        for line in lines {
+            note.push_str(&line);
+            note.push('\n');
+        }
+        return Ok(text(note));
+    }
     let latest =
         state.store.audit_log_latest().await?.ok_or_else(|| {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "nothing logged yet")

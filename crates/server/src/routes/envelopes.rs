@@ -340,6 +340,7 @@ pub async fn get(
         (status = 200, description = "the ciphertext (an age file)", content_type = "application/octet-stream", body = Vec<u8>),
         (status = 400, description = "bad id", body = ErrorBody),
         (status = 401, description = "no valid session", body = ErrorBody),
+        (status = 403, description = "the flow monitor holds the account's downloads: give the second factor again (`second_factor_again`, see `POST /api/me/step-up`) or wait for an admin (`downloads_blocked`)", body = ErrorBody),
         (status = 404, description = "no such envelope, or you may not access it", body = ErrorBody),
     ))]
 pub async fn download(
@@ -348,7 +349,7 @@ pub async fn download(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let id = EnvelopeId::parse(&id)?.id();
-    load(
+    let envelope = load(
         &state,
         &principal,
         id,
@@ -356,6 +357,13 @@ pub async fn download(
         "envelope.download",
     )
     .await?;
+    if let Err(refused) = crate::monitor::check_download(&state, &principal, &envelope).await {
+        state
+            .audit
+            .record(principal.event("envelope.download", Some(id.to_string()), Outcome::Denied))
+            .await;
+        return Err(refused);
+    }
     let (size, stream) = match state.blobs.get(&blob_key(id)).await {
         Ok(found) => found,
         Err(pli_blob::BlobError::NotFound) => {
@@ -488,6 +496,11 @@ pub async fn inbox(
             InboxScope::Mailbox(mailbox.id)
         }
     };
+    let listed_mailbox = match &scope {
+        InboxScope::Mailbox(id) => Some(*id),
+        InboxScope::All => None,
+    };
+    crate::monitor::note_listing(&state, &principal, listed_mailbox).await?;
     let envelopes = state
         .store
         .inbox(principal.account.id, &scope, after, limit + 1)
@@ -530,7 +543,7 @@ pub async fn outbox(
 
 /// Loads an envelope and authorizes `action` on it. Missing and denied give the same error,
 /// and a denial is audited.
-async fn load(
+pub(crate) async fn load(
     state: &AppState,
     principal: &Principal,
     id: Id,

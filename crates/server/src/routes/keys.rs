@@ -73,6 +73,40 @@ pub(crate) async fn publish_mailbox_key(
     Ok(index)
 }
 
+/// Marks, in the data directory, that every key made before keys were logged has been logged.
+pub const KEYS_LOGGED_FILE: &str = "keys-logged";
+
+/// Logs, once per installation, the keys made before the directory logged them, so senders
+/// can prove every key they are given. Returns how many were logged.
+///
+/// Once done, a marker in the data directory (not in the database) stops it for good: a key
+/// whose index someone later deletes from the database stays unproven, and senders refuse
+/// it, instead of the server signing an entry for whatever key the database then holds.
+pub async fn log_keys_made_before_logging(
+    state: &AppState,
+    data_dir: &std::path::Path,
+) -> Result<usize, ApiError> {
+    let marker = data_dir.join(KEYS_LOGGED_FILE);
+    if marker.exists() {
+        return Ok(0);
+    }
+    let unlogged = state.store.unlogged_keys().await?;
+    for account_id in &unlogged.accounts {
+        let account = state.store.account_by_id(*account_id).await?;
+        publish_account_key(state, &account).await?;
+    }
+    for (name, generation, recipient) in &unlogged.mailboxes {
+        let mailbox = state.store.mailbox_by_name(name).await?;
+        publish_mailbox_key(state, &mailbox, *generation, recipient).await?;
+    }
+    std::fs::write(
+        &marker,
+        "Keys made before key logging were logged on this installation's first start.\n",
+    )
+    .map_err(|error| ApiError::internal(format!("writing {}: {error}", marker.display())))?;
+    Ok(unlogged.accounts.len() + unlogged.mailboxes.len())
+}
+
 /// A published key's log entry and its inclusion proof in the tree of `size` entries.
 #[utoipa::path(get, path = "/api/keys/proof", tag = "directory",
     security(("bearer" = [])),

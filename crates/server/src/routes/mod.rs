@@ -7,6 +7,7 @@ pub mod audit;
 pub mod audit_log;
 pub mod audit_report;
 pub mod auth;
+pub mod canaries;
 pub mod directory;
 pub mod envelopes;
 pub mod health;
@@ -14,8 +15,10 @@ pub mod keys;
 pub mod mailboxes;
 pub mod me;
 pub mod policy;
+pub mod receipts;
 pub mod second_factor;
 pub mod security;
+pub mod witnesses;
 
 use crate::error::ApiError;
 use axum::extract::FromRequest;

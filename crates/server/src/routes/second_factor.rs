@@ -1,4 +1,5 @@
-//! `/api/me/totp*`: enrolling and removing the caller's TOTP second factor.
+//! `/api/me/totp*`: enrolling and removing the caller's TOTP second factor;
+//! `/api/me/step-up`: giving it again when the flow monitor asks.
 
 use crate::auth::{Principal, now};
 use crate::authz::{Action, Resource, authorize};
@@ -138,27 +139,7 @@ pub async fn disable(
                 "this account has no second factor",
             )
         })?;
-    let accepted = if second_factor::looks_like_totp(&request.code) {
-        let secret = second_factor::open(&state.server_key, account.id, &totp.secret)
-            .ok_or_else(|| ApiError::internal("a stored TOTP secret does not open"))?;
-        match second_factor::matching_step(&secret, &request.code, now()) {
-            Some(step) => match state.store.use_totp_step(account.id, step).await {
-                Ok(()) => true,
-                Err(StoreError::Conflict(_) | StoreError::NotFound) => false,
-                Err(error) => return Err(error.into()),
-            },
-            None => false,
-        }
-    } else {
-        match second_factor::recovery_hash(&request.code) {
-            Some(hash) => match state.store.use_recovery_code(account.id, &hash).await {
-                Ok(()) => true,
-                Err(StoreError::NotFound) => false,
-                Err(error) => return Err(error.into()),
-            },
-            None => false,
-        }
-    };
+    let accepted = code_accepted(&state, account.id, &totp, &request.code).await?;
     if !accepted {
         state
             .audit
@@ -176,6 +157,87 @@ pub async fn disable(
         .await
         .map_err(|error| ApiError::internal(error.to_string()))?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Gives the second factor again after the flow monitor asked for it
+/// (`second_factor_again`): a fresh TOTP code, or a recovery code. Downloads resume; the
+/// monitor does not ask again for an hour.
+#[utoipa::path(post, path = "/api/me/step-up", tag = "account",
+    security(("bearer" = [])),
+    request_body = TotpCode,
+    responses(
+        (status = 204, description = "accepted; downloads may resume"),
+        (status = 400, description = "wrong code (`invalid_code`)", body = ErrorBody),
+        (status = 401, description = "no valid session", body = ErrorBody),
+        (status = 404, description = "no second factor is set up", body = ErrorBody),
+        (status = 415, description = "not JSON", body = ErrorBody),
+        (status = 422, description = "body of the wrong shape", body = ErrorBody),
+    ))]
+pub async fn step_up(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(request): ApiJson<TotpCode>,
+) -> Result<StatusCode, ApiError> {
+    authorize(&principal, Action::ActOnSelf, &Resource::Own)
+        .map_err(|_| ApiError::unauthenticated())?;
+    let account = &principal.account;
+    let totp = state
+        .store
+        .totp(account.id)
+        .await?
+        .filter(|totp| totp.confirmed)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "this account has no second factor",
+            )
+        })?;
+    if !code_accepted(&state, account.id, &totp, &request.code).await? {
+        state
+            .audit
+            .record(principal.event("monitor.step_up_answer", None, Outcome::Denied))
+            .await;
+        return Err(invalid_code());
+    }
+    let lifted = crate::monitor::stepped_up(&state, &principal).await?;
+    let target = Some(if lifted { "hold lifted" } else { "no hold" }.to_owned());
+    state
+        .audit
+        .record_durable(principal.event("monitor.step_up_answer", target, Outcome::Allowed))
+        .await
+        .map_err(|error| ApiError::internal(error.to_string()))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Whether `code` is a fresh TOTP code or an unused recovery code of the account; either is
+/// used up.
+async fn code_accepted(
+    state: &AppState,
+    account_id: pli_store::Id,
+    totp: &pli_store::Totp,
+    code: &str,
+) -> Result<bool, ApiError> {
+    if second_factor::looks_like_totp(code) {
+        let secret = second_factor::open(&state.server_key, account_id, &totp.secret)
+            .ok_or_else(|| ApiError::internal("a stored TOTP secret does not open"))?;
+        return match second_factor::matching_step(&secret, code, now()) {
+            Some(step) => match state.store.use_totp_step(account_id, step).await {
+                Ok(()) => Ok(true),
+                Err(StoreError::Conflict(_) | StoreError::NotFound) => Ok(false),
+                Err(error) => Err(error.into()),
+            },
+            None => Ok(false),
+        };
+    }
+    match second_factor::recovery_hash(code) {
+        Some(hash) => match state.store.use_recovery_code(account_id, &hash).await {
+            Ok(()) => Ok(true),
+            Err(StoreError::NotFound) => Ok(false),
+            Err(error) => Err(error.into()),
+        },
+        None => Ok(false),
+    }
 }
 
 fn invalid_code() -> ApiError {

@@ -71,17 +71,17 @@ pub async fn alerts(
     }))
 }
 
-/// Lifts the login lock of an account of the admin's organisation, with a reason for the
-/// audit trail.
+/// Lifts the login lock and the flow monitor's hold on downloads (a block or a pending
+/// step-up) of an account of the admin's organisation, with a reason for the audit trail.
 #[utoipa::path(post, path = "/api/admin/unblock", tag = "admin",
     security(("bearer" = [])),
     request_body = UnblockRequest,
     responses(
-        (status = 204, description = "the account may log in again"),
+        (status = 204, description = "the account may log in and download again"),
         (status = 400, description = "bad email or empty reason", body = ErrorBody),
         (status = 401, description = "no valid session", body = ErrorBody),
         (status = 403, description = "not an admin", body = ErrorBody),
-        (status = 404, description = "no such account in your organisation, or it is not locked", body = ErrorBody),
+        (status = 404, description = "no such account in your organisation, or it is neither locked nor blocked", body = ErrorBody),
         (status = 415, description = "not JSON", body = ErrorBody),
         (status = 422, description = "body of the wrong shape", body = ErrorBody),
     ))]
@@ -102,18 +102,27 @@ pub async fn unblock(
         ApiError::new(
             StatusCode::NOT_FOUND,
             "not_found",
-            "no locked account with this email in your organisation",
+            "no locked or blocked account with this email in your organisation",
         )
     };
     let account = own_account(&state, org, &email)
         .await?
         .ok_or_else(not_locked)?;
-    match state.store.unlock_login(&account.email).await {
-        Ok(()) => {}
-        Err(StoreError::NotFound) => return Err(not_locked()),
+    let login_unlocked = match state.store.unlock_login(&account.email).await {
+        Ok(()) => true,
+        Err(StoreError::NotFound) => false,
         Err(error) => return Err(error.into()),
+    };
+    let downloads_unblocked = crate::monitor::lift(&state, account.id).await?;
+    if !login_unlocked && !downloads_unblocked {
+        return Err(not_locked());
     }
-    let target = Some(format!("{email} reason: {reason}"));
+    let lifted = match (login_unlocked, downloads_unblocked) {
+        (true, true) => "login and downloads",
+        (true, false) => "login",
+        _ => "downloads",
+    };
+    let target = Some(format!("{email} lifted: {lifted} reason: {reason}"));
     state
         .audit
         .record_durable(principal.event("login.unblock", target, Outcome::Allowed))
@@ -126,8 +135,15 @@ pub async fn unblock(
             org_id: org,
             account_id: Some(account.id),
             email: Some(account.email.clone()),
-            kind: "login.unblocked".into(),
-            details: format!("unblocked by {}: {reason}", principal.account.email),
+            kind: if downloads_unblocked {
+                "downloads.unblocked".into()
+            } else {
+                "login.unblocked".into()
+            },
+            details: format!(
+                "{lifted} unblocked by {}: {reason}",
+                principal.account.email
+            ),
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -306,7 +322,7 @@ fn unknown_account(email: &Email) -> ApiError {
 }
 
 /// The caller's organisation, if the caller may manage its security; else 403, audited.
-async fn security_org(
+pub(crate) async fn security_org(
     state: &AppState,
     principal: &Principal,
     audit_action: &str,

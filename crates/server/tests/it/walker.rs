@@ -105,6 +105,18 @@ fn requests(
         ("PUT", "/api/envelopes/{id}/content") => {
             with(Some(vec![0; 6]), "application/octet-stream")
         }
+        ("POST", "/api/audit/log/cosignature") => with(
+            json_body(json!({ "witness_key": "not a key", "note": "not a note" })),
+            json,
+        ),
+        ("POST", "/api/envelopes/{id}/receipt") => with(
+            json_body(json!({
+                "manifest_hash": b64(&[1; 32]),
+                "opened_at": 1,
+                "signature": b64(&[7; 64]),
+            })),
+            json,
+        ),
         ("POST", "/api/admin/invitations") => with(
             json_body(
                 json!({ "email": "new@victim.fr", "org": "Victim", "role": "admin", "mailboxes": ["vbox"] }),
@@ -156,9 +168,10 @@ fn requests(
             requests.push(("/api/inbox?mailbox=vbox".into(), None, json));
             requests
         }
-        ("POST", "/api/me/totp/confirm") | ("POST", "/api/me/totp/disable") => {
-            with(json_body(json!({ "code": "ABCDEF" })), json)
-        }
+        ("POST", "/api/me/totp/confirm")
+        | ("POST", "/api/me/totp/disable")
+        | ("POST", "/api/me/step-up") => with(json_body(json!({ "code": "ABCDEF" })), json),
+        ("POST", "/api/admin/canaries") => with(json_body(json!({ "mailbox": "vbox" })), json),
         ("POST", "/api/admin/unblock") => with(
             json_body(json!({ "email": "bob@victim.fr", "reason": "walker" })),
             json,
@@ -252,6 +265,9 @@ async fn anonymous_clients_get_nothing() {
                 | ("DELETE", "/api/envelopes/{id}")
                 | ("PUT", "/api/envelopes/{id}/content")
                 | ("GET", "/api/envelopes/{id}/content")
+                | ("POST", "/api/envelopes/{id}/receipt")
+                | ("GET", "/api/envelopes/{id}/receipts")
+                | ("POST", "/api/audit/log/cosignature")
                 | ("GET", "/api/inbox")
                 | ("GET", "/api/outbox")
                 | ("GET", "/api/audit")
@@ -271,6 +287,9 @@ async fn anonymous_clients_get_nothing() {
                 | ("POST", "/api/me/totp")
                 | ("POST", "/api/me/totp/confirm")
                 | ("POST", "/api/me/totp/disable")
+                | ("POST", "/api/me/step-up")
+                | ("POST", "/api/admin/canaries")
+                | ("GET", "/api/admin/canaries")
                 | ("GET", "/api/admin/alerts")
                 | ("POST", "/api/admin/unblock")
                 | ("PUT", "/api/admin/policy")
@@ -370,7 +389,9 @@ async fn an_authenticated_stranger_gets_nothing() {
                 ("GET", "/api/envelopes/{id}")
                 | ("DELETE", "/api/envelopes/{id}")
                 | ("PUT", "/api/envelopes/{id}/content")
-                | ("GET", "/api/envelopes/{id}/content") => {
+                | ("GET", "/api/envelopes/{id}/content")
+                | ("POST", "/api/envelopes/{id}/receipt")
+                | ("GET", "/api/envelopes/{id}/receipts") => {
                     assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
                     assert_eq!(
                         answer.without_request_id(),
@@ -478,6 +499,11 @@ async fn an_authenticated_stranger_gets_nothing() {
                     assert_eq!(answer.status, StatusCode::OK, "{what}");
                     assert_eq!(answer.body, json!({ "policy": null }), "{what}");
                 }
+                ("POST", "/api/audit/log/cosignature") => {
+                    // A malformed witness key; a valid one adds a line clients may ignore.
+                    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{what}");
+                    assert_nothing_of_victims(&world, &answer, &what);
+                }
                 ("PUT", "/api/policy") => {
                     // Only ever the caller's own organisation, and only with its own signature.
                     assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{what}");
@@ -494,6 +520,7 @@ async fn an_authenticated_stranger_gets_nothing() {
                 | ("POST", "/api/mailboxes/{name}/keys")
                 | ("POST", "/api/mailboxes/{name}/keys/wraps")
                 | ("POST", "/api/admin/grants")
+                | ("POST", "/api/admin/canaries")
                 | ("DELETE", "/api/admin/grants/{name}/{email}") => {
                     assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
                     assert_eq!(
@@ -509,11 +536,13 @@ async fn an_authenticated_stranger_gets_nothing() {
                 ("POST", "/api/me/totp/confirm") => {
                     assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
                 }
-                ("POST", "/api/me/totp/disable") => {
+                ("POST", "/api/me/totp/disable") | ("POST", "/api/me/step-up") => {
                     assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{what}");
                     assert_eq!(answer.error(), "invalid_code", "{what}");
                 }
-                ("GET", "/api/admin/alerts") | ("GET", "/api/admin/grants") => {
+                ("GET", "/api/admin/alerts")
+                | ("GET", "/api/admin/grants")
+                | ("GET", "/api/admin/canaries") => {
                     // The stranger's own organisation's, nothing of the victims'.
                     assert_eq!(answer.status, StatusCode::OK, "{what}");
                     assert_nothing_of_victims(&world, &answer, &what);

@@ -1,0 +1,113 @@
+//! Witnesses: `pli audit witness` cosigns checkpoints it checked; a sender requiring a trusted
+//! witness proves keys only against cosigned checkpoints; a log that rewrote its history gets
+//! no cosignature.
+
+use serde_json::Value;
+
+use crate::{Server, User, files};
+
+/// Runs the witness once as `user`; returns its key from stderr.
+fn witness(user: &User, server: &Server, key: &std::path::Path) -> String {
+    let run = user.run(&[
+        "audit",
+        "witness",
+        "--server",
+        &server.url,
+        "--key",
+        key.to_str().unwrap(),
+    ]);
+    assert!(
+        run.ok().starts_with("cosigned the checkpoint of "),
+        "{run:#?}"
+    );
+    run.stderr
+        .lines()
+        .find_map(|line| line.strip_prefix("witness key: "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn senders_requiring_a_witness_prove_keys_only_against_cosigned_checkpoints() {
+    let server = Server::start();
+    let dpo = User::invited(&server, "dpo@hospital.fr", "Hospital", "auditor");
+    let alice = User::invited(&server, "alice@hospital.fr", "Hospital", "agent");
+    let _bob = User::invited(&server, "bob@police.fr", "Police", "agent");
+    let keys = tempfile::tempdir().unwrap();
+    let key_file = keys.path().join("witness.key");
+    let (_dir, paths) = files(&[("a.txt", b"a")]);
+
+    // Requiring a witness nobody trusts is refused; so is a key that is not one.
+    let run = alice.run(&["audit", "witnesses", "require", "1"]);
+    assert!(run.fails().contains("trust more"), "{run:#?}");
+    let run = alice.run(&["audit", "witnesses", "trust", "not-a-key"]);
+    assert!(run.fails().contains("not a witness key"), "{run:#?}");
+
+    let witness_key = witness(&dpo, &server, &key_file);
+    assert!(
+        witness_key.starts_with("witness/dpo@hospital.fr+"),
+        "{witness_key}"
+    );
+    alice
+        .run(&["audit", "witnesses", "trust", &witness_key])
+        .ok();
+    alice.run(&["audit", "witnesses", "require", "1"]).ok();
+    let listed: Value =
+        serde_json::from_str(alice.run(&["audit", "witnesses", "--json"]).ok()).unwrap();
+    assert_eq!(listed["required"], 1);
+    assert_eq!(listed["witnesses"][0], witness_key.as_str());
+
+    // Bob's key was logged before the witness cosigned: provable.
+    alice.send(&[&paths[0]], "bob@police.fr");
+
+    // Carol joins after: her key is beyond the cosigned checkpoint until the witness runs.
+    let _carol = User::invited(&server, "carol@police.fr", "Police", "agent");
+    let run = alice.run(&[
+        "send",
+        paths[0].to_str().unwrap(),
+        "--to",
+        "carol@police.fr",
+    ]);
+    let stderr = run.fails();
+    assert!(stderr.contains("carol@police.fr"), "{stderr}");
+    assert!(stderr.contains("beyond the signed checkpoint"), "{stderr}");
+    witness(&dpo, &server, &key_file);
+    alice.send(&[&paths[0]], "carol@police.fr");
+
+    // A checkpoint cosigned only by a witness Alice does not trust does not count.
+    let other_keys = tempfile::tempdir().unwrap();
+    let _dave = User::invited(&server, "dave@police.fr", "Police", "agent");
+    witness(&alice, &server, &other_keys.path().join("w.key"));
+    let run = alice.run(&["send", paths[0].to_str().unwrap(), "--to", "dave@police.fr"]);
+    assert!(run.fails().contains("cosigned by 0"), "{run:#?}");
+    alice.run(&["audit", "witnesses", "require", "0"]).ok();
+    alice.send(&[&paths[0]], "dave@police.fr");
+}
+
+#[test]
+fn a_witness_refuses_a_log_that_rewrote_its_history() {
+    let server = Server::start();
+    let dpo = User::invited(&server, "dpo@hospital.fr", "Hospital", "auditor");
+    let keys = tempfile::tempdir().unwrap();
+    let key_file = keys.path().join("witness.key");
+    witness(&dpo, &server, &key_file);
+    let _alice = User::invited(&server, "alice@hospital.fr", "Hospital", "agent");
+    // The server's stored tree is rewritten: its hashes no longer match what the
+    // witness saw, so no consistency proof can link the two checkpoints.
+    server.sql("UPDATE audit_log_hashes SET hash = zeroblob(32)");
+    let run = dpo.run(&[
+        "audit",
+        "witness",
+        "--server",
+        &server.url,
+        "--key",
+        key_file.to_str().unwrap(),
+    ]);
+    let stderr = run.fails();
+    assert!(stderr.contains("NOT cosigned"), "{stderr}");
+    assert!(stderr.contains("not an extension"), "{stderr}");
+    // Nothing was cosigned beyond what the witness checked.
+    let run = dpo.run(&["audit", "witness", "--server", "http://127.0.0.1:1"]);
+    assert!(run.fails().contains("not http://127.0.0.1:1"), "{run:#?}");
+}

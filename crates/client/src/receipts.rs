@@ -1,0 +1,229 @@
+//! Signed receipts (`docs/AUDIT.md`, section 8): a recipient signs that it opened the exact
+//! envelope; the sender checks each receipt with the recipient's logged key and against the
+//! manifest it sealed, which it keeps on its own machine (the server could lie about it).
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use ed25519_dalek::{Signature, Signer as _, VerifyingKey};
+use pli_proto::{AddressKind, ReceiptInfo, ReceiptRequest, receipt_signed_bytes};
+
+use crate::api::{Api, ApiError, sanitize};
+use crate::keys::AccountKeys;
+use crate::send::Sent;
+use crate::transparency::{KeyLog, TransparencyError};
+
+/// Why a receipt could not be handed in.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReceiptError {
+    /// Not 32 hex digits.
+    #[error("{0} is not an envelope id")]
+    InvalidId(String),
+    /// The server refused or could not be reached.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+}
+
+/// Signs and hands in the receipt for envelope `id`, opened at `opened_at` (Unix seconds).
+/// `Ok(false)` when this account had already signed one for it.
+pub async fn sign(
+    api: &Api,
+    keys: &AccountKeys,
+    id: &str,
+    manifest_hash: &[u8; 32],
+    opened_at: i64,
+) -> Result<bool, ReceiptError> {
+    let envelope_id: [u8; 16] = hex::decode(id)
+        .ok()
+        .and_then(|bytes| bytes.try_into().ok())
+        .ok_or_else(|| ReceiptError::InvalidId(sanitize(id)))?;
+    let signature = keys.signing_key().sign(&receipt_signed_bytes(
+        &envelope_id,
+        manifest_hash,
+        opened_at,
+    ));
+    let request = ReceiptRequest {
+        manifest_hash: URL_SAFE_NO_PAD.encode(manifest_hash),
+        opened_at,
+        signature: URL_SAFE_NO_PAD.encode(signature.to_bytes()),
+    };
+    match api.sign_receipt(id, &request).await {
+        Ok(_) => Ok(true),
+        Err(error) if error.status() == Some(409) => Ok(false),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// What the sender can tell of one receipt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReceiptStatus {
+    /// Signed by the recipient's logged key, over the manifest this machine sealed.
+    Verified,
+    /// Signed by the recipient's logged key; this machine kept no record of the manifest it
+    /// sealed (sent from elsewhere), so which document it binds is not checked.
+    SignatureOnly,
+    /// Not a valid receipt, and why.
+    Invalid(String),
+}
+
+/// A receipt and what its check found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedReceipt {
+    /// The recipient that signed.
+    pub email: String,
+    /// When it says it opened the envelope (Unix seconds, signed).
+    pub opened_at: i64,
+    /// Its audit log entry.
+    pub log_index: u64,
+    pub status: ReceiptStatus,
+}
+
+/// Fetches the receipts of envelope `id` and checks each one: the signer's key must be proven
+/// by the log this profile trusts, the signature must verify, and the manifest hash must be
+/// `sealed` when known.
+pub async fn check(
+    api: &Api,
+    log: &KeyLog,
+    id: &str,
+    sealed: Option<&[u8; 32]>,
+) -> Result<Vec<CheckedReceipt>, TransparencyError> {
+    let envelope_id: Option<[u8; 16]> =
+        hex::decode(id).ok().and_then(|bytes| bytes.try_into().ok());
+    let list = api.receipts(id).await?;
+    let mut checked = Vec::with_capacity(list.items.len());
+    for receipt in &list.items {
+        let status = match envelope_id {
+            Some(envelope_id) => status(api, log, &envelope_id, sealed, receipt).await?,
+            None => ReceiptStatus::Invalid("the envelope id is malformed".into()),
+        };
+        checked.push(CheckedReceipt {
+            email: receipt.email.clone(),
+            opened_at: receipt.opened_at,
+            log_index: receipt.log_index,
+            status,
+        });
+    }
+    Ok(checked)
+}
+
+async fn status(
+    api: &Api,
+    log: &KeyLog,
+    envelope_id: &[u8; 16],
+    sealed: Option<&[u8; 32]>,
+    receipt: &ReceiptInfo,
+) -> Result<ReceiptStatus, TransparencyError> {
+    let invalid = |reason: &str| Ok(ReceiptStatus::Invalid(reason.to_owned()));
+    let entry = match api.directory(&receipt.email).await {
+        Ok(entry) => entry,
+        Err(error) if error.is_not_found() => return invalid("the signer is not in the directory"),
+        Err(error) => return Err(error.into()),
+    };
+    let key = match (entry.kind, entry.keys.as_slice()) {
+        (AddressKind::Account, [key]) if key.email.eq_ignore_ascii_case(&receipt.email) => key,
+        _ => return invalid("the directory gives no single account key for the signer"),
+    };
+    match log.check_account(api, &receipt.email, key).await {
+        Ok(()) => {}
+        Err(TransparencyError::Unproven { reason, .. }) => {
+            return Ok(ReceiptStatus::Invalid(format!(
+                "the signer's key is not proven by the audit log ({reason})"
+            )));
+        }
+        Err(error) => return Err(error),
+    }
+    let Some(verifying_key) = URL_SAFE_NO_PAD
+        .decode(&key.public_keys.signing_key)
+        .ok()
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+        .and_then(|bytes| VerifyingKey::from_bytes(&bytes).ok())
+    else {
+        return invalid("the signer's key is malformed");
+    };
+    let Some(manifest_hash) = URL_SAFE_NO_PAD
+        .decode(&receipt.manifest_hash)
+        .ok()
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+    else {
+        return invalid("its manifest hash is malformed");
+    };
+    let Some(signature) = URL_SAFE_NO_PAD
+        .decode(&receipt.signature)
+        .ok()
+        .and_then(|bytes| <[u8; 64]>::try_from(bytes).ok())
+    else {
+        return invalid("its signature is malformed");
+    };
+    let message = receipt_signed_bytes(envelope_id, &manifest_hash, receipt.opened_at);
+    if verifying_key
+        .verify_strict(&message, &Signature::from_bytes(&signature))
+        .is_err()
+    {
+        return invalid("its signature does not verify with the signer's key");
+    }
+    Ok(match sealed {
+        Some(sealed) if *sealed == manifest_hash => ReceiptStatus::Verified,
+        Some(_) => ReceiptStatus::Invalid("it signs another document than the one sent".into()),
+        None => ReceiptStatus::SignatureOnly,
+    })
+}
+
+/// What the sender's machine keeps of each envelope it sent: the hash of the manifest it
+/// sealed, one small file per envelope, to check receipts against.
+#[derive(Clone, Debug)]
+pub struct SentRecords {
+    dir: PathBuf,
+}
+
+impl SentRecords {
+    /// Records under `profile_dir/sent`.
+    pub fn new(profile_dir: &Path) -> SentRecords {
+        SentRecords {
+            dir: profile_dir.join("sent"),
+        }
+    }
+
+    /// Keeps the manifest hash of `sent`.
+    pub fn record(&self, sent: &Sent) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        std::fs::write(
+            self.dir.join(&sent.id),
+            format!("{}\n", hex::encode(sent.manifest_hash)),
+        )
+    }
+
+    /// The manifest hash kept for envelope `id`, if this machine sent it and the record is
+    /// intact.
+    pub fn manifest_hash(&self, id: &str) -> Option<[u8; 32]> {
+        if !crate::get::is_envelope_id(id) {
+            return None;
+        }
+        let text = std::fs::read_to_string(self.dir.join(id)).ok()?;
+        hex::decode(text.trim())
+            .ok()
+            .and_then(|bytes| bytes.try_into().ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_keep_the_hash_and_refuse_what_is_not_an_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let records = SentRecords::new(dir.path());
+        let sent = Sent {
+            id: "0123456789abcdef0123456789abcdef".into(),
+            manifest_hash: [7; 32],
+        };
+        assert_eq!(records.manifest_hash(&sent.id), None);
+        records.record(&sent).unwrap();
+        assert_eq!(records.manifest_hash(&sent.id), Some([7; 32]));
+        assert_eq!(records.manifest_hash("../sent/x"), None);
+        std::fs::write(dir.path().join("sent").join(&sent.id), "not hex").unwrap();
+        assert_eq!(records.manifest_hash(&sent.id), None);
+    }
+}

@@ -1,0 +1,333 @@
+//! Key transparency on the sender's side: before encrypting to a key the directory gave, check
+//! that the server's audit log holds an entry publishing exactly that key for that address, in
+//! a tree whose checkpoint is signed by the log key this profile pinned and is consistent with
+//! the last checkpoint this profile verified (`docs/AUDIT.md`, section 7).
+//!
+//! A server that hands one sender a substituted key must either log it (where the account's
+//! owner and auditors can see it) or fail these checks.
+
+use std::sync::Mutex;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use pli_audit::{
+    Hash, KeyOwner, LogVerifier, Record, SignedCheckpoint, leaf_hash, verify_consistency,
+    verify_inclusion,
+};
+use pli_proto::{AccountKey, CurrentMailboxKey};
+
+use crate::api::{Api, ApiError, sanitize};
+
+/// Why a key could not be proven, or the log not be trusted.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TransparencyError {
+    /// The key of `address` is not proven by the log.
+    #[error(
+        "refusing to encrypt to {address}: the key the server gave is not proven by its audit log ({reason})"
+    )]
+    Unproven {
+        /// The recipient.
+        address: String,
+        /// What failed.
+        reason: String,
+    },
+    /// The server's log is not the one this profile trusts, or it rewrote its history.
+    #[error("the server's audit log cannot be trusted: {0}")]
+    Log(String),
+    /// The server could not be reached or refused.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+}
+
+/// Fetches and parses the server's audit log verifier key.
+pub async fn fetch_log_key(api: &Api) -> Result<LogVerifier, TransparencyError> {
+    let text = api.audit_log_key().await?;
+    LogVerifier::parse(text.trim())
+        .map_err(|error| TransparencyError::Log(format!("the server's log key: {error}")))
+}
+
+/// A short fingerprint of a verifier key, for people to compare: its name and key id.
+pub fn fingerprint(verifier: &LogVerifier) -> String {
+    let text = verifier.to_string();
+    let mut parts = text.splitn(3, '+');
+    match (parts.next(), parts.next()) {
+        (Some(name), Some(id)) => format!("{name}+{id}"),
+        _ => text,
+    }
+}
+
+/// The log this profile trusts: its pinned key, and the latest checkpoint it verified.
+#[derive(Debug)]
+pub struct KeyLog {
+    verifier: LogVerifier,
+    /// Witnesses trusted, and how many of them must have cosigned a checkpoint.
+    witnesses: Vec<LogVerifier>,
+    witnesses_required: usize,
+    kept: Mutex<Option<SignedCheckpoint>>,
+    /// The checkpoint this command verified, once fetched.
+    current: Mutex<Option<SignedCheckpoint>>,
+}
+
+impl KeyLog {
+    /// A log trusted under `verifier`, with the checkpoint kept earlier, if any (opened with
+    /// the key: a kept checkpoint that does not open is an error, not forgotten).
+    pub fn new(verifier: LogVerifier, kept: Option<&str>) -> Result<KeyLog, TransparencyError> {
+        let kept = kept
+            .map(|note| SignedCheckpoint::open(note.as_bytes(), &verifier))
+            .transpose()
+            .map_err(|error| {
+                TransparencyError::Log(format!("the kept checkpoint does not open: {error}"))
+            })?;
+        Ok(KeyLog {
+            verifier,
+            witnesses: Vec::new(),
+            witnesses_required: 0,
+            kept: Mutex::new(kept),
+            current: Mutex::new(None),
+        })
+    }
+
+    /// Proves keys only against checkpoints cosigned by at least `required` of `witnesses`
+    /// (verifier keys); fails on a key that does not parse, or `required` above their number.
+    pub fn require_witnesses(
+        mut self,
+        witnesses: &[String],
+        required: u32,
+    ) -> Result<KeyLog, TransparencyError> {
+        let witnesses = witnesses
+            .iter()
+            .map(|text| {
+                LogVerifier::parse(text.trim()).map_err(|error| {
+                    TransparencyError::Log(format!("a trusted witness key: {error}"))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let required = usize::try_from(required).unwrap_or(usize::MAX);
+        if required > witnesses.len() {
+            return Err(TransparencyError::Log(format!(
+                "{required} witnesses required but only {} trusted; trust more with pli audit witnesses trust",
+                witnesses.len()
+            )));
+        }
+        self.witnesses = witnesses;
+        self.witnesses_required = required;
+        Ok(self)
+    }
+
+    /// Parses a pinned verifier key.
+    pub fn parse_key(text: &str) -> Result<LogVerifier, TransparencyError> {
+        LogVerifier::parse(text.trim())
+            .map_err(|error| TransparencyError::Log(format!("the pinned log key: {error}")))
+    }
+
+    /// The pinned key.
+    pub fn verifier(&self) -> &LogVerifier {
+        &self.verifier
+    }
+
+    /// The latest checkpoint verified (to keep in the profile).
+    pub fn latest(&self) -> Option<String> {
+        let current = self.current.lock().ok().and_then(|c| c.clone());
+        let kept = self.kept.lock().ok().and_then(|k| k.clone());
+        let size = |checkpoint: &SignedCheckpoint| checkpoint.checkpoint().size();
+        match (current, kept) {
+            (Some(current), Some(kept)) if size(&kept) > size(&current) => Some(kept),
+            (current, kept) => current.or(kept),
+        }
+        .map(|checkpoint| checkpoint.as_str().to_owned())
+    }
+
+    /// The checkpoint to prove keys against: fetched once per command, opened with the pinned
+    /// key, and proven consistent with the one kept earlier.
+    async fn checkpoint(&self, api: &Api) -> Result<SignedCheckpoint, TransparencyError> {
+        if let Some(current) = self.current.lock().ok().and_then(|c| c.clone()) {
+            return Ok(current);
+        }
+        let note = if self.witnesses_required > 0 {
+            api.audit_log_cosigned_checkpoint().await?
+        } else {
+            api.audit_log_checkpoint().await?
+        };
+        let fresh = SignedCheckpoint::open(note.as_bytes(), &self.verifier).map_err(|error| {
+            TransparencyError::Log(format!(
+                "its checkpoint is not signed by the pinned key {}: {error}",
+                fingerprint(&self.verifier)
+            ))
+        })?;
+        if self.witnesses_required > 0 {
+            let cosigned = self
+                .witnesses
+                .iter()
+                .filter(|witness| pli_audit::open_note(note.as_bytes(), witness).is_ok())
+                .count();
+            if cosigned < self.witnesses_required {
+                return Err(TransparencyError::Log(format!(
+                    "its latest witnessed checkpoint is cosigned by {cosigned} of the witnesses this profile trusts, {} required",
+                    self.witnesses_required
+                )));
+            }
+        }
+        let kept = self.kept.lock().ok().and_then(|k| k.clone());
+        if let Some(kept) = kept {
+            let (old, new) = (kept.checkpoint(), fresh.checkpoint());
+            // The latest witnessed checkpoint may be older than one verified without witnesses:
+            // then the kept one must extend it.
+            let (smaller, larger) = if new.size() < old.size() {
+                if self.witnesses_required == 0 {
+                    return Err(TransparencyError::Log(format!(
+                        "it shrank from {} to {} entries",
+                        old.size(),
+                        new.size()
+                    )));
+                }
+                (new, old)
+            } else {
+                (old, new)
+            };
+            let proof = api.key_consistency(smaller.size(), larger.size()).await?;
+            let hashes = decode_hashes(&proof.hashes).map_err(TransparencyError::Log)?;
+            verify_consistency(
+                smaller.size(),
+                smaller.root(),
+                larger.size(),
+                larger.root(),
+                &hashes,
+            )
+            .map_err(|error| {
+                TransparencyError::Log(format!(
+                    "its checkpoint of {} entries is not an extension of the one of {} this profile verified: {error}",
+                    larger.size(),
+                    smaller.size()
+                ))
+            })?;
+        }
+        if let Ok(mut current) = self.current.lock() {
+            *current = Some(fresh.clone());
+        }
+        Ok(fresh)
+    }
+
+    /// Checks that the log publishes exactly `key` for account `address`.
+    pub async fn check_account(
+        &self,
+        api: &Api,
+        address: &str,
+        key: &AccountKey,
+    ) -> Result<(), TransparencyError> {
+        let unproven = |reason: &str| TransparencyError::Unproven {
+            address: sanitize(address),
+            reason: reason.to_owned(),
+        };
+        let index = key
+            .log_index
+            .ok_or_else(|| unproven("the directory names no log entry for it"))?;
+        let record = self.prove(api, index, &unproven).await?;
+        let Record::Key(published) = record else {
+            return Err(unproven("the entry is not a published key"));
+        };
+        let signing_key: [u8; 32] = URL_SAFE_NO_PAD
+            .decode(&key.public_keys.signing_key)
+            .ok()
+            .and_then(|bytes| bytes.try_into().ok())
+            .ok_or_else(|| unproven("the directory's signing key is malformed"))?;
+        let matches = published.owner
+            == KeyOwner::Account {
+                email: key.email.to_lowercase(),
+            }
+            && published.age_recipient == key.public_keys.age_recipient
+            && published.signing_key == Some(signing_key);
+        if !matches {
+            return Err(unproven(
+                "the logged key differs from the one the directory gave",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks that the log publishes exactly `key` as generation `key.key.generation` of
+    /// mailbox `address`.
+    pub async fn check_mailbox(
+        &self,
+        api: &Api,
+        address: &str,
+        key: &CurrentMailboxKey,
+    ) -> Result<(), TransparencyError> {
+        let unproven = |reason: &str| TransparencyError::Unproven {
+            address: sanitize(address),
+            reason: reason.to_owned(),
+        };
+        let index = key
+            .log_index
+            .ok_or_else(|| unproven("the directory names no log entry for its key"))?;
+        let record = self.prove(api, index, &unproven).await?;
+        let Record::Key(published) = record else {
+            return Err(unproven("the entry is not a published key"));
+        };
+        let matches = published.owner
+            == KeyOwner::Mailbox {
+                name: address.to_lowercase(),
+                generation: key.key.generation,
+            }
+            && published.age_recipient == key.key.recipient
+            && published.signing_key.is_none();
+        if !matches {
+            return Err(unproven(
+                "the logged key differs from the one the directory gave",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Fetches entry `index` with its inclusion proof against the verified checkpoint, checks
+    /// the proof, and decodes the entry.
+    async fn prove(
+        &self,
+        api: &Api,
+        index: u64,
+        unproven: &dyn Fn(&str) -> TransparencyError,
+    ) -> Result<Record, TransparencyError> {
+        let checkpoint = self.checkpoint(api).await?;
+        let size = checkpoint.checkpoint().size();
+        if index >= size {
+            return Err(unproven("its log entry is beyond the signed checkpoint"));
+        }
+        let proof = match api.key_proof(index, size).await {
+            Ok(proof) => proof,
+            Err(error) if error.is_not_found() => {
+                return Err(unproven("the log holds no published key at its index"));
+            }
+            Err(error) => return Err(error.into()),
+        };
+        if proof.index != index || proof.size != size {
+            return Err(unproven("the server proved another entry"));
+        }
+        let entry = STANDARD
+            .decode(&proof.entry)
+            .map_err(|_| unproven("the entry is not base64"))?;
+        let hashes = decode_hashes(&proof.hashes).map_err(|reason| unproven(&reason))?;
+        verify_inclusion(
+            &leaf_hash(&entry),
+            index,
+            size,
+            checkpoint.checkpoint().root(),
+            &hashes,
+        )
+        .map_err(|_| {
+            unproven("its inclusion proof does not verify against the signed checkpoint")
+        })?;
+        let (header, record) =
+            Record::decode(&entry).map_err(|_| unproven("its log entry does not parse"))?;
+        if header.index != index {
+            return Err(unproven("its log entry names another index"));
+        }
+        Ok(record)
+    }
+}
+
+fn decode_hashes(hashes: &[String]) -> Result<Vec<Hash>, String> {
+    hashes
+        .iter()
+        .map(|text| Hash::from_base64(text).ok_or_else(|| "a proof hash is malformed".to_owned()))
+        .collect()
+}

@@ -1,0 +1,369 @@
+//! The flow monitor: every download and inbox listing passes through it after authorization.
+//!
+//! It keeps, per account and per organisation, sliding windows of envelopes downloaded, bytes,
+//! distinct senders and mailboxes reached, and listing depth; compares them with limits raised
+//! by what the account itself usually does (its [`Baseline`]: decaying peaks, usual hours,
+//! known addresses), made stricter by conditions that a thief shows and a colleague rarely
+//! does (a new address, an unusual hour, a wide reach, deep listing); and escalates in order:
+//! an alert to the organisation's admins, then a new second-factor code before any further
+//! download (403 `second_factor_again`), then a block of the account's downloads (403
+//! `downloads_blocked`) that only an admin lifts. A canary envelope blocks at once.
+//!
+//! The decisions are pure computation in [`rules`] (tested with a simulated clock, see
+//! [`simulate`]); this module does the I/O around them: loading and saving baselines and holds,
+//! audit events and alerts. Every decision that is news is an audit event naming the rule and
+//! the numbers it was made on (counts only, never content).
+
+pub mod baseline;
+pub mod rules;
+pub mod simulate;
+
+pub use baseline::Baseline;
+pub use rules::{Activity, Decision, Level, Limits, Monitor, Observation, Rule};
+
+use crate::auth::{Principal, now};
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::http::StatusCode;
+use pli_store::{
+    Addressee, DownloadHold, Envelope, HoldKind, Id, NewAlert, Outcome, StoreError, Timestamp,
+};
+use std::sync::Mutex;
+
+/// The monitor shared by the handlers.
+#[derive(Debug, Default)]
+pub struct FlowMonitor {
+    monitor: Mutex<Monitor>,
+    canaries_loaded: tokio::sync::OnceCell<()>,
+}
+
+impl FlowMonitor {
+    pub fn new(limits: Limits) -> FlowMonitor {
+        FlowMonitor {
+            monitor: Mutex::new(Monitor::new(limits)),
+            canaries_loaded: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    /// The part of a download check done on every download: one lock, no I/O, no allocation
+    /// once the account, sender and mailbox are known. The account's baseline and hold must
+    /// have been loaded (else it starts from nothing). The account is asked for a step-up as
+    /// if it had a second factor; the caller checks that when a step-up is news.
+    pub fn decide_download(
+        &self,
+        account: Id,
+        org: Id,
+        from: &str,
+        envelope: &Envelope,
+        reachable: &[Id],
+        at: Timestamp,
+    ) -> Decision {
+        let mailbox = envelope
+            .to
+            .iter()
+            .find_map(|(addressee, _)| match addressee {
+                Addressee::Mailbox(id) if reachable.contains(id) => Some(*id),
+                _ => None,
+            });
+        let address = rules::address_hash(from);
+        self.with(|monitor| {
+            let observation = Observation {
+                at,
+                account,
+                org,
+                address,
+                has_second_factor: true,
+                activity: Activity::Download {
+                    bytes: envelope.size,
+                    sender: envelope.sender.id,
+                    mailbox,
+                    canary: monitor.is_canary(envelope.id),
+                },
+            };
+            monitor.observe(&observation)
+        })
+    }
+
+    /// Runs `f` on the monitor's state under its lock.
+    pub fn with<T>(&self, f: impl FnOnce(&mut Monitor) -> T) -> T {
+        // A panic while holding the lock cannot leave the counts inconsistent in a way that
+        // matters more than refusing every download would: keep going with them.
+        let mut monitor = match self.monitor.lock() {
+            Ok(monitor) => monitor,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        f(&mut monitor)
+    }
+}
+
+/// Checks a download the caller is allowed by [`authorize`](crate::authz::authorize) to make.
+/// `Err` is the 403 to answer: a step-up or a block.
+pub async fn check_download(
+    state: &AppState,
+    principal: &Principal,
+    envelope: &Envelope,
+) -> Result<(), ApiError> {
+    load(state, principal).await?;
+    let at = now();
+    let mut decision = state.monitor.decide_download(
+        principal.account.id,
+        principal.account.org.id,
+        &principal.from,
+        envelope,
+        &principal.mailbox_ids,
+        at,
+    );
+    if decision.new
+        && decision.level == Level::StepUp
+        && !has_second_factor(state, principal).await?
+    {
+        // Nobody can answer a step-up without a second factor: the next level holds.
+        decision = state
+            .monitor
+            .with(|monitor| monitor.block(principal.account.id, at, decision));
+    }
+    if decision.new {
+        record(state, principal, &decision, Some(envelope.id), at).await?;
+    }
+    if let Some(numbers) = decision.org_alert {
+        let details = rules::describe(Rule::OrgBurst, Level::Alerted, &numbers);
+        state
+            .audit
+            .record(principal.event("monitor.org_alert", Some(details.clone()), Outcome::Allowed))
+            .await;
+        state
+            .store
+            .add_alert(&NewAlert {
+                at,
+                org_id: principal.account.org.id,
+                account_id: None,
+                email: None,
+                kind: "monitor.org_alert".into(),
+                details,
+            })
+            .await?;
+    }
+    match decision.level {
+        Level::Normal | Level::Alerted => Ok(()),
+        Level::StepUp => Err(second_factor_again()),
+        Level::Blocked => Err(downloads_blocked()),
+    }
+}
+
+/// Counts a listing of the caller's inbox (or of one of its mailboxes). Listings are never
+/// refused; deep listing alerts, and makes the download limits stricter.
+pub async fn note_listing(
+    state: &AppState,
+    principal: &Principal,
+    mailbox: Option<Id>,
+) -> Result<(), ApiError> {
+    load(state, principal).await?;
+    let at = now();
+    let observation = Observation {
+        at,
+        account: principal.account.id,
+        org: principal.account.org.id,
+        address: rules::address_hash(&principal.from),
+        has_second_factor: true,
+        activity: Activity::Listing { mailbox },
+    };
+    let decision = state.monitor.with(|monitor| monitor.observe(&observation));
+    if decision.new {
+        record(state, principal, &decision, None, at).await?;
+    }
+    Ok(())
+}
+
+/// The caller gave its second factor again: lifts a pending step-up. Returns whether one was
+/// pending.
+pub async fn stepped_up(state: &AppState, principal: &Principal) -> Result<bool, ApiError> {
+    load(state, principal).await?;
+    let lifted = match state
+        .store
+        .lift_download_hold(principal.account.id, HoldKind::StepUp)
+        .await
+    {
+        Ok(()) => true,
+        Err(StoreError::NotFound) => false,
+        Err(error) => return Err(error.into()),
+    };
+    state
+        .monitor
+        .with(|monitor| monitor.stepped_up(principal.account.id, now()));
+    Ok(lifted)
+}
+
+/// An admin lifts a block (or a pending step-up) of `account`. Returns whether there was one.
+pub async fn lift(state: &AppState, account: Id) -> Result<bool, ApiError> {
+    let lifted = match state
+        .store
+        .lift_download_hold(account, HoldKind::Blocked)
+        .await
+    {
+        Ok(()) => true,
+        Err(StoreError::NotFound) => false,
+        Err(error) => return Err(error.into()),
+    };
+    state.monitor.with(|monitor| monitor.lift(account, now()));
+    Ok(lifted)
+}
+
+/// Adds a planted canary to the ones downloads are checked against.
+pub async fn add_canary(state: &AppState, envelope: Id) -> Result<(), ApiError> {
+    load_canaries(state).await?;
+    state.monitor.with(|monitor| monitor.add_canary(envelope));
+    Ok(())
+}
+
+/// Saves the baselines that changed. Runs every minute and at shutdown.
+pub async fn save_baselines(state: &AppState) -> Result<usize, StoreError> {
+    let dirty = state.monitor.with(Monitor::take_dirty);
+    let encoded: Vec<(Id, Vec<u8>)> = dirty
+        .iter()
+        .map(|(id, baseline)| (*id, baseline.encode()))
+        .collect();
+    state.store.save_monitor_baselines(&encoded, now()).await?;
+    Ok(encoded.len())
+}
+
+/// Loads, the first time the account (and its organisation) is seen, its baseline and hold,
+/// and once the canaries.
+async fn load(state: &AppState, principal: &Principal) -> Result<(), ApiError> {
+    load_canaries(state).await?;
+    let account = principal.account.id;
+    let org = principal.account.org.id;
+    if !state.monitor.with(|monitor| monitor.knows_account(account)) {
+        let baseline = load_baseline(state, account).await?;
+        let hold = state
+            .store
+            .download_hold(account)
+            .await?
+            .map(|hold| match hold.kind {
+                HoldKind::StepUp => Level::StepUp,
+                HoldKind::Blocked => Level::Blocked,
+            });
+        state
+            .monitor
+            .with(|monitor| monitor.load_account(account, baseline, hold));
+    }
+    if !state.monitor.with(|monitor| monitor.knows_org(org)) {
+        let baseline = load_baseline(state, org).await?;
+        state
+            .monitor
+            .with(|monitor| monitor.load_org(org, baseline));
+    }
+    Ok(())
+}
+
+async fn load_baseline(state: &AppState, subject: Id) -> Result<Baseline, ApiError> {
+    let Some(bytes) = state.store.monitor_baseline(subject).await? else {
+        return Ok(Baseline::default());
+    };
+    Ok(Baseline::decode(&bytes).unwrap_or_else(|_| {
+        // Learning starts over: the floors still hold, so nothing is let through unchecked.
+        tracing::warn!(%subject, "unreadable monitor baseline, starting over");
+        Baseline::default()
+    }))
+}
+
+async fn load_canaries(state: &AppState) -> Result<(), ApiError> {
+    state
+        .monitor
+        .canaries_loaded
+        .get_or_try_init(|| async {
+            let canaries = state.store.canaries(None).await?;
+            state.monitor.with(|monitor| {
+                for canary in &canaries {
+                    monitor.add_canary(canary.envelope_id);
+                }
+            });
+            Ok::<(), StoreError>(())
+        })
+        .await?;
+    Ok(())
+}
+
+async fn has_second_factor(state: &AppState, principal: &Principal) -> Result<bool, ApiError> {
+    Ok(state
+        .store
+        .totp(principal.account.id)
+        .await?
+        .is_some_and(|totp| totp.confirmed))
+}
+
+/// The audit event, the hold and the alert of a decision that is news.
+async fn record(
+    state: &AppState,
+    principal: &Principal,
+    decision: &Decision,
+    envelope: Option<Id>,
+    at: Timestamp,
+) -> Result<(), ApiError> {
+    let mut details = decision.describe();
+    if let Some(envelope) = envelope {
+        details.push_str(" envelope=");
+        details.push_str(&envelope.to_string());
+    }
+    let (action, outcome, kind) = match (decision.rule, decision.level) {
+        (Rule::Canary, _) => ("monitor.canary", Outcome::Denied, "canary.download"),
+        (_, Level::Blocked) => ("monitor.block", Outcome::Denied, "monitor.block"),
+        (_, Level::StepUp) => ("monitor.step_up", Outcome::Denied, "monitor.step_up"),
+        _ => ("monitor.alert", Outcome::Allowed, "monitor.alert"),
+    };
+    let hold = match decision.level {
+        Level::StepUp => Some(HoldKind::StepUp),
+        Level::Blocked => Some(HoldKind::Blocked),
+        Level::Normal | Level::Alerted => None,
+    };
+    if let Some(kind) = hold {
+        state
+            .store
+            .set_download_hold(&DownloadHold {
+                account_id: principal.account.id,
+                kind,
+                at,
+                rule: decision.rule.as_str().to_owned(),
+                details: details.clone(),
+            })
+            .await?;
+    }
+    let event = principal.event(action, Some(details.clone()), outcome);
+    if hold.is_some() {
+        state
+            .audit
+            .record_durable(event)
+            .await
+            .map_err(|error| ApiError::internal(error.to_string()))?;
+    } else {
+        state.audit.record(event).await;
+    }
+    state
+        .store
+        .add_alert(&NewAlert {
+            at,
+            org_id: principal.account.org.id,
+            account_id: Some(principal.account.id),
+            email: Some(principal.account.email.clone()),
+            kind: kind.into(),
+            details,
+        })
+        .await?;
+    Ok(())
+}
+
+fn second_factor_again() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "second_factor_again",
+        "unusual download activity: give your second-factor code again before downloading more",
+    )
+}
+
+fn downloads_blocked() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "downloads_blocked",
+        "downloads of this account are blocked after unusual activity; an admin of your \
+         organisation can lift the block with `pli admin unblock EMAIL --reason TEXT`",
+    )
+}

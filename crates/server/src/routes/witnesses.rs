@@ -1,0 +1,117 @@
+//! Witnesses (`docs/AUDIT.md`, section 10): anyone holding an account (a DPO, a partner
+//! organisation, a regulator) may run `pli audit witness`, which checks each new checkpoint
+//! against the last one it saw and hands in its cosignature; clients may require checkpoints
+//! cosigned by witnesses they trust.
+//!
+//! The server keeps a cosignature only if it verifies, with the witness key given, over a
+//! checkpoint it signed itself; which witnesses count is each client's choice, so a junk
+//! witness costs at most one line among [`MAX_WITNESSES`].
+
+use crate::auth::Principal;
+use crate::authz::{Action, Resource, authorize};
+use crate::error::ApiError;
+use crate::routes::ApiJson;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use pli_audit::{LogVerifier, SignedCheckpoint, open_note};
+use pli_proto::ErrorBody;
+use pli_store::{MAX_WITNESSES, Outcome, StoreError};
+use serde::Deserialize;
+
+/// `POST /api/audit/log/cosignature`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CosignatureRequest {
+    /// The witness's verifier key, `<name>+<key id>+<base64 key>`.
+    pub witness_key: String,
+    /// The checkpoint's signed note as the server served it, with the witness's signature
+    /// line added.
+    pub note: String,
+}
+
+/// Hands in a witness's cosignature of a checkpoint.
+#[utoipa::path(post, path = "/api/audit/log/cosignature", tag = "audit",
+    security(("bearer" = [])),
+    request_body = CosignatureRequest,
+    responses(
+        (status = 204, description = "kept; served with the checkpoint"),
+        (status = 400, description = "malformed key or note, a checkpoint this log did not sign, or no valid line by that key", body = ErrorBody),
+        (status = 401, description = "no valid session", body = ErrorBody),
+        (status = 409, description = "the checkpoint has as many witnesses as it may", body = ErrorBody),
+    ))]
+pub async fn cosign(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(request): ApiJson<CosignatureRequest>,
+) -> Result<StatusCode, ApiError> {
+    authorize(&principal, Action::CosignLog, &Resource::Server)
+        .map_err(|_| ApiError::forbidden("you may not cosign this log"))?;
+    let witness = LogVerifier::parse(request.witness_key.trim())
+        .map_err(|error| ApiError::invalid(format!("witness_key: {error}")))?;
+    let log = state.audit_verifier().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the audit log is not open",
+        )
+    })?;
+    if witness.name() == log.name() {
+        return Err(ApiError::invalid(
+            "a witness key must not bear the log's own name",
+        ));
+    }
+    let signed = SignedCheckpoint::open(request.note.as_bytes(), &log).map_err(|error| {
+        ApiError::invalid(format!("note: not a checkpoint of this log: {error}"))
+    })?;
+    let size = signed.checkpoint().size();
+    let stored = match state.store.audit_log_checkpoint(size).await {
+        Ok(stored) => stored,
+        Err(StoreError::NotFound) => {
+            return Err(ApiError::invalid(format!(
+                "note: this log signed no checkpoint of {size} entries"
+            )));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let line = witness_line(&stored.note, &request.note, &witness).ok_or_else(|| {
+        ApiError::invalid(format!(
+            "note: no valid signature by {} over this log's checkpoint of {size} entries",
+            witness.name()
+        ))
+    })?;
+    match state
+        .store
+        .add_cosignature(size, &witness.to_string(), &line)
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::Conflict(_)) => {
+            return Err(ApiError::conflict(format!(
+                "this checkpoint already has {MAX_WITNESSES} witnesses"
+            )));
+        }
+        Err(error) => return Err(error.into()),
+    }
+    state
+        .audit
+        .record(principal.event(
+            "audit.log.cosign",
+            Some(witness.name().to_owned()),
+            Outcome::Allowed,
+        ))
+        .await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signature line of `witness` in `note` that verifies over the checkpoint the server
+/// stored (`stored`, the server's own note), if any.
+fn witness_line(stored: &str, note: &str, witness: &LogVerifier) -> Option<String> {
+    let prefix = format!("\u{2014} {} ", witness.name());
+    let (_, signatures) = note.split_once("\n\n")?;
+    signatures
+        .lines()
+        .filter(|line| line.starts_with(&prefix))
+        .find(|line| open_note(format!("{stored}{line}\n").as_bytes(), witness).is_ok())
+        .map(str::to_owned)
+}

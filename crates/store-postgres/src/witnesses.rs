@@ -1,0 +1,121 @@
+//! Witnesses' cosignatures of audit log checkpoints, and keys published before key logging
+//! (as on SQLite).
+
+use crate::accounts::connection;
+use crate::rows::{checkpoint_from_row, generation, get, id_from_row, sql_index};
+use crate::{commit, map_err, read, write};
+use pli_store::{MAX_WITNESSES, Result, StoreError, StoredCheckpoint, UnloggedKeys};
+use sqlx::postgres::PgPool;
+
+pub(crate) async fn add_cosignature(
+    pool: &PgPool,
+    size: u64,
+    witness: &str,
+    line: &str,
+) -> Result<()> {
+    let size = sql_index(size)?;
+    let mut tx = write(pool).await?;
+    // The checkpoint's row lock makes counting the witnesses and adding one a single step
+    // across servers.
+    let exists = sqlx::query("SELECT 1 FROM audit_log_checkpoints WHERE size = $1 FOR UPDATE")
+        .bind(size)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "audit log checkpoint"))?;
+    if exists.is_none() {
+        return Err(StoreError::NotFound);
+    }
+    let others: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log_cosignatures WHERE size = $1 AND witness <> $2",
+    )
+    .bind(size)
+    .bind(witness)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|error| map_err(error, "audit log cosignature"))?;
+    if usize::try_from(others).unwrap_or(usize::MAX) >= MAX_WITNESSES {
+        return Err(StoreError::Conflict(
+            "this checkpoint has as many witnesses as it may",
+        ));
+    }
+    sqlx::query(
+        "INSERT INTO audit_log_cosignatures (size, witness, line) VALUES ($1, $2, $3) \
+         ON CONFLICT (size, witness) DO UPDATE SET line = excluded.line",
+    )
+    .bind(size)
+    .bind(witness)
+    .bind(line)
+    .execute(&mut *tx)
+    .await
+    .map_err(|error| map_err(error, "audit log cosignature"))?;
+    commit(tx).await
+}
+
+pub(crate) async fn latest_cosigned(
+    pool: &PgPool,
+) -> Result<Option<(StoredCheckpoint, Vec<String>)>> {
+    let mut tx = read(pool).await?;
+    let row = sqlx::query(
+        "SELECT size, note FROM audit_log_checkpoints WHERE size = \
+         (SELECT max(size) FROM audit_log_cosignatures)",
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(|error| map_err(error, "audit log checkpoint"))?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let checkpoint = checkpoint_from_row(&row)?;
+    let lines = sqlx::query(
+        "SELECT line FROM audit_log_cosignatures WHERE size = $1 ORDER BY witness COLLATE \"C\"",
+    )
+    .bind(sql_index(checkpoint.size)?)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(|error| map_err(error, "audit log cosignature"))?
+    .iter()
+    .map(|row| get(row, "line", "audit_log_cosignatures.line"))
+    .collect::<Result<Vec<String>>>()?;
+    commit(tx).await?;
+    Ok(Some((checkpoint, lines)))
+}
+
+pub(crate) async fn unlogged_keys(pool: &PgPool) -> Result<UnloggedKeys> {
+    let mut connection = connection(pool).await?;
+    let rows = sqlx::query(
+        "SELECT a.id FROM accounts a LEFT JOIN account_key_log l ON l.account_id = a.id \
+         WHERE l.account_id IS NULL ORDER BY a.email",
+    )
+    .fetch_all(&mut *connection)
+    .await
+    .map_err(|error| map_err(error, "unlogged account keys"))?;
+    let accounts = rows
+        .iter()
+        .map(|row| id_from_row(row, "id", "accounts.id"))
+        .collect::<Result<Vec<_>>>()?;
+    let rows = sqlx::query(
+        "SELECT m.name, k.generation, k.recipient FROM mailboxes m \
+         JOIN mailbox_keys k ON k.mailbox_id = m.id \
+         LEFT JOIN mailbox_key_log l ON l.mailbox_id = k.mailbox_id AND l.generation = k.generation \
+         WHERE l.mailbox_id IS NULL \
+           AND k.generation = (SELECT max(generation) FROM mailbox_keys WHERE mailbox_id = m.id) \
+         ORDER BY m.name",
+    )
+    .fetch_all(&mut *connection)
+    .await
+    .map_err(|error| map_err(error, "unlogged mailbox keys"))?;
+    let mailboxes = rows
+        .iter()
+        .map(|row| {
+            Ok((
+                get(row, "name", "mailboxes.name")?,
+                generation(row, "mailbox_keys.generation")?,
+                get(row, "recipient", "mailbox_keys.recipient")?,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(UnloggedKeys {
+        accounts,
+        mailboxes,
+    })
+}
