@@ -35,10 +35,7 @@ pub async fn sign(
     manifest_hash: &[u8; 32],
     opened_at: i64,
 ) -> Result<bool, ReceiptError> {
-    let envelope_id: [u8; 16] = hex::decode(id)
-        .ok()
-        .and_then(|bytes| bytes.try_into().ok())
-        .ok_or_else(|| ReceiptError::InvalidId(sanitize(id)))?;
+    let envelope_id = envelope_id(id).ok_or_else(|| ReceiptError::InvalidId(sanitize(id)))?;
     let signature = keys.signing_key().sign(&receipt_signed_bytes(
         &envelope_id,
         manifest_hash,
@@ -54,6 +51,11 @@ pub async fn sign(
         Err(error) if error.status() == Some(409) => Ok(false),
         Err(error) => Err(error.into()),
     }
+}
+
+/// The 16 bytes of an envelope id (32 hex digits), as receipts sign them.
+fn envelope_id(id: &str) -> Option<[u8; 16]> {
+    hex::decode(id).ok().and_then(|bytes| bytes.try_into().ok())
 }
 
 /// What the sender can tell of one receipt.
@@ -89,8 +91,7 @@ pub async fn check(
     id: &str,
     sealed: Option<&[u8; 32]>,
 ) -> Result<Vec<CheckedReceipt>, TransparencyError> {
-    let envelope_id: Option<[u8; 16]> =
-        hex::decode(id).ok().and_then(|bytes| bytes.try_into().ok());
+    let envelope_id = envelope_id(id);
     let list = api.receipts(id).await?;
     let mut checked = Vec::with_capacity(list.items.len());
     for receipt in &list.items {

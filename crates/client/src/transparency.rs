@@ -325,7 +325,8 @@ impl KeyLog {
     }
 }
 
-fn decode_hashes(hashes: &[String]) -> Result<Vec<Hash>, String> {
+/// Proof hashes as served (base64), decoded.
+pub(crate) fn decode_hashes(hashes: &[String]) -> Result<Vec<Hash>, String> {
     hashes
         .iter()
         .map(|text| Hash::from_base64(text).ok_or_else(|| "a proof hash is malformed".to_owned()))

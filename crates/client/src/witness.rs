@@ -79,12 +79,8 @@ pub async fn witness(
                 }
             } else {
                 let proof = api.key_consistency(old.size(), new.size()).await?;
-                let hashes = proof
-                    .hashes
-                    .iter()
-                    .map(|text| pli_audit::Hash::from_base64(text))
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| TransparencyError::Log("a proof hash is malformed".into()))?;
+                let hashes = crate::transparency::decode_hashes(&proof.hashes)
+                    .map_err(TransparencyError::Log)?;
                 verify_consistency(old.size(), old.root(), new.size(), new.root(), &hashes)
                     .map_err(|error| {
                         TransparencyError::Log(format!(
