@@ -124,6 +124,9 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     if let Err(error) = state.save_monitor_baselines().await {
         tracing::error!(%error, "saving the flow monitor's baselines failed");
     }
+    if let Err(error) = monitor::sync(&state).await {
+        tracing::error!(%error, "writing the flow monitor's journal failed");
+    }
     state.flush_audit().await;
     served.map_err(ServerError::Io)
 }
@@ -202,8 +205,15 @@ async fn shutdown_on_signal(handle: axum_server::Handle) {
 async fn clean_periodically(state: AppState) {
     let mut interval = tokio::time::interval(CLEANUP_EVERY);
     let mut expiry = tokio::time::interval(EXPIRE_EVERY);
+    let mut journal = tokio::time::interval(monitor::SYNC_EVERY);
+    journal.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
+            _ = journal.tick() => {
+                if let Err(error) = monitor::sync(&state).await {
+                    tracing::error!(%error, "syncing the flow monitor's journal failed");
+                }
+            }
             _ = interval.tick() => {
                 match state.clean_stale_pending(auth::now()).await {
                     Ok(0) => {}
@@ -219,6 +229,9 @@ async fn clean_periodically(state: AppState) {
                 }
                 if let Err(error) = state.save_monitor_baselines().await {
                     tracing::error!(%error, "saving the flow monitor's baselines failed");
+                }
+                if let Err(error) = monitor::prune_journal(&state).await {
+                    tracing::error!(%error, "pruning the flow monitor's journal failed");
                 }
             }
         }

@@ -119,6 +119,9 @@ impl AppState {
     /// limiter keys. Returns how many accesses ended.
     pub async fn expire(&self, now: Timestamp) -> Result<u32, ServerError> {
         self.guard.forget_idle();
+        self.store
+            .prune_hits(now - crate::throttle::SHARED_WINDOW_KEPT_SECS)
+            .await?;
         Ok(self.store.expire_access(now).await?)
     }
 

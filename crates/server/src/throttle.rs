@@ -5,8 +5,17 @@
 //!
 //! Everything is keyed by the email as typed, whether or not an account has it: an unknown
 //! email is slowed, counted and locked exactly like a known one, so no answer tells them apart.
+//!
+//! Servers sharing one database share the rates too: an attempt that the in-memory limiter
+//! lets through is also counted in the store's per-minute window ([`Guard::allow_login_everywhere`]),
+//! so spreading attempts over several servers gains nothing. The in-memory limiter stays first,
+//! so a flood is refused without touching the database.
 
+use crate::state::ServerKey;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use hmac::{Hmac, Mac};
+use pli_store::{Store, StoreError, Timestamp};
+use sha2::Sha256;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::time::Duration;
@@ -72,6 +81,43 @@ impl Guard {
         by_address && by_email
     }
 
+    /// [`Guard::allow_login`], then the same rates counted across every server of the
+    /// database.
+    pub async fn allow_login_everywhere(
+        &self,
+        store: &dyn Store,
+        key: &ServerKey,
+        address: &str,
+        email: &str,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        if !self.allow_login(address, email) {
+            return Ok(false);
+        }
+        let by_address =
+            shared_hit(store, key, "login-address", address, at).await? <= LOGINS_PER_ADDRESS;
+        let by_email = shared_hit(store, key, "login-email", email, at).await? <= LOGINS_PER_EMAIL;
+        Ok(by_address && by_email)
+    }
+
+    /// [`Guard::allow_join`], then the same rates counted across every server of the database.
+    pub async fn allow_join_everywhere(
+        &self,
+        store: &dyn Store,
+        key: &ServerKey,
+        address: &str,
+        email: &str,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        if !self.allow_join(address, email) {
+            return Ok(false);
+        }
+        let by_address =
+            shared_hit(store, key, "join-address", address, at).await? <= JOINS_PER_ADDRESS;
+        let by_email = shared_hit(store, key, "join-email", email, at).await? <= JOINS_PER_EMAIL;
+        Ok(by_address && by_email)
+    }
+
     /// Forgets keys whose quota is full again, so memory follows recent traffic only.
     pub fn forget_idle(&self) {
         for limiter in [
@@ -84,6 +130,31 @@ impl Guard {
             limiter.shrink_to_fit();
         }
     }
+}
+
+/// How long the store keeps a rate window's count: the window itself, and a minute more for
+/// clocks of servers that disagree a little.
+pub const SHARED_WINDOW_KEPT_SECS: i64 = 2 * 60;
+
+/// Counts one attempt in the current minute's shared window of (`what`, `value`) and returns
+/// the window's count. The store sees only an HMAC of both under the server key, shared by
+/// every server: no address or email, and nothing it could be guessed back from.
+async fn shared_hit(
+    store: &dyn Store,
+    key: &ServerKey,
+    what: &str,
+    value: &str,
+    at: Timestamp,
+) -> Result<u32, StoreError> {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes())
+        .map_err(|_| StoreError::Backend("rate key".into()))?;
+    mac.update(b"pli-rate-v1\0");
+    mac.update(what.as_bytes());
+    mac.update(b"\0");
+    mac.update(value.as_bytes());
+    let digest: [u8; 32] = mac.finalize().into_bytes().into();
+    let hits = store.count_hit(&digest, at - at.rem_euclid(60)).await?;
+    Ok(u32::try_from(hits).unwrap_or(u32::MAX))
 }
 
 /// The delay before answering a failed login that is the `n_failures`-th in the window:

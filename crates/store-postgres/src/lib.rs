@@ -64,16 +64,17 @@ mod monitor;
 mod policies;
 mod rows;
 mod security;
+mod shared;
 mod transparency;
 mod witnesses;
 
 use async_trait::async_trait;
 use pli_store::{
     Access, AccessEntry, Account, Alert, AuditEvent, AuditQuery, AuditRecord, Canary, Cursor,
-    DownloadHold, Envelope, HoldKind, Id, InboxScope, LogBatch, Mailbox, MailboxAccess,
-    MailboxKeyWrap, MailboxKeys, NewAccount, NewAlert, NewCanary, NewEnvelope, NewInvitation,
-    NewMailboxKey, NewPolicy, Org, PrunedEntry, Result, Store, StoreError, StoredCheckpoint,
-    StoredEntry, StoredPolicy, StoredReceipt, Timestamp, Totp, UnloggedKeys,
+    DownloadHold, Envelope, HoldKind, Id, InboxScope, JournalEntry, LogBatch, Mailbox,
+    MailboxAccess, MailboxKeyWrap, MailboxKeys, NewAccount, NewAlert, NewCanary, NewEnvelope,
+    NewInvitation, NewMailboxKey, NewPolicy, Org, PrunedEntry, Result, Store, StoreError,
+    StoredCheckpoint, StoredEntry, StoredPolicy, StoredReceipt, Timestamp, Totp, UnloggedKeys,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
@@ -89,6 +90,10 @@ pub const AUDIT_LOCK: i64 = 0x0070_6c69_2d61_7564;
 /// Key of the transaction-level advisory lock that serializes inserts of security alerts, so
 /// their sequence numbers become visible in increasing order ("pli-alrt" in ASCII).
 pub const ALERT_LOCK: i64 = 0x706c_692d_616c_7274;
+
+/// The advisory lock under which flow monitor journal entries are appended, so their sequence
+/// numbers become visible in order across servers.
+pub const JOURNAL_LOCK: i64 = 0x706c_692d_6a6f_7572;
 
 /// Options of [`PostgresStore::connect_with`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -556,6 +561,26 @@ impl Store for PostgresStore {
 
     async fn canaries(&self, org_id: Option<Id>) -> Result<Vec<Canary>> {
         monitor::canaries(&self.pool, org_id).await
+    }
+
+    async fn append_monitor_journal(&self, entries: &[JournalEntry]) -> Result<()> {
+        shared::append_monitor_journal(&self.pool, entries).await
+    }
+
+    async fn monitor_journal(&self, after: i64, limit: u32) -> Result<Vec<(i64, JournalEntry)>> {
+        shared::monitor_journal(&self.pool, after, limit).await
+    }
+
+    async fn prune_monitor_journal(&self, before: Timestamp) -> Result<u64> {
+        shared::prune_monitor_journal(&self.pool, before).await
+    }
+
+    async fn count_hit(&self, key: &[u8; 32], window: Timestamp) -> Result<u64> {
+        shared::count_hit(&self.pool, key, window).await
+    }
+
+    async fn prune_hits(&self, before: Timestamp) -> Result<u64> {
+        shared::prune_hits(&self.pool, before).await
     }
 }
 

@@ -30,6 +30,7 @@ mod monitor;
 mod policies;
 mod rows;
 mod security;
+mod shared;
 
 use async_trait::async_trait;
 use pli_store::{
@@ -39,7 +40,7 @@ use pli_store::{
     Result, Store, StoreError, StoredCheckpoint, StoredEntry, StoredPolicy, StoredReceipt,
     Timestamp, Totp, UnloggedKeys,
 };
-use pli_store::{Canary, DownloadHold, HoldKind, NewCanary};
+use pli_store::{Canary, DownloadHold, HoldKind, JournalEntry, NewCanary};
 use sqlx::SqliteConnection;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -1357,6 +1358,26 @@ impl Store for SqliteStore {
 
     async fn canaries(&self, org_id: Option<Id>) -> Result<Vec<Canary>> {
         self.canaries_impl(org_id).await
+    }
+
+    async fn append_monitor_journal(&self, entries: &[JournalEntry]) -> Result<()> {
+        self.append_monitor_journal_impl(entries).await
+    }
+
+    async fn monitor_journal(&self, after: i64, limit: u32) -> Result<Vec<(i64, JournalEntry)>> {
+        self.monitor_journal_impl(after, limit).await
+    }
+
+    async fn prune_monitor_journal(&self, before: Timestamp) -> Result<u64> {
+        self.prune_monitor_journal_impl(before).await
+    }
+
+    async fn count_hit(&self, key: &[u8; 32], window: Timestamp) -> Result<u64> {
+        self.count_hit_impl(key, window).await
+    }
+
+    async fn prune_hits(&self, before: Timestamp) -> Result<u64> {
+        self.prune_hits_impl(before).await
     }
 }
 

@@ -61,7 +61,7 @@ fn id_from_bytes(bytes: &[u8], column: &str) -> Result<Id> {
         .map_err(|_| StoreError::Corrupt(column.to_owned()))
 }
 
-fn optional_id(row: &SqliteRow, name: &str, column: &str) -> Result<Option<Id>> {
+pub(crate) fn optional_id(row: &SqliteRow, name: &str, column: &str) -> Result<Option<Id>> {
     let bytes: Option<Vec<u8>> = get(row, name, column)?;
     bytes.map(|bytes| id_from_bytes(&bytes, column)).transpose()
 }

@@ -34,6 +34,7 @@ mod mailboxes;
 mod monitor;
 mod policies;
 mod security;
+mod shared;
 mod transparency;
 
 pub use accounts::*;
@@ -44,6 +45,7 @@ pub use mailboxes::*;
 pub use monitor::*;
 pub use policies::*;
 pub use security::*;
+pub use shared::*;
 pub use transparency::*;
 
 use async_trait::async_trait;
@@ -124,6 +126,8 @@ macro_rules! store_stories {
             monitor_baselines_are_kept_per_subject,
             download_holds_escalate_and_lift,
             canaries_are_listed_per_organisation,
+            monitor_journal_is_read_in_order_and_pruned,
+            rate_hits_are_counted_per_key_and_window,
         );
     };
     (@each $fresh:expr; $($story:ident),* $(,)?) => {

@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use std::fmt;
 
 mod monitor;
-pub use monitor::{Canary, DownloadHold, HoldKind, NewCanary};
+pub use monitor::{Canary, DownloadHold, HoldKind, JournalEntry, JournalKind, NewCanary};
 
 /// Unix time in seconds.
 pub type Timestamp = i64;
@@ -795,4 +795,22 @@ pub trait Store: Send + Sync + 'static {
     async fn add_canary(&self, canary: &NewCanary) -> Result<()>;
     /// Canaries of the organisation's mailboxes (every canary with `None`), oldest first.
     async fn canaries(&self, org_id: Option<Id>) -> Result<Vec<Canary>>;
+
+    // Shared counting between servers on one database.
+
+    /// Appends flow monitor journal entries, in order, all or none. Their sequence numbers
+    /// become visible in increasing order (a reader that saw `n` never later finds a new entry
+    /// below `n`).
+    async fn append_monitor_journal(&self, entries: &[JournalEntry]) -> Result<()>;
+    /// Journal entries with a sequence number above `after`, oldest first, at most `limit`,
+    /// each with its sequence number.
+    async fn monitor_journal(&self, after: i64, limit: u32) -> Result<Vec<(i64, JournalEntry)>>;
+    /// Deletes the journal entries older than `before`. Returns how many.
+    async fn prune_monitor_journal(&self, before: Timestamp) -> Result<u64>;
+    /// Counts one hit of `key` (a hash: the store never sees what is counted) in the window
+    /// that starts at `window`, and returns the window's count, this hit included. Servers on
+    /// one database share the count.
+    async fn count_hit(&self, key: &[u8; 32], window: Timestamp) -> Result<u64>;
+    /// Deletes the counts of windows that start before `before`. Returns how many.
+    async fn prune_hits(&self, before: Timestamp) -> Result<u64>;
 }

@@ -60,3 +60,63 @@ pub struct Canary {
     pub planted_by_email: String,
     pub planted_at: Timestamp,
 }
+
+/// What a server saw or did, as it tells the other servers on the same database through the
+/// flow monitor's journal, so that their sliding windows and holds count every server's
+/// requests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JournalKind {
+    /// A download the monitor let through.
+    Download,
+    /// A listing of an inbox or mailbox.
+    Listing,
+    /// A hold put on the account's downloads.
+    Hold(HoldKind),
+    /// An admin lifted the account's hold.
+    Lift,
+    /// The account gave its second factor again.
+    SteppedUp,
+}
+
+impl JournalKind {
+    /// The stored code, 1 to 6.
+    pub fn code(self) -> i64 {
+        match self {
+            JournalKind::Download => 1,
+            JournalKind::Listing => 2,
+            JournalKind::Hold(HoldKind::StepUp) => 3,
+            JournalKind::Hold(HoldKind::Blocked) => 4,
+            JournalKind::Lift => 5,
+            JournalKind::SteppedUp => 6,
+        }
+    }
+
+    /// Parses [`JournalKind::code`].
+    pub fn from_code(code: i64) -> Option<JournalKind> {
+        Some(match code {
+            1 => JournalKind::Download,
+            2 => JournalKind::Listing,
+            3 => JournalKind::Hold(HoldKind::StepUp),
+            4 => JournalKind::Hold(HoldKind::Blocked),
+            5 => JournalKind::Lift,
+            6 => JournalKind::SteppedUp,
+            _ => return None,
+        })
+    }
+}
+
+/// One entry of the flow monitor's journal: counts and ids only, the client address as the
+/// monitor's 64-bit hash of it, never content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JournalEntry {
+    /// The server process that wrote it (random at each start).
+    pub instance: Id,
+    pub at: Timestamp,
+    pub account_id: Id,
+    pub org_id: Id,
+    pub address: u64,
+    pub kind: JournalKind,
+    pub bytes: u64,
+    pub sender_id: Option<Id>,
+    pub mailbox_id: Option<Id>,
+}

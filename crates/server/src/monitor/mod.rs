@@ -9,6 +9,13 @@
 //! download (403 `second_factor_again`), then a block of the account's downloads (403
 //! `downloads_blocked`) that only an admin lifts. A canary envelope blocks at once.
 //!
+//! Several servers on one database count together: each appends what it let through, and
+//! the holds it made, lifted or answered, to the store's journal ([`JournalEntry`]), and
+//! replays the other servers' entries into its own windows ([`sync`], every
+//! [`SYNC_EVERY`]). A server that starts replays the last day of the journal, so a restart
+//! forgets nothing either. An account spreading its downloads over servers is therefore
+//! counted whole, at most one sync late.
+//!
 //! The decisions are pure computation in [`rules`] (tested with a simulated clock, see
 //! [`simulate`]); this module does the I/O around them: loading and saving baselines and holds,
 //! audit events and alerts. Every decision that is news is an audit event naming the rule and
@@ -26,15 +33,36 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use axum::http::StatusCode;
 use pli_store::{
-    Addressee, DownloadHold, Envelope, HoldKind, Id, NewAlert, Outcome, StoreError, Timestamp,
+    Addressee, DownloadHold, Envelope, HoldKind, Id, JournalEntry, JournalKind, NewAlert, Outcome,
+    StoreError, Timestamp,
 };
 use std::sync::Mutex;
+use std::time::Duration;
+
+/// How often a server writes its journal entries and replays the others'.
+pub const SYNC_EVERY: Duration = Duration::from_millis(250);
+/// How long journal entries are kept: the longest window (a day), and an hour more.
+pub const JOURNAL_KEPT_SECS: i64 = 25 * 3600;
+/// Journal entries read per query when replaying.
+const JOURNAL_PAGE: u32 = 1000;
 
 /// The monitor shared by the handlers.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct FlowMonitor {
     monitor: Mutex<Monitor>,
     canaries_loaded: tokio::sync::OnceCell<()>,
+    /// This server process, in the journal.
+    instance: Id,
+    /// Entries not yet in the store's journal.
+    pending: Mutex<Vec<JournalEntry>>,
+    /// The last journal position replayed; one sync at a time.
+    cursor: tokio::sync::Mutex<i64>,
+}
+
+impl Default for FlowMonitor {
+    fn default() -> FlowMonitor {
+        FlowMonitor::new(Limits::default())
+    }
 }
 
 impl FlowMonitor {
@@ -42,7 +70,56 @@ impl FlowMonitor {
         FlowMonitor {
             monitor: Mutex::new(Monitor::new(limits)),
             canaries_loaded: tokio::sync::OnceCell::new(),
+            instance: Id::random(),
+            pending: Mutex::new(Vec::with_capacity(64)),
+            cursor: tokio::sync::Mutex::new(0),
         }
+    }
+
+    /// Queues a journal entry of this server for the next [`sync`].
+    fn journal(
+        &self,
+        at: Timestamp,
+        account: Id,
+        org: Id,
+        address: u64,
+        kind: JournalKind,
+        details: (u64, Option<Id>, Option<Id>),
+    ) {
+        let (bytes, sender_id, mailbox_id) = details;
+        let entry = JournalEntry {
+            instance: self.instance,
+            at,
+            account_id: account,
+            org_id: org,
+            address,
+            kind,
+            bytes,
+            sender_id,
+            mailbox_id,
+        };
+        match self.pending.lock() {
+            Ok(mut pending) => pending.push(entry),
+            Err(poisoned) => poisoned.into_inner().push(entry),
+        }
+    }
+
+    fn take_pending(&self) -> Vec<JournalEntry> {
+        let mut pending = match self.pending.lock() {
+            Ok(pending) => pending,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        std::mem::take(&mut *pending)
+    }
+
+    /// Puts entries that could not be written back in front of the queue.
+    fn restore_pending(&self, mut entries: Vec<JournalEntry>) {
+        let mut pending = match self.pending.lock() {
+            Ok(pending) => pending,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        entries.append(&mut pending);
+        *pending = entries;
     }
 
     /// The part of a download check done on every download: one lock, no I/O, no allocation
@@ -80,7 +157,18 @@ impl FlowMonitor {
                     canary: monitor.is_canary(envelope.id),
                 },
             };
-            monitor.observe(&observation)
+            let decision = monitor.observe(&observation);
+            if decision.allowed() {
+                self.journal(
+                    at,
+                    account,
+                    org,
+                    address,
+                    JournalKind::Download,
+                    (envelope.size, Some(envelope.sender.id), mailbox),
+                );
+            }
+            decision
         })
     }
 
@@ -168,6 +256,14 @@ pub async fn note_listing(
         activity: Activity::Listing { mailbox },
     };
     let decision = state.monitor.with(|monitor| monitor.observe(&observation));
+    state.monitor.journal(
+        at,
+        observation.account,
+        observation.org,
+        observation.address,
+        JournalKind::Listing,
+        (0, None, mailbox),
+    );
     if decision.new {
         record(state, principal, &decision, None, at).await?;
     }
@@ -187,14 +283,24 @@ pub async fn stepped_up(state: &AppState, principal: &Principal) -> Result<bool,
         Err(StoreError::NotFound) => false,
         Err(error) => return Err(error.into()),
     };
+    let at = now();
     state
         .monitor
-        .with(|monitor| monitor.stepped_up(principal.account.id, now()));
+        .with(|monitor| monitor.stepped_up(principal.account.id, at));
+    state.monitor.journal(
+        at,
+        principal.account.id,
+        principal.account.org.id,
+        0,
+        JournalKind::SteppedUp,
+        (0, None, None),
+    );
     Ok(lifted)
 }
 
-/// An admin lifts a block (or a pending step-up) of `account`. Returns whether there was one.
-pub async fn lift(state: &AppState, account: Id) -> Result<bool, ApiError> {
+/// An admin lifts a block (or a pending step-up) of `account` (of organisation `org`). Returns
+/// whether there was one.
+pub async fn lift(state: &AppState, account: Id, org: Id) -> Result<bool, ApiError> {
     let lifted = match state
         .store
         .lift_download_hold(account, HoldKind::Blocked)
@@ -204,7 +310,11 @@ pub async fn lift(state: &AppState, account: Id) -> Result<bool, ApiError> {
         Err(StoreError::NotFound) => false,
         Err(error) => return Err(error.into()),
     };
-    state.monitor.with(|monitor| monitor.lift(account, now()));
+    let at = now();
+    state.monitor.with(|monitor| monitor.lift(account, at));
+    state
+        .monitor
+        .journal(at, account, org, 0, JournalKind::Lift, (0, None, None));
     Ok(lifted)
 }
 
@@ -224,6 +334,46 @@ pub async fn save_baselines(state: &AppState) -> Result<usize, StoreError> {
         .collect();
     state.store.save_monitor_baselines(&encoded, now()).await?;
     Ok(encoded.len())
+}
+
+/// Writes this server's pending journal entries and replays the other servers' new ones.
+/// Returns how many entries of other servers were replayed. Entries that could not be written
+/// are kept for the next call.
+pub async fn sync(state: &AppState) -> Result<usize, StoreError> {
+    let monitor = &state.monitor;
+    let pending = monitor.take_pending();
+    if !pending.is_empty()
+        && let Err(error) = state.store.append_monitor_journal(&pending).await
+    {
+        monitor.restore_pending(pending);
+        return Err(error);
+    }
+    let mut cursor = monitor.cursor.lock().await;
+    let mut replayed = 0;
+    loop {
+        let page = state.store.monitor_journal(*cursor, JOURNAL_PAGE).await?;
+        let full = page.len() == JOURNAL_PAGE as usize;
+        monitor.with(|flows| {
+            for (seq, entry) in &page {
+                *cursor = *seq;
+                if entry.instance != monitor.instance {
+                    flows.replay(entry);
+                    replayed += 1;
+                }
+            }
+        });
+        if !full {
+            return Ok(replayed);
+        }
+    }
+}
+
+/// Deletes journal entries too old to count in any window.
+pub async fn prune_journal(state: &AppState) -> Result<u64, StoreError> {
+    state
+        .store
+        .prune_monitor_journal(now() - JOURNAL_KEPT_SECS)
+        .await
 }
 
 /// Loads, the first time the account (and its organisation) is seen, its baseline and hold,
@@ -316,6 +466,14 @@ async fn record(
         Level::Normal | Level::Alerted => None,
     };
     if let Some(kind) = hold {
+        state.monitor.journal(
+            at,
+            principal.account.id,
+            principal.account.org.id,
+            rules::address_hash(&principal.from),
+            JournalKind::Hold(kind),
+            (0, None, None),
+        );
         state
             .store
             .set_download_hold(&DownloadHold {

@@ -2,7 +2,7 @@
 //! time), no store, no lock. [`Monitor::observe`] costs a few hundred nanoseconds and allocates
 //! only when an account, sender or mailbox is first seen.
 
-use pli_store::{Id, Timestamp};
+use pli_store::{HoldKind, Id, JournalEntry, JournalKind, Timestamp};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
@@ -288,23 +288,29 @@ impl Window {
     }
 
     pub(crate) fn add(&mut self, at: Timestamp, downloads: u32, listings: u32, bytes: u64) {
+        // A count replayed from another server may be older than a slot's occupant: it then
+        // belongs to a window that has passed, and must not wipe the newer counts.
         let minute = at.div_euclid(60);
         let bucket = &mut self.minutes[minute.rem_euclid(60) as usize];
-        if bucket.minute != minute {
+        if bucket.minute < minute {
             *bucket = Bucket {
                 minute,
                 ..Bucket::default()
             };
         }
-        bucket.downloads = bucket.downloads.saturating_add(downloads);
-        bucket.listings = bucket.listings.saturating_add(listings);
-        bucket.bytes = bucket.bytes.saturating_add(bytes);
+        if bucket.minute == minute {
+            bucket.downloads = bucket.downloads.saturating_add(downloads);
+            bucket.listings = bucket.listings.saturating_add(listings);
+            bucket.bytes = bucket.bytes.saturating_add(bytes);
+        }
         let hour = at.div_euclid(3600);
         let slot = &mut self.hours[hour.rem_euclid(24) as usize];
-        if slot.hour != hour {
+        if slot.hour < hour {
             *slot = HourBucket { hour, downloads: 0 };
         }
-        slot.downloads = slot.downloads.saturating_add(downloads);
+        if slot.hour == hour {
+            slot.downloads = slot.downloads.saturating_add(downloads);
+        }
     }
 
     pub(crate) fn counts(&self, at: Timestamp) -> Counts {
@@ -368,6 +374,9 @@ pub(crate) struct AccountFlow {
     stepped_up_at: Option<Timestamp>,
     /// The baseline changed since it was last saved.
     pub(crate) dirty: bool,
+    /// The persisted baseline and hold are installed; `false` while only other servers' counts
+    /// (replayed from the journal) are known.
+    loaded: bool,
 }
 
 impl AccountFlow {
@@ -382,6 +391,15 @@ impl AccountFlow {
             hold,
             stepped_up_at: None,
             dirty: false,
+            loaded: true,
+        }
+    }
+
+    /// An account known so far only from other servers' journal entries.
+    fn replayed() -> AccountFlow {
+        AccountFlow {
+            loaded: false,
+            ..AccountFlow::new(Baseline::default(), None)
         }
     }
 }
@@ -393,6 +411,20 @@ pub(crate) struct OrgFlow {
     window: Window,
     alerted_at: Option<Timestamp>,
     pub(crate) dirty: bool,
+    /// As [`AccountFlow`]'s.
+    loaded: bool,
+}
+
+impl OrgFlow {
+    fn new(baseline: Baseline, loaded: bool) -> OrgFlow {
+        OrgFlow {
+            baseline,
+            window: Window::new(),
+            alerted_at: None,
+            dirty: false,
+            loaded,
+        }
+    }
 }
 
 /// The flow monitor's state over every account and organisation it has seen.
@@ -419,28 +451,89 @@ impl Monitor {
     /// Whether the account's baseline and hold are loaded (else the caller loads them first
     /// with [`Monitor::load_account`]; an account never loaded starts from nothing).
     pub fn knows_account(&self, account: Id) -> bool {
-        self.accounts.contains_key(&account)
+        self.accounts.get(&account).is_some_and(|flow| flow.loaded)
     }
 
     pub fn knows_org(&self, org: Id) -> bool {
-        self.orgs.contains_key(&org)
+        self.orgs.get(&org).is_some_and(|flow| flow.loaded)
     }
 
-    /// Installs an account's persisted baseline and hold.
+    /// Installs an account's persisted baseline and hold, keeping the counts already replayed
+    /// from other servers.
     pub fn load_account(&mut self, account: Id, baseline: Baseline, hold: Option<Level>) {
-        self.accounts
+        let flow = self
+            .accounts
             .entry(account)
-            .or_insert_with(|| AccountFlow::new(baseline, hold));
+            .or_insert_with(|| AccountFlow::new(baseline.clone(), hold));
+        if !flow.loaded {
+            flow.baseline = baseline;
+            flow.hold = hold;
+            flow.level = hold.unwrap_or(Level::Normal);
+            flow.loaded = true;
+        }
     }
 
-    /// Installs an organisation's persisted baseline.
+    /// Installs an organisation's persisted baseline, keeping the counts already replayed.
     pub fn load_org(&mut self, org: Id, baseline: Baseline) {
-        self.orgs.entry(org).or_insert_with(|| OrgFlow {
-            baseline,
-            window: Window::new(),
-            alerted_at: None,
-            dirty: false,
-        });
+        let flow = self
+            .orgs
+            .entry(org)
+            .or_insert_with(|| OrgFlow::new(baseline.clone(), true));
+        if !flow.loaded {
+            flow.baseline = baseline;
+            flow.loaded = true;
+        }
+    }
+
+    /// Counts what another server let through (a download or a listing it decided on), or
+    /// applies a hold, lift or step-up it made: nothing is decided here, the other server
+    /// did. Baselines are left to the server that served the request.
+    pub fn replay(&mut self, entry: &JournalEntry) {
+        let at = entry.at;
+        let flow = self
+            .accounts
+            .entry(entry.account_id)
+            .or_insert_with(AccountFlow::replayed);
+        match entry.kind {
+            JournalKind::Download => {
+                flow.window.add(at, 1, 0, entry.bytes);
+                if let Some(sender) = entry.sender_id {
+                    flow.senders.insert(sender, at);
+                }
+                if let Some(mailbox) = entry.mailbox_id {
+                    flow.mailboxes.insert(mailbox, at);
+                }
+                let org = self
+                    .orgs
+                    .entry(entry.org_id)
+                    .or_insert_with(|| OrgFlow::new(Baseline::default(), false));
+                org.window.add(at, 1, 0, 0);
+            }
+            JournalKind::Listing => {
+                flow.window.add(at, 0, 1, 0);
+                if let Some(mailbox) = entry.mailbox_id {
+                    flow.mailboxes.insert(mailbox, at);
+                }
+            }
+            JournalKind::Hold(kind) => {
+                let level = match kind {
+                    HoldKind::StepUp => Level::StepUp,
+                    HoldKind::Blocked => Level::Blocked,
+                };
+                // A step-up never replaces a block (as in the store).
+                if flow.hold.is_none_or(|held| held < level) {
+                    flow.hold = Some(level);
+                }
+                if flow.level < level {
+                    flow.level = level;
+                    flow.level_at = at;
+                }
+            }
+            JournalKind::Lift => self.lift(entry.account_id, at),
+            JournalKind::SteppedUp => {
+                self.stepped_up(entry.account_id, at);
+            }
+        }
     }
 
     /// The hold on an account's downloads, if any.
@@ -527,6 +620,7 @@ impl Monitor {
             .accounts
             .entry(observation.account)
             .or_insert_with(|| AccountFlow::new(Baseline::default(), None));
+        flow.loaded = true;
         flow.baseline.roll(at, &limits);
         let counts = flow.window.counts(at);
         let known_address = flow.baseline.address_known(observation.address, at);
@@ -707,12 +801,10 @@ impl Monitor {
 
     fn observe_org(&mut self, observation: &Observation, limits: &Limits) -> Option<Numbers> {
         let at = observation.at;
-        let org = self.orgs.entry(observation.org).or_insert_with(|| OrgFlow {
-            baseline: Baseline::default(),
-            window: Window::new(),
-            alerted_at: None,
-            dirty: false,
-        });
+        let org = self
+            .orgs
+            .entry(observation.org)
+            .or_insert_with(|| OrgFlow::new(Baseline::default(), true));
         org.baseline.roll(at, limits);
         org.window.add(at, 1, 0, 0);
         let counts = org.window.counts(at);

@@ -84,7 +84,17 @@ pub async fn login(
     };
     // Limits and locks are keyed by the email as typed, so unknown emails meet them exactly
     // like known ones.
-    if !state.guard.allow_login(&from, email.as_str()) {
+    if !state
+        .guard
+        .allow_login_everywhere(
+            state.store.as_ref(),
+            &state.server_key,
+            &from,
+            email.as_str(),
+            at,
+        )
+        .await?
+    {
         let event = login_event(account.as_ref(), email.as_str(), from, Outcome::Denied);
         state.audit.record(event).await;
         return Err(too_many_attempts());
@@ -311,7 +321,17 @@ pub async fn join(
         target: Some(email.to_string()),
         outcome,
     };
-    if !state.guard.allow_join(&from, email.as_str()) {
+    if !state
+        .guard
+        .allow_join_everywhere(
+            state.store.as_ref(),
+            &state.server_key,
+            &from,
+            email.as_str(),
+            now(),
+        )
+        .await?
+    {
         state.audit.record(event(Outcome::Denied)).await;
         return Err(too_many_attempts());
     }

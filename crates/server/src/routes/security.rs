@@ -113,7 +113,7 @@ pub async fn unblock(
         Err(StoreError::NotFound) => false,
         Err(error) => return Err(error.into()),
     };
-    let downloads_unblocked = crate::monitor::lift(&state, account.id).await?;
+    let downloads_unblocked = crate::monitor::lift(&state, account.id, account.org.id).await?;
     if !login_unlocked && !downloads_unblocked {
         return Err(not_locked());
     }

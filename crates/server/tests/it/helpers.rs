@@ -30,6 +30,8 @@ pub struct TestApp {
     store: Arc<dyn pli_store::Store>,
     /// The app's bucket when blobs are on S3 (else in `dir`).
     pub bucket: Option<String>,
+    blobs: Arc<dyn pli_blob::BlobStore>,
+    server_key: [u8; 32],
     /// TOTP secrets of the accounts that enrolled, with the last time step used, by email.
     totp: Mutex<HashMap<String, (Vec<u8>, i64)>>,
 }
@@ -99,10 +101,22 @@ impl TestApp {
         };
         let mut key = [0u8; 32];
         rand::thread_rng().fill_bytes(&mut key);
+        TestApp::on(store, blobs, bucket, key, dir)
+    }
+
+    /// An app over these backends and keys, with its own state (audit writer, flow monitor,
+    /// rate limiters), as one server process.
+    fn on(
+        store: Arc<dyn pli_store::Store>,
+        blobs: Arc<dyn pli_blob::BlobStore>,
+        bucket: Option<String>,
+        server_key: [u8; 32],
+        dir: TempDir,
+    ) -> TestApp {
         let state = AppState::with_log_seed(
             store.clone(),
-            blobs,
-            ServerKey::from_bytes(key),
+            blobs.clone(),
+            ServerKey::from_bytes(server_key),
             1 << 20,
             pli_server::state::log_seed(dir.path()).unwrap(),
         );
@@ -114,8 +128,32 @@ impl TestApp {
             dir,
             store,
             bucket,
+            blobs,
+            server_key,
             totp: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// A second server on the same database and blob store, with the same two keys copied
+    /// into its own data directory, as docs/DEPLOY.md tells operators to start one. It knows
+    /// the TOTP secrets enrolled so far.
+    pub async fn another_server(&self) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        for file in ["audit-log.key", "server.key"] {
+            let from = self.dir.path().join(file);
+            if from.exists() {
+                std::fs::copy(&from, dir.path().join(file)).unwrap();
+            }
+        }
+        let other = TestApp::on(
+            self.store.clone(),
+            self.blobs.clone(),
+            self.bucket.clone(),
+            self.server_key,
+            dir,
+        );
+        *other.totp.lock().unwrap() = self.totp.lock().unwrap().clone();
+        other
     }
 
     pub fn data_dir(&self) -> &Path {

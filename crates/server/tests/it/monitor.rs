@@ -9,7 +9,11 @@ use serde_json::{Value, json};
 
 /// A hospital with a sender, a records mailbox and `victim` as its member; `n` envelopes
 /// sent to the mailbox and to the victim directly, alternately.
-async fn hospital(app: &TestApp, victim_has_second_factor: bool, n: usize) -> (User, User) {
+pub(crate) async fn hospital(
+    app: &TestApp,
+    victim_has_second_factor: bool,
+    n: usize,
+) -> (User, User) {
     let admin = app.user("chef@chu.fr", "CHU", Role::Admin).await;
     let victim = app
         .user_without_second_factor("victime@chu.fr", "CHU", Role::Agent)
@@ -32,7 +36,7 @@ async fn hospital(app: &TestApp, victim_has_second_factor: bool, n: usize) -> (U
 }
 
 /// Every envelope id the account can list, page by page, as a sweeping script would.
-async fn everything(app: &TestApp, user: &User) -> Vec<String> {
+pub(crate) async fn everything(app: &TestApp, user: &User) -> Vec<String> {
     let mut all = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
@@ -52,7 +56,7 @@ async fn everything(app: &TestApp, user: &User) -> Vec<String> {
 
 /// Downloads `ids` in order until one is refused; returns how many went through and the
 /// refusal's error code.
-async fn sweep(app: &TestApp, user: &User, ids: &[String]) -> (usize, String) {
+pub(crate) async fn sweep(app: &TestApp, user: &User, ids: &[String]) -> (usize, String) {
     for (done, id) in ids.iter().enumerate() {
         let answer = app.get(&format!("/api/envelopes/{id}/content"), user).await;
         if answer.status != StatusCode::OK {

@@ -1,0 +1,133 @@
+//! Counting shared by the servers of one database: the flow monitor's journal and rate-limit
+//! windows; the SQL behind the last block of [`Store`](pli_store::Store) methods.
+
+use crate::rows::{blob, get, id_from_row, optional_id};
+use crate::{SqliteStore, commit, map_err};
+use pli_store::{JournalEntry, JournalKind, Result, StoreError, Timestamp};
+
+/// The address hash is a u64 in the domain and a signed INTEGER here: the same 64 bits.
+fn address_to_sql(address: u64) -> i64 {
+    i64::from_le_bytes(address.to_le_bytes())
+}
+
+fn bytes_to_sql(bytes: u64) -> Result<i64> {
+    i64::try_from(bytes).map_err(|_| StoreError::Backend("journal byte count out of range".into()))
+}
+
+impl SqliteStore {
+    pub(crate) async fn append_monitor_journal_impl(&self, entries: &[JournalEntry]) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.write().await?;
+        for entry in entries {
+            sqlx::query(
+                "INSERT INTO monitor_journal (instance, at, account_id, org_id, address, kind, \
+                 bytes, sender_id, mailbox_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(blob(entry.instance))
+            .bind(entry.at)
+            .bind(blob(entry.account_id))
+            .bind(blob(entry.org_id))
+            .bind(address_to_sql(entry.address))
+            .bind(entry.kind.code())
+            .bind(bytes_to_sql(entry.bytes)?)
+            .bind(entry.sender_id.map(blob))
+            .bind(entry.mailbox_id.map(blob))
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "monitor journal"))?;
+        }
+        commit(tx).await
+    }
+
+    pub(crate) async fn monitor_journal_impl(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<(i64, JournalEntry)>> {
+        let mut connection = self.read_one().await?;
+        let rows = sqlx::query(
+            "SELECT seq, instance, at, account_id, org_id, address, kind, bytes, sender_id, \
+             mailbox_id FROM monitor_journal WHERE seq > ? ORDER BY seq LIMIT ?",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *connection)
+        .await
+        .map_err(|error| map_err(error, "monitor journal"))?;
+        rows.iter()
+            .map(|row| {
+                let kind: i64 = get(row, "kind", "monitor_journal.kind")?;
+                let address: i64 = get(row, "address", "monitor_journal.address")?;
+                let bytes: i64 = get(row, "bytes", "monitor_journal.bytes")?;
+                Ok((
+                    get(row, "seq", "monitor_journal.seq")?,
+                    JournalEntry {
+                        instance: id_from_row(row, "instance", "monitor_journal.instance")?,
+                        at: get(row, "at", "monitor_journal.at")?,
+                        account_id: id_from_row(row, "account_id", "monitor_journal.account_id")?,
+                        org_id: id_from_row(row, "org_id", "monitor_journal.org_id")?,
+                        address: u64::from_le_bytes(address.to_le_bytes()),
+                        kind: JournalKind::from_code(kind)
+                            .ok_or_else(|| StoreError::Corrupt("monitor_journal.kind".into()))?,
+                        bytes: u64::try_from(bytes)
+                            .map_err(|_| StoreError::Corrupt("monitor_journal.bytes".into()))?,
+                        sender_id: optional_id(row, "sender_id", "monitor_journal.sender_id")?,
+                        mailbox_id: optional_id(row, "mailbox_id", "monitor_journal.mailbox_id")?,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    pub(crate) async fn prune_monitor_journal_impl(&self, before: Timestamp) -> Result<u64> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("DELETE FROM monitor_journal WHERE at < ?")
+            .bind(before)
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "monitor journal"))?;
+        commit(tx).await?;
+        Ok(done.rows_affected())
+    }
+
+    pub(crate) async fn count_hit_impl(&self, key: &[u8; 32], window: Timestamp) -> Result<u64> {
+        let mut tx = self.write().await?;
+        let hits: i64 = sqlx::query_scalar(
+            "INSERT INTO rate_hits (key, window_start, hits) VALUES (?, ?, 1) \
+             ON CONFLICT (key, window_start) DO UPDATE SET hits = hits + 1 RETURNING hits",
+        )
+        .bind(key.as_slice())
+        .bind(window)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "rate hits"))?;
+        commit(tx).await?;
+        u64::try_from(hits).map_err(|_| StoreError::Corrupt("rate_hits.hits".into()))
+    }
+
+    pub(crate) async fn prune_hits_impl(&self, before: Timestamp) -> Result<u64> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("DELETE FROM rate_hits WHERE window_start < ?")
+            .bind(before)
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "rate hits"))?;
+        commit(tx).await?;
+        Ok(done.rows_affected())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::address_to_sql;
+
+    #[test]
+    fn address_hashes_keep_their_64_bits() {
+        for address in [0, 1, u64::MAX, 1 << 63, 0x0123_4567_89ab_cdef] {
+            let stored = address_to_sql(address);
+            assert_eq!(u64::from_le_bytes(stored.to_le_bytes()), address);
+        }
+    }
+}
