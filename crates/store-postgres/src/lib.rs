@@ -64,6 +64,7 @@ mod monitor;
 mod policies;
 mod rows;
 mod security;
+mod snapshot;
 mod transparency;
 mod witnesses;
 

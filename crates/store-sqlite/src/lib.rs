@@ -30,6 +30,7 @@ mod monitor;
 mod policies;
 mod rows;
 mod security;
+mod snapshot;
 
 use async_trait::async_trait;
 use pli_store::{

@@ -34,6 +34,7 @@ mod mailboxes;
 mod monitor;
 mod policies;
 mod security;
+mod snapshot;
 mod transparency;
 
 pub use accounts::*;
@@ -44,6 +45,7 @@ pub use mailboxes::*;
 pub use monitor::*;
 pub use policies::*;
 pub use security::*;
+pub use snapshot::*;
 pub use transparency::*;
 
 use async_trait::async_trait;

@@ -13,7 +13,9 @@ use async_trait::async_trait;
 use std::fmt;
 
 mod monitor;
+pub mod snapshot;
 pub use monitor::{Canary, DownloadHold, HoldKind, NewCanary};
+pub use snapshot::{Snapshot, SnapshotError, SnapshotSummary};
 
 /// Unix time in seconds.
 pub type Timestamp = i64;
