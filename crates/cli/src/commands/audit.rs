@@ -15,7 +15,6 @@ use pli_audit::{
     Checkpoint, Hash, LogVerifier, SignedCheckpoint, Tampering, Verification, Verified,
     VerifyError, VerifyingKey,
 };
-use pli_store::Store as _;
 use serde_json::json;
 
 use super::{print_line, profile_dir};
@@ -204,7 +203,7 @@ fn csv_field(text: &str) -> String {
 
 /// What a verification reads: the log's key, its latest checkpoint and its entries.
 enum Source {
-    Data(pli_store_sqlite::SqliteStore),
+    Data(std::sync::Arc<dyn pli_store::Store>),
     Server(pli_client::Api),
 }
 
@@ -289,11 +288,25 @@ async fn open_data(dir: &Path) -> Result<(Source, LogVerifier)> {
     let store = pli_store_sqlite::SqliteStore::open(&db)
         .await
         .context("opening the database")?;
-    let latest = store
+    let verifier = store_verifier(&store, public)
+        .await?
+        .ok_or_else(|| anyhow!("the audit log of {} is empty", dir.display()))?;
+    Ok((Source::Data(std::sync::Arc::new(store)), verifier))
+}
+
+/// The verifier of a store's log under `public`: its origin is the latest checkpoint's.
+/// `None` while the log is empty.
+pub(crate) async fn store_verifier(
+    store: &dyn pli_store::Store,
+    public: VerifyingKey,
+) -> Result<Option<LogVerifier>> {
+    let Some(latest) = store
         .audit_log_latest()
         .await
         .context("reading the latest checkpoint")?
-        .ok_or_else(|| anyhow!("the audit log of {} is empty", dir.display()))?;
+    else {
+        return Ok(None);
+    };
     let text = latest
         .note
         .split_once("\n\n")
@@ -302,8 +315,17 @@ async fn open_data(dir: &Path) -> Result<(Source, LogVerifier)> {
         .context("the latest checkpoint does not parse")?
         .origin()
         .to_owned();
-    let verifier = LogVerifier::new(&origin, public).context("the log's origin")?;
-    Ok((Source::Data(store), verifier))
+    Ok(Some(
+        LogVerifier::new(&origin, public).context("the log's origin")?,
+    ))
+}
+
+/// Replays a store's whole log against `checkpoints` (as `pli audit verify --data` does).
+pub(crate) async fn verify_store(
+    store: std::sync::Arc<dyn pli_store::Store>,
+    checkpoints: &[SignedCheckpoint],
+) -> Result<Result<Verified, VerifyError>> {
+    replay(&Source::Data(store), checkpoints).await
 }
 
 /// A server: the profile's session on it, and its log key as it serves it (pinned on first

@@ -8,6 +8,7 @@ mod errors;
 mod hostile;
 mod keys;
 mod mailbox_keys;
+mod ops;
 mod policy;
 mod receipts;
 mod scan;
@@ -98,7 +99,12 @@ impl Server {
 
     /// Starts with extra `pli serve` arguments, such as TLS files.
     pub fn start_with(extra: &[&Path]) -> Server {
-        let data = tempfile::tempdir().unwrap();
+        let extra: Vec<&std::ffi::OsStr> = extra.iter().map(|path| path.as_os_str()).collect();
+        Server::start_on(tempfile::tempdir().unwrap(), &extra)
+    }
+
+    /// Starts on an existing data directory, with extra `pli serve` arguments.
+    pub fn start_on(data: TempDir, extra: &[&std::ffi::OsStr]) -> Server {
         let mut child = pli(None)
             .args(["serve", "--listen", "127.0.0.1:0", "--data"])
             .arg(data.path())
