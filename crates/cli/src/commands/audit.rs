@@ -73,6 +73,10 @@ pub struct VerifyArgs {
     /// Verify the data directory of a stopped (or running) server directly.
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// With --data: the log is in this PostgreSQL database (the log key stays in the data
+    /// directory).
+    #[arg(long, value_name = "URL", requires = "data", value_parser = crate::args::parse_database, hide_env_values = true)]
+    pub database: Option<pli_server::DatabaseUrl>,
     /// Print JSON (stable, documented in docs/CLI.md).
     #[arg(long)]
     pub json: bool,
@@ -210,7 +214,7 @@ enum Source {
 async fn verify(args: VerifyArgs) -> Result<()> {
     let home = profile_dir()?;
     let (source, verifier) = match &args.data {
-        Some(dir) => open_data(dir).await?,
+        Some(dir) => open_data(dir, args.database.as_ref()).await?,
         None => open_server(&home, args.server.as_deref()).await?,
     };
     let latest_note = match &source {
@@ -274,9 +278,12 @@ async fn verify(args: VerifyArgs) -> Result<()> {
 }
 
 /// A data directory: its database, and the log key derived from its `audit-log.key`.
-async fn open_data(dir: &Path) -> Result<(Source, LogVerifier)> {
+async fn open_data(
+    dir: &Path,
+    database: Option<&pli_server::DatabaseUrl>,
+) -> Result<(Source, LogVerifier)> {
     let db = dir.join("pli.db");
-    if !db.is_file() {
+    if database.is_none() && !db.is_file() {
         bail!("{} holds no Pli database (pli.db)", dir.display());
     }
     let key_path = dir.join(pli_server::audit::LOG_KEY_FILE);
@@ -285,13 +292,22 @@ async fn open_data(dir: &Path) -> Result<(Source, LogVerifier)> {
     let seed = <[u8; 32]>::try_from(seed.as_slice())
         .map_err(|_| anyhow!("{} is not a 32-byte key", key_path.display()))?;
     let public: VerifyingKey = pli_audit::SigningKey::from_bytes(&seed).verifying_key();
-    let store = pli_store_sqlite::SqliteStore::open(&db)
-        .await
-        .context("opening the database")?;
-    let verifier = store_verifier(&store, public)
+    let store: std::sync::Arc<dyn pli_store::Store> = match database {
+        Some(url) => std::sync::Arc::new(
+            pli_store_postgres::PostgresStore::connect(url.expose())
+                .await
+                .context("connecting to the database")?,
+        ),
+        None => std::sync::Arc::new(
+            pli_store_sqlite::SqliteStore::open(&db)
+                .await
+                .context("opening the database")?,
+        ),
+    };
+    let verifier = store_verifier(store.as_ref(), public)
         .await?
         .ok_or_else(|| anyhow!("the audit log of {} is empty", dir.display()))?;
-    Ok((Source::Data(std::sync::Arc::new(store)), verifier))
+    Ok((Source::Data(store), verifier))
 }
 
 /// The verifier of a store's log under `public`: its origin is the latest checkpoint's.

@@ -160,7 +160,7 @@ fn a_backup_restores_into_an_empty_instance_that_serves_every_document() {
     ]);
     assert!(again.fails().contains("not empty"), "{again:#?}");
 
-    let server = Server::start_on(restored, &[]);
+    let server = Server::start_on(restored, &[], &[]);
     let bob = world.bob.on_another_machine(&server);
     for (id, expected) in &sent {
         let out = tempfile::tempdir().unwrap();
