@@ -71,6 +71,28 @@ impl Backend {
         }
     }
 
+    /// Invites an agent of "hospital" offline, in the server's own store; returns the code.
+    fn invite(&self, server: &Server, email: &str) -> String {
+        let Some(database) = &self.database else {
+            return server.invite(email, "hospital", "agent", &[]);
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let store = pli_store_postgres::PostgresStore::connect(database)
+                .await
+                .unwrap();
+            let offline =
+                pli_server::offline::Offline::with_store(server.data.path(), Arc::new(store));
+            offline
+                .invite(email, "hospital", pli_proto::Role::Agent, &[])
+                .await
+                .unwrap()
+        })
+    }
+
     fn serve_args(&self) -> Vec<&std::ffi::OsStr> {
         self.serve_args.iter().map(OsString::as_os_str).collect()
     }
@@ -141,9 +163,16 @@ fn acknowledged_uploads_survive_kill_9_and_nothing_else_is_visible() {
         &backend.serve_args(),
         &backend.envs,
     );
-    let alice =
-        User::invited_without_second_factor(&server, "alice@hospital.fr", "hospital", "agent");
-    let bob = User::invited_without_second_factor(&server, "bob@hospital.fr", "hospital", "agent");
+    let alice = User::join(
+        &server,
+        "alice@hospital.fr",
+        &backend.invite(&server, "alice@hospital.fr"),
+    );
+    let bob = User::join(
+        &server,
+        "bob@hospital.fr",
+        &backend.invite(&server, "bob@hospital.fr"),
+    );
     let token = |user: &User| {
         Profile::load(user.home.path())
             .unwrap()
