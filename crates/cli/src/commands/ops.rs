@@ -203,6 +203,18 @@ pub async fn restore(args: RestoreArgs) -> Result<()> {
         ),
         None => None,
     };
+    // Every stored envelope of the snapshot has its blob in the backup, and nothing else is.
+    let contents = read_snapshot_contents(&from.join(SNAPSHOT))?;
+    let expected: std::collections::BTreeSet<String> = contents
+        .stored
+        .iter()
+        .map(|id| pli_server::state::blob_key(*id))
+        .collect();
+    let present: std::collections::BTreeSet<String> =
+        blob_entries.iter().map(|blob| blob.key.clone()).collect();
+    if let Some(key) = expected.symmetric_difference(&present).next() {
+        bail!("the backup is inconsistent: the snapshot and blobs.jsonl disagree on {key}");
+    }
     let snapshot_schema = {
         let file = std::fs::File::open(from.join(SNAPSHOT)).context("opening the snapshot")?;
         let mut input = BufReader::new(file);
