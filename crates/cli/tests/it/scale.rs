@@ -360,7 +360,7 @@ where
 }
 
 #[test]
-fn an_embedded_installation_migrates_to_postgres_and_s3() {
+fn an_embedded_installation_migrates_to_postgres_and_s3_then_backs_up_and_restores() {
     if std::env::var("PLI_TEST_BACKEND").as_deref() != Ok("postgres-s3") {
         // FIXME: needs a PostgreSQL and an S3 server; runs in scripts/test-scale.
         eprintln!("skipped: runs on PostgreSQL and S3 (scripts/test-scale)");
@@ -424,6 +424,39 @@ fn an_embedded_installation_migrates_to_postgres_and_s3() {
     }
     let verified = target.audit_verify(server.data.path());
     assert!(verified.ok().contains("intact"), "{verified:#?}");
+
+    // The scaled instance backs up while it serves, and restores into another empty one.
+    let backups = tempfile::tempdir().unwrap();
+    let backup = backups.path().join("nightly");
+    let mut command = pli(None);
+    command
+        .args(["backup", "--out"])
+        .arg(&backup)
+        .arg("--data")
+        .arg(server.data.path())
+        .args(target.serve_args())
+        .envs(target.envs.iter().map(|(name, value)| (*name, value)));
+    let done = Run::from(command.output().unwrap());
+    assert!(done.ok().contains("2 blobs"), "{done:#?}");
+    let copy = Backend::scaled();
+    let keys = tempfile::tempdir().unwrap();
+    let mut command = pli(None);
+    command
+        .args(["restore", "--from"])
+        .arg(&backup)
+        .arg("--data")
+        .arg(keys.path())
+        .args(copy.serve_args())
+        .envs(copy.envs.iter().map(|(name, value)| (*name, value)));
+    let done = Run::from(command.output().unwrap());
+    assert!(done.ok().contains("intact"), "{done:#?}");
+    let restored = Server::start_on(keys, &copy.serve_args(), &copy.envs);
+    let bob = bob.on_another_machine(&restored);
+    for (id, name, content) in &sent {
+        let out = tempfile::tempdir().unwrap();
+        bob.get(id, out.path()).ok();
+        assert!(std::fs::read(out.path().join(name)).unwrap() == *content);
+    }
 }
 
 fn var(name: &str) -> String {
