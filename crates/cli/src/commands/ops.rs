@@ -114,8 +114,7 @@ pub async fn backup(args: BackupArgs) -> Result<()> {
         let relative = format!("blobs/{key}");
         let path = out.join(&relative);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("creating {}", parent.display()))?;
+            private_dir(parent).with_context(|| format!("creating {}", parent.display()))?;
         }
         let (_, mut stream) = blobs.get(&key).await.with_context(|| {
             format!("reading the blob of envelope {id} (deleted since the snapshot? run the backup again)")
@@ -147,7 +146,7 @@ pub async fn backup(args: BackupArgs) -> Result<()> {
     if let Some(head) = &contents.audit_head {
         written.push(write_file(out, AUDIT_HEAD, head.as_bytes())?);
     }
-    std::fs::create_dir_all(out.join("keys")).context("creating the keys directory")?;
+    private_dir(&out.join("keys")).context("creating the keys directory")?;
     for (name, bytes) in &keys {
         written.push(write_file(out, &format!("keys/{name}"), bytes)?);
     }
@@ -597,7 +596,7 @@ fn prepare_empty_dir(dir: &Path) -> Result<()> {
             Ok(())
         }
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))
+            private_dir(dir).with_context(|| format!("creating {}", dir.display()))
         }
         Err(error) => Err(anyhow::Error::new(error).context(format!("reading {}", dir.display()))),
     }
@@ -806,10 +805,17 @@ struct HashingFile {
 }
 
 impl HashingFile {
+    /// A new file readable by its owner only: a backup holds the deployment's keys and its
+    /// metadata.
     fn create(path: &Path) -> Result<HashingFile> {
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            options.mode(0o600);
+        }
+        let file = options
             .open(path)
             .with_context(|| format!("creating {}", path.display()))?;
         Ok(HashingFile {
@@ -871,6 +877,18 @@ fn write_secret(path: &Path, bytes: &[u8]) -> Result<()> {
         .and_then(|()| file.sync_all())
         .with_context(|| format!("writing {}", temporary.display()))?;
     std::fs::rename(&temporary, path).with_context(|| format!("writing {}", path.display()))
+}
+
+/// Creates a directory (and its parents) readable by its owner only.
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
 }
 
 fn sync_dir(dir: &Path) -> Result<()> {

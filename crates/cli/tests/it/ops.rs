@@ -88,6 +88,22 @@ fn a_backup_restores_into_an_empty_instance_that_serves_every_document() {
             "snapshot.jsonl"
         ]
     );
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        for private in [
+            "",
+            "keys",
+            "keys/server.key",
+            "keys/audit-log.key",
+            "snapshot.jsonl",
+        ] {
+            let mode = std::fs::metadata(backup.join(private))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0, "{private} is readable by others");
+        }
+    }
     let refused = run(&[
         os("backup"),
         os("--out"),
