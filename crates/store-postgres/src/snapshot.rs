@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use futures_util::TryStreamExt as _;
 use pli_store::snapshot::{
     ColumnType, SnapshotReader, SnapshotWriter, Table, TableHeader, Value, check_columns,
-    table_order,
+    rows_per_insert, table_order,
 };
 use pli_store::{Snapshot, SnapshotError, SnapshotSummary, StoreError};
 use sqlx::postgres::PgRow;
@@ -114,46 +114,59 @@ impl Snapshot for PostgresStore {
             }
             check_columns(&header, table)?;
             let columns: Vec<String> = header.columns.iter().map(|(name, _)| quote(name)).collect();
-            let placeholders: Vec<String> = (1..=columns.len()).map(|n| format!("${n}")).collect();
-            let overriding = if table.identity.is_some() {
-                " OVERRIDING SYSTEM VALUE"
-            } else {
-                ""
-            };
-            let sql = format!(
-                "INSERT INTO {} ({}){overriding} VALUES ({})",
-                quote(&table.name),
-                columns.join(", "),
-                placeholders.join(", ")
-            );
-            while let Some(values) = reader.next_row()? {
-                let mut query = sqlx::query(&sql);
-                for (value, (name, kind)) in values.into_iter().zip(&header.columns) {
-                    let flag = pg_table.flags.contains(name);
-                    query = match (value, kind) {
-                        (Value::Null, ColumnType::Integer) if flag => query.bind(None::<bool>),
-                        (Value::Null, ColumnType::Integer) => query.bind(None::<i64>),
-                        (Value::Null, ColumnType::Text) => query.bind(None::<String>),
-                        (Value::Null, ColumnType::Bytes) => query.bind(None::<Vec<u8>>),
-                        (Value::Integer(number), _) if flag => match number {
-                            0 => query.bind(false),
-                            1 => query.bind(true),
-                            _ => {
-                                return Err(SnapshotError::TablesMismatch(format!(
-                                    "{}.{name} holds a flag other than 0 or 1",
-                                    table.name
-                                )));
-                            }
-                        },
-                        (Value::Integer(number), _) => query.bind(number),
-                        (Value::Text(text), _) => query.bind(text),
-                        (Value::Bytes(bytes), _) => query.bind(bytes),
-                    };
+            let overriding = table.identity.is_some();
+            let per_insert = rows_per_insert(columns.len());
+            let full_sql = insert_sql(&table.name, &columns, overriding, per_insert);
+            let mut batch: Vec<Vec<Value>> = Vec::with_capacity(per_insert);
+            loop {
+                let row = reader.next_row()?;
+                let done = row.is_none();
+                batch.extend(row);
+                if batch.is_empty() || (!done && batch.len() < per_insert) {
+                    if done {
+                        break;
+                    }
+                    continue;
+                }
+                let partial;
+                let sql = if batch.len() == per_insert {
+                    &full_sql
+                } else {
+                    partial = insert_sql(&table.name, &columns, overriding, batch.len());
+                    &partial
+                };
+                let mut query = sqlx::query(sql);
+                for values in batch.drain(..) {
+                    for (value, (name, kind)) in values.into_iter().zip(&header.columns) {
+                        let flag = pg_table.flags.contains(name);
+                        query = match (value, kind) {
+                            (Value::Null, ColumnType::Integer) if flag => query.bind(None::<bool>),
+                            (Value::Null, ColumnType::Integer) => query.bind(None::<i64>),
+                            (Value::Null, ColumnType::Text) => query.bind(None::<String>),
+                            (Value::Null, ColumnType::Bytes) => query.bind(None::<Vec<u8>>),
+                            (Value::Integer(number), _) if flag => match number {
+                                0 => query.bind(false),
+                                1 => query.bind(true),
+                                _ => {
+                                    return Err(SnapshotError::TablesMismatch(format!(
+                                        "{}.{name} holds a flag other than 0 or 1",
+                                        table.name
+                                    )));
+                                }
+                            },
+                            (Value::Integer(number), _) => query.bind(number),
+                            (Value::Text(text), _) => query.bind(text),
+                            (Value::Bytes(bytes), _) => query.bind(bytes),
+                        };
+                    }
                 }
                 query.execute(&mut *tx).await.map_err(|error| {
                     rejected_row(&table.name, &error)
-                        .unwrap_or_else(|| SnapshotError::Store(backend("loading a row", &error)))
+                        .unwrap_or_else(|| SnapshotError::Store(backend("loading rows", &error)))
                 })?;
+                if done {
+                    break;
+                }
             }
             if let (Some(column), true) = (&table.identity, header.sequence > 0) {
                 sqlx::query("SELECT setval(pg_get_serial_sequence($1, $2), $3, true)")
@@ -351,6 +364,35 @@ async fn sequence(connection: &mut PgConnection, table: &Table) -> Result<i64, S
     let last: i64 = row.get(0);
     let called: bool = row.get(1);
     Ok(if called { last } else { 0 })
+}
+
+/// `INSERT` of `n_rows` rows of `columns` (already quoted); `overriding` for a table whose
+/// identity column is given explicitly.
+fn insert_sql(table: &str, columns: &[String], overriding: bool, n_rows: usize) -> String {
+    let mut next = 0usize;
+    let rows: Vec<String> = (0..n_rows)
+        .map(|_| {
+            let placeholders: Vec<String> = columns
+                .iter()
+                .map(|_| {
+                    next += 1;
+                    format!("${next}")
+                })
+                .collect();
+            format!("({})", placeholders.join(", "))
+        })
+        .collect();
+    let overriding = if overriding {
+        " OVERRIDING SYSTEM VALUE"
+    } else {
+        ""
+    };
+    format!(
+        "INSERT INTO {} ({}){overriding} VALUES {}",
+        quote(table),
+        columns.join(", "),
+        rows.join(", ")
+    )
 }
 
 /// Every column, in primary key order; a table without a key is ordered by all its columns.

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use futures_util::TryStreamExt as _;
 use pli_store::snapshot::{
     ColumnType, SnapshotReader, SnapshotWriter, Table, TableHeader, Value, check_columns,
-    table_order,
+    rows_per_insert, table_order,
 };
 use pli_store::{Snapshot, SnapshotError, SnapshotSummary, StoreError};
 use sqlx::sqlite::SqliteRow;
@@ -92,28 +92,46 @@ impl Snapshot for SqliteStore {
             }
             check_columns(&header, table)?;
             let names: Vec<String> = header.columns.iter().map(|(name, _)| quote(name)).collect();
-            let sql = format!(
-                "INSERT INTO {} ({}) VALUES ({})",
-                quote(&table.name),
-                names.join(", "),
-                vec!["?"; names.len()].join(", ")
-            );
-            while let Some(values) = reader.next_row()? {
-                let mut query = sqlx::query(&sql);
-                for (value, (_, kind)) in values.into_iter().zip(&header.columns) {
-                    query = match (value, kind) {
-                        (Value::Null, ColumnType::Integer) => query.bind(None::<i64>),
-                        (Value::Null, ColumnType::Text) => query.bind(None::<String>),
-                        (Value::Null, ColumnType::Bytes) => query.bind(None::<Vec<u8>>),
-                        (Value::Integer(number), _) => query.bind(number),
-                        (Value::Text(text), _) => query.bind(text),
-                        (Value::Bytes(bytes), _) => query.bind(bytes),
-                    };
+            let per_insert = rows_per_insert(names.len());
+            let full_sql = insert_sql(&table.name, &names, per_insert);
+            let mut batch: Vec<Vec<Value>> = Vec::with_capacity(per_insert);
+            loop {
+                let row = reader.next_row()?;
+                let done = row.is_none();
+                batch.extend(row);
+                if batch.is_empty() || (!done && batch.len() < per_insert) {
+                    if done {
+                        break;
+                    }
+                    continue;
+                }
+                let partial;
+                let sql = if batch.len() == per_insert {
+                    &full_sql
+                } else {
+                    partial = insert_sql(&table.name, &names, batch.len());
+                    &partial
+                };
+                let mut query = sqlx::query(sql);
+                for values in batch.drain(..) {
+                    for (value, (_, kind)) in values.into_iter().zip(&header.columns) {
+                        query = match (value, kind) {
+                            (Value::Null, ColumnType::Integer) => query.bind(None::<i64>),
+                            (Value::Null, ColumnType::Text) => query.bind(None::<String>),
+                            (Value::Null, ColumnType::Bytes) => query.bind(None::<Vec<u8>>),
+                            (Value::Integer(number), _) => query.bind(number),
+                            (Value::Text(text), _) => query.bind(text),
+                            (Value::Bytes(bytes), _) => query.bind(bytes),
+                        };
+                    }
                 }
                 query.execute(&mut *tx).await.map_err(|error| {
                     rejected_row(&table.name, &error)
-                        .unwrap_or_else(|| SnapshotError::Store(backend("loading a row", &error)))
+                        .unwrap_or_else(|| SnapshotError::Store(backend("loading rows", &error)))
                 })?;
+                if done {
+                    break;
+                }
             }
             if header.sequence > 0 {
                 set_sequence(&mut tx, &table.name, header.sequence).await?;
@@ -282,6 +300,17 @@ async fn set_sequence(
             .map_err(|error| backend("setting a sequence", &error))?;
     }
     Ok(())
+}
+
+/// `INSERT` of `n_rows` rows of `columns` (already quoted).
+fn insert_sql(table: &str, columns: &[String], n_rows: usize) -> String {
+    let row = format!("({})", vec!["?"; columns.len()].join(", "));
+    format!(
+        "INSERT INTO {} ({}) VALUES {}",
+        quote(table),
+        columns.join(", "),
+        vec![row; n_rows].join(", ")
+    )
 }
 
 /// Every column, in primary key order; a table without a key is ordered by all its columns

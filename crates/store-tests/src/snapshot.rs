@@ -149,10 +149,11 @@ pub async fn populate(store: &dyn Snapshot) {
         .add_cosignature(2, "witness.example", "— witness.example sig\n")
         .await
         .unwrap();
-    store
-        .append_audit(&[event("login.failed", Outcome::Failed)])
-        .await
-        .unwrap();
+    // More rows than one insert of a load carries.
+    let failures: Vec<AuditEvent> = (0..600)
+        .map(|_| event("login.failed", Outcome::Failed))
+        .collect();
+    store.append_audit(&failures).await.unwrap();
 
     // Second factor, brute-force limits, alerts.
     store
@@ -277,13 +278,13 @@ pub async fn snapshot_moves_every_row(source: &dyn Snapshot, target: &dyn Snapsh
         .await
         .unwrap();
     let seqs: Vec<i64> = target
-        .audit_events(None, 0, 10)
+        .audit_events(None, 0, 1000)
         .await
         .unwrap()
         .iter()
         .map(|record| record.seq)
         .collect();
-    assert_eq!(seqs, [1, 2, 3, 4]);
+    assert_eq!(seqs, (1..=603).collect::<Vec<i64>>());
 }
 
 /// A snapshot loads only into an empty store; a refused load writes nothing.

@@ -36,6 +36,16 @@ pub const SNAPSHOT_FORMAT: u64 = 1;
 /// smaller); a longer one is refused rather than read into memory.
 pub const MAX_LINE: usize = 64 << 20;
 
+/// Bound parameters per `INSERT` when loading: under SQLite's limit (32,766) and
+/// PostgreSQL's (65,535).
+const MAX_PARAMETERS: usize = 30_000;
+
+/// Rows a backend inserts per statement when loading a table of `n_columns` columns: one
+/// round trip for many rows, and few enough parameters for any backend.
+pub fn rows_per_insert(n_columns: usize) -> usize {
+    (MAX_PARAMETERS / n_columns.max(1)).clamp(1, 256)
+}
+
 /// A store that can write and load a [`SnapshotWriter`] stream.
 #[async_trait]
 pub trait Snapshot: crate::Store {
