@@ -285,7 +285,12 @@ pub async fn restore(args: RestoreArgs) -> Result<()> {
         }
     }
 
-    let audit = verify_audit(store.clone(), &keys[1].1, head.as_deref()).await?;
+    let log_key = keys
+        .iter()
+        .find(|(name, _)| *name == pli_server::audit::LOG_KEY_FILE)
+        .map(|(_, bytes)| bytes.as_slice())
+        .ok_or_else(|| anyhow!("the backup has no audit log key"))?;
+    let audit = verify_audit(store.clone(), log_key, head.as_deref()).await?;
     print_line(&format!(
         "restored from {}: {} tables, {} rows, {} blobs; {audit}",
         from.display(),
