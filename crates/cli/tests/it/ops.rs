@@ -157,6 +157,23 @@ fn a_backup_restores_into_an_empty_instance_that_serves_every_document() {
         "snapshot.jsonl does not match its SHA-256 in MANIFEST",
     );
 
+    damaged(
+        "without a blob",
+        &|copy| {
+            std::fs::remove_file(copy.join("blobs/envelopes").join(&sent[1].0)).unwrap();
+        },
+        "the backup is incomplete: blobs/envelopes/",
+    );
+    damaged(
+        "hostile",
+        &|copy| {
+            let manifest = std::fs::read_to_string(copy.join("MANIFEST")).unwrap();
+            let hostile = manifest.replacen("keys/server.key", "../../etc/passwd", 1);
+            std::fs::write(copy.join("MANIFEST"), hostile).unwrap();
+        },
+        "the backup's MANIFEST names an unexpected file \"../../etc/passwd\"",
+    );
+
     let restored = tempfile::tempdir().unwrap();
     let done = run(&[
         os("restore"),
