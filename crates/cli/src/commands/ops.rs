@@ -149,7 +149,16 @@ pub async fn backup(args: BackupArgs) -> Result<()> {
             entry.path
         ));
     }
-    write_file(out, MANIFEST, manifest.as_bytes())?;
+    // Every name written so far is durable before MANIFEST says the backup is whole, and
+    // MANIFEST appears whole or not at all.
+    for dir in ["blobs/envelopes", "blobs", "keys"] {
+        if out.join(dir).is_dir() {
+            sync_dir(&out.join(dir))?;
+        }
+    }
+    let temporary = format!("{MANIFEST}.tmp");
+    write_file(out, &temporary, manifest.as_bytes())?;
+    std::fs::rename(out.join(&temporary), out.join(MANIFEST)).context("writing MANIFEST")?;
     sync_dir(out)?;
     print_line(&format!(
         "backup written to {}: {} tables, {} rows, {} blobs ({blob_bytes} bytes), audit log at {} entries",
