@@ -69,4 +69,7 @@ pub trait BlobStore: Send + Sync + 'static {
     async fn get(&self, key: &str) -> Result<(u64, ByteStream), BlobError>;
     /// Removes the blob; `NotFound` if it does not exist.
     async fn delete(&self, key: &str) -> Result<(), BlobError>;
+    /// Whether no blob is stored (uploads in progress do not count): restoring a backup or
+    /// migrating needs an empty store.
+    async fn is_empty(&self) -> Result<bool, BlobError>;
 }

@@ -191,6 +191,22 @@ impl BlobStore for LocalBlobStore {
             .map_err(|error| store_error("deleting a blob", error))?;
         self.sync_parents(file).await
     }
+
+    async fn is_empty(&self) -> Result<bool, BlobError> {
+        let mut listing = self.files.list(None);
+        while let Some(meta) = listing
+            .try_next()
+            .await
+            .map_err(|error| store_error("listing blobs", error))?
+        {
+            // Temporary files of uploads are not blobs; neither are staging files (`#N`).
+            let key = meta.location.as_ref();
+            if key.split('/').next() != Some(TEMP_DIR) && !key.contains('#') {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
 }
 
 /// Streams `body` into a multipart upload at `path`, with bounded memory; on any error the

@@ -166,6 +166,16 @@ impl BlobStore for S3BlobStore {
             .await
             .map_err(|error| store_error("deleting a blob", error))
     }
+
+    async fn is_empty(&self) -> Result<bool, BlobError> {
+        let first = self
+            .bucket
+            .list(None)
+            .try_next()
+            .await
+            .map_err(|error| store_error("listing blobs", error))?;
+        Ok(first.is_none())
+    }
 }
 
 fn store_error(context: &str, error: object_store::Error) -> BlobError {

@@ -58,6 +58,15 @@ pub enum Command {
     /// The account's second factor (TOTP, from an authenticator app).
     #[command(name = "2fa", subcommand)]
     TwoFactor(TwoFactorCommand),
+    /// Write a consistent backup of an instance: metadata snapshot, blobs with their SHA-256,
+    /// audit log head, keys, and a MANIFEST of hashes written last.
+    Backup(crate::commands::ops::BackupArgs),
+    /// Restore a backup into an empty instance, after checking every hash; then verify the
+    /// audit log against the backed-up head.
+    Restore(crate::commands::ops::RestoreArgs),
+    /// Move an embedded installation (SQLite and files) to PostgreSQL and S3, checking every
+    /// table's count and every blob's SHA-256.
+    Migrate(crate::commands::ops::MigrateArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -125,12 +134,12 @@ pub struct ServeArgs {
     pub blobs: Option<pli_server::BlobLocation>,
 }
 
-fn parse_database(url: &str) -> Result<pli_server::DatabaseUrl, String> {
+pub(crate) fn parse_database(url: &str) -> Result<pli_server::DatabaseUrl, String> {
     pli_server::DatabaseUrl::parse(url)
         .ok_or_else(|| "expected a PostgreSQL URL: postgres://USER@HOST:PORT/DATABASE".to_owned())
 }
 
-fn parse_blobs(location: &str) -> Result<pli_server::BlobLocation, String> {
+pub(crate) fn parse_blobs(location: &str) -> Result<pli_server::BlobLocation, String> {
     pli_server::BlobLocation::parse(location).ok_or_else(|| {
         "expected s3://BUCKET (3 to 63 lowercase letters, digits, dots and hyphens)".to_owned()
     })

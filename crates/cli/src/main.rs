@@ -45,7 +45,13 @@ fn main() -> ExitCode {
 
 /// The server logs requests at `info`; the client commands stay quiet unless `RUST_LOG` asks.
 fn init_logging(server: bool) {
-    let default = if server { "info" } else { "warn" };
+    // sqlx's "slow statement" warnings speak of full-table reads that `pli backup` and
+    // `pli migrate` make on purpose.
+    let default = if server {
+        "info"
+    } else {
+        "warn,sqlx::query=error"
+    };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()

@@ -176,7 +176,7 @@ impl AppState {
 }
 
 /// Key of an envelope's ciphertext in the blob store.
-pub(crate) fn blob_key(id: Id) -> String {
+pub fn blob_key(id: Id) -> String {
     format!("envelopes/{id}")
 }
 

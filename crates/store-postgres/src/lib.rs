@@ -65,6 +65,7 @@ mod policies;
 mod rows;
 mod security;
 mod shared;
+mod snapshot;
 mod transparency;
 mod witnesses;
 

@@ -31,6 +31,7 @@ mod policies;
 mod rows;
 mod security;
 mod shared;
+mod snapshot;
 
 use async_trait::async_trait;
 use pli_store::{

@@ -35,6 +35,7 @@ mod monitor;
 mod policies;
 mod security;
 mod shared;
+mod snapshot;
 mod transparency;
 
 pub use accounts::*;
@@ -46,6 +47,7 @@ pub use monitor::*;
 pub use policies::*;
 pub use security::*;
 pub use shared::*;
+pub use snapshot::*;
 pub use transparency::*;
 
 use async_trait::async_trait;

@@ -14,6 +14,8 @@ use std::fmt;
 
 mod monitor;
 pub use monitor::{Canary, DownloadHold, HoldKind, JournalEntry, JournalKind, NewCanary};
+pub mod snapshot;
+pub use snapshot::{Snapshot, SnapshotError, SnapshotSummary};
 
 /// Unix time in seconds.
 pub type Timestamp = i64;

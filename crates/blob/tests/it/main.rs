@@ -119,6 +119,24 @@ async fn empty_and_tiny_blobs_round_trip() {
 }
 
 #[tokio::test]
+async fn a_store_is_empty_until_a_blob_is_stored() {
+    let (_dir, blobs) = fresh().await;
+    assert!(blobs.is_empty().await.unwrap());
+    // A failed upload leaves the store empty.
+    let failing = futures_util::stream::iter([
+        Ok(Bytes::from_static(b"half")),
+        Err(std::io::Error::other("client went away")),
+    ])
+    .boxed();
+    assert!(blobs.put(KEY, failing).await.is_err());
+    assert!(blobs.is_empty().await.unwrap());
+    blobs.put(KEY, chunked(b"stored")).await.unwrap();
+    assert!(!blobs.is_empty().await.unwrap());
+    blobs.delete(KEY).await.unwrap();
+    assert!(blobs.is_empty().await.unwrap());
+}
+
+#[tokio::test]
 async fn an_aborted_stream_leaves_nothing_behind() {
     let (dir, blobs) = fresh().await;
     let data = Bytes::from(pattern(3 * MIB, 2));

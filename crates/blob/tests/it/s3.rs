@@ -201,6 +201,16 @@ async fn s3_blobs_of_every_size_round_trip() {
 }
 
 #[tokio::test]
+async fn an_s3_bucket_is_empty_until_a_blob_is_stored() {
+    let blobs = fresh().await;
+    assert!(blobs.is_empty().await.unwrap());
+    blobs.put(KEY, chunks_of(b"stored", 3)).await.unwrap();
+    assert!(!blobs.is_empty().await.unwrap());
+    blobs.delete(KEY).await.unwrap();
+    assert!(blobs.is_empty().await.unwrap());
+}
+
+#[tokio::test]
 async fn an_s3_blob_is_never_replaced() {
     let blobs = fresh().await;
     for len in [1000, S3_PART_SIZE + 1] {

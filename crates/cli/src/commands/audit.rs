@@ -15,7 +15,6 @@ use pli_audit::{
     Checkpoint, Hash, LogVerifier, SignedCheckpoint, Tampering, Verification, Verified,
     VerifyError, VerifyingKey,
 };
-use pli_store::Store as _;
 use serde_json::json;
 
 use super::{print_line, profile_dir};
@@ -74,6 +73,10 @@ pub struct VerifyArgs {
     /// Verify the data directory of a stopped (or running) server directly.
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// With --data: the log is in this PostgreSQL database (the log key stays in the data
+    /// directory).
+    #[arg(long, value_name = "URL", requires = "data", value_parser = crate::args::parse_database, hide_env_values = true)]
+    pub database: Option<pli_server::DatabaseUrl>,
     /// Print JSON (stable, documented in docs/CLI.md).
     #[arg(long)]
     pub json: bool,
@@ -204,14 +207,14 @@ fn csv_field(text: &str) -> String {
 
 /// What a verification reads: the log's key, its latest checkpoint and its entries.
 enum Source {
-    Data(pli_store_sqlite::SqliteStore),
+    Data(std::sync::Arc<dyn pli_store::Store>),
     Server(pli_client::Api),
 }
 
 async fn verify(args: VerifyArgs) -> Result<()> {
     let home = profile_dir()?;
     let (source, verifier) = match &args.data {
-        Some(dir) => open_data(dir).await?,
+        Some(dir) => open_data(dir, args.database.as_ref()).await?,
         None => open_server(&home, args.server.as_deref()).await?,
     };
     let latest_note = match &source {
@@ -275,9 +278,12 @@ async fn verify(args: VerifyArgs) -> Result<()> {
 }
 
 /// A data directory: its database, and the log key derived from its `audit-log.key`.
-async fn open_data(dir: &Path) -> Result<(Source, LogVerifier)> {
+async fn open_data(
+    dir: &Path,
+    database: Option<&pli_server::DatabaseUrl>,
+) -> Result<(Source, LogVerifier)> {
     let db = dir.join("pli.db");
-    if !db.is_file() {
+    if database.is_none() && !db.is_file() {
         bail!("{} holds no Pli database (pli.db)", dir.display());
     }
     let key_path = dir.join(pli_server::audit::LOG_KEY_FILE);
@@ -286,14 +292,37 @@ async fn open_data(dir: &Path) -> Result<(Source, LogVerifier)> {
     let seed = <[u8; 32]>::try_from(seed.as_slice())
         .map_err(|_| anyhow!("{} is not a 32-byte key", key_path.display()))?;
     let public: VerifyingKey = pli_audit::SigningKey::from_bytes(&seed).verifying_key();
-    let store = pli_store_sqlite::SqliteStore::open(&db)
-        .await
-        .context("opening the database")?;
-    let latest = store
+    let store: std::sync::Arc<dyn pli_store::Store> = match database {
+        Some(url) => std::sync::Arc::new(
+            pli_store_postgres::PostgresStore::connect(url.expose())
+                .await
+                .context("connecting to the database")?,
+        ),
+        None => std::sync::Arc::new(
+            pli_store_sqlite::SqliteStore::open(&db)
+                .await
+                .context("opening the database")?,
+        ),
+    };
+    let verifier = store_verifier(store.as_ref(), public)
+        .await?
+        .ok_or_else(|| anyhow!("the audit log of {} is empty", dir.display()))?;
+    Ok((Source::Data(store), verifier))
+}
+
+/// The verifier of a store's log under `public`: its origin is the latest checkpoint's.
+/// `None` while the log is empty.
+pub(crate) async fn store_verifier(
+    store: &dyn pli_store::Store,
+    public: VerifyingKey,
+) -> Result<Option<LogVerifier>> {
+    let Some(latest) = store
         .audit_log_latest()
         .await
         .context("reading the latest checkpoint")?
-        .ok_or_else(|| anyhow!("the audit log of {} is empty", dir.display()))?;
+    else {
+        return Ok(None);
+    };
     let text = latest
         .note
         .split_once("\n\n")
@@ -302,8 +331,17 @@ async fn open_data(dir: &Path) -> Result<(Source, LogVerifier)> {
         .context("the latest checkpoint does not parse")?
         .origin()
         .to_owned();
-    let verifier = LogVerifier::new(&origin, public).context("the log's origin")?;
-    Ok((Source::Data(store), verifier))
+    Ok(Some(
+        LogVerifier::new(&origin, public).context("the log's origin")?,
+    ))
+}
+
+/// Replays a store's whole log against `checkpoints` (as `pli audit verify --data` does).
+pub(crate) async fn verify_store(
+    store: std::sync::Arc<dyn pli_store::Store>,
+    checkpoints: &[SignedCheckpoint],
+) -> Result<Result<Verified, VerifyError>> {
+    replay(&Source::Data(store), checkpoints).await
 }
 
 /// A server: the profile's session on it, and its log key as it serves it (pinned on first

@@ -17,6 +17,7 @@ mod auth;
 mod envelopes;
 mod key;
 mod mailbox;
+pub mod ops;
 mod policy;
 pub mod scan;
 mod security;
@@ -43,6 +44,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Mailbox(MailboxCommand::Sync(args)) => mailbox::sync(args).await,
         Command::Audit(command) => audit::run(command).await,
         Command::TwoFactor(command) => security::two_factor(command).await,
+        Command::Backup(args) => ops::backup(args).await,
+        Command::Restore(args) => ops::restore(args).await,
+        Command::Migrate(args) => ops::migrate(args).await,
     }
 }
 

@@ -8,8 +8,10 @@ mod errors;
 mod hostile;
 mod keys;
 mod mailbox_keys;
+mod ops;
 mod policy;
 mod receipts;
+mod scale;
 mod scan;
 mod second_factor;
 mod tls;
@@ -98,11 +100,18 @@ impl Server {
 
     /// Starts with extra `pli serve` arguments, such as TLS files.
     pub fn start_with(extra: &[&Path]) -> Server {
-        let data = tempfile::tempdir().unwrap();
+        let extra: Vec<&std::ffi::OsStr> = extra.iter().map(|path| path.as_os_str()).collect();
+        Server::start_on(tempfile::tempdir().unwrap(), &extra, &[])
+    }
+
+    /// Starts on an existing data directory, with extra `pli serve` arguments and
+    /// environment variables.
+    pub fn start_on(data: TempDir, extra: &[&std::ffi::OsStr], envs: &[(&str, String)]) -> Server {
         let mut child = pli(None)
             .args(["serve", "--listen", "127.0.0.1:0", "--data"])
             .arg(data.path())
             .args(extra)
+            .envs(envs.iter().map(|(name, value)| (*name, value)))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -160,6 +169,16 @@ impl Server {
             .unwrap();
         assert!(output.status.success(), "sqlite3: {output:?}");
         String::from_utf8(output.stdout).unwrap()
+    }
+}
+
+impl Server {
+    /// `kill -9` of the server; returns its data directory, untouched, to restart on.
+    pub fn kill_9(mut self) -> TempDir {
+        // `Child::kill` is SIGKILL on Unix: no shutdown handler runs.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::mem::replace(&mut self.data, tempfile::tempdir().unwrap())
     }
 }
 

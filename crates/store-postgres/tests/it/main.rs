@@ -5,6 +5,7 @@
 
 mod cluster;
 mod postgres;
+mod snapshot;
 
 use async_trait::async_trait;
 use cluster::Cluster;

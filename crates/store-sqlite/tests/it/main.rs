@@ -2,6 +2,7 @@
 //! disk, its pragmas and reopening.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod snapshot;
 mod sqlite;
 
 use async_trait::async_trait;
