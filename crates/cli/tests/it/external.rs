@@ -541,7 +541,10 @@ fn the_link_mail_goes_through_a_real_smtp_server() {
     }
     assert_eq!(received.len(), 1, "the link mail, by SMTP: {received:?}");
     let mail = &received[0];
-    assert!(mail.contains("From: Pli CHU <pli@chu.example>"), "{mail}");
+    assert!(
+        mail.contains("From: \"Pli CHU\" <pli@chu.example>"),
+        "{mail}"
+    );
     assert!(mail.contains(&format!("To: {OFFICER}")), "{mail}");
     let link = link_in(mail);
     // Only the SMS, with no SMS gateway, went to the outbox.

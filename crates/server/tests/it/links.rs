@@ -204,7 +204,7 @@ async fn a_link_goes_by_mail_and_its_code_by_a_second_mail() {
         !code_mail.contains(&made.fragment),
         "the code mail holds no link"
     );
-    let code = code_in(code_mail.split("\r\n\r\n").nth(1).unwrap());
+    let code = code_in(code_mail.split_once("\r\n\r\n").unwrap().1);
     assert!(
         !link_mail.contains(&format!(" {code}")),
         "the link mail holds no code"
@@ -429,14 +429,7 @@ async fn expiry_and_withdrawal_destroy_s() {
     let world = world().await;
     let expiring = create(&world, json!({ "expires_in": 3600 })).await;
     let withdrawn = create(&world, json!({})).await;
-    let code = code_in(
-        &outbox(&world)[1]
-            .1
-            .split("\r\n\r\n")
-            .nth(1)
-            .unwrap()
-            .to_owned(),
-    );
+    let code = code_in(outbox(&world)[1].1.split_once("\r\n\r\n").unwrap().1);
     // The sweep, as the server runs it every minute, an hour later.
     let n =
         pli_server::routes::links::expire_links(&world.app.state, pli_server::auth::now() + 3600)
