@@ -560,6 +560,10 @@ impl Store for PostgresStore {
         monitor::canaries(&self.pool, org_id).await
     }
 
+    async fn org_admin_emails(&self, org_id: Id) -> Result<Vec<String>> {
+        links::org_admin_emails(&self.pool, org_id).await
+    }
+
     async fn create_link(&self, link: &NewLink) -> Result<()> {
         links::create_link(&self.pool, link).await
     }

@@ -51,6 +51,17 @@ pub(crate) async fn create_link(pool: &PgPool, link: &NewLink) -> Result<()> {
     commit(tx).await
 }
 
+pub(crate) async fn org_admin_emails(pool: &PgPool, org_id: Id) -> Result<Vec<String>> {
+    let mut connection = connection(pool).await?;
+    sqlx::query_scalar(
+        "SELECT email FROM accounts WHERE org_id = $1 AND role = 'admin' ORDER BY email",
+    )
+    .bind(blob(org_id))
+    .fetch_all(&mut *connection)
+    .await
+    .map_err(|error| map_err(error, "account"))
+}
+
 pub(crate) async fn link(pool: &PgPool, id: Id) -> Result<Link> {
     let mut tx = read(pool).await?;
     let link = load_link(&mut tx, id).await?;

@@ -1361,6 +1361,10 @@ impl Store for SqliteStore {
         self.canaries_impl(org_id).await
     }
 
+    async fn org_admin_emails(&self, org_id: Id) -> Result<Vec<String>> {
+        self.org_admin_emails_impl(org_id).await
+    }
+
     async fn create_link(&self, link: &NewLink) -> Result<()> {
         self.create_link_impl(link).await
     }

@@ -50,6 +50,17 @@ impl SqliteStore {
         commit(tx).await
     }
 
+    pub(crate) async fn org_admin_emails_impl(&self, org_id: Id) -> Result<Vec<String>> {
+        let mut connection = self.read_one().await?;
+        sqlx::query_scalar(
+            "SELECT email FROM accounts WHERE org_id = ? AND role = 'admin' ORDER BY email",
+        )
+        .bind(blob(org_id))
+        .fetch_all(&mut *connection)
+        .await
+        .map_err(|error| map_err(error, "account"))
+    }
+
     pub(crate) async fn link_impl(&self, id: Id) -> Result<Link> {
         let mut tx = self.read().await?;
         let link = load_link(&mut tx, id).await?;

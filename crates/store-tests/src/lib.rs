@@ -129,6 +129,7 @@ macro_rules! store_stories {
             links_lock_after_wrong_codes,
             link_downloads_are_counted_and_exhaust,
             links_expire_and_are_withdrawn,
+            org_admins_are_listed_per_organisation,
         );
     };
     (@each $fresh:expr; $($story:ident),* $(,)?) => {

@@ -210,3 +210,20 @@ pub async fn links_expire_and_are_withdrawn(fixture: &dyn Fixture) {
     store.delete_envelope(envelope).await.unwrap();
     assert!(not_found(store.link(later.id).await));
 }
+
+/// Alerts go to an organisation's admins: its own, not other organisations' nor its agents.
+pub async fn org_admins_are_listed_per_organisation(fixture: &dyn Fixture) {
+    let store = fixture.store();
+    let chu = store.ensure_org("CHU Sud").await.unwrap();
+    let other = store.ensure_org("Autre").await.unwrap();
+    assert!(store.org_admin_emails(chu.id).await.unwrap().is_empty());
+    join(store, &chu, "zoe@chu.fr", Role::Admin, &[]).await;
+    join(store, &chu, "adam@chu.fr", Role::Admin, &[]).await;
+    join(store, &chu, "agent@chu.fr", Role::Agent, &[]).await;
+    join(store, &chu, "audit@chu.fr", Role::Auditor, &[]).await;
+    join(store, &other, "admin@autre.fr", Role::Admin, &[]).await;
+    assert_eq!(
+        store.org_admin_emails(chu.id).await.unwrap(),
+        ["adam@chu.fr", "zoe@chu.fr"]
+    );
+}

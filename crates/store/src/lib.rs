@@ -798,6 +798,9 @@ pub trait Store: Send + Sync + 'static {
     /// Canaries of the organisation's mailboxes (every canary with `None`), oldest first.
     async fn canaries(&self, org_id: Option<Id>) -> Result<Vec<Canary>>;
 
+    /// Emails of the organisation's admins, sorted (alerts are mailed to them).
+    async fn org_admin_emails(&self, org_id: Id) -> Result<Vec<String>>;
+
     // External links (`docs/EXTERNAL.md`).
 
     /// Stores a new active link. `NotFound` for an unknown envelope or creator, `Conflict`
