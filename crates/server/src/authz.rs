@@ -550,4 +550,68 @@ mod tests {
         ));
         assert!(!allowed(&reader, Action::SendToMailbox, Resource::Server));
     }
+
+    #[test]
+    fn link_rules() {
+        let link = |state: LinkState, downloads: u32, expires_at: Timestamp| Link {
+            id: Id::random(),
+            envelope_id: Id::random(),
+            creator_id: Id::random(),
+            email: "officier@police.example".into(),
+            phone: None,
+            created_at: 0,
+            expires_at,
+            max_downloads: 2,
+            downloads,
+            code_failures: 0,
+            state,
+            code_hash: [0; 32],
+            server_half: None,
+            receipt_key: [0; 32],
+            receipt: None,
+            openings: vec![],
+        };
+        let active = link(LinkState::Active, 0, 100);
+        for action in [
+            LinkAction::ReadLink,
+            LinkAction::SubmitCode,
+            LinkAction::Download,
+            LinkAction::SignReceipt,
+        ] {
+            assert_eq!(authorize_link(action, &active, 50), Ok(()), "{action:?}");
+        }
+        // Past its expiry, even if the sweep has not ended it yet.
+        assert_eq!(
+            authorize_link(LinkAction::SubmitCode, &active, 100),
+            Err(LinkRefusal::Expired)
+        );
+        let used_up = link(LinkState::Active, 2, 100);
+        assert_eq!(
+            authorize_link(LinkAction::Download, &used_up, 50),
+            Err(LinkRefusal::Exhausted)
+        );
+        assert_eq!(
+            authorize_link(LinkAction::SignReceipt, &used_up, 50),
+            Ok(())
+        );
+        for (state, refusal) in [
+            (LinkState::Locked, LinkRefusal::Locked),
+            (LinkState::Expired, LinkRefusal::Expired),
+            (LinkState::Withdrawn, LinkRefusal::Withdrawn),
+        ] {
+            let ended = link(state, 0, 100);
+            assert_eq!(authorize_link(LinkAction::ReadLink, &ended, 50), Ok(()));
+            for action in [
+                LinkAction::SubmitCode,
+                LinkAction::Download,
+                LinkAction::SignReceipt,
+            ] {
+                assert_eq!(
+                    authorize_link(action, &ended, 50),
+                    Err(refusal),
+                    "{action:?}"
+                );
+            }
+        }
+    }
 }
