@@ -3,7 +3,7 @@
 
 -- Counts, ids and a 64-bit hash of the client address; never content. Kept about a day.
 CREATE TABLE monitor_journal (
-    seq        BIGSERIAL PRIMARY KEY,
+    seq        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     instance   BYTEA NOT NULL CHECK (octet_length(instance) = 16),
     at         BIGINT NOT NULL,
     account_id BYTEA NOT NULL CHECK (octet_length(account_id) = 16),

@@ -29,6 +29,7 @@
 mod accounts;
 mod audit;
 mod envelopes;
+mod links;
 mod mailbox_keys;
 mod mailboxes;
 mod monitor;
@@ -41,6 +42,7 @@ mod transparency;
 pub use accounts::*;
 pub use audit::*;
 pub use envelopes::*;
+pub use links::*;
 pub use mailbox_keys::*;
 pub use mailboxes::*;
 pub use monitor::*;
@@ -130,6 +132,10 @@ macro_rules! store_stories {
             canaries_are_listed_per_organisation,
             monitor_journal_is_read_in_order_and_pruned,
             rate_hits_are_counted_per_key_and_window,
+            links_lock_after_wrong_codes,
+            link_downloads_are_counted_and_exhaust,
+            links_expire_and_are_withdrawn,
+            org_admins_are_listed_per_organisation,
         );
     };
     (@each $fresh:expr; $($story:ident),* $(,)?) => {

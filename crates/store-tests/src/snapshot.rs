@@ -6,9 +6,10 @@
 
 use pli_store::snapshot::SnapshotReader;
 use pli_store::{
-    Access, Addressee, AuditEvent, DownloadHold, HoldKind, InboxScope, LogBatch, MailboxKeyWrap,
-    NewAlert, NewCanary, NewMailboxKey, NewPolicy, Outcome, Role, Snapshot, SnapshotError,
-    SnapshotSummary, StoredReceipt,
+    Access, Addressee, AuditEvent, DownloadHold, HoldKind, Id, InboxScope, JournalEntry,
+    JournalKind, LinkReceipt, LogBatch, MailboxKeyWrap, NewAlert, NewCanary, NewLink,
+    NewMailboxKey, NewPolicy, Outcome, Role, Snapshot, SnapshotError, SnapshotSummary,
+    StoredReceipt,
 };
 
 use crate::{HOUR, NOW, announce, digest, ids, invitation, join, send, whole_inbox};
@@ -218,6 +219,60 @@ pub async fn populate(store: &dyn Snapshot) {
             rule: "burst".into(),
             details: "40 téléchargements".into(),
         })
+        .await
+        .unwrap();
+    store
+        .append_monitor_journal(&[JournalEntry {
+            instance: Id::random(),
+            at: NOW + 9,
+            account_id: doctor.id,
+            org_id: org.id,
+            address: u64::MAX,
+            kind: JournalKind::Download,
+            bytes: 1 << 40,
+            sender_id: Some(officer.id),
+            mailbox_id: None,
+        }])
+        .await
+        .unwrap();
+    store.count_hit(&digest("rate"), NOW).await.unwrap();
+
+    // An external link, opened once, with its receipt.
+    let link = Id::random();
+    store
+        .create_link(&NewLink {
+            id: link,
+            envelope_id: report,
+            creator_id: doctor.id,
+            email: "famille@exemple.fr".into(),
+            phone: Some("+33612345678".into()),
+            created_at: NOW + 2,
+            expires_at: NOW + 72 * HOUR,
+            max_downloads: 3,
+            code_hash: digest("code"),
+            server_half: digest("server half"),
+            receipt_key: digest("receipt key"),
+        })
+        .await
+        .unwrap();
+    store
+        .add_link_token(link, &digest("token"), NOW + 3 * HOUR, NOW + 3)
+        .await
+        .unwrap();
+    store
+        .count_link_download(link, NOW + 4, "198.51.100.4")
+        .await
+        .unwrap();
+    store
+        .set_link_receipt(
+            link,
+            &LinkReceipt {
+                manifest_hash: digest("manifest"),
+                opened_at: NOW + 4,
+                signature: vec![5; 64],
+                log_index: 9,
+            },
+        )
         .await
         .unwrap();
 }

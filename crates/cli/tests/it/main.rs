@@ -5,6 +5,7 @@
 mod audit;
 mod canary;
 mod errors;
+mod external;
 mod hostile;
 mod keys;
 mod mailbox_keys;
@@ -91,6 +92,8 @@ pub struct Server {
     child: Child,
     pub url: String,
     pub data: TempDir,
+    /// Everything the server wrote on stderr (its log).
+    pub log: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Server {
@@ -102,6 +105,16 @@ impl Server {
     pub fn start_with(extra: &[&Path]) -> Server {
         let extra: Vec<&std::ffi::OsStr> = extra.iter().map(|path| path.as_os_str()).collect();
         Server::start_on(tempfile::tempdir().unwrap(), &extra, &[])
+    }
+
+    /// Starts with extra arguments and environment variables (such as `RUST_LOG`).
+    pub fn start_env(extra: &[&Path], env: &[(&str, &str)]) -> Server {
+        let extra: Vec<&std::ffi::OsStr> = extra.iter().map(|path| path.as_os_str()).collect();
+        let envs: Vec<(&str, String)> = env
+            .iter()
+            .map(|(name, value)| (*name, (*value).to_owned()))
+            .collect();
+        Server::start_on(tempfile::tempdir().unwrap(), &extra, &envs)
     }
 
     /// Starts on an existing data directory, with extra `pli serve` arguments and
@@ -134,8 +147,23 @@ impl Server {
         // Keep draining the server's output so it never blocks on a full pipe.
         std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
         let mut stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
-        Server { child, url, data }
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let kept = log.clone();
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 8192];
+            while let Ok(n) = stderr.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                kept.lock().unwrap().extend_from_slice(&buffer[..n]);
+            }
+        });
+        Server {
+            child,
+            url,
+            data,
+            log,
+        }
     }
 
     /// Invites offline, against the data directory; returns the code.

@@ -216,6 +216,7 @@ fn acknowledged_uploads_survive_kill_9_and_nothing_else_is_visible() {
                     to: vec!["bob@hospital.fr".into()],
                     size: body.len() as u64,
                     dlp: None,
+                    external: Vec::new(),
                 };
                 if api.create_envelope(&request).await.is_err() {
                     return (id, Outcome::NotAnnounced);

@@ -219,17 +219,16 @@ pub async fn check_download(
             .audit
             .record(principal.event("monitor.org_alert", Some(details.clone()), Outcome::Allowed))
             .await;
-        state
-            .store
-            .add_alert(&NewAlert {
-                at,
-                org_id: principal.account.org.id,
-                account_id: None,
-                email: None,
-                kind: "monitor.org_alert".into(),
-                details,
-            })
-            .await?;
+        let alert = NewAlert {
+            at,
+            org_id: principal.account.org.id,
+            account_id: None,
+            email: None,
+            kind: "monitor.org_alert".into(),
+            details,
+        };
+        state.store.add_alert(&alert).await?;
+        mail_admins(state, alert);
     }
     match decision.level {
         Level::Normal | Level::Alerted => Ok(()),
@@ -495,18 +494,64 @@ async fn record(
     } else {
         state.audit.record(event).await;
     }
-    state
-        .store
-        .add_alert(&NewAlert {
-            at,
-            org_id: principal.account.org.id,
-            account_id: Some(principal.account.id),
-            email: Some(principal.account.email.clone()),
-            kind: kind.into(),
-            details,
-        })
-        .await?;
+    let alert = NewAlert {
+        at,
+        org_id: principal.account.org.id,
+        account_id: Some(principal.account.id),
+        email: Some(principal.account.email.clone()),
+        kind: kind.into(),
+        details,
+    };
+    state.store.add_alert(&alert).await?;
+    mail_admins(state, alert);
     Ok(())
+}
+
+/// Mails an alert to the organisation's admins through the notifier, in the background: a
+/// slow or failing mail server never delays or fails the request. Without a notifier the
+/// alert is in `pli admin alerts` only.
+fn mail_admins(state: &AppState, alert: NewAlert) {
+    let Some(notifier) = state.notifier.clone() else {
+        return;
+    };
+    let store = state.store.clone();
+    tokio::spawn(async move {
+        let admins = match store.org_admin_emails(alert.org_id).await {
+            Ok(admins) => admins,
+            Err(error) => {
+                tracing::error!(%error, kind = %alert.kind, "finding the admins to mail an alert failed");
+                return;
+            }
+        };
+        let account = alert
+            .email
+            .as_deref()
+            .unwrap_or("(l'organisation / the organisation)");
+        for admin in admins {
+            let mail = crate::notify::Mail {
+                to: admin,
+                subject: format!("Pli : alerte de sécurité {} / security alert", alert.kind),
+                body: format!(
+                    "Alerte de sécurité du moniteur de flux de Pli.\n\n\
+                     Type : {kind}\n\
+                     Compte : {account}\n\
+                     Date : {at}\n\
+                     Détails : {details}\n\n\
+                     `pli admin alerts` liste les alertes ; `pli admin unblock EMAIL --reason TEXTE` \
+                     lève un blocage.\n\n\
+                     ---\n\
+                     Security alert of Pli's flow monitor: {kind}, account {account}, at {at}: \
+                     {details}\n",
+                    kind = alert.kind,
+                    at = crate::auth::rfc3339(alert.at),
+                    details = alert.details,
+                ),
+            };
+            if let Err(error) = notifier.mail(&mail).await {
+                tracing::error!(%error, kind = %alert.kind, "mailing an alert failed");
+            }
+        }
+    });
 }
 
 fn second_factor_again() -> ApiError {

@@ -8,6 +8,7 @@ mod bad_input;
 mod e2e;
 mod helpers;
 mod instances;
+mod links;
 mod mailbox_keys;
 mod monitor;
 mod openapi;

@@ -402,3 +402,55 @@ async fn a_block_and_a_baseline_survive_a_restart() {
     assert!(baseline.today.tainted, "the blocked day teaches nothing");
     assert_eq!(baseline.today.peaks.downloads_10m, 0.0);
 }
+
+#[tokio::test]
+async fn alerts_are_mailed_to_the_organisations_admins() {
+    let mut app = TestApp::fast().await;
+    let outbox = app.dir.path().join("outbox");
+    let notifier =
+        pli_server::notify::MailOutbox::open(&outbox, "Pli <pli@chu.example>".parse().unwrap())
+            .unwrap();
+    let state = app
+        .state
+        .clone()
+        .with_notifier(std::sync::Arc::new(notifier));
+    let addr: std::net::SocketAddr = format!("{}:40000", crate::helpers::CLIENT_ADDR)
+        .parse()
+        .unwrap();
+    app.router =
+        pli_server::router(state.clone()).layer(axum::extract::connect_info::MockConnectInfo(addr));
+    app.state = state;
+    let (_admin, victim) = hospital(&app, false, 60).await;
+    // An admin of another organisation is told nothing.
+    app.user("chef@autre.fr", "Autre", Role::Admin).await;
+    let reachable = everything(&app, &victim).await;
+    let (_, refusal) = sweep(&app, &victim, &reachable).await;
+    assert_eq!(refusal, "downloads_blocked");
+    let mut mails = Vec::new();
+    for _ in 0..100 {
+        mails = std::fs::read_dir(&outbox)
+            .map(|dir| {
+                dir.map(|entry| entry.unwrap().path())
+                    .filter(|path| path.extension().is_some_and(|ext| ext == "eml"))
+                    .map(|path| crate::links::decoded(&std::fs::read_to_string(path).unwrap()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if mails
+            .iter()
+            .any(|mail: &String| mail.contains("monitor.block"))
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(!mails.is_empty(), "no alert was mailed");
+    for mail in &mails {
+        assert!(mail.contains("To: chef@chu.fr"), "{mail}");
+        assert!(mail.contains("victime@chu.fr"), "{mail}");
+    }
+    assert!(
+        mails.iter().any(|mail| mail.contains("monitor.block")),
+        "{mails:#?}"
+    );
+}
