@@ -39,11 +39,14 @@ enum Command {
         #[arg(long, default_value_t = 10_000)]
         envelopes: u32,
     },
-    /// Invites EMAIL as an admin of ORG, offline, and prints the invitation code.
+    /// Invites EMAIL as an agent of ORG (an admin with --admin), offline, and prints the
+    /// invitation code.
     Invite {
         email: String,
         #[arg(long)]
         org: String,
+        #[arg(long)]
+        admin: bool,
         #[arg(long)]
         data: PathBuf,
         /// The PostgreSQL database of the deployment whose keys are in DATA.
@@ -79,12 +82,14 @@ async fn main() -> anyhow::Result<()> {
         Command::Invite {
             email,
             org,
+            admin,
             data,
             database,
         } => {
             let store = open(&data, database.as_deref()).await?;
+            let role = if admin { Role::Admin } else { Role::Agent };
             let code = pli_server::offline::Offline::with_store(&data, store)
-                .invite(&email, &org, Role::Admin, &[])
+                .invite(&email, &org, role, &[])
                 .await?;
             println!("{code}");
             Ok(())
