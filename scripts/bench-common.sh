@@ -2,8 +2,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 cargo build --release --locked -q -p pli -p pli-bench
-PLI=$PWD/target/release/pli
-PLI_BENCH=$PWD/target/release/pli-bench
+PLI=${CARGO_TARGET_DIR:-$PWD/target}/release/pli
+PLI_BENCH=${CARGO_TARGET_DIR:-$PWD/target}/release/pli-bench
 # /var/tmp is on disk here, like a real server's data directory (not a tmpfs).
 WORK=$(mktemp -d /var/tmp/pli-bench.XXXXXX)
 PIDS=()

@@ -1,5 +1,6 @@
-//! Benchmark helpers: `seed` fills a data directory with an account owning many envelopes and
-//! prints a bearer token for it; `bare` serves a bare axum handler answering a page of
+//! Benchmark helpers: `seed` fills a data directory (or a PostgreSQL database) with an account
+//! owning many envelopes and prints a bearer token for it; `invite` invites a first admin
+//! offline, on either; `bare` serves a bare axum handler answering a page of
 //! envelopes of the same shape as `GET /api/inbox`, the baseline Pli's inbox is compared with.
 
 use std::net::SocketAddr;
@@ -10,7 +11,9 @@ use base64::Engine;
 use clap::{Parser, Subcommand};
 use pli_proto::{EnvelopePage, EnvelopeSummary};
 use pli_store::{Addressee, Id, NewAccount, NewEnvelope, NewInvitation, Role, Store};
+use pli_store_postgres::PostgresStore;
 use pli_store_sqlite::SqliteStore;
+use std::sync::Arc;
 use sha2::{Digest, Sha256};
 
 #[path = "pli-bench/audit.rs"]
@@ -30,8 +33,25 @@ enum Command {
     Seed {
         #[arg(long)]
         data: PathBuf,
+        /// A PostgreSQL database to seed instead of the data directory's SQLite.
+        #[arg(long)]
+        database: Option<String>,
         #[arg(long, default_value_t = 10_000)]
         envelopes: u32,
+    },
+    /// Invites EMAIL as an agent of ORG (an admin with --admin), offline, and prints the
+    /// invitation code.
+    Invite {
+        email: String,
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        admin: bool,
+        #[arg(long)]
+        data: PathBuf,
+        /// The PostgreSQL database of the deployment whose keys are in DATA.
+        #[arg(long)]
+        database: Option<String>,
     },
     /// Appends N audit events through the server's audit writer (Merkle log, one signed
     /// checkpoint per batch) into DATA, and the same rows with a plain batched INSERT into a
@@ -54,7 +74,26 @@ enum Command {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match Args::parse().command {
-        Command::Seed { data, envelopes } => seed(&data, envelopes).await,
+        Command::Seed {
+            data,
+            database,
+            envelopes,
+        } => seed(&open(&data, database.as_deref()).await?, envelopes).await,
+        Command::Invite {
+            email,
+            org,
+            admin,
+            data,
+            database,
+        } => {
+            let store = open(&data, database.as_deref()).await?;
+            let role = if admin { Role::Admin } else { Role::Agent };
+            let code = pli_server::offline::Offline::with_store(&data, store)
+                .invite(&email, &org, role, &[])
+                .await?;
+            println!("{code}");
+            Ok(())
+        }
         Command::Bare { listen } => bare(listen).await,
         Command::Audit {
             data,
@@ -64,11 +103,24 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-async fn seed(data: &std::path::Path, n_envelopes: u32) -> anyhow::Result<()> {
+/// The data directory's SQLite store, or the PostgreSQL database at `database`.
+async fn open(data: &std::path::Path, database: Option<&str>) -> anyhow::Result<Arc<dyn Store>> {
     std::fs::create_dir_all(data).context("creating the data directory")?;
-    let store = SqliteStore::open(&data.join("pli.db"))
-        .await
-        .context("opening the store")?;
+    Ok(match database {
+        Some(url) => Arc::new(
+            PostgresStore::connect(url)
+                .await
+                .context("opening the database")?,
+        ),
+        None => Arc::new(
+            SqliteStore::open(&data.join("pli.db"))
+                .await
+                .context("opening the store")?,
+        ),
+    })
+}
+
+async fn seed(store: &Arc<dyn Store>, n_envelopes: u32) -> anyhow::Result<()> {
     let org = store.ensure_org("Bench").await?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let mut accounts = Vec::new();
