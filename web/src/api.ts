@@ -3,7 +3,8 @@
 export interface LinkInfo {
   sender: { email: string; name?: string | null; organisation?: string | null; key_id?: string | null; signing_key?: string | null };
   size?: number;
-  expires_at?: number;
+  /** RFC 3339 text (or Unix seconds). */
+  expires_at?: string | number;
   state: "active" | "locked" | "expired" | "exhausted" | "withdrawn" | string;
   attempts_left?: number;
   envelope_id?: string;
@@ -12,7 +13,7 @@ export interface LinkInfo {
 export interface CodeAccepted {
   server_half: string;
   token: string;
-  token_expires_at?: number;
+  token_expires_at?: string;
 }
 
 /** An answer that is not a success: its status, error code and what else it said. */

@@ -87,9 +87,11 @@ function failureMessage(error: unknown): { key: MessageKey; params?: Record<stri
       case "link_withdrawn":
       case "link_not_found":
         return { key: error.code, final: true };
+      case "too_many_attempts":
       case "too_many_requests":
-      case "rate_limited":
         return { key: "too_many", final: false };
+      case "invalid_token":
+        return { key: "invalid_token", final: false };
       default:
         if (error.status === 429) return { key: "too_many", final: false };
         if (error.status === 404) return { key: "link_not_found", final: true };
@@ -108,7 +110,8 @@ function showSender(link: LinkInfo, fragment: Fragment): void {
   trust.textContent = t(verified ? "verified" : "not_verified");
   trust.className = `trust ${verified ? "ok" : "warn"}`;
   element("size").textContent = typeof link.size === "number" ? formatSize(link.size, language) : "—";
-  element("expires").textContent = typeof link.expires_at === "number" ? formatTime(link.expires_at, language) : "—";
+  const expires = typeof link.expires_at === "string" ? Date.parse(link.expires_at) / 1000 : link.expires_at;
+  element("expires").textContent = typeof expires === "number" && Number.isFinite(expires) ? formatTime(expires, language) : "—";
   element("sender").hidden = false;
 }
 
