@@ -120,7 +120,7 @@ describe("envelopes made by pli send", () => {
   });
 
   test("a flipped byte anywhere in the payload is refused", async () => {
-    for (const at of [200, 70_000, ciphertext.length - 20]) {
+    for (const at of [1000, 70_000, ciphertext.length - 20]) {
       const tampered = Buffer.from(ciphertext);
       tampered[at] ^= 0x01;
       await refused(tampered, "decryption");

@@ -17,3 +17,4 @@ mod security;
 mod stories;
 mod transparency;
 mod walker;
+mod web;
