@@ -104,7 +104,9 @@ function failureMessage(error: unknown): { key: MessageKey; params?: Record<stri
 function showSender(link: LinkInfo, fragment: Fragment): void {
   element("sender-name").textContent = link.sender.name ?? link.sender.email;
   element("sender-org").textContent = link.sender.organisation ? `(${link.sender.organisation})` : "";
-  element("sender-email").textContent = link.sender.email;
+  const email = element("sender-email");
+  email.textContent = link.sender.email;
+  email.hidden = (link.sender.name ?? link.sender.email) === link.sender.email;
   const trust = element("sender-trust");
   const verified = isVerified(link, fragment);
   trust.textContent = t(verified ? "verified" : "not_verified");
