@@ -123,6 +123,70 @@ pub struct ServeArgs {
     /// AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ALLOW_HTTP.
     #[arg(long, env = "PLI_BLOBS", value_name = "s3://BUCKET", value_parser = parse_blobs)]
     pub blobs: Option<pli_server::BlobLocation>,
+    /// Write every outgoing mail (.eml) and SMS (.txt) as a file in DIR, for local use and
+    /// tests; also where mail or SMS go when --smtp or --sms-hook is not set.
+    #[arg(long, env = "PLI_MAIL_OUTBOX", value_name = "DIR")]
+    pub mail_outbox: Option<PathBuf>,
+    /// Send mail through this SMTP server: smtps://USER:PASS@HOST:465 (TLS),
+    /// smtp://USER:PASS@HOST:587?tls=required (STARTTLS), smtp://HOST:PORT (plain, local relay).
+    #[arg(long, env = "PLI_SMTP", value_name = "URL", value_parser = parse_smtp, hide_env_values = true)]
+    pub smtp: Option<pli_server::notify::SmtpUrl>,
+    /// Send SMS by POSTing {"to", "text"} as JSON to this URL (an SMS gateway).
+    #[arg(long, env = "PLI_SMS_HOOK", value_name = "URL", hide_env_values = true)]
+    pub sms_hook: Option<String>,
+    /// The From: of outgoing mail (default: Pli <pli@HOST> with the public URL's host).
+    #[arg(long, env = "PLI_MAIL_FROM", value_name = "ADDRESS")]
+    pub mail_from: Option<String>,
+    /// The address people reach this server at, which links in mail start with, such as
+    /// https://pli.hopital.example (default: the listen address).
+    #[arg(long, env = "PLI_PUBLIC_URL", value_name = "URL", value_parser = parse_public_url)]
+    pub public_url: Option<String>,
+}
+
+fn parse_smtp(url: &str) -> Result<pli_server::notify::SmtpUrl, String> {
+    pli_server::notify::SmtpUrl::parse(url).ok_or_else(|| {
+        "expected smtps://USER:PASS@HOST:PORT, smtp://HOST:PORT?tls=required or smtp://HOST:PORT"
+            .to_owned()
+    })
+}
+
+fn parse_public_url(url: &str) -> Result<String, String> {
+    let valid = (url.starts_with("https://") || url.starts_with("http://"))
+        && !url.contains('#')
+        && !url.contains('?')
+        && url.len() <= 512;
+    if valid {
+        Ok(url.trim_end_matches('/').to_owned())
+    } else {
+        Err("expected http(s)://HOST[:PORT][/PATH], without query or fragment".to_owned())
+    }
+}
+
+/// `90m`, `72h`, `7d`, `3600s` (or a bare number of seconds), between 1 hour and 30 days.
+pub fn parse_duration(text: &str) -> Result<i64, String> {
+    let text = text.trim();
+    let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((index, _)) => text.split_at(index),
+        None => (text, "s"),
+    };
+    let seconds_per = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err("expected a number followed by s, m, h or d, such as 72h or 7d".into()),
+    };
+    let seconds = number
+        .parse::<i64>()
+        .ok()
+        .and_then(|n| n.checked_mul(seconds_per))
+        .ok_or_else(|| {
+            "expected a number followed by s, m, h or d, such as 72h or 7d".to_owned()
+        })?;
+    if !(3600..=30 * 86_400).contains(&seconds) {
+        return Err("must be between 1h and 30d".into());
+    }
+    Ok(seconds)
 }
 
 fn parse_database(url: &str) -> Result<pli_server::DatabaseUrl, String> {
@@ -418,8 +482,26 @@ pub struct SendArgs {
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Recipients: account emails or mailbox names, comma-separated or repeated.
-    #[arg(long, required = true, value_delimiter = ',', value_name = "ADDR")]
+    #[arg(
+        long,
+        required_unless_present = "external",
+        value_delimiter = ',',
+        value_name = "ADDR"
+    )]
     pub to: Vec<String>,
+    /// Send to a person without an account: a link is mailed to EMAIL, and a one-time code
+    /// goes by SMS (--sms) or else by a second mail.
+    #[arg(long, value_name = "EMAIL")]
+    pub external: Option<String>,
+    /// Phone number the code of the --external link goes to by SMS (+33612345678).
+    #[arg(long, value_name = "PHONE", requires = "external")]
+    pub sms: Option<String>,
+    /// How long the --external link lasts: 1h to 30d, such as 90m, 72h, 7d (default 72h).
+    #[arg(long, value_name = "DURATION", requires = "external", value_parser = parse_duration)]
+    pub expires: Option<i64>,
+    /// Downloads the --external link allows, 1 to 100 (default 5).
+    #[arg(long, value_name = "N", requires = "external", value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub max_downloads: Option<u32>,
     /// Subject, encrypted with the files.
     #[arg(long, default_value = "", value_name = "TEXT")]
     pub subject: String,

@@ -565,6 +565,27 @@ impl Api {
             .await
     }
 
+    /// `POST /api/envelopes/{id}/links`: offers a stored envelope through an external link.
+    pub async fn create_link(
+        &self,
+        envelope_id: &str,
+        request: &pli_proto::CreateLinkRequest,
+    ) -> Result<pli_proto::LinkCreated, ApiError> {
+        self.send_json(
+            Method::POST,
+            &["envelopes", envelope_id, "links"],
+            true,
+            request,
+        )
+        .await
+    }
+
+    /// `GET /api/envelopes/{id}/links`: the links of an envelope one sent.
+    pub async fn links(&self, envelope_id: &str) -> Result<pli_proto::LinkList, ApiError> {
+        self.json(self.request(Method::GET, &["envelopes", envelope_id, "links"], true)?)
+            .await
+    }
+
     /// `GET /api/envelopes/{id}/receipts`: the receipts of an envelope one sent.
     pub async fn receipts(&self, id: &str) -> Result<pli_proto::ReceiptList, ApiError> {
         self.json(self.request(Method::GET, &["envelopes", id, "receipts"], true)?)

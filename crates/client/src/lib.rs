@@ -28,6 +28,7 @@
 
 pub mod account;
 pub mod api;
+pub mod external;
 pub mod get;
 pub mod keys;
 pub mod mailbox;

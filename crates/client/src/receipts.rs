@@ -208,6 +208,77 @@ impl SentRecords {
     }
 }
 
+impl SentRecords {
+    /// Keeps the receipt key of an external link this machine created (public: the receipt
+    /// must verify with the key derived here, not one the server names).
+    pub fn record_link(&self, link_id: &str, receipt_key: &[u8; 32]) -> std::io::Result<()> {
+        if !crate::get::is_envelope_id(link_id) {
+            return Err(std::io::Error::other("not a link id"));
+        }
+        let dir = self.dir.join("links");
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join(link_id), format!("{}\n", hex::encode(receipt_key)))
+    }
+
+    /// The receipt key kept for link `link_id`, if this machine created it.
+    pub fn link_receipt_key(&self, link_id: &str) -> Option<[u8; 32]> {
+        if !crate::get::is_envelope_id(link_id) {
+            return None;
+        }
+        let text = std::fs::read_to_string(self.dir.join("links").join(link_id)).ok()?;
+        hex::decode(text.trim())
+            .ok()
+            .and_then(|bytes| bytes.try_into().ok())
+    }
+}
+
+/// Checks the receipt of an external link: signed by the link's receipt key (the one this
+/// machine derived, when it kept it, else the one the server names) over envelope `id` and
+/// the manifest this machine sealed.
+pub fn check_link_receipt(
+    id: &str,
+    receipt: &ReceiptInfo,
+    receipt_key: &[u8; 32],
+    key_is_local: bool,
+    sealed: Option<&[u8; 32]>,
+) -> ReceiptStatus {
+    let invalid = |reason: &str| ReceiptStatus::Invalid(reason.to_owned());
+    let Some(envelope_id) = envelope_id(id) else {
+        return invalid("the envelope id is malformed");
+    };
+    let Ok(verifying_key) = VerifyingKey::from_bytes(receipt_key) else {
+        return invalid("the link's receipt key is malformed");
+    };
+    let Some(manifest_hash) = URL_SAFE_NO_PAD
+        .decode(&receipt.manifest_hash)
+        .ok()
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+    else {
+        return invalid("its manifest hash is malformed");
+    };
+    let Some(signature) = URL_SAFE_NO_PAD
+        .decode(&receipt.signature)
+        .ok()
+        .and_then(|bytes| <[u8; 64]>::try_from(bytes).ok())
+    else {
+        return invalid("its signature is malformed");
+    };
+    let message = receipt_signed_bytes(&envelope_id, &manifest_hash, receipt.opened_at);
+    if verifying_key
+        .verify_strict(&message, &Signature::from_bytes(&signature))
+        .is_err()
+    {
+        return invalid("its signature does not verify with the link's receipt key");
+    }
+    match sealed {
+        Some(sealed) if *sealed == manifest_hash && key_is_local => ReceiptStatus::Verified,
+        Some(sealed) if *sealed != manifest_hash => {
+            invalid("it signs another document than the one sent")
+        }
+        _ => ReceiptStatus::SignatureOnly,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

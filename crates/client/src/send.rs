@@ -89,6 +89,9 @@ pub struct Outgoing<'a> {
     pub subject: &'a str,
     /// The labels and decision of the organisation's policy, when it has one.
     pub dlp: Option<pli_envelope::DlpLabel>,
+    /// People without an account: each email, as the manifest lists it, and the age
+    /// recipient derived for its link (`crate::external`).
+    pub external: &'a [(String, age::x25519::Recipient)],
 }
 
 /// The sender as the manifest names it.
@@ -120,12 +123,15 @@ pub async fn send(
     }
     check_subject(outgoing.subject)?;
     let addresses = normalize_addresses(outgoing.to);
-    if addresses.is_empty() {
+    if addresses.is_empty() && outgoing.external.is_empty() {
         return Err(SendError::NoRecipients);
     }
 
     let mut recipient_keys = BTreeSet::new();
     recipient_keys.insert(keys.identity().to_public().to_string());
+    for (_, recipient) in outgoing.external {
+        recipient_keys.insert(recipient.to_string());
+    }
     for address in &addresses {
         let entry = match api.directory(address).await {
             Ok(entry) => entry,
@@ -185,7 +191,11 @@ pub async fn send(
             email: sender.email.to_owned(),
             key_id: sender.key_id.to_owned(),
         },
-        recipients: addresses.clone(),
+        recipients: addresses
+            .iter()
+            .cloned()
+            .chain(outgoing.external.iter().map(|(email, _)| email.clone()))
+            .collect(),
         created_at: now_unix(),
         files: entries,
         dlp: outgoing.dlp.clone(),
@@ -197,6 +207,11 @@ pub async fn send(
     api.create_envelope(&CreateEnvelopeRequest {
         id: manifest.envelope_id.clone(),
         to: addresses,
+        external: outgoing
+            .external
+            .iter()
+            .map(|(email, _)| email.clone())
+            .collect(),
         size,
         dlp: outgoing.dlp.as_ref().map(crate::policy::summary),
     })

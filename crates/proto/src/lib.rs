@@ -350,8 +350,13 @@ pub struct CreateEnvelopeRequest {
     /// 128-bit random id chosen by the sender's client, 32 lowercase hex digits, also signed
     /// inside the envelope's manifest.
     pub id: String,
-    /// Account emails and mailbox names, as resolved through the directory.
+    /// Account emails and mailbox names, as resolved through the directory. May be empty
+    /// when `external` is not.
     pub to: Vec<String>,
+    /// Emails of people without an account the sender will offer the envelope to through
+    /// links (`POST /api/envelopes/{id}/links`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub external: Vec<String>,
     /// Exact size in bytes of the ciphertext that will be uploaded.
     pub size: u64,
     /// What the sender's data loss prevention check found and decided, required when the
@@ -789,4 +794,185 @@ pub struct CanaryInfo {
 #[serde(deny_unknown_fields)]
 pub struct CanaryList {
     pub items: Vec<CanaryInfo>,
+}
+
+/// `POST /api/envelopes/{id}/links`: offers a stored envelope to a person without an account
+/// (`docs/EXTERNAL.md`).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateLinkRequest {
+    /// The link id, 32 lowercase hex digits: 128 random bits drawn by the sending client,
+    /// which needs it before sealing (it salts the key derivation).
+    pub id: String,
+    /// Where the link goes.
+    pub email: String,
+    /// Where the code goes by SMS (E.164, `+33612345678`); without it, by a second mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Seconds until the link expires, 3600 to 2592000 (default 259200, 72 hours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in: Option<i64>,
+    /// Downloads allowed, 1 to 100 (default 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_downloads: Option<u32>,
+    /// `S`, the server's half of the key: 32 bytes, unpadded base64url.
+    pub server_half: String,
+    /// The Ed25519 public key the recipient's receipt must verify with, unpadded base64url.
+    pub receipt_key: String,
+    /// `F_B64.SENDER_KEY_B64`: written into the link mail, never stored.
+    pub fragment: String,
+}
+
+impl std::fmt::Debug for CreateLinkRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The fragment and the server's half are halves of a key: never in a log.
+        f.debug_struct("CreateLinkRequest")
+            .field("email", &self.email)
+            .field("expires_in", &self.expires_in)
+            .field("max_downloads", &self.max_downloads)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Answer of `POST /api/envelopes/{id}/links`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkCreated {
+    /// The link id, 32 lowercase hex digits.
+    pub id: String,
+    /// The link without its fragment.
+    pub url: String,
+    /// RFC 3339.
+    pub expires_at: String,
+    pub max_downloads: u32,
+}
+
+/// A counted download of a link.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkOpeningInfo {
+    /// RFC 3339.
+    pub at: String,
+    /// The client address that downloaded.
+    pub address: String,
+}
+
+/// One link of an envelope, as its sender (and the organisation's auditors) see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkSummary {
+    pub id: String,
+    pub url: String,
+    pub email: String,
+    /// The phone the code went to; none when it went by mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `active`, `locked`, `expired`, `exhausted` or `withdrawn`.
+    pub state: String,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub expires_at: String,
+    pub max_downloads: u32,
+    pub downloads: u32,
+    pub code_failures: u32,
+    pub openings: Vec<LinkOpeningInfo>,
+    /// The Ed25519 key the receipt verifies with, unpadded base64url.
+    pub receipt_key: String,
+    /// The recipient's signed receipt (its `email` is the link's address).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<ReceiptInfo>,
+}
+
+/// `GET /api/envelopes/{id}/links`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkList {
+    pub items: Vec<LinkSummary>,
+}
+
+/// Who sent the envelope a link offers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkSender {
+    pub email: String,
+    /// The name shown for the sender (accounts have no display name: the email).
+    pub name: String,
+    pub organisation: String,
+}
+
+/// `GET /api/links/{link_id}`: what the recipient's page shows before the code. Reading it
+/// changes nothing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkPublic {
+    pub sender: LinkSender,
+    /// Always true: the subject travels encrypted in the envelope.
+    pub subject_hidden: bool,
+    /// Size of the ciphertext in bytes.
+    pub size: u64,
+    /// RFC 3339.
+    pub expires_at: String,
+    /// `active`, `locked`, `expired`, `exhausted` or `withdrawn`.
+    pub state: String,
+    /// Wrong codes left before the link locks.
+    pub attempts_left: u32,
+}
+
+/// `POST /api/links/{link_id}/code`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkCodeRequest {
+    /// The 6 digits received by SMS or by the second mail.
+    pub code: String,
+}
+
+impl std::fmt::Debug for LinkCodeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LinkCodeRequest { .. }")
+    }
+}
+
+/// Answer to the right code.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkCodeAccepted {
+    /// `S`, unpadded base64url.
+    pub server_half: String,
+    /// Bearer token for `content` and `receipt`.
+    pub token: String,
+    /// RFC 3339.
+    pub token_expires_at: String,
+}
+
+impl std::fmt::Debug for LinkCodeAccepted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LinkCodeAccepted")
+            .field("token_expires_at", &self.token_expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Answer to a wrong code: `403 invalid_code`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkCodeRefused {
+    /// `invalid_code`.
+    pub error: String,
+    pub message: String,
+    /// Wrong codes left before the link locks.
+    pub attempts_left: u32,
+}
+
+/// `POST /api/links/{link_id}/receipt`: the recipient's receipt, signed with the key derived
+/// from the link (`docs/EXTERNAL.md`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkReceiptRequest {
+    /// SHA-256 of the signed manifest as opened, 64 lowercase hex digits.
+    pub manifest_sha256: String,
+    /// Time of opening, Unix seconds, as signed.
+    pub opened_at: i64,
+    /// Ed25519 signature over [`receipt_signed_bytes`], unpadded base64url.
+    pub signature: String,
 }

@@ -2,7 +2,9 @@
 //! resource; the `match` lists what is allowed and denies everything else.
 
 use crate::auth::Principal;
-use pli_store::{Addressee, Envelope, EnvelopeState, Mailbox, Org, Role};
+use pli_store::{
+    Addressee, Envelope, EnvelopeState, Link, LinkState, Mailbox, Org, Role, Timestamp,
+};
 
 /// What a caller wants to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,6 +57,36 @@ pub enum Action {
     ReadReceipts,
     /// Hand in a witness's cosignature of an audit log checkpoint.
     CosignLog,
+    /// Offer a stored envelope to a person without an account through a link.
+    CreateLink,
+    /// Read an envelope's links: state, downloads, openings.
+    ReadLinks,
+    /// Withdraw a link.
+    WithdrawLink,
+}
+
+/// What an anonymous holder of a link wants to do (`docs/EXTERNAL.md`). Nobody is
+/// authenticated: the link's state decides, and the code or token is checked by the caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LinkAction {
+    /// Read the link's public summary (changes nothing).
+    ReadLink,
+    /// Give the one-time code for the server's half and a download token.
+    SubmitCode,
+    /// Download the ciphertext with a token.
+    Download,
+    /// Hand in the signed receipt with a token.
+    SignReceipt,
+}
+
+/// Why a link refuses: it is no longer active.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkRefusal {
+    Locked,
+    Expired,
+    Exhausted,
+    Withdrawn,
 }
 
 /// What the action applies to.
@@ -68,6 +100,8 @@ pub enum Resource<'a> {
     Server,
     /// The caller's own account.
     Own,
+    /// An external link, with the envelope it offers.
+    Link(&'a Link, &'a Envelope),
 }
 
 /// The action is not allowed. Handlers answer it exactly as they answer a missing resource.
@@ -164,7 +198,50 @@ pub fn authorize(principal: &Principal, action: Action, resource: &Resource) -> 
         {
             Ok(())
         }
+        (Action::CreateLink, Resource::Envelope(envelope))
+            if envelope.state == EnvelopeState::Stored && is_sender(principal, envelope) =>
+        {
+            Ok(())
+        }
+        // As receipts: the sender, and who answers for the sender's organisation's records.
+        (Action::ReadLinks, Resource::Envelope(envelope))
+            if envelope.state == EnvelopeState::Stored
+                && (is_sender(principal, envelope)
+                    || (same_org(&envelope.sender.org)
+                        && matches!(account.role, Role::Auditor | Role::Admin))) =>
+        {
+            Ok(())
+        }
+        (Action::WithdrawLink, Resource::Link(link, envelope))
+            if link.envelope_id == envelope.id
+                && link.creator_id == account.id
+                && is_sender(principal, envelope) =>
+        {
+            Ok(())
+        }
         _ => Err(Denied),
+    }
+}
+
+/// Decides whether the holder of a link may do `action` on it at `now`. Reading the summary
+/// is allowed in every state (it says which); everything else needs an active, unexpired link
+/// that still has downloads left. The code or token itself is checked by the handler.
+pub fn authorize_link(action: LinkAction, link: &Link, now: Timestamp) -> Result<(), LinkRefusal> {
+    let refusal = match link.state {
+        LinkState::Locked => Some(LinkRefusal::Locked),
+        LinkState::Expired => Some(LinkRefusal::Expired),
+        LinkState::Exhausted => Some(LinkRefusal::Exhausted),
+        LinkState::Withdrawn => Some(LinkRefusal::Withdrawn),
+        LinkState::Active if link.expires_at <= now => Some(LinkRefusal::Expired),
+        LinkState::Active if link.downloads >= link.max_downloads => Some(LinkRefusal::Exhausted),
+        LinkState::Active => None,
+    };
+    match (action, refusal) {
+        (LinkAction::ReadLink, _) => Ok(()),
+        // A receipt may follow the last allowed download, which exhausts the link.
+        (LinkAction::SignReceipt, None | Some(LinkRefusal::Exhausted)) => Ok(()),
+        (LinkAction::SubmitCode | LinkAction::Download, None) => Ok(()),
+        (_, Some(refusal)) => Err(refusal),
     }
 }
 

@@ -30,6 +30,24 @@ pub struct Config {
     pub database: Option<DatabaseUrl>,
     /// Blobs in this S3-compatible bucket instead of `blobs/` in the data directory.
     pub blobs: Option<BlobLocation>,
+    /// Where mail and SMS go (links and codes of external recipients, alerts).
+    pub notify: NotifyConfig,
+    /// The address people reach this server at, for links in mail (`https://pli.example`).
+    /// Default: the listen address.
+    pub public_url: Option<String>,
+}
+
+/// The notifier's channels. With none, external links cannot be created.
+#[derive(Clone, Debug, Default)]
+pub struct NotifyConfig {
+    /// Write every outgoing message as a file in this directory.
+    pub mail_outbox: Option<PathBuf>,
+    /// Send mail through this SMTP server.
+    pub smtp: Option<crate::notify::SmtpUrl>,
+    /// POST SMS as `{"to", "text"}` to this URL.
+    pub sms_hook: Option<String>,
+    /// The mail's `From:`; default `Pli <pli@HOST>` with the public URL's host.
+    pub mail_from: Option<String>,
 }
 
 /// A PostgreSQL URL (`postgres://` or `postgresql://`). It may hold a password, so its
@@ -98,6 +116,8 @@ impl Config {
             audit_retention_days: crate::retention::DEFAULT_RETENTION_DAYS,
             database: None,
             blobs: None,
+            notify: NotifyConfig::default(),
+            public_url: None,
         }
     }
 

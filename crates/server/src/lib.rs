@@ -19,6 +19,7 @@ pub mod authz;
 pub mod config;
 pub mod error;
 pub mod monitor;
+pub mod notify;
 pub mod offline;
 pub mod openapi;
 pub mod retention;
@@ -29,7 +30,9 @@ pub mod throttle;
 pub mod validate;
 pub mod web;
 
-pub use config::{BlobLocation, Config, DEFAULT_MAX_ENVELOPE_SIZE, DatabaseUrl, TlsFiles};
+pub use config::{
+    BlobLocation, Config, DEFAULT_MAX_ENVELOPE_SIZE, DatabaseUrl, NotifyConfig, TlsFiles,
+};
 pub use error::{ApiError, ServerError};
 pub use state::{AppState, ServerKey, open_state};
 
@@ -101,6 +104,12 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         })?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let public_url = match &config.public_url {
+        Some(url) => url.clone(),
+        None => format!("{scheme}://{addr}"),
+    };
+    let state = state.with_public_url(&public_url);
 
     let handle = axum_server::Handle::new();
     tokio::spawn(shutdown_on_signal(handle.clone()));
@@ -117,7 +126,6 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     let app =
         router_over(state.clone(), transport).into_make_service_with_connect_info::<SocketAddr>();
 
-    let scheme = if tls.is_some() { "https" } else { "http" };
     announce(&format!("Listening on {scheme}://{addr}"))?;
     tracing::info!(%addr, scheme, "serving");
 
@@ -232,6 +240,11 @@ async fn clean_periodically(state: AppState) {
                     Ok(0) => {}
                     Ok(n_ended) => tracing::info!(n_ended, "ended expired memberships and grants"),
                     Err(error) => tracing::error!(%error, "ending expired access failed"),
+                }
+                match routes::links::expire_links(&state, auth::now()).await {
+                    Ok(0) => {}
+                    Ok(n_expired) => tracing::info!(n_expired, "expired external links"),
+                    Err(error) => tracing::error!(error = %error.detail(), "expiring external links failed"),
                 }
                 if let Err(error) = state.save_monitor_baselines().await {
                     tracing::error!(%error, "saving the flow monitor's baselines failed");

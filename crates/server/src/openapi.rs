@@ -7,7 +7,7 @@
 use crate::routes::{
     admin, audit, audit_log, auth, directory, envelopes, health, mailboxes, me, policy,
 };
-use crate::routes::{audit_report, keys, receipts, witnesses};
+use crate::routes::{audit_report, keys, links, receipts, witnesses};
 use crate::routes::{canaries, second_factor, security};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -69,6 +69,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/audit/log/cosignature"),
     ("GET", "/api/keys/consistency"),
     ("GET", "/api/audit/report"),
+    ("POST", "/api/envelopes/{id}/links"),
+    ("GET", "/api/envelopes/{id}/links"),
+    ("DELETE", "/api/links/{link_id}"),
+    ("GET", "/api/links/{link_id}"),
+    ("POST", "/api/links/{link_id}/code"),
+    ("GET", "/api/links/{link_id}/content"),
+    ("POST", "/api/links/{link_id}/receipt"),
 ];
 
 #[derive(OpenApi)]
@@ -88,6 +95,7 @@ pub const ROUTES: &[(&str, &str)] = &[
         (name = "admin", description = "Invitations and mailboxes, for admins"),
         (name = "mailboxes", description = "Key generations of functional mailboxes, for their members"),
         (name = "policy", description = "The organisation's sending policy (data loss prevention)"),
+        (name = "links", description = "External recipients: links and one-time codes (docs/EXTERNAL.md)"),
     )
 )]
 struct ApiDoc;
@@ -154,6 +162,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(witnesses::cosign))
         .routes(routes!(keys::consistency))
         .routes(routes!(audit_report::report))
+        .routes(routes!(links::create, links::list))
+        .routes(routes!(links::public, links::withdraw))
+        .routes(routes!(links::code))
+        .routes(routes!(links::content))
+        .routes(routes!(links::receipt))
 }
 
 /// The OpenAPI document.

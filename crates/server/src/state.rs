@@ -29,6 +29,10 @@ pub struct AppState {
     pub(crate) guard: Arc<Guard>,
     /// The flow monitor every download and listing passes through.
     pub(crate) monitor: Arc<crate::monitor::FlowMonitor>,
+    /// Where mail and SMS go; `None`: external links cannot be created.
+    pub(crate) notifier: Option<Arc<dyn crate::notify::Notifier>>,
+    /// The address people reach this server at, without a trailing slash.
+    pub(crate) public_url: Arc<str>,
 }
 
 /// The key of the HMAC that makes fake prelogin salts. No `Debug`: it never reaches a log.
@@ -95,7 +99,21 @@ impl AppState {
             monitor: Arc::new(crate::monitor::FlowMonitor::new(
                 crate::monitor::Limits::default(),
             )),
+            notifier: None,
+            public_url: Arc::from("http://localhost"),
         }
+    }
+
+    /// Sends mail and SMS through `notifier`.
+    pub fn with_notifier(mut self, notifier: Arc<dyn crate::notify::Notifier>) -> AppState {
+        self.notifier = Some(notifier);
+        self
+    }
+
+    /// Links in mail start with `url` (`https://pli.example`).
+    pub fn with_public_url(mut self, url: &str) -> AppState {
+        self.public_url = Arc::from(url.trim_end_matches('/'));
+        self
     }
 
     /// Uses these flow monitor thresholds instead of the defaults.
@@ -192,10 +210,69 @@ pub async fn open_state(config: &Config) -> Result<AppState, ServerError> {
         fallback,
         opened: Some(opened),
     };
-    Ok(
-        AppState::with_log(store, blobs, server_key, config.max_envelope_size, log)
-            .with_trusted_proxies(config.trusted_proxies.clone()),
-    )
+    let mut state = AppState::with_log(store, blobs, server_key, config.max_envelope_size, log)
+        .with_trusted_proxies(config.trusted_proxies.clone());
+    if let Some(notifier) = open_notifier(config)? {
+        state = state.with_notifier(notifier);
+    }
+    Ok(state)
+}
+
+/// The notifier of a configuration: `None` when no channel is configured.
+fn open_notifier(config: &Config) -> Result<Option<Arc<dyn crate::notify::Notifier>>, ServerError> {
+    use crate::notify::{MailOutbox, Relay, SmsHook, Smtp};
+    let notify = &config.notify;
+    if notify.mail_outbox.is_none() && notify.smtp.is_none() && notify.sms_hook.is_none() {
+        return Ok(None);
+    }
+    let from_text = match &notify.mail_from {
+        Some(from) => from.clone(),
+        None => format!("Pli <pli@{}>", mail_host(config)),
+    };
+    let from: lettre::message::Mailbox = from_text.parse().map_err(|_| {
+        ServerError::Invalid(format!(
+            "--mail-from {from_text:?} is not a mail address (such as 'Pli <pli@hopital.example>')"
+        ))
+    })?;
+    let outbox =
+        match &notify.mail_outbox {
+            Some(dir) => Some(MailOutbox::open(dir, from.clone()).map_err(|source| {
+                ServerError::DataDir {
+                    path: dir.clone(),
+                    source,
+                }
+            })?),
+            None => None,
+        };
+    let smtp = match &notify.smtp {
+        Some(url) => Some(
+            Smtp::new(url, from.clone())
+                .map_err(|error| ServerError::Invalid(error.to_string()))?,
+        ),
+        None => None,
+    };
+    let sms_hook = match &notify.sms_hook {
+        Some(url) => Some(SmsHook::new(url).ok_or_else(|| {
+            ServerError::Invalid("--sms-hook must be an http:// or https:// URL".to_owned())
+        })?),
+        None => None,
+    };
+    Ok(Some(Arc::new(Relay {
+        smtp,
+        sms_hook,
+        outbox,
+    })))
+}
+
+/// The domain of the default `From:` address: the public URL's host when it is a name,
+/// else `localhost`.
+fn mail_host(config: &Config) -> String {
+    config
+        .public_url
+        .as_deref()
+        .and_then(|url| reqwest::Url::parse(url).ok())
+        .and_then(|url| url.domain().map(str::to_owned))
+        .unwrap_or_else(|| "localhost".to_owned())
 }
 
 /// The audit log key of a data directory (`audit-log.key`, made at first use).

@@ -32,8 +32,15 @@ const JOINS_PER_ADDRESS: u32 = 60;
 /// Invitation redemptions per email and minute.
 const JOINS_PER_EMAIL: u32 = 5;
 
+/// Codes of external links tried per address and minute.
+const CODES_PER_ADDRESS: u32 = 20;
+/// Codes tried per link and minute (the link locks after 5 wrong ones anyway).
+const CODES_PER_LINK: u32 = 10;
+
 /// The in-memory rate limiters and where client addresses come from.
 pub struct Guard {
+    codes_by_address: DefaultKeyedRateLimiter<String>,
+    codes_by_link: DefaultKeyedRateLimiter<String>,
     logins_by_address: DefaultKeyedRateLimiter<String>,
     logins_by_email: DefaultKeyedRateLimiter<String>,
     joins_by_address: DefaultKeyedRateLimiter<String>,
@@ -50,6 +57,8 @@ impl Guard {
             logins_by_email: per_minute(LOGINS_PER_EMAIL),
             joins_by_address: per_minute(JOINS_PER_ADDRESS),
             joins_by_email: per_minute(JOINS_PER_EMAIL),
+            codes_by_address: per_minute(CODES_PER_ADDRESS),
+            codes_by_link: per_minute(CODES_PER_LINK),
             trusted_proxies,
         }
     }
@@ -72,6 +81,13 @@ impl Guard {
         by_address && by_email
     }
 
+    /// Whether a link code attempt from `address` for link `link_id` is within the rates.
+    pub fn allow_code(&self, address: &str, link_id: &str) -> bool {
+        let by_address = self.codes_by_address.check_key(&address.to_owned()).is_ok();
+        let by_link = self.codes_by_link.check_key(&link_id.to_owned()).is_ok();
+        by_address && by_link
+    }
+
     /// Forgets keys whose quota is full again, so memory follows recent traffic only.
     pub fn forget_idle(&self) {
         for limiter in [
@@ -79,6 +95,8 @@ impl Guard {
             &self.logins_by_email,
             &self.joins_by_address,
             &self.joins_by_email,
+            &self.codes_by_address,
+            &self.codes_by_link,
         ] {
             limiter.retain_recent();
             limiter.shrink_to_fit();

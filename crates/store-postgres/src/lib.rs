@@ -58,6 +58,7 @@
 mod accounts;
 mod audit;
 mod envelopes;
+mod links;
 mod mailbox_keys;
 mod mailboxes;
 mod monitor;
@@ -75,6 +76,7 @@ use pli_store::{
     NewMailboxKey, NewPolicy, Org, PrunedEntry, Result, Store, StoreError, StoredCheckpoint,
     StoredEntry, StoredPolicy, StoredReceipt, Timestamp, Totp, UnloggedKeys,
 };
+use pli_store::{Link, LinkReceipt, LinkState, NewLink};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
@@ -556,6 +558,57 @@ impl Store for PostgresStore {
 
     async fn canaries(&self, org_id: Option<Id>) -> Result<Vec<Canary>> {
         monitor::canaries(&self.pool, org_id).await
+    }
+
+    async fn create_link(&self, link: &NewLink) -> Result<()> {
+        links::create_link(&self.pool, link).await
+    }
+
+    async fn link(&self, id: Id) -> Result<Link> {
+        links::link(&self.pool, id).await
+    }
+
+    async fn envelope_links(&self, envelope_id: Id) -> Result<Vec<Link>> {
+        links::envelope_links(&self.pool, envelope_id).await
+    }
+
+    async fn record_link_code_failure(&self, id: Id, lock_after: u32) -> Result<Link> {
+        links::record_link_code_failure(&self.pool, id, lock_after).await
+    }
+
+    async fn end_link(&self, id: Id, state: LinkState) -> Result<()> {
+        links::end_link(&self.pool, id, state).await
+    }
+
+    async fn expire_links(&self, now: Timestamp) -> Result<Vec<Id>> {
+        links::expire_links(&self.pool, now).await
+    }
+
+    async fn add_link_token(
+        &self,
+        id: Id,
+        token_hash: &[u8; 32],
+        expires_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<()> {
+        links::add_link_token(&self.pool, id, token_hash, expires_at, now).await
+    }
+
+    async fn link_token_valid(
+        &self,
+        id: Id,
+        token_hash: &[u8; 32],
+        now: Timestamp,
+    ) -> Result<bool> {
+        links::link_token_valid(&self.pool, id, token_hash, now).await
+    }
+
+    async fn count_link_download(&self, id: Id, at: Timestamp, address: &str) -> Result<Link> {
+        links::count_link_download(&self.pool, id, at, address).await
+    }
+
+    async fn set_link_receipt(&self, id: Id, receipt: &LinkReceipt) -> Result<()> {
+        links::set_link_receipt(&self.pool, id, receipt).await
     }
 }
 

@@ -26,6 +26,7 @@
 //! read-only connections, so listing inboxes never waits for a write.
 #![forbid(unsafe_code)]
 
+mod links;
 mod monitor;
 mod policies;
 mod rows;
@@ -40,6 +41,7 @@ use pli_store::{
     Timestamp, Totp, UnloggedKeys,
 };
 use pli_store::{Canary, DownloadHold, HoldKind, NewCanary};
+use pli_store::{Link, LinkReceipt, LinkState, NewLink};
 use sqlx::SqliteConnection;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -1357,6 +1359,58 @@ impl Store for SqliteStore {
 
     async fn canaries(&self, org_id: Option<Id>) -> Result<Vec<Canary>> {
         self.canaries_impl(org_id).await
+    }
+
+    async fn create_link(&self, link: &NewLink) -> Result<()> {
+        self.create_link_impl(link).await
+    }
+
+    async fn link(&self, id: Id) -> Result<Link> {
+        self.link_impl(id).await
+    }
+
+    async fn envelope_links(&self, envelope_id: Id) -> Result<Vec<Link>> {
+        self.envelope_links_impl(envelope_id).await
+    }
+
+    async fn record_link_code_failure(&self, id: Id, lock_after: u32) -> Result<Link> {
+        self.record_link_code_failure_impl(id, lock_after).await
+    }
+
+    async fn end_link(&self, id: Id, state: LinkState) -> Result<()> {
+        self.end_link_impl(id, state).await
+    }
+
+    async fn expire_links(&self, now: Timestamp) -> Result<Vec<Id>> {
+        self.expire_links_impl(now).await
+    }
+
+    async fn add_link_token(
+        &self,
+        id: Id,
+        token_hash: &[u8; 32],
+        expires_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.add_link_token_impl(id, token_hash, expires_at, now)
+            .await
+    }
+
+    async fn link_token_valid(
+        &self,
+        id: Id,
+        token_hash: &[u8; 32],
+        now: Timestamp,
+    ) -> Result<bool> {
+        self.link_token_valid_impl(id, token_hash, now).await
+    }
+
+    async fn count_link_download(&self, id: Id, at: Timestamp, address: &str) -> Result<Link> {
+        self.count_link_download_impl(id, at, address).await
+    }
+
+    async fn set_link_receipt(&self, id: Id, receipt: &LinkReceipt) -> Result<()> {
+        self.set_link_receipt_impl(id, receipt).await
     }
 }
 

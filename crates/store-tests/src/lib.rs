@@ -29,6 +29,7 @@
 mod accounts;
 mod audit;
 mod envelopes;
+mod links;
 mod mailbox_keys;
 mod mailboxes;
 mod monitor;
@@ -39,6 +40,7 @@ mod transparency;
 pub use accounts::*;
 pub use audit::*;
 pub use envelopes::*;
+pub use links::*;
 pub use mailbox_keys::*;
 pub use mailboxes::*;
 pub use monitor::*;
@@ -124,6 +126,9 @@ macro_rules! store_stories {
             monitor_baselines_are_kept_per_subject,
             download_holds_escalate_and_lift,
             canaries_are_listed_per_organisation,
+            links_lock_after_wrong_codes,
+            link_downloads_are_counted_and_exhaust,
+            links_expire_and_are_withdrawn,
         );
     };
     (@each $fresh:expr; $($story:ident),* $(,)?) => {

@@ -12,7 +12,9 @@
 use async_trait::async_trait;
 use std::fmt;
 
+mod links;
 mod monitor;
+pub use links::{Link, LinkOpening, LinkReceipt, LinkState, NewLink};
 pub use monitor::{Canary, DownloadHold, HoldKind, NewCanary};
 
 /// Unix time in seconds.
@@ -795,4 +797,42 @@ pub trait Store: Send + Sync + 'static {
     async fn add_canary(&self, canary: &NewCanary) -> Result<()>;
     /// Canaries of the organisation's mailboxes (every canary with `None`), oldest first.
     async fn canaries(&self, org_id: Option<Id>) -> Result<Vec<Canary>>;
+
+    // External links (`docs/EXTERNAL.md`).
+
+    /// Stores a new active link. `NotFound` for an unknown envelope or creator, `Conflict`
+    /// if the id is taken.
+    async fn create_link(&self, link: &NewLink) -> Result<()>;
+    /// One link, with its openings and receipt.
+    async fn link(&self, id: Id) -> Result<Link>;
+    /// The links of an envelope, oldest first.
+    async fn envelope_links(&self, envelope_id: Id) -> Result<Vec<Link>>;
+    /// Counts a wrong code on an active link; the `lock_after`-th locks it and destroys `S`
+    /// in the same transaction. Returns the link as it now is. `NotFound` if unknown,
+    /// `Conflict` if it is not active.
+    async fn record_link_code_failure(&self, id: Id, lock_after: u32) -> Result<Link>;
+    /// Ends an active link (locked, expired, exhausted or withdrawn) and destroys `S`.
+    /// `NotFound` if unknown, `Conflict` if it is not active.
+    async fn end_link(&self, id: Id, state: LinkState) -> Result<()>;
+    /// Ends every active link whose expiry is at or before `now`, destroying their `S`.
+    /// Returns their ids.
+    async fn expire_links(&self, now: Timestamp) -> Result<Vec<Id>>;
+    /// Keeps the hash of a download token of an active, unexpired link until `expires_at`.
+    /// `Conflict` if the link is not active or past its expiry at `now`.
+    async fn add_link_token(
+        &self,
+        id: Id,
+        token_hash: &[u8; 32],
+        expires_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<()>;
+    /// Whether a token of this link with this hash is valid at `now`.
+    async fn link_token_valid(&self, id: Id, token_hash: &[u8; 32], now: Timestamp)
+    -> Result<bool>;
+    /// Counts one download of an active, unexpired link with downloads left, and records the
+    /// opening; the last allowed download exhausts the link and destroys `S`. All in one
+    /// transaction. `Conflict` if nothing was counted.
+    async fn count_link_download(&self, id: Id, at: Timestamp, address: &str) -> Result<Link>;
+    /// Keeps the recipient's receipt. `Conflict` if the link has one.
+    async fn set_link_receipt(&self, id: Id, receipt: &LinkReceipt) -> Result<()>;
 }

@@ -28,18 +28,28 @@ pub async fn send(args: SendArgs) -> Result<()> {
         email: &session.profile.email,
         key_id: &key_id,
     };
+    let link = match &args.external {
+        Some(email) => Some(ExternalSend::new(email, args.sms.as_deref())?),
+        None => None,
+    };
     let dlp = super::policy::check_before_send(
         &session,
         &args.files,
         &args.to,
+        link.is_some(),
         args.justification.as_deref(),
     )
     .await?;
+    let external: Vec<(String, age::x25519::Recipient)> = link
+        .iter()
+        .map(|link| (link.email.clone(), link.keys.recipient()))
+        .collect();
     let outgoing = Outgoing {
         files: &args.files,
         to: &args.to,
         subject: &args.subject,
         dlp,
+        external: &external,
     };
     let log = key_log(&session).await?;
     let result = pli_client::send::send(
@@ -58,11 +68,101 @@ pub async fn send(args: SendArgs) -> Result<()> {
         other => anyhow::Error::new(other),
     })?;
     // Kept to check recipients' receipts against; the envelope is delivered either way.
-    if let Err(error) = SentRecords::new(&super::profile_dir()?).record(&sent) {
+    let records = SentRecords::new(&super::profile_dir()?);
+    if let Err(error) = records.record(&sent) {
         eprintln!("warning: could not keep the manifest hash to check receipts later: {error}");
     }
     print_line(&sent.id)?;
+    if let Some(link) = link {
+        let sender_key = keys.signing_key().verifying_key();
+        let created = session
+            .api
+            .create_link(&sent.id, &link.request(&args, &sender_key))
+            .await
+            .map_err(|error| api_error(error, Some(&session.profile)))
+            .with_context(|| {
+                format!(
+                    "envelope {} is stored, but its link could not be created; delete it with `pli delete {}` and send again",
+                    sent.id, sent.id
+                )
+            })?;
+        let receipt_key = link.keys.receipt_key().verifying_key().to_bytes();
+        if let Err(error) = records.record_link(&created.id, &receipt_key) {
+            eprintln!(
+                "warning: could not keep the link's receipt key to check its receipt later: {error}"
+            );
+        }
+        print_line(&format!("link: {}", clean(&created.url)))?;
+        print_line(&format!("expires: {}", clean(&created.expires_at)))?;
+        match &args.sms {
+            Some(phone) => print_line(&format!("code: sent by SMS to {}", clean(phone)))?,
+            None => print_line(&format!(
+                "code: sent by a second mail to {}",
+                clean(&link.email)
+            ))?,
+        }
+    }
     Ok(())
+}
+
+/// The secrets of the external link of a send: drawn before sealing, since the envelope is
+/// sealed to the key they derive.
+struct ExternalSend {
+    email: String,
+    secrets: pli_client::external::LinkSecrets,
+    keys: pli_client::external::ExternalKeys,
+}
+
+impl ExternalSend {
+    fn new(email: &str, phone: Option<&str>) -> Result<ExternalSend> {
+        let email = email.trim().to_lowercase();
+        if !email.contains('@') || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            bail!("--external needs an email address, such as officier@police.example");
+        }
+        // Checked before anything is sent, as the server will check it.
+        if let Some(phone) = phone {
+            let digits: String = phone
+                .chars()
+                .filter(|c| !matches!(c, ' ' | '.' | '-'))
+                .collect();
+            let digits = digits.strip_prefix('+').unwrap_or("");
+            if !(8..=15).contains(&digits.len())
+                || !digits.bytes().all(|byte| byte.is_ascii_digit())
+                || digits.starts_with('0')
+            {
+                bail!(
+                    "--sms needs an international phone number, such as +33612345678 (got {})",
+                    clean(phone)
+                );
+            }
+        }
+        let secrets = pli_client::external::LinkSecrets::generate();
+        let keys = secrets.keys().context("deriving the link's keys")?;
+        Ok(ExternalSend {
+            email,
+            secrets,
+            keys,
+        })
+    }
+
+    fn request(
+        &self,
+        args: &SendArgs,
+        sender_key: &ed25519_dalek::VerifyingKey,
+    ) -> pli_proto::CreateLinkRequest {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        pli_proto::CreateLinkRequest {
+            id: self.secrets.link_id_hex(),
+            email: self.email.clone(),
+            phone: args.sms.clone(),
+            expires_in: args.expires,
+            max_downloads: args.max_downloads,
+            server_half: b64.encode(self.secrets.server_half.as_ref()),
+            receipt_key: b64.encode(self.keys.receipt_key().verifying_key().as_bytes()),
+            fragment: self.secrets.fragment(sender_key),
+        }
+    }
 }
 
 /// The audit log this profile trusts: its pinned key (pinned now if the profile predates
@@ -147,20 +247,38 @@ pub async fn outbox(args: OutboxArgs) -> Result<()> {
         receipts.push(checked);
     }
     save_log_state(&session.profile, &log)?;
+    let mut links = Vec::with_capacity(items.len());
+    for item in &items {
+        let list = session
+            .api
+            .links(&item.id)
+            .await
+            .map_err(|error| api_error(error, Some(&session.profile)))
+            .context("listing the external links")?;
+        let sealed = records.manifest_hash(&item.id);
+        let checked: Vec<CheckedLink> = list
+            .items
+            .into_iter()
+            .map(|link| check_link(&records, &item.id, sealed.as_ref(), link))
+            .collect();
+        links.push(checked);
+    }
     if args.json {
         let array: Vec<_> = items
             .iter()
             .zip(&receipts)
-            .map(|(item, receipts)| {
+            .zip(&links)
+            .map(|((item, receipts), links)| {
                 let mut value = summary_json(item);
                 value["receipts"] = receipts.iter().map(receipt_json).collect();
+                value["links"] = links.iter().map(link_json).collect();
                 value
             })
             .collect();
         return print_line(&serde_json::to_string_pretty(&array)?);
     }
     show(&items, false, "the outbox is empty")?;
-    for (item, receipts) in items.iter().zip(&receipts) {
+    for ((item, receipts), links) in items.iter().zip(&receipts).zip(&links) {
         for receipt in receipts {
             print_line(&format!(
                 "{}  opened by {} at {}: {}",
@@ -170,8 +288,110 @@ pub async fn outbox(args: OutboxArgs) -> Result<()> {
                 receipt_status(&receipt.status)
             ))?;
         }
+        for checked in links {
+            let link = &checked.link;
+            print_line(&format!(
+                "{}  link to {}: {}, {}/{} downloads, expires {}",
+                clean(&item.id),
+                clean(&link.email),
+                clean(&link.state),
+                link.downloads,
+                link.max_downloads,
+                clean(&link.expires_at)
+            ))?;
+            for opening in &link.openings {
+                print_line(&format!(
+                    "{}  link to {} downloaded at {} from {}",
+                    clean(&item.id),
+                    clean(&link.email),
+                    clean(&opening.at),
+                    clean(&opening.address)
+                ))?;
+            }
+            if let (Some(receipt), Some(status)) = (&link.receipt, &checked.receipt) {
+                print_line(&format!(
+                    "{}  opened by {} at {}: {}",
+                    clean(&item.id),
+                    clean(&link.email),
+                    rfc3339(receipt.opened_at),
+                    receipt_status(status)
+                ))?;
+            }
+        }
     }
     Ok(())
+}
+
+/// A link of an envelope and what the check of its receipt found.
+struct CheckedLink {
+    link: pli_proto::LinkSummary,
+    receipt: Option<ReceiptStatus>,
+}
+
+fn check_link(
+    records: &SentRecords,
+    envelope_id: &str,
+    sealed: Option<&[u8; 32]>,
+    link: pli_proto::LinkSummary,
+) -> CheckedLink {
+    let local = records.link_receipt_key(&link.id);
+    let named = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(&link.receipt_key)
+            .ok()
+            .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+    };
+    let receipt = link.receipt.as_ref().map(|receipt| match (local, named) {
+        (Some(local), Some(named)) if local != named => ReceiptStatus::Invalid(
+            "the server names another receipt key than the one this machine derived".into(),
+        ),
+        (Some(key), _) => {
+            pli_client::receipts::check_link_receipt(envelope_id, receipt, &key, true, sealed)
+        }
+        (None, Some(key)) => {
+            pli_client::receipts::check_link_receipt(envelope_id, receipt, &key, false, sealed)
+        }
+        (None, None) => ReceiptStatus::Invalid("the link's receipt key is malformed".into()),
+    });
+    CheckedLink { link, receipt }
+}
+
+fn link_json(checked: &CheckedLink) -> serde_json::Value {
+    let link = &checked.link;
+    let receipt = match (&link.receipt, &checked.receipt) {
+        (Some(receipt), Some(status)) => {
+            let (status, reason) = match status {
+                ReceiptStatus::Verified => ("verified", None),
+                ReceiptStatus::SignatureOnly => ("signature_only", None),
+                ReceiptStatus::Invalid(reason) => ("invalid", Some(reason.as_str())),
+            };
+            serde_json::json!({
+                "opened_at": rfc3339(receipt.opened_at),
+                "log_index": receipt.log_index,
+                "status": status,
+                "reason": reason,
+            })
+        }
+        _ => serde_json::Value::Null,
+    };
+    serde_json::json!({
+        "id": link.id,
+        "url": link.url,
+        "email": link.email,
+        "phone": link.phone,
+        "state": link.state,
+        "created_at": link.created_at,
+        "expires_at": link.expires_at,
+        "max_downloads": link.max_downloads,
+        "downloads": link.downloads,
+        "code_failures": link.code_failures,
+        "openings": link.openings.iter().map(|opening| serde_json::json!({
+            "at": opening.at,
+            "address": opening.address,
+        })).collect::<Vec<_>>(),
+        "receipt": receipt,
+    })
 }
 
 fn receipt_status(status: &ReceiptStatus) -> String {

@@ -118,6 +118,7 @@ pub async fn check_before_send(
     session: &LoggedIn,
     files: &[PathBuf],
     to: &[String],
+    external: bool,
     justification: Option<&str>,
 ) -> Result<Option<DlpLabel>> {
     let Some(trusted) = fetch(session).await? else {
@@ -133,7 +134,11 @@ pub async fn check_before_send(
             Err(error) => return Err(api_error(error, Some(&session.profile))),
         }
     }
-    let destinations = policy::destinations(&trusted.policy, own_org, &entries);
+    let mut destinations = policy::destinations(&trusted.policy, own_org, &entries);
+    if external {
+        // A person without an account is outside every organisation and trust zone.
+        destinations.insert(pli_dlp::Destination::External);
+    }
     let owned = files.to_vec();
     let labels: Labels = tokio::task::spawn_blocking(move || scan::labels_of(&owned))
         .await

@@ -15,6 +15,13 @@ pub async fn run(args: ServeArgs) -> Result<()> {
     config.blobs = args.blobs;
     config.audit_retention_days = args.audit_retention;
     config.trusted_proxies = args.trusted_proxies;
+    config.public_url = args.public_url;
+    config.notify = pli_server::NotifyConfig {
+        mail_outbox: args.mail_outbox,
+        smtp: args.smtp,
+        sms_hook: args.sms_hook,
+        mail_from: args.mail_from,
+    };
     pli_server::serve(config)
         .await
         .context("running the server")

@@ -5,6 +5,7 @@
 mod audit;
 mod canary;
 mod errors;
+mod external;
 mod hostile;
 mod keys;
 mod mailbox_keys;
@@ -89,6 +90,8 @@ pub struct Server {
     child: Child,
     pub url: String,
     pub data: TempDir,
+    /// Everything the server wrote on stderr (its log).
+    pub log: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Server {
@@ -98,8 +101,17 @@ impl Server {
 
     /// Starts with extra `pli serve` arguments, such as TLS files.
     pub fn start_with(extra: &[&Path]) -> Server {
+        Server::start_env(extra, &[])
+    }
+
+    /// Starts with extra arguments and environment variables (such as `RUST_LOG`).
+    pub fn start_env(extra: &[&Path], env: &[(&str, &str)]) -> Server {
         let data = tempfile::tempdir().unwrap();
-        let mut child = pli(None)
+        let mut command = pli(None);
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let mut child = command
             .args(["serve", "--listen", "127.0.0.1:0", "--data"])
             .arg(data.path())
             .args(extra)
@@ -125,8 +137,23 @@ impl Server {
         // Keep draining the server's output so it never blocks on a full pipe.
         std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
         let mut stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
-        Server { child, url, data }
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let kept = log.clone();
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 8192];
+            while let Ok(n) = stderr.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                kept.lock().unwrap().extend_from_slice(&buffer[..n]);
+            }
+        });
+        Server {
+            child,
+            url,
+            data,
+            log,
+        }
     }
 
     /// Invites offline, against the data directory; returns the code.

@@ -54,10 +54,16 @@ pub async fn create(
     ApiJson(request): ApiJson<CreateEnvelopeRequest>,
 ) -> Result<(StatusCode, Json<EnvelopeSummary>), ApiError> {
     let id = EnvelopeId::parse(&request.id)?.id();
-    if request.to.is_empty() || request.to.len() > MAX_RECIPIENTS {
+    let n_addressees = request.to.len() + request.external.len();
+    if n_addressees == 0 || n_addressees > MAX_RECIPIENTS {
         return Err(ApiError::invalid(format!(
-            "to must list 1 to {MAX_RECIPIENTS} addresses"
+            "to and external must list 1 to {MAX_RECIPIENTS} addresses together"
         )));
+    }
+    for email in &request.external {
+        crate::validate::Email::parse(email).map_err(|error| {
+            ApiError::invalid(format!("bad external address {email:?}: {error}"))
+        })?;
     }
     let mut addresses = Vec::with_capacity(request.to.len());
     let mut seen = HashSet::new();

@@ -12,6 +12,7 @@ pub mod directory;
 pub mod envelopes;
 pub mod health;
 pub mod keys;
+pub mod links;
 pub mod mailboxes;
 pub mod me;
 pub mod policy;

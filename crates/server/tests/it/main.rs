@@ -7,6 +7,7 @@ mod backend;
 mod bad_input;
 mod e2e;
 mod helpers;
+mod links;
 mod mailbox_keys;
 mod monitor;
 mod openapi;

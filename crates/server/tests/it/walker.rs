@@ -16,6 +16,8 @@ struct World {
     stranger: User,
     stored: String,
     pending: String,
+    /// An external link alice made for the stored envelope.
+    link: String,
 }
 
 async fn world() -> World {
@@ -32,6 +34,30 @@ async fn world() -> World {
         .send(&alice, &["bob@victim.fr", "vbox"], b"secret")
         .await;
     let pending = app.announce(&alice, &["bob@victim.fr"], 6).await;
+    let link = pli_store::Id::random();
+    let store = app.state.store();
+    let envelope = store
+        .envelope(pli_store::Id::parse(&stored).unwrap())
+        .await
+        .unwrap();
+    store
+        .create_link(&pli_store::NewLink {
+            id: link,
+            envelope_id: envelope.id,
+            creator_id: envelope.sender.id,
+            email: "officier@police.example".into(),
+            phone: None,
+            created_at: pli_server::auth::now(),
+            expires_at: pli_server::auth::now() + 3600,
+            max_downloads: 5,
+            code_hash: [0; 32],
+            server_half: [7; 32],
+            receipt_key: *ed25519_dalek::SigningKey::from_bytes(&[3; 32])
+                .verifying_key()
+                .as_bytes(),
+        })
+        .await
+        .unwrap();
     World {
         app,
         alice,
@@ -39,6 +65,7 @@ async fn world() -> World {
         stranger,
         stored,
         pending,
+        link: link.to_string(),
     }
 }
 
@@ -67,6 +94,7 @@ fn requests(
         .map(|uri| {
             uri.replace("{name}", "vbox")
                 .replace("{email}", "bob@victim.fr")
+                .replace("{link_id}", &world.link)
         })
         .collect();
     let with = |body: Option<Vec<u8>>, content_type: &'static str| {
@@ -102,6 +130,25 @@ fn requests(
             ));
             requests
         }
+        ("POST", "/api/envelopes/{id}/links") => with(
+            json_body(json!({
+                "id": new_id(),
+                "email": "officier@police.example",
+                "server_half": b64(&[1; 32]),
+                "receipt_key": b64(ed25519_dalek::SigningKey::from_bytes(&[3; 32]).verifying_key().as_bytes()),
+                "fragment": format!("{}.{}", b64(&[2; 32]), b64(&[4; 32])),
+            })),
+            json,
+        ),
+        ("POST", "/api/links/{link_id}/code") => with(json_body(json!({ "code": "000000" })), json),
+        ("POST", "/api/links/{link_id}/receipt") => with(
+            json_body(json!({
+                "manifest_sha256": "ab".repeat(32),
+                "opened_at": 1,
+                "signature": b64(&[7; 64]),
+            })),
+            json,
+        ),
         ("PUT", "/api/envelopes/{id}/content") => {
             with(Some(vec![0; 6]), "application/octet-stream")
         }
@@ -257,7 +304,25 @@ async fn anonymous_clients_get_nothing() {
                     assert_eq!(answer.status, StatusCode::FORBIDDEN, "{what}");
                     assert_eq!(answer.error(), "invalid_invitation", "{what}");
                 }
+                ("GET", "/api/links/{link_id}") => {
+                    // What the link's holder sees before the code: no key half, no token.
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                    assert!(answer.body.get("server_half").is_none(), "{what}");
+                    assert_eq!(answer.body["state"], "active", "{what}");
+                }
+                ("POST", "/api/links/{link_id}/code") => {
+                    assert_eq!(answer.status, StatusCode::FORBIDDEN, "{what}");
+                    assert_eq!(answer.error(), "invalid_code", "{what}");
+                }
+                ("GET", "/api/links/{link_id}/content")
+                | ("POST", "/api/links/{link_id}/receipt") => {
+                    assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{what}");
+                    assert_eq!(answer.error(), "invalid_token", "{what}");
+                }
                 ("POST", "/api/auth/logout")
+                | ("POST", "/api/envelopes/{id}/links")
+                | ("GET", "/api/envelopes/{id}/links")
+                | ("DELETE", "/api/links/{link_id}")
                 | ("GET", "/api/me")
                 | ("GET", "/api/directory/{address}")
                 | ("POST", "/api/envelopes")
@@ -386,7 +451,27 @@ async fn an_authenticated_stranger_gets_nothing() {
                         assert_eq!(answer.status, StatusCode::CREATED, "{what}");
                     }
                 }
+                ("GET", "/api/links/{link_id}") => {
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                    assert!(answer.body.get("server_half").is_none(), "{what}");
+                }
+                ("POST", "/api/links/{link_id}/code") => {
+                    assert_eq!(answer.status, StatusCode::FORBIDDEN, "{what}");
+                    assert_eq!(answer.error(), "invalid_code", "{what}");
+                }
+                ("GET", "/api/links/{link_id}/content")
+                | ("POST", "/api/links/{link_id}/receipt") => {
+                    // A session is no download token.
+                    assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{what}");
+                    assert_eq!(answer.error(), "invalid_token", "{what}");
+                }
+                ("DELETE", "/api/links/{link_id}") => {
+                    assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
+                    assert_eq!(answer.error(), "link_not_found", "{what}");
+                }
                 ("GET", "/api/envelopes/{id}")
+                | ("POST", "/api/envelopes/{id}/links")
+                | ("GET", "/api/envelopes/{id}/links")
                 | ("DELETE", "/api/envelopes/{id}")
                 | ("PUT", "/api/envelopes/{id}/content")
                 | ("GET", "/api/envelopes/{id}/content")
@@ -588,6 +673,16 @@ async fn assert_unchanged(world: &World) {
         StatusCode::OK,
         "the pending envelope is still the sender's to fill"
     );
+    let link = app
+        .state
+        .store()
+        .link(pli_store::Id::parse(&world.link).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(link.state, pli_store::LinkState::Active);
+    assert_eq!(link.server_half, Some([7; 32]), "the link keeps its S");
+    assert_eq!(link.downloads, 0);
+    assert!(link.code_failures <= 2, "one wrong code per walk at most");
     let me = app.get("/api/me", &world.bob).await;
     assert_eq!(me.body["mailboxes"], json!(["vbox"]));
     let keyring = app.get("/api/mailboxes/vbox/keys", &world.bob).await;
