@@ -28,6 +28,7 @@ pub mod second_factor;
 pub mod state;
 pub mod throttle;
 pub mod validate;
+pub mod web;
 
 pub use config::{
     BlobLocation, Config, DEFAULT_MAX_ENVELOPE_SIZE, DatabaseUrl, NotifyConfig, TlsFiles,
@@ -58,13 +59,22 @@ const EXPIRE_EVERY: Duration = Duration::from_secs(60);
 /// How long open connections get to finish on shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
-/// The whole HTTP API over `state`.
+/// The whole HTTP API and the web pages over `state`, as served over plain HTTP.
 pub fn router(state: AppState) -> Router {
+    router_over(state, web::Transport::Plain)
+}
+
+/// The whole HTTP API and the web pages over `state`; over TLS, responses also carry HSTS.
+pub fn router_over(state: AppState, transport: web::Transport) -> Router {
     let (api, _) = openapi::api_router().split_for_parts();
-    api.fallback(unknown_route)
+    api.merge(web::routes())
+        .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .layer(middleware::from_fn(request_id))
+        .layer(middleware::from_fn(move |request: Request, next: Next| {
+            web::security_headers(transport, request, next)
+        }))
         .with_state(state)
 }
 
@@ -108,7 +118,13 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         state.clone(),
         config.audit_retention_days,
     ));
-    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let transport = if tls.is_some() {
+        web::Transport::Tls
+    } else {
+        web::Transport::Plain
+    };
+    let app =
+        router_over(state.clone(), transport).into_make_service_with_connect_info::<SocketAddr>();
 
     announce(&format!("Listening on {scheme}://{addr}"))?;
     tracing::info!(%addr, scheme, "serving");

@@ -19,3 +19,4 @@ mod security;
 mod stories;
 mod transparency;
 mod walker;
+mod web;

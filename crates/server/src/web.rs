@@ -1,0 +1,120 @@
+//! The browser side: the recipient page of external links (`GET /x/{link_id}`), its static
+//! assets, and the security headers every response carries, API included.
+//!
+//! The pages are built from `web/` (TypeScript) into `crates/server/web/dist/`, which is
+//! committed and embedded here, so building the server needs no Node. The HTML is the same for
+//! every link: the page reads the link id from its path and the key from its fragment, which
+//! browsers never send, so nothing the server answers depends on a secret.
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use crate::error::ApiError;
+use crate::routes::ApiPath;
+use crate::state::AppState;
+
+/// Scripts, styles, images and requests only from this server; no inline script or style, no
+/// eval, no plugin, no frame, no form posted elsewhere, no `<base>` rewriting. The reader's
+/// cryptography is plain JavaScript (no WebAssembly), so nothing needs `'wasm-unsafe-eval'`.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+     style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; \
+     frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+/// Sent over TLS only: a browser that saw it refuses plain HTTP to this host for two years.
+pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=63072000; includeSubDomains";
+
+const RECIPIENT_HTML: &[u8] = include_bytes!("../web/dist/recipient.html");
+const RECIPIENT_JS: &[u8] = include_bytes!("../web/dist/recipient.js");
+const STYLESHEET: &[u8] = include_bytes!("../web/dist/pli.css");
+
+const HTML: &str = "text/html; charset=utf-8";
+const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
+const CSS: &str = "text/css; charset=utf-8";
+
+/// The pages and assets, outside `/api/`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/x/{link_id}", get(recipient_page))
+        .route(
+            "/assets/recipient.js",
+            get(|| async { asset(JAVASCRIPT, RECIPIENT_JS) }),
+        )
+        .route("/assets/pli.css", get(|| async { asset(CSS, STYLESHEET) }))
+}
+
+/// Whether responses go out over TLS, which decides HSTS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transport {
+    Plain,
+    Tls,
+}
+
+/// Sets the browser security headers on every response, whatever the route or status.
+pub async fn security_headers(transport: Transport, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let fixed: [(HeaderName, &'static str); 7] = [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        // The fragment holds a key: no page address ever leaves in a Referer.
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+        (
+            HeaderName::from_static("cross-origin-resource-policy"),
+            "same-origin",
+        ),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+        ),
+    ];
+    for (name, value) in fixed {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    if transport == Transport::Tls {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(STRICT_TRANSPORT_SECURITY),
+        );
+    }
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// The same page for every well-formed link id; it changes nothing, since mail scanners open
+/// links before their recipients do.
+async fn recipient_page(ApiPath(link_id): ApiPath<String>) -> Result<Response, ApiError> {
+    if link_id.len() != 32
+        || !link_id
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "link_not_found",
+            "a link id is 32 lowercase hexadecimal digits; copy the whole link from the message",
+        ));
+    }
+    Ok(asset(HTML, RECIPIENT_HTML))
+}
+
+fn asset(content_type: &'static str, bytes: &'static [u8]) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            // Not versioned by name: revalidate on each visit so a new server's page is used.
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        bytes,
+    )
+        .into_response()
+}
