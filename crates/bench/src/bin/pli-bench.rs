@@ -13,8 +13,8 @@ use pli_proto::{EnvelopePage, EnvelopeSummary};
 use pli_store::{Addressee, Id, NewAccount, NewEnvelope, NewInvitation, Role, Store};
 use pli_store_postgres::PostgresStore;
 use pli_store_sqlite::SqliteStore;
-use std::sync::Arc;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 #[path = "pli-bench/audit.rs"]
 mod audit;
