@@ -899,6 +899,9 @@ pub struct LinkSender {
     /// The name shown for the sender (accounts have no display name: the email).
     pub name: String,
     pub organisation: String,
+    /// The directory's Ed25519 key of the sender (base64url, no padding): the page shows the
+    /// sender as verified when it is the key the link's fragment carries.
+    pub signing_key: String,
 }
 
 /// `GET /api/links/{link_id}`: what the recipient's page shows before the code. Reading it

@@ -308,6 +308,7 @@ pub async fn public(
             email: envelope.sender.email.clone(),
             name: envelope.sender.email.clone(),
             organisation: envelope.sender.org.name.clone(),
+            signing_key: base64_encode(&envelope.sender.signing_key),
         },
         subject_hidden: true,
         size: envelope.size,

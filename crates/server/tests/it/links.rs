@@ -227,6 +227,11 @@ async fn a_link_goes_by_mail_and_its_code_by_a_second_mail() {
         assert_eq!(public.body["size"], 6);
         assert_eq!(public.body["sender"]["email"], "alice@chu.fr");
         assert_eq!(public.body["sender"]["organisation"], "CHU");
+        // The directory's key, which the page compares with the fragment's.
+        assert_eq!(
+            public.body["sender"]["signing_key"],
+            world.alice_key.as_str()
+        );
     }
     let list = world
         .app
