@@ -1,9 +1,14 @@
 # Shared by the benchmark scripts: builds release binaries, starts servers, waits for them.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-cargo build --release --locked -q -p pli -p pli-bench
-PLI=${CARGO_TARGET_DIR:-$PWD/target}/release/pli
-PLI_BENCH=${CARGO_TARGET_DIR:-$PWD/target}/release/pli-bench
+# PLI_BENCH_PROFILE=debug measures the binaries of the last workspace build instead (for a
+# quick comparison between setups of one run; the published figures use release builds).
+profile=${PLI_BENCH_PROFILE:-release}
+if [ "$profile" = release ]; then
+  cargo build --release --locked -q -p pli -p pli-bench
+fi
+PLI=${CARGO_TARGET_DIR:-$PWD/target}/$profile/pli
+PLI_BENCH=${CARGO_TARGET_DIR:-$PWD/target}/$profile/pli-bench
 # /var/tmp is on disk here, like a real server's data directory (not a tmpfs).
 WORK=$(mktemp -d /var/tmp/pli-bench.XXXXXX)
 PIDS=()
