@@ -3,12 +3,15 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # PLI_BENCH_PROFILE=debug measures the binaries of the last workspace build instead (for a
 # quick comparison between setups of one run; the published figures use release builds).
+# PLI_BENCH_BINARIES=DIR measures the `pli` and `pli-bench` in DIR as they are (release
+# binaries copied aside, so that a build of the work tree meanwhile does not replace them).
 profile=${PLI_BENCH_PROFILE:-release}
-if [ "$profile" = release ]; then
+bin_dir=${PLI_BENCH_BINARIES:-${CARGO_TARGET_DIR:-$PWD/target}/$profile}
+if [ -z "${PLI_BENCH_BINARIES:-}" ] && [ "$profile" = release ]; then
   cargo build --release --locked -q -p pli -p pli-bench
 fi
-PLI=${CARGO_TARGET_DIR:-$PWD/target}/$profile/pli
-PLI_BENCH=${CARGO_TARGET_DIR:-$PWD/target}/$profile/pli-bench
+PLI=$bin_dir/pli
+PLI_BENCH=$bin_dir/pli-bench
 # /var/tmp is on disk here, like a real server's data directory (not a tmpfs).
 WORK=$(mktemp -d /var/tmp/pli-bench.XXXXXX)
 PIDS=()
