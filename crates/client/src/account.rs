@@ -107,6 +107,7 @@ pub async fn login_with(
             email: email.clone(),
             auth_key: derived.auth_key_b64().expose_secret().to_owned(),
             totp: second_factor.map(|code| code.expose_secret().trim().to_owned()),
+            passkey: None,
         })
         .await
         .map_err(|error| match &error {

@@ -66,6 +66,88 @@ pub struct LoginRequest {
     /// one of its one-time recovery codes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totp: Option<String>,
+    /// Or the answer of one of its passkeys to the challenge of `POST /api/auth/passkey`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passkey: Option<PasskeyAssertion>,
+}
+
+/// A passkey's answer to a challenge: what the browser's `navigator.credentials.get` gave,
+/// with the id of the ceremony that asked.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasskeyAssertion {
+    /// The ceremony id of the challenge, 32 lowercase hex digits.
+    pub ceremony: String,
+    /// The WebAuthn `PublicKeyCredential`, its binary fields in unpadded base64url.
+    #[schema(value_type = Object)]
+    pub credential: serde_json::Value,
+}
+
+/// A WebAuthn challenge for the browser, valid for 5 minutes and once.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasskeyChallenge {
+    /// Name this ceremony when answering, 32 lowercase hex digits.
+    pub ceremony: String,
+    /// `{"publicKey": ...}` for `navigator.credentials.create` or `.get`, binary fields in
+    /// unpadded base64url.
+    #[schema(value_type = Object)]
+    pub options: serde_json::Value,
+}
+
+/// `POST /api/auth/passkey`: the first factor again, to get a passkey challenge at login.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasskeyLoginStart {
+    pub email: String,
+    /// As in `LoginRequest`.
+    pub auth_key: String,
+}
+
+/// Proof of the second factor an account already has, to add or remove a passkey: a TOTP or
+/// recovery code, or a passkey's answer to `POST /api/me/passkeys/challenge`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecondFactorProof {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passkey: Option<PasskeyAssertion>,
+}
+
+/// `POST /api/me/passkeys`: the browser's answer to a registration challenge.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPasskeyRequest {
+    /// The ceremony id of `POST /api/me/passkeys/options`.
+    pub ceremony: String,
+    /// A name for the owner's list, 1 to 64 characters.
+    pub name: String,
+    /// The WebAuthn `PublicKeyCredential` of `navigator.credentials.create`, binary fields in
+    /// unpadded base64url.
+    #[schema(value_type = Object)]
+    pub credential: serde_json::Value,
+}
+
+/// One of the caller's passkeys.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasskeyInfo {
+    /// 32 lowercase hex digits.
+    pub id: String,
+    pub name: String,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339; absent until first used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<String>,
+}
+
+/// The caller's passkeys, oldest first.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasskeyList {
+    pub items: Vec<PasskeyInfo>,
 }
 
 /// `POST /api/auth/join`: redeems an invitation and registers the account's keys.

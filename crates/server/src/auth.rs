@@ -253,18 +253,14 @@ impl FromRequestParts<AppState> for Principal {
 }
 
 /// Whether the account must have a second factor (admins, auditors, every account of an
-/// organisation that demands it) and has none confirmed yet.
+/// organisation that demands it) and has none yet (a confirmed TOTP or a passkey).
 pub async fn must_enrol(state: &AppState, account: &Account) -> Result<bool, ApiError> {
     let required = matches!(account.role, Role::Admin | Role::Auditor)
         || state.store.org_requires_totp(account.org.id).await?;
     if !required {
         return Ok(false);
     }
-    let confirmed = state
-        .store
-        .totp(account.id)
-        .await?
-        .is_some_and(|totp| totp.confirmed);
+    let confirmed = crate::routes::second_factor::has_second_factor(state, account.id).await?;
     Ok(!confirmed)
 }
 
@@ -274,6 +270,8 @@ fn enrolment_route(parts: &Parts) -> bool {
     let path = parts.uri.path();
     path == "/api/me/totp"
         || path == "/api/me/totp/confirm"
+        || path == "/api/me/passkeys/options"
+        || (path == "/api/me/passkeys" && parts.method == axum::http::Method::POST)
         || path == "/api/auth/logout"
         || (path == "/api/me" && parts.method == axum::http::Method::GET)
 }

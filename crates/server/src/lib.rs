@@ -22,6 +22,7 @@ pub mod monitor;
 pub mod notify;
 pub mod offline;
 pub mod openapi;
+pub mod passkeys;
 pub mod retention;
 pub mod routes;
 pub mod second_factor;

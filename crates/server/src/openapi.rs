@@ -8,7 +8,7 @@ use crate::routes::{
     admin, audit, audit_log, auth, directory, envelopes, health, mailboxes, me, policy,
 };
 use crate::routes::{audit_report, keys, links, receipts, witnesses};
-use crate::routes::{canaries, second_factor, security};
+use crate::routes::{canaries, passkeys, second_factor, security};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use std::sync::OnceLock;
@@ -57,6 +57,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/me/totp/confirm"),
     ("POST", "/api/me/totp/disable"),
     ("POST", "/api/me/step-up"),
+    ("GET", "/api/me/passkeys"),
+    ("POST", "/api/me/passkeys"),
+    ("POST", "/api/me/passkeys/challenge"),
+    ("POST", "/api/me/passkeys/options"),
+    ("POST", "/api/me/passkeys/{id}/remove"),
+    ("POST", "/api/auth/passkey"),
     ("POST", "/api/admin/canaries"),
     ("GET", "/api/admin/canaries"),
     ("GET", "/api/admin/alerts"),
@@ -150,6 +156,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(second_factor::confirm))
         .routes(routes!(second_factor::disable))
         .routes(routes!(second_factor::step_up))
+        .routes(routes!(passkeys::list, passkeys::add))
+        .routes(routes!(passkeys::challenge))
+        .routes(routes!(passkeys::options))
+        .routes(routes!(passkeys::remove))
+        .routes(routes!(auth::passkey_challenge))
         .routes(routes!(canaries::plant, canaries::list))
         .routes(routes!(security::alerts))
         .routes(routes!(security::unblock))

@@ -33,6 +33,9 @@ pub struct AppState {
     pub(crate) notifier: Option<Arc<dyn crate::notify::Notifier>>,
     /// The address people reach this server at, without a trailing slash.
     pub(crate) public_url: Arc<str>,
+    /// This server as browsers name it for passkeys; `None` when `public_url` cannot name a
+    /// relying party (an IP address other than loopback).
+    pub(crate) relying_party: Option<Arc<crate::passkeys::RelyingParty>>,
 }
 
 /// The key of the HMAC that makes fake prelogin salts. No `Debug`: it never reaches a log.
@@ -101,6 +104,7 @@ impl AppState {
             )),
             notifier: None,
             public_url: Arc::from("http://localhost"),
+            relying_party: crate::passkeys::RelyingParty::for_url("http://localhost").map(Arc::new),
         }
     }
 
@@ -113,6 +117,7 @@ impl AppState {
     /// Links in mail start with `url` (`https://pli.example`).
     pub fn with_public_url(mut self, url: &str) -> AppState {
         self.public_url = Arc::from(url.trim_end_matches('/'));
+        self.relying_party = crate::passkeys::RelyingParty::for_url(url).map(Arc::new);
         self
     }
 

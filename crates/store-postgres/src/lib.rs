@@ -62,6 +62,7 @@ mod links;
 mod mailbox_keys;
 mod mailboxes;
 mod monitor;
+mod passkeys;
 mod policies;
 mod rows;
 mod security;
@@ -78,6 +79,7 @@ use pli_store::{
     NewInvitation, NewMailboxKey, NewPolicy, Org, PrunedEntry, Result, Store, StoreError,
     StoredCheckpoint, StoredEntry, StoredPolicy, StoredReceipt, Timestamp, Totp, UnloggedKeys,
 };
+use pli_store::{Ceremony, CeremonyKind, StoredPasskey};
 use pli_store::{Link, LinkReceipt, LinkState, NewLink};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
@@ -588,6 +590,36 @@ impl Store for PostgresStore {
 
     async fn org_admin_emails(&self, org_id: Id) -> Result<Vec<String>> {
         links::org_admin_emails(&self.pool, org_id).await
+    }
+
+    async fn add_passkey(&self, passkey: &StoredPasskey) -> Result<()> {
+        passkeys::add_passkey(&self.pool, passkey).await
+    }
+
+    async fn passkeys(&self, account_id: Id) -> Result<Vec<StoredPasskey>> {
+        passkeys::passkeys(&self.pool, account_id).await
+    }
+
+    async fn passkey_used(&self, id: Id, data: &str, at: Timestamp) -> Result<()> {
+        passkeys::passkey_used(&self.pool, id, data, at).await
+    }
+
+    async fn delete_passkey(&self, account_id: Id, id: Id) -> Result<()> {
+        passkeys::delete_passkey(&self.pool, account_id, id).await
+    }
+
+    async fn put_ceremony(&self, ceremony: &Ceremony, now: Timestamp) -> Result<()> {
+        passkeys::put_ceremony(&self.pool, ceremony, now).await
+    }
+
+    async fn take_ceremony(
+        &self,
+        id: Id,
+        account_id: Id,
+        kind: CeremonyKind,
+        now: Timestamp,
+    ) -> Result<Ceremony> {
+        passkeys::take_ceremony(&self.pool, id, account_id, kind, now).await
     }
 
     async fn create_link(&self, link: &NewLink) -> Result<()> {

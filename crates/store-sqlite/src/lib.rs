@@ -28,6 +28,7 @@
 
 mod links;
 mod monitor;
+mod passkeys;
 mod policies;
 mod rows;
 mod security;
@@ -43,6 +44,7 @@ use pli_store::{
     Timestamp, Totp, UnloggedKeys,
 };
 use pli_store::{Canary, DownloadHold, HoldKind, JournalEntry, NewCanary};
+use pli_store::{Ceremony, CeremonyKind, StoredPasskey};
 use pli_store::{Link, LinkReceipt, LinkState, NewLink};
 use sqlx::SqliteConnection;
 use sqlx::sqlite::{
@@ -1385,6 +1387,36 @@ impl Store for SqliteStore {
 
     async fn org_admin_emails(&self, org_id: Id) -> Result<Vec<String>> {
         self.org_admin_emails_impl(org_id).await
+    }
+
+    async fn add_passkey(&self, passkey: &StoredPasskey) -> Result<()> {
+        self.add_passkey_impl(passkey).await
+    }
+
+    async fn passkeys(&self, account_id: Id) -> Result<Vec<StoredPasskey>> {
+        self.passkeys_impl(account_id).await
+    }
+
+    async fn passkey_used(&self, id: Id, data: &str, at: Timestamp) -> Result<()> {
+        self.passkey_used_impl(id, data, at).await
+    }
+
+    async fn delete_passkey(&self, account_id: Id, id: Id) -> Result<()> {
+        self.delete_passkey_impl(account_id, id).await
+    }
+
+    async fn put_ceremony(&self, ceremony: &Ceremony, now: Timestamp) -> Result<()> {
+        self.put_ceremony_impl(ceremony, now).await
+    }
+
+    async fn take_ceremony(
+        &self,
+        id: Id,
+        account_id: Id,
+        kind: CeremonyKind,
+        now: Timestamp,
+    ) -> Result<Ceremony> {
+        self.take_ceremony_impl(id, account_id, kind, now).await
     }
 
     async fn create_link(&self, link: &NewLink) -> Result<()> {

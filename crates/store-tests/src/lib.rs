@@ -33,6 +33,7 @@ mod links;
 mod mailbox_keys;
 mod mailboxes;
 mod monitor;
+mod passkeys;
 mod policies;
 mod security;
 mod shared;
@@ -46,6 +47,7 @@ pub use links::*;
 pub use mailbox_keys::*;
 pub use mailboxes::*;
 pub use monitor::*;
+pub use passkeys::*;
 pub use policies::*;
 pub use security::*;
 pub use shared::*;
@@ -136,6 +138,8 @@ macro_rules! store_stories {
             link_downloads_are_counted_and_exhaust,
             links_expire_and_are_withdrawn,
             org_admins_are_listed_per_organisation,
+            passkeys_are_unique_and_belong_to_one_account,
+            ceremonies_are_taken_once_before_expiry,
         );
     };
     (@each $fresh:expr; $($story:ident),* $(,)?) => {

@@ -6,10 +6,10 @@
 
 use pli_store::snapshot::SnapshotReader;
 use pli_store::{
-    Access, Addressee, AuditEvent, DownloadHold, HoldKind, Id, InboxScope, JournalEntry,
-    JournalKind, LinkReceipt, LogBatch, MailboxKeyWrap, NewAlert, NewCanary, NewLink,
+    Access, Addressee, AuditEvent, Ceremony, CeremonyKind, DownloadHold, HoldKind, Id, InboxScope,
+    JournalEntry, JournalKind, LinkReceipt, LogBatch, MailboxKeyWrap, NewAlert, NewCanary, NewLink,
     NewMailboxKey, NewPolicy, Outcome, Role, Snapshot, SnapshotError, SnapshotSummary,
-    StoredReceipt,
+    StoredPasskey, StoredReceipt,
 };
 
 use crate::{HOUR, NOW, announce, digest, ids, invitation, join, send, whole_inbox};
@@ -272,6 +272,35 @@ pub async fn populate(store: &dyn Snapshot) {
                 signature: vec![5; 64],
                 log_index: 9,
             },
+        )
+        .await
+        .unwrap();
+
+    // A passkey (once used) and a ceremony in progress.
+    let passkey = StoredPasskey {
+        id: Id::random(),
+        account_id: doctor.id,
+        credential_id: vec![0, 255, 7],
+        name: "clé de sécurité".into(),
+        data: "{\"cred\":{}}".into(),
+        created_at: NOW,
+        last_used_at: None,
+    };
+    store.add_passkey(&passkey).await.unwrap();
+    store
+        .passkey_used(passkey.id, "{\"counter\":2}", NOW + 5)
+        .await
+        .unwrap();
+    store
+        .put_ceremony(
+            &Ceremony {
+                id: Id::random(),
+                account_id: officer.id,
+                kind: CeremonyKind::Authenticate,
+                state: "{\"challenge\":\"é\"}".into(),
+                expires_at: NOW + 300,
+            },
+            NOW,
         )
         .await
         .unwrap();

@@ -412,6 +412,51 @@ impl fmt::Debug for Totp {
     }
 }
 
+/// A passkey (WebAuthn credential) of an account, as stored. `data` is the relying party's
+/// serialized credential (public key, counter, flags): nothing in it is secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredPasskey {
+    pub id: Id,
+    pub account_id: Id,
+    /// The authenticator's credential id, unique on the server.
+    pub credential_id: Vec<u8>,
+    /// A name the owner chose ("YubiKey bleue", "téléphone").
+    pub name: String,
+    pub data: String,
+    pub created_at: Timestamp,
+    pub last_used_at: Option<Timestamp>,
+}
+
+/// What a WebAuthn ceremony's challenge is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CeremonyKind {
+    /// Registering a new passkey.
+    Register,
+    /// Proving a passkey: at login, or before registering another one.
+    Authenticate,
+}
+
+impl CeremonyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CeremonyKind::Register => "register",
+            CeremonyKind::Authenticate => "authenticate",
+        }
+    }
+}
+
+/// The server's half of a WebAuthn ceremony in progress: kept in the store, so that any
+/// server of a deployment can finish what another began, and used at most once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ceremony {
+    pub id: Id,
+    pub account_id: Id,
+    pub kind: CeremonyKind,
+    /// The relying party's serialized state (holds the challenge).
+    pub state: String,
+    pub expires_at: Timestamp,
+}
+
 /// What an account may do with one mailbox, and until when.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Access {
@@ -819,6 +864,30 @@ pub trait Store: Send + Sync + 'static {
     async fn prune_hits(&self, before: Timestamp) -> Result<u64>;
     /// Emails of the organisation's admins, sorted (alerts are mailed to them).
     async fn org_admin_emails(&self, org_id: Id) -> Result<Vec<String>>;
+
+    // Passkeys (WebAuthn second factor).
+
+    /// Stores a passkey. `Conflict("passkey")` if its credential id is registered already (to
+    /// any account), `NotFound` for an unknown account.
+    async fn add_passkey(&self, passkey: &StoredPasskey) -> Result<()>;
+    /// The account's passkeys, oldest first.
+    async fn passkeys(&self, account_id: Id) -> Result<Vec<StoredPasskey>>;
+    /// Saves a passkey's credential data after a use (its signature counter moves) and the
+    /// time of that use. `NotFound` if it is gone.
+    async fn passkey_used(&self, id: Id, data: &str, at: Timestamp) -> Result<()>;
+    /// Removes one of the account's passkeys. `NotFound` if the account has no such passkey.
+    async fn delete_passkey(&self, account_id: Id, id: Id) -> Result<()>;
+    /// Stores a ceremony in progress, and drops every expired one.
+    async fn put_ceremony(&self, ceremony: &Ceremony, now: Timestamp) -> Result<()>;
+    /// Takes (reads and deletes, at most once) the account's unexpired ceremony of that kind.
+    /// `NotFound` otherwise: unknown, another account's, another kind, used or expired.
+    async fn take_ceremony(
+        &self,
+        id: Id,
+        account_id: Id,
+        kind: CeremonyKind,
+        now: Timestamp,
+    ) -> Result<Ceremony>;
 
     // External links (`docs/EXTERNAL.md`).
 

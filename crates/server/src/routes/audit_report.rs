@@ -67,10 +67,14 @@ pub async fn report(
         .transpose()?;
     let org = &principal.account.org;
     if authorize(&principal, Action::ReadAudit, &Resource::Org(org)).is_err() {
-        state
+        // Durable before the answer: an auditor's next report must show this attempt.
+        if let Err(error) = state
             .audit
-            .record(principal.event("audit.report", None, Outcome::Denied))
-            .await;
+            .record_durable(principal.event("audit.report", None, Outcome::Denied))
+            .await
+        {
+            tracing::error!(%error, "a refused audit report could not be recorded");
+        }
         return Err(ApiError::forbidden(
             "only auditors and admins read the audit trail",
         ));

@@ -17,8 +17,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use pli_proto::{
-    ErrorBody, JoinRequest, KdfParams, LoginRequest, PreloginRequest, PreloginResponse,
-    SessionResponse,
+    ErrorBody, JoinRequest, KdfParams, LoginRequest, PasskeyChallenge, PasskeyLoginStart,
+    PreloginRequest, PreloginResponse, SessionResponse,
 };
 use pli_store::{Account, AuditEvent, NewAccount, NewAlert, Outcome, StoreError};
 
@@ -74,9 +74,69 @@ pub async fn login(
     ClientAddr(from): ClientAddr,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Json<SessionResponse>, ApiError> {
-    let email = Email::parse(&request.email)?;
-    let auth_key = base64_exact::<32>("auth_key", &request.auth_key)?;
     let at = now();
+    let account = first_factor(&state, &from, &request.email, &request.auth_key, at).await?;
+    let totp = state
+        .store
+        .totp(account.id)
+        .await?
+        .filter(|totp| totp.confirmed);
+    let has_passkey = crate::passkeys::has_passkey(&state, account.id).await?;
+    if totp.is_some() || has_passkey {
+        // Only said after the right password, so it reveals nothing to a guesser.
+        let accepted = match (&request.passkey, request.totp.as_deref(), &totp) {
+            (Some(assertion), _, _) => crate::passkeys::verify(&state, &account, assertion).await?,
+            (None, Some(code), Some(totp)) => {
+                second_factor_accepted(&state, &account, totp, code, &from, at).await?
+            }
+            _ => return Err(second_factor_needed(totp.is_some(), has_passkey)),
+        };
+        if !accepted {
+            let email = account.email.clone();
+            return Err(login_failed(&state, Some(&account), &email, from, at).await);
+        }
+    }
+    state.store.clear_login_failures(&account.email).await?;
+    let event = login_event(Some(&account), &account.email, from, Outcome::Allowed);
+    let response = open_session(&state, account).await?;
+    state.audit.record(event).await;
+    Ok(Json(response))
+}
+
+/// The first factor again, for an account that logs in with a passkey: a challenge for
+/// `navigator.credentials.get`, then `POST /api/auth/login` with its answer.
+#[utoipa::path(post, path = "/api/auth/passkey", tag = "auth",
+    request_body = PasskeyLoginStart,
+    responses(
+        (status = 200, description = "a challenge for the account's passkeys", body = PasskeyChallenge),
+        (status = 400, description = "malformed email or key", body = ErrorBody),
+        (status = 401, description = "invalid email or password (`invalid_credentials`)", body = ErrorBody),
+        (status = 404, description = "right password, but the account has no passkey (`no_passkey`)", body = ErrorBody),
+        (status = 415, description = "not JSON", body = ErrorBody),
+        (status = 422, description = "body of the wrong shape", body = ErrorBody),
+        (status = 429, description = "too many attempts (`too_many_attempts`), or logins to this email are locked (`login_locked`)", body = ErrorBody),
+        (status = 503, description = "the server's address cannot name a relying party (`passkeys_unavailable`)", body = ErrorBody),
+    ))]
+pub async fn passkey_challenge(
+    State(state): State<AppState>,
+    ClientAddr(from): ClientAddr,
+    ApiJson(request): ApiJson<PasskeyLoginStart>,
+) -> Result<Json<PasskeyChallenge>, ApiError> {
+    let account = first_factor(&state, &from, &request.email, &request.auth_key, now()).await?;
+    Ok(Json(crate::passkeys::challenge(&state, &account).await?))
+}
+
+/// Checks the email and the authentication key under the rate limits and locks, exactly
+/// alike for unknown accounts; a failure is counted and answered after its delay.
+async fn first_factor(
+    state: &AppState,
+    from: &str,
+    email: &str,
+    auth_key: &str,
+    at: pli_store::Timestamp,
+) -> Result<Account, ApiError> {
+    let email = Email::parse(email)?;
+    let auth_key = base64_exact::<32>("auth_key", auth_key)?;
     let account = match state.store.account_by_email(email.as_str()).await {
         Ok(account) => Some(account),
         Err(StoreError::NotFound) => None,
@@ -89,13 +149,18 @@ pub async fn login(
         .allow_login_everywhere(
             state.store.as_ref(),
             &state.server_key,
-            &from,
+            from,
             email.as_str(),
             at,
         )
         .await?
     {
-        let event = login_event(account.as_ref(), email.as_str(), from, Outcome::Denied);
+        let event = login_event(
+            account.as_ref(),
+            email.as_str(),
+            from.to_owned(),
+            Outcome::Denied,
+        );
         state.audit.record(event).await;
         return Err(too_many_attempts());
     }
@@ -105,7 +170,12 @@ pub async fn login(
         .await?
         .is_some()
     {
-        let event = login_event(account.as_ref(), email.as_str(), from, Outcome::Denied);
+        let event = login_event(
+            account.as_ref(),
+            email.as_str(),
+            from.to_owned(),
+            Outcome::Denied,
+        );
         state.audit.record(event).await;
         return Err(login_locked());
     }
@@ -115,28 +185,12 @@ pub async fn login(
         .as_ref()
         .map_or([0xff; 32], |account| account.auth_hash);
     let matches = auth_key_matches(&auth_key, &stored_hash);
-    let account = match account {
-        Some(account) if matches => account,
+    match account {
+        Some(account) if matches => Ok(account),
         account => {
-            return Err(login_failed(&state, account.as_ref(), email.as_str(), from, at).await);
-        }
-    };
-    if let Some(totp) = state.store.totp(account.id).await?
-        && totp.confirmed
-    {
-        let Some(code) = request.totp.as_deref() else {
-            // Only said after the right password, so it reveals nothing to a guesser.
-            return Err(second_factor_needed());
-        };
-        if !second_factor_accepted(&state, &account, &totp, code, &from, at).await? {
-            return Err(login_failed(&state, Some(&account), email.as_str(), from, at).await);
+            Err(login_failed(state, account.as_ref(), email.as_str(), from.to_owned(), at).await)
         }
     }
-    state.store.clear_login_failures(email.as_str()).await?;
-    let event = login_event(Some(&account), &account.email, from, Outcome::Allowed);
-    let response = open_session(&state, account).await?;
-    state.audit.record(event).await;
-    Ok(Json(response))
 }
 
 /// Checks a TOTP code (each time step accepted once) or consumes a recovery code, which also
@@ -257,12 +311,19 @@ fn login_locked() -> ApiError {
     )
 }
 
-fn second_factor_needed() -> ApiError {
-    ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        "second_factor_needed",
-        "this account has a second factor: give the code of your authenticator app (or a recovery code)",
-    )
+fn second_factor_needed(totp: bool, passkey: bool) -> ApiError {
+    let message = match (totp, passkey) {
+        (true, true) => {
+            "this account has a second factor: give the code of your authenticator app (or a recovery code), or use one of its passkeys"
+        }
+        (false, true) => {
+            "this account's second factor is a passkey: log in from the web app with it"
+        }
+        _ => {
+            "this account has a second factor: give the code of your authenticator app (or a recovery code)"
+        }
+    };
+    ApiError::new(StatusCode::UNAUTHORIZED, "second_factor_needed", message)
 }
 
 /// A login attempt for `email`, by `account` if it exists.

@@ -10,7 +10,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use pli_proto::{ErrorBody, RecoveryCodes, TotpCode, TotpEnrolment};
+use pli_proto::{ErrorBody, RecoveryCodes, SecondFactorProof, TotpCode, TotpEnrolment};
 use pli_store::{Outcome, StoreError};
 
 /// Starts enrolment: a new secret, shown once. It replaces an unconfirmed one and takes effect
@@ -160,11 +160,12 @@ pub async fn disable(
 }
 
 /// Gives the second factor again after the flow monitor asked for it
-/// (`second_factor_again`): a fresh TOTP code, or a recovery code. Downloads resume; the
+/// (`second_factor_again`): a fresh TOTP code, a recovery code, or a passkey's answer to
+/// `POST /api/me/passkeys/challenge`. Downloads resume; the
 /// monitor does not ask again for an hour.
 #[utoipa::path(post, path = "/api/me/step-up", tag = "account",
     security(("bearer" = [])),
-    request_body = TotpCode,
+    request_body = SecondFactorProof,
     responses(
         (status = 204, description = "accepted; downloads may resume"),
         (status = 400, description = "wrong code (`invalid_code`)", body = ErrorBody),
@@ -176,24 +177,19 @@ pub async fn disable(
 pub async fn step_up(
     State(state): State<AppState>,
     principal: Principal,
-    ApiJson(request): ApiJson<TotpCode>,
+    ApiJson(request): ApiJson<SecondFactorProof>,
 ) -> Result<StatusCode, ApiError> {
     authorize(&principal, Action::ActOnSelf, &Resource::Own)
         .map_err(|_| ApiError::unauthenticated())?;
     let account = &principal.account;
-    let totp = state
-        .store
-        .totp(account.id)
-        .await?
-        .filter(|totp| totp.confirmed)
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "this account has no second factor",
-            )
-        })?;
-    if !code_accepted(&state, account.id, &totp, &request.code).await? {
+    if !has_second_factor(&state, account.id).await? {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "this account has no second factor",
+        ));
+    }
+    if !proof_accepted(&state, account, &request).await? {
         state
             .audit
             .record(principal.event("monitor.step_up_answer", None, Outcome::Denied))
@@ -208,6 +204,43 @@ pub async fn step_up(
         .await
         .map_err(|error| ApiError::internal(error.to_string()))?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Whether the account has a confirmed TOTP or a passkey.
+pub(crate) async fn has_second_factor(
+    state: &AppState,
+    account_id: pli_store::Id,
+) -> Result<bool, ApiError> {
+    let totp = state
+        .store
+        .totp(account_id)
+        .await?
+        .is_some_and(|totp| totp.confirmed);
+    Ok(totp || crate::passkeys::has_passkey(state, account_id).await?)
+}
+
+/// Whether `proof` shows the account's second factor: a passkey's answer to one of its
+/// challenges, or a fresh TOTP code or unused recovery code (either is used up).
+pub(crate) async fn proof_accepted(
+    state: &AppState,
+    account: &pli_store::Account,
+    proof: &SecondFactorProof,
+) -> Result<bool, ApiError> {
+    if let Some(assertion) = &proof.passkey {
+        return crate::passkeys::verify(state, account, assertion).await;
+    }
+    let Some(code) = proof.code.as_deref() else {
+        return Ok(false);
+    };
+    let Some(totp) = state
+        .store
+        .totp(account.id)
+        .await?
+        .filter(|totp| totp.confirmed)
+    else {
+        return Ok(false);
+    };
+    code_accepted(state, account.id, &totp, code).await
 }
 
 /// Whether `code` is a fresh TOTP code or an unused recovery code of the account; either is
@@ -240,7 +273,7 @@ async fn code_accepted(
     }
 }
 
-fn invalid_code() -> ApiError {
+pub(crate) fn invalid_code() -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,
         "invalid_code",

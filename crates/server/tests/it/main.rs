@@ -12,6 +12,7 @@ mod links;
 mod mailbox_keys;
 mod monitor;
 mod openapi;
+mod passkeys;
 mod policy;
 mod probes;
 mod receipts;

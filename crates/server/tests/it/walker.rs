@@ -18,6 +18,8 @@ struct World {
     pending: String,
     /// An external link alice made for the stored envelope.
     link: String,
+    /// One of alice's passkeys.
+    passkey: String,
 }
 
 async fn world() -> World {
@@ -58,6 +60,20 @@ async fn world() -> World {
         })
         .await
         .unwrap();
+    let passkey = pli_store::Id::random();
+    let alice_id = store.account_by_email("alice@victim.fr").await.unwrap().id;
+    store
+        .add_passkey(&pli_store::StoredPasskey {
+            id: passkey,
+            account_id: alice_id,
+            credential_id: vec![9; 16],
+            name: "clé d'alice".into(),
+            data: "{}".into(),
+            created_at: pli_server::auth::now(),
+            last_used_at: None,
+        })
+        .await
+        .unwrap();
     World {
         app,
         alice,
@@ -66,6 +82,7 @@ async fn world() -> World {
         stored,
         pending,
         link: link.to_string(),
+        passkey: passkey.to_string(),
     }
 }
 
@@ -77,7 +94,9 @@ fn requests(
 ) -> Vec<(String, Option<Vec<u8>>, &'static str)> {
     let json_body = |value: Value| Some(value.to_string().into_bytes());
     let mut uris = vec![path.to_owned()];
-    if path.contains("{id}") {
+    if path.starts_with("/api/me/passkeys/{id}") {
+        uris = vec![path.replace("{id}", &world.passkey)];
+    } else if path.contains("{id}") {
         uris = [&world.stored, &world.pending]
             .iter()
             .map(|id| path.replace("{id}", id))
@@ -107,8 +126,12 @@ fn requests(
         ("POST", "/api/auth/prelogin") => {
             with(json_body(json!({ "email": "alice@victim.fr" })), json)
         }
-        ("POST", "/api/auth/login") => with(
+        ("POST", "/api/auth/login") | ("POST", "/api/auth/passkey") => with(
             json_body(json!({ "email": "alice@victim.fr", "auth_key": b64(&[5; 32]) })),
+            json,
+        ),
+        ("POST", "/api/me/passkeys") => with(
+            json_body(json!({ "ceremony": new_id(), "name": "walker", "credential": {} })),
             json,
         ),
         ("POST", "/api/auth/join") => with(
@@ -217,7 +240,11 @@ fn requests(
         }
         ("POST", "/api/me/totp/confirm")
         | ("POST", "/api/me/totp/disable")
-        | ("POST", "/api/me/step-up") => with(json_body(json!({ "code": "ABCDEF" })), json),
+        | ("POST", "/api/me/step-up")
+        | ("POST", "/api/me/passkeys/options")
+        | ("POST", "/api/me/passkeys/{id}/remove") => {
+            with(json_body(json!({ "code": "ABCDEF" })), json)
+        }
         ("POST", "/api/admin/canaries") => with(json_body(json!({ "mailbox": "vbox" })), json),
         ("POST", "/api/admin/unblock") => with(
             json_body(json!({ "email": "bob@victim.fr", "reason": "walker" })),
@@ -296,7 +323,7 @@ async fn anonymous_clients_get_nothing() {
                     let keys: Vec<&String> = answer.body.as_object().unwrap().keys().collect();
                     assert_eq!(keys, ["kdf", "salt"], "{what}");
                 }
-                ("POST", "/api/auth/login") => {
+                ("POST", "/api/auth/login") | ("POST", "/api/auth/passkey") => {
                     assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{what}");
                     assert_eq!(answer.error(), "invalid_credentials", "{what}");
                 }
@@ -353,6 +380,11 @@ async fn anonymous_clients_get_nothing() {
                 | ("POST", "/api/me/totp/confirm")
                 | ("POST", "/api/me/totp/disable")
                 | ("POST", "/api/me/step-up")
+                | ("GET", "/api/me/passkeys")
+                | ("POST", "/api/me/passkeys")
+                | ("POST", "/api/me/passkeys/challenge")
+                | ("POST", "/api/me/passkeys/options")
+                | ("POST", "/api/me/passkeys/{id}/remove")
                 | ("POST", "/api/admin/canaries")
                 | ("GET", "/api/admin/canaries")
                 | ("GET", "/api/admin/alerts")
@@ -421,8 +453,31 @@ async fn an_authenticated_stranger_gets_nothing() {
                 ("POST", "/api/auth/prelogin") => {
                     assert_eq!(answer.status, StatusCode::OK, "{what}");
                 }
-                ("POST", "/api/auth/login") => {
+                ("POST", "/api/auth/login") | ("POST", "/api/auth/passkey") => {
                     assert_eq!(answer.error(), "invalid_credentials", "{what}");
+                }
+                ("GET", "/api/me/passkeys") => {
+                    // Its own passkeys: none.
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                    assert_eq!(answer.body["items"], json!([]), "{what}");
+                    assert_nothing_of_victims(&world, &answer, &what);
+                }
+                ("POST", "/api/me/passkeys/challenge") => {
+                    assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
+                    assert_eq!(answer.error(), "no_passkey", "{what}");
+                }
+                ("POST", "/api/me/passkeys/options") => {
+                    // The stranger has a second factor; a wrong code adds nothing.
+                    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{what}");
+                    assert_eq!(answer.error(), "invalid_code", "{what}");
+                }
+                ("POST", "/api/me/passkeys") => {
+                    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{what}");
+                }
+                ("POST", "/api/me/passkeys/{id}/remove") => {
+                    // Alice's passkey is no passkey of the stranger's.
+                    assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
+                    assert_nothing_of_victims(&world, &answer, &what);
                 }
                 ("POST", "/api/auth/join") => {
                     assert_eq!(answer.error(), "invalid_invitation", "{what}");
@@ -691,5 +746,11 @@ async fn assert_unchanged(world: &World) {
         keyring.body["generations"],
         json!([]),
         "no key was published"
+    );
+    let passkeys = app.get("/api/me/passkeys", &world.alice).await;
+    assert_eq!(
+        passkeys.body["items"][0]["id"],
+        world.passkey.as_str(),
+        "alice keeps her passkey"
     );
 }
