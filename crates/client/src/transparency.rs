@@ -11,8 +11,8 @@ use std::sync::Mutex;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use pli_audit::{
-    Hash, KeyOwner, LogVerifier, Record, SignedCheckpoint, leaf_hash, verify_consistency,
-    verify_inclusion,
+    CosignerVerifier, Hash, KeyOwner, LogVerifier, Record, SignedCheckpoint, leaf_hash,
+    verify_consistency, verify_inclusion,
 };
 use pli_proto::{AccountKey, CurrentMailboxKey};
 
@@ -57,12 +57,35 @@ pub fn fingerprint(verifier: &LogVerifier) -> String {
     }
 }
 
+/// How many distinct keys among `witnesses` made a valid `cosignature/v1` line in `note`, not
+/// dated beyond the allowed clock skew after `now`. A key counts once whatever names it is
+/// trusted under: a `cosignature/v1` signature does not cover the witness's name, so anyone
+/// could copy a line under another name of the same key.
+pub fn count_cosignatures(witnesses: &[CosignerVerifier], note: &[u8], now: u64) -> usize {
+    let mut counted: Vec<&pli_audit::VerifyingKey> = Vec::new();
+    for witness in witnesses {
+        let valid = witness
+            .verify(note)
+            .is_ok_and(|cosignature| !cosignature.is_from_the_future(now));
+        if valid && !counted.contains(&witness.verifying_key()) {
+            counted.push(witness.verifying_key());
+        }
+    }
+    counted.len()
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs())
+}
+
 /// The log this profile trusts: its pinned key, and the latest checkpoint it verified.
 #[derive(Debug)]
 pub struct KeyLog {
     verifier: LogVerifier,
     /// Witnesses trusted, and how many of them must have cosigned a checkpoint.
-    witnesses: Vec<LogVerifier>,
+    witnesses: Vec<CosignerVerifier>,
     witnesses_required: usize,
     kept: Mutex<Option<SignedCheckpoint>>,
     /// The checkpoint this command verified, once fetched.
@@ -88,8 +111,9 @@ impl KeyLog {
         })
     }
 
-    /// Proves keys only against checkpoints cosigned by at least `required` of `witnesses`
-    /// (verifier keys); fails on a key that does not parse, or `required` above their number.
+    /// Proves keys only against checkpoints cosigned (`cosignature/v1`) by at least `required`
+    /// of `witnesses` (verifier keys); fails on a key that does not parse, or `required` above
+    /// their number.
     pub fn require_witnesses(
         mut self,
         witnesses: &[String],
@@ -98,7 +122,7 @@ impl KeyLog {
         let witnesses = witnesses
             .iter()
             .map(|text| {
-                LogVerifier::parse(text.trim()).map_err(|error| {
+                CosignerVerifier::parse(text.trim()).map_err(|error| {
                     TransparencyError::Log(format!("a trusted witness key: {error}"))
                 })
             })
@@ -156,11 +180,7 @@ impl KeyLog {
             ))
         })?;
         if self.witnesses_required > 0 {
-            let cosigned = self
-                .witnesses
-                .iter()
-                .filter(|witness| pli_audit::open_note(note.as_bytes(), witness).is_ok())
-                .count();
+            let cosigned = count_cosignatures(&self.witnesses, note.as_bytes(), unix_now());
             if cosigned < self.witnesses_required {
                 return Err(TransparencyError::Log(format!(
                     "its latest witnessed checkpoint is cosigned by {cosigned} of the witnesses this profile trusts, {} required",

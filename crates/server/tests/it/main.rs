@@ -20,3 +20,4 @@ mod stories;
 mod transparency;
 mod walker;
 mod web;
+mod witnesses;
