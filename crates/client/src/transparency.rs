@@ -352,3 +352,67 @@ pub(crate) fn decode_hashes(hashes: &[String]) -> Result<Vec<Hash>, String> {
         .map(|text| Hash::from_base64(text).ok_or_else(|| "a proof hash is malformed".to_owned()))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use pli_audit::{Checkpoint, CosignerKey, CosignerVerifier, LogKey, SigningKey, leaf_hash};
+
+    use super::count_cosignatures;
+
+    const NOW: u64 = 1_800_000_000;
+
+    fn checkpoint() -> pli_audit::SignedCheckpoint {
+        let key = LogKey::new("pli.example.org/audit", SigningKey::from_bytes(&[1; 32])).unwrap();
+        key.sign(&Checkpoint::new("pli.example.org/audit", 5, leaf_hash(b"5")).unwrap())
+            .unwrap()
+    }
+
+    fn cosigner(name: &str, seed: u8) -> CosignerKey {
+        CosignerKey::new(name, SigningKey::from_bytes(&[seed; 32])).unwrap()
+    }
+
+    #[test]
+    fn only_valid_present_cosignatures_of_distinct_trusted_keys_count() {
+        let (a, b, untrusted) = (cosigner("a", 2), cosigner("b", 3), cosigner("c", 4));
+        let note = a.cosign(&checkpoint(), NOW).unwrap();
+        let note = b.cosign(&note, NOW - 3600).unwrap();
+        let note = untrusted.cosign(&note, NOW).unwrap();
+        let bytes = note.as_str().as_bytes();
+        let trusted = [a.verifier(), b.verifier()];
+        assert_eq!(count_cosignatures(&trusted, bytes, NOW), 2);
+        assert_eq!(count_cosignatures(&trusted[..1], bytes, NOW), 1);
+        assert_eq!(count_cosignatures(&[untrusted.verifier()], bytes, NOW), 1);
+        assert_eq!(count_cosignatures(&[], bytes, NOW), 0);
+
+        // One key trusted under two names counts once, even with a line under each name.
+        let alias = cosigner("a-again", 2);
+        let aliased = alias.cosign(&note, NOW).unwrap();
+        let both = [a.verifier(), alias.verifier()];
+        assert_eq!(
+            count_cosignatures(&both, aliased.as_str().as_bytes(), NOW),
+            1
+        );
+
+        // Dated beyond the clock skew: not counted.
+        let future = a
+            .cosign(
+                &checkpoint(),
+                NOW + pli_audit::MAX_COSIGNATURE_CLOCK_SKEW + 1,
+            )
+            .unwrap();
+        assert_eq!(
+            count_cosignatures(&trusted, future.as_str().as_bytes(), NOW),
+            0
+        );
+
+        // A plain note signature by a trusted key (the form before cosignature/v1): not counted.
+        let plain_key = LogKey::new("a", SigningKey::from_bytes(&[2; 32])).unwrap();
+        let plain = checkpoint().cosign(&plain_key).unwrap();
+        let as_trusted = CosignerVerifier::parse(&plain_key.verifier().to_string()).unwrap();
+        assert_eq!(as_trusted, a.verifier());
+        assert_eq!(
+            count_cosignatures(&[as_trusted], plain.as_str().as_bytes(), NOW),
+            0
+        );
+    }
+}
