@@ -4,6 +4,8 @@ scripts/interop-cosignature.
 
   generate            print the test vector crates/audit/tests/vectors/cosignature-aics-tlog.json
                       (fixed keys and time: Ed25519 is deterministic, so the output never changes)
+  make DIR            write DIR/note (a checkpoint signed by a fresh log key and cosigned now by a
+                      fresh witness key), DIR/log.vkey and DIR/witness.vkey
   verify NOTE LOG_VKEY WITNESS_VKEY...
                       check a cosigned checkpoint note (a file, as GET
                       /api/audit/log/checkpoint?cosigned=true serves it): the log's signature,
@@ -13,7 +15,9 @@ scripts/interop-cosignature.
 
 import hashlib
 import json
+import os
 import sys
+import time
 from importlib.metadata import version
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -70,6 +74,25 @@ def generate() -> None:
     print(json.dumps(vector, indent=1, ensure_ascii=False))
 
 
+def make(directory: str) -> None:
+    log_key = Ed25519PrivateKey.generate()
+    witness_key = Ed25519PrivateKey.generate()
+    checkpoint = Checkpoint(origin=ORIGIN, size=int.from_bytes(seed(str(time.time()))[:2], "big"),
+                            root=seed(str(time.time_ns())))
+    signed = sign_checkpoint(checkpoint, log_key, ORIGIN)
+    _, line = sign_cosignature(witness_key, WITNESS, int(time.time()), checkpoint.origin,
+                               checkpoint.size, checkpoint.root)
+    cosigned = Note(text=signed.text, signatures=signed.signatures + (line,))
+    files = {
+        "note": cosigned.serialise(),
+        "log.vkey": format_vkey(vkey_from_ed25519(ORIGIN, log_key.public_key())),
+        "witness.vkey": format_vkey(cosignature_vkey(WITNESS, witness_key.public_key())),
+    }
+    for name, content in files.items():
+        with open(os.path.join(directory, name), "w", encoding="utf-8") as file:
+            file.write(content)
+
+
 def verify(path: str, log: str, witnesses: list[str]) -> None:
     with open(path, encoding="utf-8") as file:
         note = parse_note(file.read())
@@ -84,6 +107,8 @@ def verify(path: str, log: str, witnesses: list[str]) -> None:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["generate"]:
         generate()
+    elif sys.argv[1:2] == ["make"] and len(sys.argv) == 3:
+        make(sys.argv[2])
     elif sys.argv[1:2] == ["verify"] and len(sys.argv) >= 5:
         verify(sys.argv[2], sys.argv[3], sys.argv[4:])
     else:
