@@ -84,6 +84,9 @@ pub enum CheckpointError {
     /// Signing failed.
     #[error("signing failed")]
     Signing,
+    /// A cosignature time over 2^63 - 1 seconds (C2SP tlog-cosignature).
+    #[error("cosignature time out of range")]
+    InvalidTime,
 }
 
 /// A tree head: which log, how many leaves, which root (C2SP tlog-checkpoint note text).
@@ -367,8 +370,8 @@ impl FromStr for LogVerifier {
 /// A checkpoint with its signed note, as served and as kept by clients.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignedCheckpoint {
-    checkpoint: Checkpoint,
-    note: String,
+    pub(crate) checkpoint: Checkpoint,
+    pub(crate) note: String,
 }
 
 impl SignedCheckpoint {
@@ -455,7 +458,7 @@ fn typed_key(key: &VerifyingKey) -> [u8; 33] {
     typed
 }
 
-fn check_name(name: &str) -> Result<(), CheckpointError> {
+pub(crate) fn check_name(name: &str) -> Result<(), CheckpointError> {
     if name.is_empty()
         || name.len() > MAX_LINE_BYTES
         || name.contains('+')

@@ -46,6 +46,7 @@
 #![forbid(unsafe_code)]
 
 mod checkpoint;
+mod cosignature;
 mod entry;
 mod log;
 mod merkle;
@@ -55,6 +56,10 @@ mod verify;
 pub use checkpoint::{
     ALG_ED25519, Checkpoint, CheckpointError, LogKey, LogVerifier, MAX_EXTENSION_LINES,
     MAX_LINE_BYTES, MAX_NOTE_BYTES, SignedCheckpoint, SigningKey, VerifyingKey, key_id, open_note,
+};
+pub use cosignature::{
+    ALG_COSIGNATURE_V1, Cosignature, CosignerKey, CosignerVerifier, MAX_COSIGNATURE_CLOCK_SKEW,
+    MAX_COSIGNATURE_TIME, cosignature_message, cosigner_key_id,
 };
 pub use entry::{
     AuditEvent, ENTRY_VERSION, Entry, EntryError, EntryHeader, HEADER_BYTES, KIND_AUDIT_EVENT,

@@ -11,8 +11,8 @@ use std::sync::Mutex;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use pli_audit::{
-    Hash, KeyOwner, LogVerifier, Record, SignedCheckpoint, leaf_hash, verify_consistency,
-    verify_inclusion,
+    CosignerVerifier, Hash, KeyOwner, LogVerifier, Record, SignedCheckpoint, leaf_hash,
+    verify_consistency, verify_inclusion,
 };
 use pli_proto::{AccountKey, CurrentMailboxKey};
 
@@ -57,12 +57,35 @@ pub fn fingerprint(verifier: &LogVerifier) -> String {
     }
 }
 
+/// How many distinct keys among `witnesses` made a valid `cosignature/v1` line in `note`, not
+/// dated beyond the allowed clock skew after `now`. A key counts once whatever names it is
+/// trusted under: a `cosignature/v1` signature does not cover the witness's name, so anyone
+/// could copy a line under another name of the same key.
+pub fn count_cosignatures(witnesses: &[CosignerVerifier], note: &[u8], now: u64) -> usize {
+    let mut counted: Vec<&pli_audit::VerifyingKey> = Vec::new();
+    for witness in witnesses {
+        let valid = witness
+            .verify(note)
+            .is_ok_and(|cosignature| !cosignature.is_from_the_future(now));
+        if valid && !counted.contains(&witness.verifying_key()) {
+            counted.push(witness.verifying_key());
+        }
+    }
+    counted.len()
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs())
+}
+
 /// The log this profile trusts: its pinned key, and the latest checkpoint it verified.
 #[derive(Debug)]
 pub struct KeyLog {
     verifier: LogVerifier,
     /// Witnesses trusted, and how many of them must have cosigned a checkpoint.
-    witnesses: Vec<LogVerifier>,
+    witnesses: Vec<CosignerVerifier>,
     witnesses_required: usize,
     kept: Mutex<Option<SignedCheckpoint>>,
     /// The checkpoint this command verified, once fetched.
@@ -88,8 +111,9 @@ impl KeyLog {
         })
     }
 
-    /// Proves keys only against checkpoints cosigned by at least `required` of `witnesses`
-    /// (verifier keys); fails on a key that does not parse, or `required` above their number.
+    /// Proves keys only against checkpoints cosigned (`cosignature/v1`) by at least `required`
+    /// of `witnesses` (verifier keys); fails on a key that does not parse, or `required` above
+    /// their number.
     pub fn require_witnesses(
         mut self,
         witnesses: &[String],
@@ -98,7 +122,7 @@ impl KeyLog {
         let witnesses = witnesses
             .iter()
             .map(|text| {
-                LogVerifier::parse(text.trim()).map_err(|error| {
+                CosignerVerifier::parse(text.trim()).map_err(|error| {
                     TransparencyError::Log(format!("a trusted witness key: {error}"))
                 })
             })
@@ -156,11 +180,7 @@ impl KeyLog {
             ))
         })?;
         if self.witnesses_required > 0 {
-            let cosigned = self
-                .witnesses
-                .iter()
-                .filter(|witness| pli_audit::open_note(note.as_bytes(), witness).is_ok())
-                .count();
+            let cosigned = count_cosignatures(&self.witnesses, note.as_bytes(), unix_now());
             if cosigned < self.witnesses_required {
                 return Err(TransparencyError::Log(format!(
                     "its latest witnessed checkpoint is cosigned by {cosigned} of the witnesses this profile trusts, {} required",
@@ -331,4 +351,68 @@ pub(crate) fn decode_hashes(hashes: &[String]) -> Result<Vec<Hash>, String> {
         .iter()
         .map(|text| Hash::from_base64(text).ok_or_else(|| "a proof hash is malformed".to_owned()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use pli_audit::{Checkpoint, CosignerKey, CosignerVerifier, LogKey, SigningKey, leaf_hash};
+
+    use super::count_cosignatures;
+
+    const NOW: u64 = 1_800_000_000;
+
+    fn checkpoint() -> pli_audit::SignedCheckpoint {
+        let key = LogKey::new("pli.example.org/audit", SigningKey::from_bytes(&[1; 32])).unwrap();
+        key.sign(&Checkpoint::new("pli.example.org/audit", 5, leaf_hash(b"5")).unwrap())
+            .unwrap()
+    }
+
+    fn cosigner(name: &str, seed: u8) -> CosignerKey {
+        CosignerKey::new(name, SigningKey::from_bytes(&[seed; 32])).unwrap()
+    }
+
+    #[test]
+    fn only_valid_present_cosignatures_of_distinct_trusted_keys_count() {
+        let (a, b, untrusted) = (cosigner("a", 2), cosigner("b", 3), cosigner("c", 4));
+        let note = a.cosign(&checkpoint(), NOW).unwrap();
+        let note = b.cosign(&note, NOW - 3600).unwrap();
+        let note = untrusted.cosign(&note, NOW).unwrap();
+        let bytes = note.as_str().as_bytes();
+        let trusted = [a.verifier(), b.verifier()];
+        assert_eq!(count_cosignatures(&trusted, bytes, NOW), 2);
+        assert_eq!(count_cosignatures(&trusted[..1], bytes, NOW), 1);
+        assert_eq!(count_cosignatures(&[untrusted.verifier()], bytes, NOW), 1);
+        assert_eq!(count_cosignatures(&[], bytes, NOW), 0);
+
+        // One key trusted under two names counts once, even with a line under each name.
+        let alias = cosigner("a-again", 2);
+        let aliased = alias.cosign(&note, NOW).unwrap();
+        let both = [a.verifier(), alias.verifier()];
+        assert_eq!(
+            count_cosignatures(&both, aliased.as_str().as_bytes(), NOW),
+            1
+        );
+
+        // Dated beyond the clock skew: not counted.
+        let future = a
+            .cosign(
+                &checkpoint(),
+                NOW + pli_audit::MAX_COSIGNATURE_CLOCK_SKEW + 1,
+            )
+            .unwrap();
+        assert_eq!(
+            count_cosignatures(&trusted, future.as_str().as_bytes(), NOW),
+            0
+        );
+
+        // A plain note signature by a trusted key (the form before cosignature/v1): not counted.
+        let plain_key = LogKey::new("a", SigningKey::from_bytes(&[2; 32])).unwrap();
+        let plain = checkpoint().cosign(&plain_key).unwrap();
+        let as_trusted = CosignerVerifier::parse(&plain_key.verifier().to_string()).unwrap();
+        assert_eq!(as_trusted, a.verifier());
+        assert_eq!(
+            count_cosignatures(&[as_trusted], plain.as_str().as_bytes(), NOW),
+            0
+        );
+    }
 }

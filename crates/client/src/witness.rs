@@ -1,10 +1,11 @@
 //! A witness of a server's audit log (`docs/AUDIT.md`, section 10): it keeps the last
 //! checkpoint it saw, checks each new one against it (same log key, never smaller, same root at
-//! the same size, and a consistency proof otherwise), and only then cosigns it and hands the
-//! cosignature to the server. A server that rewrote its history, or shows different histories
-//! to different people, cannot get its new checkpoint cosigned by an honest witness.
+//! the same size, and a consistency proof otherwise), and only then cosigns it, in the C2SP
+//! `cosignature/v1` form dated by its clock, and hands the cosignature to the server. A server
+//! that rewrote its history, or shows different histories to different people, cannot get its
+//! new checkpoint cosigned by an honest witness.
 
-use pli_audit::{LogKey, LogVerifier, SignedCheckpoint, verify_consistency};
+use pli_audit::{CosignerKey, LogVerifier, SignedCheckpoint, verify_consistency};
 use serde::{Deserialize, Serialize};
 
 use crate::api::Api;
@@ -29,12 +30,13 @@ pub struct Witnessed {
     pub size: u64,
 }
 
-/// Checks the server's latest checkpoint against `state`, cosigns it with `key`, hands the
-/// cosignature in, and advances `state`. On any error nothing is cosigned and `state` is
-/// unchanged.
+/// Checks the server's latest checkpoint against `state`, cosigns it with `key` at `time`
+/// (seconds since the Epoch), hands the cosignature in, and advances `state`. On any error
+/// nothing is cosigned and `state` is unchanged.
 pub async fn witness(
     api: &Api,
-    key: &LogKey,
+    key: &CosignerKey,
+    time: u64,
     state: &mut WitnessState,
 ) -> Result<Witnessed, TransparencyError> {
     let served = crate::transparency::fetch_log_key(api).await?;
@@ -93,8 +95,8 @@ pub async fn witness(
             Some(old.size())
         }
     };
-    let cosigned = fresh
-        .cosign(key)
+    let cosigned = key
+        .cosign(&fresh, time)
         .map_err(|error| TransparencyError::Log(format!("cosigning: {error}")))?;
     api.cosign_checkpoint(&key.verifier().to_string(), cosigned.as_str())
         .await?;

@@ -1,6 +1,7 @@
 //! Integration tests of the audit log, one binary with a module per area.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod cosignatures;
 mod entries;
 mod log;
 mod notes;

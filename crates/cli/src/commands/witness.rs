@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, Subcommand};
-use pli_audit::{LogKey, LogVerifier, SigningKey};
+use pli_audit::{CosignerKey, CosignerVerifier, SigningKey};
 use pli_client::Profile;
 use pli_client::witness::{WitnessState, witness};
 
@@ -46,7 +46,8 @@ pub struct WitnessesArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum WitnessesAction {
-    /// Trust a witness's key (`NAME+ID+KEY`, as `pli audit witness` prints it).
+    /// Trust a witness's key (`NAME+ID+KEY`, as `pli audit witness` prints it: a C2SP
+    /// `cosignature/v1` verifier key).
     Trust { key: String },
     /// Stop trusting a witness (by key or name).
     Forget { key: String },
@@ -82,7 +83,7 @@ pub async fn witness_command(args: WitnessArgs) -> Result<()> {
     let name = args
         .name
         .unwrap_or_else(|| format!("witness/{}", session.profile.email));
-    let key = LogKey::new(&name, SigningKey::from_bytes(&seed))
+    let key = CosignerKey::new(&name, SigningKey::from_bytes(&seed))
         .with_context(|| format!("the witness name {:?}", clean(&name)))?;
     let state_path = args.state.unwrap_or_else(|| {
         let host: String = session
@@ -101,7 +102,11 @@ pub async fn witness_command(args: WitnessArgs) -> Result<()> {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => WitnessState::default(),
             Err(error) => return Err(error).context(format!("reading {}", state_path.display())),
         };
-        let witnessed = witness(&session.api, &key, &mut state)
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .context("the system clock is before 1970")?
+            .as_secs();
+        let witnessed = witness(&session.api, &key, now, &mut state)
             .await
             .map_err(|error| match error {
                 pli_client::TransparencyError::Api(api) => api_error(api, Some(&session.profile)),
@@ -150,19 +155,39 @@ pub fn witnesses_command(args: WitnessesArgs) -> Result<()> {
     match args.action {
         None => {}
         Some(WitnessesAction::Trust { key }) => {
-            let verifier = LogVerifier::parse(key.trim())
+            let verifier = CosignerVerifier::parse(key.trim())
                 .context("not a witness key: give NAME+ID+KEY as pli audit witness prints it")?;
-            let text = verifier.to_string();
-            if !profile.witnesses.contains(&text) {
-                profile.witnesses.push(text);
+            // A cosignature/v1 line does not cover the witness's name: one key under two names
+            // would let one witness count twice.
+            if let Some(same_key) = profile.witnesses.iter().find(|trusted| {
+                CosignerVerifier::parse(trusted).is_ok_and(|trusted| {
+                    trusted.verifying_key() == verifier.verifying_key()
+                        && trusted.name() != verifier.name()
+                })
+            }) {
+                bail!(
+                    "this key is already trusted under another name: {}",
+                    clean(same_key)
+                );
+            }
+            let already = profile
+                .witnesses
+                .iter()
+                .any(|trusted| CosignerVerifier::parse(trusted).is_ok_and(|t| t == verifier));
+            if !already {
+                profile.witnesses.push(verifier.to_string());
             }
             profile.save(&dir).context("saving the profile")?;
         }
         Some(WitnessesAction::Forget { key }) => {
             let before = profile.witnesses.len();
+            // By name, or by key in either form `trust` accepts.
+            let given = CosignerVerifier::parse(key.trim()).ok();
             profile.witnesses.retain(|trusted| {
                 trusted != key.trim()
-                    && LogVerifier::parse(trusted).map_or(true, |v| v.name() != key.trim())
+                    && CosignerVerifier::parse(trusted).map_or(true, |v| {
+                        v.name() != key.trim() && Some(&v) != given.as_ref()
+                    })
             });
             if profile.witnesses.len() == before {
                 bail!("no trusted witness is {:?}", clean(&key));

@@ -111,3 +111,80 @@ fn a_witness_refuses_a_log_that_rewrote_its_history() {
     let run = dpo.run(&["audit", "witness", "--server", "http://127.0.0.1:1"]);
     assert!(run.fails().contains("not http://127.0.0.1:1"), "{run:#?}");
 }
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+#[test]
+fn the_witness_makes_cosignature_v1_lines_and_trust_takes_either_key_form() {
+    use pli_audit::{CosignerVerifier, LogKey, SigningKey};
+
+    let server = Server::start();
+    let dpo = User::invited(&server, "dpo@hospital.fr", "Hospital", "auditor");
+    let alice = User::invited(&server, "alice@hospital.fr", "Hospital", "agent");
+    let keys = tempfile::tempdir().unwrap();
+    let key_file = keys.path().join("witness.key");
+    let before = unix_now();
+    let printed = witness(&dpo, &server, &key_file);
+    let after = unix_now();
+
+    // The key printed is a C2SP cosignature/v1 verifier key (type 0x04), and the line the
+    // server keeps is that key's cosignature/v1 over the checkpoint it signed, dated by the
+    // witness's clock.
+    let verifier = CosignerVerifier::parse(&printed).unwrap();
+    assert_eq!(verifier.to_string(), printed);
+    let kept =
+        server.sql("SELECT size || ' ' || witness || ' ' || line FROM audit_log_cosignatures");
+    let mut fields = kept.trim().splitn(3, ' ');
+    let size = fields.next().unwrap();
+    assert_eq!(fields.next().unwrap(), printed);
+    let line = fields.next().unwrap();
+    let note = server.sql(&format!(
+        "SELECT note FROM audit_log_checkpoints WHERE size = {size}"
+    ));
+    // sqlite3 ends its output with a newline of its own.
+    let note = note.strip_suffix('\n').unwrap();
+    let cosignature = verifier
+        .verify(format!("{note}{line}\n").as_bytes())
+        .unwrap();
+    assert_eq!(cosignature.line(), line);
+    assert!(
+        (before..=after).contains(&cosignature.time()),
+        "{} not in {before}..={after}",
+        cosignature.time()
+    );
+
+    // The same key in the plain Ed25519 form Pli's witnesses printed before is trusted as
+    // the same witness, listed in the cosignature/v1 form.
+    let seed: [u8; 32] = std::fs::read(&key_file).unwrap().try_into().unwrap();
+    let plain = LogKey::new(verifier.name(), SigningKey::from_bytes(&seed))
+        .unwrap()
+        .verifier()
+        .to_string();
+    assert_ne!(plain, printed);
+    alice.run(&["audit", "witnesses", "trust", &plain]).ok();
+    alice.run(&["audit", "witnesses", "trust", &printed]).ok();
+    let listed: Value =
+        serde_json::from_str(alice.run(&["audit", "witnesses", "--json"]).ok()).unwrap();
+    assert_eq!(listed["witnesses"], serde_json::json!([printed]));
+
+    // One key under a second name would let one witness count twice: refused.
+    let renamed = CosignerVerifier::new("witness/another-name", *verifier.verifying_key())
+        .unwrap()
+        .to_string();
+    let run = alice.run(&["audit", "witnesses", "trust", &renamed]);
+    assert!(
+        run.fails().contains("already trusted under another name"),
+        "{run:#?}"
+    );
+
+    // Forgetting by the plain form forgets the same witness.
+    alice.run(&["audit", "witnesses", "forget", &plain]).ok();
+    let listed: Value =
+        serde_json::from_str(alice.run(&["audit", "witnesses", "--json"]).ok()).unwrap();
+    assert_eq!(listed["witnesses"], serde_json::json!([]));
+}

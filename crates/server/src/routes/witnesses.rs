@@ -3,9 +3,13 @@
 //! against the last one it saw and hands in its cosignature; clients may require checkpoints
 //! cosigned by witnesses they trust.
 //!
-//! The server keeps a cosignature only if it verifies, with the witness key given, over a
-//! checkpoint it signed itself; which witnesses count is each client's choice, so a junk
-//! witness costs at most one line among [`MAX_WITNESSES`].
+//! Cosignatures are C2SP `cosignature/v1` lines (`docs/AUDIT.md`, section 10), the form
+//! off-the-shelf witnesses make. The server keeps one only if it verifies, with the witness key
+//! given, over a checkpoint it signed itself, and is not dated more than
+//! [`MAX_COSIGNATURE_CLOCK_SKEW`] seconds ahead of the server's clock (such a line could pass
+//! for fresh later); which witnesses count is each client's choice, so a junk witness costs at
+//! most one line among [`MAX_WITNESSES`]. Plain Ed25519 note signatures, which Pli's witnesses
+//! made before, are refused: they do not say when the witness saw the checkpoint.
 
 use crate::auth::Principal;
 use crate::authz::{Action, Resource, authorize};
@@ -14,7 +18,7 @@ use crate::routes::ApiJson;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
-use pli_audit::{LogVerifier, SignedCheckpoint, open_note};
+use pli_audit::{Cosignature, CosignerVerifier, MAX_COSIGNATURE_CLOCK_SKEW, SignedCheckpoint};
 use pli_proto::ErrorBody;
 use pli_store::{MAX_WITNESSES, Outcome, StoreError};
 use serde::Deserialize;
@@ -23,10 +27,11 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CosignatureRequest {
-    /// The witness's verifier key, `<name>+<key id>+<base64 key>`.
+    /// The witness's verifier key, `<name>+<key id>+<base64(0x04 || Ed25519 key)>` (C2SP
+    /// `cosignature/v1`; the same key in the plain `0x01` form is read as that).
     pub witness_key: String,
-    /// The checkpoint's signed note as the server served it, with the witness's signature
-    /// line added.
+    /// The checkpoint's signed note as the server served it, with the witness's
+    /// `cosignature/v1` line added.
     pub note: String,
 }
 
@@ -36,7 +41,7 @@ pub struct CosignatureRequest {
     request_body = CosignatureRequest,
     responses(
         (status = 204, description = "kept; served with the checkpoint"),
-        (status = 400, description = "malformed key or note, a checkpoint this log did not sign, or no valid line by that key", body = ErrorBody),
+        (status = 400, description = "malformed key or note, a checkpoint this log did not sign, no valid cosignature/v1 line by that key, or one dated in the future", body = ErrorBody),
         (status = 401, description = "no valid session", body = ErrorBody),
         (status = 409, description = "the checkpoint has as many witnesses as it may", body = ErrorBody),
     ))]
@@ -47,7 +52,7 @@ pub async fn cosign(
 ) -> Result<StatusCode, ApiError> {
     authorize(&principal, Action::CosignLog, &Resource::Server)
         .map_err(|_| ApiError::forbidden("you may not cosign this log"))?;
-    let witness = LogVerifier::parse(request.witness_key.trim())
+    let witness = CosignerVerifier::parse(request.witness_key.trim())
         .map_err(|error| ApiError::invalid(format!("witness_key: {error}")))?;
     let log = state.audit_verifier().ok_or_else(|| {
         ApiError::new(
@@ -74,15 +79,23 @@ pub async fn cosign(
         }
         Err(error) => return Err(error.into()),
     };
-    let line = witness_line(&stored.note, &request.note, &witness).ok_or_else(|| {
+    let cosignature = witness_line(&stored.note, &request.note, &witness).ok_or_else(|| {
         ApiError::invalid(format!(
-            "note: no valid signature by {} over this log's checkpoint of {size} entries",
+            "note: no valid cosignature/v1 line by {} over this log's checkpoint of {size} entries",
             witness.name()
         ))
     })?;
+    // Before 1970 every time is in the future: refused, never wrapped around.
+    let now = u64::try_from(crate::auth::now()).unwrap_or(0);
+    if cosignature.is_from_the_future(now) {
+        return Err(ApiError::invalid(format!(
+            "note: the cosignature is dated {} seconds after the server's clock; at most {MAX_COSIGNATURE_CLOCK_SKEW} are allowed",
+            cosignature.time().saturating_sub(now)
+        )));
+    }
     match state
         .store
-        .add_cosignature(size, &witness.to_string(), &line)
+        .add_cosignature(size, &witness.to_string(), cosignature.line())
         .await
     {
         Ok(()) => {}
@@ -104,14 +117,13 @@ pub async fn cosign(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The signature line of `witness` in `note` that verifies over the checkpoint the server
-/// stored (`stored`, the server's own note), if any.
-fn witness_line(stored: &str, note: &str, witness: &LogVerifier) -> Option<String> {
+/// The `cosignature/v1` line of `witness` in `note` that verifies over the checkpoint the
+/// server stored (`stored`, the server's own note), if any.
+fn witness_line(stored: &str, note: &str, witness: &CosignerVerifier) -> Option<Cosignature> {
     let prefix = format!("\u{2014} {} ", witness.name());
     let (_, signatures) = note.split_once("\n\n")?;
     signatures
         .lines()
         .filter(|line| line.starts_with(&prefix))
-        .find(|line| open_note(format!("{stored}{line}\n").as_bytes(), witness).is_ok())
-        .map(str::to_owned)
+        .find_map(|line| witness.verify(format!("{stored}{line}\n").as_bytes()).ok())
 }

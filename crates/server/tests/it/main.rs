@@ -21,3 +21,4 @@ mod stories;
 mod transparency;
 mod walker;
 mod web;
+mod witnesses;
