@@ -495,7 +495,9 @@ mod tests {
             let keys = derive(&password(&field("password")), &salt, &kdf).unwrap();
             assert_eq!(keys.auth_key_b64().expose_secret(), field("auth_key"));
             assert_eq!(b64(keys.wrap_key.expose_secret()), field("wrap_key"));
-            let account = keys.unwrap(&field("wrapped_keys"), &field("email")).unwrap();
+            let account = keys
+                .unwrap(&field("wrapped_keys"), &field("email"))
+                .unwrap();
             let public = account.public_keys();
             assert_eq!(public.age_recipient, field("age_recipient"));
             assert_eq!(public.signing_key, field("signing_key"));

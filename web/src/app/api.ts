@@ -145,6 +145,11 @@ export class Client {
     return (await call(`/api/mailboxes/${encodeURIComponent(mailbox)}/keys`, this.auth({ method: "GET" }))) as unknown as MailboxKeyring;
   }
 
+  /** Gives the second factor again after the flow monitor asked for it (`second_factor_again`). */
+  async stepUp(code: string): Promise<void> {
+    await call("/api/me/step-up", this.auth(post({ code })));
+  }
+
   async postReceipt(id: string, receipt: { manifest_hash: string; opened_at: number; signature: string }): Promise<void> {
     await call(`/api/envelopes/${id}/receipt`, this.auth(post(receipt)));
   }

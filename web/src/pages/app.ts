@@ -367,6 +367,7 @@ async function showEnvelope(current: Session, id: string): Promise<void> {
   for (const name of ["envelope-subject-term", "envelope-subject", "envelope-dlp-term", "envelope-dlp"]) element(name).hidden = true;
   element("envelope-file-list").replaceChildren();
   element("envelope-files").hidden = true;
+  element("stepup-form").hidden = true;
   const box = element("envelope-progress-box");
   const progress = element<HTMLProgressElement>("envelope-progress");
   progress.value = 0;
@@ -404,7 +405,50 @@ async function showEnvelope(current: Session, id: string): Promise<void> {
     box.hidden = true;
     // Until something checked, only the listing's facts are known; show none of a refused one.
     report(error);
+    if (error instanceof ApiFailure && error.code === "second_factor_again") askStepUp(current, id);
   }
+}
+
+/** The flow monitor wants the second factor again before this session downloads more. */
+function askStepUp(current: Session, id: string): void {
+  const form = element<HTMLFormElement>("stepup-form");
+  const input = element<HTMLInputElement>("stepup-code");
+  const button = element<HTMLButtonElement>("stepup-button");
+  form.hidden = false;
+  input.value = "";
+  input.focus();
+  form.onsubmit = (event) => {
+    event.preventDefault();
+    const code = input.value.replace(/\s/g, "");
+    if (!/^[0-9A-Za-z-]{6,40}$/.test(code)) {
+      showAlert("code_format");
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
+      return;
+    }
+    button.disabled = true;
+    current.client
+      .stepUp(code)
+      .then(() => {
+        form.hidden = true;
+        input.removeAttribute("aria-invalid");
+        clearAlert();
+        void showEnvelope(current, id);
+      })
+      .catch((error: unknown) => {
+        if (error instanceof ApiFailure && (error.status === 400 || error.code === "invalid_code")) {
+          showAlert("stepup_wrong");
+          input.setAttribute("aria-invalid", "true");
+          input.value = "";
+          input.focus();
+        } else {
+          report(error);
+        }
+      })
+      .finally(() => {
+        button.disabled = false;
+      });
+  };
 }
 
 function offerFiles(files: StagedFile[]): void {

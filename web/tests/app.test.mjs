@@ -1,0 +1,216 @@
+// The account holders' app in a real browser against a real `pli serve`, with accounts made by
+// the `pli` binary: logging in (the browser derives exactly what `pli join` derived), the
+// inbox, opening an envelope `pli send` made and saving its files byte for byte, a mailbox's
+// envelope sealed to the mailbox's key, the receipt `pli outbox` verifies, and the refusals:
+// wrong password, second factor, tampered ciphertext.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash, createHmac, randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Server, User, pli, tempDir } from "./pli.mjs";
+import { launch, openPage } from "./browser.mjs";
+import { Decrypter } from "age-encryption";
+
+let server, context, alice, bob, files;
+
+before(async () => {
+  server = await Server.start();
+  alice = server.user("alice@hopital.fr");
+  bob = server.user("bob@hopital.fr");
+  context = await launch();
+  files = tempDir("files");
+});
+
+after(async () => {
+  await context?.close();
+  await server?.stop();
+});
+
+const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
+
+function writeFile(name, size) {
+  const bytes = randomBytes(size);
+  const path = join(files, name);
+  writeFileSync(path, bytes);
+  return { name, path, bytes };
+}
+
+/** Opens the app and logs in as `user`; resolves once the inbox is shown. */
+async function logIn(user, { password = user.password } = {}) {
+  const { page, problems } = await openPage(context, `${server.url}/app`);
+  await page.getByLabel("Adresse électronique").fill(user.email);
+  await page.getByLabel("Mot de passe").fill(password);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  return { page, problems };
+}
+
+async function inboxShown(page) {
+  await page.getByRole("heading", { name: "Boîte de réception" }).waitFor({ timeout: 60_000 });
+}
+
+async function openEnvelope(page, id) {
+  await page.locator(`a[href="#/envelope/${id}"]`).waitFor({ timeout: 30_000 });
+  await page.locator(`a[href="#/envelope/${id}"]`).click();
+}
+
+async function download(page, name) {
+  const button = page.getByRole("button", { name: `Télécharger ${name}` });
+  await button.waitFor({ timeout: 60_000 });
+  const [saved] = await Promise.all([page.waitForEvent("download"), button.click()]);
+  assert.equal(saved.suggestedFilename(), name);
+  return readFileSync(await saved.path());
+}
+
+async function stagedNames(page) {
+  return page.evaluate(async () => {
+    const names = [];
+    for await (const name of (await navigator.storage.getDirectory()).keys()) names.push(name);
+    return names;
+  });
+}
+
+test("log in, find what pli send sent in the inbox, save its files byte for byte; the receipt verifies in pli outbox", async () => {
+  const first = writeFile("compte-rendu.pdf", 250_000);
+  const second = writeFile("ordonnance.txt", 1_234);
+  const id = bob.send([first.path, second.path], alice.email);
+
+  const { page, problems } = await logIn(alice);
+  await inboxShown(page);
+  const row = page.locator("#inbox-rows tr").filter({ has: page.locator(`a[href="#/envelope/${id}"]`) });
+  await row.waitFor();
+  const text = await row.innerText();
+  assert.match(text, /bob@hopital\.fr/);
+  assert.match(text, /alice@hopital\.fr/);
+  assert.match(text, /Ko/);
+
+  await openEnvelope(page, id);
+  assert.equal(sha256(await download(page, "compte-rendu.pdf")), sha256(first.bytes));
+  assert.equal(sha256(await download(page, "ordonnance.txt")), sha256(second.bytes));
+  await page.getByText("Un accusé de réception signé a été remis").waitFor();
+  assert.deepEqual(problems, [], "nothing broke the Content-Security-Policy");
+
+  // The sender's CLI checks the receipt against the manifest it sealed.
+  const outbox = JSON.parse(bob.run(["outbox", "--json"]));
+  const sent = outbox.find((item) => item.id === id);
+  assert.equal(sent.receipts.length, 1);
+  assert.equal(sent.receipts[0].email, alice.email);
+  assert.equal(sent.receipts[0].status, "verified");
+
+  // Nothing of the session outlives the page: no cookie, nothing in storage, and a reload
+  // asks to log in again.
+  assert.deepEqual(await context.cookies(server.url), []);
+  assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length), 0);
+  await page.reload();
+  await page.getByLabel("Mot de passe").waitFor();
+  assert.equal(await page.locator("#nav").isVisible(), false);
+});
+
+test("the outbox shows the receipt a browser signed, and logging out forgets the session", async () => {
+  const file = writeFile("bilan.pdf", 2_000);
+  const id = alice.send([file.path], bob.email);
+  bob.run(["get", id, "-o", tempDir("got")]);
+
+  const { page } = await logIn(alice);
+  await inboxShown(page);
+  await page.getByRole("link", { name: "Envois" }).click();
+  await page.getByRole("heading", { name: "Envois" }).waitFor();
+  const row = page.locator(`#outbox-rows tr[data-id="${id}"]`);
+  await row.getByText("bob@hopital.fr : ouvert le").waitFor({ timeout: 30_000 });
+  assert.match(await row.innerText(), /signature vérifiée/);
+  await row.getByRole("button", { name: "Comparer au document envoyé" }).click();
+  await row.getByText("accusé vérifié").waitFor({ timeout: 30_000 });
+
+  await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await page.getByRole("alert").filter({ hasText: "Vous êtes déconnecté" }).waitFor();
+  await page.getByLabel("Mot de passe").waitFor();
+  // The token was revoked on the server too: the inbox is no longer reachable by hash.
+  await page.evaluate(() => {
+    location.hash = "#/inbox";
+  });
+  assert.equal(await page.locator("#inbox").isVisible(), false);
+});
+
+test("a wrong password, and an unknown address, get the same message", async () => {
+  for (const [user, password] of [
+    [alice, "not the right password"],
+    [new User("nobody@hopital.fr", tempDir("home")), "whatever password"],
+  ]) {
+    const { page } = await logIn(user, { password });
+    await page.getByRole("alert").filter({ hasText: "Adresse électronique ou mot de passe incorrect." }).waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator("#inbox").isVisible(), false);
+    assert.equal(await page.getByLabel("Code", { exact: true }).isVisible(), false);
+  }
+});
+
+test("an account with a second factor is asked for the Code, and a right one logs in", async () => {
+  const carol = server.user("carol@hopital.fr");
+  const printed = carol.run(["2fa", "enable"]).split("\n");
+  const secret = printed[1].trim();
+  carol.run(["2fa", "confirm", totp(secret, 0)]);
+
+  const { page } = await logIn(carol);
+  const code = page.getByLabel("Code", { exact: true });
+  await code.waitFor({ timeout: 60_000 });
+  await page.getByRole("alert").filter({ hasText: "second facteur" }).waitFor();
+  await code.fill("000000" === totp(secret, 1) ? "111111" : "000000");
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.getByRole("alert").filter({ hasText: "code incorrect" }).waitFor({ timeout: 60_000 });
+  // The confirmation used this time step; the next one is within the accepted drift.
+  await code.fill(totp(secret, 1));
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await inboxShown(page);
+});
+
+test("a member opens an envelope sealed to the mailbox's key", async () => {
+  pli(["admin", "mailbox", "create", "urgences", "--org", "hopital", "--data", server.data]);
+  pli(["admin", "mailbox", "add", "urgences", alice.email, "--data", server.data]);
+  const dave = server.user("dave@hopital.fr");
+  pli(["admin", "mailbox", "add", "urgences", dave.email, "--data", server.data]);
+  // Dave's client makes the mailbox's first key generation and gives Alice her copy.
+  dave.run(["mailbox", "sync", "urgences"]);
+
+  const file = writeFile("admission.pdf", 40_000);
+  const id = bob.send([file.path], "urgences");
+  // Sealed to the mailbox's key (and the sender's): Alice's own key does not open it.
+  const decrypter = new Decrypter();
+  decrypter.addIdentity(alice.identity());
+  await assert.rejects(decrypter.decrypt(readFileSync(server.blobPath(id))), /no identity matched/);
+
+  const { page } = await logIn(alice);
+  await inboxShown(page);
+  await page.getByLabel("Boîte", { exact: true }).selectOption("urgences");
+  await openEnvelope(page, id);
+  assert.equal(sha256(await download(page, "admission.pdf")), sha256(file.bytes));
+});
+
+test("a tampered ciphertext is refused with a message, nothing is offered or left staged", async () => {
+  const file = writeFile("acte.pdf", 200_000);
+  const id = bob.send([file.path], alice.email);
+  const blob = server.blobPath(id);
+  const bytes = readFileSync(blob);
+  bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+  writeFileSync(blob, bytes);
+
+  const { page } = await logIn(alice);
+  await inboxShown(page);
+  await openEnvelope(page, id);
+  await page.getByRole("alert").filter({ hasText: "modifié" }).waitFor({ timeout: 60_000 });
+  assert.equal(await page.getByRole("button", { name: /Télécharger/ }).count(), 0);
+  assert.deepEqual(await stagedNames(page), []);
+});
+
+/** RFC 6238 (SHA-1, 6 digits, 30 s) for `steps` time steps from now. */
+function totp(base32, steps) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const char of base32.replace(/=+$/, "").toUpperCase()) bits += alphabet.indexOf(char).toString(2).padStart(5, "0");
+  const key = Buffer.alloc(Math.floor(bits.length / 8));
+  for (let i = 0; i < key.length; i++) key[i] = parseInt(bits.slice(i * 8, i * 8 + 8), 2);
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30) + steps));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(value).padStart(6, "0");
+}
