@@ -131,6 +131,33 @@ test("the outbox shows the receipt a browser signed, and logging out forgets the
   assert.equal(await page.locator("#inbox").isVisible(), false);
 });
 
+test("the keyboard alone logs in, opens an envelope and saves a file; English with ?lang=en", async () => {
+  const file = writeFile("courrier.txt", 3_000);
+  const id = bob.send([file.path], alice.email);
+  const { page } = await openPage(context, `${server.url}/app?lang=en`);
+  await page.getByLabel("Email address").waitFor();
+  // The address field has the focus when the page opens.
+  await page.keyboard.type(alice.email);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(alice.password);
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { name: "Inbox" }).waitFor({ timeout: 60_000 });
+  const open = page.getByRole("link", { name: /^Open the envelope from bob@hopital\.fr/ }).first();
+  await open.waitFor();
+  for (let presses = 0; presses < 30 && !(await open.evaluate((node) => node === document.activeElement)); presses++) {
+    await page.keyboard.press("Tab");
+  }
+  assert.equal(await open.evaluate((node) => node === document.activeElement), true, "the link is reachable with Tab");
+  assert.equal(await open.getAttribute("href"), `#/envelope/${id}`);
+  await page.keyboard.press("Enter");
+  const save = page.getByRole("button", { name: "Download courrier.txt" });
+  await save.waitFor({ timeout: 60_000 });
+  // The first download button takes the focus once the envelope checked.
+  assert.equal(await save.evaluate((node) => node === document.activeElement), true);
+  const [saved] = await Promise.all([page.waitForEvent("download"), page.keyboard.press("Enter")]);
+  assert.equal(sha256(readFileSync(await saved.path())), sha256(file.bytes));
+});
+
 test("a wrong password, and an unknown address, get the same message", async () => {
   for (const [user, password] of [
     [alice, "not the right password"],
