@@ -227,6 +227,45 @@ test("a tampered ciphertext is refused with a message, nothing is offered or lef
   assert.deepEqual(await stagedNames(page), []);
 });
 
+test("a server that lies about an envelope is caught, and nothing is offered", async () => {
+  const carol = server.user("erin@hopital.fr");
+  const accountId = (email) => server.sql(`SELECT hex(id) FROM accounts WHERE email = '${email}'`);
+  const envelopeFor = (name) => bob.send([writeFile(name, 5_000).path], alice.email);
+  const cases = [];
+  // Another recipient added to the listing than the sender signed.
+  const extra = envelopeFor("a.txt");
+  server.sql(`INSERT INTO envelope_recipients (envelope_id, position, account_id, created_at, stored) SELECT envelope_id, 9, X'${accountId(carol.email)}', created_at, stored FROM envelope_recipients WHERE envelope_id = X'${extra}' AND position = 0`);
+  cases.push([extra, "ne correspond pas à ce que l'expéditeur a signé"]);
+  // Another sender named than the one who signed.
+  const sender = envelopeFor("b.txt");
+  server.sql(`UPDATE envelopes SET sender_id = X'${accountId(carol.email)}' WHERE id = X'${sender}'`);
+  cases.push([sender, "signature de l'expéditeur ne correspond pas"]);
+  // Another envelope's ciphertext served under this id.
+  const swapped = envelopeFor("c.txt");
+  const other = envelopeFor("d.txt");
+  writeFileSync(server.blobPath(swapped), readFileSync(server.blobPath(other)));
+  cases.push([swapped, "ne correspond pas à ce que l'expéditeur a signé"]);
+  // A size the listing misstates.
+  const size = envelopeFor("e.txt");
+  server.sql(`UPDATE envelopes SET size = size + 1 WHERE id = X'${size}'`);
+  cases.push([size, "ne correspond pas à ce que l'expéditeur a signé"]);
+
+  const { page } = await logIn(alice);
+  await inboxShown(page);
+  for (const [id, message] of cases) {
+    await page.evaluate((target) => {
+      location.hash = `#/envelope/${target}`;
+    }, id);
+    await page.getByRole("alert").filter({ hasText: message }).waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByRole("button", { name: /Télécharger/ }).count(), 0, id);
+    assert.deepEqual(await stagedNames(page), [], id);
+    await page.evaluate(() => {
+      location.hash = "#/inbox";
+    });
+    await inboxShown(page);
+  }
+});
+
 /** RFC 6238 (SHA-1, 6 digits, 30 s) for `steps` time steps from now. */
 function totp(base32, steps) {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
