@@ -15,7 +15,7 @@ import { Decrypter } from "age-encryption";
 let server, context, alice, bob, files;
 
 before(async () => {
-  server = await Server.start();
+  server = await Server.start(["--mail-outbox", tempDir("outbox")]);
   alice = server.user("alice@hopital.fr");
   bob = server.user("bob@hopital.fr");
   context = await launch();
@@ -111,6 +111,11 @@ test("the outbox shows the receipt a browser signed, and logging out forgets the
   const id = alice.send([file.path], bob.email);
   bob.run(["get", id, "-o", tempDir("got")]);
 
+  const tokens = new Set();
+  context.on("request", (request) => {
+    const authorization = request.headers().authorization;
+    if (authorization) tokens.add(authorization);
+  });
   const { page } = await logIn(alice);
   await inboxShown(page);
   await page.getByRole("link", { name: "Envois" }).click();
@@ -124,11 +129,43 @@ test("the outbox shows the receipt a browser signed, and logging out forgets the
   await page.getByRole("button", { name: "Se déconnecter" }).click();
   await page.getByRole("alert").filter({ hasText: "Vous êtes déconnecté" }).waitFor();
   await page.getByLabel("Mot de passe").waitFor();
-  // The token was revoked on the server too: the inbox is no longer reachable by hash.
   await page.evaluate(() => {
     location.hash = "#/inbox";
   });
   assert.equal(await page.locator("#inbox").isVisible(), false);
+  // The session was ended on the server too: its token no longer opens anything.
+  assert.equal(tokens.size, 1, "one session, one bearer token");
+  for (const authorization of tokens) {
+    const response = await fetch(`${server.url}/api/inbox`, { headers: { authorization } });
+    assert.equal(response.status, 401);
+  }
+});
+
+test("the inbox pages with Plus, and the outbox shows an external link's state", async () => {
+  const frank = server.user("frank@hopital.fr");
+  const ids = [];
+  for (let n = 0; n < 27; n++) ids.push(bob.send([writeFile(`page-${n}.txt`, 10).path], frank.email));
+  frank.run(["send", writeFile("lien.pdf", 100).path, "--external", "greffe@tribunal.example", "--sms", "+33600000009"]);
+
+  const { page } = await logIn(frank);
+  await inboxShown(page);
+  const rows = page.locator("#inbox-rows tr");
+  await rows.nth(24).waitFor();
+  assert.equal(await rows.count(), 25);
+  await page.getByRole("button", { name: "Plus" }).click();
+  await rows.nth(26).waitFor();
+  assert.equal(await rows.count(), 27);
+  assert.equal(await page.getByRole("button", { name: "Plus" }).isVisible(), false);
+  // Every envelope once, newest first (envelopes sent within one second may come in any order).
+  const listed = await rows.locator("a").evaluateAll((links) => links.map((link) => link.getAttribute("href").slice("#/envelope/".length)));
+  assert.deepEqual([...listed].sort(), [...ids].sort());
+  const created = new Map(ids.map((id) => [id, Number(server.sql(`SELECT created_at FROM envelopes WHERE id = X'${id}'`))]));
+  for (let n = 1; n < listed.length; n++) assert.ok(created.get(listed[n - 1]) >= created.get(listed[n]), "newest first");
+  // Keyboard users continue from the first new row.
+  assert.equal(await rows.nth(25).locator("a").evaluate((node) => node === document.activeElement), true);
+
+  await page.getByRole("link", { name: "Envois" }).click();
+  await page.locator("#outbox-rows").getByText("greffe@tribunal.example : actif, 0 téléchargement(s) sur").waitFor({ timeout: 30_000 });
 });
 
 test("the keyboard alone logs in, opens an envelope and saves a file; English with ?lang=en", async () => {
