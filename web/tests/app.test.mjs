@@ -207,6 +207,24 @@ test("a wrong password, and an unknown address, get the same message", async () 
   }
 });
 
+test("a locked email, and a server asking for a weaker derivation, are refused with their messages", async () => {
+  const grace = server.user("grace@hopital.fr");
+  server.sql(`INSERT INTO login_locks (email, locked_until) VALUES ('${grace.email}', ${Math.floor(Date.now() / 1000) + 900})`);
+  let { page } = await logIn(grace);
+  await page.getByRole("alert").filter({ hasText: "Les connexions à ce compte sont bloquées" }).waitFor({ timeout: 60_000 });
+  assert.equal(await page.locator("#inbox").isVisible(), false);
+  server.sql(`DELETE FROM login_locks WHERE email = '${grace.email}'`);
+
+  // A hostile server answering the prelogin with a cheaper cost gets no authentication key.
+  const requests = [];
+  context.on("request", (request) => requests.push(new URL(request.url()).pathname));
+  server.sql(`UPDATE accounts SET kdf_m_kib = 8192 WHERE email = '${grace.email}'`);
+  ({ page } = await logIn(grace));
+  await page.getByRole("alert").filter({ hasText: "plus faibles que ceux admis" }).waitFor({ timeout: 60_000 });
+  assert.ok(requests.includes("/api/auth/prelogin"));
+  assert.ok(!requests.includes("/api/auth/login"), "nothing derived from the password was sent");
+});
+
 test("an account with a second factor is asked for the Code, and a right one logs in", async () => {
   const carol = server.user("carol@hopital.fr");
   const printed = carol.run(["2fa", "enable"]).split("\n");
