@@ -205,6 +205,8 @@ test("a wrong password, and an unknown address, get the same message", async () 
     assert.equal(await page.locator("#inbox").isVisible(), false);
     assert.equal(await page.getByLabel("Code", { exact: true }).isVisible(), false);
   }
+  const { page } = await logIn(new User("pas-une-adresse", tempDir("home")), { password: "whatever password" });
+  await page.getByRole("alert").filter({ hasText: "Cette adresse électronique n'est pas valide" }).waitFor({ timeout: 60_000 });
 });
 
 test("a locked email, and a server asking for a weaker derivation, are refused with their messages", async () => {

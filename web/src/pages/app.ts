@@ -133,8 +133,8 @@ function loginFailure(error: unknown): [AppMessage, Record<string, string | numb
   if (error instanceof SecondFactorNeeded) return ["code_needed"];
   if (error instanceof KeyError) {
     if (error.failure === "weak_params" || error.failure === "bad_salt") return ["weak_params"];
-    // The server accepted the authentication key yet the keys do not open: not this password's.
-    if (error.failure === "key_mismatch") return ["inconsistent"];
+    // The server accepted the authentication key, yet its keys do not open or are not the
+    // account's: it is not answering honestly.
     return ["inconsistent"];
   }
   if (error instanceof Inconsistent) return ["inconsistent"];
@@ -148,7 +148,7 @@ function loginFailure(error: unknown): [AppMessage, Record<string, string | numb
       case "too_many_requests":
         return ["too_many"];
       case "invalid_request":
-        return ["bad_credentials"];
+        return ["email_invalid"];
       default:
         if (error.status === 401) return [codeAsked ? "bad_code" : "bad_credentials"];
         if (error.status === 429) return ["too_many"];
