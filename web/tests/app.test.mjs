@@ -209,6 +209,21 @@ test("a wrong password, and an unknown address, get the same message", async () 
   await page.getByRole("alert").filter({ hasText: "Cette adresse électronique n'est pas valide" }).waitFor({ timeout: 60_000 });
 });
 
+test("an expired session sends back to the login form, which logs in again", async () => {
+  const henri = server.user("henri@hopital.fr");
+  const { page } = await logIn(henri);
+  await inboxShown(page);
+  server.sql(`UPDATE sessions SET expires_at = ${Math.floor(Date.now() / 1000) - 1} WHERE account_id = (SELECT id FROM accounts WHERE email = '${henri.email}')`);
+  await page.getByRole("link", { name: "Envois" }).click();
+  await page.getByRole("alert").filter({ hasText: "Votre session a pris fin" }).waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator("#nav").isVisible(), false);
+  await page.getByLabel("Adresse électronique").fill(henri.email);
+  await page.getByLabel("Mot de passe").fill(henri.password);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  // Back where it was going.
+  await page.getByRole("heading", { name: "Envois" }).waitFor({ timeout: 60_000 });
+});
+
 test("a locked email, and a server asking for a weaker derivation, are refused with their messages", async () => {
   const grace = server.user("grace@hopital.fr");
   server.sql(`INSERT INTO login_locks (email, locked_until) VALUES ('${grace.email}', ${Math.floor(Date.now() / 1000) + 900})`);
