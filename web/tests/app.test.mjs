@@ -89,6 +89,7 @@ test("log in, find what pli send sent in the inbox, save its files byte for byte
   assert.equal(sha256(await download(page, "ordonnance.txt")), sha256(second.bytes));
   await page.getByText("Un accusé de réception signé a été remis").waitFor();
   assert.deepEqual(problems, [], "nothing broke the Content-Security-Policy");
+  assert.equal((await stagedNames(page)).length, 1, "the opened envelope's files are staged");
 
   // The sender's CLI checks the receipt against the manifest it sealed.
   const outbox = JSON.parse(bob.run(["outbox", "--json"]));
@@ -104,6 +105,11 @@ test("log in, find what pli send sent in the inbox, save its files byte for byte
   await page.reload();
   await page.getByLabel("Mot de passe").waitFor();
   assert.equal(await page.locator("#nav").isVisible(), false);
+  // Nor do the decrypted files: the app's start deletes what was staged.
+  await page.waitForFunction(async () => {
+    for await (const _ of (await navigator.storage.getDirectory()).keys()) return false;
+    return true;
+  });
 });
 
 test("the outbox shows the receipt a browser signed, and logging out forgets the session", async () => {

@@ -26,6 +26,8 @@ export interface OpenedEnvelope {
   summary: EnvelopeSummary;
   manifest: Manifest;
   files: StagedFile[];
+  /** Deletes the staged files, once they are no longer offered. */
+  discard: () => Promise<void>;
   /** Whether the receipt was handed in now (false: already signed, or it failed). */
   receipt: "signed" | "already" | "failed";
 }
@@ -76,7 +78,7 @@ export async function openFromInbox(session: Session, id: string, onProgress: (d
   }
   const files = await sink.files();
   const receipt = await signReceipt(session, id, opened.manifestSha256);
-  return { summary, manifest: opened.manifest, files, receipt };
+  return { summary, manifest: opened.manifest, files, discard: () => sink.discard(), receipt };
 }
 
 /** The sender's Ed25519 key from the directory, checked as `get::sender_key`. */

@@ -7,8 +7,23 @@ import { formatSize, formatTime } from "../../i18n.js";
 import type { StagedFile } from "../../opfs.js";
 import { app, clearAlert, element, language, report, save, setStatus, show, showAlert, t } from "../ui.js";
 
+/** Deletes the files staged for the envelope last shown, if any. */
+let discardStaged: (() => Promise<void>) | null = null;
+
+/**
+ * At most one envelope's decrypted files stay staged: opening another deletes them (logging
+ * out deletes everything staged). Not on leaving the view, which would break a download the
+ * browser is still copying from the staged file.
+ */
+async function discardPrevious(): Promise<void> {
+  const discard = discardStaged;
+  discardStaged = null;
+  await discard?.().catch(() => undefined);
+}
+
 export async function showEnvelope(current: Session, id: string): Promise<void> {
   const mine = app.generation;
+  await discardPrevious();
   show("envelope", "envelope_title");
   for (const name of ["envelope-from", "envelope-to", "envelope-date", "envelope-size", "envelope-subject", "envelope-dlp", "envelope-receipt"]) {
     element(name).textContent = "";
@@ -29,7 +44,10 @@ export async function showEnvelope(current: Session, id: string): Promise<void> 
       progress.value = Math.min(100, (done / total) * 100);
       element("envelope-progress-text").textContent = t("progress", { done: formatSize(done, language), total: formatSize(total, language) });
     });
-    if (mine !== app.generation) return;
+    if (mine !== app.generation) {
+      await opened.discard();
+      return;
+    }
     box.hidden = true;
     setStatus("");
     const manifest = opened.manifest;
@@ -46,6 +64,7 @@ export async function showEnvelope(current: Session, id: string): Promise<void> 
       element("envelope-dlp-term").hidden = false;
       element("envelope-dlp").hidden = false;
     }
+    discardStaged = opened.discard;
     offerFiles(opened.files);
     const receiptKey: AppMessage = opened.receipt === "signed" ? "receipt_signed" : opened.receipt === "already" ? "receipt_already" : "receipt_failed";
     element("envelope-receipt").textContent = t(receiptKey);
