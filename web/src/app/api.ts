@@ -2,6 +2,7 @@
 // lives in this object only: no cookie is ever set, so no other site can ride the session.
 import { ApiFailure } from "../api.js";
 import type { KdfParams } from "../account/keys.js";
+import type { LogSource } from "../transparency/keylog.js";
 
 export { ApiFailure };
 
@@ -43,6 +44,8 @@ export interface AccountKey {
   email: string;
   public_keys: PublicKeys;
   key_id: string;
+  /** The audit log entry publishing these keys. */
+  log_index?: number | null;
 }
 
 export interface DirectoryEntry {
@@ -164,6 +167,22 @@ export class Client {
     return Array.isArray(body.items) ? (body.items as LinkSummary[]) : [];
   }
 
+  /** The audit log's verifier key, as text (`docs/AUDIT.md` section 3). */
+  async auditLogKey(): Promise<string> {
+    return text("/api/audit/log/key", this.auth({ method: "GET" }));
+  }
+
+  /** What a `KeyLog` asks of the server. */
+  logSource(): LogSource {
+    return {
+      checkpoint: () => text("/api/audit/log/checkpoint", this.auth({ method: "GET" })),
+      keyProof: async (index, size) =>
+        (await call(`/api/keys/proof?index=${index}&size=${size}`, this.auth({ method: "GET" }))) as unknown as Awaited<ReturnType<LogSource["keyProof"]>>,
+      keyConsistency: async (from, to) =>
+        (await call(`/api/keys/consistency?from=${from}&to=${to}`, this.auth({ method: "GET" }))) as unknown as { hashes: string[] },
+    };
+  }
+
   private auth(init: RequestInit): RequestInit {
     return { ...init, headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${this.token}` } };
   }
@@ -190,6 +209,12 @@ async function call(path: string, init: RequestInit): Promise<Record<string, unk
   const body: unknown = await response.json();
   if (typeof body !== "object" || body === null) throw new ApiFailure(response.status, "bad_response", {});
   return body as Record<string, unknown>;
+}
+
+async function text(path: string, init: RequestInit): Promise<string> {
+  const response = await fetch(path, { ...init, cache: "no-store", credentials: "omit" });
+  if (!response.ok) throw await failure(response);
+  return response.text();
 }
 
 async function failure(response: Response): Promise<ApiFailure> {

@@ -4,6 +4,7 @@
 import { Decrypter, identityToRecipient } from "age-encryption";
 import { base64urlnopad } from "@scure/base";
 import { checkMatches, checkParams, decodeSalt, deriveKeys, encodeKey, normalizeEmail, unwrapKeys, type AccountKeys } from "../account/keys.js";
+import { parseVerifier, type Checkpoint, type Verifier } from "../transparency/note.js";
 import { ApiFailure, Client, login, prelogin, type AccountInfo } from "./api.js";
 
 export interface Session {
@@ -12,6 +13,10 @@ export interface Session {
   keys: AccountKeys;
   /** Mailbox key generations unwrapped so far, by mailbox. */
   mailboxSecrets: Map<string, string[]>;
+  /** The audit log key pinned at login, as `pli login` pins it (for this page's life only). */
+  logVerifier: Verifier;
+  /** The latest checkpoint verified under it, which the next must extend. */
+  keptCheckpoint: Checkpoint | null;
 }
 
 /** The password proved right and the account has a second factor: ask for the code. */
@@ -55,7 +60,14 @@ export async function logIn(emailTyped: string, password: string, totp: string |
     } catch {
       throw new Inconsistent();
     }
-    return { client, account: session.account, keys, mailboxSecrets: new Map() };
+    let logVerifier: Verifier;
+    try {
+      logVerifier = parseVerifier((await client.auditLogKey()).trim());
+    } catch (error) {
+      if (error instanceof ApiFailure) throw error;
+      throw new Inconsistent();
+    }
+    return { client, account: session.account, keys, mailboxSecrets: new Map(), logVerifier, keptCheckpoint: null };
   } catch (error) {
     // A session whose keys cannot be used is no use: end it on the server too.
     await client.logout().catch(() => undefined);
