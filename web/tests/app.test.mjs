@@ -372,6 +372,60 @@ test("a server that lies about an envelope is caught, and nothing is offered", a
   }
 });
 
+test("send from the browser: pli get opens it byte for byte, to an account and a mailbox; refusals say why", async () => {
+  pli(["admin", "mailbox", "create", "secretariat", "--org", "hopital", "--data", server.data]);
+  pli(["admin", "mailbox", "add", "secretariat", bob.email, "--data", server.data]);
+  bob.run(["mailbox", "sync", "secretariat"]);
+  const first = writeFile("lettre de liaison.pdf", 120_000);
+  const second = writeFile("résumé.txt", 500);
+
+  const { page, problems } = await logIn(alice);
+  await inboxShown(page);
+  await page.getByRole("link", { name: "Envoyer" }).click();
+  const form = page.locator("#send-form");
+  await form.getByLabel("Destinataires").fill(`${bob.email}, secretariat`);
+  await form.getByLabel("Objet").fill("Sortie du patient");
+  await form.getByLabel("Documents").setInputFiles([first.path, second.path]);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  const status = page.getByRole("status").filter({ hasText: "Envoyé. Numéro de l'envoi" });
+  await status.waitFor({ timeout: 60_000 });
+  const id = /([0-9a-f]{32})/.exec(await status.innerText())[1];
+  assert.deepEqual(problems, []);
+
+  const out = tempDir("got");
+  const got = JSON.parse(bob.run(["get", id, "-o", out, "--json"]));
+  assert.equal(got.sender, alice.email);
+  assert.equal(got.subject, "Sortie du patient");
+  assert.deepEqual([...got.to].sort(), [bob.email, "secretariat"].sort());
+  assert.equal(sha256(readFileSync(join(out, "lettre de liaison.pdf"))), sha256(first.bytes));
+  assert.equal(sha256(readFileSync(join(out, "résumé.txt"))), sha256(second.bytes));
+  // Sealed to the mailbox's key, not to its members' own: a member's own key alone does not open it.
+  const decrypter = new Decrypter();
+  decrypter.addIdentity(server.user("kim@hopital.fr").identity());
+  await assert.rejects(decrypter.decrypt(readFileSync(server.blobPath(id))), /no identity matched/);
+
+  // An unknown recipient stops everything before any upload.
+  const before = server.sql("SELECT count(*) FROM envelopes");
+  await form.getByLabel("Destinataires").fill("personne@hopital.fr");
+  await form.getByLabel("Documents").setInputFiles([second.path]);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  await page.getByRole("alert").filter({ hasText: "Destinataire inconnu : personne@hopital.fr" }).waitFor({ timeout: 30_000 });
+  // A key the audit log does not prove: the directory now serves a substituted key for bob.
+  const realKey = server.sql(`SELECT age_recipient FROM accounts WHERE email = '${bob.email}'`);
+  const otherKey = server.sql(`SELECT age_recipient FROM accounts WHERE email = 'kim@hopital.fr'`);
+  server.sql(`UPDATE accounts SET age_recipient = '${otherKey}' WHERE email = '${bob.email}'`);
+  await form.getByLabel("Destinataires").fill(bob.email);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  await page.getByRole("alert").filter({ hasText: `La clé de ${bob.email} n'est pas prouvée par le journal d'audit` }).waitFor({ timeout: 30_000 });
+  server.sql(`UPDATE accounts SET age_recipient = '${realKey}' WHERE email = '${bob.email}'`);
+  // An organisation with a sending policy sends with the CLI, which inspects the documents.
+  server.sql(`INSERT INTO sending_policies (org_id, version, text, signer_id, signer_email, signature, set_at) SELECT org_id, 1, 'version = 1', id, email, zeroblob(64), 0 FROM accounts WHERE email = '${alice.email}'`);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  await page.getByRole("alert").filter({ hasText: "pli send" }).waitFor({ timeout: 30_000 });
+  server.sql("DELETE FROM sending_policies");
+  assert.equal(server.sql("SELECT count(*) FROM envelopes"), before, "nothing was announced");
+});
+
 /** RFC 6238 (SHA-1, 6 digits, 30 s) for `steps` time steps from now. */
 function totp(base32, steps) {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";

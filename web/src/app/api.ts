@@ -53,6 +53,12 @@ export interface DirectoryEntry {
   kind: "account" | "mailbox" | string;
   org: string;
   keys: AccountKey[];
+  /** Mailboxes: the latest key generation and whether senders encrypt to it. */
+  mailbox_key?: {
+    key: { generation: number; recipient: string; creator: string; creator_admin: boolean; signature: string };
+    usable: boolean;
+    log_index?: number | null;
+  } | null;
 }
 
 export interface MailboxKeyring {
@@ -165,6 +171,22 @@ export class Client {
   async links(id: string): Promise<LinkSummary[]> {
     const body = await call(`/api/envelopes/${id}/links`, this.auth({ method: "GET" }));
     return Array.isArray(body.items) ? (body.items as LinkSummary[]) : [];
+  }
+
+  /** Whether the account's organisation has a sending policy (`GET /api/policy`). */
+  async hasSendingPolicy(): Promise<boolean> {
+    const body = await call("/api/policy", this.auth({ method: "GET" }));
+    return body.policy !== null && body.policy !== undefined;
+  }
+
+  /** `POST /api/envelopes`: announces an envelope of `size` bytes before its content. */
+  async announce(request: { id: string; to: string[]; size: number }): Promise<void> {
+    await call("/api/envelopes", this.auth(post(request)));
+  }
+
+  /** `PUT /api/envelopes/{id}/content`: the ciphertext, streamed from the staged file. */
+  async upload(id: string, ciphertext: Blob): Promise<void> {
+    await call(`/api/envelopes/${id}/content`, this.auth({ method: "PUT", headers: { "content-type": "application/octet-stream" }, body: ciphertext }));
   }
 
   /** The audit log's verifier key, as text (`docs/AUDIT.md` section 3). */

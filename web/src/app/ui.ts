@@ -10,7 +10,7 @@ import type { StagedFile } from "../opfs.js";
 
 export const language = pageLanguage(location.search);
 export const t = appTranslator(language);
-const SECTIONS = ["login", "inbox", "envelope", "outbox"] as const;
+const SECTIONS = ["login", "inbox", "envelope", "outbox", "send"] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export const app = {
@@ -47,6 +47,7 @@ export function show(name: SectionName, title: AppMessage): void {
   for (const [id, route] of [
     ["nav-inbox", "inbox"],
     ["nav-outbox", "outbox"],
+    ["nav-send", "send"],
   ] as const) {
     const link = element(id);
     if (route === name) link.setAttribute("aria-current", "page");

@@ -1,12 +1,14 @@
 // The account holders' app, /app (docs/WEB.md): log in, the inbox and its mailboxes, opening
-// an envelope, the outbox. Hash routes (#/inbox, #/inbox/MAILBOX, #/envelope/ID, #/outbox) so
-// the server serves one page; the session lives in the page's memory only (app/ui.ts).
+// an envelope, the outbox, sending. Hash routes (#/inbox, #/inbox/MAILBOX, #/envelope/ID,
+// #/outbox, #/send) so the server serves one page; the session lives in the page's memory
+// only (app/ui.ts).
 import { ENVELOPE_ID } from "../app/open.js";
 import { app, clearAlert, setStatus, translatePage } from "../app/ui.js";
 import { showEnvelope } from "../app/views/envelope.js";
 import { showInbox } from "../app/views/inbox.js";
 import { clearViews, setUpLogin, showLogin } from "../app/views/login.js";
 import { showOutbox } from "../app/views/outbox.js";
+import { showSend } from "../app/views/send.js";
 import { removeStaleStaging } from "../opfs.js";
 
 function route(): void {
@@ -35,6 +37,9 @@ function route(): void {
       break;
     case "outbox":
       void showOutbox(session);
+      return;
+    case "send":
+      showSend(session);
       return;
     case "inbox":
       void showInbox(session, argument);
