@@ -410,6 +410,12 @@ test("send from the browser: pli get opens it byte for byte, to an account and a
   await form.getByLabel("Documents").setInputFiles([second.path]);
   await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
   await page.getByRole("alert").filter({ hasText: "Destinataire inconnu : personne@hopital.fr" }).waitFor({ timeout: 30_000 });
+  // A name a reader would refuse is refused before sealing.
+  await form.getByLabel("Destinataires").fill(bob.email);
+  await form.getByLabel("Documents").setInputFiles([{ name: "CON.txt", mimeType: "text/plain", buffer: Buffer.from("x") }]);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  await page.getByRole("alert").filter({ hasText: "Un nom de document ou l'objet n'est pas accepté" }).waitFor({ timeout: 30_000 });
+  await form.getByLabel("Documents").setInputFiles([second.path]);
   // A key the audit log does not prove: the directory now serves a substituted key for bob.
   const realKey = server.sql(`SELECT age_recipient FROM accounts WHERE email = '${bob.email}'`);
   const otherKey = server.sql(`SELECT age_recipient FROM accounts WHERE email = 'kim@hopital.fr'`);

@@ -110,6 +110,7 @@ const fr = {
   send_unproven_key: "La clé de {address} n'est pas prouvée par le journal d'audit du serveur : rien n'a été envoyé. Prévenez votre administrateur.",
   send_policy: "Votre organisation a une politique d'envoi qui fait examiner les documents avant chiffrement ; ce navigateur ne sait pas le faire. Envoyez avec la commande « pli send ».",
   send_invalid: "Un nom de document ou l'objet n'est pas accepté (caractères de contrôle ou réservés, nom en double, trop long). Rien n'a été envoyé.",
+  send_changed: "Un document a changé pendant l'envoi. Rien n'a été envoyé : recommencez.",
 };
 
 const en: Record<keyof typeof fr, string> = {
@@ -215,6 +216,7 @@ const en: Record<keyof typeof fr, string> = {
   send_unproven_key: "The key of {address} is not proven by the server's audit log: nothing was sent. Tell your administrator.",
   send_policy: "Your organisation has a sending policy that has documents inspected before encryption; this browser cannot do that. Send with the command “pli send”.",
   send_invalid: "A document name or the subject is not accepted (control or reserved characters, a duplicate name, too long). Nothing was sent.",
+  send_changed: "A document changed while it was being sent. Nothing was sent: try again.",
 };
 
 export type AppMessage = keyof typeof fr;

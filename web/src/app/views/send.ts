@@ -40,7 +40,7 @@ export function showSend(current: Session): void {
           showAlert(refusal(error.reason), { address: error.address });
           (error.reason === "no_file" ? files : to).focus();
         } else if (error instanceof EnvelopeError) {
-          showAlert("send_invalid");
+          showAlert(error.failure === "hash" ? "send_changed" : "send_invalid");
         } else {
           report(error);
         }
