@@ -1,8 +1,9 @@
 // The account holders' app in a real browser against a real `pli serve`, with accounts made by
 // the `pli` binary: logging in (the browser derives exactly what `pli join` derived), the
 // inbox, opening an envelope `pli send` made and saving its files byte for byte, a mailbox's
-// envelope sealed to the mailbox's key, the receipt `pli outbox` verifies, and the refusals:
-// wrong password, second factor, tampered ciphertext.
+// envelope sealed to the mailbox's key, the receipt `pli outbox` verifies, sending from the
+// browser to what `pli get` opens, and the refusals: wrong password, second factor, tampered
+// ciphertext, a lying server, unknown or unproven recipients.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, createHmac, randomBytes } from "node:crypto";
@@ -334,17 +335,17 @@ test("a tampered ciphertext is refused with a message, nothing is offered or lef
 });
 
 test("a server that lies about an envelope is caught, and nothing is offered", async () => {
-  const carol = server.user("erin@hopital.fr");
+  const erin = server.user("erin@hopital.fr");
   const accountId = (email) => server.sql(`SELECT hex(id) FROM accounts WHERE email = '${email}'`);
   const envelopeFor = (name) => bob.send([writeFile(name, 5_000).path], alice.email);
   const cases = [];
   // Another recipient added to the listing than the sender signed.
   const extra = envelopeFor("a.txt");
-  server.sql(`INSERT INTO envelope_recipients (envelope_id, position, account_id, created_at, stored) SELECT envelope_id, 9, X'${accountId(carol.email)}', created_at, stored FROM envelope_recipients WHERE envelope_id = X'${extra}' AND position = 0`);
+  server.sql(`INSERT INTO envelope_recipients (envelope_id, position, account_id, created_at, stored) SELECT envelope_id, 9, X'${accountId(erin.email)}', created_at, stored FROM envelope_recipients WHERE envelope_id = X'${extra}' AND position = 0`);
   cases.push([extra, "ne correspond pas à ce que l'expéditeur a signé"]);
   // Another sender named than the one who signed.
   const sender = envelopeFor("b.txt");
-  server.sql(`UPDATE envelopes SET sender_id = X'${accountId(carol.email)}' WHERE id = X'${sender}'`);
+  server.sql(`UPDATE envelopes SET sender_id = X'${accountId(erin.email)}' WHERE id = X'${sender}'`);
   cases.push([sender, "signature de l'expéditeur ne correspond pas"]);
   // Another envelope's ciphertext served under this id.
   const swapped = envelopeFor("c.txt");
