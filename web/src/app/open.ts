@@ -9,7 +9,7 @@ import { EnvelopeError, decode32, openEnvelope, type Manifest } from "../envelop
 import { concatBytes, fromHex, utf8 } from "../envelope/bytes.js";
 import type { StagedFile } from "../opfs.js";
 import { OpfsSink } from "../opfs.js";
-import type { EnvelopeSummary } from "./api.js";
+import { ApiFailure, type EnvelopeSummary } from "./api.js";
 import { mailboxIdentities, type Session } from "./session.js";
 
 export const ENVELOPE_ID = /^[0-9a-f]{32}$/;
@@ -129,7 +129,7 @@ async function signReceipt(session: Session, id: string, manifestSha256: Uint8Ar
     });
     return "signed";
   } catch (error) {
-    if (error instanceof Error && "status" in error && (error as { status: number }).status === 409) return "already";
+    if (error instanceof ApiFailure && error.status === 409) return "already";
     return "failed";
   }
 }
