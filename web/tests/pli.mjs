@@ -146,10 +146,15 @@ function findFile(dir, name) {
 
 /** The browser's envelope code, bundled for Node so tests run exactly what the page runs. */
 export async function loadEnvelopeModule() {
-  const out = join(tempDir("bundle"), "envelope.mjs");
+  return loadModule("src/envelope/index.ts");
+}
+
+/** Any module of web/src, bundled for Node the same way. */
+export async function loadModule(entry) {
+  const out = join(tempDir("bundle"), "module.mjs");
   await build({
     absWorkingDir: join(here, ".."),
-    entryPoints: ["src/envelope/index.ts"],
+    entryPoints: [entry],
     bundle: true,
     format: "esm",
     platform: "neutral",

@@ -111,6 +111,52 @@ describe("envelopes made by pli send", () => {
     assert.equal(opened.manifestSha256.length, 32);
   });
 
+  test("several identities are tried, as for an account and its mailboxes", async () => {
+    const stranger = await generateX25519Identity();
+    const { error, sink } = await open(ciphertext, { identity: [stranger, bobIdentity] });
+    assert.equal(error, undefined);
+    assert.equal(sha256hex(sink.bytes("notes.txt")), sha256hex(files["notes.txt"]));
+    await refused(ciphertext, "wrong_key", { identity: [stranger, await generateX25519Identity()] });
+  });
+
+  test("the caller's manifest check runs before any file is staged", async () => {
+    let seen = null;
+    const { error, sink } = await open(ciphertext, {
+      checkManifest: (manifest) => {
+        seen = manifest.recipients;
+        throw new envelope.EnvelopeError("mismatch", "listed recipients differ");
+      },
+    });
+    assert.deepEqual(seen, ["bob@hopital.fr"]);
+    assert.equal(error?.failure, "mismatch");
+    assert.equal(sink.writes, 0, "nothing was staged");
+    assert.deepEqual(sink.files, []);
+  });
+
+  test("the signed head alone gives the manifest hash the whole reading gives", async () => {
+    const { opened } = await open(ciphertext);
+    let pulled = 0;
+    const counting = new ReadableStream({
+      pull(controller) {
+        if (pulled >= ciphertext.length) return controller.close();
+        controller.enqueue(new Uint8Array(ciphertext.subarray(pulled, pulled + 4096)));
+        pulled += 4096;
+      },
+    });
+    const head = await envelope.readSignedManifest(counting, { identity: bobIdentity, senderKey: aliceKey, envelopeId: id });
+    assert.deepEqual(Buffer.from(head.manifestSha256), Buffer.from(opened.manifestSha256));
+    assert.equal(head.manifest.envelope_id, id);
+    assert.ok(pulled < ciphertext.length / 2, `read ${pulled} of ${ciphertext.length} bytes`);
+    await assert.rejects(
+      envelope.readSignedManifest(streamOf(ciphertext), { identity: bobIdentity, senderKey: envelope.decode32(carol.signingKey()), envelopeId: id }),
+      { failure: "signature" },
+    );
+    await assert.rejects(
+      envelope.readSignedManifest(streamOf(ciphertext), { identity: bobIdentity, senderKey: aliceKey, envelopeId: "0".repeat(32) }),
+      { failure: "mismatch" },
+    );
+  });
+
   test("open the same whatever the network's chunking", async () => {
     for (const size of [1, 511, 65_552, 1 << 20]) {
       const { error, sink } = await open(ciphertext, {}, size);

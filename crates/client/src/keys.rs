@@ -479,6 +479,40 @@ mod tests {
         }
     }
 
+    /// The vectors the browser's login checks too (`web/tests/kdf.test.mjs`): both sides must
+    /// derive the same keys from the same password, or an account made by one could not log
+    /// in with the other.
+    #[test]
+    fn shared_login_vectors_derive_and_unwrap() {
+        let text = include_str!("../../../web/tests/vectors/login.json");
+        let document: serde_json::Value = serde_json::from_str(text).unwrap();
+        let vectors = document["vectors"].as_array().unwrap();
+        assert_eq!(vectors.len(), 2);
+        for vector in vectors {
+            let field = |name: &str| vector[name].as_str().unwrap().to_owned();
+            let kdf: KdfParams = serde_json::from_value(vector["kdf"].clone()).unwrap();
+            let salt = decode_salt(&field("salt")).unwrap();
+            let keys = derive(&password(&field("password")), &salt, &kdf).unwrap();
+            assert_eq!(keys.auth_key_b64().expose_secret(), field("auth_key"));
+            assert_eq!(b64(keys.wrap_key.expose_secret()), field("wrap_key"));
+            let account = keys
+                .unwrap(&field("wrapped_keys"), &field("email"))
+                .unwrap();
+            let public = account.public_keys();
+            assert_eq!(public.age_recipient, field("age_recipient"));
+            assert_eq!(public.signing_key, field("signing_key"));
+            assert_eq!(
+                pli_envelope::key_id(&account.signing_key().verifying_key()),
+                field("key_id")
+            );
+            // Bound to the email: another address does not open them.
+            assert!(matches!(
+                keys.unwrap(&field("wrapped_keys"), "someone@else.example"),
+                Err(KeyError::WrongPassword)
+            ));
+        }
+    }
+
     #[test]
     fn debug_output_holds_no_secret() {
         let keys = AccountKeys::generate();

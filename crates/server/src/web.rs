@@ -1,5 +1,6 @@
-//! The browser side: the recipient page of external links (`GET /x/{link_id}`), its static
-//! assets, and the security headers every response carries, API included.
+//! The browser side: the account holders' app (`GET /app`), the recipient page of external
+//! links (`GET /x/{link_id}`), their static assets, and the security headers every response
+//! carries, API included.
 //!
 //! The pages are built from `web/` (TypeScript) into `crates/server/web/dist/`, which is
 //! committed and embedded here, so building the server needs no Node. The HTML is the same for
@@ -28,6 +29,8 @@ pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=63072000; includeSubDomains
 
 const RECIPIENT_HTML: &[u8] = include_bytes!("../web/dist/recipient.html");
 const RECIPIENT_JS: &[u8] = include_bytes!("../web/dist/recipient.js");
+const APP_HTML: &[u8] = include_bytes!("../web/dist/app.html");
+const APP_JS: &[u8] = include_bytes!("../web/dist/app.js");
 const STYLESHEET: &[u8] = include_bytes!("../web/dist/pli.css");
 
 const HTML: &str = "text/html; charset=utf-8";
@@ -37,6 +40,13 @@ const CSS: &str = "text/css; charset=utf-8";
 /// The pages and assets, outside `/api/`.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        // One page for the whole app: its views are hash routes, which never reach the server.
+        .route("/app", get(|| async { asset(HTML, APP_HTML) }))
+        .route("/app/", get(|| async { asset(HTML, APP_HTML) }))
+        .route(
+            "/assets/app.js",
+            get(|| async { asset(JAVASCRIPT, APP_JS) }),
+        )
         .route("/x/{link_id}", get(recipient_page))
         .route(
             "/assets/recipient.js",

@@ -1,4 +1,4 @@
-export { openEnvelope, type FileSink, type OpenOptions, type Opened } from "./reader.js";
+export { openEnvelope, readSignedManifest, type FileSink, type OpenOptions, type Opened } from "./reader.js";
 export { EnvelopeError, type EnvelopeFailure } from "./errors.js";
 export { parseManifest, canonicalManifest, isSafeFileName, type Manifest, type ManifestFile } from "./manifest.js";
 export * from "./keys.js";

@@ -24,14 +24,22 @@ export interface FileSink {
 }
 
 export interface OpenOptions {
-  /** The `AGE-SECRET-KEY-1...` identity the envelope is sealed to. */
-  identity: string;
+  /**
+   * The `AGE-SECRET-KEY-1...` identity the envelope is sealed to, or every identity to try
+   * (an account's own, then its mailboxes' key generations).
+   */
+  identity: string | readonly string[];
   /** The sender's Ed25519 verifying key, from a source the server cannot change. */
   senderKey: Uint8Array;
   /** The envelope id the caller asked for, when it knows one. */
   envelopeId?: string;
   /** Called with the plaintext bytes read so far. */
   onProgress?: (bytes: number) => void;
+  /**
+   * Further checks of the signed manifest (sender, recipients against the listing), run once
+   * the signature verified and before any file is staged; throws an {@link EnvelopeError}.
+   */
+  checkManifest?: (manifest: Manifest) => void;
 }
 
 export interface Opened {
@@ -58,9 +66,27 @@ export async function openEnvelope(ciphertext: ReadableStream<Uint8Array>, optio
   }
 }
 
-async function decryptStream(ciphertext: ReadableStream<Uint8Array>, identity: string): Promise<ReadableStream<Uint8Array>> {
+/**
+ * Reads only the signed manifest at the head of an envelope and verifies it, then cancels the
+ * rest of the stream: enough for a sender to learn the hash of the manifest it sealed, which
+ * receipts sign, without downloading the files.
+ */
+export async function readSignedManifest(ciphertext: ReadableStream<Uint8Array>, options: { identity: string | readonly string[]; senderKey: Uint8Array; envelopeId: string }): Promise<Opened> {
+  let reader: ByteReader | null = null;
+  try {
+    reader = new ByteReader(await decryptStream(ciphertext, options.identity));
+    const { manifest, manifestBytes } = await readHead(reader, options);
+    return { manifest, manifestSha256: sha256(manifestBytes) };
+  } catch (error) {
+    throw asEnvelopeError(error);
+  } finally {
+    await reader?.cancel();
+  }
+}
+
+async function decryptStream(ciphertext: ReadableStream<Uint8Array>, identity: string | readonly string[]): Promise<ReadableStream<Uint8Array>> {
   const decrypter = new Decrypter();
-  decrypter.addIdentity(identity);
+  for (const one of typeof identity === "string" ? [identity] : identity) decrypter.addIdentity(one);
   try {
     return await decrypter.decrypt(ciphertext);
   } catch (error) {
@@ -71,26 +97,8 @@ async function decryptStream(ciphertext: ReadableStream<Uint8Array>, identity: s
 }
 
 async function readArchive(reader: ByteReader, options: OpenOptions, sink: FileSink): Promise<Opened> {
-  const manifestEntry = await readEntry(reader);
-  if (manifestEntry === null || manifestEntry.name !== MANIFEST_NAME || manifestEntry.size > MAX_MANIFEST) {
-    throw new EnvelopeError("format", "the archive does not start with the manifest");
-  }
-  const manifestBytes = await readData(reader, manifestEntry.size);
-  const signatureEntry = await readEntry(reader);
-  if (signatureEntry === null || signatureEntry.name !== SIGNATURE_NAME || signatureEntry.size !== 64) {
-    throw new EnvelopeError("format", "the manifest's signature is missing");
-  }
-  const signature = await readData(reader, 64);
-  const manifest = parseManifest(manifestBytes);
-  if (!verifyManifest(signature, manifestBytes, options.senderKey)) {
-    throw new EnvelopeError("signature", "the manifest is not signed by the sender's key");
-  }
-  if (manifest.sender.key_id !== keyId(options.senderKey)) {
-    throw new EnvelopeError("signature", "the manifest names another sender key");
-  }
-  if (options.envelopeId !== undefined && manifest.envelope_id !== options.envelopeId) {
-    throw new EnvelopeError("mismatch", "the manifest describes another envelope");
-  }
+  const { manifest, manifestBytes } = await readHead(reader, options);
+  options.checkManifest?.(manifest);
 
   for (const [index, file] of manifest.files.entries()) {
     const entry = await readEntry(reader);
@@ -119,6 +127,31 @@ async function readArchive(reader: ByteReader, options: OpenOptions, sink: FileS
   }
   // The stream ended without error, so the chunk flagged last authenticated with nothing after.
   return { manifest, manifestSha256: sha256(manifestBytes) };
+}
+
+/** The manifest and its signature, the archive's first two entries, checked in order. */
+async function readHead(reader: ByteReader, options: { senderKey: Uint8Array; envelopeId?: string }): Promise<{ manifest: Manifest; manifestBytes: Uint8Array }> {
+  const manifestEntry = await readEntry(reader);
+  if (manifestEntry === null || manifestEntry.name !== MANIFEST_NAME || manifestEntry.size > MAX_MANIFEST) {
+    throw new EnvelopeError("format", "the archive does not start with the manifest");
+  }
+  const manifestBytes = await readData(reader, manifestEntry.size);
+  const signatureEntry = await readEntry(reader);
+  if (signatureEntry === null || signatureEntry.name !== SIGNATURE_NAME || signatureEntry.size !== 64) {
+    throw new EnvelopeError("format", "the manifest's signature is missing");
+  }
+  const signature = await readData(reader, 64);
+  const manifest = parseManifest(manifestBytes);
+  if (!verifyManifest(signature, manifestBytes, options.senderKey)) {
+    throw new EnvelopeError("signature", "the manifest is not signed by the sender's key");
+  }
+  if (manifest.sender.key_id !== keyId(options.senderKey)) {
+    throw new EnvelopeError("signature", "the manifest names another sender key");
+  }
+  if (options.envelopeId !== undefined && manifest.envelope_id !== options.envelopeId) {
+    throw new EnvelopeError("mismatch", "the manifest describes another envelope");
+  }
+  return { manifest, manifestBytes };
 }
 
 async function readData(reader: ByteReader, size: number): Promise<Uint8Array> {

@@ -1,6 +1,6 @@
 //! The web pages and the browser security headers: every page, asset, error and API route
-//! answers with them, and the recipient page works under its policy (no inline script or
-//! style, French first).
+//! answers with them, and the recipient page and the account app work under their policy (no
+//! inline script or style, French first).
 
 use crate::helpers::TestApp;
 use crate::openapi::documented;
@@ -99,6 +99,9 @@ fn check_headers(what: &str, headers: &HeaderMap, tls: bool) {
 async fn check_everything(app: &TestApp, router: &axum::Router, tls: bool) {
     let user = app.user("alice@hopital.fr", "Hôpital", Role::Agent).await;
     let pages = [
+        "/app".to_owned(),
+        "/app/".to_owned(),
+        "/assets/app.js".to_owned(),
         format!("/x/{LINK}"),
         "/assets/recipient.js".to_owned(),
         "/assets/pli.css".to_owned(),
@@ -247,4 +250,68 @@ async fn assets_have_their_content_types_and_nothing_else_is_served() {
         StatusCode::METHOD_NOT_ALLOWED,
         "the page changes nothing"
     );
+}
+
+#[tokio::test]
+async fn the_account_app_is_one_page_french_first_with_nothing_inline() {
+    let app = TestApp::fast().await;
+    let (status, headers, page) = fetch(&app.router, Method::GET, "/app", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "text/html; charset=utf-8");
+    assert!(
+        headers.get(header::SET_COOKIE).is_none(),
+        "the app never sets a cookie"
+    );
+    let (_, _, slash) = fetch(&app.router, Method::GET, "/app/", None).await;
+    assert_eq!(page, slash);
+    let html = String::from_utf8(page).unwrap();
+    assert!(html.contains(r#"<html lang="fr">"#), "{html}");
+    for label in [
+        r#"<label for="email" data-t="email_label">Adresse électronique</label>"#,
+        r#"<label for="password" data-t="password_label">Mot de passe</label>"#,
+        r#"<label for="code" data-t="code_label">Code</label>"#,
+    ] {
+        assert!(html.contains(label), "{label} in {html}");
+    }
+    assert!(html.contains(r#"<script type="module" src="/assets/app.js"></script>"#));
+    assert_eq!(html.matches("<script").count(), 1);
+    for inline in [
+        "<style",
+        " style=",
+        " onclick=",
+        " onload=",
+        " onsubmit=",
+        "javascript:",
+        "http://",
+        "https://",
+    ] {
+        assert!(!html.contains(inline), "{inline:?} in the page");
+    }
+
+    let (status, headers, js) = fetch(&app.router, Method::GET, "/assets/app.js", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        "text/javascript; charset=utf-8"
+    );
+    let js = String::from_utf8(js).unwrap();
+    for french in ["Télécharger", "Boîte de réception", "Se déconnecter"] {
+        assert!(js.contains(french), "the bundle carries {french:?}");
+    }
+    // The session lives in the page's memory only.
+    for forbidden in [
+        "eval(",
+        "new Function(",
+        "WebAssembly.instantiate",
+        "localStorage",
+        "sessionStorage",
+        "document.cookie",
+        "indexedDB",
+    ] {
+        assert!(!js.contains(forbidden), "the bundle uses {forbidden}");
+    }
+    let (status, _, _) = fetch(&app.router, Method::POST, "/app", None).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    let (status, _, _) = fetch(&app.router, Method::GET, "/app/inbox", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "views are hash routes");
 }

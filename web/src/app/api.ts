@@ -1,0 +1,252 @@
+// The account routes the app uses (docs/openapi.json at /api/openapi.json). The bearer token
+// lives in this object only: no cookie is ever set, so no other site can ride the session.
+import { ApiFailure } from "../api.js";
+import type { KdfParams } from "../account/keys.js";
+import type { LogSource } from "../transparency/keylog.js";
+
+export { ApiFailure };
+
+export interface PublicKeys {
+  age_recipient: string;
+  signing_key: string;
+}
+
+export interface AccountInfo {
+  email: string;
+  org: string;
+  role: string;
+  mailboxes: string[];
+  public_keys: PublicKeys;
+  key_id: string;
+}
+
+export interface SessionAnswer {
+  token: string;
+  expires_at: string;
+  account: AccountInfo;
+  wrapped_keys: string;
+}
+
+export interface EnvelopeSummary {
+  id: string;
+  sender: string;
+  to: string[];
+  size: number;
+  created_at: string;
+}
+
+export interface EnvelopePage {
+  items: EnvelopeSummary[];
+  next_cursor?: string;
+}
+
+export interface AccountKey {
+  email: string;
+  public_keys: PublicKeys;
+  key_id: string;
+  /** The audit log entry publishing these keys. */
+  log_index?: number | null;
+}
+
+export interface DirectoryEntry {
+  address: string;
+  kind: "account" | "mailbox" | string;
+  org: string;
+  keys: AccountKey[];
+  /** Mailboxes: the latest key generation and whether senders encrypt to it. */
+  mailbox_key?: {
+    key: { generation: number; recipient: string; creator: string; creator_admin: boolean; signature: string };
+    usable: boolean;
+    log_index?: number | null;
+  } | null;
+}
+
+export interface MailboxKeyring {
+  mailbox: string;
+  org: string;
+  members: AccountKey[];
+  generations: { key: { generation: number; recipient: string }; holders: string[]; wrapped?: string }[];
+}
+
+export interface ReceiptInfo {
+  email: string;
+  manifest_hash: string;
+  opened_at: number;
+  signature: string;
+  log_index: number;
+}
+
+export interface LinkSummary {
+  id: string;
+  email: string;
+  phone?: string;
+  state: string;
+  expires_at: string;
+  max_downloads: number;
+  downloads: number;
+  code_failures: number;
+  receipt_key: string;
+  receipt?: ReceiptInfo;
+}
+
+export async function prelogin(email: string): Promise<{ salt: string; kdf: KdfParams }> {
+  const body = await call("/api/auth/prelogin", post({ email }));
+  const kdf = body.kdf as KdfParams | undefined;
+  if (typeof body.salt !== "string" || typeof kdf !== "object" || kdf === null) throw new ApiFailure(502, "bad_response", {});
+  return { salt: body.salt, kdf };
+}
+
+export async function login(email: string, authKey: string, totp: string | null): Promise<SessionAnswer> {
+  const request: Record<string, string> = { email, auth_key: authKey };
+  if (totp !== null) request.totp = totp;
+  const body = await call("/api/auth/login", post(request));
+  if (typeof body.token !== "string" || typeof body.wrapped_keys !== "string" || typeof body.account !== "object") {
+    throw new ApiFailure(502, "bad_response", {});
+  }
+  return body as unknown as SessionAnswer;
+}
+
+/** The calls of a logged-in session. */
+export class Client {
+  constructor(private token: string) {}
+
+  /** Drops the token from memory; later calls fail as unauthenticated. */
+  forget(): void {
+    this.token = "";
+  }
+
+  async logout(): Promise<void> {
+    await call("/api/auth/logout", this.auth({ method: "POST" }));
+  }
+
+  async me(): Promise<AccountInfo> {
+    return (await call("/api/me", this.auth({ method: "GET" }))) as unknown as AccountInfo;
+  }
+
+  async inbox(mailbox: string | null, cursor: string | null): Promise<EnvelopePage> {
+    const query = new URLSearchParams({ limit: String(PAGE) });
+    if (mailbox !== null) query.set("mailbox", mailbox);
+    if (cursor !== null) query.set("cursor", cursor);
+    return page(await call(`/api/inbox?${query}`, this.auth({ method: "GET" })));
+  }
+
+  async outbox(cursor: string | null): Promise<EnvelopePage> {
+    const query = new URLSearchParams({ limit: String(PAGE) });
+    if (cursor !== null) query.set("cursor", cursor);
+    return page(await call(`/api/outbox?${query}`, this.auth({ method: "GET" })));
+  }
+
+  async envelope(id: string): Promise<EnvelopeSummary> {
+    return (await call(`/api/envelopes/${id}`, this.auth({ method: "GET" }))) as unknown as EnvelopeSummary;
+  }
+
+  async content(id: string): Promise<Response> {
+    const response = await fetch(`/api/envelopes/${id}/content`, { ...this.auth({ method: "GET" }), cache: "no-store", credentials: "omit" });
+    if (!response.ok || response.body === null) throw await failure(response);
+    return response;
+  }
+
+  async directory(address: string): Promise<DirectoryEntry> {
+    return (await call(`/api/directory/${encodeURIComponent(address)}`, this.auth({ method: "GET" }))) as unknown as DirectoryEntry;
+  }
+
+  async mailboxKeyring(mailbox: string): Promise<MailboxKeyring> {
+    return (await call(`/api/mailboxes/${encodeURIComponent(mailbox)}/keys`, this.auth({ method: "GET" }))) as unknown as MailboxKeyring;
+  }
+
+  /** Gives the second factor again after the flow monitor asked for it (`second_factor_again`). */
+  async stepUp(code: string): Promise<void> {
+    await call("/api/me/step-up", this.auth(post({ code })));
+  }
+
+  async postReceipt(id: string, receipt: { manifest_hash: string; opened_at: number; signature: string }): Promise<void> {
+    await call(`/api/envelopes/${id}/receipt`, this.auth(post(receipt)));
+  }
+
+  async receipts(id: string): Promise<ReceiptInfo[]> {
+    const body = await call(`/api/envelopes/${id}/receipts`, this.auth({ method: "GET" }));
+    return Array.isArray(body.items) ? (body.items as ReceiptInfo[]) : [];
+  }
+
+  async links(id: string): Promise<LinkSummary[]> {
+    const body = await call(`/api/envelopes/${id}/links`, this.auth({ method: "GET" }));
+    return Array.isArray(body.items) ? (body.items as LinkSummary[]) : [];
+  }
+
+  /** Whether the account's organisation has a sending policy (`GET /api/policy`). */
+  async hasSendingPolicy(): Promise<boolean> {
+    const body = await call("/api/policy", this.auth({ method: "GET" }));
+    return body.policy !== null && body.policy !== undefined;
+  }
+
+  /** `POST /api/envelopes`: announces an envelope of `size` bytes before its content. */
+  async announce(request: { id: string; to: string[]; size: number }): Promise<void> {
+    await call("/api/envelopes", this.auth(post(request)));
+  }
+
+  /** `PUT /api/envelopes/{id}/content`: the ciphertext, streamed from the staged file. */
+  async upload(id: string, ciphertext: Blob): Promise<void> {
+    await call(`/api/envelopes/${id}/content`, this.auth({ method: "PUT", headers: { "content-type": "application/octet-stream" }, body: ciphertext }));
+  }
+
+  /** The audit log's verifier key, as text (`docs/AUDIT.md` section 3). */
+  async auditLogKey(): Promise<string> {
+    return text("/api/audit/log/key", this.auth({ method: "GET" }));
+  }
+
+  /** What a `KeyLog` asks of the server. */
+  logSource(): LogSource {
+    return {
+      checkpoint: () => text("/api/audit/log/checkpoint", this.auth({ method: "GET" })),
+      keyProof: async (index, size) =>
+        (await call(`/api/keys/proof?index=${index}&size=${size}`, this.auth({ method: "GET" }))) as unknown as Awaited<ReturnType<LogSource["keyProof"]>>,
+      keyConsistency: async (from, to) =>
+        (await call(`/api/keys/consistency?from=${from}&to=${to}`, this.auth({ method: "GET" }))) as unknown as { hashes: string[] },
+    };
+  }
+
+  private auth(init: RequestInit): RequestInit {
+    return { ...init, headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${this.token}` } };
+  }
+}
+
+/** Envelopes per page of a listing; "Plus" asks for the next. */
+export const PAGE = 25;
+
+function page(body: Record<string, unknown>): EnvelopePage {
+  if (!Array.isArray(body.items)) throw new ApiFailure(502, "bad_response", {});
+  const out: EnvelopePage = { items: body.items as EnvelopeSummary[] };
+  if (typeof body.next_cursor === "string") out.next_cursor = body.next_cursor;
+  return out;
+}
+
+function post(body: unknown): RequestInit {
+  return { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+}
+
+async function call(path: string, init: RequestInit): Promise<Record<string, unknown>> {
+  const response = await fetch(path, { ...init, cache: "no-store", credentials: "omit" });
+  if (!response.ok) throw await failure(response);
+  if (response.status === 204) return {};
+  const body: unknown = await response.json();
+  if (typeof body !== "object" || body === null) throw new ApiFailure(response.status, "bad_response", {});
+  return body as Record<string, unknown>;
+}
+
+async function text(path: string, init: RequestInit): Promise<string> {
+  const response = await fetch(path, { ...init, cache: "no-store", credentials: "omit" });
+  if (!response.ok) throw await failure(response);
+  return response.text();
+}
+
+async function failure(response: Response): Promise<ApiFailure> {
+  let body: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = await response.json();
+    if (typeof parsed === "object" && parsed !== null) body = parsed as Record<string, unknown>;
+  } catch {
+    // Not JSON: the status alone says what happened.
+  }
+  const code = typeof body.error === "string" ? body.error : `http_${response.status}`;
+  return new ApiFailure(response.status, code, body);
+}

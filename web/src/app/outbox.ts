@@ -1,0 +1,64 @@
+// What the outbox shows of each sent envelope's receipts and links, decided as `pli outbox`
+// does as far as a browser can: a receipt counts when its signature verifies with the
+// signer's directory key, which the audit log proves under the log key pinned at login. The CLI also compares the signed manifest hash with the one it kept
+// when sealing; a browser keeps nothing between visits, so here that comparison is made only
+// on request, by reading the head of the envelope (the sender is always a recipient).
+import { base64urlnopad } from "@scure/base";
+import { decode32, readSignedManifest } from "../envelope/index.js";
+import { KeyLog, Unproven } from "../transparency/keylog.js";
+import { ApiFailure, type LinkSummary, type ReceiptInfo } from "./api.js";
+import { receiptSignatureValid } from "./open.js";
+import type { Session } from "./session.js";
+
+export type ReceiptStatus = "verified" | "signature_only" | "invalid";
+
+export interface CheckedReceipt {
+  email: string;
+  openedAt: number;
+  status: ReceiptStatus;
+}
+
+export interface SentState {
+  receipts: CheckedReceipt[];
+  links: LinkSummary[];
+}
+
+export async function sentState(session: Session, id: string, sealed: Uint8Array | null): Promise<SentState> {
+  const [receipts, links] = await Promise.all([session.client.receipts(id), session.client.links(id)]);
+  const log = new KeyLog(session.logVerifier, session.client.logSource(), session.keptCheckpoint);
+  const checked: CheckedReceipt[] = [];
+  for (const receipt of receipts) checked.push(await checkReceipt(session, log, id, receipt, sealed));
+  session.keptCheckpoint = log.latest();
+  return { receipts: checked, links };
+}
+
+/** The hash of the manifest this account sealed, read from the head of its own envelope. */
+export async function sealedManifestHash(session: Session, id: string): Promise<Uint8Array> {
+  const response = await session.client.content(id);
+  const senderKey = decode32(session.keys.publicKeys.signing_key);
+  if (senderKey === null) throw new Error("the account's signing key is malformed");
+  const opened = await readSignedManifest(response.body as ReadableStream<Uint8Array>, { identity: session.keys.ageIdentity, senderKey, envelopeId: id });
+  return opened.manifestSha256;
+}
+
+async function checkReceipt(session: Session, log: KeyLog, id: string, receipt: ReceiptInfo, sealed: Uint8Array | null): Promise<CheckedReceipt> {
+  const base = { email: String(receipt.email), openedAt: Number(receipt.opened_at) };
+  let signingKey: string | null = null;
+  try {
+    const entry = await session.client.directory(receipt.email);
+    const only = entry.keys.length === 1 ? entry.keys[0] : undefined;
+    if (entry.kind === "account" && only !== undefined && only.email.toLowerCase() === receipt.email.toLowerCase()) {
+      // The signer's key counts only when the audit log proves it, as for `pli outbox`.
+      await log.checkAccount(receipt.email, only);
+      signingKey = only.public_keys.signing_key;
+    }
+  } catch (error) {
+    if (!(error instanceof Unproven) && !(error instanceof ApiFailure && error.status === 404)) throw error;
+    signingKey = null;
+  }
+  if (signingKey === null || !receiptSignatureValid(id, receipt.manifest_hash, receipt.opened_at, receipt.signature, signingKey)) {
+    return { ...base, status: "invalid" };
+  }
+  if (sealed === null) return { ...base, status: "signature_only" };
+  return { ...base, status: base64urlnopad.encode(sealed) === receipt.manifest_hash ? "verified" : "invalid" };
+}

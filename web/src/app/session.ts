@@ -1,0 +1,132 @@
+// Logging in as `pli login` does (pli_client::account::login_with): prelogin, refuse weak
+// parameters, derive, log in, unwrap the keys and check them against what the server says the
+// account publishes. The session (token and unwrapped keys) lives in this page's memory only.
+import { Decrypter, identityToRecipient } from "age-encryption";
+import { base64urlnopad } from "@scure/base";
+import { checkMatches, checkParams, decodeSalt, deriveKeys, encodeKey, normalizeEmail, unwrapKeys, type AccountKeys } from "../account/keys.js";
+import { parseVerifier, type Checkpoint, type Verifier } from "../transparency/note.js";
+import { ApiFailure, Client, login, prelogin, type AccountInfo } from "./api.js";
+
+export interface Session {
+  client: Client;
+  account: AccountInfo;
+  keys: AccountKeys;
+  /** Mailbox key generations unwrapped so far, by mailbox. */
+  mailboxSecrets: Map<string, string[]>;
+  /** The audit log key pinned at login, as `pli login` pins it (for this page's life only). */
+  logVerifier: Verifier;
+  /** The latest checkpoint verified under it, which the next must extend. */
+  keptCheckpoint: Checkpoint | null;
+}
+
+/** The password proved right and the account has a second factor: ask for the code. */
+export class SecondFactorNeeded extends Error {
+  constructor() {
+    super("second_factor_needed");
+    this.name = "SecondFactorNeeded";
+  }
+}
+
+/** The server's answer contradicts what the keys say (another account, other public keys). */
+export class Inconsistent extends Error {
+  constructor() {
+    super("inconsistent");
+    this.name = "Inconsistent";
+  }
+}
+
+export async function logIn(emailTyped: string, password: string, totp: string | null, onProgress: (fraction: number) => void): Promise<Session> {
+  const email = normalizeEmail(emailTyped);
+  const answer = await prelogin(email);
+  checkParams(answer.kdf);
+  const salt = decodeSalt(answer.salt);
+  const derived = await deriveKeys(password, salt, answer.kdf, onProgress);
+  let session;
+  try {
+    session = await login(email, encodeKey(derived.authKey), totp);
+  } catch (error) {
+    derived.wrapKey.fill(0);
+    if (error instanceof ApiFailure && error.code === "second_factor_needed") throw new SecondFactorNeeded();
+    throw error;
+  } finally {
+    derived.authKey.fill(0);
+  }
+  const client = new Client(session.token);
+  try {
+    const keys = await unwrapKeys(derived.wrapKey, session.wrapped_keys, email);
+    if (normalizeEmail(session.account.email) !== email) throw new Inconsistent();
+    try {
+      checkMatches(keys, session.account);
+    } catch {
+      throw new Inconsistent();
+    }
+    let logVerifier: Verifier;
+    try {
+      logVerifier = parseVerifier((await client.auditLogKey()).trim());
+    } catch (error) {
+      if (error instanceof ApiFailure) throw error;
+      throw new Inconsistent();
+    }
+    return { client, account: session.account, keys, mailboxSecrets: new Map(), logVerifier, keptCheckpoint: null };
+  } catch (error) {
+    // A session whose keys cannot be used is no use: end it on the server too.
+    await client.logout().catch(() => undefined);
+    throw error;
+  } finally {
+    derived.wrapKey.fill(0);
+  }
+}
+
+/** Forgets the session; ends it on the server when it can. */
+export async function logOut(session: Session): Promise<void> {
+  try {
+    await session.client.logout();
+  } catch {
+    // The server may be unreachable or the session expired: forgetting it here is what counts.
+  }
+  forget(session);
+}
+
+export function forget(session: Session): void {
+  session.client.forget();
+  session.keys.signingSeed.fill(0);
+  session.keys.ageIdentity = "";
+  session.mailboxSecrets.clear();
+}
+
+/**
+ * The secrets of the key generations the account holds for `mailbox`, as `unwrap_held`: each
+ * copy opened with the account's own key and kept only if it matches the published recipient.
+ * Repairing a mailbox's keys stays with `pli mailbox sync`.
+ */
+export async function mailboxIdentities(session: Session, mailbox: string): Promise<string[]> {
+  const cached = session.mailboxSecrets.get(mailbox);
+  if (cached !== undefined) return cached;
+  const keyring = await session.client.mailboxKeyring(mailbox);
+  const held: string[] = [];
+  if (keyring.mailbox.toLowerCase() === mailbox.toLowerCase() && Array.isArray(keyring.generations)) {
+    for (const generation of keyring.generations) {
+      if (typeof generation.wrapped !== "string") continue;
+      const identity = await unwrapSecret(generation.wrapped, session.keys.ageIdentity);
+      if (identity === null) continue;
+      try {
+        if ((await identityToRecipient(identity)) === generation.key.recipient) held.push(identity);
+      } catch {
+        // A copy that does not parse is as if none were held.
+      }
+    }
+  }
+  session.mailboxSecrets.set(mailbox, held);
+  return held;
+}
+
+async function unwrapSecret(wrapped: string, ageIdentity: string): Promise<string | null> {
+  try {
+    const decrypter = new Decrypter();
+    decrypter.addIdentity(ageIdentity);
+    const text = (await decrypter.decrypt(base64urlnopad.decode(wrapped), "text")).trim();
+    return /^AGE-SECRET-KEY-1[0-9A-Z]+$/.test(text) ? text : null;
+  } catch {
+    return null;
+  }
+}

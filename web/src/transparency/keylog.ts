@@ -1,0 +1,176 @@
+// Key transparency on the sender's side (docs/AUDIT.md section 7), as
+// `pli_client::transparency::KeyLog`: a key the directory gives counts only when the log holds
+// an entry publishing exactly it, included in a checkpoint signed by the pinned log key and
+// consistent with the last checkpoint verified. The server is reached through `LogSource`.
+import { base64, base64urlnopad } from "@scure/base";
+import { equalBytes } from "../envelope/bytes.js";
+import { leafHash, verifyConsistency, verifyInclusion } from "./merkle.js";
+import { openCheckpoint, type Checkpoint, type Verifier } from "./note.js";
+
+/** What the log answers: its latest checkpoint, key entries with proofs, consistency proofs. */
+export interface LogSource {
+  checkpoint(): Promise<string>;
+  keyProof(index: bigint, size: bigint): Promise<{ index: number; size: number; entry: string; hashes: string[] }>;
+  keyConsistency(from: bigint, to: bigint): Promise<{ hashes: string[] }>;
+}
+
+/** A published key entry (kind 2). */
+export interface PublishedKey {
+  index: bigint;
+  owner: { kind: "account"; email: string } | { kind: "mailbox"; name: string; generation: number };
+  ageRecipient: string;
+  /** The account's Ed25519 key; null for a mailbox. */
+  signingKey: Uint8Array | null;
+}
+
+/** A key the log does not prove, or a log that cannot be trusted. */
+export class Unproven extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = "Unproven";
+  }
+}
+
+export class KeyLog {
+  private current: Checkpoint | null = null;
+
+  /** `kept`: the last checkpoint verified, which the next must extend. */
+  constructor(
+    private readonly verifier: Verifier,
+    private readonly source: LogSource,
+    private kept: Checkpoint | null = null,
+  ) {}
+
+  /** The latest checkpoint verified, to keep. */
+  latest(): Checkpoint | null {
+    return this.current ?? this.kept;
+  }
+
+  /** Fails unless the log publishes exactly these keys for account `email`. */
+  async checkAccount(email: string, key: { public_keys: { age_recipient: string; signing_key: string }; log_index?: number | null }): Promise<void> {
+    const published = await this.prove(key.log_index);
+    let signingKey: Uint8Array | null = null;
+    try {
+      signingKey = base64urlnopad.decode(key.public_keys.signing_key);
+    } catch {
+      signingKey = null;
+    }
+    const matches =
+      published.owner.kind === "account" &&
+      published.owner.email === email.toLowerCase() &&
+      published.ageRecipient === key.public_keys.age_recipient &&
+      signingKey !== null &&
+      published.signingKey !== null &&
+      equalBytes(published.signingKey, signingKey);
+    if (!matches) throw new Unproven("the logged key differs from the one the directory gave");
+  }
+
+  /** Fails unless the log publishes exactly `recipient` as generation `generation` of `mailbox`. */
+  async checkMailbox(mailbox: string, generation: number, recipient: string, logIndex: number | null | undefined): Promise<void> {
+    const published = await this.prove(logIndex);
+    const matches =
+      published.owner.kind === "mailbox" &&
+      published.owner.name === mailbox.toLowerCase() &&
+      published.owner.generation === generation &&
+      published.ageRecipient === recipient &&
+      published.signingKey === null;
+    if (!matches) throw new Unproven("the logged key differs from the one the directory gave");
+  }
+
+  private async checkpoint(): Promise<Checkpoint> {
+    if (this.current !== null) return this.current;
+    let fresh: Checkpoint;
+    try {
+      fresh = openCheckpoint(await this.source.checkpoint(), this.verifier);
+    } catch {
+      throw new Unproven("the log's checkpoint is not signed by the pinned key");
+    }
+    if (this.kept !== null) {
+      if (fresh.size < this.kept.size) throw new Unproven("the log shrank");
+      const proof = await this.source.keyConsistency(this.kept.size, fresh.size);
+      if (!verifyConsistency(this.kept.size, fresh.size, this.kept.root, fresh.root, decodeHashes(proof.hashes))) {
+        throw new Unproven("the log's checkpoint does not extend the one verified before");
+      }
+    }
+    this.current = fresh;
+    this.kept = fresh;
+    return fresh;
+  }
+
+  private async prove(logIndex: number | null | undefined): Promise<PublishedKey> {
+    if (typeof logIndex !== "number" || !Number.isSafeInteger(logIndex) || logIndex < 0) throw new Unproven("the directory names no log entry for it");
+    const index = BigInt(logIndex);
+    const checkpoint = await this.checkpoint();
+    if (index >= checkpoint.size) throw new Unproven("its log entry is beyond the signed checkpoint");
+    const proof = await this.source.keyProof(index, checkpoint.size);
+    if (BigInt(proof.index) !== index || BigInt(proof.size) !== checkpoint.size) throw new Unproven("the server proved another entry");
+    let entry: Uint8Array;
+    try {
+      entry = base64.decode(proof.entry);
+    } catch {
+      throw new Unproven("the entry is not base64");
+    }
+    if (!verifyInclusion(leafHash(entry), index, checkpoint.size, decodeHashes(proof.hashes), checkpoint.root)) {
+      throw new Unproven("its inclusion proof does not verify against the signed checkpoint");
+    }
+    const published = decodeKeyEntry(entry);
+    if (published.index !== index) throw new Unproven("its log entry names another index");
+    return published;
+  }
+}
+
+function decodeHashes(hashes: unknown): Uint8Array[] {
+  if (!Array.isArray(hashes)) throw new Unproven("a proof is malformed");
+  return hashes.map((text) => {
+    try {
+      const hash = base64.decode(String(text));
+      if (hash.length === 32) return hash;
+    } catch {
+      // Refused below.
+    }
+    throw new Unproven("a proof hash is malformed");
+  });
+}
+
+/** Decodes a published-key entry strictly (docs/AUDIT.md sections 1 and 7). */
+export function decodeKeyEntry(entry: Uint8Array): PublishedKey {
+  const bad = (): never => {
+    throw new Unproven("its log entry does not parse");
+  };
+  const view = new DataView(entry.buffer, entry.byteOffset, entry.byteLength);
+  let at = 0;
+  const take = (n: number): number => {
+    if (at + n > entry.length) bad();
+    const start = at;
+    at += n;
+    return start;
+  };
+  const string = (): string => {
+    const length = view.getUint16(take(2), false);
+    if (length > 1024) bad();
+    const start = take(length);
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(entry.subarray(start, start + length));
+    } catch {
+      return bad();
+    }
+  };
+  if (entry[take(1)] !== 1 || entry[take(1)] !== 2) bad();
+  const index = view.getBigUint64(take(8), false);
+  take(32 + 8);
+  const ownerType = entry[take(1)];
+  const owner = string();
+  const generation = view.getUint32(take(4), false);
+  const ageRecipient = string();
+  const presence = entry[take(1)];
+  let signingKey: Uint8Array | null = null;
+  if (presence === 1) signingKey = entry.slice(take(32), at);
+  else if (presence !== 0) bad();
+  if (at !== entry.length) bad();
+  if (ownerType === 0) {
+    if (generation !== 0) bad();
+    return { index, owner: { kind: "account", email: owner }, ageRecipient, signingKey };
+  }
+  if (ownerType !== 1 || generation === 0) bad();
+  return { index, owner: { kind: "mailbox", name: owner, generation }, ageRecipient, signingKey };
+}

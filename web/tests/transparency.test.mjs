@@ -1,0 +1,264 @@
+// The browser's audit log verification against the vectors pli-audit checks (RFC 6962 test
+// data of Certificate Transparency, the Go signed-note example) with their corruptions, and
+// against a real server: its signed checkpoint opens, and a published key's inclusion proof
+// verifies against it.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Server, loadModule, pli, root } from "./pli.mjs";
+
+const vectors = (name) => JSON.parse(readFileSync(join(root, "crates", "audit", "tests", "vectors", name), "utf8"));
+const hex = (text) => Uint8Array.from(Buffer.from(text, "hex"));
+let merkle, note, keylog;
+
+before(async () => {
+  merkle = await loadModule("src/transparency/merkle.ts");
+  note = await loadModule("src/transparency/note.ts");
+  keylog = await loadModule("src/transparency/keylog.ts");
+});
+
+const flip = (hash, bit) => Uint8Array.from(hash, (byte, at) => (at === 0 ? byte ^ bit : byte));
+const garbage = new Uint8Array(32);
+const someHash = hex("abacaba000000000000000000000000000000000000000000060061e00123456");
+
+// The corruptions of transparency-dev/merkle's tests, as pli-audit's tests apply them.
+test("inclusion proofs of the RFC 6962 data verify, and every corruption fails", () => {
+  const v = vectors("rfc6962.json");
+  assert.deepEqual(Buffer.from(merkle.EMPTY_ROOT).toString("hex"), v.empty_root);
+  for (const { leaf, size: sizeNumber, proof } of v.inclusion) {
+    const index = BigInt(leaf - 1);
+    const size = BigInt(sizeNumber);
+    const hashes = proof.map(hex);
+    const leafHash = merkle.leafHash(hex(v.leaves[leaf - 1]));
+    const rootHash = hex(v.roots[sizeNumber - 1]);
+    assert.ok(merkle.verifyInclusion(leafHash, index, size, hashes, rootHash), `${leaf} of ${size}`);
+    const probes = {
+      "index - 1": [leafHash, index - 1n, size, hashes, rootHash],
+      "index + 1": [leafHash, index + 1n, size, hashes, rootHash],
+      "index ^ 2": [leafHash, index ^ 2n, size, hashes, rootHash],
+      "size * 2": [leafHash, index, size * 2n, hashes, rootHash],
+      "size / 2": [leafHash, index, size / 2n, hashes, rootHash],
+      "wrong leaf": [merkle.leafHash(new TextEncoder().encode("WrongLeaf")), index, size, hashes, rootHash],
+      "empty root": [leafHash, index, size, hashes, merkle.EMPTY_ROOT],
+      "random root": [leafHash, index, size, hashes, someHash],
+      "trailing garbage": [leafHash, index, size, [...hashes, garbage], rootHash],
+      "trailing root": [leafHash, index, size, [...hashes, rootHash], rootHash],
+      "preceding garbage": [leafHash, index, size, [garbage, ...hashes], rootHash],
+      "preceding root": [leafHash, index, size, [rootHash, ...hashes], rootHash],
+    };
+    hashes.forEach((_, i) => {
+      probes[`proof[${i}] bit 3`] = [leafHash, index, size, hashes.map((hash, at) => (at === i ? flip(hash, 8) : hash)), rootHash];
+    });
+    if (hashes.length > 0) {
+      probes["removed component"] = [leafHash, index, size, hashes.slice(1), rootHash];
+      probes["inserted component"] = [leafHash, index, size, [hashes[0], garbage, ...hashes.slice(1)], rootHash];
+    }
+    for (const [description, args] of Object.entries(probes)) {
+      assert.equal(merkle.verifyInclusion(...args), false, `${description} verified for leaf ${leaf} of ${size}`);
+    }
+  }
+});
+
+test("consistency proofs of the RFC 6962 data verify, and every corruption fails", () => {
+  const v = vectors("rfc6962.json");
+  for (const { size1: n1, size2: n2, proof } of v.consistency) {
+    const [size1, size2] = [BigInt(n1), BigInt(n2)];
+    const hashes = proof.map(hex);
+    const [root1, root2] = [hex(v.roots[n1 - 1]), hex(v.roots[n2 - 1])];
+    assert.ok(merkle.verifyConsistency(size1, size2, root1, root2, hashes), `${n1} to ${n2}`);
+    if (hashes.length === 0) continue;
+    const probes = {
+      "size1 - 1": [size1 - 1n, size2, root1, root2, hashes],
+      "size1 + 1": [size1 + 1n, size2, root1, root2, hashes],
+      "size1 ^ 2": [size1 ^ 2n, size2, root1, root2, hashes],
+      "size2 * 2": [size1, size2 * 2n, root1, root2, hashes],
+      "size2 / 2": [size1, size2 / 2n, root1, root2, hashes],
+      "wrong root1": [size1, size2, someHash, root2, hashes],
+      "wrong root2": [size1, size2, root1, someHash, hashes],
+      "swapped roots": [size1, size2, root2, root1, hashes],
+      "empty proof": [size1, size2, root1, root2, []],
+      "trailing garbage": [size1, size2, root1, root2, [...hashes, garbage]],
+      "trailing root1": [size1, size2, root1, root2, [...hashes, root1]],
+      "trailing root2": [size1, size2, root1, root2, [...hashes, root2]],
+      "preceding garbage": [size1, size2, root1, root2, [garbage, ...hashes]],
+      "preceding root1": [size1, size2, root1, root2, [root1, ...hashes]],
+      "preceding root2": [size1, size2, root1, root2, [root2, ...hashes]],
+      "preceding proof[0]": [size1, size2, root1, root2, [hashes[0], ...hashes]],
+      "truncated proof": [size1, size2, root1, root2, hashes.slice(0, -1)],
+    };
+    hashes.forEach((_, i) => {
+      probes[`proof[${i}] bit 4`] = [size1, size2, root1, root2, hashes.map((hash, at) => (at === i ? flip(hash, 16) : hash))];
+    });
+    for (const [description, args] of Object.entries(probes)) {
+      assert.equal(merkle.verifyConsistency(...args), false, `${description} verified for ${n1} to ${n2}`);
+    }
+  }
+  // From the empty tree: only an empty proof and the empty root.
+  assert.ok(merkle.verifyConsistency(0n, 5n, merkle.EMPTY_ROOT, hex(v.roots[4]), []));
+  assert.equal(merkle.verifyConsistency(0n, 5n, hex(v.roots[0]), hex(v.roots[4]), []), false);
+  assert.equal(merkle.verifyConsistency(0n, 5n, merkle.EMPTY_ROOT, hex(v.roots[4]), [hex(v.roots[0])]), false);
+  // Over-long proofs are refused before any hashing.
+  assert.equal(merkle.verifyConsistency(3n, 8n, hex(v.roots[2]), hex(v.roots[7]), Array(65).fill(hex(v.roots[0]))), false);
+});
+
+test("the Go signed-note example opens with its key, and forgeries do not", () => {
+  const v = vectors("signed-note.json");
+  const peter = note.parseVerifier(v.verifier_key);
+  assert.equal(peter.keyId, 0xc74f20a3);
+  assert.equal(note.openNote(v.signed_note, peter), v.text);
+  const enoch = note.parseVerifier(v.second_verifier_key);
+  const both = v.signed_note + v.second_signature_line;
+  assert.equal(note.openNote(both, peter), v.text);
+  assert.equal(note.openNote(both, enoch), v.text);
+  assert.throws(() => note.openNote(v.signed_note, enoch), { name: "NoteError" });
+  assert.throws(() => note.openNote(v.signed_note.replace("cryptography", "cryptographY"), peter), /does not verify/);
+  assert.throws(() => note.openNote(v.signed_note.slice(0, -1), peter), /newline/);
+  assert.throws(() => note.openNote(v.text, peter), /signature block/);
+  assert.throws(() => note.openNote(v.signed_note.replace("problem,", "problem,\u0007"), peter), /control/);
+  // It is no checkpoint: the origin is not the key's name... and the size line is prose.
+  assert.throws(() => note.openCheckpoint(v.signed_note, peter), { name: "NoteError" });
+  // A key whose base64 holds `+` (as real keys often do) parses whole.
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const key = randomBytes(32);
+    const encoded = Buffer.concat([Buffer.from([1]), key]).toString("base64");
+    if (!encoded.includes("+")) continue;
+    const id = note.keyIdOf("pli.example.org/audit", key).toString(16).padStart(8, "0");
+    const parsed = note.parseVerifier(`pli.example.org/audit+${id}+${encoded}`);
+    assert.deepEqual(Buffer.from(parsed.publicKey), key);
+    break;
+  }
+  for (const bad of [
+    "PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+    "PeterNeumann+c74f20a3+AhpcmQcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+    "Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+    "PeterNeumann+c74f20a3",
+    "PeterNeumann+C74F20A3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+  ]) {
+    assert.throws(() => note.parseVerifier(bad), { name: "NoteError" }, bad);
+  }
+});
+
+let server;
+after(async () => {
+  await server?.stop();
+});
+
+test("a real server's checkpoint opens, and a published key's inclusion proof verifies", async () => {
+  server = await Server.start();
+  const alice = server.user("alice@hopital.fr");
+  const get = async (path) => {
+    const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${JSON.parse(readFileSync(join(alice.home, "profile.json"), "utf8")).token}` } });
+    assert.equal(response.status, 200, path);
+    return response;
+  };
+  const verifier = note.parseVerifier((await (await get("/api/audit/log/key")).text()).trim());
+  const checkpoint = note.openCheckpoint(await (await get("/api/audit/log/checkpoint")).text(), verifier);
+  assert.ok(checkpoint.size > 0n);
+  const entry = await (await get("/api/directory/alice%40hopital.fr")).json();
+  const logIndex = entry.keys[0].log_index;
+  assert.equal(typeof logIndex, "number");
+  const proof = await (await get(`/api/keys/proof?index=${logIndex}&size=${checkpoint.size}`)).json();
+  const leaf = merkle.leafHash(Uint8Array.from(Buffer.from(proof.entry, "base64")));
+  const hashes = proof.hashes.map((hash) => Uint8Array.from(Buffer.from(hash, "base64")));
+  assert.ok(merkle.verifyInclusion(leaf, BigInt(logIndex), checkpoint.size, hashes, checkpoint.root));
+  // The same proof against another root, or another checkpoint's signature, fails.
+  assert.equal(merkle.verifyInclusion(leaf, BigInt(logIndex), checkpoint.size, hashes, merkle.EMPTY_ROOT), false);
+  const forged = (await (await get("/api/audit/log/checkpoint")).text()).replace(/\n(\d+)\n/, (_, n) => `\n${BigInt(n) + 1n}\n`);
+  assert.throws(() => note.openCheckpoint(forged, verifier), /does not verify/);
+});
+
+test("keys are proven as pli send proves them: account and mailbox keys, the log's growth, and lies", async () => {
+  const alice = server.user("alice2@hopital.fr");
+  const bob = server.user("bob2@hopital.fr");
+  const token = JSON.parse(readFileSync(join(alice.home, "profile.json"), "utf8")).token;
+  const json = async (path) => {
+    const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!response.ok) throw new Error(`${path}: ${response.status}`);
+    return path.includes("/log/") ? response.text() : response.json();
+  };
+  const source = {
+    checkpoint: () => json("/api/audit/log/checkpoint"),
+    keyProof: (index, size) => json(`/api/keys/proof?index=${index}&size=${size}`),
+    keyConsistency: (from, to) => json(`/api/keys/consistency?from=${from}&to=${to}`),
+  };
+  const verifier = note.parseVerifier((await json("/api/audit/log/key")).trim());
+  const entryOf = async (address) => json(`/api/directory/${encodeURIComponent(address)}`);
+  const [aliceKey] = (await entryOf(alice.email)).keys;
+  const [bobKey] = (await entryOf(bob.email)).keys;
+
+  const log = new keylog.KeyLog(verifier, source);
+  await log.checkAccount(alice.email, aliceKey);
+  await log.checkAccount(bob.email, bobKey);
+  // A substituted key, or another account's entry, is not proven.
+  await assert.rejects(log.checkAccount(alice.email, { ...aliceKey, public_keys: bobKey.public_keys }), { name: "Unproven" });
+  await assert.rejects(log.checkAccount(alice.email, { ...aliceKey, log_index: bobKey.log_index }), { name: "Unproven" });
+  await assert.rejects(log.checkAccount(alice.email, { ...aliceKey, log_index: null }), { name: "Unproven" });
+  await assert.rejects(log.checkAccount(alice.email, { ...aliceKey, log_index: 1e9 }), { name: "Unproven" });
+
+  // The log grows; a later check proves the new checkpoint extends the one kept.
+  const kept = log.latest();
+  const carol = server.user("carol2@hopital.fr");
+  const [carolKey] = (await entryOf(carol.email)).keys;
+  const later = new keylog.KeyLog(verifier, source, kept);
+  await later.checkAccount(carol.email, carolKey);
+  assert.ok(later.latest().size > kept.size);
+  // A kept checkpoint the server's history does not extend (a fork) is caught.
+  const forked = { ...kept, root: merkle.leafHash(new Uint8Array([1])) };
+  await assert.rejects(new keylog.KeyLog(verifier, source, forked).checkAccount(carol.email, carolKey), /does not extend/);
+  // And one from a larger tree than the server now shows: the log shrank.
+  await assert.rejects(new keylog.KeyLog(verifier, source, { ...kept, size: kept.size + 1000n }).checkAccount(carol.email, carolKey), /shrank/);
+  // Another log key does not open the server's checkpoints.
+  const other = note.parseVerifier(vectors("signed-note.json").verifier_key);
+  await assert.rejects(new keylog.KeyLog(other, source).checkAccount(alice.email, aliceKey), /not signed by the pinned key/);
+
+  // A mailbox's key generation, made by a member's client.
+  pli(["admin", "mailbox", "create", "accueil", "--org", "hopital", "--data", server.data]);
+  pli(["admin", "mailbox", "add", "accueil", alice.email, "--data", server.data]);
+  alice.run(["mailbox", "sync", "accueil"]);
+  const mailbox = await entryOf("accueil");
+  const current = mailbox.mailbox_key;
+  // A KeyLog holds one checkpoint, like one `pli send`: a fresh one sees the new entry.
+  const mailboxLog = new keylog.KeyLog(verifier, source, later.latest());
+  await mailboxLog.checkMailbox("accueil", current.key.generation, current.key.recipient, current.log_index);
+  await assert.rejects(mailboxLog.checkMailbox("accueil", current.key.generation + 1, current.key.recipient, current.log_index), { name: "Unproven" });
+  await assert.rejects(mailboxLog.checkMailbox("accueil", current.key.generation, aliceKey.public_keys.age_recipient, current.log_index), { name: "Unproven" });
+  await assert.rejects(mailboxLog.checkMailbox("urgences", current.key.generation, current.key.recipient, current.log_index), { name: "Unproven" });
+});
+
+test("published-key entries are decoded strictly", () => {
+  const string = (text) => {
+    const bytes = Buffer.from(text, "utf8");
+    const length = Buffer.alloc(2);
+    length.writeUInt16BE(bytes.length);
+    return Buffer.concat([length, bytes]);
+  };
+  const entry = ({ version = 1, kind = 2, ownerType = 0, owner = "alice@hopital.fr", generation = 0, key = true, trailing = Buffer.alloc(0) } = {}) => {
+    const header = Buffer.alloc(50);
+    header[0] = version;
+    header[1] = kind;
+    header.writeBigUInt64BE(7n, 2);
+    const gen = Buffer.alloc(4);
+    gen.writeUInt32BE(generation);
+    return new Uint8Array(Buffer.concat([header, Buffer.from([ownerType]), string(owner), gen, string("age1xyz"), key ? Buffer.concat([Buffer.from([1]), Buffer.alloc(32, 9)]) : Buffer.from([0]), trailing]));
+  };
+  const account = keylog.decodeKeyEntry(entry());
+  assert.equal(account.index, 7n);
+  assert.deepEqual(account.owner, { kind: "account", email: "alice@hopital.fr" });
+  assert.equal(account.ageRecipient, "age1xyz");
+  assert.deepEqual(Buffer.from(account.signingKey), Buffer.alloc(32, 9));
+  assert.deepEqual(keylog.decodeKeyEntry(entry({ ownerType: 1, owner: "urgences", generation: 3, key: false })).owner, { kind: "mailbox", name: "urgences", generation: 3 });
+  for (const bad of [
+    entry({ version: 2 }),
+    entry({ kind: 1 }),
+    entry({ ownerType: 2 }),
+    entry({ generation: 1 }),
+    entry({ ownerType: 1, generation: 0, key: false }),
+    entry({ trailing: Buffer.from([0]) }),
+    entry().subarray(0, 60),
+    new Uint8Array(0),
+  ]) {
+    assert.throws(() => keylog.decodeKeyEntry(bad), { name: "Unproven" });
+  }
+});
