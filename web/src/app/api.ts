@@ -96,9 +96,37 @@ export async function prelogin(email: string): Promise<{ salt: string; kdf: KdfP
   return { salt: body.salt, kdf };
 }
 
-export async function login(email: string, authKey: string, totp: string | null): Promise<SessionAnswer> {
-  const request: Record<string, string> = { email, auth_key: authKey };
+export interface PasskeyChallenge {
+  ceremony: string;
+  options: unknown;
+}
+
+export interface PasskeyAnswer {
+  ceremony: string;
+  credential: Record<string, unknown>;
+}
+
+export interface PasskeyInfo {
+  id: string;
+  name: string;
+  created_at: string;
+  last_used_at?: string;
+}
+
+/** `POST /api/auth/passkey`: the first factor again, for a challenge to the account's passkeys. */
+export async function passkeyLoginChallenge(email: string, authKey: string): Promise<PasskeyChallenge> {
+  return challenge(await call("/api/auth/passkey", post({ email, auth_key: authKey })));
+}
+
+function challenge(body: Record<string, unknown>): PasskeyChallenge {
+  if (typeof body.ceremony !== "string" || typeof body.options !== "object") throw new ApiFailure(502, "bad_response", {});
+  return { ceremony: body.ceremony, options: body.options };
+}
+
+export async function login(email: string, authKey: string, totp: string | null, passkey: PasskeyAnswer | null = null): Promise<SessionAnswer> {
+  const request: Record<string, unknown> = { email, auth_key: authKey };
   if (totp !== null) request.totp = totp;
+  if (passkey !== null) request.passkey = passkey;
   const body = await call("/api/auth/login", post(request));
   if (typeof body.token !== "string" || typeof body.wrapped_keys !== "string" || typeof body.account !== "object") {
     throw new ApiFailure(502, "bad_response", {});
@@ -157,6 +185,25 @@ export class Client {
   /** Gives the second factor again after the flow monitor asked for it (`second_factor_again`). */
   async stepUp(code: string): Promise<void> {
     await call("/api/me/step-up", this.auth(post({ code })));
+  }
+
+  async passkeys(): Promise<PasskeyInfo[]> {
+    const body = await call("/api/me/passkeys", this.auth({ method: "GET" }));
+    return Array.isArray(body.items) ? (body.items as PasskeyInfo[]) : [];
+  }
+
+  /** A challenge for one of the account's passkeys, to prove it before adding another. */
+  async passkeyChallenge(): Promise<PasskeyChallenge> {
+    return challenge(await call("/api/me/passkeys/challenge", this.auth({ method: "POST" })));
+  }
+
+  /** Starts adding a passkey, with the proof of a second factor the account already has. */
+  async passkeyOptions(proof: { code?: string; passkey?: PasskeyAnswer }): Promise<PasskeyChallenge> {
+    return challenge(await call("/api/me/passkeys/options", this.auth(post(proof))));
+  }
+
+  async addPasskey(ceremony: string, name: string, credential: Record<string, unknown>): Promise<PasskeyInfo> {
+    return (await call("/api/me/passkeys", this.auth(post({ ceremony, name, credential })))) as unknown as PasskeyInfo;
   }
 
   async postReceipt(id: string, receipt: { manifest_hash: string; opened_at: number; signature: string }): Promise<void> {

@@ -5,7 +5,8 @@ import { Decrypter, identityToRecipient } from "age-encryption";
 import { base64urlnopad } from "@scure/base";
 import { checkMatches, checkParams, decodeSalt, deriveKeys, encodeKey, normalizeEmail, unwrapKeys, type AccountKeys } from "../account/keys.js";
 import { parseVerifier, type Checkpoint, type Verifier } from "../transparency/note.js";
-import { ApiFailure, Client, login, prelogin, type AccountInfo } from "./api.js";
+import { ApiFailure, Client, login, passkeyLoginChallenge, prelogin, type AccountInfo, type PasskeyAnswer } from "./api.js";
+import { getAssertion } from "./webauthn.js";
 
 export interface Session {
   client: Client;
@@ -35,7 +36,13 @@ export class Inconsistent extends Error {
   }
 }
 
-export async function logIn(emailTyped: string, password: string, totp: string | null, onProgress: (fraction: number) => void): Promise<Session> {
+export async function logIn(
+  emailTyped: string,
+  password: string,
+  totp: string | null,
+  onProgress: (fraction: number) => void,
+  usePasskey = false,
+): Promise<Session> {
   const email = normalizeEmail(emailTyped);
   const answer = await prelogin(email);
   checkParams(answer.kdf);
@@ -43,7 +50,14 @@ export async function logIn(emailTyped: string, password: string, totp: string |
   const derived = await deriveKeys(password, salt, answer.kdf, onProgress);
   let session;
   try {
-    session = await login(email, encodeKey(derived.authKey), totp);
+    const authKey = encodeKey(derived.authKey);
+    let passkey: PasskeyAnswer | null = null;
+    if (usePasskey) {
+      // The password is checked first; only then does the server hand out a challenge.
+      const challenge = await passkeyLoginChallenge(email, authKey);
+      passkey = { ceremony: challenge.ceremony, credential: await getAssertion(challenge.options) };
+    }
+    session = await login(email, authKey, totp, passkey);
   } catch (error) {
     derived.wrapKey.fill(0);
     if (error instanceof ApiFailure && error.code === "second_factor_needed") throw new SecondFactorNeeded();

@@ -1,6 +1,6 @@
 // The account holders' app, /app (docs/WEB.md): log in, the inbox and its mailboxes, opening
 // an envelope, the outbox, sending. Hash routes (#/inbox, #/inbox/MAILBOX, #/envelope/ID,
-// #/outbox, #/send) so the server serves one page; the session lives in the page's memory
+// #/outbox, #/send, #/passkeys) so the server serves one page; the session lives in the page's memory
 // only (app/ui.ts).
 import { ENVELOPE_ID } from "../app/open.js";
 import { app, clearAlert, setStatus, translatePage } from "../app/ui.js";
@@ -8,6 +8,7 @@ import { showEnvelope } from "../app/views/envelope.js";
 import { showInbox } from "../app/views/inbox.js";
 import { clearViews, setUpLogin, showLogin } from "../app/views/login.js";
 import { showOutbox } from "../app/views/outbox.js";
+import { setUpPasskeys, showPasskeys } from "../app/views/passkeys.js";
 import { showSend } from "../app/views/send.js";
 import { removeStaleStaging } from "../opfs.js";
 
@@ -41,6 +42,9 @@ function route(): void {
     case "send":
       showSend(session);
       return;
+    case "passkeys":
+      void showPasskeys(session);
+      return;
     case "inbox":
       void showInbox(session, argument);
       return;
@@ -58,6 +62,7 @@ function main(): void {
     showLogin();
   };
   setUpLogin(route);
+  setUpPasskeys();
   window.addEventListener("hashchange", route);
   route();
 }

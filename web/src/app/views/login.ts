@@ -16,6 +16,7 @@ export function showLogin(): void {
 
 function loginFailure(error: unknown): [AppMessage, Record<string, string | number>?] {
   if (error instanceof SecondFactorNeeded) return ["code_needed"];
+  if (error instanceof DOMException || error instanceof TypeError) return ["passkey_failed"];
   if (error instanceof KeyError) {
     if (error.failure === "weak_params" || error.failure === "bad_salt") return ["weak_params"];
     // The server accepted the authentication key, yet its keys do not open or are not the
@@ -29,6 +30,10 @@ function loginFailure(error: unknown): [AppMessage, Record<string, string | numb
         return [codeAsked ? "bad_code" : "bad_credentials"];
       case "login_locked":
         return ["login_locked"];
+      case "no_passkey":
+        return ["no_passkey"];
+      case "passkeys_unavailable":
+        return ["passkeys_unavailable"];
       case "too_many_attempts":
       case "too_many_requests":
         return ["too_many"];
@@ -50,8 +55,17 @@ export function setUpLogin(onLoggedIn: () => void): void {
   const code = element<HTMLInputElement>("code");
   const button = element<HTMLButtonElement>("login-button");
   const progress = element<HTMLProgressElement>("login-progress");
+  // The passkey button submits the same form: the password is needed either way, since it
+  // is what unwraps the account's keys.
+  let viaPasskey = false;
+  element("passkey-login").addEventListener("click", () => {
+    viaPasskey = true;
+    form.requestSubmit();
+  });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    const usePasskey = viaPasskey;
+    viaPasskey = false;
     clearAlert();
     for (const input of [email, password, code]) input.removeAttribute("aria-invalid");
     if (email.value.trim() === "" || password.value === "") {
@@ -61,7 +75,7 @@ export function setUpLogin(onLoggedIn: () => void): void {
       return;
     }
     const typedCode = code.value.replace(/\s/g, "");
-    if (codeAsked && !/^[0-9A-Za-z-]{6,40}$/.test(typedCode)) {
+    if (codeAsked && !usePasskey && !/^[0-9A-Za-z-]{6,40}$/.test(typedCode)) {
       showAlert("code_format");
       code.setAttribute("aria-invalid", "true");
       code.focus();
@@ -72,14 +86,20 @@ export function setUpLogin(onLoggedIn: () => void): void {
     progress.hidden = false;
     setStatus(t("checking"));
     let lastPercent = -1;
-    logIn(email.value, password.value, codeAsked ? typedCode : null, (fraction) => {
-      const percent = Math.floor(fraction * 100);
-      if (percent !== lastPercent) {
-        lastPercent = percent;
-        progress.value = percent;
-        setStatus(t("checking_progress", { percent }));
-      }
-    })
+    logIn(
+      email.value,
+      password.value,
+      codeAsked && !usePasskey ? typedCode : null,
+      (fraction) => {
+        const percent = Math.floor(fraction * 100);
+        if (percent !== lastPercent) {
+          lastPercent = percent;
+          progress.value = percent;
+          setStatus(t("checking_progress", { percent }));
+        }
+      },
+      usePasskey,
+    )
       .then((opened) => {
         app.session = opened;
         codeAsked = false;
