@@ -573,6 +573,7 @@ mod tests {
                 })
                 .collect(),
             dlp: None,
+            outside: None,
         }
     }
 

@@ -199,6 +199,7 @@ pub async fn send(
         created_at: now_unix(),
         files: entries,
         dlp: outgoing.dlp.clone(),
+        outside: None,
     };
     let size =
         pli_envelope::sealed_size(&manifest, recipients.len()).map_err(SendError::Envelope)?;
@@ -748,6 +749,7 @@ mod tests {
             created_at: now_unix(),
             files,
             dlp: None,
+            outside: None,
         };
         let (chunks, _receiver) = tokio::sync::mpsc::channel(1024);
         let mut sink = ChunkSender {
