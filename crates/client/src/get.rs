@@ -586,6 +586,7 @@ mod tests {
                 to: to.iter().map(|r| (*r).to_owned()).collect(),
                 size: 0,
                 created_at: String::new(),
+                outside: None,
             },
             sender: "alice@x.org".into(),
             sender_key: pli_envelope::SigningKey::from_bytes(&[1; 32]).verifying_key(),

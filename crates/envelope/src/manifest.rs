@@ -646,7 +646,7 @@ mod tests {
             outside.name = None;
         }
         let nameless_json = String::from_utf8(to_json(&nameless).unwrap()).unwrap();
-        assert!(!nameless_json.contains(r#""outside":{"version":1,"request_id":"ffeeddccbbaa99887766554433221100","signing_key":"AAAA"#) && nameless_json.ends_with(r#""}}"#) && !nameless_json.contains("Marie"));
+        assert!(!nameless_json.contains("Marie"));
         assert_eq!(from_json(nameless_json.as_bytes()).unwrap(), nameless);
         for variant in [
             json.replacen(r#""outside":{"version":1"#, r#""outside":{"version":2"#, 1),

@@ -181,8 +181,10 @@ pub(crate) async fn stale_pending(pool: &PgPool, before: Timestamp) -> Result<Ve
 }
 
 /// One outbox page: a range scan of `envelopes_outbox` (`(sender_id, state, created_at, id)`).
+/// Uploads of outside senders through the account's requests are not what it sent: left out.
 const OUTBOX_SQL: &str = "SELECT id FROM envelopes \
      WHERE sender_id = $1 AND state = 1 AND (created_at, id) < ($2, $3) \
+     AND NOT EXISTS (SELECT 1 FROM request_uploads u WHERE u.envelope_id = envelopes.id) \
      ORDER BY created_at DESC, id DESC LIMIT $4";
 
 /// The columns of an envelope `e`, with its addressees as one JSON array (one row per
@@ -194,7 +196,10 @@ const ENVELOPE_SELECT: &str = "SELECT e.id, e.sender_id, e.size, e.created_at, e
      FROM envelope_recipients r \
      LEFT JOIN accounts a ON a.id = r.account_id \
      LEFT JOIN mailboxes m ON m.id = r.mailbox_id \
-     WHERE r.envelope_id = e.id) AS addressees";
+     WHERE r.envelope_id = e.id) AS addressees, \
+     (SELECT u.request_id FROM request_uploads u WHERE u.envelope_id = e.id) AS outside_request, \
+     (SELECT q.email FROM request_uploads u JOIN upload_requests q ON q.id = u.request_id \
+     WHERE u.envelope_id = e.id) AS outside_email";
 
 /// Where inbox envelopes come from: the account itself or one of its mailboxes.
 enum Source {
@@ -328,6 +333,7 @@ async fn envelopes_from_rows(tx: &mut PgConnection, rows: &[PgRow]) -> Result<Ve
                 size: parts.size,
                 created_at: parts.created_at,
                 state: parts.state,
+                outside: parts.outside,
             })
         })
         .collect()

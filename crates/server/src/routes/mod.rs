@@ -17,6 +17,7 @@ pub mod mailboxes;
 pub mod me;
 pub mod policy;
 pub mod receipts;
+pub mod requests;
 pub mod second_factor;
 pub mod security;
 pub mod witnesses;
