@@ -34,6 +34,7 @@ mod mailbox_keys;
 mod mailboxes;
 mod monitor;
 mod policies;
+mod requests;
 mod security;
 mod shared;
 mod snapshot;
@@ -47,6 +48,7 @@ pub use mailbox_keys::*;
 pub use mailboxes::*;
 pub use monitor::*;
 pub use policies::*;
+pub use requests::*;
 pub use security::*;
 pub use shared::*;
 pub use snapshot::*;
@@ -136,6 +138,8 @@ macro_rules! store_stories {
             link_downloads_are_counted_and_exhaust,
             links_expire_and_are_withdrawn,
             org_admins_are_listed_per_organisation,
+            upload_requests_route_and_count_uploads,
+            upload_requests_expire_and_are_withdrawn,
         );
     };
     (@each $fresh:expr; $($story:ident),* $(,)?) => {
