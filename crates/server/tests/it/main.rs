@@ -15,6 +15,7 @@ mod openapi;
 mod policy;
 mod probes;
 mod receipts;
+mod requests;
 mod security;
 mod stories;
 mod transparency;
