@@ -18,11 +18,11 @@ use pli_proto::{
     NewMailboxKeyRequest, PolicyAnswer, PreloginRequest, PreloginResponse, SessionResponse,
     SetPolicyRequest, SignedPolicy,
 };
-use pli_proto::{CreateUploadRequest, UploadRequestCreated, UploadRequestList};
 use pli_proto::{
     AlertPage, CanaryInfo, CanaryList, CanaryRequest, GrantInfo, GrantList, GrantRequest,
     OrgPolicy, RecoveryCodes, TotpCode, TotpEnrolment, UnblockRequest,
 };
+use pli_proto::{CreateUploadRequest, UploadRequestCreated, UploadRequestList};
 use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
