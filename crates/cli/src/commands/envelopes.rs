@@ -523,13 +523,17 @@ pub async fn get(args: GetArgs) -> Result<()> {
                 "not_inspectable": dlp.not_inspectable,
                 "justification": dlp.justification,
             })),
-            "sender_verified": manifest.outside.is_none(),
-            "outside": manifest.outside.as_ref().map(|outside| serde_json::json!({
+        });
+        let mut value = value;
+        // Only for an outside sender, so every other envelope's output is what it always was.
+        if let Some(outside) = &manifest.outside {
+            value["sender_verified"] = serde_json::json!(false);
+            value["outside"] = serde_json::json!({
                 "request_id": outside.request_id,
                 "name": outside.name,
                 "requester": received.summary.sender,
-            })),
-        });
+            });
+        }
         print_line(&serde_json::to_string_pretty(&value)?)?;
     } else {
         let subject = if manifest.subject.is_empty() {
@@ -668,18 +672,22 @@ where
 }
 
 fn summary_json(item: &EnvelopeSummary) -> serde_json::Value {
-    serde_json::json!({
+    let mut value = serde_json::json!({
         "id": item.id,
         "sender": item.sender,
         "to": item.to,
         "size": item.size,
         "created_at": item.created_at,
-        "outside": item.outside.as_ref().map(|outside| serde_json::json!({
+    });
+    // Only on outside uploads, so every other item keeps exactly the fields it always had.
+    if let Some(outside) = &item.outside {
+        value["outside"] = serde_json::json!({
             "request_id": outside.request_id,
             "email": outside.email,
             "verified": false,
-        })),
-    })
+        });
+    }
+    value
 }
 
 /// Who an envelope is from, as listed: an outside sender is named by the request's address

@@ -527,7 +527,13 @@ pub async fn upload(
             });
         }
     };
-    let mut event = outside_event(
+    // One event per side: the request's trail, and the envelope's own (so an audit report on
+    // the envelope shows where it came from).
+    let mut arrived =
+        outside_event(&state, &request, &from, "envelope.upload", Outcome::Allowed).await;
+    arrived.target = Some(envelope_id.to_string());
+    state.audit.record(arrived).await;
+    let uploaded = outside_event(
         &state,
         &request,
         &from,
@@ -535,10 +541,9 @@ pub async fn upload(
         Outcome::Allowed,
     )
     .await;
-    event.target = Some(format!("{id} {envelope_id}"));
     state
         .audit
-        .record_durable(event)
+        .record_durable(uploaded)
         .await
         .map_err(|error| ApiError::internal(error.to_string()))?;
     Ok((

@@ -310,6 +310,36 @@ async fn an_upload_lands_in_the_mailbox_marked_as_from_outside() {
             .len(),
         2
     );
+    // The audit trail: who asked, what came through, what was refused, in the requester's
+    // organisation, with the request's address as the claimed actor.
+    world.app.state.flush_audit().await;
+    let events = world
+        .app
+        .state
+        .store()
+        .audit_events(None, 0, 10_000)
+        .await
+        .unwrap();
+    let find = |action: &str, target: &str| {
+        events
+            .iter()
+            .filter(|record| {
+                record.event.action == action && record.event.target.as_deref() == Some(target)
+            })
+            .map(|record| &record.event)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(find("request.created", &id).len(), 1);
+    let uploaded = find("request.uploaded", &id);
+    assert_eq!(uploaded.len(), 2);
+    assert_eq!(
+        uploaded[0].actor_email.as_deref(),
+        Some("famille@example.org")
+    );
+    assert_eq!(uploaded[0].from, crate::helpers::CLIENT_ADDR);
+    assert!(uploaded[0].org_id.is_some());
+    assert_eq!(find("envelope.upload", &envelope).len(), 1);
+    assert_eq!(find("request.refused", &id).len(), 1);
     // Reusing an envelope id is refused whatever the request.
     let own = signed(&world.clerk_key, "agent@mairie.fr", None, json!({}));
     let answer = world.app.post("/api/requests", &world.clerk, own.1).await;
