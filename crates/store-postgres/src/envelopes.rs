@@ -181,10 +181,8 @@ pub(crate) async fn stale_pending(pool: &PgPool, before: Timestamp) -> Result<Ve
 }
 
 /// One outbox page: a range scan of `envelopes_outbox` (`(sender_id, state, created_at, id)`).
-/// Uploads of outside senders through the account's requests are not what it sent: left out.
 const OUTBOX_SQL: &str = "SELECT id FROM envelopes \
      WHERE sender_id = $1 AND state = 1 AND (created_at, id) < ($2, $3) \
-     AND NOT EXISTS (SELECT 1 FROM request_uploads u WHERE u.envelope_id = envelopes.id) \
      ORDER BY created_at DESC, id DESC LIMIT $4";
 
 /// The columns of an envelope `e`, with its addressees as one JSON array (one row per

@@ -1562,10 +1562,8 @@ fn checkpoint_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredCheckpoint
 }
 
 /// One outbox page: a range scan of `envelopes_outbox` (`(sender_id, state, created_at, id)`).
-/// Uploads of outside senders through the account's requests are not what it sent: left out.
 const OUTBOX_SQL: &str = "SELECT id FROM envelopes \
      WHERE sender_id = ? AND state = 1 AND (created_at, id) < (?, ?) \
-     AND NOT EXISTS (SELECT 1 FROM request_uploads u WHERE u.envelope_id = envelopes.id) \
      ORDER BY created_at DESC, id DESC LIMIT ?";
 
 /// Where inbox envelopes come from: the account itself or one of its mailboxes.

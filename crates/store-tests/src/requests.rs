@@ -23,7 +23,7 @@ fn conflict<T>(result: pli_store::Result<T>, what: &str) -> bool {
 }
 
 /// A request keeps what its requester signed; an upload is invisible until completed, then
-/// lands in the mailbox's inbox marked as outside, stays out of the requester's outbox, and
+/// lands in the mailbox's inbox and the requester's outbox marked as outside, and
 /// the last allowed upload exhausts the request.
 pub async fn upload_requests_route_and_count_uploads(fixture: &dyn Fixture) {
     let store = fixture.store();
@@ -103,7 +103,9 @@ pub async fn upload_requests_route_and_count_uploads(fixture: &dyn Fixture) {
         store.envelope(first).await.unwrap().outside,
         envelope.outside
     );
-    assert!(store.outbox(clerk.id, None, 10).await.unwrap().is_empty());
+    let outbox = store.outbox(clerk.id, None, 10).await.unwrap();
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].outside, envelope.outside);
 
     // Two uploads racing for the last slot: both begin, one completes.
     let (second, third) = (Id::random(), Id::random());

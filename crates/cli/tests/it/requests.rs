@@ -286,7 +286,7 @@ fn an_outside_person_uploads_to_a_mailbox_and_its_readers_open_it_unverified() {
         first
     );
 
-    // The requester sees it under its request, not in its outbox.
+    // The requester sees it under its request, and marked in its outbox.
     let listed: Vec<Value> =
         serde_json::from_str(bob.run(&["request", "list", "--json"]).ok()).unwrap();
     assert_eq!(listed.len(), 1);
@@ -297,7 +297,10 @@ fn an_outside_person_uploads_to_a_mailbox_and_its_readers_open_it_unverified() {
     assert_eq!(listed[0]["envelopes"][0]["id"], envelope.as_str());
     let outbox_list: Vec<Value> =
         serde_json::from_str(bob.run(&["outbox", "--json"]).ok()).unwrap();
-    assert!(outbox_list.is_empty(), "{outbox_list:?}");
+    assert_eq!(outbox_list.len(), 1, "{outbox_list:?}");
+    assert_eq!(outbox_list[0]["outside"]["email"], FAMILY);
+    let table = bob.run(&["outbox"]);
+    assert!(table.ok().contains("outside, unverified"), "{table:#?}");
 
     // A forged upload naming another request is refused by `pli get`, files never written.
     let forged = outsider.upload(&link, &[("faux.pdf", b"faux")], |manifest| {

@@ -266,9 +266,13 @@ async fn an_upload_lands_in_the_mailbox_marked_as_from_outside() {
         )
         .await;
     assert_eq!(content.bytes, b"ciphertext");
-    // Not what the requester sent; listed under the request instead.
+    // In the requester's outbox, marked, and under the request.
     let outbox = world.app.get("/api/outbox", &world.clerk).await;
-    assert_eq!(outbox.body["items"], json!([]));
+    assert_eq!(outbox.body["items"][0]["id"], envelope.as_str());
+    assert_eq!(
+        outbox.body["items"][0]["outside"]["request_id"],
+        id.as_str()
+    );
     let listed = world.app.get("/api/requests", &world.clerk).await;
     let request = &listed.body["items"][0];
     assert_eq!(request["id"], id.as_str());
