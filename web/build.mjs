@@ -13,7 +13,7 @@ await mkdir(out, { recursive: true });
 
 await build({
   absWorkingDir: here,
-  entryPoints: { recipient: "src/pages/recipient.ts", app: "src/pages/app.ts" },
+  entryPoints: { recipient: "src/pages/recipient.ts", app: "src/pages/app.ts", request: "src/pages/request.ts" },
   bundle: true,
   format: "esm",
   platform: "browser",

@@ -41,6 +41,10 @@ pub enum Command {
     Get(GetArgs),
     /// Delete an envelope this account sent.
     Delete(DeleteArgs),
+    /// Ask a person without an account for documents: a link is mailed to EMAIL; their
+    /// browser encrypts the files to you (or to --mailbox) and uploads them. `pli request
+    /// list` shows your requests and what came through them.
+    Request(RequestArgs),
     /// Manage the account's keys.
     #[command(subcommand)]
     Key(KeyCommand),
@@ -518,6 +522,39 @@ pub struct SendArgs {
     /// in the signed manifest; the audit trail records only that one was given).
     #[arg(long, value_name = "TEXT")]
     pub justification: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct RequestArgs {
+    #[command(subcommand)]
+    pub command: Option<RequestCommand>,
+    /// The email of the person asked; the link goes there.
+    #[arg(long, value_name = "EMAIL", required = true)]
+    pub external: Option<String>,
+    /// The documents go to this mailbox (one you read) instead of your own inbox.
+    #[arg(long, value_name = "NAME")]
+    pub mailbox: Option<String>,
+    /// How long the link lasts: 1h to 30d, such as 72h or 7d (default 7d).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub expires: Option<i64>,
+    /// Uploads the link allows, 1 to 20 (default 1).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_uploads: Option<u32>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RequestCommand {
+    /// Your requests, newest first: state, uploads, and the envelopes that came through them.
+    List(JsonArgs),
+    /// Withdraw a request: its link takes no more uploads.
+    Withdraw(RequestIdArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RequestIdArgs {
+    /// Request id (32 hexadecimal digits), as `pli request list` shows it.
+    pub id: String,
 }
 
 #[derive(Debug, Args)]

@@ -22,6 +22,7 @@ use pli_proto::{
     AlertPage, CanaryInfo, CanaryList, CanaryRequest, GrantInfo, GrantList, GrantRequest,
     OrgPolicy, RecoveryCodes, TotpCode, TotpEnrolment, UnblockRequest,
 };
+use pli_proto::{CreateUploadRequest, UploadRequestCreated, UploadRequestList};
 use reqwest::{Method, RequestBuilder, Response, StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
@@ -279,6 +280,27 @@ impl Api {
     ) -> Result<EnvelopePage, ApiError> {
         let request = self.request(Method::GET, &["outbox"], true)?;
         self.json(page_query(request, limit, cursor)).await
+    }
+
+    /// `POST /api/requests`: asks a person without an account for documents.
+    pub async fn create_request(
+        &self,
+        request: &CreateUploadRequest,
+    ) -> Result<UploadRequestCreated, ApiError> {
+        self.send_json(Method::POST, &["requests"], true, request)
+            .await
+    }
+
+    /// `GET /api/requests`: the caller's upload requests, newest first.
+    pub async fn requests(&self) -> Result<UploadRequestList, ApiError> {
+        self.json(self.request(Method::GET, &["requests"], true)?)
+            .await
+    }
+
+    /// `DELETE /api/requests/{id}`: withdraws an upload request.
+    pub async fn withdraw_request(&self, id: &str) -> Result<(), ApiError> {
+        self.empty(self.request(Method::DELETE, &["requests", id], true)?)
+            .await
     }
 
     /// `POST /api/admin/invitations`.

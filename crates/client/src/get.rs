@@ -46,6 +46,10 @@ pub enum GetError {
     /// The server's sender is not the one signed in the envelope.
     #[error("sender mismatch: the server says {claimed} sent it, the envelope says {signed}")]
     SenderMismatch { claimed: String, signed: String },
+    /// The server says an outside person uploaded it through a request, and the envelope does
+    /// not agree (another request, another address, or no outside sender at all).
+    #[error("outside sender mismatch: {0}")]
+    OutsideMismatch(String),
     /// The sender's key could not be obtained or is malformed.
     #[error("cannot check the sender {sender}: {reason}")]
     SenderKey { sender: String, reason: String },
@@ -157,7 +161,12 @@ pub async fn get(
         return Err(GetError::IdMismatch);
     }
     let sender = summary.sender.to_lowercase();
-    let sender_key = sender_key(api, &sender).await?;
+    // An outside sender has no directory key: its envelope is checked with the key its
+    // manifest embeds, and shown as unverified.
+    let sender_key = match summary.outside {
+        None => Some(sender_key(api, &sender).await?),
+        Some(_) => None,
+    };
     prepare_dir(request.out_dir)?;
 
     let download = api.download_content(id).await.map_err(|error| {
@@ -228,7 +237,8 @@ struct Checks {
     id: String,
     summary: EnvelopeSummary,
     sender: String,
-    sender_key: VerifyingKey,
+    /// `None` for an outside sender's envelope (`summary.outside`).
+    sender_key: Option<VerifyingKey>,
     me: AccountInfo,
     out_dir: PathBuf,
     force: bool,
@@ -287,20 +297,51 @@ fn open_and_write(
     if manifest.envelope_id != check.id {
         return Err(GetError::IdMismatch);
     }
-    if manifest.sender.email.to_lowercase() != check.sender {
-        return Err(GetError::SenderMismatch {
-            claimed: sanitize(&check.sender),
-            signed: sanitize(&manifest.sender.email),
-        });
-    }
-    let mut verified = opening
-        .verify(&check.sender_key)
-        .map_err(|error| match error {
-            EnvelopeError::BadSignature | EnvelopeError::SenderKeyMismatch { .. } => {
-                GetError::BadSignature(sanitize(&check.sender))
+    let verified = match (&check.summary.outside, &check.sender_key) {
+        (Some(outside), _) => {
+            let Some(embedded) = &manifest.outside else {
+                return Err(GetError::OutsideMismatch(
+                    "the server says an outside person uploaded it, the envelope names an account"
+                        .into(),
+                ));
+            };
+            if embedded.request_id != outside.request_id {
+                return Err(GetError::OutsideMismatch(format!(
+                    "the server says it came through request {}, the envelope names request {}",
+                    sanitize(&outside.request_id),
+                    sanitize(&embedded.request_id)
+                )));
             }
-            other => from_envelope(other),
-        })?;
+            if manifest.sender.email.to_lowercase() != outside.email.to_lowercase() {
+                return Err(GetError::SenderMismatch {
+                    claimed: sanitize(&outside.email),
+                    signed: sanitize(&manifest.sender.email),
+                });
+            }
+            opening.verify_outside()
+        }
+        (None, Some(sender_key)) => {
+            if manifest.sender.email.to_lowercase() != check.sender {
+                return Err(GetError::SenderMismatch {
+                    claimed: sanitize(&check.sender),
+                    signed: sanitize(&manifest.sender.email),
+                });
+            }
+            if manifest.outside.is_some() {
+                return Err(GetError::OutsideMismatch(
+                    "the envelope claims an outside sender, the server names an account".into(),
+                ));
+            }
+            opening.verify(sender_key)
+        }
+        (None, None) => return Err(GetError::Internal("no sender key".into())),
+    };
+    let mut verified = verified.map_err(|error| match error {
+        EnvelopeError::BadSignature | EnvelopeError::SenderKeyMismatch { .. } => {
+            GetError::BadSignature(sanitize(&check.sender))
+        }
+        other => from_envelope(other),
+    })?;
     let manifest = verified.manifest().clone();
     check_recipients(&manifest, check)?;
     let targets = plan_targets(&manifest, &check.out_dir, check.force)?;
@@ -573,6 +614,7 @@ mod tests {
                 })
                 .collect(),
             dlp: None,
+            outside: None,
         }
     }
 
@@ -585,9 +627,10 @@ mod tests {
                 to: to.iter().map(|r| (*r).to_owned()).collect(),
                 size: 0,
                 created_at: String::new(),
+                outside: None,
             },
             sender: "alice@x.org".into(),
-            sender_key: pli_envelope::SigningKey::from_bytes(&[1; 32]).verifying_key(),
+            sender_key: Some(pli_envelope::SigningKey::from_bytes(&[1; 32]).verifying_key()),
             me: AccountInfo {
                 email: me.into(),
                 org: "x".into(),

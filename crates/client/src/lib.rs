@@ -36,6 +36,7 @@ pub mod policy;
 pub mod profile;
 pub mod progress;
 pub mod receipts;
+pub mod request;
 pub mod send;
 pub mod transparency;
 pub mod witness;

@@ -101,6 +101,51 @@ pub struct SenderIdentity<'a> {
     pub key_id: &'a str,
 }
 
+/// The age recipients an address is encrypted to, as `send` resolves them: an account's key;
+/// a mailbox's usable key generation (its creator's signature checked); else every current
+/// member's own key. Every key is proven by the audit log under `log` (key transparency).
+pub async fn address_recipients(
+    api: &Api,
+    address: &str,
+    log: &crate::transparency::KeyLog,
+) -> Result<BTreeSet<String>, SendError> {
+    let mut recipient_keys = BTreeSet::new();
+    let entry = match api.directory(address).await {
+        Ok(entry) => entry,
+        Err(error) if error.is_not_found() => {
+            return Err(SendError::UnknownRecipient(sanitize(address)));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let member_keys = recipient_keys_of(address, &entry)?;
+    // A mailbox with a usable, verified key is encrypted to that key alone, so members who
+    // join later can read it; otherwise to every current member's own key.
+    match crate::mailbox::usable_recipient(api, address, &entry).await? {
+        Some(mailbox_key) => {
+            let current = entry
+                .mailbox_key
+                .as_ref()
+                .ok_or_else(|| SendError::BadDirectory {
+                    address: sanitize(address),
+                    reason: "no current mailbox key".into(),
+                })?;
+            log.check_mailbox(api, address, current).await?;
+            recipient_keys.insert(mailbox_key);
+        }
+        None => {
+            for key in &entry.keys {
+                let name = match entry.kind {
+                    AddressKind::Account => address.to_owned(),
+                    AddressKind::Mailbox => format!("{} (member of {address})", key.email),
+                };
+                log.check_account(api, &name, key).await?;
+            }
+            recipient_keys.extend(member_keys);
+        }
+    }
+    Ok(recipient_keys)
+}
+
 /// Seals `outgoing` for its recipients and uploads it; returns the envelope id.
 ///
 /// The recipients are the sender's own key (so it can read the envelope in its outbox) and, for
@@ -133,40 +178,7 @@ pub async fn send(
         recipient_keys.insert(recipient.to_string());
     }
     for address in &addresses {
-        let entry = match api.directory(address).await {
-            Ok(entry) => entry,
-            Err(error) if error.is_not_found() => {
-                return Err(SendError::UnknownRecipient(sanitize(address)));
-            }
-            Err(error) => return Err(error.into()),
-        };
-        let member_keys = recipient_keys_of(address, &entry)?;
-        // A mailbox with a usable, verified key is encrypted to that key alone, so members who
-        // join later can read it; otherwise to every current member's own key.
-        match crate::mailbox::usable_recipient(api, address, &entry).await? {
-            Some(mailbox_key) => {
-                let current =
-                    entry
-                        .mailbox_key
-                        .as_ref()
-                        .ok_or_else(|| SendError::BadDirectory {
-                            address: sanitize(address),
-                            reason: "no current mailbox key".into(),
-                        })?;
-                log.check_mailbox(api, address, current).await?;
-                recipient_keys.insert(mailbox_key);
-            }
-            None => {
-                for key in &entry.keys {
-                    let name = match entry.kind {
-                        AddressKind::Account => address.clone(),
-                        AddressKind::Mailbox => format!("{} (member of {address})", key.email),
-                    };
-                    log.check_account(api, &name, key).await?;
-                }
-                recipient_keys.extend(member_keys);
-            }
-        }
+        recipient_keys.extend(address_recipients(api, address, log).await?);
     }
     let recipients = recipient_keys
         .iter()
@@ -199,6 +211,7 @@ pub async fn send(
         created_at: now_unix(),
         files: entries,
         dlp: outgoing.dlp.clone(),
+        outside: None,
     };
     let size =
         pli_envelope::sealed_size(&manifest, recipients.len()).map_err(SendError::Envelope)?;
@@ -748,6 +761,7 @@ mod tests {
             created_at: now_unix(),
             files,
             dlp: None,
+            outside: None,
         };
         let (chunks, _receiver) = tokio::sync::mpsc::channel(1024);
         let mut sink = ChunkSender {

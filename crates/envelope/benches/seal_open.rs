@@ -57,6 +57,7 @@ fn main() {
             sha256,
         }],
         dlp: None,
+        outside: None,
     };
     {
         let mut out = BufWriter::new(File::create(&sealed_path).unwrap());

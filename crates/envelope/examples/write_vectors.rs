@@ -53,6 +53,7 @@ fn main() {
             })
             .collect(),
         dlp: None,
+        outside: None,
     };
     let mut sealed = Vec::new();
     let mut readers: Vec<&[u8]> = files.iter().map(|(_, _, c)| c.as_slice()).collect();

@@ -33,6 +33,7 @@
 //!         sha256,
 //!     }],
 //!     dlp: None,
+//!     outside: None,
 //! };
 //!
 //! let mut sealed = Vec::new();
@@ -174,6 +175,21 @@ pub struct Manifest {
     /// What the sender's data loss prevention check found and decided, when the sender's
     /// organisation has a sending policy.
     pub dlp: Option<DlpLabel>,
+    /// Set only in an envelope uploaded through an upload request by a person without an
+    /// account (`docs/REQUESTS.md`); `None` keeps the manifest's bytes as they always were.
+    pub outside: Option<OutsideSender>,
+}
+
+/// The `outside` extension of a manifest: the sender has no account, its key was drawn for
+/// this one envelope, and nobody vouches for the address or the name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutsideSender {
+    /// The upload request's id, 32 lowercase hex digits.
+    pub request_id: String,
+    /// The Ed25519 verifying key the manifest is signed with.
+    pub signing_key: [u8; 32],
+    /// The name the uploader typed, if any.
+    pub name: Option<String>,
 }
 
 /// The labels and decision of the sender's data loss prevention check, signed with the

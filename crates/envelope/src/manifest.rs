@@ -11,7 +11,11 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::BTreeMap;
 
-use crate::{DlpLabel, EnvelopeError, FileEntry, Manifest, Sender, validate_file_name};
+use crate::{
+    DlpLabel, EnvelopeError, FileEntry, Manifest, OutsideSender, Sender, key_id, validate_file_name,
+};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 /// The `version` field of manifests this crate writes and reads.
 pub const MANIFEST_VERSION: u32 = 1;
@@ -34,6 +38,10 @@ pub const MAX_MEDIA_TYPE_BYTES: usize = 255;
 pub const MAX_FILE_SIZE: u64 = (1 << 53) - 1;
 /// Longest justification of a data loss prevention decision, in UTF-8 bytes.
 pub const MAX_JUSTIFICATION_BYTES: usize = 2048;
+/// The `outside.version` this crate writes and reads.
+pub const OUTSIDE_VERSION: u32 = 1;
+/// Longest name an outside sender may type, in UTF-8 bytes.
+pub const MAX_OUTSIDE_NAME_BYTES: usize = 128;
 /// Latest accepted creation time (9999-12-31T23:59:59Z).
 const MAX_CREATED_AT: i64 = 253_402_300_799;
 
@@ -49,6 +57,18 @@ struct ManifestJson {
     files: Vec<FileJson>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     dlp: Option<DlpJson>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    outside: Option<OutsideJson>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutsideJson {
+    version: u32,
+    request_id: String,
+    signing_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -143,7 +163,37 @@ pub(crate) fn validate(manifest: &Manifest) -> Result<(), EnvelopeError> {
     if let Some(dlp) = &manifest.dlp {
         validate_dlp(dlp)?;
     }
+    if let Some(outside) = &manifest.outside {
+        validate_outside(outside, &manifest.sender)?;
+    }
     Ok(())
+}
+
+fn validate_outside(outside: &OutsideSender, sender: &Sender) -> Result<(), EnvelopeError> {
+    if !is_lower_hex(&outside.request_id, 32) {
+        return Err(invalid(
+            "outside.request_id must be 32 lowercase hex digits",
+        ));
+    }
+    let key = VerifyingKey::from_bytes(&outside.signing_key)
+        .map_err(|_| invalid("outside.signing_key is not an Ed25519 public key"))?;
+    if sender.key_id != key_id(&key) {
+        return Err(invalid(
+            "sender.key_id must be the key id of outside.signing_key",
+        ));
+    }
+    match &outside.name {
+        Some(name)
+            if name.trim().is_empty()
+                || name.len() > MAX_OUTSIDE_NAME_BYTES
+                || name.chars().any(char::is_control) =>
+        {
+            Err(invalid(
+                "outside.name must be 1 to 128 bytes without control characters",
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn validate_dlp(dlp: &DlpLabel) -> Result<(), EnvelopeError> {
@@ -216,6 +266,12 @@ pub(crate) fn to_json(manifest: &Manifest) -> Result<Vec<u8>, EnvelopeError> {
             not_inspectable: dlp.not_inspectable,
             justification: dlp.justification.clone(),
         }),
+        outside: manifest.outside.as_ref().map(|outside| OutsideJson {
+            version: OUTSIDE_VERSION,
+            request_id: outside.request_id.clone(),
+            signing_key: URL_SAFE_NO_PAD.encode(outside.signing_key),
+            name: outside.name.clone(),
+        }),
     };
     let bytes =
         serde_json::to_vec(&json).map_err(|err| EnvelopeError::Manifest(err.to_string()))?;
@@ -253,6 +309,29 @@ pub(crate) fn from_json(bytes: &[u8]) -> Result<Manifest, EnvelopeError> {
             sha256,
         });
     }
+    let outside = match json.outside {
+        None => None,
+        Some(outside) => {
+            if outside.version != OUTSIDE_VERSION {
+                return Err(EnvelopeError::Manifest(format!(
+                    "unsupported outside sender extension version {}",
+                    outside.version
+                )));
+            }
+            let signing_key = URL_SAFE_NO_PAD
+                .decode(&outside.signing_key)
+                .ok()
+                .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+                .ok_or_else(|| {
+                    invalid("outside.signing_key must be 32 bytes in unpadded base64url")
+                })?;
+            Some(OutsideSender {
+                request_id: outside.request_id,
+                signing_key,
+                name: outside.name,
+            })
+        }
+    };
     let manifest = Manifest {
         envelope_id: json.envelope_id,
         subject: json.subject,
@@ -270,6 +349,7 @@ pub(crate) fn from_json(bytes: &[u8]) -> Result<Manifest, EnvelopeError> {
             not_inspectable: dlp.not_inspectable,
             justification: dlp.justification,
         }),
+        outside,
     };
     if to_json(&manifest)? != bytes {
         return Err(invalid("the manifest is not in canonical form"));
@@ -345,6 +425,7 @@ mod tests {
                 sha256: [0xab; 32],
             }],
             dlp: None,
+            outside: None,
         }
     }
 
@@ -534,5 +615,88 @@ mod tests {
         // Without the context prefix the same key's signature does not verify.
         let bare = key.sign(&json).to_bytes();
         assert!(verify(&json, &bare, &key.verifying_key()).is_err());
+    }
+
+    fn from_outside() -> Manifest {
+        let key = SigningKey::from_bytes(&[7; 32]).verifying_key();
+        let mut m = manifest();
+        m.sender.key_id = key_id(&key);
+        m.outside = Some(OutsideSender {
+            request_id: "ffeeddccbbaa99887766554433221100".into(),
+            signing_key: key.to_bytes(),
+            name: Some("Marie Dupont".into()),
+        });
+        m
+    }
+
+    #[test]
+    fn outside_senders_travel_in_canonical_form() {
+        let json = String::from_utf8(to_json(&from_outside()).unwrap()).unwrap();
+        let key =
+            URL_SAFE_NO_PAD.encode(SigningKey::from_bytes(&[7; 32]).verifying_key().to_bytes());
+        assert!(
+            json.ends_with(&format!(
+                r#""outside":{{"version":1,"request_id":"ffeeddccbbaa99887766554433221100","signing_key":"{key}","name":"Marie Dupont"}}}}"#
+            )),
+            "{json}"
+        );
+        assert_eq!(from_json(json.as_bytes()).unwrap(), from_outside());
+        let mut nameless = from_outside();
+        if let Some(outside) = nameless.outside.as_mut() {
+            outside.name = None;
+        }
+        let nameless_json = String::from_utf8(to_json(&nameless).unwrap()).unwrap();
+        assert!(!nameless_json.contains("Marie"));
+        assert_eq!(from_json(nameless_json.as_bytes()).unwrap(), nameless);
+        for variant in [
+            json.replacen(r#""outside":{"version":1"#, r#""outside":{"version":2"#, 1),
+            json.replacen(
+                r#","name":"Marie Dupont""#,
+                r#","name":"Marie Dupont","x":1"#,
+                1,
+            ),
+            json.replacen(&key, &format!("{key}A"), 1),
+        ] {
+            assert!(from_json(variant.as_bytes()).is_err(), "{variant}");
+        }
+        // Without the extension the manifest is byte for byte what it was before it existed.
+        assert!(
+            !String::from_utf8(to_json(&manifest()).unwrap())
+                .unwrap()
+                .contains("outside")
+        );
+    }
+
+    #[test]
+    fn outside_senders_are_checked() {
+        type Alteration = Box<dyn Fn(&mut Manifest)>;
+        let cases: Vec<Alteration> = vec![
+            Box::new(|m| m.sender.key_id = "0123456789abcdef0123456789abcdef".into()),
+            Box::new(|m| {
+                if let Some(o) = m.outside.as_mut() {
+                    o.request_id = "short".into();
+                }
+            }),
+            Box::new(|m| {
+                if let Some(o) = m.outside.as_mut() {
+                    o.name = Some(" ".into());
+                }
+            }),
+            Box::new(|m| {
+                if let Some(o) = m.outside.as_mut() {
+                    o.name = Some("a\nb".into());
+                }
+            }),
+            Box::new(|m| {
+                if let Some(o) = m.outside.as_mut() {
+                    o.name = Some("n".repeat(MAX_OUTSIDE_NAME_BYTES + 1));
+                }
+            }),
+        ];
+        for (i, case) in cases.iter().enumerate() {
+            let mut m = from_outside();
+            case(&mut m);
+            assert!(to_json(&m).is_err(), "case {i}");
+        }
     }
 }

@@ -70,7 +70,33 @@ impl<R: Read> Opening<R> {
 
     /// Verifies the manifest's signature with the sender's key, and that the manifest's key id
     /// is this key's.
+    ///
+    /// An envelope of an outside sender (`outside` in the manifest) is refused here: an
+    /// account's key must never vouch for it. See [`Opening::verify_outside`].
     pub fn verify(self, sender_key: &VerifyingKey) -> Result<Verified<R>, EnvelopeError> {
+        if self.manifest.outside.is_some() {
+            return Err(EnvelopeError::Manifest(
+                "the manifest is an outside sender's, not an account's".into(),
+            ));
+        }
+        self.verify_with(sender_key)
+    }
+
+    /// Verifies an outside sender's envelope (`docs/REQUESTS.md`) with the key its manifest
+    /// embeds, the only key there is: this proves the envelope is whole and unaltered since it
+    /// was signed, not who signed it. Refuses a manifest without `outside`.
+    pub fn verify_outside(self) -> Result<Verified<R>, EnvelopeError> {
+        let Some(outside) = &self.manifest.outside else {
+            return Err(EnvelopeError::Manifest(
+                "the manifest is an account's, not an outside sender's".into(),
+            ));
+        };
+        let key = VerifyingKey::from_bytes(&outside.signing_key)
+            .map_err(|_| EnvelopeError::BadSignature)?;
+        self.verify_with(&key)
+    }
+
+    fn verify_with(self, sender_key: &VerifyingKey) -> Result<Verified<R>, EnvelopeError> {
         manifest::verify(&self.json, &self.signature, sender_key)?;
         let expected = key_id(sender_key);
         if self.manifest.sender.key_id != expected {

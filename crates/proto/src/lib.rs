@@ -538,6 +538,21 @@ pub struct EnvelopeSummary {
     pub size: u64,
     /// RFC 3339.
     pub created_at: String,
+    /// Set when a person without an account uploaded it through an upload request
+    /// (`docs/REQUESTS.md`): `sender` is then the requester, and nobody vouches for who wrote
+    /// it. Absent for every other envelope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outside: Option<OutsideUpload>,
+}
+
+/// Where an envelope of an unverified outside sender came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutsideUpload {
+    /// The upload request, 32 lowercase hex digits.
+    pub request_id: String,
+    /// The address the request was sent to (the uploader was never checked to own it).
+    pub email: String,
 }
 
 /// A page of envelopes, newest first.
@@ -1060,4 +1075,161 @@ pub struct LinkReceiptRequest {
     pub opened_at: i64,
     /// Ed25519 signature over [`receipt_signed_bytes`], unpadded base64url.
     pub signature: String,
+}
+
+/// Context of a request statement signature (`docs/REQUESTS.md`, section 2).
+pub const REQUEST_CONTEXT: &[u8] = b"pli-request-v1";
+
+/// The bytes a requester signs for an upload request (`docs/REQUESTS.md`, section 2): the
+/// request id, the addressee, the outside person's email, the recipients' age keys in order,
+/// the expiry and the number of uploads. `None` when a text is longer than 65,535 bytes or
+/// there are more than 65,535 recipients.
+///
+/// ```
+/// let bytes = pli_proto::request_signed_bytes(&[1; 16], "accueil", "a@b.fr", &["age1x".into()], 5, 1).unwrap();
+/// assert_eq!(&bytes[..15], b"pli-request-v1\0");
+/// assert_eq!(bytes.len(), 15 + 16 + 2 + 7 + 2 + 6 + 2 + 2 + 5 + 8 + 4);
+/// ```
+pub fn request_signed_bytes(
+    request_id: &[u8; 16],
+    addressee: &str,
+    email: &str,
+    recipients: &[String],
+    expires_at: i64,
+    max_uploads: u32,
+) -> Option<Vec<u8>> {
+    fn text(out: &mut Vec<u8>, value: &str) -> Option<()> {
+        out.extend_from_slice(&u16::try_from(value.len()).ok()?.to_be_bytes());
+        out.extend_from_slice(value.as_bytes());
+        Some(())
+    }
+    let mut out = Vec::new();
+    out.extend_from_slice(REQUEST_CONTEXT);
+    out.push(0);
+    out.extend_from_slice(request_id);
+    text(&mut out, addressee)?;
+    text(&mut out, email)?;
+    out.extend_from_slice(&u16::try_from(recipients.len()).ok()?.to_be_bytes());
+    for recipient in recipients {
+        text(&mut out, recipient)?;
+    }
+    out.extend_from_slice(&expires_at.to_be_bytes());
+    out.extend_from_slice(&max_uploads.to_be_bytes());
+    Some(out)
+}
+
+/// `POST /api/requests`: an upload request, as the requester's client signed it.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUploadRequest {
+    /// 32 lowercase hex digits, drawn by the requester's client.
+    pub id: String,
+    /// The outside person's email.
+    pub email: String,
+    /// The mailbox the documents go to; absent: the requester's own inbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mailbox: Option<String>,
+    /// The age recipients the envelope must be encrypted to, in order.
+    pub recipients: Vec<String>,
+    /// Unix seconds, 1 hour to 30 days from now.
+    pub expires_at: i64,
+    /// Uploads allowed (1 to 20, default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_uploads: Option<u32>,
+    /// Ed25519 signature of the statement by the requester's key, unpadded base64url.
+    pub signature: String,
+    /// The link's fragment: the requester's verifying key, unpadded base64url. Mailed in the
+    /// link, never stored.
+    pub fragment: String,
+}
+
+/// `201` answer of `POST /api/requests`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UploadRequestCreated {
+    pub id: String,
+    /// The link without its fragment.
+    pub url: String,
+    /// RFC 3339.
+    pub expires_at: String,
+    pub max_uploads: u32,
+}
+
+/// One envelope uploaded through a request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestUploadInfo {
+    /// The envelope id.
+    pub id: String,
+    pub size: u64,
+    /// RFC 3339.
+    pub at: String,
+    /// The uploader's client address.
+    pub address: String,
+}
+
+/// One of the requester's upload requests.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UploadRequestSummary {
+    pub id: String,
+    pub url: String,
+    pub email: String,
+    /// The requester's email or the mailbox name.
+    pub addressee: String,
+    /// `active`, `expired`, `exhausted` or `withdrawn`.
+    pub state: String,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub expires_at: String,
+    pub max_uploads: u32,
+    pub uploads: u32,
+    pub envelopes: Vec<RequestUploadInfo>,
+}
+
+/// `GET /api/requests`, newest first.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UploadRequestList {
+    pub items: Vec<UploadRequestSummary>,
+}
+
+/// What the requester signed, as the page needs it to check the signature.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestStatement {
+    pub id: String,
+    pub addressee: String,
+    pub email: String,
+    pub recipients: Vec<String>,
+    /// Unix seconds.
+    pub expires_at: i64,
+    pub max_uploads: u32,
+}
+
+/// `GET /api/requests/{id}`: what the upload page shows and checks.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UploadRequestPublic {
+    /// The requester, with the directory's signing key.
+    pub requester: LinkSender,
+    pub statement: RequestStatement,
+    /// The requester's signature of the statement, unpadded base64url.
+    pub signature: String,
+    /// RFC 3339.
+    pub expires_at: String,
+    /// Largest upload in bytes.
+    pub max_size: u64,
+    pub uploads: u32,
+    /// `active`, `expired`, `exhausted` or `withdrawn`.
+    pub state: String,
+}
+
+/// `201` answer of an upload.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestUploaded {
+    pub envelope_id: String,
+    pub size: u64,
 }

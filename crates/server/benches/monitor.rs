@@ -117,6 +117,7 @@ fn latency() {
             size: 200_000,
             created_at: 0,
             state: EnvelopeState::Stored,
+            outside: None,
         })
         .collect();
     let reachable = &mailboxes[..4];

@@ -3,7 +3,8 @@
 
 use crate::auth::Principal;
 use pli_store::{
-    Addressee, Envelope, EnvelopeState, Link, LinkState, Mailbox, Org, Role, Timestamp,
+    Addressee, Envelope, EnvelopeState, Link, LinkState, Mailbox, Org, RequestState, Role,
+    Timestamp, UploadRequest,
 };
 
 /// What a caller wants to do.
@@ -63,6 +64,31 @@ pub enum Action {
     ReadLinks,
     /// Withdraw a link.
     WithdrawLink,
+    /// Ask a person without an account for documents, for one's own inbox
+    /// ([`Resource::Own`]) or a mailbox one reads ([`Resource::Mailbox`]).
+    CreateRequest,
+    /// List one's own upload requests.
+    ReadRequests,
+    /// Withdraw an upload request.
+    WithdrawRequest,
+}
+
+/// What an anonymous holder of an upload request's link wants to do (`docs/REQUESTS.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RequestAction {
+    /// Read the request's public summary (changes nothing).
+    ReadRequest,
+    /// Upload one envelope.
+    Upload,
+}
+
+/// Why a request refuses an upload: it is no longer active.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestRefusal {
+    Expired,
+    Exhausted,
+    Withdrawn,
 }
 
 /// What an anonymous holder of a link wants to do (`docs/EXTERNAL.md`). Nobody is
@@ -102,6 +128,8 @@ pub enum Resource<'a> {
     Own,
     /// An external link, with the envelope it offers.
     Link(&'a Link, &'a Envelope),
+    /// An upload request.
+    Request(&'a UploadRequest),
 }
 
 /// The action is not allowed. Handlers answer it exactly as they answer a missing resource.
@@ -198,8 +226,11 @@ pub fn authorize(principal: &Principal, action: Action, resource: &Resource) -> 
         {
             Ok(())
         }
+        // An outside upload is sealed to its addressee only: a link could never open it.
         (Action::CreateLink, Resource::Envelope(envelope))
-            if envelope.state == EnvelopeState::Stored && is_sender(principal, envelope) =>
+            if envelope.state == EnvelopeState::Stored
+                && envelope.outside.is_none()
+                && is_sender(principal, envelope) =>
         {
             Ok(())
         }
@@ -219,7 +250,46 @@ pub fn authorize(principal: &Principal, action: Action, resource: &Resource) -> 
         {
             Ok(())
         }
+        (Action::CreateRequest | Action::ReadRequests, Resource::Own) => Ok(()),
+        // Documents asked for a mailbox land where only its readers see them; who cannot read
+        // the mailbox cannot ask on its behalf.
+        (Action::CreateRequest, Resource::Mailbox(mailbox))
+            if principal.mailbox_ids.contains(&mailbox.id) =>
+        {
+            Ok(())
+        }
+        (Action::WithdrawRequest, Resource::Request(request))
+            if request.creator_id == account.id =>
+        {
+            Ok(())
+        }
         _ => Err(Denied),
+    }
+}
+
+/// Decides whether the holder of an upload request's link may do `action` at `now`. Reading
+/// the summary is allowed in every state (it says which); an upload needs an active,
+/// unexpired request with uploads left. The store checks the same again when it counts the
+/// upload, in the transaction that makes it visible.
+pub fn authorize_request(
+    action: RequestAction,
+    request: &UploadRequest,
+    now: Timestamp,
+) -> Result<(), RequestRefusal> {
+    let refusal = match request.state {
+        RequestState::Expired => Some(RequestRefusal::Expired),
+        RequestState::Exhausted => Some(RequestRefusal::Exhausted),
+        RequestState::Withdrawn => Some(RequestRefusal::Withdrawn),
+        RequestState::Active if request.expires_at <= now => Some(RequestRefusal::Expired),
+        RequestState::Active if request.uploads >= request.max_uploads => {
+            Some(RequestRefusal::Exhausted)
+        }
+        RequestState::Active => None,
+    };
+    match (action, refusal) {
+        (RequestAction::ReadRequest, _) => Ok(()),
+        (RequestAction::Upload, None) => Ok(()),
+        (RequestAction::Upload, Some(refusal)) => Err(refusal),
     }
 }
 
@@ -301,6 +371,7 @@ mod tests {
             size: 1,
             created_at: 0,
             state,
+            outside: None,
         }
     }
 
@@ -612,6 +683,82 @@ mod tests {
                     "{action:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn request_rules() {
+        let hospital = org("hospital");
+        let mailbox = Mailbox {
+            id: Id::random(),
+            name: "accueil".into(),
+            org: hospital.clone(),
+        };
+        let member = principal(&hospital, Role::Agent, vec![mailbox.id]);
+        let stranger = principal(&hospital, Role::Admin, vec![]);
+        let allowed = |p: &Principal, a: Action, r: Resource| authorize(p, a, &r).is_ok();
+        assert!(allowed(&member, Action::CreateRequest, Resource::Own));
+        assert!(allowed(
+            &member,
+            Action::CreateRequest,
+            Resource::Mailbox(&mailbox)
+        ));
+        // Not even an admin asks on behalf of a mailbox it does not read.
+        assert!(!allowed(
+            &stranger,
+            Action::CreateRequest,
+            Resource::Mailbox(&mailbox)
+        ));
+        let request = |state: RequestState, uploads: u32, creator_id: Id| UploadRequest {
+            id: Id::random(),
+            creator_id,
+            mailbox_id: None,
+            addressee: "accueil".into(),
+            email: "famille@example.org".into(),
+            recipients: vec![],
+            signature: vec![0; 64],
+            created_at: 0,
+            expires_at: 100,
+            max_uploads: 2,
+            uploads,
+            state,
+            envelopes: vec![],
+        };
+        let mine = request(RequestState::Active, 0, member.account.id);
+        assert!(allowed(
+            &member,
+            Action::WithdrawRequest,
+            Resource::Request(&mine)
+        ));
+        assert!(!allowed(
+            &stranger,
+            Action::WithdrawRequest,
+            Resource::Request(&mine)
+        ));
+        assert_eq!(authorize_request(RequestAction::Upload, &mine, 50), Ok(()));
+        assert_eq!(
+            authorize_request(RequestAction::Upload, &mine, 100),
+            Err(RequestRefusal::Expired)
+        );
+        let full = request(RequestState::Active, 2, member.account.id);
+        assert_eq!(
+            authorize_request(RequestAction::Upload, &full, 50),
+            Err(RequestRefusal::Exhausted)
+        );
+        for (state, refusal) in [
+            (RequestState::Expired, RequestRefusal::Expired),
+            (RequestState::Exhausted, RequestRefusal::Exhausted),
+            (RequestState::Withdrawn, RequestRefusal::Withdrawn),
+        ] {
+            let ended = request(state, 0, member.account.id);
+            assert_eq!(
+                authorize_request(RequestAction::ReadRequest, &ended, 50),
+                Ok(())
+            );
+            assert_eq!(
+                authorize_request(RequestAction::Upload, &ended, 50),
+                Err(refusal)
+            );
         }
     }
 }

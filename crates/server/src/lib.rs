@@ -257,6 +257,11 @@ async fn clean_periodically(state: AppState) {
                     Ok(n_expired) => tracing::info!(n_expired, "expired external links"),
                     Err(error) => tracing::error!(error = %error.detail(), "expiring external links failed"),
                 }
+                match routes::requests::expire_requests(&state, auth::now()).await {
+                    Ok(0) => {}
+                    Ok(n_expired) => tracing::info!(n_expired, "expired upload requests"),
+                    Err(error) => tracing::error!(error = %error.detail(), "expiring upload requests failed"),
+                }
                 if let Err(error) = state.save_monitor_baselines().await {
                     tracing::error!(%error, "saving the flow monitor's baselines failed");
                 }

@@ -7,7 +7,7 @@
 use crate::routes::{
     admin, audit, audit_log, auth, directory, envelopes, health, mailboxes, me, policy,
 };
-use crate::routes::{audit_report, keys, links, receipts, witnesses};
+use crate::routes::{audit_report, keys, links, receipts, requests, witnesses};
 use crate::routes::{canaries, passkeys, second_factor, security};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -82,6 +82,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/links/{link_id}/code"),
     ("GET", "/api/links/{link_id}/content"),
     ("POST", "/api/links/{link_id}/receipt"),
+    ("POST", "/api/requests"),
+    ("GET", "/api/requests"),
+    ("GET", "/api/requests/{id}"),
+    ("DELETE", "/api/requests/{id}"),
+    ("PUT", "/api/requests/{id}/envelopes/{envelope_id}"),
 ];
 
 #[derive(OpenApi)]
@@ -102,6 +107,7 @@ pub const ROUTES: &[(&str, &str)] = &[
         (name = "mailboxes", description = "Key generations of functional mailboxes, for their members"),
         (name = "policy", description = "The organisation's sending policy (data loss prevention)"),
         (name = "links", description = "External recipients: links and one-time codes (docs/EXTERNAL.md)"),
+        (name = "requests", description = "Upload requests: documents from people without an account (docs/REQUESTS.md)"),
     )
 )]
 struct ApiDoc;
@@ -123,6 +129,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
     // The upload streams bodies of any size and enforces the announced size itself.
     let (schemas, paths, upload) = routes!(envelopes::upload);
     let upload = (schemas, paths, upload.layer(DefaultBodyLimit::disable()));
+    let (schemas, paths, outside) = routes!(requests::upload);
+    let outside = (schemas, paths, outside.layer(DefaultBodyLimit::disable()));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::health))
         .routes(routes!(health::openapi_json))
@@ -178,6 +186,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(links::code))
         .routes(routes!(links::content))
         .routes(routes!(links::receipt))
+        .routes(routes!(requests::create, requests::list))
+        .routes(routes!(requests::public, requests::withdraw))
+        .routes(outside)
 }
 
 /// The OpenAPI document.

@@ -46,10 +46,17 @@ const CODES_PER_ADDRESS: u32 = 20;
 /// Codes tried per link and minute (the link locks after 5 wrong ones anyway).
 const CODES_PER_LINK: u32 = 10;
 
+/// Uploads through upload requests per address and minute.
+const UPLOADS_PER_ADDRESS: u32 = 10;
+/// Uploads per request and minute (a request takes at most 20 anyway).
+const UPLOADS_PER_REQUEST: u32 = 10;
+
 /// The in-memory rate limiters and where client addresses come from.
 pub struct Guard {
     codes_by_address: DefaultKeyedRateLimiter<String>,
     codes_by_link: DefaultKeyedRateLimiter<String>,
+    uploads_by_address: DefaultKeyedRateLimiter<String>,
+    uploads_by_request: DefaultKeyedRateLimiter<String>,
     logins_by_address: DefaultKeyedRateLimiter<String>,
     logins_by_email: DefaultKeyedRateLimiter<String>,
     joins_by_address: DefaultKeyedRateLimiter<String>,
@@ -68,6 +75,8 @@ impl Guard {
             joins_by_email: per_minute(JOINS_PER_EMAIL),
             codes_by_address: per_minute(CODES_PER_ADDRESS),
             codes_by_link: per_minute(CODES_PER_LINK),
+            uploads_by_address: per_minute(UPLOADS_PER_ADDRESS),
+            uploads_by_request: per_minute(UPLOADS_PER_REQUEST),
             trusted_proxies,
         }
     }
@@ -134,6 +143,19 @@ impl Guard {
         by_address && by_link
     }
 
+    /// Whether an upload from `address` through request `request_id` is within the rates.
+    pub fn allow_upload(&self, address: &str, request_id: &str) -> bool {
+        let by_address = self
+            .uploads_by_address
+            .check_key(&address.to_owned())
+            .is_ok();
+        let by_request = self
+            .uploads_by_request
+            .check_key(&request_id.to_owned())
+            .is_ok();
+        by_address && by_request
+    }
+
     /// Forgets keys whose quota is full again, so memory follows recent traffic only.
     pub fn forget_idle(&self) {
         for limiter in [
@@ -143,6 +165,8 @@ impl Guard {
             &self.joins_by_email,
             &self.codes_by_address,
             &self.codes_by_link,
+            &self.uploads_by_address,
+            &self.uploads_by_request,
         ] {
             limiter.retain_recent();
             limiter.shrink_to_fit();

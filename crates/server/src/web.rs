@@ -1,6 +1,6 @@
 //! The browser side: the account holders' app (`GET /app`), the recipient page of external
-//! links (`GET /x/{link_id}`), their static assets, and the security headers every response
-//! carries, API included.
+//! links (`GET /x/{link_id}`), the upload page of requests (`GET /r/{request_id}`), their
+//! static assets, and the security headers every response carries, API included.
 //!
 //! The pages are built from `web/` (TypeScript) into `crates/server/web/dist/`, which is
 //! committed and embedded here, so building the server needs no Node. The HTML is the same for
@@ -32,6 +32,8 @@ const RECIPIENT_JS: &[u8] = include_bytes!("../web/dist/recipient.js");
 const APP_HTML: &[u8] = include_bytes!("../web/dist/app.html");
 const APP_JS: &[u8] = include_bytes!("../web/dist/app.js");
 const STYLESHEET: &[u8] = include_bytes!("../web/dist/pli.css");
+const REQUEST_HTML: &[u8] = include_bytes!("../web/dist/request.html");
+const REQUEST_JS: &[u8] = include_bytes!("../web/dist/request.js");
 
 const HTML: &str = "text/html; charset=utf-8";
 const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
@@ -53,6 +55,11 @@ pub fn routes() -> Router<AppState> {
             get(|| async { asset(JAVASCRIPT, RECIPIENT_JS) }),
         )
         .route("/assets/pli.css", get(|| async { asset(CSS, STYLESHEET) }))
+        .route("/r/{request_id}", get(request_page))
+        .route(
+            "/assets/request.js",
+            get(|| async { asset(JAVASCRIPT, REQUEST_JS) }),
+        )
 }
 
 /// Whether responses go out over TLS, which decides HSTS.
@@ -115,6 +122,19 @@ async fn recipient_page(ApiPath(link_id): ApiPath<String>) -> Result<Response, A
         ));
     }
     Ok(asset(HTML, RECIPIENT_HTML))
+}
+
+/// The upload page of requests (`docs/REQUESTS.md`): the same for every well-formed id, and
+/// opening it changes nothing.
+async fn request_page(ApiPath(request_id): ApiPath<String>) -> Result<Response, ApiError> {
+    if pli_store::Id::parse(&request_id).is_none() {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "request_not_found",
+            "a request id is 32 lowercase hexadecimal digits; copy the whole link from the message",
+        ));
+    }
+    Ok(asset(HTML, REQUEST_HTML))
 }
 
 fn asset(content_type: &'static str, bytes: &'static [u8]) -> Response {

@@ -194,7 +194,10 @@ const ENVELOPE_SELECT: &str = "SELECT e.id, e.sender_id, e.size, e.created_at, e
      FROM envelope_recipients r \
      LEFT JOIN accounts a ON a.id = r.account_id \
      LEFT JOIN mailboxes m ON m.id = r.mailbox_id \
-     WHERE r.envelope_id = e.id) AS addressees";
+     WHERE r.envelope_id = e.id) AS addressees, \
+     (SELECT u.request_id FROM request_uploads u WHERE u.envelope_id = e.id) AS outside_request, \
+     (SELECT q.email FROM request_uploads u JOIN upload_requests q ON q.id = u.request_id \
+     WHERE u.envelope_id = e.id) AS outside_email";
 
 /// Where inbox envelopes come from: the account itself or one of its mailboxes.
 enum Source {
@@ -328,6 +331,7 @@ async fn envelopes_from_rows(tx: &mut PgConnection, rows: &[PgRow]) -> Result<Ve
                 size: parts.size,
                 created_at: parts.created_at,
                 state: parts.state,
+                outside: parts.outside,
             })
         })
         .collect()

@@ -64,6 +64,7 @@ mod mailboxes;
 mod monitor;
 mod passkeys;
 mod policies;
+mod requests;
 mod rows;
 mod security;
 mod shared;
@@ -81,6 +82,7 @@ use pli_store::{
 };
 use pli_store::{Ceremony, CeremonyKind, StoredPasskey};
 use pli_store::{Link, LinkReceipt, LinkState, NewLink};
+use pli_store::{NewUploadRequest, RequestState, UploadRequest};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
@@ -671,6 +673,47 @@ impl Store for PostgresStore {
 
     async fn set_link_receipt(&self, id: Id, receipt: &LinkReceipt) -> Result<()> {
         links::set_link_receipt(&self.pool, id, receipt).await
+    }
+
+    async fn create_upload_request(&self, request: &NewUploadRequest) -> Result<()> {
+        requests::create_upload_request(&self.pool, request).await
+    }
+
+    async fn upload_request(&self, id: Id) -> Result<UploadRequest> {
+        requests::upload_request(&self.pool, id).await
+    }
+
+    async fn account_upload_requests(&self, creator_id: Id) -> Result<Vec<UploadRequest>> {
+        requests::account_upload_requests(&self.pool, creator_id).await
+    }
+
+    async fn end_upload_request(&self, id: Id, state: RequestState) -> Result<()> {
+        requests::end_upload_request(&self.pool, id, state).await
+    }
+
+    async fn expire_upload_requests(&self, now: Timestamp) -> Result<Vec<Id>> {
+        requests::expire_upload_requests(&self.pool, now).await
+    }
+
+    async fn begin_request_upload(
+        &self,
+        request_id: Id,
+        envelope_id: Id,
+        size: u64,
+        at: Timestamp,
+        address: &str,
+    ) -> Result<()> {
+        requests::begin_request_upload(&self.pool, request_id, envelope_id, size, at, address).await
+    }
+
+    async fn complete_request_upload(
+        &self,
+        request_id: Id,
+        envelope_id: Id,
+        size: u64,
+        at: Timestamp,
+    ) -> Result<UploadRequest> {
+        requests::complete_request_upload(&self.pool, request_id, envelope_id, size, at).await
     }
 }
 

@@ -1,6 +1,7 @@
 //! Decoding of rows into domain types. A value that does not decode (wrong length, unknown
 //! role, negative size...) is `Corrupt`, naming the column and never the value.
 
+use pli_store::OutsideOrigin;
 use pli_store::{
     Account, Addressee, AuditEvent, AuditRecord, EnvelopeState, Id, Mailbox, Org, Outcome, Result,
     Role, StoreError, StoredCheckpoint,
@@ -141,6 +142,7 @@ pub(crate) struct EnvelopeParts {
     pub(crate) created_at: i64,
     pub(crate) state: EnvelopeState,
     pub(crate) sender_id: Id,
+    pub(crate) outside: Option<OutsideOrigin>,
 }
 
 /// A row of the envelope listing query (`id, sender_id, size, created_at, state, addressees`).
@@ -162,7 +164,26 @@ pub(crate) fn envelope_from_row(row: &PgRow) -> Result<EnvelopeParts> {
         created_at: get(row, "created_at", "envelopes.created_at")?,
         state,
         sender_id: id_from_row(row, "sender_id", "envelopes.sender_id")?,
+        outside: outside_from_row(row)?,
     })
+}
+
+/// The outside-upload columns of the envelope listing query.
+fn outside_from_row(row: &PgRow) -> Result<Option<OutsideOrigin>> {
+    let request: Option<Vec<u8>> = get(row, "outside_request", "request_uploads")?;
+    let email: Option<String> = get(row, "outside_email", "upload_requests.email")?;
+    match (request, email) {
+        (None, _) => Ok(None),
+        (Some(request), Some(email)) => {
+            let bytes = <[u8; 16]>::try_from(request.as_slice())
+                .map_err(|_| StoreError::Corrupt("request_uploads.request_id".into()))?;
+            Ok(Some(OutsideOrigin {
+                request_id: Id::from_bytes(bytes),
+                email,
+            }))
+        }
+        (Some(_), None) => Err(StoreError::Corrupt("request_uploads.request_id".into())),
+    }
 }
 
 /// The addressees of one envelope, from the JSON array the envelope listing query builds:

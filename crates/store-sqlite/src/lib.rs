@@ -30,6 +30,7 @@ mod links;
 mod monitor;
 mod passkeys;
 mod policies;
+mod requests;
 mod rows;
 mod security;
 mod shared;
@@ -46,6 +47,7 @@ use pli_store::{
 use pli_store::{Canary, DownloadHold, HoldKind, JournalEntry, NewCanary};
 use pli_store::{Ceremony, CeremonyKind, StoredPasskey};
 use pli_store::{Link, LinkReceipt, LinkState, NewLink};
+use pli_store::{NewUploadRequest, OutsideOrigin, RequestState, UploadRequest};
 use sqlx::SqliteConnection;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -1470,6 +1472,49 @@ impl Store for SqliteStore {
     async fn set_link_receipt(&self, id: Id, receipt: &LinkReceipt) -> Result<()> {
         self.set_link_receipt_impl(id, receipt).await
     }
+
+    async fn create_upload_request(&self, request: &NewUploadRequest) -> Result<()> {
+        self.create_upload_request_impl(request).await
+    }
+
+    async fn upload_request(&self, id: Id) -> Result<UploadRequest> {
+        self.upload_request_impl(id).await
+    }
+
+    async fn account_upload_requests(&self, creator_id: Id) -> Result<Vec<UploadRequest>> {
+        self.account_upload_requests_impl(creator_id).await
+    }
+
+    async fn end_upload_request(&self, id: Id, state: RequestState) -> Result<()> {
+        self.end_upload_request_impl(id, state).await
+    }
+
+    async fn expire_upload_requests(&self, now: Timestamp) -> Result<Vec<Id>> {
+        self.expire_upload_requests_impl(now).await
+    }
+
+    async fn begin_request_upload(
+        &self,
+        request_id: Id,
+        envelope_id: Id,
+        size: u64,
+        at: Timestamp,
+        address: &str,
+    ) -> Result<()> {
+        self.begin_request_upload_impl(request_id, envelope_id, size, at, address)
+            .await
+    }
+
+    async fn complete_request_upload(
+        &self,
+        request_id: Id,
+        envelope_id: Id,
+        size: u64,
+        at: Timestamp,
+    ) -> Result<UploadRequest> {
+        self.complete_request_upload_impl(request_id, envelope_id, size, at)
+            .await
+    }
 }
 
 fn log_index(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<u64> {
@@ -1660,12 +1705,13 @@ async fn envelopes_from_rows(
     for row in rows {
         let ((id, _, size, created_at, state), sender_id) = rows::envelope_from_row(row)?;
         let addressees: String = rows::get(row, "addressees", "envelope_recipients")?;
+        let outside = outside_from_row(row)?;
         let mut to = rows::addressees_from_json(&addressees)?;
         to.sort_by_key(|(position, _)| *position);
         if seen.insert(sender_id) {
             sender_ids.push(sender_id);
         }
-        parsed.push((id, to, size, created_at, state, sender_id));
+        parsed.push((id, to, size, created_at, state, sender_id, outside));
     }
     let mut senders = std::collections::HashMap::with_capacity(sender_ids.len());
     let sql = format!("{ACCOUNT_COLUMNS} WHERE a.id IN");
@@ -1677,7 +1723,7 @@ async fn envelopes_from_rows(
     }
     parsed
         .into_iter()
-        .map(|(id, to, size, created_at, state, sender_id)| {
+        .map(|(id, to, size, created_at, state, sender_id, outside)| {
             let sender = senders
                 .get(&sender_id)
                 .cloned()
@@ -1689,9 +1735,28 @@ async fn envelopes_from_rows(
                 size,
                 created_at,
                 state,
+                outside,
             })
         })
         .collect()
+}
+
+/// The outside-upload columns of [`ENVELOPE_SELECT`].
+fn outside_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Option<OutsideOrigin>> {
+    let request: Option<Vec<u8>> = rows::get(row, "outside_request", "request_uploads")?;
+    let email: Option<String> = rows::get(row, "outside_email", "upload_requests.email")?;
+    match (request, email) {
+        (None, _) => Ok(None),
+        (Some(request), Some(email)) => {
+            let bytes = <[u8; 16]>::try_from(request.as_slice())
+                .map_err(|_| StoreError::Corrupt("request_uploads.request_id".into()))?;
+            Ok(Some(OutsideOrigin {
+                request_id: Id::from_bytes(bytes),
+                email,
+            }))
+        }
+        (Some(_), None) => Err(StoreError::Corrupt("request_uploads.request_id".into())),
+    }
 }
 
 /// The columns of an envelope `e`, with its addressees as one JSON array (so a page is one
@@ -1703,7 +1768,10 @@ const ENVELOPE_SELECT: &str = "SELECT e.id, e.sender_id, e.size, e.created_at, e
      FROM envelope_recipients r \
      LEFT JOIN accounts a ON a.id = r.account_id \
      LEFT JOIN mailboxes m ON m.id = r.mailbox_id \
-     WHERE r.envelope_id = e.id) AS addressees";
+     WHERE r.envelope_id = e.id) AS addressees, \
+     (SELECT u.request_id FROM request_uploads u WHERE u.envelope_id = e.id) AS outside_request, \
+     (SELECT q.email FROM request_uploads u JOIN upload_requests q ON q.id = u.request_id \
+     WHERE u.envelope_id = e.id) AS outside_email";
 
 /// Runs `sql` (which ends with `IN`) over the ids, bound as a parenthesised list.
 async fn fetch_in(

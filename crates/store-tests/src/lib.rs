@@ -35,6 +35,7 @@ mod mailboxes;
 mod monitor;
 mod passkeys;
 mod policies;
+mod requests;
 mod security;
 mod shared;
 mod snapshot;
@@ -49,6 +50,7 @@ pub use mailboxes::*;
 pub use monitor::*;
 pub use passkeys::*;
 pub use policies::*;
+pub use requests::*;
 pub use security::*;
 pub use shared::*;
 pub use snapshot::*;
@@ -140,6 +142,8 @@ macro_rules! store_stories {
             org_admins_are_listed_per_organisation,
             passkeys_are_unique_and_belong_to_one_account,
             ceremonies_are_taken_once_before_expiry,
+            upload_requests_route_and_count_uploads,
+            upload_requests_expire_and_are_withdrawn,
         );
     };
     (@each $fresh:expr; $($story:ident),* $(,)?) => {

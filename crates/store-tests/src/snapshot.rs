@@ -8,8 +8,8 @@ use pli_store::snapshot::SnapshotReader;
 use pli_store::{
     Access, Addressee, AuditEvent, Ceremony, CeremonyKind, DownloadHold, HoldKind, Id, InboxScope,
     JournalEntry, JournalKind, LinkReceipt, LogBatch, MailboxKeyWrap, NewAlert, NewCanary, NewLink,
-    NewMailboxKey, NewPolicy, Outcome, Role, Snapshot, SnapshotError, SnapshotSummary,
-    StoredPasskey, StoredReceipt,
+    NewMailboxKey, NewPolicy, NewUploadRequest, Outcome, Role, Snapshot, SnapshotError,
+    SnapshotSummary, StoredPasskey, StoredReceipt,
 };
 
 use crate::{HOUR, NOW, announce, digest, ids, invitation, join, send, whole_inbox};
@@ -302,6 +302,32 @@ pub async fn populate(store: &dyn Snapshot) {
             },
             NOW,
         )
+        .await
+        .unwrap();
+
+    // An upload request for a mailbox, with one envelope uploaded through it.
+    let request = Id::random();
+    store
+        .create_upload_request(&NewUploadRequest {
+            id: request,
+            creator_id: doctor.id,
+            mailbox_id: Some(desk.id),
+            email: "avocat@cabinet.example".into(),
+            recipients: vec!["age1recipient".into(), "age1autre".into()],
+            signature: vec![6; 64],
+            created_at: NOW + 5,
+            expires_at: NOW + 7 * 24 * HOUR,
+            max_uploads: 2,
+        })
+        .await
+        .unwrap();
+    let uploaded = Id::random();
+    store
+        .begin_request_upload(request, uploaded, 5000, NOW + 6, "203.0.113.9")
+        .await
+        .unwrap();
+    store
+        .complete_request_upload(request, uploaded, 4990, NOW + 7)
         .await
         .unwrap();
 }

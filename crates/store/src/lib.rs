@@ -14,8 +14,10 @@ use std::fmt;
 
 mod links;
 mod monitor;
+mod requests;
 pub use links::{Link, LinkOpening, LinkReceipt, LinkState, NewLink};
 pub use monitor::{Canary, DownloadHold, HoldKind, JournalEntry, JournalKind, NewCanary};
+pub use requests::{NewUploadRequest, OutsideOrigin, RequestState, RequestUpload, UploadRequest};
 pub mod snapshot;
 pub use snapshot::{Snapshot, SnapshotError, SnapshotSummary};
 
@@ -272,6 +274,9 @@ pub struct Envelope {
     pub size: u64,
     pub created_at: Timestamp,
     pub state: EnvelopeState,
+    /// Set when a person without an account uploaded it through an upload request; `sender`
+    /// is then the requester.
+    pub outside: Option<OutsideOrigin>,
 }
 
 /// A position in a listing, newest first: strictly older than (created_at, id).
@@ -926,4 +931,43 @@ pub trait Store: Send + Sync + 'static {
     async fn count_link_download(&self, id: Id, at: Timestamp, address: &str) -> Result<Link>;
     /// Keeps the recipient's receipt. `Conflict` if the link has one.
     async fn set_link_receipt(&self, id: Id, receipt: &LinkReceipt) -> Result<()>;
+
+    // Upload requests (`docs/REQUESTS.md`).
+
+    /// Stores a new active request. `NotFound` for an unknown creator or mailbox, `Conflict`
+    /// if the id is taken.
+    async fn create_upload_request(&self, request: &NewUploadRequest) -> Result<()>;
+    /// One request, with its stored envelopes.
+    async fn upload_request(&self, id: Id) -> Result<UploadRequest>;
+    /// The requests an account made, newest first.
+    async fn account_upload_requests(&self, creator_id: Id) -> Result<Vec<UploadRequest>>;
+    /// Ends an active request (expired, exhausted or withdrawn). `NotFound` if unknown,
+    /// `Conflict` if it is not active.
+    async fn end_upload_request(&self, id: Id, state: RequestState) -> Result<()>;
+    /// Ends every active request whose expiry is at or before `now`; returns their ids.
+    async fn expire_upload_requests(&self, now: Timestamp) -> Result<Vec<Id>>;
+    /// Announces an envelope uploaded through an active, unexpired request with uploads left
+    /// (`Pending`, invisible, sender the requester, addressed to the request's addressee), and
+    /// records the caller's address, in one transaction. `NotFound` for an unknown request,
+    /// `Conflict("upload request")` if it takes no upload, `Conflict("envelope id")` if the
+    /// envelope id is taken.
+    async fn begin_request_upload(
+        &self,
+        request_id: Id,
+        envelope_id: Id,
+        size: u64,
+        at: Timestamp,
+        address: &str,
+    ) -> Result<()>;
+    /// Makes a begun upload visible with its final size and counts it; the last allowed
+    /// upload exhausts the request. All in one transaction. `Conflict("upload request")` if
+    /// the request no longer takes an upload (nothing changes), `NotFound` if the envelope is
+    /// not a pending upload of this request.
+    async fn complete_request_upload(
+        &self,
+        request_id: Id,
+        envelope_id: Id,
+        size: u64,
+        at: Timestamp,
+    ) -> Result<UploadRequest>;
 }

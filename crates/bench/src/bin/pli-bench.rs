@@ -192,6 +192,7 @@ async fn bare(listen: SocketAddr) -> anyhow::Result<()> {
                 to: vec!["reader@bench.example".to_owned()],
                 size: 1024,
                 created_at: "2026-11-22T10:00:00Z".to_owned(),
+                outside: None,
             })
             .collect(),
         next_cursor: Some("cursor".to_owned()),

@@ -167,7 +167,7 @@ impl ExternalSend {
 
 /// The audit log this profile trusts: its pinned key (pinned now if the profile predates
 /// pinning) and the checkpoint it verified last.
-async fn key_log(session: &super::LoggedIn) -> Result<pli_client::KeyLog> {
+pub(super) async fn key_log(session: &super::LoggedIn) -> Result<pli_client::KeyLog> {
     let verifier = match &session.profile.log_key {
         Some(text) => pli_client::KeyLog::parse_key(text)?,
         None => pli_client::transparency::fetch_log_key(&session.api)
@@ -184,7 +184,7 @@ async fn key_log(session: &super::LoggedIn) -> Result<pli_client::KeyLog> {
 }
 
 /// Saves the pinned key and latest verified checkpoint into the profile on disk.
-fn save_log_state(profile: &Profile, log: &pli_client::KeyLog) -> Result<()> {
+pub(super) fn save_log_state(profile: &Profile, log: &pli_client::KeyLog) -> Result<()> {
     let dir = super::profile_dir()?;
     let mut saved = Profile::load(&dir).context("reading the profile")?;
     if saved.server != profile.server {
@@ -475,16 +475,21 @@ pub async fn get(args: GetArgs) -> Result<()> {
         }
     };
 
-    // The sender's proof of delivery; the files are in place whatever becomes of it.
-    match pli_client::receipts::sign(
-        &session.api,
-        keys,
-        &id,
-        &received.manifest_hash,
-        pli_client::account::now_unix(),
-    )
-    .await
-    {
+    // The sender's proof of delivery; the files are in place whatever becomes of it. An
+    // outside sender asked for nothing and has no account to receive one.
+    let receipt = if received.manifest.outside.is_some() {
+        Ok(false)
+    } else {
+        pli_client::receipts::sign(
+            &session.api,
+            keys,
+            &id,
+            &received.manifest_hash,
+            pli_client::account::now_unix(),
+        )
+        .await
+    };
+    match receipt {
         Ok(true) => eprintln!("signed a receipt for the sender"),
         Ok(false) => {}
         Err(error) => eprintln!("warning: could not sign a receipt for the sender: {error}"),
@@ -519,6 +524,16 @@ pub async fn get(args: GetArgs) -> Result<()> {
                 "justification": dlp.justification,
             })),
         });
+        let mut value = value;
+        // Only for an outside sender, so every other envelope's output is what it always was.
+        if let Some(outside) = &manifest.outside {
+            value["sender_verified"] = serde_json::json!(false);
+            value["outside"] = serde_json::json!({
+                "request_id": outside.request_id,
+                "name": outside.name,
+                "requester": received.summary.sender,
+            });
+        }
         print_line(&serde_json::to_string_pretty(&value)?)?;
     } else {
         let subject = if manifest.subject.is_empty() {
@@ -526,12 +541,32 @@ pub async fn get(args: GetArgs) -> Result<()> {
         } else {
             clean(&manifest.subject)
         };
-        eprintln!(
-            "from {} at {}: {}",
-            clean(&manifest.sender.email),
-            rfc3339(manifest.created_at),
-            subject
-        );
+        match &manifest.outside {
+            None => eprintln!(
+                "from {} at {}: {}",
+                clean(&manifest.sender.email),
+                rfc3339(manifest.created_at),
+                subject
+            ),
+            Some(outside) => {
+                eprintln!(
+                    "from {} (UNVERIFIED outside sender{}) at {}: {}",
+                    clean(&manifest.sender.email),
+                    outside
+                        .name
+                        .as_deref()
+                        .map(|name| format!(", gave the name {}", clean(name)))
+                        .unwrap_or_default(),
+                    rfc3339(manifest.created_at),
+                    subject
+                );
+                eprintln!(
+                    "uploaded through request {} of {}: the files are intact since they were signed, but nobody checked who sent them",
+                    clean(&outside.request_id),
+                    clean(&received.summary.sender)
+                );
+            }
+        }
         if let Some(dlp) = &manifest.dlp {
             eprintln!("{}", dlp_line(dlp));
         }
@@ -637,13 +672,35 @@ where
 }
 
 fn summary_json(item: &EnvelopeSummary) -> serde_json::Value {
-    serde_json::json!({
+    let mut value = serde_json::json!({
         "id": item.id,
         "sender": item.sender,
         "to": item.to,
         "size": item.size,
         "created_at": item.created_at,
-    })
+    });
+    // Only on outside uploads, so every other item keeps exactly the fields it always had.
+    if let Some(outside) = &item.outside {
+        value["outside"] = serde_json::json!({
+            "request_id": outside.request_id,
+            "email": outside.email,
+            "verified": false,
+        });
+    }
+    value
+}
+
+/// Who an envelope is from, as listed: an outside sender is named by the request's address
+/// and marked, since nobody checked who uploaded it.
+fn from_cell(item: &EnvelopeSummary) -> String {
+    match &item.outside {
+        Some(outside) => format!(
+            "{} (outside, unverified; asked by {})",
+            clean(&outside.email),
+            clean(&item.sender)
+        ),
+        None => clean(&item.sender),
+    }
 }
 
 fn show(items: &[EnvelopeSummary], json: bool, empty: &str) -> Result<()> {
@@ -660,7 +717,7 @@ fn show(items: &[EnvelopeSummary], json: bool, empty: &str) -> Result<()> {
         .map(|item| {
             [
                 clean(&item.id),
-                clean(&item.sender),
+                from_cell(item),
                 clean(&item.to.join(",")),
                 size(item.size),
                 clean(&item.created_at),

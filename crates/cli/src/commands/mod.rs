@@ -19,6 +19,7 @@ mod key;
 mod mailbox;
 pub mod ops;
 mod policy;
+mod request;
 pub mod scan;
 mod security;
 mod serve;
@@ -38,6 +39,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Outbox(args) => envelopes::outbox(args).await,
         Command::Get(args) => envelopes::get(args).await,
         Command::Delete(args) => envelopes::delete(args).await,
+        Command::Request(args) => request::run(args).await,
         Command::Key(command) => key::run(command).await,
         Command::Scan(args) => scan::run(&args),
         Command::Extract(_) => anyhow::bail!("internal error: `__extract` runs before the runtime"),

@@ -12,6 +12,7 @@ mod mailbox_keys;
 mod ops;
 mod policy;
 mod receipts;
+mod requests;
 mod scale;
 mod scan;
 mod second_factor;

@@ -4,6 +4,7 @@
 mod hostile;
 mod interop;
 mod memory;
+mod outside;
 mod round_trip;
 mod support;
 mod testkit;

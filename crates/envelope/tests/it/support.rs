@@ -45,6 +45,7 @@ pub fn manifest(files: &[(&str, &[u8])]) -> Manifest {
             })
             .collect(),
         dlp: None,
+        outside: None,
     }
 }
 

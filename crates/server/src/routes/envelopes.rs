@@ -174,6 +174,7 @@ pub async fn create(
         to: addresses.iter().map(|a| a.as_str().to_owned()).collect(),
         size: new_envelope.size,
         created_at: rfc3339(new_envelope.created_at),
+        outside: None,
     };
     Ok((StatusCode::CREATED, Json(summary)))
 }
@@ -259,12 +260,7 @@ pub async fn upload(
         ));
     };
     let progress = Arc::new(Progress::default());
-    let stream = CountedBody {
-        inner: body.into_data_stream(),
-        declared,
-        progress: progress.clone(),
-        done: false,
-    };
+    let stream = CountedBody::new(body, declared, progress.clone());
     let key = blob_key(id);
     let failed = |principal: &Principal| {
         principal.event("envelope.upload", Some(id.to_string()), Outcome::Failed)
@@ -575,13 +571,20 @@ pub(crate) async fn load(
     }
 }
 
-fn summary(envelope: &Envelope) -> EnvelopeSummary {
+pub(crate) fn summary(envelope: &Envelope) -> EnvelopeSummary {
     EnvelopeSummary {
         id: envelope.id.to_string(),
         sender: envelope.sender.email.clone(),
         to: envelope.to.iter().map(|(_, name)| name.clone()).collect(),
         size: envelope.size,
         created_at: rfc3339(envelope.created_at),
+        outside: envelope
+            .outside
+            .as_ref()
+            .map(|outside| pli_proto::OutsideUpload {
+                request_id: outside.request_id.to_string(),
+                email: outside.email.clone(),
+            }),
     }
 }
 
@@ -631,7 +634,7 @@ fn decode_cursor(text: &str) -> Result<Cursor, ApiError> {
 }
 
 /// Compares a byte count with the announced size. `truncated` says the body ended early.
-fn size_check(seen: u64, declared: u64, interrupted: bool) -> Result<(), ApiError> {
+pub(crate) fn size_check(seen: u64, declared: u64, interrupted: bool) -> Result<(), ApiError> {
     if seen > declared {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -674,18 +677,29 @@ impl Drop for UploadGuard {
 }
 
 #[derive(Default)]
-struct Progress {
-    seen: AtomicU64,
-    ended: AtomicBool,
+pub(crate) struct Progress {
+    pub(crate) seen: AtomicU64,
+    pub(crate) ended: AtomicBool,
 }
 
 /// The request body, counted: it fails (so the blob store keeps nothing) as soon as more bytes
 /// than announced arrive, or when it ends short.
-struct CountedBody {
+pub(crate) struct CountedBody {
     inner: axum::body::BodyDataStream,
     declared: u64,
     progress: Arc<Progress>,
     done: bool,
+}
+
+impl CountedBody {
+    pub(crate) fn new(body: Body, declared: u64, progress: Arc<Progress>) -> CountedBody {
+        CountedBody {
+            inner: body.into_data_stream(),
+            declared,
+            progress,
+            done: false,
+        }
+    }
 }
 
 impl Stream for CountedBody {

@@ -18,6 +18,7 @@ pub mod me;
 pub mod passkeys;
 pub mod policy;
 pub mod receipts;
+pub mod requests;
 pub mod second_factor;
 pub mod security;
 pub mod witnesses;

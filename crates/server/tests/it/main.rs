@@ -16,6 +16,7 @@ mod passkeys;
 mod policy;
 mod probes;
 mod receipts;
+mod requests;
 mod security;
 mod stories;
 mod transparency;

@@ -20,6 +20,8 @@ struct World {
     link: String,
     /// One of alice's passkeys.
     passkey: String,
+    /// An upload request bob made for vbox, withdrawn: nothing may go through it.
+    request: String,
 }
 
 async fn world() -> World {
@@ -74,8 +76,30 @@ async fn world() -> World {
         })
         .await
         .unwrap();
+    let request = pli_store::Id::random();
+    let bob_account = store.account_by_email("bob@victim.fr").await.unwrap();
+    let vbox = store.mailbox_by_name("vbox").await.unwrap();
+    store
+        .create_upload_request(&pli_store::NewUploadRequest {
+            id: request,
+            creator_id: bob_account.id,
+            mailbox_id: Some(vbox.id),
+            email: "avocat@cabinet.example".into(),
+            recipients: vec![age::x25519::Identity::generate().to_public().to_string()],
+            signature: vec![7; 64],
+            created_at: pli_server::auth::now(),
+            expires_at: pli_server::auth::now() + 3600,
+            max_uploads: 1,
+        })
+        .await
+        .unwrap();
+    store
+        .end_upload_request(request, pli_store::RequestState::Withdrawn)
+        .await
+        .unwrap();
     World {
         app,
+        request: request.to_string(),
         alice,
         bob,
         stranger,
@@ -96,6 +120,11 @@ fn requests(
     let mut uris = vec![path.to_owned()];
     if path.starts_with("/api/me/passkeys/{id}") {
         uris = vec![path.replace("{id}", &world.passkey)];
+    } else if path.starts_with("/api/requests/") {
+        uris = vec![
+            path.replace("{id}", &world.request)
+                .replace("{envelope_id}", &new_id()),
+        ];
     } else if path.contains("{id}") {
         uris = [&world.stored, &world.pending]
             .iter()
@@ -172,9 +201,22 @@ fn requests(
             })),
             json,
         ),
-        ("PUT", "/api/envelopes/{id}/content") => {
+        ("PUT", "/api/envelopes/{id}/content")
+        | ("PUT", "/api/requests/{id}/envelopes/{envelope_id}") => {
             with(Some(vec![0; 6]), "application/octet-stream")
         }
+        ("POST", "/api/requests") => with(
+            json_body(json!({
+                "id": new_id(),
+                "email": "avocat@cabinet.example",
+                "mailbox": "vbox",
+                "recipients": [age::x25519::Identity::generate().to_public().to_string()],
+                "expires_at": pli_server::auth::now() + 86_400,
+                "signature": b64(&[7; 64]),
+                "fragment": b64(&[4; 32]),
+            })),
+            json,
+        ),
         ("POST", "/api/audit/log/cosignature") => with(
             json_body(json!({ "witness_key": "not a key", "note": "not a note" })),
             json,
@@ -346,7 +388,24 @@ async fn anonymous_clients_get_nothing() {
                     assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{what}");
                     assert_eq!(answer.error(), "invalid_token", "{what}");
                 }
+                ("GET", "/api/requests/{id}") => {
+                    // The statement is for the link's holder; it says the request ended.
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                    assert_eq!(answer.body["state"], "withdrawn", "{what}");
+                }
+                ("PUT", "/api/requests/{id}/envelopes/{envelope_id}") => {
+                    // Without Content-Length, or through a withdrawn request: nothing lands.
+                    assert!(
+                        answer.status == StatusCode::LENGTH_REQUIRED
+                            || answer.status == StatusCode::GONE,
+                        "{what}: {}",
+                        answer.status
+                    );
+                }
                 ("POST", "/api/auth/logout")
+                | ("POST", "/api/requests")
+                | ("GET", "/api/requests")
+                | ("DELETE", "/api/requests/{id}")
                 | ("POST", "/api/envelopes/{id}/links")
                 | ("GET", "/api/envelopes/{id}/links")
                 | ("DELETE", "/api/links/{link_id}")
@@ -523,6 +582,35 @@ async fn an_authenticated_stranger_gets_nothing() {
                 ("DELETE", "/api/links/{link_id}") => {
                     assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
                     assert_eq!(answer.error(), "link_not_found", "{what}");
+                }
+                ("GET", "/api/requests/{id}") => {
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                    assert_eq!(answer.body["state"], "withdrawn", "{what}");
+                }
+                ("PUT", "/api/requests/{id}/envelopes/{envelope_id}") => {
+                    assert!(
+                        answer.status == StatusCode::LENGTH_REQUIRED
+                            || answer.status == StatusCode::GONE,
+                        "{what}: {}",
+                        answer.status
+                    );
+                }
+                ("DELETE", "/api/requests/{id}") => {
+                    assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
+                    assert_eq!(answer.error(), "request_not_found", "{what}");
+                }
+                ("POST", "/api/requests") => {
+                    // Nobody asks on behalf of a mailbox they do not read.
+                    assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
+                    assert_eq!(
+                        answer.without_request_id(),
+                        mailbox_404.without_request_id(),
+                        "{what}"
+                    );
+                }
+                ("GET", "/api/requests") => {
+                    assert_eq!(answer.status, StatusCode::OK, "{what}");
+                    assert_eq!(answer.body["items"], json!([]), "{what}");
                 }
                 ("GET", "/api/envelopes/{id}")
                 | ("POST", "/api/envelopes/{id}/links")
@@ -737,6 +825,14 @@ async fn assert_unchanged(world: &World) {
     assert_eq!(link.state, pli_store::LinkState::Active);
     assert_eq!(link.server_half, Some([7; 32]), "the link keeps its S");
     assert_eq!(link.downloads, 0);
+    let request = app
+        .state
+        .store()
+        .upload_request(pli_store::Id::parse(&world.request).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(request.state, pli_store::RequestState::Withdrawn);
+    assert_eq!((request.uploads, request.envelopes.len()), (0, 0));
     assert!(link.code_failures <= 2, "one wrong code per walk at most");
     let me = app.get("/api/me", &world.bob).await;
     assert_eq!(me.body["mailboxes"], json!(["vbox"]));
