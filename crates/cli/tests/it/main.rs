@@ -298,8 +298,9 @@ impl User {
         codes
     }
 
-    /// A TOTP code the server has not seen yet (waiting for the clock when the three steps it
-    /// accepts are used), or `None` without a second factor.
+    /// A TOTP code the server has not seen yet: the current step or the next one (never the
+    /// previous, which a 30-second boundary crossed before the server checks it would make too
+    /// old), waiting for the clock when both are used; `None` without a second factor.
     pub fn next_code(&self) -> Option<String> {
         let totp = self.totp.as_ref()?;
         let mut totp = totp.lock().unwrap();
@@ -309,7 +310,7 @@ impl User {
                 .unwrap()
                 .as_secs() as i64;
             let current = now / 30;
-            let step = (current - 1).max(totp.1 + 1);
+            let step = current.max(totp.1 + 1);
             if step <= current + 1 {
                 totp.1 = step;
                 return Some(code_at(&totp.0, step));

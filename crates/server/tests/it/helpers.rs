@@ -274,16 +274,17 @@ impl TestApp {
             .collect()
     }
 
-    /// A TOTP code of `email` the server has not seen yet: the earliest step it still accepts
-    /// (the current one, give or take one) after the last one used here, waiting for the clock
-    /// when all three are used.
+    /// A TOTP code of `email` the server has not seen yet: the current step or the next one,
+    /// after the last one used here, waiting for the clock when both are used. Never the
+    /// previous step: a 30-second boundary crossed before the server checks it would make it
+    /// two steps old, and refused.
     pub fn next_code(&self, email: &str) -> String {
         let mut secrets = self.totp.lock().unwrap();
         let (secret, last_step) = secrets.get_mut(email).expect("enrolled");
         loop {
             let now = pli_server::auth::now();
             let current = now / 30;
-            let step = (current - 1).max(*last_step + 1);
+            let step = current.max(*last_step + 1);
             if step <= current + 1 {
                 *last_step = step;
                 return code_at(secret, step);
