@@ -210,7 +210,7 @@ test("a wrong password, and an unknown address, get the same message", async () 
     const { page } = await logIn(user, { password });
     await page.getByRole("alert").filter({ hasText: "Adresse électronique ou mot de passe incorrect." }).waitFor({ timeout: 60_000 });
     assert.equal(await page.locator("#inbox").isVisible(), false);
-    assert.equal(await page.getByLabel("Code", { exact: true }).isVisible(), false);
+    assert.equal(await page.locator("#login-form").getByLabel("Code", { exact: true }).isVisible(), false);
   }
   const { page } = await logIn(new User("pas-une-adresse", tempDir("home")), { password: "whatever password" });
   await page.getByRole("alert").filter({ hasText: "Cette adresse électronique n'est pas valide" }).waitFor({ timeout: 60_000 });
@@ -256,7 +256,7 @@ test("an account with a second factor is asked for the Code, and a right one log
   carol.run(["2fa", "confirm", totp(secret, 0)]);
 
   const { page } = await logIn(carol);
-  const code = page.getByLabel("Code", { exact: true });
+  const code = page.locator("#login-form").getByLabel("Code", { exact: true });
   await code.waitFor({ timeout: 60_000 });
   await page.getByRole("alert").filter({ hasText: "second facteur" }).waitFor();
   await code.fill("000000" === totp(secret, 1) ? "111111" : "000000");
@@ -280,7 +280,7 @@ test("when the flow monitor asks for the second factor again, the page takes it 
   server.sql(`INSERT INTO download_holds (account_id, kind, at, rule, details) SELECT id, 1, ${Math.floor(Date.now() / 1000)}, 'test', 'test' FROM accounts WHERE email = '${ivan.email}'`);
 
   const { page } = await logIn(ivan);
-  await page.getByLabel("Code", { exact: true }).fill(totp(secret, 1));
+  await page.locator("#login-form").getByLabel("Code", { exact: true }).fill(totp(secret, 1));
   await page.getByRole("button", { name: "Se connecter", exact: true }).click();
   await inboxShown(page);
   await openEnvelope(page, id);
