@@ -40,9 +40,9 @@ function writeFile(name, size) {
 /** Opens the app and logs in as `user`; resolves once the inbox is shown. */
 async function logIn(user, { password = user.password } = {}) {
   const { page, problems } = await openPage(context, `${server.url}/app`);
-  await page.getByLabel("Adresse électronique").fill(user.email);
+  await page.getByLabel("Adresse électronique", { exact: true }).fill(user.email);
   await page.getByLabel("Mot de passe").fill(password);
-  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.getByRole("button", { name: "Se connecter", exact: true }).click();
   return { page, problems };
 }
 
@@ -179,7 +179,7 @@ test("the keyboard alone logs in, opens an envelope and saves a file; English wi
   const file = writeFile("courrier.txt", 3_000);
   const id = bob.send([file.path], alice.email);
   const { page } = await openPage(context, `${server.url}/app?lang=en`);
-  await page.getByLabel("Email address").waitFor();
+  await page.getByLabel("Email address", { exact: true }).waitFor();
   // The address field has the focus when the page opens.
   await page.keyboard.type(alice.email);
   await page.keyboard.press("Tab");
@@ -210,7 +210,7 @@ test("a wrong password, and an unknown address, get the same message", async () 
     const { page } = await logIn(user, { password });
     await page.getByRole("alert").filter({ hasText: "Adresse électronique ou mot de passe incorrect." }).waitFor({ timeout: 60_000 });
     assert.equal(await page.locator("#inbox").isVisible(), false);
-    assert.equal(await page.getByLabel("Code", { exact: true }).isVisible(), false);
+    assert.equal(await page.locator("#login-form").getByLabel("Code", { exact: true }).isVisible(), false);
   }
   const { page } = await logIn(new User("pas-une-adresse", tempDir("home")), { password: "whatever password" });
   await page.getByRole("alert").filter({ hasText: "Cette adresse électronique n'est pas valide" }).waitFor({ timeout: 60_000 });
@@ -224,9 +224,9 @@ test("an expired session sends back to the login form, which logs in again", asy
   await page.getByRole("link", { name: "Envois" }).click();
   await page.getByRole("alert").filter({ hasText: "Votre session a pris fin" }).waitFor({ timeout: 30_000 });
   assert.equal(await page.locator("#nav").isVisible(), false);
-  await page.getByLabel("Adresse électronique").fill(henri.email);
+  await page.getByLabel("Adresse électronique", { exact: true }).fill(henri.email);
   await page.getByLabel("Mot de passe").fill(henri.password);
-  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.getByRole("button", { name: "Se connecter", exact: true }).click();
   // Back where it was going.
   await page.getByRole("heading", { name: "Envois" }).waitFor({ timeout: 60_000 });
 });
@@ -256,15 +256,15 @@ test("an account with a second factor is asked for the Code, and a right one log
   carol.run(["2fa", "confirm", totp(secret, 0)]);
 
   const { page } = await logIn(carol);
-  const code = page.getByLabel("Code", { exact: true });
+  const code = page.locator("#login-form").getByLabel("Code", { exact: true });
   await code.waitFor({ timeout: 60_000 });
   await page.getByRole("alert").filter({ hasText: "second facteur" }).waitFor();
   await code.fill("000000" === totp(secret, 1) ? "111111" : "000000");
-  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.getByRole("button", { name: "Se connecter", exact: true }).click();
   await page.getByRole("alert").filter({ hasText: "code incorrect" }).waitFor({ timeout: 60_000 });
   // The confirmation used this time step; the next one is within the accepted drift.
   await code.fill(totp(secret, 1));
-  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.getByRole("button", { name: "Se connecter", exact: true }).click();
   await inboxShown(page);
 });
 
@@ -280,8 +280,8 @@ test("when the flow monitor asks for the second factor again, the page takes it 
   server.sql(`INSERT INTO download_holds (account_id, kind, at, rule, details) SELECT id, 1, ${Math.floor(Date.now() / 1000)}, 'test', 'test' FROM accounts WHERE email = '${ivan.email}'`);
 
   const { page } = await logIn(ivan);
-  await page.getByLabel("Code", { exact: true }).fill(totp(secret, 1));
-  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.locator("#login-form").getByLabel("Code", { exact: true }).fill(totp(secret, 1));
+  await page.getByRole("button", { name: "Se connecter", exact: true }).click();
   await inboxShown(page);
   await openEnvelope(page, id);
   await page.getByRole("alert").filter({ hasText: "demande de nouveau le second facteur" }).waitFor({ timeout: 30_000 });

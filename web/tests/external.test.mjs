@@ -1,14 +1,16 @@
 // The whole external-recipient flow in a real browser: `pli send --external` from the CLI, the
 // link read from the mail outbox, the code from the SMS, the file saved and compared; and the
-// refusals: five wrong codes, an expired link, a tampered ciphertext.
+// refusals: five wrong codes, an expired link, a tampered ciphertext. And the same link made
+// from the account app's send page, its code going by a second mail.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Decrypter } from "age-encryption";
 import { Server, tempDir } from "./pli.mjs";
 import { launch, openPage } from "./browser.mjs";
-import { linkFor, smsCode } from "./outbox.mjs";
+import { linkFor, mailCode, smsCode } from "./outbox.mjs";
 
 let server, context, alice, outbox, files;
 
@@ -99,4 +101,85 @@ test("a tampered ciphertext is refused with a message, and nothing is offered", 
     return names;
   });
   assert.deepEqual(staged, []);
+});
+
+test("the app sends to an external address: the link mail and the code mail open it, byte for byte; pli outbox lists the link", async () => {
+  const email = "enqueteur@gendarmerie.example";
+  const bytes = randomBytes(180_000);
+  const path = join(files, "audition.pdf");
+  writeFileSync(path, bytes);
+
+  const { page, problems } = await openPage(context, `${server.url}/app`);
+  await page.getByLabel("Adresse électronique", { exact: true }).fill(alice.email);
+  await page.getByLabel("Mot de passe").fill(alice.password);
+  await page.getByRole("button", { name: "Se connecter", exact: true }).click();
+  await page.getByRole("heading", { name: "Boîte de réception" }).waitFor({ timeout: 60_000 });
+  await page.getByRole("link", { name: "Envoyer" }).click();
+  const form = page.locator("#send-form");
+  // The defaults are the CLI's.
+  assert.equal(await form.getByLabel("Validité du lien (heures)").inputValue(), "72");
+  assert.equal(await form.getByLabel("Téléchargements au plus").inputValue(), "5");
+
+  // What the server would refuse is refused before anything is sealed.
+  const before = server.sql("SELECT count(*) FROM envelopes");
+  await form.getByLabel("Documents").setInputFiles([path]);
+  await form.getByLabel("Destinataire externe (adresse électronique)").fill("sans-arobase");
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  await page.getByRole("alert").filter({ hasText: "L'adresse du destinataire externe n'est pas valable" }).waitFor({ timeout: 30_000 });
+  await form.getByLabel("Destinataire externe (adresse électronique)").fill(email);
+  await form.getByLabel("Téléphone pour le code (SMS)").fill("0612345678");
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  await page.getByRole("alert").filter({ hasText: "format international" }).waitFor({ timeout: 30_000 });
+  await form.getByLabel("Téléphone pour le code (SMS)").fill("");
+  await form.getByLabel("Téléchargements au plus").fill("0");
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  await page.getByRole("alert").filter({ hasText: "de 1 à 100" }).waitFor({ timeout: 30_000 });
+  assert.equal(server.sql("SELECT count(*) FROM envelopes"), before, "nothing was announced");
+
+  await form.getByLabel("Téléchargements au plus").fill("3");
+  await form.getByLabel("Validité du lien (heures)").fill("48");
+  await form.getByLabel("Objet").fill("Procès-verbal");
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  const status = page.getByRole("status").filter({ hasText: "Envoyé. Numéro de l'envoi" });
+  await status.waitFor({ timeout: 60_000 });
+  const envelopeId = /([0-9a-f]{32})/.exec(await status.innerText())[1];
+  const shown = (await page.locator("#send-link-url").innerText()).trim();
+  assert.match(shown, /^https?:\/\/\S+\/x\/[0-9a-f]{32}$/, "the link is shown without its fragment");
+  await page.getByText(`Code envoyé par un second courriel à ${email}.`).waitFor();
+  assert.match(await page.locator("#send-link-expires").innerText(), /3 téléchargement/);
+  assert.deepEqual(problems, [], "nothing broke the Content-Security-Policy");
+
+  const link = linkFor(outbox, email);
+  assert.equal(link.split("#")[0], shown);
+  const code = mailCode(outbox, email);
+  const recipient = await openPage(context, link);
+  await recipient.page.getByText(alice.email).first().waitFor();
+  await recipient.page.getByLabel("Code").fill(code);
+  await recipient.page.getByRole("button", { name: "Ouvrir le document" }).click();
+  const save = recipient.page.getByRole("button", { name: /Télécharger audition\.pdf/ });
+  await save.waitFor({ timeout: 60_000 });
+  const [download] = await Promise.all([recipient.page.waitForEvent("download"), save.click()]);
+  assert.equal(download.suggestedFilename(), "audition.pdf");
+  assert.equal(sha256(readFileSync(await download.path())), sha256(bytes));
+  assert.deepEqual(recipient.problems, []);
+
+  // The sender's CLI lists the link the browser made, with its settings and the download.
+  const sent = JSON.parse(alice.run(["outbox", "--json"])).find((item) => item.id === envelopeId);
+  assert.ok(sent, "the envelope is in the sender's outbox");
+  assert.equal(sent.links.length, 1);
+  const [listed] = sent.links;
+  assert.equal(listed.email, email);
+  assert.equal(listed.url, shown);
+  assert.equal(listed.phone, null);
+  assert.equal(listed.max_downloads, 3);
+  assert.equal(listed.downloads, 1);
+  const lifetime = Date.parse(listed.expires_at) - Date.parse(listed.created_at);
+  assert.equal(Math.round(lifetime / 3_600_000), 48);
+  // The manifest names the external recipient, as `pli send --external` writes it.
+  const decrypter = new Decrypter();
+  decrypter.addIdentity(alice.identity());
+  const plaintext = Buffer.from(await decrypter.decrypt(readFileSync(server.blobPath(envelopeId))));
+  const manifest = JSON.parse(plaintext.subarray(512, 512 + parseInt(plaintext.subarray(124, 135).toString(), 8)).toString());
+  assert.deepEqual(manifest.recipients, [email]);
+  assert.equal(manifest.subject, "Procès-verbal");
 });

@@ -43,3 +43,27 @@ export function smsCode(dir, phone) {
   }
   throw new Error(`no code SMS to ${phone} in ${dir}`);
 }
+
+/** The 6-digit code of the latest code mail to `email` (the second mail, without an SMS). */
+export function mailCode(dir, email) {
+  for (const message of messages(dir, ".eml").reverse()) {
+    if (!message.raw.includes(email)) continue;
+    for (const text of texts(message.raw)) {
+      const match = /Votre code[^\n]*?:\s*(\d{6})(?!\d)/.exec(text);
+      if (match) return match[1];
+    }
+  }
+  throw new Error(`no code mail to ${email} in ${dir}`);
+}
+
+/** The upload request link (with its fragment) of the latest mail to `email`. */
+export function requestLinkFor(dir, email) {
+  for (const message of messages(dir, ".eml").reverse()) {
+    if (!message.raw.includes(email)) continue;
+    for (const text of texts(message.raw)) {
+      const match = /https?:\/\/[^\s"<>]+\/r\/[0-9a-f]{32}#[A-Za-z0-9_-]{43}/.exec(text);
+      if (match) return match[0];
+    }
+  }
+  throw new Error(`no request mail to ${email} in ${dir}`);
+}

@@ -38,7 +38,7 @@ async function authenticator(page) {
 }
 
 async function fillLogin(page) {
-  await page.getByLabel("Adresse électronique").fill(carol.email);
+  await page.getByLabel("Adresse électronique", { exact: true }).fill(carol.email);
   await page.getByLabel("Mot de passe").fill(carol.password);
 }
 

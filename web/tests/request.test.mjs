@@ -1,14 +1,16 @@
 // Upload requests in a real browser (docs/REQUESTS.md): `pli request` from the CLI, the page
 // opened from the printed link, two files encrypted and uploaded by the page, then opened by
 // the requester with `pli get`; and the refusals: a recipient key substituted in the server's
-// database, an expired request.
+// database, an expired request. And the same request made from the account app's Demandes
+// view: the link read from the mail outbox, the upload, `pli get`, and withdrawing.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Server, tempDir } from "./pli.mjs";
+import { Server, pli, tempDir } from "./pli.mjs";
 import { launch, openPage } from "./browser.mjs";
+import { requestLinkFor } from "./outbox.mjs";
 
 let server, context, clerk, outbox;
 
@@ -89,4 +91,83 @@ test("an expired request says so and offers no upload, in English too", async ()
   const { page: en } = await openPage(context, english);
   await en.getByRole("alert").filter({ hasText: "This request has expired" }).waitFor();
   assert.deepEqual(problems, []);
+});
+
+test("the app asks for documents: the mailed link takes an upload pli get opens, marked unverified; the app withdraws", async () => {
+  pli(["admin", "mailbox", "create", "etat-civil", "--org", "mairie", "--data", server.data]);
+  pli(["admin", "mailbox", "add", "etat-civil", clerk.email, "--data", server.data]);
+  clerk.run(["mailbox", "sync", "etat-civil"]);
+
+  const { page, problems } = await openPage(context, `${server.url}/app`);
+  await page.getByLabel("Adresse électronique", { exact: true }).fill(clerk.email);
+  await page.getByLabel("Mot de passe").fill(clerk.password);
+  await page.getByRole("button", { name: "Se connecter", exact: true }).click();
+  await page.getByRole("heading", { name: "Boîte de réception" }).waitFor({ timeout: 60_000 });
+  await page.getByRole("link", { name: "Demandes" }).click();
+  await page.getByRole("heading", { name: "Demandes de documents" }).waitFor();
+  const form = page.locator("#request-form");
+  assert.equal(await form.getByLabel("Validité du lien (jours)").inputValue(), "7");
+
+  // Refused before anything reaches the server.
+  const before = server.sql("SELECT count(*) FROM upload_requests");
+  await form.getByLabel("Courriel de la personne").fill("pas une adresse");
+  await page.getByRole("button", { name: "Envoyer la demande" }).click();
+  await page.getByRole("alert").filter({ hasText: "L'adresse n'est pas valable" }).waitFor();
+  await form.getByLabel("Courriel de la personne").fill("notaire@etude.example");
+  await form.getByLabel("Validité du lien (jours)").fill("31");
+  await page.getByRole("button", { name: "Envoyer la demande" }).click();
+  await page.getByRole("alert").filter({ hasText: "de 1 à 30 jours" }).waitFor();
+  assert.equal(server.sql("SELECT count(*) FROM upload_requests"), before);
+
+  // For a mailbox: the recipients signed are those `pli request --mailbox` signs.
+  await form.getByLabel("Validité du lien (jours)").fill("3");
+  await form.getByLabel("Les documents vont dans").selectOption("etat-civil");
+  await page.getByRole("button", { name: "Envoyer la demande" }).click();
+  const mailboxStatus = page.getByRole("status").filter({ hasText: "envoyée à notaire@etude.example" });
+  await mailboxStatus.waitFor({ timeout: 60_000 });
+  const fromApp = /([0-9a-f]{32})/.exec(await mailboxStatus.innerText())[1];
+  const fromCli = ask("notaire@etude.example", ["--mailbox", "etat-civil"]).id;
+  const recipientsOf = (id) => server.sql(`SELECT recipients FROM upload_requests WHERE lower(hex(id)) = '${id}'`);
+  assert.equal(recipientsOf(fromApp), recipientsOf(fromCli));
+  assert.notEqual(recipientsOf(fromApp), "");
+
+  // For one's own inbox, with the CLI's defaults otherwise.
+  await form.getByLabel("Courriel de la personne").fill("Famille.Martin@example.org");
+  await page.getByRole("button", { name: "Envoyer la demande" }).click();
+  const status = page.getByRole("status").filter({ hasText: "famille.martin@example.org" });
+  await status.waitFor({ timeout: 60_000 });
+  const id = /([0-9a-f]{32})/.exec(await status.innerText())[1];
+  const link = requestLinkFor(outbox, "famille.martin@example.org");
+  assert.equal(link, (await page.locator("#request-link").innerText()).trim());
+  assert.ok(link.includes(`/r/${id}#`));
+  const row = page.locator(`#request-rows tr[data-id="${id}"]`);
+  await row.getByText("active").waitFor();
+  assert.match(await row.innerText(), /0 sur 1/);
+  assert.deepEqual(problems, []);
+
+  const outside = await openPage(context, link);
+  await outside.page.getByText("identité vérifiée").waitFor();
+  const bytes = randomBytes(90_000);
+  await outside.page.getByLabel("Fichiers").setInputFiles([{ name: "acte de naissance.pdf", mimeType: "application/pdf", buffer: bytes }]);
+  await outside.page.getByRole("button", { name: /Envoyer/ }).click();
+  await outside.page.getByRole("status").filter({ hasText: "ont été chiffrés et envoyés" }).waitFor({ timeout: 60_000 });
+  assert.deepEqual(outside.problems, []);
+
+  const envelope = JSON.parse(clerk.run(["inbox", "--json"])).find((item) => item.outside?.request_id === id);
+  assert.ok(envelope, "the upload is in the requester's inbox");
+  const out = tempDir("get");
+  const opened = JSON.parse(clerk.run(["get", envelope.id, "-o", out, "--json"]));
+  assert.equal(opened.sender, "famille.martin@example.org");
+  assert.equal(opened.sender_verified, false);
+  assert.deepEqual(readFileSync(join(out, "acte de naissance.pdf")), bytes);
+
+  // Withdrawing the mailbox request from the app: listed as withdrawn, here and in the CLI.
+  await page.getByRole("link", { name: "Demandes" }).click();
+  const mailboxRow = page.locator(`#request-rows tr[data-id="${fromApp}"]`);
+  await mailboxRow.getByRole("button", { name: "Retirer la demande à notaire@etude.example" }).click();
+  await page.getByRole("status").filter({ hasText: "Demande retirée" }).waitFor();
+  await mailboxRow.getByText("retirée").waitFor();
+  const listed = JSON.parse(clerk.run(["request", "list", "--json"]));
+  assert.equal(listed.find((request) => request.id === fromApp).state, "withdrawn");
+  assert.equal(listed.find((request) => request.id === id).uploads, 1);
 });

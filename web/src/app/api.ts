@@ -89,6 +89,61 @@ export interface LinkSummary {
   receipt?: ReceiptInfo;
 }
 
+/** `CreateLinkRequest` of pli-proto: the fragment and the server's half never go in a log. */
+export interface CreateLinkRequest {
+  id: string;
+  email: string;
+  phone?: string;
+  expires_in: number;
+  max_downloads: number;
+  server_half: string;
+  receipt_key: string;
+  fragment: string;
+}
+
+export interface LinkCreated {
+  id: string;
+  /** The link without its fragment. */
+  url: string;
+  expires_at: string;
+  max_downloads: number;
+}
+
+/** `CreateUploadRequest` of pli-proto (docs/REQUESTS.md). */
+export interface CreateUploadRequest {
+  id: string;
+  email: string;
+  mailbox?: string;
+  recipients: string[];
+  expires_at: number;
+  max_uploads: number;
+  signature: string;
+  fragment: string;
+}
+
+export interface UploadRequestCreated {
+  id: string;
+  /** The link without its fragment. */
+  url: string;
+  expires_at: string;
+  max_uploads: number;
+}
+
+export interface UploadRequestSummary {
+  id: string;
+  url: string;
+  email: string;
+  /** The requester's email or the mailbox name. */
+  addressee: string;
+  /** `active`, `expired`, `exhausted` or `withdrawn`. */
+  state: string;
+  created_at: string;
+  expires_at: string;
+  max_uploads: number;
+  uploads: number;
+  envelopes: { id: string; size: number; at: string; address: string }[];
+}
+
 export async function prelogin(email: string): Promise<{ salt: string; kdf: KdfParams }> {
   const body = await call("/api/auth/prelogin", post({ email }));
   const kdf = body.kdf as KdfParams | undefined;
@@ -227,8 +282,33 @@ export class Client {
   }
 
   /** `POST /api/envelopes`: announces an envelope of `size` bytes before its content. */
-  async announce(request: { id: string; to: string[]; size: number }): Promise<void> {
+  async announce(request: { id: string; to: string[]; external?: string[]; size: number }): Promise<void> {
     await call("/api/envelopes", this.auth(post(request)));
+  }
+
+  /** `POST /api/envelopes/{id}/links`: the external link of an envelope one sent (docs/EXTERNAL.md). */
+  async createLink(envelopeId: string, request: CreateLinkRequest): Promise<LinkCreated> {
+    const body = await call(`/api/envelopes/${envelopeId}/links`, this.auth(post(request)));
+    if (typeof body.id !== "string" || typeof body.url !== "string" || typeof body.expires_at !== "string") throw new ApiFailure(502, "bad_response", {});
+    return { id: body.id, url: body.url, expires_at: body.expires_at, max_downloads: Number(body.max_downloads) };
+  }
+
+  /** `POST /api/requests`: asks a person without an account for documents. */
+  async createRequest(request: CreateUploadRequest): Promise<UploadRequestCreated> {
+    const body = await call("/api/requests", this.auth(post(request)));
+    if (typeof body.id !== "string" || typeof body.url !== "string" || typeof body.expires_at !== "string") throw new ApiFailure(502, "bad_response", {});
+    return { id: body.id, url: body.url, expires_at: body.expires_at, max_uploads: Number(body.max_uploads) };
+  }
+
+  /** `GET /api/requests`: the account's upload requests, newest first. */
+  async requests(): Promise<UploadRequestSummary[]> {
+    const body = await call("/api/requests", this.auth({ method: "GET" }));
+    return Array.isArray(body.items) ? (body.items as UploadRequestSummary[]) : [];
+  }
+
+  /** `DELETE /api/requests/{id}`: its link takes no more uploads. */
+  async withdrawRequest(id: string): Promise<void> {
+    await call(`/api/requests/${id}`, this.auth({ method: "DELETE" }));
   }
 
   /** `PUT /api/envelopes/{id}/content`: the ciphertext, streamed from the staged file. */

@@ -2,20 +2,24 @@
 // through the directory, every key encrypted to proven by the audit log (KeyLog), a mailbox's
 // key used only when the directory says it is usable and its creator's signature verifies;
 // then sealed (envelope/writer.ts) to the Origin Private File System, announced with its exact
-// size, and uploaded from there, so nothing is held whole in memory.
+// size, and uploaded from there, so nothing is held whole in memory. With an external
+// recipient, it does what `pli send --external` does (docs/EXTERNAL.md): the link's secrets
+// are drawn here, the envelope is also sealed to the key they derive, and the link is created
+// once the content is stored.
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { base64urlnopad } from "@scure/base";
+import { identityToRecipient } from "age-encryption";
 import { concatBytes, toHex, utf8 } from "../envelope/bytes.js";
-import { decode32 } from "../envelope/keys.js";
+import { decode32, deriveLinkKeys, encodeBase64url, receiptPublicKey } from "../envelope/keys.js";
 import { sealEnvelope, type SealInput } from "../envelope/writer.js";
 import { KeyLog } from "../transparency/keylog.js";
-import { ApiFailure, type DirectoryEntry } from "./api.js";
+import { ApiFailure, type CreateLinkRequest, type DirectoryEntry, type LinkCreated } from "./api.js";
 import type { Session } from "./session.js";
 
 /** Why a send stopped before anything was uploaded; `address` names the recipient at fault. */
 export class SendRefused extends Error {
   constructor(
-    readonly reason: "unknown_recipient" | "untrusted_key" | "unproven_key" | "policy" | "no_recipient" | "no_file",
+    readonly reason: "unknown_recipient" | "untrusted_key" | "unproven_key" | "policy" | "no_recipient" | "no_file" | "external_email" | "external_phone" | "link_expiry" | "link_downloads",
     readonly address: string = "",
   ) {
     super(reason);
@@ -23,20 +27,63 @@ export class SendRefused extends Error {
   }
 }
 
-export async function sendFiles(session: Session, files: File[], addressesTyped: string, subject: string, onProgress: (done: number, total: number) => void): Promise<string> {
+/** The envelope is stored and delivered to its account recipients, but its link was not made. */
+export class LinkNotCreated extends Error {
+  constructor(
+    readonly envelopeId: string,
+    readonly failure: unknown,
+  ) {
+    super("the link could not be created");
+    this.name = "LinkNotCreated";
+  }
+}
+
+/** A person without an account, as typed in the form; the numbers as the CLI's flags. */
+export interface ExternalTyped {
+  email: string;
+  /** Where the code goes by SMS; empty: by a second mail. */
+  phone: string;
+  /** `--expires`, in hours (the CLI's default: 72). */
+  expiresHours: number;
+  /** `--max-downloads` (the CLI's default: 5). */
+  maxDownloads: number;
+}
+
+export interface SendResult {
+  id: string;
+  link: LinkCreated | null;
+}
+
+/** The link's random values and derived keys, drawn before sealing (`ExternalSend::new`). */
+interface ExternalSend {
+  email: string;
+  phone: string | undefined;
+  expiresIn: number;
+  maxDownloads: number;
+  linkId: string;
+  fragmentHalf: Uint8Array;
+  serverHalf: Uint8Array;
+  ageRecipient: string;
+  receiptKey: Uint8Array;
+}
+
+export async function sendFiles(session: Session, files: File[], addressesTyped: string, subject: string, externalTyped: ExternalTyped | null, onProgress: (done: number, total: number) => void): Promise<SendResult> {
   if (files.length === 0) throw new SendRefused("no_file");
   const addresses = [...new Set(addressesTyped.split(/[\s,;]+/).map((address) => address.trim().toLowerCase()).filter((address) => address !== ""))];
-  if (addresses.length === 0) throw new SendRefused("no_recipient");
+  const external = externalTyped === null ? null : await externalSend(externalTyped);
+  if (addresses.length === 0 && external === null) throw new SendRefused("no_recipient");
   // The server refuses an envelope without the policy's labels; the browser cannot inspect
   // documents as `pli scan` does, so an organisation with a policy sends with the CLI.
   if (await session.client.hasSendingPolicy()) throw new SendRefused("policy");
 
   const log = new KeyLog(session.logVerifier, session.client.logSource(), session.keptCheckpoint);
   const ageRecipients = new Set([session.keys.publicKeys.age_recipient]);
+  if (external !== null) ageRecipients.add(external.ageRecipient);
   for (const address of addresses) {
     for (const recipient of await recipientsOf(session, log, address)) ageRecipients.add(recipient);
   }
   session.keptCheckpoint = log.latest();
+  const externalEmails = external === null ? [] : [external.email];
 
   const id = toHex(crypto.getRandomValues(new Uint8Array(16)));
   const inputs: SealInput[] = files.map((file) => ({ name: file.name, mediaType: mediaType(file), size: file.size, stream: () => file.stream() as ReadableStream<Uint8Array> }));
@@ -45,7 +92,7 @@ export async function sendFiles(session: Session, files: File[], addressesTyped:
     subject,
     senderEmail: session.account.email,
     signingSeed: session.keys.signingSeed,
-    recipients: addresses,
+    recipients: [...addresses, ...externalEmails],
     ageRecipients: [...ageRecipients],
     createdAt: Math.floor(Date.now() / 1000),
   });
@@ -69,17 +116,73 @@ export async function sendFiles(session: Session, files: File[], addressesTyped:
       .pipeTo(writable);
     const ciphertext = await handle.getFile();
     if (ciphertext.size !== sealed.size) throw new Error("the sealed envelope is not the announced size");
-    await session.client.announce({ id, to: addresses, size: sealed.size });
+    await session.client.announce({ id, to: addresses, external: externalEmails, size: sealed.size });
     await session.client.upload(id, ciphertext);
     onProgress(sealed.size * 2, sealed.size * 2);
-    return id;
   } finally {
     await root.removeEntry(name).catch(() => undefined);
   }
+  if (external === null) return { id, link: null };
+  try {
+    return { id, link: await session.client.createLink(id, linkRequest(external, ed25519.getPublicKey(session.keys.signingSeed))) };
+  } catch (error) {
+    throw new LinkNotCreated(id, error);
+  } finally {
+    external.fragmentHalf.fill(0);
+    external.serverHalf.fill(0);
+  }
+}
+
+const HOUR = 3600;
+
+/** Checks what was typed as the CLI and the server do, then draws the link's secrets. */
+async function externalSend(typed: ExternalTyped): Promise<ExternalSend> {
+  const email = typed.email.trim().toLowerCase();
+  if (!email.includes("@") || /[\s\x00-\x1f\x7f]/.test(email)) throw new SendRefused("external_email", typed.email.trim());
+  const phone = typed.phone.trim() === "" ? undefined : typed.phone.trim();
+  if (phone !== undefined) {
+    const digits = phone.replace(/[ .-]/g, "");
+    if (!/^\+[1-9][0-9]{7,14}$/.test(digits)) throw new SendRefused("external_phone", phone);
+  }
+  if (!Number.isInteger(typed.expiresHours) || typed.expiresHours < 1 || typed.expiresHours > 720) throw new SendRefused("link_expiry");
+  if (!Number.isInteger(typed.maxDownloads) || typed.maxDownloads < 1 || typed.maxDownloads > 100) throw new SendRefused("link_downloads");
+  const linkId = toHex(crypto.getRandomValues(new Uint8Array(16)));
+  const fragmentHalf = crypto.getRandomValues(new Uint8Array(32));
+  let serverHalf = crypto.getRandomValues(new Uint8Array(32));
+  // Two equal halves would leave the server holding the whole key.
+  while (serverHalf.every((byte, at) => byte === fragmentHalf[at])) serverHalf = crypto.getRandomValues(new Uint8Array(32));
+  const keys = deriveLinkKeys(linkId, fragmentHalf, serverHalf);
+  const external: ExternalSend = {
+    email,
+    phone,
+    expiresIn: typed.expiresHours * HOUR,
+    maxDownloads: typed.maxDownloads,
+    linkId,
+    fragmentHalf,
+    serverHalf,
+    ageRecipient: await identityToRecipient(keys.ageIdentity),
+    receiptKey: receiptPublicKey(keys.receiptSeed),
+  };
+  keys.receiptSeed.fill(0);
+  return external;
+}
+
+/** `ExternalSend::request`: the fragment is `F_B64.SENDER_KEY_B64`. */
+function linkRequest(external: ExternalSend, senderKey: Uint8Array): CreateLinkRequest {
+  return {
+    id: external.linkId,
+    email: external.email,
+    ...(external.phone === undefined ? {} : { phone: external.phone }),
+    expires_in: external.expiresIn,
+    max_downloads: external.maxDownloads,
+    server_half: encodeBase64url(external.serverHalf),
+    receipt_key: encodeBase64url(external.receiptKey),
+    fragment: `${encodeBase64url(external.fragmentHalf)}.${encodeBase64url(senderKey)}`,
+  };
 }
 
 /** The keys to encrypt to for one address, each proven, as `send::send` picks them. */
-async function recipientsOf(session: Session, log: KeyLog, address: string): Promise<string[]> {
+export async function recipientsOf(session: Session, log: KeyLog, address: string): Promise<string[]> {
   let entry: DirectoryEntry;
   try {
     entry = await session.client.directory(address);

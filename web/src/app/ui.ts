@@ -10,7 +10,7 @@ import type { StagedFile } from "../opfs.js";
 
 export const language = pageLanguage(location.search);
 export const t = appTranslator(language);
-const SECTIONS = ["login", "inbox", "envelope", "outbox", "send", "passkeys"] as const;
+const SECTIONS = ["login", "inbox", "envelope", "outbox", "send", "requests", "passkeys"] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export const app = {
@@ -48,6 +48,7 @@ export function show(name: SectionName, title: AppMessage): void {
     ["nav-inbox", "inbox"],
     ["nav-outbox", "outbox"],
     ["nav-send", "send"],
+    ["nav-requests", "requests"],
     ["nav-passkeys", "passkeys"],
   ] as const) {
     const link = element(id);

@@ -1,6 +1,6 @@
 // The account holders' app, /app (docs/WEB.md): log in, the inbox and its mailboxes, opening
 // an envelope, the outbox, sending. Hash routes (#/inbox, #/inbox/MAILBOX, #/envelope/ID,
-// #/outbox, #/send, #/passkeys) so the server serves one page; the session lives in the page's memory
+// #/outbox, #/send, #/requests, #/passkeys) so the server serves one page; the session lives in the page's memory
 // only (app/ui.ts).
 import { ENVELOPE_ID } from "../app/open.js";
 import { app, clearAlert, setStatus, translatePage } from "../app/ui.js";
@@ -9,6 +9,7 @@ import { showInbox } from "../app/views/inbox.js";
 import { clearViews, setUpLogin, showLogin } from "../app/views/login.js";
 import { showOutbox } from "../app/views/outbox.js";
 import { setUpPasskeys, showPasskeys } from "../app/views/passkeys.js";
+import { showRequests } from "../app/views/requests.js";
 import { showSend } from "../app/views/send.js";
 import { removeStaleStaging } from "../opfs.js";
 
@@ -41,6 +42,9 @@ function route(): void {
       return;
     case "send":
       showSend(session);
+      return;
+    case "requests":
+      void showRequests(session);
       return;
     case "passkeys":
       void showPasskeys(session);

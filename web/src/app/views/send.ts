@@ -1,9 +1,12 @@
-// The send form: recipients, subject, files; sealed and uploaded by ../send.ts.
+// The send form: recipients, subject, files, and optionally a person without an account
+// reached by link; sealed and uploaded by ../send.ts.
 import { EnvelopeError } from "../../envelope/errors.js";
+import { formatTime } from "../../i18n.js";
+import type { LinkCreated } from "../api.js";
 import type { AppMessage } from "../messages.js";
-import { SendRefused, sendFiles } from "../send.js";
+import { LinkNotCreated, SendRefused, sendFiles, type ExternalTyped } from "../send.js";
 import type { Session } from "../session.js";
-import { app, clearAlert, element, report, setStatus, show, showAlert, t } from "../ui.js";
+import { app, clearAlert, element, language, report, setStatus, show, showAlert, t } from "../ui.js";
 
 export function showSend(current: Session): void {
   show("send", "send_title");
@@ -13,6 +16,12 @@ export function showSend(current: Session): void {
   const files = element<HTMLInputElement>("send-files");
   const button = element<HTMLButtonElement>("send-button");
   const progress = element<HTMLProgressElement>("send-progress");
+  const external = element<HTMLInputElement>("send-external");
+  const phone = element<HTMLInputElement>("send-sms");
+  const expires = element<HTMLInputElement>("send-expires");
+  const downloads = element<HTMLInputElement>("send-max-downloads");
+  const linkShown = element("send-link");
+  linkShown.hidden = true;
   to.focus();
   form.onsubmit = (event) => {
     event.preventDefault();
@@ -22,14 +31,18 @@ export function showSend(current: Session): void {
     progress.value = 0;
     progress.hidden = false;
     setStatus(t("sending", { percent: 0 }));
-    sendFiles(current, [...(files.files ?? [])], to.value, subject.value.trim(), (done, total) => {
+    linkShown.hidden = true;
+    const externalTyped: ExternalTyped | null =
+      external.value.trim() === "" ? null : { email: external.value, phone: phone.value, expiresHours: Number(expires.value), maxDownloads: Number(downloads.value) };
+    sendFiles(current, [...(files.files ?? [])], to.value, subject.value.trim(), externalTyped, (done, total) => {
       const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
       progress.value = percent;
       setStatus(t("sending", { percent }));
     })
-      .then((id) => {
+      .then(({ id, link }) => {
         if (mine !== app.generation) return;
         form.reset();
+        if (link !== null && externalTyped !== null) showLink(link, externalTyped);
         setStatus(t("sent", { id }));
         to.focus();
       })
@@ -38,7 +51,9 @@ export function showSend(current: Session): void {
         setStatus("");
         if (error instanceof SendRefused) {
           showAlert(refusal(error.reason), { address: error.address });
-          (error.reason === "no_file" ? files : to).focus();
+          fieldAt(error.reason, { to, files, external, phone, expires, downloads }).focus();
+        } else if (error instanceof LinkNotCreated) {
+          showAlert("send_link_failed", { id: error.envelopeId });
         } else if (error instanceof EnvelopeError) {
           showAlert(error.failure === "hash" ? "send_changed" : "send_invalid");
         } else {
@@ -50,6 +65,36 @@ export function showSend(current: Session): void {
         progress.hidden = true;
       });
   };
+}
+
+/** Where the link went and where its code went, as `pli send --external` prints them. */
+function showLink(link: LinkCreated, typed: ExternalTyped): void {
+  element("send-link-url").textContent = link.url;
+  const expiresAt = Date.parse(link.expires_at);
+  element("send-link-expires").textContent = t("send_link_expires", {
+    date: Number.isNaN(expiresAt) ? link.expires_at : formatTime(Math.floor(expiresAt / 1000), language),
+    downloads: link.max_downloads,
+  });
+  const phone = typed.phone.trim();
+  element("send-link-code").textContent = phone === "" ? t("send_code_mail", { email: typed.email.trim().toLowerCase() }) : t("send_code_sms", { phone });
+  element("send-link").hidden = false;
+}
+
+function fieldAt(reason: SendRefused["reason"], fields: Record<"to" | "files" | "external" | "phone" | "expires" | "downloads", HTMLInputElement>): HTMLInputElement {
+  switch (reason) {
+    case "no_file":
+      return fields.files;
+    case "external_email":
+      return fields.external;
+    case "external_phone":
+      return fields.phone;
+    case "link_expiry":
+      return fields.expires;
+    case "link_downloads":
+      return fields.downloads;
+    default:
+      return fields.to;
+  }
 }
 
 function refusal(reason: SendRefused["reason"]): AppMessage {
@@ -66,5 +111,13 @@ function refusal(reason: SendRefused["reason"]): AppMessage {
       return "send_unproven_key";
     case "policy":
       return "send_policy";
+    case "external_email":
+      return "send_external_email";
+    case "external_phone":
+      return "send_external_phone";
+    case "link_expiry":
+      return "send_link_expiry";
+    case "link_downloads":
+      return "send_link_downloads";
   }
 }
