@@ -69,6 +69,9 @@ create_scale_database() {
 
 stop_scale_backends() {
   [ -n "${SCALE_PG_BIN:-}" ] || return 0
-  [ -n "${SCALE_S3_PID:-}" ] && kill "$SCALE_S3_PID" 2>/dev/null && wait "$SCALE_S3_PID" 2>/dev/null
+  if [ -n "${SCALE_S3_PID:-}" ]; then
+    kill "$SCALE_S3_PID" 2>/dev/null || true
+    wait "$SCALE_S3_PID" 2>/dev/null || true
+  fi
   "${SCALE_AS_PG[@]}" "$SCALE_PG_BIN/pg_ctl" -D "$SCALE_DIR/pg" -m fast -w stop >/dev/null 2>&1 || true
 }
