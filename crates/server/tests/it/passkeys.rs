@@ -146,6 +146,11 @@ impl Authenticator {
     }
 }
 
+/// The body part that carries a passkey's answer to the challenge of `ceremony`.
+fn passkey_answer(ceremony: &Value, credential: &Value) -> Value {
+    json!({ "passkey": { "ceremony": ceremony, "credential": credential } })
+}
+
 async fn login(app: &TestApp, user: &User, extra: Value) -> Answer {
     let mut body = json!({ "email": user.email, "auth_key": user.auth_key });
     for (key, value) in extra.as_object().unwrap() {
@@ -238,24 +243,14 @@ async fn a_passkey_is_a_second_factor_at_login() {
     assert_eq!(challenge.status, StatusCode::OK, "{:?}", challenge.body);
     let answer = key.get(&challenge.body["options"]);
     let ceremony = challenge.body["ceremony"].clone();
-    let session = login(
-        &app,
-        &alice,
-        json!({ "passkey": { "ceremony": ceremony, "credential": answer } }),
-    )
-    .await;
+    let session = login(&app, &alice, passkey_answer(&ceremony, &answer)).await;
     assert_eq!(session.status, StatusCode::OK, "{:?}", session.body);
     assert!(session.body["token"].is_string());
     let listed = app.get("/api/me/passkeys", &alice).await;
     assert!(listed.body["items"][0]["last_used_at"].is_string());
 
     // A challenge is answered once.
-    let replayed = login(
-        &app,
-        &alice,
-        json!({ "passkey": { "ceremony": ceremony, "credential": answer } }),
-    )
-    .await;
+    let replayed = login(&app, &alice, passkey_answer(&ceremony, &answer)).await;
     assert_eq!(replayed.status, StatusCode::UNAUTHORIZED);
     assert_eq!(replayed.error(), "invalid_credentials");
 }
@@ -277,7 +272,7 @@ async fn crossed_forged_cloned_and_malformed_answers_are_refused() {
     let refused = login(
         &app,
         &alice,
-        json!({ "passkey": { "ceremony": first.body["ceremony"], "credential": crossed } }),
+        passkey_answer(&first.body["ceremony"], &crossed),
     )
     .await;
     assert_eq!(refused.error(), "invalid_credentials");
@@ -290,7 +285,7 @@ async fn crossed_forged_cloned_and_malformed_answers_are_refused() {
     let refused = login(
         &app,
         &alice,
-        json!({ "passkey": { "ceremony": third.body["ceremony"], "credential": forged } }),
+        passkey_answer(&third.body["ceremony"], &forged),
     )
     .await;
     assert_eq!(refused.error(), "invalid_credentials");
@@ -303,7 +298,7 @@ async fn crossed_forged_cloned_and_malformed_answers_are_refused() {
     let moved = login(
         &app,
         &alice,
-        json!({ "passkey": { "ceremony": moving.body["ceremony"], "credential": answer } }),
+        passkey_answer(&moving.body["ceremony"], &answer),
     )
     .await;
     assert_eq!(moved.status, StatusCode::OK, "{:?}", moved.body);
@@ -313,7 +308,7 @@ async fn crossed_forged_cloned_and_malformed_answers_are_refused() {
     let refused = login(
         &app,
         &alice,
-        json!({ "passkey": { "ceremony": fourth.body["ceremony"], "credential": cloned } }),
+        passkey_answer(&fourth.body["ceremony"], &cloned),
     )
     .await;
     assert_eq!(refused.error(), "invalid_credentials");
@@ -323,7 +318,7 @@ async fn crossed_forged_cloned_and_malformed_answers_are_refused() {
     let again = login(
         &app,
         &alice,
-        json!({ "passkey": { "ceremony": fifth.body["ceremony"], "credential": answer } }),
+        passkey_answer(&fifth.body["ceremony"], &answer),
     )
     .await;
     assert_eq!(again.status, StatusCode::OK, "{:?}", again.body);
@@ -340,12 +335,7 @@ async fn crossed_forged_cloned_and_malformed_answers_are_refused() {
         (fifth.body["ceremony"].clone(), json!({ "id": 3 })),
         (fifth.body["ceremony"].clone(), json!("text")),
     ] {
-        let bad = login(
-            &app,
-            &alice,
-            json!({ "passkey": { "ceremony": ceremony, "credential": credential } }),
-        )
-        .await;
+        let bad = login(&app, &alice, passkey_answer(&ceremony, &credential)).await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{:?}", bad.body);
         assert!(bad.body["message"].as_str().unwrap().contains("passkey"));
     }
@@ -354,7 +344,7 @@ async fn crossed_forged_cloned_and_malformed_answers_are_refused() {
     let again = login(
         &app,
         &alice,
-        json!({ "passkey": { "ceremony": sixth.body["ceremony"], "credential": answer } }),
+        passkey_answer(&sixth.body["ceremony"], &answer),
     )
     .await;
     assert_eq!(again.status, StatusCode::OK, "{:?}", again.body);
@@ -393,7 +383,7 @@ async fn adding_and_removing_passkeys_needs_the_second_factor() {
     let second = register(
         &app,
         &bob,
-        json!({ "passkey": { "ceremony": proof.body["ceremony"], "credential": answer } }),
+        passkey_answer(&proof.body["ceremony"], &answer),
         "clé USB",
     )
     .await;
@@ -494,11 +484,7 @@ async fn adding_and_removing_passkeys_needs_the_second_factor() {
         .await;
     let answer = first.get(&proof.body["options"]);
     let removed = app
-        .post(
-            &uri,
-            &bob,
-            json!({ "passkey": { "ceremony": proof.body["ceremony"], "credential": answer } }),
-        )
+        .post(&uri, &bob, passkey_answer(&proof.body["ceremony"], &answer))
         .await;
     assert_eq!(removed.status, StatusCode::NO_CONTENT, "{:?}", removed.body);
     assert_eq!(
@@ -518,7 +504,7 @@ async fn adding_and_removing_passkeys_needs_the_second_factor() {
     let refused = login(
         &app,
         &bob,
-        json!({ "passkey": { "ceremony": challenge.body["ceremony"], "credential": answer } }),
+        passkey_answer(&challenge.body["ceremony"], &answer),
     )
     .await;
     assert_eq!(refused.error(), "invalid_credentials", "{:?}", refused.body);
@@ -569,7 +555,7 @@ async fn a_passkey_counts_as_the_required_second_factor_and_answers_a_step_up() 
         .post(
             "/api/me/step-up",
             &admin,
-            json!({ "passkey": { "ceremony": challenge.body["ceremony"], "credential": answer } }),
+            passkey_answer(&challenge.body["ceremony"], &answer),
         )
         .await;
     assert_eq!(stepped.status, StatusCode::NO_CONTENT, "{:?}", stepped.body);
@@ -577,7 +563,7 @@ async fn a_passkey_counts_as_the_required_second_factor_and_answers_a_step_up() 
         .post(
             "/api/me/step-up",
             &admin,
-            json!({ "passkey": { "ceremony": challenge.body["ceremony"], "credential": answer } }),
+            passkey_answer(&challenge.body["ceremony"], &answer),
         )
         .await;
     assert_eq!(replay.error(), "invalid_code");
