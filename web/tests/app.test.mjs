@@ -6,10 +6,10 @@
 // ciphertext, a lying server, unknown or unproven recipients.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, createHmac, randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Server, User, pli, tempDir } from "./pli.mjs";
+import { Server, User, pli, tempDir, totp } from "./pli.mjs";
 import { launch, openPage } from "./browser.mjs";
 import { Decrypter } from "age-encryption";
 
@@ -432,18 +432,3 @@ test("send from the browser: pli get opens it byte for byte, to an account and a
   server.sql("DELETE FROM sending_policies");
   assert.equal(server.sql("SELECT count(*) FROM envelopes"), before, "nothing was announced");
 });
-
-/** RFC 6238 (SHA-1, 6 digits, 30 s) for `steps` time steps from now. */
-function totp(base32, steps) {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = "";
-  for (const char of base32.replace(/=+$/, "").toUpperCase()) bits += alphabet.indexOf(char).toString(2).padStart(5, "0");
-  const key = Buffer.alloc(Math.floor(bits.length / 8));
-  for (let i = 0; i < key.length; i++) key[i] = parseInt(bits.slice(i * 8, i * 8 + 8), 2);
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30) + steps));
-  const mac = createHmac("sha1", key).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
-  return String(value).padStart(6, "0");
-}

@@ -5,6 +5,9 @@
 // loopback address (browsers refuse IP addresses as relying party ids).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { Server, tempDir } from "./pli.mjs";
 import { launch, openPage } from "./browser.mjs";
 
@@ -90,4 +93,44 @@ test("a passkey added in the app becomes the second factor of the next login", a
 
   // The CLI, which has no authenticator to ask, cannot log in with the password alone either.
   assert.throws(() => carol.run(["login", server.url, "--email", carol.email]), /exited 1/);
+});
+
+test("when the flow monitor asks for the second factor again, a passkey gives it", async () => {
+  const paul = server.user("paul@hopital.fr");
+  const sam = server.user("sam@hopital.fr");
+  const path = join(tempDir("files"), "bilan.txt");
+  writeFileSync(path, "bilan sanguin du 3");
+  const id = sam.send([path], paul.email);
+  // The hold the monitor records when it escalates to a step-up, read at the account's first
+  // listing or download.
+  server.sql(`INSERT INTO download_holds (account_id, kind, at, rule, details) SELECT id, 1, ${Math.floor(Date.now() / 1000)}, 'test', 'test' FROM accounts WHERE email = '${paul.email}'`);
+
+  const url = `${server.url.replace("127.0.0.1", "localhost")}/app`;
+  const { page, problems } = await openPage(context, url);
+  const { cdp, authenticatorId } = await authenticator(page);
+  await page.getByLabel("Adresse électronique", { exact: true }).fill(paul.email);
+  await page.getByLabel("Mot de passe").fill(paul.password);
+  await page.getByRole("button", { name: "Se connecter", exact: true }).click();
+  await page.getByRole("heading", { name: "Boîte de réception" }).waitFor({ timeout: 60_000 });
+  await page.getByRole("link", { name: "Clés d'accès" }).click();
+  await page.getByLabel("Nom de la clé").fill("clé de paul");
+  await page.getByRole("button", { name: "Ajouter une clé d'accès" }).click();
+  await page.locator("#passkey-list li", { hasText: "clé de paul" }).waitFor({ timeout: 30_000 });
+  const added = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
+
+  await page.evaluate((envelope) => {
+    location.hash = `#/envelope/${envelope}`;
+  }, id);
+  await page.getByRole("alert").filter({ hasText: "demande de nouveau le second facteur" }).waitFor({ timeout: 30_000 });
+  assert.equal(await page.getByRole("button", { name: /Télécharger/ }).count(), 0);
+  await page.getByRole("button", { name: "Confirmer avec une clé d'accès" }).click();
+  const button = page.getByRole("button", { name: "Télécharger bilan.txt" });
+  await button.waitFor({ timeout: 60_000 });
+  const [download] = await Promise.all([page.waitForEvent("download"), button.click()]);
+  const saved = readFileSync(await download.path());
+  assert.equal(createHash("sha256").update(saved).digest("hex"), createHash("sha256").update(readFileSync(path)).digest("hex"));
+  const signed = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
+  assert.equal(signed.credentials[0].signCount, added.credentials[0].signCount + 1, "the passkey signed the step-up");
+  assert.equal(server.sql(`SELECT count(*) FROM audit_events WHERE action = 'monitor.step_up_answer' AND outcome = 'allowed' AND actor_email = '${paul.email}'`), "1");
+  assert.deepEqual(problems, []);
 });

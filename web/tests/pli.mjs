@@ -1,6 +1,7 @@
 // Drives the real `pli` binary as the Rust CLI tests do: a server on a fresh data directory,
 // accounts invited offline and joined, each in its own profile directory.
 import { spawn, spawnSync } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { createInterface } from "node:readline";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -70,9 +71,10 @@ export class Server {
     return pli(["admin", "invite", email, "--org", org, "--role", role, "--data", this.data]);
   }
 
-  /** An agent account, invited offline and joined from a fresh profile. */
-  user(email, org = "hopital") {
-    const code = this.invite(email, org);
+  /** An account (an agent unless `role` says otherwise), invited offline and joined from a
+   * fresh profile. */
+  user(email, org = "hopital", role = "agent") {
+    const code = this.invite(email, org, role);
     const user = new User(email, tempDir("home"));
     user.run(["join", this.url, "--email", email, "--code", code]);
     return user;
@@ -163,4 +165,19 @@ export async function loadModule(entry) {
     logLevel: "warning",
   });
   return import(out);
+}
+
+/** RFC 6238 (SHA-1, 6 digits, 30 s) for `steps` time steps from now. */
+export function totp(base32, steps) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const char of base32.replace(/=+$/, "").toUpperCase()) bits += alphabet.indexOf(char).toString(2).padStart(5, "0");
+  const key = Buffer.alloc(Math.floor(bits.length / 8));
+  for (let i = 0; i < key.length; i++) key[i] = parseInt(bits.slice(i * 8, i * 8 + 8), 2);
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30) + steps));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(value).padStart(6, "0");
 }

@@ -20,6 +20,33 @@ export interface AccountInfo {
   key_id: string;
 }
 
+/** One security alert of the organisation (`AlertInfo` in the API). */
+export interface AlertInfo {
+  seq: number;
+  at: string;
+  email?: string;
+  kind: string;
+  details: string;
+}
+
+/** A scoped grant, or a membership with an end (`GrantInfo`). */
+export interface GrantInfo {
+  email: string;
+  mailbox: string;
+  read: boolean;
+  send: boolean;
+  granted: boolean;
+  until?: string;
+  active: boolean;
+}
+
+export interface CanaryInfo {
+  id: string;
+  mailbox: string;
+  planted_by: string;
+  planted_at: string;
+}
+
 export interface SessionAnswer {
   token: string;
   expires_at: string;
@@ -237,9 +264,47 @@ export class Client {
     return (await call(`/api/mailboxes/${encodeURIComponent(mailbox)}/keys`, this.auth({ method: "GET" }))) as unknown as MailboxKeyring;
   }
 
-  /** Gives the second factor again after the flow monitor asked for it (`second_factor_again`). */
-  async stepUp(code: string): Promise<void> {
-    await call("/api/me/step-up", this.auth(post({ code })));
+  /**
+   * Gives the second factor again after the flow monitor asked for it (`second_factor_again`):
+   * a code, or a passkey's answer to `passkeyChallenge`.
+   */
+  async stepUp(proof: { code: string } | { passkey: PasskeyAnswer }): Promise<void> {
+    await call("/api/me/step-up", this.auth(post(proof)));
+  }
+
+  /** `GET /api/admin/alerts`: the organisation's alerts after `after`, oldest first. */
+  async alerts(after: number): Promise<AlertInfo[]> {
+    const body = await call(`/api/admin/alerts?after=${after}`, this.auth({ method: "GET" }));
+    return Array.isArray(body.items) ? (body.items as AlertInfo[]) : [];
+  }
+
+  /** `POST /api/admin/unblock`: lifts a login lock and the flow monitor's hold. */
+  async unblock(email: string, reason: string): Promise<void> {
+    await call("/api/admin/unblock", this.auth(post({ email, reason })));
+  }
+
+  async grants(): Promise<GrantInfo[]> {
+    const body = await call("/api/admin/grants", this.auth({ method: "GET" }));
+    return Array.isArray(body.items) ? (body.items as GrantInfo[]) : [];
+  }
+
+  /** `POST /api/admin/grants`: read-only or send-only access to one mailbox until a date. */
+  async grant(request: { email: string; mailbox: string; scope: "read" | "send"; until: string }): Promise<GrantInfo> {
+    return (await call("/api/admin/grants", this.auth(post(request)))) as unknown as GrantInfo;
+  }
+
+  async revokeGrant(mailbox: string, email: string): Promise<void> {
+    await call(`/api/admin/grants/${encodeURIComponent(mailbox)}/${encodeURIComponent(email)}`, this.auth({ method: "DELETE" }));
+  }
+
+  async canaries(): Promise<CanaryInfo[]> {
+    const body = await call("/api/admin/canaries", this.auth({ method: "GET" }));
+    return Array.isArray(body.items) ? (body.items as CanaryInfo[]) : [];
+  }
+
+  /** `POST /api/admin/canaries`: the server plants a decoy envelope in the mailbox. */
+  async plantCanary(mailbox: string): Promise<CanaryInfo> {
+    return (await call("/api/admin/canaries", this.auth(post({ mailbox })))) as unknown as CanaryInfo;
   }
 
   async passkeys(): Promise<PasskeyInfo[]> {

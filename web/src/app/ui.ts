@@ -10,7 +10,7 @@ import type { StagedFile } from "../opfs.js";
 
 export const language = pageLanguage(location.search);
 export const t = appTranslator(language);
-const SECTIONS = ["login", "inbox", "envelope", "outbox", "send", "requests", "passkeys"] as const;
+const SECTIONS = ["login", "inbox", "envelope", "outbox", "send", "requests", "passkeys", "admin"] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export const app = {
@@ -44,12 +44,15 @@ export function translatePage(): void {
 export function show(name: SectionName, title: AppMessage): void {
   for (const section of SECTIONS) element(section).hidden = section !== name;
   element("nav").hidden = app.session === null;
+  // Only a convenience: the server refuses the admin routes to everyone else.
+  element("nav-admin").hidden = app.session?.account.role !== "admin";
   for (const [id, route] of [
     ["nav-inbox", "inbox"],
     ["nav-outbox", "outbox"],
     ["nav-send", "send"],
     ["nav-requests", "requests"],
     ["nav-passkeys", "passkeys"],
+    ["nav-admin", "admin"],
   ] as const) {
     const link = element(id);
     if (route === name) link.setAttribute("aria-current", "page");

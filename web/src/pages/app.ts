@@ -1,8 +1,9 @@
 // The account holders' app, /app (docs/WEB.md): log in, the inbox and its mailboxes, opening
 // an envelope, the outbox, sending. Hash routes (#/inbox, #/inbox/MAILBOX, #/envelope/ID,
-// #/outbox, #/send, #/requests, #/passkeys) so the server serves one page; the session lives in the page's memory
+// #/outbox, #/send, #/requests, #/passkeys, #/admin) so the server serves one page; the session lives in the page's memory
 // only (app/ui.ts).
 import { ENVELOPE_ID } from "../app/open.js";
+import { setUpAdmin, showAdmin } from "../app/views/admin.js";
 import { app, clearAlert, setStatus, translatePage } from "../app/ui.js";
 import { showEnvelope } from "../app/views/envelope.js";
 import { showInbox } from "../app/views/inbox.js";
@@ -49,6 +50,9 @@ function route(): void {
     case "passkeys":
       void showPasskeys(session);
       return;
+    case "admin":
+      void showAdmin(session);
+      return;
     case "inbox":
       void showInbox(session, argument);
       return;
@@ -67,6 +71,7 @@ function main(): void {
   };
   setUpLogin(route);
   setUpPasskeys();
+  setUpAdmin();
   window.addEventListener("hashchange", route);
   route();
 }

@@ -1,11 +1,12 @@
 // One envelope of the inbox: opened and checked in the browser, then its files offered.
-import { ApiFailure } from "../api.js";
+import { ApiFailure, type PasskeyAnswer } from "../api.js";
 import type { AppMessage } from "../messages.js";
 import { openFromInbox } from "../open.js";
 import type { Session } from "../session.js";
 import { formatSize, formatTime } from "../../i18n.js";
 import type { StagedFile } from "../../opfs.js";
 import { app, clearAlert, element, language, report, save, setStatus, show, showAlert, t } from "../ui.js";
+import { getAssertion, passkeysAvailable } from "../webauthn.js";
 
 /** Deletes the files staged for the envelope last shown, if any. */
 let discardStaged: (() => Promise<void>) | null = null;
@@ -77,26 +78,24 @@ export async function showEnvelope(current: Session, id: string): Promise<void> 
   }
 }
 
-/** The flow monitor wants the second factor again before this session downloads more. */
+/**
+ * The flow monitor wants the second factor again before this session downloads more: a code
+ * typed in the form, or one of the account's passkeys.
+ */
 function askStepUp(current: Session, id: string): void {
   const form = element<HTMLFormElement>("stepup-form");
   const input = element<HTMLInputElement>("stepup-code");
   const button = element<HTMLButtonElement>("stepup-button");
+  const withPasskey = element<HTMLButtonElement>("stepup-passkey");
+  withPasskey.hidden = !passkeysAvailable();
   form.hidden = false;
   input.value = "";
   input.focus();
-  form.onsubmit = (event) => {
-    event.preventDefault();
-    const code = input.value.replace(/\s/g, "");
-    if (!/^[0-9A-Za-z-]{6,40}$/.test(code)) {
-      showAlert("code_format");
-      input.setAttribute("aria-invalid", "true");
-      input.focus();
-      return;
-    }
+  const answer = (proof: () => Promise<{ code: string } | { passkey: PasskeyAnswer }>): void => {
     button.disabled = true;
-    current.client
-      .stepUp(code)
+    withPasskey.disabled = true;
+    proof()
+      .then((given) => current.client.stepUp(given))
       .then(() => {
         form.hidden = true;
         input.removeAttribute("aria-invalid");
@@ -109,13 +108,34 @@ function askStepUp(current: Session, id: string): void {
           input.setAttribute("aria-invalid", "true");
           input.value = "";
           input.focus();
+        } else if (error instanceof DOMException || error instanceof TypeError) {
+          showAlert("passkey_failed");
         } else {
           report(error);
         }
       })
       .finally(() => {
         button.disabled = false;
+        withPasskey.disabled = false;
       });
+  };
+  form.onsubmit = (event) => {
+    event.preventDefault();
+    const code = input.value.replace(/\s/g, "");
+    if (!/^[0-9A-Za-z-]{6,40}$/.test(code)) {
+      showAlert("code_format");
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
+      return;
+    }
+    answer(async () => ({ code }));
+  };
+  withPasskey.onclick = () => {
+    clearAlert();
+    answer(async () => {
+      const challenge = await current.client.passkeyChallenge();
+      return { passkey: { ceremony: challenge.ceremony, credential: await getAssertion(challenge.options) } };
+    });
   };
 }
 
