@@ -7,6 +7,9 @@ use crate::{World, files, listing, noise};
 
 #[test]
 fn key_export_from_another_machine_opens_the_raw_blob_with_age_and_tar() {
+    if crate::sqlite_only() {
+        return;
+    }
     let world = World::start();
     let big = noise(200_000, 3);
     let (_sources, paths) = files(&[("lettre.txt", b"bonjour".as_slice()), ("image.png", &big)]);

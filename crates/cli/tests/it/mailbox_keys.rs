@@ -76,6 +76,9 @@ fn send(from: &User, dir: &Path, text: &[u8]) -> String {
 
 #[test]
 fn mailbox_keys_follow_the_members() {
+    if crate::sqlite_only() {
+        return;
+    }
     let server = Server::start();
     let alice = User::invited(&server, "alice@hospital.fr", "hospital", "admin");
     let bob = User::invited(&server, "bob@hospital.fr", "hospital", "agent");
@@ -170,6 +173,9 @@ fn mailbox_keys_follow_the_members() {
 
 #[test]
 fn a_forged_mailbox_key_is_never_encrypted_to() {
+    if crate::sqlite_only() {
+        return;
+    }
     let server = Server::start();
     let alice = User::invited(&server, "alice@hospital.fr", "hospital", "admin");
     let bob = User::invited(&server, "bob@hospital.fr", "hospital", "agent");

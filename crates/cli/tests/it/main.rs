@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod audit;
+mod backend;
 mod canary;
 mod errors;
 mod external;
@@ -28,7 +29,23 @@ use std::sync::{Arc, Mutex};
 
 use tempfile::TempDir;
 
+use crate::backend::Backend;
+
 const PLI: &str = env!("CARGO_BIN_EXE_pli");
+
+/// Whether this run is on PostgreSQL and S3, where a test that edits the SQLite database or
+/// reads the data directory's blobs directly (tampering, hostile stores, offline commands on
+/// the data directory) does not apply: it then says so and the test returns. Everything such a
+/// test checks through the API runs on both backends in the other tests.
+pub fn sqlite_only() -> bool {
+    let scaled = std::env::var("PLI_TEST_BACKEND").as_deref() == Ok("postgres-s3");
+    if scaled {
+        eprintln!(
+            "not on PostgreSQL + S3: this test edits the SQLite database or the data directory"
+        );
+    }
+    scaled
+}
 
 /// The outcome of one `pli` run.
 #[derive(Debug)]
@@ -88,13 +105,15 @@ pub fn pli(home: Option<&Path>) -> Command {
     command
 }
 
-/// A running `pli serve` on a fresh data directory; killed on drop.
+/// A running `pli serve` on a fresh data directory, and on the backend `PLI_TEST_BACKEND`
+/// names (`backend.rs`); killed on drop.
 pub struct Server {
     child: Child,
     pub url: String,
     pub data: TempDir,
     /// Everything the server wrote on stderr (its log).
     pub log: Arc<Mutex<Vec<u8>>>,
+    pub backend: Backend,
 }
 
 impl Server {
@@ -104,8 +123,7 @@ impl Server {
 
     /// Starts with extra `pli serve` arguments, such as TLS files.
     pub fn start_with(extra: &[&Path]) -> Server {
-        let extra: Vec<&std::ffi::OsStr> = extra.iter().map(|path| path.as_os_str()).collect();
-        Server::start_on(tempfile::tempdir().unwrap(), &extra, &[])
+        Server::start_env(extra, &[])
     }
 
     /// Starts with extra arguments and environment variables (such as `RUST_LOG`).
@@ -115,16 +133,33 @@ impl Server {
             .iter()
             .map(|(name, value)| (*name, (*value).to_owned()))
             .collect();
-        Server::start_on(tempfile::tempdir().unwrap(), &extra, &envs)
+        Server::launch(
+            tempfile::tempdir().unwrap(),
+            Backend::fresh(),
+            &extra,
+            &envs,
+        )
     }
 
-    /// Starts on an existing data directory, with extra `pli serve` arguments and
-    /// environment variables.
+    /// Starts on an existing data directory, with extra `pli serve` arguments (which name the
+    /// database and blob store when they are not the data directory's) and environment
+    /// variables.
     pub fn start_on(data: TempDir, extra: &[&std::ffi::OsStr], envs: &[(&str, String)]) -> Server {
+        Server::launch(data, Backend::embedded(), extra, envs)
+    }
+
+    fn launch(
+        data: TempDir,
+        backend: Backend,
+        extra: &[&std::ffi::OsStr],
+        envs: &[(&str, String)],
+    ) -> Server {
         let mut child = pli(None)
             .args(["serve", "--listen", "127.0.0.1:0", "--data"])
             .arg(data.path())
+            .args(backend.serve_args())
             .args(extra)
+            .envs(backend.envs.iter().map(|(name, value)| (*name, value)))
             .envs(envs.iter().map(|(name, value)| (*name, value)))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -164,31 +199,32 @@ impl Server {
             url,
             data,
             log,
+            backend,
         }
     }
 
-    /// Invites offline, against the data directory; returns the code.
+    /// Invites offline, in the server's own store; returns the code.
     pub fn invite(&self, email: &str, org: &str, role: &str, mailboxes: &[&str]) -> String {
-        let mut command = pli(None);
-        command
-            .args([
-                "admin", "invite", email, "--org", org, "--role", role, "--data",
-            ])
-            .arg(self.data.path());
-        for mailbox in mailboxes {
-            command.args(["--mailbox", mailbox]);
-        }
-        let run = Run::from(command.output().unwrap());
-        run.ok().to_owned()
+        self.backend.invite_in(self, email, org, role, mailboxes)
     }
 
-    /// The ciphertext file of envelope `id` in the blob store.
+    /// The ciphertext file of envelope `id` in the blob store (embedded backend only: see
+    /// `sqlite_only`).
     pub fn blob_path(&self, id: &str) -> PathBuf {
+        assert!(
+            self.backend.database.is_none(),
+            "blob_path reads the data directory: call sqlite_only() first"
+        );
         find_file(&self.data.path().join("blobs"), id).unwrap_or_else(|| panic!("no blob for {id}"))
     }
 
-    /// Runs SQL on the server's database with the `sqlite3` tool.
+    /// Runs SQL on the server's database with the `sqlite3` tool (embedded backend only: see
+    /// `sqlite_only`).
     pub fn sql(&self, statement: &str) -> String {
+        assert!(
+            self.backend.database.is_none(),
+            "sql edits SQLite: call sqlite_only() first"
+        );
         // The server may be writing (audit batches): wait for its lock rather than fail.
         let output = Command::new("sqlite3")
             .args(["-cmd", ".timeout 10000"])
@@ -422,7 +458,15 @@ pub struct World {
 
 impl World {
     pub fn start() -> World {
-        let server = Server::start();
+        World::on(Server::start())
+    }
+
+    /// On SQLite and files whatever `PLI_TEST_BACKEND` says: the source of a migration.
+    pub fn start_embedded() -> World {
+        World::on(Server::start_on(tempfile::tempdir().unwrap(), &[], &[]))
+    }
+
+    fn on(server: Server) -> World {
         let alice = User::invited(&server, "alice@hospital.fr", "hospital", "admin");
         let bob = User::invited(&server, "bob@hospital.fr", "hospital", "agent");
         World { server, alice, bob }

@@ -30,6 +30,9 @@ fn copy_dir(from: &Path, to: &Path) {
 
 #[test]
 fn a_backup_restores_into_an_empty_instance_that_serves_every_document() {
+    if crate::sqlite_only() {
+        return;
+    }
     let world = World::start();
     let admin = |args: &[&str]| {
         let mut all = args.to_vec();

@@ -42,6 +42,9 @@ fn inbox_ids(user: &User) -> Vec<String> {
 
 #[test]
 fn the_policy_is_applied_before_encrypting_and_its_labels_travel_signed() {
+    if crate::sqlite_only() {
+        return;
+    }
     let world = World::start();
     let dave = world.user("dave@police.fr", "police");
     let eve = world.user("eve@bank.fr", "bank");
@@ -169,6 +172,9 @@ fn the_policy_is_applied_before_encrypting_and_its_labels_travel_signed() {
 
 #[test]
 fn forged_rolled_back_and_invalid_policies_are_refused() {
+    if crate::sqlite_only() {
+        return;
+    }
     let world = World::start();
     let work = tempfile::tempdir().unwrap();
     let (_sources, paths) = files(&[("nir.txt", NIR_LINE)]);

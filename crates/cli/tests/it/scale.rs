@@ -8,16 +8,14 @@
 //! `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::ffi::OsString;
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures_util::TryStreamExt as _;
-use pli_blob::BlobStore;
 use pli_client::{Api, Profile};
 use sha2::{Digest as _, Sha256};
 
+use crate::backend::Backend;
 use crate::{Run, Server, User, World, files, noise, pli};
 
 /// Uploads started at once.
@@ -25,123 +23,6 @@ const UPLOADS: usize = 200;
 
 /// Acknowledged uploads after which the server is killed.
 const KILL_AFTER: usize = 30;
-
-/// Where a test server keeps its metadata and blobs.
-struct Backend {
-    /// `--database URL --blobs s3://BUCKET`, or nothing for the data directory.
-    serve_args: Vec<OsString>,
-    /// The S3 endpoint and region for `pli`, on PostgreSQL and S3.
-    envs: Vec<(&'static str, String)>,
-    database: Option<String>,
-    bucket: Option<String>,
-}
-
-impl Backend {
-    /// The backend `PLI_TEST_BACKEND` asks for, fresh: a new database and a new bucket.
-    fn fresh() -> Backend {
-        match std::env::var("PLI_TEST_BACKEND").as_deref() {
-            Ok("postgres-s3") => Backend::scaled(),
-            Ok("sqlite") | Err(_) => Backend {
-                serve_args: Vec::new(),
-                envs: Vec::new(),
-                database: None,
-                bucket: None,
-            },
-            Ok(other) => panic!("PLI_TEST_BACKEND={other}: expected sqlite or postgres-s3"),
-        }
-    }
-
-    fn scaled() -> Backend {
-        let database = fresh_database();
-        let bucket = fresh_bucket();
-        Backend {
-            serve_args: vec![
-                "--database".into(),
-                database.clone().into(),
-                "--blobs".into(),
-                format!("s3://{bucket}").into(),
-            ],
-            envs: vec![
-                ("AWS_ENDPOINT_URL", var("PLI_TEST_S3_ENDPOINT")),
-                ("AWS_ALLOW_HTTP", "true".into()),
-                ("AWS_REGION", "us-east-1".into()),
-            ],
-            database: Some(database),
-            bucket: Some(bucket),
-        }
-    }
-
-    /// Invites an agent of "hospital" offline, in the server's own store; returns the code.
-    fn invite(&self, server: &Server, email: &str) -> String {
-        let Some(database) = &self.database else {
-            return server.invite(email, "hospital", "agent", &[]);
-        };
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let store = pli_store_postgres::PostgresStore::connect(database)
-                .await
-                .unwrap();
-            let offline =
-                pli_server::offline::Offline::with_store(server.data.path(), Arc::new(store));
-            offline
-                .invite(email, "hospital", pli_proto::Role::Agent, &[])
-                .await
-                .unwrap()
-        })
-    }
-
-    fn serve_args(&self) -> Vec<&std::ffi::OsStr> {
-        self.serve_args.iter().map(OsString::as_os_str).collect()
-    }
-
-    /// The blob store the server writes to.
-    async fn blobs(&self, data: &Path) -> Arc<dyn BlobStore> {
-        match &self.bucket {
-            Some(bucket) => Arc::new(
-                pli_blob::S3BlobStore::with_builder(s3_builder(bucket))
-                    .await
-                    .unwrap(),
-            ),
-            None => Arc::new(
-                pli_blob::LocalBlobStore::open(&data.join("blobs"))
-                    .await
-                    .unwrap(),
-            ),
-        }
-    }
-
-    /// Keys of every blob a reader could fetch (uploads in progress are not blobs).
-    async fn blob_keys(&self, data: &Path) -> Vec<String> {
-        use object_store::ObjectStore as _;
-        let store: Box<dyn object_store::ObjectStore> = match &self.bucket {
-            Some(bucket) => Box::new(s3_builder(bucket).build().unwrap()),
-            None => Box::new(
-                object_store::local::LocalFileSystem::new_with_prefix(data.join("blobs")).unwrap(),
-            ),
-        };
-        let objects: Vec<_> = store.list(None).try_collect().await.unwrap();
-        objects
-            .into_iter()
-            .map(|meta| meta.location.to_string())
-            .filter(|key| !key.starts_with("tmp/"))
-            .collect()
-    }
-
-    /// `pli audit verify --data DIR` (with `--database` on PostgreSQL), as an auditor with a
-    /// fresh profile.
-    fn audit_verify(&self, data: &Path) -> Run {
-        let home = tempfile::tempdir().unwrap();
-        let mut command = pli(Some(home.path()));
-        command.args(["audit", "verify", "--data"]).arg(data);
-        if let Some(database) = &self.database {
-            command.args(["--database", database]);
-        }
-        Run::from(command.output().unwrap())
-    }
-}
 
 /// What happened to one upload before the kill.
 #[derive(Debug, PartialEq, Eq)]
@@ -367,7 +248,7 @@ fn an_embedded_installation_migrates_to_postgres_and_s3_then_backs_up_and_restor
         eprintln!("skipped: runs on PostgreSQL and S3 (scripts/test-scale)");
         return;
     }
-    let World { server, alice, bob } = World::start();
+    let World { server, alice, bob } = World::start_embedded();
     let (_sources, paths) = files(&[("bilan.txt", b"bilan sanguin".as_slice())]);
     let big = noise(9 << 20, 3);
     let (_big_source, big_paths) = files(&[("irm.bin", big.as_slice())]);
@@ -458,72 +339,4 @@ fn an_embedded_installation_migrates_to_postgres_and_s3_then_backs_up_and_restor
         bob.get(id, out.path()).ok();
         assert!(std::fs::read(out.path().join(name)).unwrap() == *content);
     }
-}
-
-fn var(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("PLI_TEST_BACKEND=postgres-s3 needs {name}"))
-}
-
-fn s3_builder(bucket: &str) -> object_store::aws::AmazonS3Builder {
-    object_store::aws::AmazonS3Builder::new()
-        .with_endpoint(var("PLI_TEST_S3_ENDPOINT"))
-        .with_allow_http(true)
-        .with_region("us-east-1")
-        .with_access_key_id(var("AWS_ACCESS_KEY_ID"))
-        .with_secret_access_key(var("AWS_SECRET_ACCESS_KEY"))
-        .with_bucket_name(bucket)
-        .with_virtual_hosted_style_request(false)
-}
-
-/// A new database on the test PostgreSQL server; its URL.
-fn fresh_database() -> String {
-    use sqlx::Connection as _;
-    let admin_url = var("PLI_TEST_POSTGRES_URL");
-    let name = format!("pli_test_{:032x}", rand::random::<u128>());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .await
-            .unwrap();
-        admin.close().await.unwrap();
-    });
-    let (base, query) = admin_url
-        .split_once('?')
-        .map_or((admin_url.as_str(), None), |(base, query)| {
-            (base, Some(query))
-        });
-    let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
-    match query {
-        Some(query) => format!("{server}/{name}?{query}"),
-        None => format!("{server}/{name}"),
-    }
-}
-
-/// A new bucket on the test S3 server.
-fn fresh_bucket() -> String {
-    use std::io::{BufRead as _, Write as _};
-    let bucket = format!("pli-test-{:016x}", rand::random::<u64>());
-    if let Ok(root) = std::env::var("PLI_TEST_S3_ROOT") {
-        std::fs::create_dir_all(Path::new(&root).join(&bucket)).unwrap();
-        return bucket;
-    }
-    let endpoint = var("PLI_TEST_S3_ENDPOINT");
-    let address = endpoint.trim_start_matches("http://");
-    let mut stream = std::net::TcpStream::connect(address).unwrap();
-    write!(
-        stream,
-        "PUT /{bucket} HTTP/1.1\r\nHost: {address}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut status = String::new();
-    std::io::BufReader::new(stream)
-        .read_line(&mut status)
-        .unwrap();
-    assert!(status.contains(" 200"), "CreateBucket: {status}");
-    bucket
 }

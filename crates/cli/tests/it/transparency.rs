@@ -17,6 +17,9 @@ fn account_id(server: &Server, email: &str) -> String {
 
 #[test]
 fn a_substituted_key_is_refused_and_an_untouched_directory_sends() {
+    if crate::sqlite_only() {
+        return;
+    }
     let server = Server::start();
     let alice = User::invited(&server, "alice@hospital.fr", "Hospital", "agent");
     let _bob = User::invited(&server, "bob@hospital.fr", "Hospital", "agent");
@@ -225,6 +228,9 @@ fn repoint(user: &User, url: &str) {
 
 #[test]
 fn keys_made_before_key_logging_are_logged_at_the_next_start_and_only_then() {
+    if crate::sqlite_only() {
+        return;
+    }
     let mut server = Server::start();
     let mailbox = crate::pli(None)
         .args([
