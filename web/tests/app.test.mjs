@@ -99,10 +99,13 @@ test("log in, find what pli send sent in the inbox, save its files byte for byte
   assert.equal(sent.receipts[0].email, alice.email);
   assert.equal(sent.receipts[0].status, "verified");
 
-  // Nothing of the session outlives the page: no cookie, nothing in storage, and a reload
-  // asks to log in again.
+  // Nothing of the session outlives the page: no cookie, nothing in storage but the audit
+  // log's public key pinned at login (what `pli login` pins in the profile), and a reload asks
+  // to log in again.
   assert.deepEqual(await context.cookies(server.url), []);
-  assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length), 0);
+  assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+  const stored = await page.evaluate(() => Object.keys(localStorage).sort());
+  assert.ok(stored.every((key) => key === "pli.audit-log-key" || key === "pli.audit-log-checkpoint"), `stored: ${stored}`);
   await page.reload();
   await page.getByLabel("Mot de passe").waitFor();
   assert.equal(await page.locator("#nav").isVisible(), false);
@@ -146,6 +149,33 @@ test("the outbox shows the receipt a browser signed, and logging out forgets the
     const response = await fetch(`${server.url}/api/inbox`, { headers: { authorization } });
     assert.equal(response.status, 401);
   }
+});
+
+test("the audit log key and the last checkpoint verified are kept between visits; another key is refused", async () => {
+  // The tests before logged in and verified receipts in this browser profile.
+  const { page } = await logIn(alice);
+  await inboxShown(page);
+  const [pinned, checkpoint] = await page.evaluate(() => [localStorage.getItem("pli.audit-log-key"), localStorage.getItem("pli.audit-log-checkpoint")]);
+  assert.match(pinned, /^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]+=*$/);
+  const kept = JSON.parse(checkpoint);
+  assert.ok(BigInt(kept.size) > 0n);
+  assert.equal(kept.origin, pinned.split("+")[0]);
+  assert.equal(Buffer.from(kept.root, "base64url").length, 32);
+  await page.getByRole("button", { name: "Se déconnecter" }).click();
+
+  // A server showing another log key (well formed, under the same name) is refused at login.
+  const name = pinned.split("+")[0];
+  const key = Buffer.concat([Buffer.from([1]), randomBytes(32)]);
+  const id = createHash("sha256").update(Buffer.concat([Buffer.from(`${name}\n`), key])).digest().subarray(0, 4).toString("hex");
+  const other = await openPage(context, `${server.url}/app`);
+  await other.page.route("**/api/audit/log/key", (route) => route.fulfill({ status: 200, contentType: "text/plain", body: `${name}+${id}+${key.toString("base64")}\n` }));
+  await other.page.getByLabel("Adresse électronique", { exact: true }).fill(alice.email);
+  await other.page.getByLabel("Mot de passe").fill(alice.password);
+  await other.page.getByRole("button", { name: "Se connecter", exact: true }).click();
+  await other.page.getByRole("alert").filter({ hasText: "autre clé de journal d'audit" }).waitFor({ timeout: 60_000 });
+  assert.equal(await other.page.locator("#inbox").isVisible(), false);
+  assert.equal(await other.page.evaluate(() => localStorage.getItem("pli.audit-log-key")), pinned, "the pin is unchanged");
+  await other.page.close();
 });
 
 test("the inbox pages with Plus, and the outbox shows an external link's state", async () => {

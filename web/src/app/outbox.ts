@@ -8,7 +8,7 @@ import { decode32, readSignedManifest } from "../envelope/index.js";
 import { KeyLog, Unproven } from "../transparency/keylog.js";
 import { ApiFailure, type LinkSummary, type ReceiptInfo } from "./api.js";
 import { receiptSignatureValid } from "./open.js";
-import type { Session } from "./session.js";
+import { keep, type Session } from "./session.js";
 
 export type ReceiptStatus = "verified" | "signature_only" | "invalid";
 
@@ -28,7 +28,7 @@ export async function sentState(session: Session, id: string, sealed: Uint8Array
   const log = new KeyLog(session.logVerifier, session.client.logSource(), session.keptCheckpoint);
   const checked: CheckedReceipt[] = [];
   for (const receipt of receipts) checked.push(await checkReceipt(session, log, id, receipt, sealed));
-  session.keptCheckpoint = log.latest();
+  keep(session, log.latest());
   return { receipts: checked, links };
 }
 

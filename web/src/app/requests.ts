@@ -10,7 +10,7 @@ import { statementBytes } from "../envelope/statement.js";
 import { KeyLog } from "../transparency/keylog.js";
 import type { UploadRequestCreated } from "./api.js";
 import { recipientsOf } from "./send.js";
-import type { Session } from "./session.js";
+import { keep, type Session } from "./session.js";
 
 /** Why a request was not made; nothing reached the server. */
 export class RequestRefused extends Error {
@@ -58,7 +58,7 @@ export async function askForDocuments(session: Session, typed: RequestTyped): Pr
       // `address_recipients` gathers them in a sorted set: the same order is signed here.
       recipients = [...new Set(await recipientsOf(session, log, mailbox))].sort();
     } finally {
-      session.keptCheckpoint = log.latest();
+      keep(session, log.latest());
     }
     addressee = mailbox;
   }

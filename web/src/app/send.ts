@@ -14,7 +14,7 @@ import { decode32, deriveLinkKeys, encodeBase64url, receiptPublicKey } from "../
 import { sealEnvelope, type SealInput } from "../envelope/writer.js";
 import { KeyLog } from "../transparency/keylog.js";
 import { ApiFailure, type CreateLinkRequest, type DirectoryEntry, type LinkCreated } from "./api.js";
-import type { Session } from "./session.js";
+import { keep, type Session } from "./session.js";
 
 /** Why a send stopped before anything was uploaded; `address` names the recipient at fault. */
 export class SendRefused extends Error {
@@ -82,7 +82,7 @@ export async function sendFiles(session: Session, files: File[], addressesTyped:
   for (const address of addresses) {
     for (const recipient of await recipientsOf(session, log, address)) ageRecipients.add(recipient);
   }
-  session.keptCheckpoint = log.latest();
+  keep(session, log.latest());
   const externalEmails = external === null ? [] : [external.email];
 
   const id = toHex(crypto.getRandomValues(new Uint8Array(16)));

@@ -6,6 +6,7 @@ import { base64urlnopad } from "@scure/base";
 import { checkMatches, checkParams, decodeSalt, deriveKeys, encodeKey, normalizeEmail, unwrapKeys, type AccountKeys } from "../account/keys.js";
 import { parseVerifier, type Checkpoint, type Verifier } from "../transparency/note.js";
 import { ApiFailure, Client, login, passkeyLoginChallenge, prelogin, type AccountInfo, type PasskeyAnswer } from "./api.js";
+import { keepCheckpoint, keptCheckpoint, pinLogKey } from "./pins.js";
 import { getAssertion } from "./webauthn.js";
 
 export interface Session {
@@ -75,13 +76,16 @@ export async function logIn(
       throw new Inconsistent();
     }
     let logVerifier: Verifier;
+    let keyText: string;
     try {
-      logVerifier = parseVerifier((await client.auditLogKey()).trim());
+      keyText = (await client.auditLogKey()).trim();
+      logVerifier = parseVerifier(keyText);
     } catch (error) {
       if (error instanceof ApiFailure) throw error;
       throw new Inconsistent();
     }
-    return { client, account: session.account, keys, mailboxSecrets: new Map(), logVerifier, keptCheckpoint: null };
+    pinLogKey(keyText);
+    return { client, account: session.account, keys, mailboxSecrets: new Map(), logVerifier, keptCheckpoint: keptCheckpoint() };
   } catch (error) {
     // A session whose keys cannot be used is no use: end it on the server too.
     await client.logout().catch(() => undefined);
@@ -89,6 +93,12 @@ export async function logIn(
   } finally {
     derived.wrapKey.fill(0);
   }
+}
+
+/** The latest checkpoint verified becomes the one the next check, and the next visit, extend. */
+export function keep(session: Session, checkpoint: Checkpoint | null): void {
+  session.keptCheckpoint = checkpoint;
+  keepCheckpoint(checkpoint);
 }
 
 /** Forgets the session; ends it on the server when it can. */

@@ -2,6 +2,7 @@
 import { KeyError } from "../../account/keys.js";
 import { ApiFailure } from "../api.js";
 import type { AppMessage } from "../messages.js";
+import { LogKeyChanged } from "../pins.js";
 import { Inconsistent, SecondFactorNeeded, logIn, logOut } from "../session.js";
 import { removeStaleStaging } from "../../opfs.js";
 import { app, clearAlert, element, setStatus, show, showAlert, t } from "../ui.js";
@@ -24,6 +25,7 @@ function loginFailure(error: unknown): [AppMessage, Record<string, string | numb
     return ["inconsistent"];
   }
   if (error instanceof Inconsistent) return ["inconsistent"];
+  if (error instanceof LogKeyChanged) return ["log_key_changed"];
   if (error instanceof ApiFailure) {
     switch (error.code) {
       case "invalid_credentials":
