@@ -58,13 +58,19 @@ class MemoryWatch {
     this.peakProcess = { rss: 0, kind: "" };
     this.peakSum = 0;
     this.peakServer = 0;
+    /** What the page is doing, as `watchSendPhases` reads it; largest process's peak per phase. */
+    this.phase = null;
+    this.phases = new Map();
     this.timer = setInterval(() => {
       const all = processes();
       let sum = 0;
+      let largest = 0;
       for (const p of browserTree(all, profile)) {
         sum += p.rss;
+        largest = Math.max(largest, p.rss);
         if (p.rss > this.peakProcess.rss) this.peakProcess = { rss: p.rss, kind: /--type=([a-z-]+)/.exec(p.cmdline)?.[1] ?? "browser" };
       }
+      if (this.phase !== null) this.phases.set(this.phase, Math.max(this.phases.get(this.phase) ?? 0, largest));
       this.peakSum = Math.max(this.peakSum, sum);
       this.peakServer = Math.max(this.peakServer, all.get(serverPid)?.rss ?? 0);
     }, 200);
@@ -81,6 +87,26 @@ class MemoryWatch {
   stop() {
     clearInterval(this.timer);
   }
+}
+
+/**
+ * Follows the send page's progress bar (0 while hashing and proving keys, up to half while
+ * sealing to OPFS, half while uploading), so memory peaks can be told apart by phase.
+ */
+function watchSendPhases(page, watch) {
+  let stopped = false;
+  const poll = async () => {
+    while (!stopped) {
+      const value = await page.evaluate(() => Number(document.getElementById("send-progress")?.value ?? 0)).catch(() => null);
+      if (value !== null) watch.phase = value === 0 ? "hash" : value < 50 ? "seal" : "upload";
+      await new Promise((done) => setTimeout(done, 200));
+    }
+  };
+  void poll();
+  return () => {
+    stopped = true;
+    watch.phase = null;
+  };
 }
 
 async function sha256File(path) {
@@ -130,10 +156,12 @@ try {
   await form.getByLabel("Objet").fill("grand fichier");
   await form.getByLabel("Documents").setInputFiles([path]);
   let start = performance.now();
+  const stopPhases = watchSendPhases(sender, watch);
   await sender.getByRole("button", { name: "Chiffrer et envoyer" }).click();
   const status = sender.getByRole("status").filter({ hasText: "Envoyé. Numéro de l'envoi" });
   await status.waitFor({ timeout: 3_600_000 });
   const sendSeconds = (performance.now() - start) / 1000;
+  stopPhases();
   const id = /([0-9a-f]{32})/.exec(await status.innerText())[1];
   results.push({ what: "send from the page (hash, seal to OPFS, upload)", seconds: sendSeconds, memory: watch.take() });
   await sender.close();
@@ -169,6 +197,7 @@ try {
   for (const { what, seconds, memory } of results) {
     console.log(`| ${what} | ${seconds.toFixed(1)} | ${(mebibytes / seconds).toFixed(1)} | ${mib(memory.process.rss)} (${memory.process.kind}) | ${mib(memory.sum)} | ${mib(memory.server)} |`);
   }
+  console.log(`largest browser process while sending, by phase: ${[...watch.phases].map(([phase, rss]) => `${phase} ${mib(rss)}`).join(", ")}`);
   console.log(`saved file identical: ${same}; pli get of the same envelope: ${cliSeconds.toFixed(1)} s, identical: ${cliSame}`);
   if (!same || !cliSame) process.exitCode = 1;
 } finally {
