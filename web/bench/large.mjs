@@ -98,7 +98,11 @@ function watchSendPhases(page, watch) {
   const poll = async () => {
     while (!stopped) {
       const value = await page.evaluate(() => Number(document.getElementById("send-progress")?.value ?? 0)).catch(() => null);
-      if (value !== null) watch.phase = value === 0 ? "hash" : value < 50 ? "seal" : "upload";
+      if (value !== null && !stopped) {
+        const phase = value === 0 ? "hash" : value < 50 ? "seal" : "upload";
+        if (phase !== watch.phase) console.error(`${new Date().toISOString()} send: ${phase}`);
+        watch.phase = phase;
+      }
       await new Promise((done) => setTimeout(done, 200));
     }
   };
