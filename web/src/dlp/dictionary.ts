@@ -1,0 +1,117 @@
+// Anchored dictionary matching, as the Rust crate's Aho-Corasick automata built with ASCII case
+// folding and leftmost-longest semantics: at a given start, the longest pattern matching there
+// (ASCII letters in any case, other bytes exactly); of equal patterns, the first added.
+import { lower } from "./text.js";
+
+interface Node {
+  next: Map<number, Node>;
+  /** Index of the first pattern ending here, or -1. */
+  pattern: number;
+}
+
+export class Dictionary {
+  private readonly root: Node = { next: new Map(), pattern: -1 };
+  readonly patterns: Uint8Array[] = [];
+
+  add(pattern: string): void {
+    const bytes = utf8.encode(pattern);
+    let node = this.root;
+    for (const byte of bytes) {
+      const key = lower(byte);
+      let child = node.next.get(key);
+      if (child === undefined) {
+        child = { next: new Map(), pattern: -1 };
+        node.next.set(key, child);
+      }
+      node = child;
+    }
+    if (node.pattern < 0) node.pattern = this.patterns.length;
+    this.patterns.push(bytes);
+  }
+
+  /** Whether a match can start with this byte: most words start none. */
+  mayStart(byte: number): boolean {
+    return this.root.next.has(lower(byte));
+  }
+
+  /** The longest pattern matching at `start`: [pattern index, end], or null. */
+  longestAt(bytes: Uint8Array, start: number): [number, number] | null {
+    let node: Node | undefined = this.root;
+    let found: [number, number] | null = null;
+    for (let at = start; at < bytes.length; at++) {
+      node = node.next.get(lower(bytes[at] as number));
+      if (node === undefined) break;
+      if (node.pattern >= 0) found = [node.pattern, at + 1];
+    }
+    return found;
+  }
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * The spellings under which `term` is searched, ASCII case being ignored by the matcher: as
+ * written, in capitals, without accents (words of 4 characters or more: "né" is not "ne"),
+ * and with the other apostrophe; sorted, as `health::fold_variants`.
+ */
+export function foldVariants(term: string): string[] {
+  const lowered = term.toLowerCase();
+  const variants = [lowered, lowered.toUpperCase()];
+  const stripped = [...lowered].map(stripAccent).join("");
+  if ([...stripped].length >= 4) variants.push(stripped);
+  for (const variant of [...variants]) {
+    if (variant.includes("'")) variants.push(variant.replaceAll("'", "’"));
+    else if (variant.includes("’")) variants.push(variant.replaceAll("’", "'"));
+  }
+  // Rust sorts strings by their UTF-8 bytes, which is code point order.
+  variants.sort(compareCodePoints);
+  return variants.filter((variant, index) => index === 0 || variant !== variants[index - 1]);
+}
+
+function compareCodePoints(a: string, b: string): number {
+  const left = [...a];
+  const right = [...b];
+  for (let index = 0; index < Math.min(left.length, right.length); index++) {
+    const difference = ((left[index] as string).codePointAt(0) ?? 0) - ((right[index] as string).codePointAt(0) ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return left.length - right.length;
+}
+
+function stripAccent(c: string): string {
+  switch (c) {
+    case "à":
+    case "â":
+    case "ä":
+    case "á":
+      return "a";
+    case "é":
+    case "è":
+    case "ê":
+    case "ë":
+      return "e";
+    case "î":
+    case "ï":
+    case "í":
+      return "i";
+    case "ô":
+    case "ö":
+    case "ó":
+      return "o";
+    case "ù":
+    case "û":
+    case "ü":
+    case "ú":
+      return "u";
+    case "ç":
+      return "c";
+    case "ÿ":
+      return "y";
+    case "œ":
+      return "oe";
+    case "æ":
+      return "ae";
+    default:
+      return c;
+  }
+}
