@@ -7,6 +7,7 @@
 // kinds and counts, never the values nor the justification.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Server, User, tempDir } from "./pli.mjs";
@@ -21,6 +22,9 @@ before(async () => {
   // The admin who signs the policy.
   chief = new User("chef@hopital.fr", tempDir("home"));
   chief.run(["join", server.url, "--email", chief.email, "--code", server.invite(chief.email, "hopital", "admin")]);
+  // Admins act only with a second factor.
+  const secret = chief.run(["2fa", "enable"]).split("\n")[1].trim();
+  chief.run(["2fa", "confirm", totp(secret)]);
   alice = server.user("alice@hopital.fr");
   agent = server.user("agent@police.fr", "police");
   context = await launch();
@@ -31,6 +35,20 @@ after(async () => {
   await context?.close();
   await server?.stop();
 });
+
+/** RFC 6238 (SHA-1, 6 digits, 30 s): the current step's code. */
+function totp(base32) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const char of base32.replace(/=+$/, "").toUpperCase()) bits += alphabet.indexOf(char).toString(2).padStart(5, "0");
+  const key = Buffer.alloc(Math.floor(bits.length / 8));
+  for (let i = 0; i < key.length; i++) key[i] = parseInt(bits.slice(i * 8, i * 8 + 8), 2);
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
+}
 
 function writeText(name, text) {
   const path = join(files, name);
