@@ -1,7 +1,7 @@
 // Anchored dictionary matching, as the Rust crate's Aho-Corasick automata built with ASCII case
 // folding and leftmost-longest semantics: at a given start, the longest pattern matching there
 // (ASCII letters in any case, other bytes exactly); of equal patterns, the first added.
-import { lower } from "./text.js";
+import { firstWordHash, lower } from "./text.js";
 
 interface Node {
   next: Map<number, Node>;
@@ -12,9 +12,12 @@ interface Node {
 export class Dictionary {
   private readonly root: Node = { next: new Map(), pattern: -1 };
   readonly patterns: Uint8Array[] = [];
+  /** The hashes of the patterns' first words (`forEachWord`). */
+  private readonly firstWords = new Set<number>();
 
   add(pattern: string): void {
     const bytes = utf8.encode(pattern);
+    this.firstWords.add(firstWordHash(bytes));
     let node = this.root;
     for (const byte of bytes) {
       const key = lower(byte);
@@ -29,9 +32,13 @@ export class Dictionary {
     this.patterns.push(bytes);
   }
 
-  /** Whether a match can start with this byte: most words start none. */
-  mayStart(byte: number): boolean {
-    return this.root.next.has(lower(byte));
+  /**
+   * Whether a word with this hash may start a match: most words start none. A word passes
+   * wrongly only when its hash collides with a first word's; one that starts a match always
+   * passes, since a pattern's first word must then be the word itself.
+   */
+  mayStart(wordHash: number): boolean {
+    return this.firstWords.has(wordHash);
   }
 
   /** The longest pattern matching at `start`: [pattern index, end], or null. */

@@ -45,16 +45,17 @@ function domainEnd(bytes: Uint8Array, from: number): number {
   }
   // A sentence's final dot is not part of the domain.
   while (end > from && (bytes[end - 1] === 0x2e || bytes[end - 1] === 0x2d)) end -= 1;
-  const domain = bytes.subarray(from, end);
-  const lastDot = domain.lastIndexOf(0x2e);
-  if (lastDot < 0) return -1;
-  const topLevel = domain.subarray(lastDot + 1);
-  let labelStart = 0;
-  for (let index = 0; index <= domain.length; index++) {
-    if (index === domain.length || domain[index] === 0x2e) {
-      if (index === labelStart || domain[labelStart] === 0x2d) return -1;
-      labelStart = index + 1;
+  // Labels neither empty nor starting with a dash; a top level of 2 letters or more.
+  let lastDot = -1;
+  let labelStart = from;
+  for (let at = from; at <= end; at++) {
+    if (at === end || bytes[at] === 0x2e) {
+      if (at === labelStart || bytes[labelStart] === 0x2d) return -1;
+      if (at < end) lastDot = at;
+      labelStart = at + 1;
     }
   }
-  return topLevel.length >= 2 && topLevel.every((byte) => isAlpha(byte)) ? end : -1;
+  if (lastDot < 0 || end - lastDot - 1 < 2) return -1;
+  for (let at = lastDot + 1; at < end; at++) if (!isAlpha(bytes[at])) return -1;
+  return end;
 }

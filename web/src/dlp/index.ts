@@ -8,7 +8,7 @@ import { type HealthMatcher, healthMatcher, scanHealth } from "./health.js";
 import { mask } from "./mask.js";
 import { scanEmails } from "./email.js";
 import { scanNumbers } from "./numbers.js";
-import { forEachWordStart } from "./text.js";
+import { forEachWord } from "./text.js";
 
 export { KINDS, type Kind };
 
@@ -37,10 +37,9 @@ export function scanText(text: string | Uint8Array): Finding[] {
   const contextStarts: number[] = [];
   const healthStarts: number[] = [];
   const { context, health } = matchers;
-  forEachWordStart(bytes, (start) => {
-    const byte = bytes[start] as number;
-    if (context.dictionary.mayStart(byte)) contextStarts.push(start);
-    if (health.dictionary.mayStart(byte)) healthStarts.push(start);
+  forEachWord(bytes, (start, hash) => {
+    if (context.dictionary.mayStart(hash)) contextStarts.push(start);
+    if (health.dictionary.mayStart(hash)) healthStarts.push(start);
   });
   scanContext(context, bytes, contextStarts, candidates);
   scanHealth(health, bytes, healthStarts, candidates);

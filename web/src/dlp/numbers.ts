@@ -58,10 +58,13 @@ class Run {
         const last = this.groups[lastIndex] as Group;
         const length = last.compactEnd - first.compactStart;
         if (length > MAX_LEN || (lastIndex - firstIndex >= 2 && last.compactEnd - last.compactStart === 1)) break;
-        const compact = this.compact.subarray(first.compactStart, last.compactEnd);
-        const span: Span = { start: first.start, end: last.end, boundaries, atRunStart: runStart && firstIndex === 0 };
-        const candidate = classifySpan(bytes, compact, span, afterPlus);
-        if (candidate !== null) out.push(candidate);
+        // No identifier is shorter than 9 characters: most spans of a long run are.
+        if (length >= 9) {
+          const compact = this.compact.subarray(first.compactStart, last.compactEnd);
+          const span: Span = { start: first.start, end: last.end, boundaries, atRunStart: runStart && firstIndex === 0 };
+          const candidate = classifySpan(bytes, compact, span, afterPlus);
+          if (candidate !== null) out.push(candidate);
+        }
         boundaries |= 1 << length;
       }
     }

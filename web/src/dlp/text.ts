@@ -91,28 +91,64 @@ export function alphanumericAt(bytes: Uint8Array, at: number): boolean {
 }
 
 /**
- * Calls `onWord` with the byte offset of each word of the text: maximal runs of letters,
- * digits (any script) and `_`. Dictionaries are tried only there.
+ * Calls `onWord` with the byte offset and the hash ([`wordHash`]) of each word of the text:
+ * maximal runs of letters, digits (any script) and `_`. Dictionaries are tried only at words
+ * whose hash is one of their patterns' first words.
  */
-export function forEachWordStart(bytes: Uint8Array, onWord: (start: number) => void): void {
+export function forEachWord(bytes: Uint8Array, onWord: (start: number, hash: number) => void): void {
   let at = 0;
-  let inWord = false;
+  let start = -1;
+  let hash = 0;
   const length = bytes.length;
   while (at < length) {
     const byte = bytes[at] as number;
+    let word: boolean;
+    let size = 1;
     if (byte < 0x80) {
-      const word = isWordByte(byte);
-      if (word && !inWord) onWord(at);
-      inWord = word;
-      at += 1;
-      continue;
+      word = isWordByte(byte);
+    } else {
+      const [cp, bytesOf] = codePointAt(bytes, at);
+      word = isAlphanumericCodePoint(cp);
+      size = bytesOf;
     }
-    const [cp, size] = codePointAt(bytes, at);
-    const word = isAlphanumericCodePoint(cp);
-    if (word && !inWord) onWord(at);
-    inWord = word;
+    if (word) {
+      if (start < 0) {
+        start = at;
+        hash = 0;
+      }
+      for (let index = at; index < at + size; index++) hash = pushHash(hash, lower(bytes[index] as number));
+    } else if (start >= 0) {
+      onWord(start, hash);
+      start = -1;
+    }
     at += size;
   }
+  if (start >= 0) onWord(start, hash);
+}
+
+/** FNV-1a over the bytes of a word, ASCII letters lower-cased. */
+function pushHash(hash: number, byte: number): number {
+  return Math.imul(hash ^ byte, 0x01000193) >>> 0;
+}
+
+/** The hash `forEachWord` gives the first word of `pattern`. */
+export function firstWordHash(pattern: Uint8Array): number {
+  let hash = 0;
+  let at = 0;
+  while (at < pattern.length) {
+    const byte = pattern[at] as number;
+    let size = 1;
+    if (byte < 0x80) {
+      if (!isWordByte(byte)) break;
+    } else {
+      const [cp, bytesOf] = codePointAt(pattern, at);
+      if (!isAlphanumericCodePoint(cp)) break;
+      size = bytesOf;
+    }
+    for (let index = at; index < at + size; index++) hash = pushHash(hash, lower(pattern[index] as number));
+    at += size;
+  }
+  return hash;
 }
 
 /**
