@@ -5,7 +5,7 @@
 import { type Candidate, KINDS, type Kind } from "./candidate.js";
 import { type ContextMatcher, contextMatcher, scanContext } from "./context.js";
 import { type HealthMatcher, healthMatcher, scanHealth } from "./health.js";
-import { mask } from "./mask.js";
+import { maskBytes } from "./mask.js";
 import { scanEmails } from "./email.js";
 import { scanNumbers } from "./numbers.js";
 import { forEachWord } from "./text.js";
@@ -46,8 +46,6 @@ export function scanText(text: string | Uint8Array): Finding[] {
   return resolve(bytes, candidates);
 }
 
-const decoder = new TextDecoder();
-
 /** Keeps the longest (then the most confident) of overlapping candidates and masks them. */
 function resolve(bytes: Uint8Array, candidates: Candidate[]): Finding[] {
   candidates.sort((a, b) => a.start - b.start || a.end - b.end);
@@ -60,14 +58,14 @@ function resolve(bytes: Uint8Array, candidates: Candidate[]): Finding[] {
       reach = Math.max(reach, (candidates[clusterEnd] as Candidate).end);
       clusterEnd += 1;
     }
-    const cluster = candidates.slice(clusterStart, clusterEnd);
-    const chosen = cluster.length === 1 ? cluster : choose(cluster).sort((a, b) => a.start - b.start);
+    // Most candidates overlap nothing: only a cluster of several needs choosing.
+    const chosen = clusterEnd === clusterStart + 1 ? [candidates[clusterStart] as Candidate] : choose(candidates.slice(clusterStart, clusterEnd)).sort((a, b) => a.start - b.start);
     for (const candidate of chosen) {
       findings.push({
         kind: candidate.kind,
         start: candidate.start,
         end: candidate.end,
-        excerpt: mask(candidate.kind, decoder.decode(bytes.subarray(candidate.start, candidate.end))),
+        excerpt: maskBytes(candidate.kind, bytes.subarray(candidate.start, candidate.end)),
         confidence: candidate.confidence,
       });
     }
