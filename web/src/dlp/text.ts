@@ -53,14 +53,19 @@ export function findDigit(bytes: Uint8Array, from: number, limit = bytes.length)
   return -1;
 }
 
-/** The code point starting at byte `at` of valid UTF-8, and its length; [-1, 1] past the end. */
-export function codePointAt(bytes: Uint8Array, at: number): [number, number] {
+/** The code point starting at byte `at` of valid UTF-8; -1 past the end. */
+export function codePointAt(bytes: Uint8Array, at: number): number {
   const first = bytes[at];
-  if (first === undefined) return [-1, 1];
-  if (first < 0x80) return [first, 1];
-  if (first < 0xe0) return [((first & 0x1f) << 6) | ((bytes[at + 1] ?? 0) & 0x3f), 2];
-  if (first < 0xf0) return [((first & 0x0f) << 12) | (((bytes[at + 1] ?? 0) & 0x3f) << 6) | ((bytes[at + 2] ?? 0) & 0x3f), 3];
-  return [((first & 0x07) << 18) | (((bytes[at + 1] ?? 0) & 0x3f) << 12) | (((bytes[at + 2] ?? 0) & 0x3f) << 6) | ((bytes[at + 3] ?? 0) & 0x3f), 4];
+  if (first === undefined) return -1;
+  if (first < 0x80) return first;
+  if (first < 0xe0) return ((first & 0x1f) << 6) | ((bytes[at + 1] ?? 0) & 0x3f);
+  if (first < 0xf0) return ((first & 0x0f) << 12) | (((bytes[at + 1] ?? 0) & 0x3f) << 6) | ((bytes[at + 2] ?? 0) & 0x3f);
+  return ((first & 0x07) << 18) | (((bytes[at + 1] ?? 0) & 0x3f) << 12) | (((bytes[at + 2] ?? 0) & 0x3f) << 6) | ((bytes[at + 3] ?? 0) & 0x3f);
+}
+
+/** The length in bytes of the UTF-8 character whose first byte is `first`. */
+export function charLength(first: number): number {
+  return first < 0x80 ? 1 : first < 0xe0 ? 2 : first < 0xf0 ? 3 : 4;
 }
 
 const ALPHANUMERIC = /^[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]$/u;
@@ -86,7 +91,7 @@ export function isAlphabeticCodePoint(cp: number): boolean {
 
 /** Whether the character at `at` is a letter, a digit (any script) or `_`. */
 export function alphanumericAt(bytes: Uint8Array, at: number): boolean {
-  const [cp] = codePointAt(bytes, at);
+  const cp = codePointAt(bytes, at);
   return cp === 0x5f || isAlphanumericCodePoint(cp);
 }
 
@@ -107,9 +112,8 @@ export function forEachWord(bytes: Uint8Array, onWord: (start: number, hash: num
     if (byte < 0x80) {
       word = isWordByte(byte);
     } else {
-      const [cp, bytesOf] = codePointAt(bytes, at);
-      word = isAlphanumericCodePoint(cp);
-      size = bytesOf;
+      word = isAlphanumericCodePoint(codePointAt(bytes, at));
+      size = charLength(byte);
     }
     if (word) {
       if (start < 0) {
@@ -141,9 +145,8 @@ export function firstWordHash(pattern: Uint8Array): number {
     if (byte < 0x80) {
       if (!isWordByte(byte)) break;
     } else {
-      const [cp, bytesOf] = codePointAt(pattern, at);
-      if (!isAlphanumericCodePoint(cp)) break;
-      size = bytesOf;
+      if (!isAlphanumericCodePoint(codePointAt(pattern, at))) break;
+      size = charLength(byte);
     }
     for (let index = at; index < at + size; index++) hash = pushHash(hash, lower(pattern[index] as number));
     at += size;
@@ -270,9 +273,9 @@ const decoder = new TextDecoder();
 function monthName(bytes: Uint8Array, at: number): [number, number] | null {
   let end = at;
   while (end < bytes.length) {
-    const [cp, size] = codePointAt(bytes, end);
+    const cp = codePointAt(bytes, end);
     if (!(cp === 0x2e || isAlphabeticCodePoint(cp))) break;
-    end += size;
+    end += charLength(bytes[end] as number);
   }
   const word = decoder.decode(bytes.subarray(at, end)).toLowerCase();
   const month = MONTHS.get(word);
