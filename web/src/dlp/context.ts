@@ -54,9 +54,9 @@ export function scanContext(matcher: ContextMatcher, bytes: Uint8Array, starts: 
   let resume = 0;
   for (const start of starts) {
     if (start < resume) continue;
-    const found = matcher.dictionary.longestAt(bytes, start);
-    if (found === null) continue;
-    const [pattern, end] = found;
+    const pattern = matcher.dictionary.longestAt(bytes, start);
+    if (pattern < 0) continue;
+    const end = matcher.dictionary.matchEnd;
     if (alphanumericAt(bytes, end)) continue;
     const trigger = matcher.triggers[pattern];
     if (trigger === undefined) continue;

@@ -9,11 +9,22 @@ interface Node {
   pattern: number;
 }
 
+/** Transitions per state in the compiled table: more than the bytes patterns use. */
+const WIDTH = 64;
+
 export class Dictionary {
   private readonly root: Node = { next: new Map(), pattern: -1 };
   readonly patterns: Uint8Array[] = [];
   /** The hashes of the patterns' first words (`forEachWord`). */
   private readonly firstWords = new Set<number>();
+  /** Compiled on first search: byte to symbol (0: in no pattern), ASCII case folded. */
+  private classes: Uint8Array | null = null;
+  /** State × symbol to the next state (0: none; state 0 is the root). */
+  private transitions = new Int32Array(0);
+  /** Per state, the first pattern ending there, or -1. */
+  private accepting = new Int32Array(0);
+  /** Where the match `longestAt` last returned ends. */
+  matchEnd = 0;
 
   add(pattern: string): void {
     const bytes = utf8.encode(pattern);
@@ -30,6 +41,7 @@ export class Dictionary {
     }
     if (node.pattern < 0) node.pattern = this.patterns.length;
     this.patterns.push(bytes);
+    this.classes = null;
   }
 
   /**
@@ -41,14 +53,54 @@ export class Dictionary {
     return this.firstWords.has(wordHash);
   }
 
-  /** The longest pattern matching at `start`: [pattern index, end], or null. */
-  longestAt(bytes: Uint8Array, start: number): [number, number] | null {
-    let node: Node | undefined = this.root;
-    let found: [number, number] | null = null;
+  /** The flat table of the trie: one array look-up per byte searched. */
+  private compile(): Uint8Array {
+    const classes = new Uint8Array(256);
+    const states: Node[] = [];
+    const index = new Map<Node, number>();
+    const queue = [this.root];
+    let symbols = 0;
+    while (queue.length > 0) {
+      const node = queue.shift() as Node;
+      index.set(node, states.length);
+      states.push(node);
+      for (const [byte, child] of node.next) {
+        if (classes[byte] === 0) {
+          symbols += 1;
+          if (symbols >= WIDTH) throw new Error("too many distinct bytes in the dictionary");
+          classes[byte] = symbols;
+          // The upper case of an ASCII letter is the same symbol.
+          if (byte >= 0x61 && byte <= 0x7a) classes[byte - 0x20] = symbols;
+        }
+        queue.push(child);
+      }
+    }
+    this.transitions = new Int32Array(states.length * WIDTH);
+    this.accepting = new Int32Array(states.length);
+    states.forEach((node, state) => {
+      this.accepting[state] = node.pattern;
+      for (const [byte, child] of node.next) this.transitions[state * WIDTH + (classes[byte] as number)] = index.get(child) as number;
+    });
+    this.classes = classes;
+    return classes;
+  }
+
+  /** The longest pattern matching at `start`: its index (its end in `matchEnd`), or -1. */
+  longestAt(bytes: Uint8Array, start: number): number {
+    const classes = this.classes ?? this.compile();
+    const transitions = this.transitions;
+    let state = 0;
+    let found = -1;
     for (let at = start; at < bytes.length; at++) {
-      node = node.next.get(lower(bytes[at] as number));
-      if (node === undefined) break;
-      if (node.pattern >= 0) found = [node.pattern, at + 1];
+      const symbol = classes[bytes[at] as number] as number;
+      if (symbol === 0) break;
+      state = transitions[state * WIDTH + symbol] as number;
+      if (state === 0) break;
+      const pattern = this.accepting[state] as number;
+      if (pattern >= 0) {
+        found = pattern;
+        this.matchEnd = at + 1;
+      }
     }
     return found;
   }

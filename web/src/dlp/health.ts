@@ -79,9 +79,9 @@ export function scanHealth(matcher: HealthMatcher, bytes: Uint8Array, starts: re
   let resume = 0;
   for (const start of starts) {
     if (start < resume) continue;
-    const found = matcher.dictionary.longestAt(bytes, start);
-    if (found === null) continue;
-    const [pattern, end] = found;
+    const pattern = matcher.dictionary.longestAt(bytes, start);
+    if (pattern < 0) continue;
+    const end = matcher.dictionary.matchEnd;
     const term = matcher.terms[pattern];
     const spelled = matcher.dictionary.patterns[pattern];
     if (term === undefined || spelled === undefined) continue;
