@@ -53,6 +53,11 @@ export class Dictionary {
     return this.firstWords.has(wordHash);
   }
 
+  /** The hashes of the patterns' first words. */
+  firstWordHashes(): Iterable<number> {
+    return this.firstWords;
+  }
+
   /** The flat table of the trie: one array look-up per byte searched. */
   private compile(): Uint8Array {
     const classes = new Uint8Array(256);

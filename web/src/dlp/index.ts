@@ -25,19 +25,25 @@ export interface Finding {
   confidence: number;
 }
 
-let matchers: { context: ContextMatcher; health: HealthMatcher } | null = null;
+let matchers: { context: ContextMatcher; health: HealthMatcher; either: Set<number> } | null = null;
 
 /** Runs every detector over `text`: findings in text order, without overlaps. */
 export function scanText(text: string | Uint8Array): Finding[] {
   const bytes = typeof text === "string" ? new TextEncoder().encode(text) : text;
-  matchers ??= { context: contextMatcher(), health: healthMatcher() };
+  if (matchers === null) {
+    const context = contextMatcher();
+    const health = healthMatcher();
+    matchers = { context, health, either: new Set([...context.dictionary.firstWordHashes(), ...health.dictionary.firstWordHashes()]) };
+  }
   const candidates: Candidate[] = [];
   scanNumbers(bytes, candidates);
   scanEmails(bytes, candidates);
   const contextStarts: number[] = [];
   const healthStarts: number[] = [];
-  const { context, health } = matchers;
+  const { context, health, either } = matchers;
   forEachWord(bytes, (start, hash) => {
+    // Most words start nothing: one look-up rules them out for both dictionaries.
+    if (!either.has(hash)) return;
     if (context.dictionary.mayStart(hash)) contextStarts.push(start);
     if (health.dictionary.mayStart(hash)) healthStarts.push(start);
   });

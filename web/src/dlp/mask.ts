@@ -34,18 +34,14 @@ export function maskBytes(kind: Kind, matched: Uint8Array): string {
     if (isAlnum(byte)) total += 1;
   }
   const [prefix, suffix] = shown(kind, total);
-  const out = new Array<number>(matched.length);
+  const out = matched.slice();
   let index = 0;
-  for (let at = 0; at < matched.length; at++) {
-    const byte = matched[at] as number;
-    if (!isAlnum(byte)) {
-      out[at] = byte;
-      continue;
-    }
-    out[at] = index < prefix || index >= total - suffix ? byte : 0x2a;
+  for (let at = 0; at < out.length; at++) {
+    if (!isAlnum(out[at])) continue;
+    if (!(index < prefix || index >= total - suffix)) out[at] = 0x2a;
     index += 1;
   }
-  return String.fromCharCode(...out);
+  return decoder.decode(out);
 }
 
 /** How many characters stay visible at each end: at least half stay hidden, however short the match. */
