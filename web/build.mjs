@@ -13,7 +13,7 @@ await mkdir(out, { recursive: true });
 
 await build({
   absWorkingDir: here,
-  entryPoints: { recipient: "src/pages/recipient.ts", app: "src/pages/app.ts", request: "src/pages/request.ts" },
+  entryPoints: { recipient: "src/pages/recipient.ts", app: "src/pages/app.ts", request: "src/pages/request.ts", "dlp-worker": "src/dlp/worker.ts" },
   bundle: true,
   format: "esm",
   platform: "browser",

@@ -102,6 +102,9 @@ test("a policy that blocks nir to external recipients refuses the file, naming t
 test("warn and justify: sent after the confirmation or the justification; pli get shows the labels; the audit trail has kinds and counts", async () => {
   setPolicy('version = 2\n[default]\nexternal = "warn"\n[kinds.nir]\nexternal = "justify"\n');
   const { page, problems, form } = await sendPage();
+  // The scan runs off the page's thread, in the worker the server serves beside the app.
+  const workers = [];
+  page.on("worker", (worker) => workers.push(new URL(worker.url()).pathname));
 
   // Warn: an email address to another organisation.
   await form.getByLabel("Destinataires").fill(agent.email);
@@ -117,6 +120,7 @@ test("warn and justify: sent after the confirmation or the justification; pli ge
   assert.equal(await review.getByLabel("Justification").isHidden(), true);
   await review.getByRole("button", { name: "Confirmer l'envoi" }).click();
   const warned = await sentId(page);
+  assert.deepEqual(workers, ["/assets/dlp-worker.js"]);
   const out = tempDir("got");
   const got = JSON.parse(agent.run(["get", warned, "-o", join(out, "warned"), "--json"]));
   assert.deepEqual(got.dlp, { policy_version: 2, decision: "warn", kinds: { email: 1 }, not_inspectable: 0, justification: null });

@@ -14,7 +14,7 @@ import { decode32, deriveLinkKeys, encodeBase64url, receiptPublicKey } from "../
 import { sealEnvelope, type SealInput } from "../envelope/writer.js";
 import { KeyLog } from "../transparency/keylog.js";
 import { decide, destination, type Decision, type Reason } from "../dlp/policy.js";
-import { inspectFiles, type Inspection } from "../dlp/files.js";
+import { inspectFilesInWorker, type Inspection } from "../dlp/files.js";
 import type { Dlp } from "../envelope/manifest.js";
 import { ApiFailure, type CreateLinkRequest, type DirectoryEntry, type DlpSummary, type LinkCreated } from "./api.js";
 import { PolicyNotTrusted, fetchPolicy, type TrustedPolicy } from "./policy.js";
@@ -203,10 +203,7 @@ async function applyPolicy(session: Session, trusted: TrustedPolicy, files: File
   const destinations = new Set([...orgs].map((org) => destination(policy, session.account.org, org)));
   // A person without an account is outside every organisation and trust zone.
   if (external) destinations.add("external");
-  const inspection = await inspectFiles(
-    files.map((file) => ({ name: file.name, size: file.size, bytes: async () => new Uint8Array(await file.arrayBuffer()) })),
-    onScan,
-  );
+  const inspection = await inspectFilesInWorker(files, onScan);
   const decision = decide(policy, inspection.labels, destinations);
   const detail = { version: signed.version };
   if (decision.action === "block") throw new SendRefused("policy_block", "", detail, decision.reasons);

@@ -56,6 +56,42 @@ export async function inspectFiles(files: readonly Inspectable[], onProgress: (d
   return { labels, files: inspected };
 }
 
+/**
+ * The same scan in a Web Worker (`worker.ts`, served as `/assets/dlp-worker.js`); on the page's
+ * thread when the browser cannot start it. A file the worker cannot read fails the scan.
+ */
+export function inspectFilesInWorker(files: readonly File[], onProgress: (done: number, total: number) => void = () => undefined): Promise<Inspection> {
+  const onThread = () => inspectFiles(files.map((file) => ({ name: file.name, size: file.size, bytes: async () => new Uint8Array(await file.arrayBuffer()) })), onProgress);
+  let worker: Worker;
+  try {
+    worker = new Worker("/assets/dlp-worker.js", { type: "module" });
+  } catch {
+    return onThread();
+  }
+  return new Promise<Inspection>((resolve, reject) => {
+    let started = false;
+    worker.onmessage = (event: MessageEvent<{ progress?: [number, number]; inspection?: Inspection; error?: string }>) => {
+      started = true;
+      const message = event.data;
+      if (message.progress !== undefined) {
+        onProgress(...message.progress);
+        return;
+      }
+      worker.terminate();
+      if (message.inspection !== undefined) resolve(message.inspection);
+      else reject(new Error(`the scan failed (${message.error ?? "error"})`));
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      worker.terminate();
+      // A worker that never ran (blocked, unsupported): the page scans on its own thread.
+      if (!started) onThread().then(resolve, reject);
+      else reject(new Error("the scan failed"));
+    };
+    worker.postMessage({ files: [...files] });
+  });
+}
+
 function summarise(findings: readonly Finding[]): FileInspection["kinds"] {
   const byKind = new Map<Kind, { kind: Kind; count: number; excerpts: string[] }>();
   for (const finding of findings) {
