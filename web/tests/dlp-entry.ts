@@ -3,4 +3,4 @@ export * from "../src/dlp/index.js";
 export * from "../src/dlp/extract.js";
 export * from "../src/dlp/policy.js";
 export { xmlText } from "../src/dlp/office.js";
-export { policySignedBytes } from "../src/app/policy.js";
+export { PolicyNotTrusted, fetchPolicy, policySignedBytes } from "../src/app/policy.js";
