@@ -13,7 +13,7 @@ await mkdir(out, { recursive: true });
 
 await build({
   absWorkingDir: here,
-  entryPoints: { recipient: "src/pages/recipient.ts", app: "src/pages/app.ts", request: "src/pages/request.ts" },
+  entryPoints: { recipient: "src/pages/recipient.ts", app: "src/pages/app.ts", request: "src/pages/request.ts", "dlp-worker": "src/dlp/worker.ts" },
   bundle: true,
   format: "esm",
   platform: "browser",
@@ -23,6 +23,8 @@ await build({
   sourcemap: false,
   legalComments: "eof",
   charset: "utf8",
+  // The health dictionary of crates/dlp, bundled: the page never fetches it.
+  loader: { ".tsv": "text" },
   logLevel: "warning",
 });
 

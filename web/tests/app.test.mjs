@@ -455,10 +455,11 @@ test("send from the browser: pli get opens it byte for byte, to an account and a
   await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
   await page.getByRole("alert").filter({ hasText: `La clé de ${bob.email} n'est pas prouvée par le journal d'audit` }).waitFor({ timeout: 30_000 });
   server.sql(`UPDATE accounts SET age_recipient = '${realKey}' WHERE email = '${bob.email}'`);
-  // An organisation with a sending policy sends with the CLI, which inspects the documents.
+  // A sending policy whose signature does not verify stops the send (web/tests/dlp-send.test.mjs
+  // sends under a real one).
   server.sql(`INSERT INTO sending_policies (org_id, version, text, signer_id, signer_email, signature, set_at) SELECT org_id, 1, 'version = 1', id, email, zeroblob(64), 0 FROM accounts WHERE email = '${alice.email}'`);
   await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
-  await page.getByRole("alert").filter({ hasText: "pli send" }).waitFor({ timeout: 30_000 });
+  await page.getByRole("alert").filter({ hasText: "ne peut pas être vérifiée" }).waitFor({ timeout: 30_000 });
   server.sql("DELETE FROM sending_policies");
   assert.equal(server.sql("SELECT count(*) FROM envelopes"), before, "nothing was announced");
 });

@@ -162,6 +162,7 @@ export async function loadModule(entry) {
     platform: "neutral",
     mainFields: ["module", "main"],
     outfile: out,
+    loader: { ".tsv": "text" },
     logLevel: "warning",
   });
   return import(out);

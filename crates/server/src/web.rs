@@ -31,6 +31,8 @@ const RECIPIENT_HTML: &[u8] = include_bytes!("../web/dist/recipient.html");
 const RECIPIENT_JS: &[u8] = include_bytes!("../web/dist/recipient.js");
 const APP_HTML: &[u8] = include_bytes!("../web/dist/app.html");
 const APP_JS: &[u8] = include_bytes!("../web/dist/app.js");
+/// The app's data loss prevention scan, run off the page's thread (a module Web Worker).
+const DLP_WORKER_JS: &[u8] = include_bytes!("../web/dist/dlp-worker.js");
 const STYLESHEET: &[u8] = include_bytes!("../web/dist/pli.css");
 const REQUEST_HTML: &[u8] = include_bytes!("../web/dist/request.html");
 const REQUEST_JS: &[u8] = include_bytes!("../web/dist/request.js");
@@ -48,6 +50,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/assets/app.js",
             get(|| async { asset(JAVASCRIPT, APP_JS) }),
+        )
+        .route(
+            "/assets/dlp-worker.js",
+            get(|| async { asset(JAVASCRIPT, DLP_WORKER_JS) }),
         )
         .route("/x/{link_id}", get(recipient_page))
         .route(

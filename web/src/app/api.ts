@@ -75,6 +75,26 @@ export interface AccountKey {
   log_index?: number | null;
 }
 
+/** A version of the organisation's sending policy with its admin's signature. */
+export interface SignedPolicy {
+  org: string;
+  version: number;
+  /** The policy file (TOML). */
+  text: string;
+  signer: string;
+  signature: string;
+  set_at: string;
+}
+
+/** What the server records of a sender's check: kinds and counts, never values. */
+export interface DlpSummary {
+  policy_version: number;
+  decision: "allow" | "warn" | "justify";
+  kinds: Record<string, number>;
+  not_inspectable: number;
+  justified: boolean;
+}
+
 export interface DirectoryEntry {
   address: string;
   kind: "account" | "mailbox" | string;
@@ -340,14 +360,18 @@ export class Client {
     return Array.isArray(body.items) ? (body.items as LinkSummary[]) : [];
   }
 
-  /** Whether the account's organisation has a sending policy (`GET /api/policy`). */
-  async hasSendingPolicy(): Promise<boolean> {
+  /** `GET /api/policy`: the organisation's signed sending policy, checked by ./policy.ts. */
+  async sendingPolicy(): Promise<SignedPolicy | null> {
     const body = await call("/api/policy", this.auth({ method: "GET" }));
-    return body.policy !== null && body.policy !== undefined;
+    if (body.policy === null || body.policy === undefined) return null;
+    const policy = body.policy as Record<string, unknown>;
+    const fields = ["org", "text", "signer", "signature", "set_at"];
+    if (typeof policy !== "object" || !fields.every((field) => typeof policy[field] === "string") || typeof policy.version !== "number") throw new ApiFailure(502, "bad_response", {});
+    return policy as unknown as SignedPolicy;
   }
 
   /** `POST /api/envelopes`: announces an envelope of `size` bytes before its content. */
-  async announce(request: { id: string; to: string[]; external?: string[]; size: number }): Promise<void> {
+  async announce(request: { id: string; to: string[]; external?: string[]; size: number; dlp?: DlpSummary }): Promise<void> {
     await call("/api/envelopes", this.auth(post(request)));
   }
 

@@ -13,14 +13,37 @@ import { concatBytes, toHex, utf8 } from "../envelope/bytes.js";
 import { decode32, deriveLinkKeys, encodeBase64url, receiptPublicKey } from "../envelope/keys.js";
 import { sealEnvelope, type SealInput } from "../envelope/writer.js";
 import { KeyLog } from "../transparency/keylog.js";
-import { ApiFailure, type CreateLinkRequest, type DirectoryEntry, type LinkCreated } from "./api.js";
+import { decide, destination, type Decision, type Reason } from "../dlp/policy.js";
+import { inspectFilesInWorker, type Inspection } from "../dlp/files.js";
+import type { Dlp } from "../envelope/manifest.js";
+import { ApiFailure, type CreateLinkRequest, type DirectoryEntry, type DlpSummary, type LinkCreated } from "./api.js";
+import { PolicyNotTrusted, fetchPolicy, type TrustedPolicy } from "./policy.js";
 import { keep, type Session } from "./session.js";
 
 /** Why a send stopped before anything was uploaded; `address` names the recipient at fault. */
 export class SendRefused extends Error {
   constructor(
-    readonly reason: "unknown_recipient" | "untrusted_key" | "unproven_key" | "policy" | "no_recipient" | "no_file" | "external_email" | "external_phone" | "link_expiry" | "link_downloads",
+    readonly reason:
+      | "unknown_recipient"
+      | "untrusted_key"
+      | "unproven_key"
+      | "no_recipient"
+      | "no_file"
+      | "external_email"
+      | "external_phone"
+      | "link_expiry"
+      | "link_downloads"
+      | "policy_untrusted"
+      | "policy_rolled_back"
+      | "policy_withdrawn"
+      | "policy_block"
+      | "policy_cancelled"
+      | "policy_justification",
     readonly address: string = "",
+    /** For a policy's refusal: the policy's version, or the versions seen and served. */
+    readonly detail: Record<string, string | number> = {},
+    /** For a policy's refusal: the rules that fired. */
+    readonly reasons: Reason[] = [],
   ) {
     super(reason);
     this.name = "SendRefused";
@@ -67,23 +90,44 @@ interface ExternalSend {
   receiptKey: Uint8Array;
 }
 
-export async function sendFiles(session: Session, files: File[], addressesTyped: string, subject: string, externalTyped: ExternalTyped | null, onProgress: (done: number, total: number) => void): Promise<SendResult> {
+/**
+ * What the sender is shown when the policy flags the files (warn or justify): the answer is
+ * null to cancel, else the justification ("" when none is asked for).
+ */
+export type ReviewPolicy = (review: PolicyReview) => Promise<string | null>;
+
+export interface PolicyReview {
+  version: number;
+  decision: Decision;
+  inspection: Inspection;
+}
+
+export async function sendFiles(
+  session: Session,
+  files: File[],
+  addressesTyped: string,
+  subject: string,
+  externalTyped: ExternalTyped | null,
+  onProgress: (done: number, total: number) => void,
+  review: ReviewPolicy = async () => null,
+  onScan: (done: number, total: number) => void = () => undefined,
+): Promise<SendResult> {
   if (files.length === 0) throw new SendRefused("no_file");
   const addresses = [...new Set(addressesTyped.split(/[\s,;]+/).map((address) => address.trim().toLowerCase()).filter((address) => address !== ""))];
   const external = externalTyped === null ? null : await externalSend(externalTyped);
   if (addresses.length === 0 && external === null) throw new SendRefused("no_recipient");
-  // The server refuses an envelope without the policy's labels; the browser cannot inspect
-  // documents as `pli scan` does, so an organisation with a policy sends with the CLI.
-  if (await session.client.hasSendingPolicy()) throw new SendRefused("policy");
+  const trusted = await trustedPolicy(session);
 
   const log = new KeyLog(session.logVerifier, session.client.logSource(), session.keptCheckpoint);
   const ageRecipients = new Set([session.keys.publicKeys.age_recipient]);
   if (external !== null) ageRecipients.add(external.ageRecipient);
+  const orgs = new Set<string>();
   for (const address of addresses) {
-    for (const recipient of await recipientsOf(session, log, address)) ageRecipients.add(recipient);
+    for (const recipient of await recipientsOf(session, log, address, orgs)) ageRecipients.add(recipient);
   }
   keep(session, log.latest());
   const externalEmails = external === null ? [] : [external.email];
+  const dlp = trusted === null ? undefined : await applyPolicy(session, trusted, files, orgs, external !== null, review, onScan);
 
   const id = toHex(crypto.getRandomValues(new Uint8Array(16)));
   const inputs: SealInput[] = files.map((file) => ({ name: file.name, mediaType: mediaType(file), size: file.size, stream: () => file.stream() as ReadableStream<Uint8Array> }));
@@ -95,6 +139,7 @@ export async function sendFiles(session: Session, files: File[], addressesTyped:
     recipients: [...addresses, ...externalEmails],
     ageRecipients: [...ageRecipients],
     createdAt: Math.floor(Date.now() / 1000),
+    ...(dlp === undefined ? {} : { dlp }),
   });
 
   const root = await navigator.storage.getDirectory();
@@ -116,7 +161,7 @@ export async function sendFiles(session: Session, files: File[], addressesTyped:
       .pipeTo(writable);
     const ciphertext = await handle.getFile();
     if (ciphertext.size !== sealed.size) throw new Error("the sealed envelope is not the announced size");
-    await session.client.announce({ id, to: addresses, external: externalEmails, size: sealed.size });
+    await session.client.announce({ id, to: addresses, external: externalEmails, size: sealed.size, ...(dlp === undefined ? {} : { dlp: summary(dlp) }) });
     await session.client.upload(id, ciphertext);
     onProgress(sealed.size * 2, sealed.size * 2);
   } finally {
@@ -134,6 +179,58 @@ export async function sendFiles(session: Session, files: File[], addressesTyped:
 }
 
 const HOUR = 3600;
+
+/** The organisation's policy, verified (./policy.ts); a policy that cannot be trusted stops the send. */
+async function trustedPolicy(session: Session): Promise<TrustedPolicy | null> {
+  try {
+    return await fetchPolicy(session.client, session.account.org);
+  } catch (error) {
+    if (!(error instanceof PolicyNotTrusted)) throw error;
+    throw new SendRefused(error.reason === "untrusted" ? "policy_untrusted" : error.reason === "rolled_back" ? "policy_rolled_back" : "policy_withdrawn", "", error.detail);
+  }
+}
+
+/** Longest justification, in UTF-8 bytes (`pli_envelope::MAX_JUSTIFICATION_BYTES`). */
+const MAX_JUSTIFICATION_BYTES = 2048;
+
+/**
+ * What `pli send` does under a policy (cli policy::check_before_send): scans the files, applies
+ * the policy to every recipient's destination, refuses when it blocks, has the sender confirm
+ * a warning or write a justification, and returns the label for the signed manifest.
+ */
+async function applyPolicy(session: Session, trusted: TrustedPolicy, files: File[], orgs: Set<string>, external: boolean, review: ReviewPolicy, onScan: (done: number, total: number) => void): Promise<Dlp> {
+  const { policy, signed } = trusted;
+  const destinations = new Set([...orgs].map((org) => destination(policy, session.account.org, org)));
+  // A person without an account is outside every organisation and trust zone.
+  if (external) destinations.add("external");
+  const inspection = await inspectFilesInWorker(files, onScan);
+  const decision = decide(policy, inspection.labels, destinations);
+  const detail = { version: signed.version };
+  if (decision.action === "block") throw new SendRefused("policy_block", "", detail, decision.reasons);
+  let justification: string | undefined;
+  if (decision.action !== "allow") {
+    const answer = await review({ version: signed.version, decision, inspection });
+    if (answer === null) throw new SendRefused("policy_cancelled", "", detail, decision.reasons);
+    // Line breaks are control characters, which a manifest refuses.
+    const written = answer.replace(/\s+/g, " ").replace(/\p{Cc}/gu, "").trim();
+    if (decision.action === "justify" && (written === "" || utf8.encode(written).length > MAX_JUSTIFICATION_BYTES)) throw new SendRefused("policy_justification", "", detail, decision.reasons);
+    if (decision.action === "justify") justification = written;
+  }
+  const kinds: Record<string, number> = {};
+  for (const kind of [...inspection.labels.kinds.keys()].sort()) kinds[kind] = inspection.labels.kinds.get(kind) ?? 0;
+  return {
+    policy_version: signed.version,
+    decision: decision.action,
+    kinds,
+    not_inspectable: inspection.labels.notInspectable,
+    ...(justification === undefined ? {} : { justification }),
+  };
+}
+
+/** What the server records of a label (`pli_client::policy::summary`): never the justification. */
+function summary(dlp: Dlp): DlpSummary {
+  return { policy_version: dlp.policy_version, decision: dlp.decision, kinds: dlp.kinds, not_inspectable: dlp.not_inspectable, justified: dlp.justification !== undefined };
+}
 
 /** Checks what was typed as the CLI and the server do, then draws the link's secrets. */
 async function externalSend(typed: ExternalTyped): Promise<ExternalSend> {
@@ -182,7 +279,7 @@ function linkRequest(external: ExternalSend, senderKey: Uint8Array): CreateLinkR
 }
 
 /** The keys to encrypt to for one address, each proven, as `send::send` picks them. */
-export async function recipientsOf(session: Session, log: KeyLog, address: string): Promise<string[]> {
+export async function recipientsOf(session: Session, log: KeyLog, address: string, orgs?: Set<string>): Promise<string[]> {
   let entry: DirectoryEntry;
   try {
     entry = await session.client.directory(address);
@@ -197,6 +294,7 @@ export async function recipientsOf(session: Session, log: KeyLog, address: strin
   } else if (entry.kind !== "mailbox") {
     throw new SendRefused("untrusted_key", address);
   }
+  orgs?.add(String(entry.org));
   const current = entry.kind === "mailbox" ? entry.mailbox_key : undefined;
   if (current !== undefined && current !== null && current.usable) {
     await verifyGeneration(session, address, entry);

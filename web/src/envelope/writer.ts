@@ -8,7 +8,7 @@ import { Encrypter } from "age-encryption";
 import { concatBytes, toHex, utf8 } from "./bytes.js";
 import { EnvelopeError } from "./errors.js";
 import { keyId } from "./keys.js";
-import { canonicalManifest, parseManifest, type Manifest } from "./manifest.js";
+import { canonicalManifest, parseManifest, type Dlp, type Manifest } from "./manifest.js";
 import { BLOCK } from "./tar.js";
 
 const MANIFEST_NAME = "pli-manifest.json";
@@ -37,6 +37,8 @@ export interface SealOptions {
   ageRecipients: string[];
   /** Unix seconds; also every tar entry's mtime. */
   createdAt: number;
+  /** The labels and decision of the organisation's sending policy, when it has one. */
+  dlp?: Dlp;
 }
 
 export interface Sealed {
@@ -65,6 +67,7 @@ export async function sealEnvelope(files: SealInput[], options: SealOptions): Pr
     recipients: options.recipients,
     created_at: options.createdAt,
     files: described,
+    ...(options.dlp === undefined ? {} : { dlp: options.dlp }),
   };
   const manifestBytes = utf8.encode(canonicalManifest(manifest));
   // The reader's own rules, so the browser never seals what `pli get` would refuse.

@@ -102,6 +102,7 @@ async fn check_everything(app: &TestApp, router: &axum::Router, tls: bool) {
         "/app".to_owned(),
         "/app/".to_owned(),
         "/assets/app.js".to_owned(),
+        "/assets/dlp-worker.js".to_owned(),
         format!("/x/{LINK}"),
         "/assets/recipient.js".to_owned(),
         "/assets/pli.css".to_owned(),
@@ -309,6 +310,20 @@ async fn the_account_app_is_one_page_french_first_with_nothing_inline() {
         "indexedDB",
     ] {
         assert!(!js.contains(forbidden), "the bundle uses {forbidden}");
+    }
+    // The scan before sending runs in a module worker served beside the app, with the health
+    // dictionary bundled in (never fetched).
+    let (status, headers, worker) =
+        fetch(&app.router, Method::GET, "/assets/dlp-worker.js", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        "text/javascript; charset=utf-8"
+    );
+    let worker = String::from_utf8(worker).unwrap();
+    assert!(worker.contains("schizophrénie"));
+    for forbidden in ["eval(", "new Function(", "localStorage", "fetch("] {
+        assert!(!worker.contains(forbidden), "the worker uses {forbidden}");
     }
     let (status, _, _) = fetch(&app.router, Method::POST, "/app", None).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);

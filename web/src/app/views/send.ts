@@ -4,7 +4,9 @@ import { EnvelopeError } from "../../envelope/errors.js";
 import { formatTime } from "../../i18n.js";
 import type { LinkCreated } from "../api.js";
 import type { AppMessage } from "../messages.js";
-import { LinkNotCreated, SendRefused, sendFiles, type ExternalTyped } from "../send.js";
+import type { NotInspectable } from "../../dlp/extract.js";
+import type { Reason } from "../../dlp/policy.js";
+import { LinkNotCreated, SendRefused, sendFiles, type ExternalTyped, type PolicyReview } from "../send.js";
 import type { Session } from "../session.js";
 import { app, clearAlert, element, language, report, setStatus, show, showAlert, t } from "../ui.js";
 
@@ -22,6 +24,7 @@ export function showSend(current: Session): void {
   const downloads = element<HTMLInputElement>("send-max-downloads");
   const linkShown = element("send-link");
   linkShown.hidden = true;
+  element("send-review").hidden = true;
   to.focus();
   form.onsubmit = (event) => {
     event.preventDefault();
@@ -34,11 +37,24 @@ export function showSend(current: Session): void {
     linkShown.hidden = true;
     const externalTyped: ExternalTyped | null =
       external.value.trim() === "" ? null : { email: external.value, phone: phone.value, expiresHours: Number(expires.value), maxDownloads: Number(downloads.value) };
-    sendFiles(current, [...(files.files ?? [])], to.value, subject.value.trim(), externalTyped, (done, total) => {
-      const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
-      progress.value = percent;
-      setStatus(t("sending", { percent }));
-    })
+    sendFiles(
+      current,
+      [...(files.files ?? [])],
+      to.value,
+      subject.value.trim(),
+      externalTyped,
+      (done, total) => {
+        const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
+        progress.value = percent;
+        setStatus(t("sending", { percent }));
+      },
+      (review) => (mine === app.generation ? showReview(review) : Promise.resolve(null)),
+      (done, total) => {
+        const percent = total > 0 ? Math.floor((done / total) * 100) : 100;
+        progress.value = percent;
+        setStatus(t("send_scanning", { percent }));
+      },
+    )
       .then(({ id, link }) => {
         if (mine !== app.generation) return;
         form.reset();
@@ -50,7 +66,7 @@ export function showSend(current: Session): void {
         if (mine !== app.generation) return;
         setStatus("");
         if (error instanceof SendRefused) {
-          showAlert(refusal(error.reason), { address: error.address });
+          showAlert(refusal(error.reason), { address: error.address, ...error.detail, reasons: reasonsText(error.reasons) });
           fieldAt(error.reason, { to, files, external, phone, expires, downloads }).focus();
         } else if (error instanceof LinkNotCreated) {
           showAlert("send_link_failed", { id: error.envelopeId });
@@ -63,6 +79,7 @@ export function showSend(current: Session): void {
       .finally(() => {
         button.disabled = false;
         progress.hidden = true;
+        element("send-review").hidden = true;
       });
   };
 }
@@ -78,6 +95,74 @@ function showLink(link: LinkCreated, typed: ExternalTyped): void {
   const phone = typed.phone.trim();
   element("send-link-code").textContent = phone === "" ? t("send_code_mail", { email: typed.email.trim().toLowerCase() }) : t("send_code_sms", { phone });
   element("send-link").hidden = false;
+}
+
+/**
+ * Shows what the scan found (kinds, counts, masked excerpts) and why the policy flags it, and
+ * waits for the sender: confirmed (with the justification the policy asks for) or cancelled.
+ */
+function showReview(review: PolicyReview): Promise<string | null> {
+  const panel = element("send-review");
+  const justify = review.decision.action === "justify";
+  element("send-review-reasons").textContent = t(justify ? "send_review_justify" : "send_review_warn", { version: review.version, reasons: reasonsText(review.decision.reasons) });
+  const list = element("send-review-files");
+  list.replaceChildren(
+    ...review.inspection.files.map((file) => {
+      const item = document.createElement("li");
+      if (file.notInspectable !== null) {
+        item.textContent = t("dlp_file_not_inspected", { name: file.name, reason: notInspectableText(file.notInspectable) });
+      } else {
+        const found = file.kinds.map((entry) => t("dlp_kind_count", { kind: entry.kind, count: entry.count, excerpts: entry.excerpts.join(", ") }));
+        item.textContent = t("dlp_file_found", { name: file.name, found: found.length === 0 ? "—" : found.join(" ; ") });
+      }
+      return item;
+    }),
+  );
+  const fields = element("send-justification-fields");
+  const justification = element<HTMLTextAreaElement>("send-justification");
+  justification.value = "";
+  fields.hidden = !justify;
+  panel.hidden = false;
+  const confirm = element<HTMLButtonElement>("send-review-confirm");
+  const cancel = element<HTMLButtonElement>("send-review-cancel");
+  (justify ? justification : confirm).focus();
+  return new Promise((resolve) => {
+    const done = (answer: string | null) => {
+      confirm.onclick = null;
+      cancel.onclick = null;
+      panel.hidden = true;
+      resolve(answer);
+    };
+    confirm.onclick = () => {
+      if (justify && justification.value.trim() === "") {
+        showAlert("send_justification_needed");
+        justification.focus();
+        return;
+      }
+      clearAlert();
+      done(justify ? justification.value : "");
+    };
+    cancel.onclick = () => done(null);
+  });
+}
+
+/** The rules that fired, in the page's language: `nir vers l'extérieur (bloqué)`. */
+function reasonsText(reasons: readonly Reason[]): string {
+  return reasons
+    .map((reason) =>
+      t("dlp_reason", {
+        kind: reason.kind ?? t("dlp_not_inspected_files"),
+        destination: t(`dlp_destination_${reason.destination}`),
+        action: t(`dlp_action_${reason.action}`),
+      }),
+    )
+    .join(" ; ");
+}
+
+function notInspectableText(reason: NotInspectable): string {
+  if (reason === "pdf") return t("dlp_not_inspectable_pdf");
+  if (reason === "image") return t("dlp_not_inspectable_image");
+  return t("dlp_not_inspectable_other");
 }
 
 function fieldAt(reason: SendRefused["reason"], fields: Record<"to" | "files" | "external" | "phone" | "expires" | "downloads", HTMLInputElement>): HTMLInputElement {
@@ -109,8 +194,18 @@ function refusal(reason: SendRefused["reason"]): AppMessage {
       return "send_untrusted_key";
     case "unproven_key":
       return "send_unproven_key";
-    case "policy":
-      return "send_policy";
+    case "policy_untrusted":
+      return "send_policy_untrusted";
+    case "policy_rolled_back":
+      return "send_policy_rolled_back";
+    case "policy_withdrawn":
+      return "send_policy_withdrawn";
+    case "policy_block":
+      return "send_policy_block";
+    case "policy_cancelled":
+      return "send_policy_cancelled";
+    case "policy_justification":
+      return "send_policy_justification";
     case "external_email":
       return "send_external_email";
     case "external_phone":

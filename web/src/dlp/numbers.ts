@@ -1,0 +1,253 @@
+// Identifiers written as digits, as crates/dlp/src/numbers.rs and iban.rs: runs of digit groups
+// separated by single separators, every group-aligned span tried against the validators of its
+// length, accepted only when its separators fall where that identifier's fields end.
+import { type Candidate, type Kind, f32 } from "./candidate.js";
+import * as checksum from "./checksum.js";
+import { contextBefore, findDigit, isAlnum, isAlpha, isDigit, isUpper, isWordByte, separatorLen, upper } from "./text.js";
+
+/** The longest identifier handled here: a RIB, 23 characters. */
+const MAX_LEN = 23;
+/** How far before a number its label is looked for. */
+const CONTEXT_WINDOW = 40;
+/** The most groups a run holds at once. */
+const MAX_GROUPS = 4 * MAX_LEN;
+
+interface Group {
+  start: number;
+  end: number;
+  compactStart: number;
+  compactEnd: number;
+}
+
+class Run {
+  groups: Group[] = [];
+  compact = new Uint8Array(MAX_GROUPS * 64);
+  compactLength = 0;
+
+  /** Collects the groups of the run at `start`: [where scanning resumes, whether it goes on]. */
+  collect(bytes: Uint8Array, start: number): [number, boolean] {
+    this.groups = [];
+    this.compactLength = 0;
+    let at = start;
+    for (;;) {
+      const end = tokenEnd(bytes, at);
+      if (!isGroup(bytes, at, end)) return [this.groups.length === 0 ? end : at, false];
+      if (this.groups.length === MAX_GROUPS) return [at, true];
+      const compactStart = this.compactLength;
+      if (this.compactLength + (end - at) > this.compact.length) {
+        const grown = new Uint8Array(2 * (this.compactLength + (end - at)));
+        grown.set(this.compact.subarray(0, this.compactLength));
+        this.compact = grown;
+      }
+      for (let index = at; index < end; index++) this.compact[this.compactLength++] = upper(bytes[index] as number);
+      this.groups.push({ start: at, end, compactStart, compactEnd: this.compactLength });
+      const separator = separatorLen(bytes, end);
+      const next = end + separator;
+      if (separator === 0 || !isDigit(bytes[next])) return [end, false];
+      at = next;
+    }
+  }
+
+  /** Classifies the spans starting in the first `ready` groups. */
+  classify(bytes: Uint8Array, afterPlus: boolean, runStart: boolean, ready: number, out: Candidate[]): void {
+    for (let firstIndex = 0; firstIndex < ready; firstIndex++) {
+      const first = this.groups[firstIndex] as Group;
+      // Bit i set: a separator after the i-th character of the span.
+      let boundaries = 0;
+      for (let lastIndex = firstIndex; lastIndex < this.groups.length; lastIndex++) {
+        const last = this.groups[lastIndex] as Group;
+        const length = last.compactEnd - first.compactStart;
+        if (length > MAX_LEN || (lastIndex - firstIndex >= 2 && last.compactEnd - last.compactStart === 1)) break;
+        // No identifier is shorter than 9 characters: most spans of a long run are.
+        if (length >= 9) {
+          const compact = this.compact.subarray(first.compactStart, last.compactEnd);
+          const span: Span = { start: first.start, end: last.end, boundaries, atRunStart: runStart && firstIndex === 0 };
+          const candidate = classifySpan(bytes, compact, span, afterPlus);
+          if (candidate !== null) out.push(candidate);
+        }
+        boundaries |= 1 << length;
+      }
+    }
+  }
+}
+
+interface Span {
+  start: number;
+  end: number;
+  boundaries: number;
+  atRunStart: boolean;
+}
+
+function bits(positions: readonly number[]): number {
+  return positions.reduce((mask, position) => mask | (1 << position), 0);
+}
+
+/** The separators all fall at these positions (or there are none). */
+function groupedAs(span: Span, allowed: readonly number[]): boolean {
+  return (span.boundaries & ~bits(allowed)) === 0;
+}
+
+/** The separators are exactly at these positions, or there are none. */
+function exactly(span: Span, allowed: readonly number[]): boolean {
+  return span.boundaries === 0 || span.boundaries === bits(allowed);
+}
+
+function candidate(span: Span, kind: Kind, confidence: number): Candidate {
+  return { kind, start: span.start, end: span.end, confidence: f32(confidence) };
+}
+
+function startsWith(compact: Uint8Array, prefix: string): boolean {
+  if (compact.length < prefix.length) return false;
+  for (let index = 0; index < prefix.length; index++) if (compact[index] !== prefix.charCodeAt(index)) return false;
+  return true;
+}
+
+function classifySpan(bytes: Uint8Array, compact: Uint8Array, span: Span, afterPlus: boolean): Candidate | null {
+  const length = compact.length;
+  if (compact.some((byte) => isAlpha(byte))) {
+    // Letters appear only in a Corsican NIR (2A, 2B) and in a RIB's account number.
+    if (length === 15 && groupedAs(span, [1, 3, 5, 7, 10, 13]) && checksum.nir(compact)) return candidate(span, "nir", 0.95);
+    if (length === 23 && groupedAs(span, [5, 10, 21]) && checksum.rib(compact)) return candidate(span, "rib", 0.95);
+    return null;
+  }
+  const context = (keywords: readonly string[]) => contextBefore(bytes, span.start, CONTEXT_WINDOW, keywords);
+  if (length === 9) {
+    if (!(groupedAs(span, [2, 3, 6]) && checksum.luhn(compact))) return null;
+    // ADELI numbers are reported by the context detector, which knows their format.
+    if (context(["adeli"])) return null;
+    if (context(["finess"])) return candidate(span, "finess", 0.95);
+    if (groupedAs(span, [3, 6])) return candidate(span, "siren", context(["siren", "siret", "rcs", "entreprise", "societe"]) ? 0.95 : 0.7);
+    return null;
+  }
+  if (length === 10) {
+    if (compact[0] === 0x30 && compact[1] !== 0x30 && exactly(span, [2, 4, 6, 8])) return candidate(span, "phone", span.boundaries === 0 ? 0.7 : 0.85);
+    return null;
+  }
+  if (length === 11) {
+    if (afterPlus && span.atRunStart && startsWith(compact, "33") && compact[2] !== 0x30 && groupedAs(span, [2, 3, 5, 7, 9])) {
+      // The `+` belongs to the number.
+      return { kind: "phone", start: span.start - 1, end: span.end, confidence: f32(0.9) };
+    }
+    if (span.boundaries === 0 && checksum.luhn(compact)) {
+      if (context(["rpps"])) return candidate(span, "rpps", 0.95);
+      if (startsWith(compact, "10")) return candidate(span, "rpps", 0.7);
+    }
+    return null;
+  }
+  if (length === 13 && startsWith(compact, "0033") && compact[4] !== 0x30 && groupedAs(span, [4, 5, 7, 9, 11])) return candidate(span, "phone", 0.9);
+  if (length === 14 && groupedAs(span, [3, 6, 9]) && checksum.siret(compact)) return candidate(span, "siret", 0.95);
+  if (length === 15 && groupedAs(span, [1, 3, 5, 7, 10, 13]) && checksum.nir(compact)) return candidate(span, "nir", 0.95);
+  if (length === 23) return groupedAs(span, [5, 10, 21]) && checksum.rib(compact) ? candidate(span, "rib", 0.95) : null;
+  if (length >= 12 && length <= 19 && cardGrouping(length, span) && checksum.card(compact)) return candidate(span, "card", 0.9);
+  return null;
+}
+
+/** Cards are printed in groups of four, or 4-6-4 / 4-6-5 (Diners, American Express). */
+function cardGrouping(length: number, span: Span): boolean {
+  return groupedAs(span, [4, 8, 12, 16]) || ((length === 14 || length === 15) && groupedAs(span, [4, 10]));
+}
+
+/** A group of a run: digits, a Corsican NIR's `2A` / `2B`, or a RIB's 11-character account. */
+function isGroup(bytes: Uint8Array, start: number, end: number): boolean {
+  let anyDigit = false;
+  let letterAt = -1;
+  let letters = 0;
+  for (let at = start; at < end; at++) {
+    if (isDigit(bytes[at])) {
+      anyDigit = true;
+    } else {
+      letters += 1;
+      if (letterAt < 0) letterAt = at;
+    }
+  }
+  if (end - start === 11 && anyDigit) return true;
+  if (letters === 0) return true;
+  const letter = bytes[letterAt];
+  return letters === 1 && (letter === 0x41 || letter === 0x42 || letter === 0x61 || letter === 0x62) && letterAt > start && bytes[letterAt - 1] === 0x32;
+}
+
+/** French passport numbers: two digits, two capitals, five digits. */
+function isPassportShape(bytes: Uint8Array, start: number, end: number): boolean {
+  if (end - start !== 9) return false;
+  if (!isDigit(bytes[start]) || !isDigit(bytes[start + 1]) || !isUpper(bytes[start + 2]) || !isUpper(bytes[start + 3])) return false;
+  for (let at = start + 4; at < end; at++) if (!isDigit(bytes[at])) return false;
+  return true;
+}
+
+function tokenEnd(bytes: Uint8Array, start: number): number {
+  let at = start;
+  while (at < bytes.length && isWordByte(bytes[at])) at++;
+  return at;
+}
+
+/** An IBAN at `start` (its country code): the candidate, a look-alike's end, or null. */
+function ibanAt(bytes: Uint8Array, start: number): Candidate | number | null {
+  if (start + 2 > bytes.length) return null;
+  const length = checksum.ibanLength(bytes[start] as number, bytes[start + 1] as number);
+  if (length < 0) return null;
+  const compact = new Uint8Array(length);
+  let count = 0;
+  let at = start;
+  while (count < length) {
+    const separator = separatorLen(bytes, at);
+    // Separators between groups: one space (or no-break space), not a dot or a dash.
+    if (separator > 0 && bytes[at] !== 0x2e && bytes[at] !== 0x2d && count > 0) at += separator;
+    const byte = bytes[at];
+    if (!isAlnum(byte)) return null;
+    compact[count++] = upper(byte as number);
+    at += 1;
+  }
+  if (isWordByte(bytes[at])) return null;
+  return checksum.iban(compact) ? { kind: "iban", start, end: at, confidence: f32(0.99) } : at;
+}
+
+export function scanNumbers(bytes: Uint8Array, out: Candidate[]): void {
+  const run = new Run();
+  let position = 0;
+  for (;;) {
+    const start = findDigit(bytes, position);
+    if (start < 0) return;
+    if (start > 0 && isWordByte(bytes[start - 1])) {
+      // Digits inside a word are not an identifier, except an IBAN's after its country code.
+      const wordStart = start - 2;
+      if (start >= 2 && isUpper(bytes[wordStart]) && isUpper(bytes[wordStart + 1]) && (wordStart === 0 || !isWordByte(bytes[wordStart - 1]))) {
+        const shape = ibanAt(bytes, wordStart);
+        if (shape !== null) {
+          if (typeof shape === "number") {
+            position = shape;
+          } else {
+            out.push(shape);
+            position = shape.end;
+          }
+          continue;
+        }
+      }
+      position = tokenEnd(bytes, start);
+      continue;
+    }
+    let [end, truncated] = run.collect(bytes, start);
+    if (run.groups.length === 0) {
+      const token = tokenEnd(bytes, start);
+      if (isPassportShape(bytes, start, token)) out.push({ kind: "passport", start, end: token, confidence: f32(0.5) });
+      position = token;
+      continue;
+    }
+    const afterPlus = start > 0 && bytes[start - 1] === 0x2b;
+    if (!truncated) {
+      run.classify(bytes, afterPlus, true, run.groups.length, out);
+      position = Math.max(end, start + 1);
+      continue;
+    }
+    // A run longer than any identifier is classified a window of groups at a time.
+    let runStart = true;
+    for (;;) {
+      const ready = truncated ? run.groups.length - MAX_LEN : run.groups.length;
+      run.classify(bytes, afterPlus && runStart, runStart, ready, out);
+      if (!truncated) break;
+      runStart = false;
+      const resume = (run.groups[ready] as Group).start;
+      [end, truncated] = run.collect(bytes, resume);
+      position = Math.max(end, resume + 1);
+    }
+  }
+}

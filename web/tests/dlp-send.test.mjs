@@ -1,0 +1,183 @@
+// Sending from the browser under the organisation's sending policy, as `pli send` does: the page
+// fetches the policy an admin set with `pli admin policy set` and checks its signature, scans the
+// chosen files before sealing, and applies the decision. A blocked file is refused with the kinds
+// and destination and nothing is uploaded; a warning or a required justification lets it through
+// once the sender confirms or writes one, and `pli get` shows the labels from the signed
+// manifest; a file without findings goes without a prompt. The server's audit trail records
+// kinds and counts, never the values nor the justification.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Server, User, tempDir } from "./pli.mjs";
+import { launch, openPage } from "./browser.mjs";
+
+const NIR_TEXT = "Assuré : 2 55 08 14 168 025 38\n";
+
+let server, context, chief, alice, agent, files;
+
+before(async () => {
+  server = await Server.start();
+  // The admin who signs the policy.
+  chief = new User("chef@hopital.fr", tempDir("home"));
+  chief.run(["join", server.url, "--email", chief.email, "--code", server.invite(chief.email, "hopital", "admin")]);
+  // Admins act only with a second factor.
+  const secret = chief.run(["2fa", "enable"]).split("\n")[1].trim();
+  chief.run(["2fa", "confirm", totp(secret)]);
+  alice = server.user("alice@hopital.fr");
+  agent = server.user("agent@police.fr", "police");
+  context = await launch();
+  files = tempDir("files");
+});
+
+after(async () => {
+  await context?.close();
+  await server?.stop();
+});
+
+/** RFC 6238 (SHA-1, 6 digits, 30 s): the current step's code. */
+function totp(base32) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const char of base32.replace(/=+$/, "").toUpperCase()) bits += alphabet.indexOf(char).toString(2).padStart(5, "0");
+  const key = Buffer.alloc(Math.floor(bits.length / 8));
+  for (let i = 0; i < key.length; i++) key[i] = parseInt(bits.slice(i * 8, i * 8 + 8), 2);
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
+}
+
+function writeText(name, text) {
+  const path = join(files, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function setPolicy(text) {
+  chief.run(["admin", "policy", "set", writeText(`policy-${Date.now()}.toml`, text)]);
+}
+
+async function sendPage() {
+  const { page, problems } = await openPage(context, `${server.url}/app`);
+  await page.getByLabel("Adresse électronique", { exact: true }).fill(alice.email);
+  await page.getByLabel("Mot de passe").fill(alice.password);
+  await page.getByRole("button", { name: "Se connecter", exact: true }).click();
+  await page.getByRole("heading", { name: "Boîte de réception" }).waitFor({ timeout: 60_000 });
+  await page.getByRole("link", { name: "Envoyer" }).click();
+  return { page, problems, form: page.locator("#send-form") };
+}
+
+async function sentId(page) {
+  const status = page.getByRole("status").filter({ hasText: "Envoyé. Numéro de l'envoi" });
+  await status.waitFor({ timeout: 60_000 });
+  return /([0-9a-f]{32})/.exec(await status.innerText())[1];
+}
+
+const envelopes = () => Number(server.sql("SELECT count(*) FROM envelopes"));
+
+test("a policy that blocks nir to external recipients refuses the file, naming the kind and destination; nothing is uploaded", async () => {
+  setPolicy('version = 1\n[kinds.nir]\nexternal = "block"\n');
+  const { page, problems, form } = await sendPage();
+  const before = envelopes();
+  await form.getByLabel("Destinataires").fill(agent.email);
+  await form.getByLabel("Documents").setInputFiles([writeText("attestation.txt", NIR_TEXT)]);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  const alert = page.getByRole("alert").filter({ hasText: "Bloqué par la politique d'envoi de votre organisation (version 1)" });
+  await alert.waitFor({ timeout: 60_000 });
+  assert.match(await alert.innerText(), /nir vers l'extérieur \(bloqué\).*Rien n'a été envoyé/);
+  assert.equal(envelopes(), before, "nothing was announced");
+  assert.equal(await page.locator("#send-review").isHidden(), true, "a block is not a question");
+  // To the sender's own organisation the same file goes: the rule is for external recipients.
+  await form.getByLabel("Destinataires").fill(chief.email);
+  await form.getByLabel("Documents").setInputFiles([writeText("attestation.txt", NIR_TEXT)]);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  await sentId(page);
+  assert.equal(envelopes(), before + 1);
+  assert.deepEqual(problems, []);
+});
+
+test("warn and justify: sent after the confirmation or the justification; pli get shows the labels; the audit trail has kinds and counts", async () => {
+  setPolicy('version = 2\n[default]\nexternal = "warn"\n[kinds.nir]\nexternal = "justify"\n');
+  const { page, problems, form } = await sendPage();
+  // The scan runs off the page's thread, in the worker the server serves beside the app.
+  const workers = [];
+  page.on("worker", (worker) => workers.push(new URL(worker.url()).pathname));
+
+  // Warn: an email address to another organisation.
+  await form.getByLabel("Destinataires").fill(agent.email);
+  await form.getByLabel("Documents").setInputFiles([writeText("contact.txt", "Écrire à jean.dupont@chu-lyon.fr\n")]);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  const review = page.getByRole("region", { name: "Contrôle avant envoi" });
+  await review.waitFor({ timeout: 60_000 });
+  const shown = await review.innerText();
+  assert.match(shown, /version 2/);
+  assert.match(shown, /email vers l'extérieur \(avertir\)/);
+  assert.match(shown, /contact\.txt : email × 1 \(j[*.]+@[*-]+\.fr\)/);
+  assert.ok(!shown.includes("jean.dupont"), "the page shows masked excerpts only");
+  assert.equal(await review.getByLabel("Justification").isHidden(), true);
+  await review.getByRole("button", { name: "Confirmer l'envoi" }).click();
+  const warned = await sentId(page);
+  assert.deepEqual(workers, ["/assets/dlp-worker.js"]);
+  const out = tempDir("got");
+  const got = JSON.parse(agent.run(["get", warned, "-o", join(out, "warned"), "--json"]));
+  assert.deepEqual(got.dlp, { policy_version: 2, decision: "warn", kinds: { email: 1 }, not_inspectable: 0, justification: null });
+
+  // Justify: a NIR to another organisation; cancelling sends nothing, an empty justification is refused.
+  const before = envelopes();
+  await form.getByLabel("Destinataires").fill(agent.email);
+  await form.getByLabel("Documents").setInputFiles([writeText("attestation.txt", NIR_TEXT), writeText("menu.csv", "jour;plat\nlundi;gratin\n")]);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  await review.waitFor({ timeout: 60_000 });
+  assert.match(await review.innerText(), /nir vers l'extérieur \(justification exigée\)/);
+  assert.match(await review.innerText(), /2 55 \*\* \*\* \*\*\* \*\*\* 38/);
+  await review.getByRole("button", { name: "Annuler" }).click();
+  await page.getByRole("alert").filter({ hasText: "Envoi annulé" }).waitFor({ timeout: 30_000 });
+  assert.equal(envelopes(), before);
+
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  await review.waitFor({ timeout: 60_000 });
+  await review.getByRole("button", { name: "Confirmer l'envoi" }).click();
+  await page.getByRole("alert").filter({ hasText: "Écrivez une justification" }).waitFor({ timeout: 30_000 });
+  assert.equal(await review.getByLabel("Justification").evaluate((node) => node === document.activeElement), true);
+  await review.getByLabel("Justification").fill("Réquisition judiciaire n° 2026-114");
+  await review.getByRole("button", { name: "Confirmer l'envoi" }).click();
+  const justified = await sentId(page);
+  const opened = JSON.parse(agent.run(["get", justified, "-o", join(out, "justified"), "--json"]));
+  assert.deepEqual(opened.dlp, { policy_version: 2, decision: "justify", kinds: { nir: 1 }, not_inspectable: 0, justification: "Réquisition judiciaire n° 2026-114" });
+
+  // The server recorded kinds, counts and the decision; never the value nor the justification.
+  const rows = server.sql("SELECT target FROM audit_events WHERE action = 'envelope.dlp' ORDER BY seq");
+  assert.ok(rows.includes(`${warned} policy 2 warn email=1`), rows);
+  assert.ok(rows.includes(`${justified} policy 2 justify nir=1 justified`), rows);
+  const everything = server.sql("SELECT actor_email, from_addr, action, target, outcome FROM audit_events");
+  for (const secret of ["168 025", "jean.dupont", "Réquisition"]) assert.ok(!everything.includes(secret), `${secret} in the audit trail`);
+  assert.deepEqual(problems, []);
+});
+
+test("a file without findings goes without a prompt, labelled as checked", async () => {
+  setPolicy('version = 3\n[default]\nexternal = "block"\n');
+  const { page, problems, form } = await sendPage();
+  await form.getByLabel("Destinataires").fill(agent.email);
+  await form.getByLabel("Documents").setInputFiles([writeText("menu.txt", "Lundi : gratin dauphinois.\n")]);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  const id = await sentId(page);
+  assert.equal(await page.locator("#send-review").isHidden(), true);
+  const got = JSON.parse(agent.run(["get", id, "-o", join(tempDir("got"), "menu"), "--json"]));
+  assert.deepEqual(got.dlp, { policy_version: 3, decision: "allow", kinds: {}, not_inspectable: 0, justification: null });
+  // An image cannot be inspected in the browser: under `[not_inspectable]`'s default it warns.
+  await form.getByLabel("Destinataires").fill(agent.email);
+  await form.getByLabel("Documents").setInputFiles([{ name: "scan.png", mimeType: "image/png", buffer: Buffer.from("\x89PNG\r\n\x1a\nrest", "latin1") }]);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  const review = page.getByRole("region", { name: "Contrôle avant envoi" });
+  await review.waitFor({ timeout: 60_000 });
+  assert.match(await review.innerText(), /documents non examinés vers l'extérieur \(avertir\)/);
+  assert.match(await review.innerText(), /scan\.png : non examiné \(image/);
+  await review.getByRole("button", { name: "Confirmer l'envoi" }).click();
+  const image = await sentId(page);
+  const opened = JSON.parse(agent.run(["get", image, "-o", join(tempDir("got"), "image"), "--json"]));
+  assert.deepEqual(opened.dlp, { policy_version: 3, decision: "warn", kinds: {}, not_inspectable: 1, justification: null });
+  assert.deepEqual(problems, []);
+});
