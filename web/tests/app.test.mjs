@@ -105,7 +105,7 @@ test("log in, find what pli send sent in the inbox, save its files byte for byte
   assert.deepEqual(await context.cookies(server.url), []);
   assert.equal(await page.evaluate(() => sessionStorage.length), 0);
   const stored = await page.evaluate(() => Object.keys(localStorage).sort());
-  assert.ok(stored.every((key) => key === "pli.audit-log-key" || key === "pli.audit-log-checkpoint"), `stored: ${stored}`);
+  assert.ok(stored.every((key) => key === "pli.audit-log-key" || key === "pli.audit-log-checkpoint" || key.startsWith("pli.policy-version.")), `stored: ${stored}`);
   await page.reload();
   await page.getByLabel("Mot de passe").waitFor();
   assert.equal(await page.locator("#nav").isVisible(), false);

@@ -7,10 +7,9 @@
 // kinds and counts, never the values nor the justification.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { createHmac } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Server, User, tempDir } from "./pli.mjs";
+import { Server, User, tempDir, totp } from "./pli.mjs";
 import { launch, openPage } from "./browser.mjs";
 
 const NIR_TEXT = "Assuré : 2 55 08 14 168 025 38\n";
@@ -24,7 +23,7 @@ before(async () => {
   chief.run(["join", server.url, "--email", chief.email, "--code", server.invite(chief.email, "hopital", "admin")]);
   // Admins act only with a second factor.
   const secret = chief.run(["2fa", "enable"]).split("\n")[1].trim();
-  chief.run(["2fa", "confirm", totp(secret)]);
+  chief.run(["2fa", "confirm", totp(secret, 0)]);
   alice = server.user("alice@hopital.fr");
   agent = server.user("agent@police.fr", "police");
   context = await launch();
@@ -35,20 +34,6 @@ after(async () => {
   await context?.close();
   await server?.stop();
 });
-
-/** RFC 6238 (SHA-1, 6 digits, 30 s): the current step's code. */
-function totp(base32) {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = "";
-  for (const char of base32.replace(/=+$/, "").toUpperCase()) bits += alphabet.indexOf(char).toString(2).padStart(5, "0");
-  const key = Buffer.alloc(Math.floor(bits.length / 8));
-  for (let i = 0; i < key.length; i++) key[i] = parseInt(bits.slice(i * 8, i * 8 + 8), 2);
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
-  const mac = createHmac("sha1", key).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
-}
 
 function writeText(name, text) {
   const path = join(files, name);
@@ -179,5 +164,20 @@ test("a file without findings goes without a prompt, labelled as checked", async
   const image = await sentId(page);
   const opened = JSON.parse(agent.run(["get", image, "-o", join(tempDir("got"), "image"), "--json"]));
   assert.deepEqual(opened.dlp, { policy_version: 3, decision: "warn", kinds: {}, not_inspectable: 1, justification: null });
+  assert.deepEqual(problems, []);
+});
+
+test("the policy version a visit saw is required on the next visit: a rollback is refused", async () => {
+  // The tests before saw version 3 in this browser; each visit is a new page and a new login.
+  const { page, problems, form } = await sendPage();
+  assert.equal(await page.evaluate(() => localStorage.getItem("pli.policy-version.hopital")), "3");
+  // The server now serves an older, validly signed version.
+  server.sql("DELETE FROM sending_policies WHERE version = 3");
+  const before = envelopes();
+  await form.getByLabel("Destinataires").fill(agent.email);
+  await form.getByLabel("Documents").setInputFiles([writeText("note.txt", "Rien de sensible.\n")]);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  await page.getByRole("alert").filter({ hasText: "plus ancienne que la version 3 vue auparavant" }).waitFor({ timeout: 60_000 });
+  assert.equal(envelopes(), before, "nothing was announced");
   assert.deepEqual(problems, []);
 });

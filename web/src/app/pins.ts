@@ -1,6 +1,6 @@
 // What the app keeps between visits, as `pli login` keeps it in the profile: the audit log's
-// verifier key pinned at the first login on this server, and the latest checkpoint verified
-// under it. Both are public (the server publishes them), so they are kept in this origin's
+// verifier key pinned at the first login on this server, the latest checkpoint verified
+// under it, and the highest sending policy version seen per organisation. Both are public (the server publishes them), so they are kept in this origin's
 // localStorage; nothing secret ever is. A server that later shows another log key, or a log
 // that does not extend what an earlier visit verified (a fork shown to this browser, or a
 // rollback), is then caught across visits, not only within one page's life.
@@ -9,6 +9,7 @@ import type { Checkpoint } from "../transparency/note.js";
 
 const LOG_KEY = "pli.audit-log-key";
 const CHECKPOINT = "pli.audit-log-checkpoint";
+const POLICY_VERSION = "pli.policy-version.";
 
 /** The server's log key is not the one this browser pinned. */
 export class LogKeyChanged extends Error {
@@ -61,4 +62,15 @@ export function keptCheckpoint(): Checkpoint | null {
 export function keepCheckpoint(checkpoint: Checkpoint | null): void {
   if (checkpoint === null) return;
   storage()?.setItem(CHECKPOINT, JSON.stringify({ origin: checkpoint.origin, size: checkpoint.size.toString(), root: base64urlnopad.encode(checkpoint.root) }));
+}
+
+/** The highest sending policy version an earlier visit saw for `org`, if any. */
+export function keptPolicyVersion(org: string): number | undefined {
+  const text = storage()?.getItem(POLICY_VERSION + org) ?? null;
+  if (text === null || !/^\d{1,15}$/.test(text)) return undefined;
+  return Number(text);
+}
+
+export function keepPolicyVersion(org: string, version: number): void {
+  if (Number.isSafeInteger(version) && version >= 0) storage()?.setItem(POLICY_VERSION + org, String(version));
 }

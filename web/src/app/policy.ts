@@ -8,6 +8,13 @@ import { concatBytes, utf8 } from "../envelope/bytes.js";
 import { decode32 } from "../envelope/keys.js";
 import { PolicyInvalid, parsePolicy, type Policy } from "../dlp/policy.js";
 import { ApiFailure, type Client, type SignedPolicy } from "./api.js";
+import { keepPolicyVersion, keptPolicyVersion } from "./pins.js";
+
+function maxVersion(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.max(a, b);
+}
 
 export interface TrustedPolicy {
   policy: Policy;
@@ -25,13 +32,16 @@ export class PolicyNotTrusted extends Error {
   }
 }
 
-/** The highest version seen per organisation, for this page's life. */
+/**
+ * The highest version seen per organisation: in this page, and kept between visits with the
+ * audit log's pin (a public number, `pins.ts`), as `pli send` keeps it in the profile.
+ */
 const seen = new Map<string, number>();
 
 /** The caller's organisation's policy, verified; null when it has none (and never had one here). */
 export async function fetchPolicy(client: Client, ownOrg: string): Promise<TrustedPolicy | null> {
   const org = ownOrg.toLowerCase();
-  const seenVersion = seen.get(org);
+  const seenVersion = maxVersion(seen.get(org), keptPolicyVersion(org));
   const signed = await client.sendingPolicy();
   if (signed === null) {
     if (seenVersion !== undefined) throw new PolicyNotTrusted("withdrawn", { seen: seenVersion });
@@ -60,7 +70,9 @@ export async function fetchPolicy(client: Client, ownOrg: string): Promise<Trust
     throw error;
   }
   if (policy.version !== signed.version) throw new PolicyNotTrusted("untrusted");
-  seen.set(org, Math.max(seenVersion ?? 0, signed.version));
+  const highest = Math.max(seenVersion ?? 0, signed.version);
+  seen.set(org, highest);
+  keepPolicyVersion(org, highest);
   return { policy, signed };
 }
 
