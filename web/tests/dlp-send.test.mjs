@@ -167,17 +167,49 @@ test("a file without findings goes without a prompt, labelled as checked", async
   assert.deepEqual(problems, []);
 });
 
-test("the policy version a visit saw is required on the next visit: a rollback is refused", async () => {
-  // The tests before saw version 3 in this browser; each visit is a new page and a new login.
+test("a file whose scan hangs or crashes is stopped and counted not inspectable; the others are scanned", async () => {
+  setPolicy('version = 4\n[default]\nexternal = "warn"\n');
   const { page, problems, form } = await sendPage();
-  assert.equal(await page.evaluate(() => localStorage.getItem("pli.policy-version.hopital")), "3");
+  // A worker that hangs on the first file it gets and crashes on the second, as a hostile
+  // document could make the extractor do.
+  let served = 0;
+  await page.route("**/assets/dlp-worker.js", (route) => {
+    served += 1;
+    const body =
+      served === 1
+        ? "self.onmessage = () => { self.postMessage({ ready: true }); for (;;) {} };"
+        : served === 2
+          ? "self.onmessage = () => { self.postMessage({ ready: true }); setTimeout(() => { throw new Error('extractor crashed'); }, 0); };"
+          : null;
+    if (body === null) return route.continue();
+    return route.fulfill({ contentType: "text/javascript", body });
+  });
+  await form.getByLabel("Destinataires").fill(agent.email);
+  await form
+    .getByLabel("Documents")
+    .setInputFiles([writeText("boucle.txt", "texte"), writeText("plante.txt", "texte"), writeText("assure.txt", NIR_TEXT)]);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  const review = page.getByRole("region", { name: "Contrôle avant envoi" });
+  await review.waitFor({ timeout: 90_000 });
+  const text = await review.innerText();
+  assert.match(text, /boucle\.txt : non examiné \(sa lecture a dépassé le temps permis/);
+  assert.match(text, /plante\.txt : non examiné \(sa lecture a échoué/);
+  assert.match(text, /nir/);
+  assert.equal(served, 3, "one worker per file");
+  assert.deepEqual(problems.filter((problem) => !problem.includes("extractor crashed")), []);
+});
+
+test("the policy version a visit saw is required on the next visit: a rollback is refused", async () => {
+  // The tests before saw version 4 in this browser; each visit is a new page and a new login.
+  const { page, problems, form } = await sendPage();
+  assert.equal(await page.evaluate(() => localStorage.getItem("pli.policy-version.hopital")), "4");
   // The server now serves an older, validly signed version.
-  server.sql("DELETE FROM sending_policies WHERE version = 3");
+  server.sql("DELETE FROM sending_policies WHERE version = 4");
   const before = envelopes();
   await form.getByLabel("Destinataires").fill(agent.email);
   await form.getByLabel("Documents").setInputFiles([writeText("note.txt", "Rien de sensible.\n")]);
   await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
-  await page.getByRole("alert").filter({ hasText: "plus ancienne que la version 3 vue auparavant" }).waitFor({ timeout: 60_000 });
+  await page.getByRole("alert").filter({ hasText: "plus ancienne que la version 4 vue auparavant" }).waitFor({ timeout: 60_000 });
   assert.equal(envelopes(), before, "nothing was announced");
   assert.deepEqual(problems, []);
 });

@@ -21,7 +21,7 @@ export const DEFAULT_LIMITS: Limits = { maxFileBytes: 256 << 20, maxPartBytes: 6
 export type Format = "text" | "csv" | "docx" | "odt";
 
 /** The stable codes of `pli scan --json`. */
-export type NotInspectable = "scanned-pdf" | "encrypted" | "image" | "unsupported-format" | "unknown-format" | "corrupt" | "too-large" | "pdf";
+export type NotInspectable = "scanned-pdf" | "encrypted" | "image" | "unsupported-format" | "unknown-format" | "corrupt" | "too-large" | "pdf" | "timeout" | "extractor-failed";
 
 export type Extracted = { text: string; format: Format } | { notInspectable: NotInspectable };
 

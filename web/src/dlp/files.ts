@@ -56,39 +56,67 @@ export async function inspectFiles(files: readonly Inspectable[], onProgress: (d
   return { labels, files: inspected };
 }
 
+/** How long one file's extraction and scan may take, as `pli scan`'s isolated child (30 s). */
+export const WORKER_TIME_LIMIT_MS = 30_000;
+
 /**
- * The same scan in a Web Worker (`worker.ts`, served as `/assets/dlp-worker.js`); on the page's
- * thread when the browser cannot start it. A file the worker cannot read fails the scan.
+ * The same scan, each file in its own Web Worker (`worker.ts`, served as `/assets/dlp-worker.js`),
+ * isolated as `pli scan` isolates extraction in a child process: a file whose worker runs past
+ * `timeLimitMs` is stopped and reported not inspectable (`timeout`), one whose worker dies
+ * (a crash, memory exhausted) likewise (`extractor-failed`); the other files are still scanned.
+ * On the page's thread when the browser cannot start a worker at all.
  */
-export function inspectFilesInWorker(files: readonly File[], onProgress: (done: number, total: number) => void = () => undefined): Promise<Inspection> {
-  const onThread = () => inspectFiles(files.map((file) => ({ name: file.name, size: file.size, bytes: async () => new Uint8Array(await file.arrayBuffer()) })), onProgress);
+export async function inspectFilesInWorker(
+  files: readonly File[],
+  onProgress: (done: number, total: number) => void = () => undefined,
+  timeLimitMs = WORKER_TIME_LIMIT_MS,
+): Promise<Inspection> {
+  const labels: Labels = { kinds: new Map(), notInspectable: 0 };
+  const inspected: FileInspection[] = [];
+  const total = files.reduce((sum, file) => sum + file.size, 0);
+  let done = 0;
+  for (const file of files) {
+    onProgress(done, total);
+    const one = await inspectInWorker(file, timeLimitMs);
+    if (one === "no-worker") return inspectFiles(files.map((each) => ({ name: each.name, size: each.size, bytes: async () => new Uint8Array(await each.arrayBuffer()) })), onProgress);
+    const result: Inspection = typeof one === "string" ? { labels: { kinds: new Map(), notInspectable: 1 }, files: [{ name: file.name, notInspectable: one, kinds: [] }] } : one;
+    for (const [kind, count] of result.labels.kinds) labels.kinds.set(kind, (labels.kinds.get(kind) ?? 0) + count);
+    labels.notInspectable += result.labels.notInspectable;
+    inspected.push(...result.files);
+    done += file.size;
+  }
+  onProgress(total, total);
+  return { labels, files: inspected };
+}
+
+/** One file in a fresh worker: its inspection, why it could not be inspected, or no worker. */
+function inspectInWorker(file: File, timeLimitMs: number): Promise<Inspection | "timeout" | "extractor-failed" | "no-worker"> {
   let worker: Worker;
   try {
     worker = new Worker("/assets/dlp-worker.js", { type: "module" });
   } catch {
-    return onThread();
+    return Promise.resolve("no-worker");
   }
-  return new Promise<Inspection>((resolve, reject) => {
+  return new Promise((resolve) => {
     let started = false;
-    worker.onmessage = (event: MessageEvent<{ progress?: [number, number]; inspection?: Inspection; error?: string }>) => {
+    const timer = setTimeout(() => finish("timeout"), timeLimitMs);
+    const finish = (result: Inspection | "timeout" | "extractor-failed" | "no-worker") => {
+      clearTimeout(timer);
+      worker.terminate();
+      resolve(result);
+    };
+    worker.onmessage = (event: MessageEvent<{ ready?: true; progress?: [number, number]; inspection?: Inspection; error?: string }>) => {
       started = true;
       const message = event.data;
-      if (message.progress !== undefined) {
-        onProgress(...message.progress);
-        return;
-      }
-      worker.terminate();
-      if (message.inspection !== undefined) resolve(message.inspection);
-      else reject(new Error(`the scan failed (${message.error ?? "error"})`));
+      if (message.ready !== undefined || message.progress !== undefined) return;
+      finish(message.inspection ?? "extractor-failed");
     };
     worker.onerror = (event) => {
       event.preventDefault();
-      worker.terminate();
       // A worker that never ran (blocked, unsupported): the page scans on its own thread.
-      if (!started) onThread().then(resolve, reject);
-      else reject(new Error("the scan failed"));
+      finish(started ? "extractor-failed" : "no-worker");
     };
-    worker.postMessage({ files: [...files] });
+    worker.postMessage({ files: [file] });
   });
 }
 

@@ -12,6 +12,8 @@ interface Scope {
 const scope = self as unknown as Scope;
 
 scope.onmessage = (event) => {
+  // Says the worker runs, so a failure from now on is the file's, not the browser's.
+  scope.postMessage({ ready: true });
   const files = event.data.files;
   inspectFiles(
     files.map((file) => ({ name: file.name, size: file.size, bytes: async () => new Uint8Array(await file.arrayBuffer()) })),

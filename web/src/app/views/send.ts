@@ -162,6 +162,8 @@ function reasonsText(reasons: readonly Reason[]): string {
 function notInspectableText(reason: NotInspectable): string {
   if (reason === "pdf") return t("dlp_not_inspectable_pdf");
   if (reason === "image") return t("dlp_not_inspectable_image");
+  if (reason === "timeout") return t("dlp_not_inspectable_timeout");
+  if (reason === "extractor-failed") return t("dlp_not_inspectable_failed");
   return t("dlp_not_inspectable_other");
 }
 
