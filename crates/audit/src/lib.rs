@@ -51,6 +51,7 @@ mod entry;
 mod log;
 mod merkle;
 mod record;
+mod tiles;
 mod verify;
 
 pub use checkpoint::{
@@ -71,6 +72,10 @@ pub use merkle::{
     MemoryHashes, MerkleError, StorageError, consistency_proof, consistency_proof_indexes,
     inclusion_proof, inclusion_proof_indexes, leaf_hash, node_hash, stored_hash_count,
     stored_hash_index, tree_root, verify_consistency, verify_inclusion,
+};
+pub use tiles::{
+    TILE_HEIGHT, TILE_WIDTH, TileAppend, TileId, hash_in_tile, hashes_from_tiles, tile_appends, tile_of,
+    tiles_for,
 };
 pub use record::{KIND_PUBLISHED_KEY, KIND_RECEIPT, KeyOwner, PublishedKey, Receipt, Record};
 pub use verify::{MAX_LOOKAHEAD, Tampering, Verification, Verified, VerifyError, verify_log};

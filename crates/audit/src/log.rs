@@ -13,6 +13,7 @@ use crate::merkle::{
     stored_hash_index,
 };
 use crate::record::Record;
+use crate::tiles::{TileAppend, tile_appends};
 
 /// Most events in one batch.
 pub const MAX_BATCH_EVENTS: usize = 65_536;
@@ -263,6 +264,18 @@ impl PendingBatch {
     /// The tree hashes the batch adds, contiguous from `stored_hashes_start()`.
     pub fn stored_hashes(&self) -> &[Hash] {
         &self.stored_hashes
+    }
+
+    /// The batch's stored hashes as tile writes (see [`crate::tiles`]): what a store that keeps
+    /// tiles rather than single hashes writes.
+    pub fn tile_appends(&self) -> Result<Vec<TileAppend>, LogError> {
+        tile_appends(
+            self.first_index,
+            self.size(),
+            self.stored_hashes_start(),
+            &self.stored_hashes,
+        )
+        .ok_or_else(|| MerkleError::Internal("batch hashes do not fill its tiles".into()).into())
     }
 
     /// Number of entries of the log after the batch.

@@ -319,12 +319,9 @@ async fn write_batch(
     let batch = LogBatch {
         first_index: pending.first_index(),
         entries: pending.entries().to_vec(),
-        hashes_start: pending.stored_hashes_start(),
-        hashes: pending
-            .stored_hashes()
-            .iter()
-            .map(|hash| *hash.as_bytes())
-            .collect(),
+        tiles: pending
+            .tile_appends()
+            .map_err(|error| (false, AuditError(error.to_string())))?,
         size: pending.size(),
         checkpoint: pending.checkpoint().as_str().to_owned(),
     };
