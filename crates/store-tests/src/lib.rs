@@ -28,6 +28,7 @@
 
 mod accounts;
 mod audit;
+pub mod upgrade;
 mod envelopes;
 mod links;
 mod mailbox_keys;
