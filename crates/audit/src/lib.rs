@@ -63,7 +63,7 @@ pub use cosignature::{
     MAX_COSIGNATURE_TIME, cosignature_message, cosigner_key_id,
 };
 pub use entry::{
-    AuditEvent, ENTRY_VERSION, Entry, EntryError, EntryHeader, HEADER_BYTES, KIND_AUDIT_EVENT,
+    AuditEvent, AuditEventRef, encode_event_ref, ENTRY_VERSION, Entry, EntryError, EntryHeader, HEADER_BYTES, KIND_AUDIT_EVENT,
     MAX_ENTRY_BYTES, MAX_FIELD_BYTES, Outcome,
 };
 pub use log::{Appended, AuditLog, LogError, LogStore, MAX_BATCH_EVENTS, MemoryLog, PendingBatch};

@@ -181,6 +181,17 @@ impl AuditLog {
         })
     }
 
+    /// Like [`AuditLog::prepare`], for `count` entries made by `encode(position, index, prev)`
+    /// in order of position: the bytes of the entry at `position` in the batch, which is entry
+    /// `index` of the log and follows the entry whose leaf hash is `prev` (for callers that
+    /// encode straight from their own types, such as [`crate::encode_event_ref`]).
+    pub fn prepare_with<F>(&self, count: usize, encode: F) -> Result<PendingBatch, LogError>
+    where
+        F: FnMut(usize, u64, &Hash) -> Result<Vec<u8>, EntryError>,
+    {
+        self.prepare_encoded(count, encode)
+    }
+
     fn prepare_encoded<F>(&self, count: usize, mut encode: F) -> Result<PendingBatch, LogError>
     where
         F: FnMut(usize, u64, &Hash) -> Result<Vec<u8>, EntryError>,
@@ -254,6 +265,12 @@ impl PendingBatch {
     /// The encoded entries, at indexes `first_index()` onwards.
     pub fn entries(&self) -> &[Vec<u8>] {
         &self.entries
+    }
+
+    /// Moves the encoded entries out (to hand them to storage without a copy); the batch can
+    /// still be committed.
+    pub fn take_entries(&mut self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut self.entries)
     }
 
     /// Stored index of the first of [`PendingBatch::stored_hashes`].

@@ -153,3 +153,41 @@ async fn assert_hashes_and_proofs(store: &dyn Store, memory: &MemoryLog, size: u
     let verified = verify_log(&[signed], entries.iter().map(|(_, entry)| entry)).unwrap();
     assert_eq!(verified.size, size);
 }
+
+/// After the backend rewrote every tile's bytes (as an insider editing the database would), the
+/// stored tree no longer has the signed root: the log refuses to reopen on it, and a proof made
+/// from it does not verify.
+pub async fn check_tampered_tiles(store: &dyn Store) {
+    let latest = store.audit_log_latest().await.unwrap().unwrap();
+    let size = latest.size;
+    let signed = SignedCheckpoint::open(latest.note.as_bytes(), &key().verifier()).unwrap();
+    let indexes: Vec<u64> = (0..stored_hash_count(size)).collect();
+    let fetched: HashMap<u64, Hash> = indexes
+        .iter()
+        .copied()
+        .zip(
+            store
+                .audit_log_hashes(&indexes)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(Hash::from_bytes),
+        )
+        .collect();
+    assert!(matches!(
+        AuditLog::open(key(), signed.checkpoint(), &fetched),
+        Err(pli_audit::LogError::StoreMismatch { .. })
+    ));
+    let entries = store.audit_log_entries(0, 1).await.unwrap();
+    let proof = inclusion_proof(size, 0, &fetched).unwrap();
+    assert!(
+        verify_inclusion(
+            &leaf_hash(&entries[0].1),
+            0,
+            size,
+            signed.checkpoint().root(),
+            &proof
+        )
+        .is_err()
+    );
+}

@@ -2,12 +2,12 @@
 
 use crate::cluster::{self, Cluster};
 use pli_store_postgres::PostgresStore;
-use pli_store_tests::upgrade::{TILES_MIGRATION, check_upgraded, old_log};
+use pli_store_tests::upgrade::{TILES_MIGRATION, check_tampered_tiles, check_upgraded, old_log};
 use sqlx::Connection;
 use sqlx::migrate::Migrator;
 
 /// Stored hashes, one row each, move into tiles; the upgraded log reopens, proves, verifies and
-/// grows. Batches end inside, at and past tile boundaries.
+/// grows; rewritten tiles are then caught. Batches end inside, at and past tile boundaries.
 #[tokio::test]
 async fn stored_hashes_move_into_tiles_and_the_log_still_verifies() {
     if cluster::skip_requested() {
@@ -58,5 +58,13 @@ async fn stored_hashes_move_into_tiles_and_the_log_still_verifies() {
 
         let store = PostgresStore::connect(&url).await.unwrap();
         check_upgraded(&store, batches).await;
+
+        let mut side = sqlx::PgConnection::connect(&url).await.unwrap();
+        sqlx::query("UPDATE audit_log_tiles SET data = decode(repeat('00', octet_length(data)), 'hex')")
+            .execute(&mut side)
+            .await
+            .unwrap();
+        side.close().await.unwrap();
+        check_tampered_tiles(&store).await;
     }
 }

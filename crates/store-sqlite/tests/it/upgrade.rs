@@ -1,12 +1,12 @@
 //! Data directories from before a layout change upgrade by migration, their data converted.
 
 use pli_store_sqlite::SqliteStore;
-use pli_store_tests::upgrade::{TILES_MIGRATION, check_upgraded, old_log};
+use pli_store_tests::upgrade::{TILES_MIGRATION, check_tampered_tiles, check_upgraded, old_log};
 use sqlx::Connection;
 use sqlx::migrate::Migrator;
 
 /// Stored hashes, one row each, move into tiles; the upgraded log reopens, proves, verifies and
-/// grows. Batches end inside, at and past tile boundaries.
+/// grows; rewritten tiles are then caught. Batches end inside, at and past tile boundaries.
 #[tokio::test]
 async fn stored_hashes_move_into_tiles_and_the_log_still_verifies() {
     for batches in [&[1u64, 2, 252][..], &[255, 1, 1, 700], &[3]] {
@@ -59,5 +59,13 @@ async fn stored_hashes_move_into_tiles_and_the_log_still_verifies() {
 
         let store = SqliteStore::open(&path).await.unwrap();
         check_upgraded(&store, batches).await;
+
+        let mut side = sqlx::SqliteConnection::connect_with(&options).await.unwrap();
+        sqlx::query("UPDATE audit_log_tiles SET data = zeroblob(length(data))")
+            .execute(&mut side)
+            .await
+            .unwrap();
+        side.close().await.unwrap();
+        check_tampered_tiles(&store).await;
     }
 }
