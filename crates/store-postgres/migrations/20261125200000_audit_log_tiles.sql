@@ -3,7 +3,7 @@
 -- of one row per stored hash. A translation of the SQLite migration of the same name.
 
 CREATE TABLE audit_log_tiles (
-    level INTEGER NOT NULL CHECK (level >= 0 AND level < 8),
+    level BIGINT NOT NULL CHECK (level >= 0 AND level < 8),
     idx   BIGINT NOT NULL CHECK (idx >= 0),
     data  BYTEA NOT NULL
         CHECK (octet_length(data) BETWEEN 32 AND 8192 AND octet_length(data) % 32 = 0),

@@ -99,7 +99,7 @@ pub(crate) async fn audit_log_checkpoint(pool: &PgPool, size: u64) -> Result<Sto
 /// a growing one extended only if it still holds what the batch was prepared against.
 async fn write_tiles(tx: &mut Transaction, tiles: &[TileAppend]) -> Result<()> {
     for append in tiles {
-        let level = i32::from(append.tile.level);
+        let level = i64::from(append.tile.level);
         let index = sql_index(append.tile.index)?;
         if append.start == 0 {
             sqlx::query("INSERT INTO audit_log_tiles (level, idx, data) VALUES ($1, $2, $3)")
@@ -134,7 +134,7 @@ pub(crate) async fn audit_log_tiles(
     pool: &PgPool,
     tiles: &[TileId],
 ) -> Result<HashMap<TileId, Vec<u8>>> {
-    let levels: Vec<i32> = tiles.iter().map(|tile| i32::from(tile.level)).collect();
+    let levels: Vec<i64> = tiles.iter().map(|tile| i64::from(tile.level)).collect();
     let indexes = tiles
         .iter()
         .map(|tile| sql_index(tile.index))
@@ -142,7 +142,7 @@ pub(crate) async fn audit_log_tiles(
     let mut tx = read(pool).await?;
     let found = sqlx::query(
         "SELECT t.level, t.idx, t.data FROM audit_log_tiles t \
-         JOIN unnest($1::integer[], $2::bigint[]) AS wanted(level, idx) \
+         JOIN unnest($1::bigint[], $2::bigint[]) AS wanted(level, idx) \
          ON t.level = wanted.level AND t.idx = wanted.idx",
     )
     .bind(&levels)
@@ -152,7 +152,7 @@ pub(crate) async fn audit_log_tiles(
     .map_err(|error| map_err(error, "audit log tile"))?;
     let mut by_tile = HashMap::with_capacity(found.len());
     for row in &found {
-        let level: i32 = rows::get(row, "level", "audit_log_tiles.level")?;
+        let level: i64 = rows::get(row, "level", "audit_log_tiles.level")?;
         let index: i64 = rows::get(row, "idx", "audit_log_tiles.idx")?;
         let tile = TileId {
             level: u8::try_from(level)
