@@ -63,8 +63,8 @@ pub use cosignature::{
     MAX_COSIGNATURE_TIME, cosignature_message, cosigner_key_id,
 };
 pub use entry::{
-    AuditEvent, AuditEventRef, encode_event_ref, ENTRY_VERSION, Entry, EntryError, EntryHeader, HEADER_BYTES, KIND_AUDIT_EVENT,
-    MAX_ENTRY_BYTES, MAX_FIELD_BYTES, Outcome,
+    AuditEvent, AuditEventRef, ENTRY_VERSION, Entry, EntryError, EntryHeader, HEADER_BYTES,
+    KIND_AUDIT_EVENT, MAX_ENTRY_BYTES, MAX_FIELD_BYTES, Outcome, encode_event_ref,
 };
 pub use log::{Appended, AuditLog, LogError, LogStore, MAX_BATCH_EVENTS, MemoryLog, PendingBatch};
 pub use merkle::{
@@ -73,9 +73,9 @@ pub use merkle::{
     inclusion_proof, inclusion_proof_indexes, leaf_hash, node_hash, stored_hash_count,
     stored_hash_index, tree_root, verify_consistency, verify_inclusion,
 };
-pub use tiles::{
-    TILE_HEIGHT, TILE_WIDTH, TileAppend, TileId, hash_in_tile, hashes_from_tiles, tile_appends, tile_of,
-    tiles_for,
-};
 pub use record::{KIND_PUBLISHED_KEY, KIND_RECEIPT, KeyOwner, PublishedKey, Receipt, Record};
+pub use tiles::{
+    TILE_HEIGHT, TILE_WIDTH, TileAppend, TileId, hash_in_tile, hashes_from_tiles, tile_appends,
+    tile_of, tiles_for,
+};
 pub use verify::{MAX_LOOKAHEAD, Tampering, Verification, Verified, VerifyError, verify_log};

@@ -358,11 +358,9 @@ async fn write_batch(
                 return record.encode(index, prev);
             }
             match events.next() {
-                Some(event) => pli_audit::encode_event_ref(
-                    index,
-                    prev,
-                    log_event(event, &mut org, &mut actor),
-                ),
+                Some(event) => {
+                    pli_audit::encode_event_ref(index, prev, log_event(event, &mut org, &mut actor))
+                }
                 // Not reached: the batch's length counts its events and records.
                 None => Err(pli_audit::EntryError::Truncated),
             }

@@ -78,7 +78,8 @@ use pli_store::{
     DownloadHold, Envelope, HoldKind, Id, InboxScope, JournalEntry, LogBatch, Mailbox,
     MailboxAccess, MailboxKeyWrap, MailboxKeys, NewAccount, NewAlert, NewCanary, NewEnvelope,
     NewInvitation, NewMailboxKey, NewPolicy, Org, PrunedEntry, Result, Store, StoreError,
-    StoredCheckpoint, StoredEntry, StoredPolicy, StoredReceipt, TileId, Timestamp, Totp, UnloggedKeys,
+    StoredCheckpoint, StoredEntry, StoredPolicy, StoredReceipt, TileId, Timestamp, Totp,
+    UnloggedKeys,
 };
 use pli_store::{Ceremony, CeremonyKind, StoredPasskey};
 use pli_store::{Link, LinkReceipt, LinkState, NewLink};

@@ -39,10 +39,10 @@ mod snapshot;
 use async_trait::async_trait;
 use pli_store::{
     Access, AccessEntry, Account, Alert, AuditEvent, AuditQuery, AuditRecord, Cursor, Envelope, Id,
-    InboxScope, LogBatch, TileAppend, TileId, Mailbox, MailboxAccess, MailboxKey, MailboxKeyWrap, MailboxKeys,
+    InboxScope, LogBatch, Mailbox, MailboxAccess, MailboxKey, MailboxKeyWrap, MailboxKeys,
     NewAccount, NewAlert, NewEnvelope, NewInvitation, NewMailboxKey, NewPolicy, Org, PrunedEntry,
     Result, Store, StoreError, StoredCheckpoint, StoredEntry, StoredPolicy, StoredReceipt,
-    Timestamp, Totp, UnloggedKeys,
+    TileAppend, TileId, Timestamp, Totp, UnloggedKeys,
 };
 use pli_store::{Canary, DownloadHold, HoldKind, JournalEntry, NewCanary};
 use pli_store::{Ceremony, CeremonyKind, StoredPasskey};
@@ -1606,7 +1606,7 @@ async fn write_tiles(
             .bind(index)
             .execute(&mut **tx)
             .await
-        .map_err(|error| map_err(error, "audit log tile"))?;
+            .map_err(|error| map_err(error, "audit log tile"))?;
     }
     Ok(())
 }

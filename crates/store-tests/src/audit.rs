@@ -408,7 +408,12 @@ pub async fn audit_log_tiles_hold_the_tree_across_boundaries(fixture: &dyn Fixtu
             let hashes: HashMap<u64, Hash> = indexes
                 .iter()
                 .copied()
-                .zip(stored_hashes(fixture, &indexes).await.into_iter().map(Hash::from_bytes))
+                .zip(
+                    stored_hashes(fixture, &indexes)
+                        .await
+                        .into_iter()
+                        .map(Hash::from_bytes),
+                )
                 .collect();
             let proof = inclusion_proof(size, index, &hashes).unwrap();
             let leaf = pli_audit::leaf_hash(&entry(index));

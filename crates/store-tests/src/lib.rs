@@ -28,7 +28,6 @@
 
 mod accounts;
 mod audit;
-pub mod upgrade;
 mod envelopes;
 mod links;
 mod mailbox_keys;
@@ -41,6 +40,7 @@ mod security;
 mod shared;
 mod snapshot;
 mod transparency;
+pub mod upgrade;
 
 pub use accounts::*;
 pub use audit::*;

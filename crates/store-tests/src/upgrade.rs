@@ -60,9 +60,7 @@ pub fn old_log(batches: &[u64]) -> OldLog {
     let indexes: Vec<u64> = (0..stored_hash_count(log.size())).collect();
     let hashes = memory.read_hashes(&indexes).unwrap();
     OldLog {
-        entries: (0..)
-            .zip(memory.entries().iter().cloned())
-            .collect(),
+        entries: (0..).zip(memory.entries().iter().cloned()).collect(),
         hashes: (0..)
             .zip(hashes.iter().map(|hash| *hash.as_bytes()))
             .collect(),

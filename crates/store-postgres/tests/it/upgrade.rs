@@ -60,10 +60,12 @@ async fn stored_hashes_move_into_tiles_and_the_log_still_verifies() {
         check_upgraded(&store, batches).await;
 
         let mut side = sqlx::PgConnection::connect(&url).await.unwrap();
-        sqlx::query("UPDATE audit_log_tiles SET data = decode(repeat('00', octet_length(data)), 'hex')")
-            .execute(&mut side)
-            .await
-            .unwrap();
+        sqlx::query(
+            "UPDATE audit_log_tiles SET data = decode(repeat('00', octet_length(data)), 'hex')",
+        )
+        .execute(&mut side)
+        .await
+        .unwrap();
         side.close().await.unwrap();
         check_tampered_tiles(&store).await;
     }

@@ -60,7 +60,9 @@ async fn stored_hashes_move_into_tiles_and_the_log_still_verifies() {
         let store = SqliteStore::open(&path).await.unwrap();
         check_upgraded(&store, batches).await;
 
-        let mut side = sqlx::SqliteConnection::connect_with(&options).await.unwrap();
+        let mut side = sqlx::SqliteConnection::connect_with(&options)
+            .await
+            .unwrap();
         sqlx::query("UPDATE audit_log_tiles SET data = zeroblob(length(data))")
             .execute(&mut side)
             .await
