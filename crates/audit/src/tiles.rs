@@ -72,7 +72,7 @@ pub fn tiles_for(indexes: &[u64]) -> Option<Vec<TileId>> {
 /// The stored hash at `index` from its tile's bytes; `None` if the tile does not (yet) hold the
 /// hashes it is made of, or its length is not a whole number of hashes.
 pub fn hash_in_tile(data: &[u8], index: u64) -> Option<Hash> {
-    if data.len() % HASH_SIZE != 0 || data.len() > TILE_WIDTH as usize * HASH_SIZE {
+    if !data.len().is_multiple_of(HASH_SIZE) || data.len() > TILE_WIDTH as usize * HASH_SIZE {
         return None;
     }
     let (_, range) = tile_of(index)?;
