@@ -283,7 +283,7 @@ impl PendingBatch {
         &self.stored_hashes
     }
 
-    /// The batch's stored hashes as tile writes (see [`crate::tiles`]): what a store that keeps
+    /// The batch's stored hashes as tile writes (see [`TileAppend`]): what a store that keeps
     /// tiles rather than single hashes writes.
     pub fn tile_appends(&self) -> Result<Vec<TileAppend>, LogError> {
         tile_appends(
