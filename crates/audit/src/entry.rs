@@ -253,25 +253,85 @@ impl EntryHeader {
     }
 }
 
+/// An audit event's fields, borrowed: what a caller that keeps events in its own type encodes
+/// without copying them into an [`AuditEvent`] first.
+#[derive(Clone, Copy, Debug)]
+pub struct AuditEventRef<'a> {
+    /// Unix time in seconds.
+    pub time: i64,
+    /// Organisation of the actor.
+    pub org: Option<&'a str>,
+    /// Account id of the actor.
+    pub actor: Option<&'a str>,
+    /// Email of the actor at the time, or the one claimed.
+    pub actor_email: Option<&'a str>,
+    /// Client address.
+    pub address: &'a str,
+    /// Dotted action name.
+    pub action: &'a str,
+    /// What the action was about.
+    pub target: Option<&'a str>,
+    /// What happened.
+    pub outcome: Outcome,
+}
+
+impl AuditEvent {
+    /// The event's fields, borrowed.
+    pub fn borrowed(&self) -> AuditEventRef<'_> {
+        AuditEventRef {
+            time: self.time,
+            org: self.org.as_deref(),
+            actor: self.actor.as_deref(),
+            actor_email: self.actor_email.as_deref(),
+            address: &self.address,
+            action: &self.action,
+            target: self.target.as_deref(),
+            outcome: self.outcome,
+        }
+    }
+}
+
 /// Bytes of the entry `index` holding `event`, linked to the entry whose leaf hash is `prev`.
 pub(crate) fn encode_event(
     index: u64,
     prev: &Hash,
     event: &AuditEvent,
 ) -> Result<Vec<u8>, EntryError> {
-    let mut out = Vec::with_capacity(HEADER_BYTES + 64);
+    encode_event_ref(index, prev, event.borrowed())
+}
+
+/// Like [`Record::encode`](crate::Record::encode) for an audit event given by its borrowed
+/// fields: the bytes of entry `index`, linked to the entry whose leaf hash is `prev`.
+pub fn encode_event_ref(
+    index: u64,
+    prev: &Hash,
+    event: AuditEventRef<'_>,
+) -> Result<Vec<u8>, EntryError> {
+    let optional = |value: Option<&str>| 1 + value.map_or(0, |value| 2 + value.len());
+    // Exactly the entry's length, so that encoding allocates once.
+    let len = HEADER_BYTES
+        + 1
+        + 2
+        + event.action.len()
+        + 2
+        + event.address.len()
+        + optional(event.org)
+        + optional(event.actor)
+        + optional(event.actor_email)
+        + optional(event.target);
+    let mut out = Vec::with_capacity(len);
     out.push(ENTRY_VERSION);
     out.push(KIND_AUDIT_EVENT);
     out.extend_from_slice(&index.to_be_bytes());
     out.extend_from_slice(prev.as_bytes());
     out.extend_from_slice(&event.time.to_be_bytes());
     out.push(event.outcome.code());
-    put_str(&mut out, "action", &event.action)?;
-    put_str(&mut out, "address", &event.address)?;
-    put_opt(&mut out, "org", event.org.as_deref())?;
-    put_opt(&mut out, "actor", event.actor.as_deref())?;
-    put_opt(&mut out, "actor_email", event.actor_email.as_deref())?;
-    put_opt(&mut out, "target", event.target.as_deref())?;
+    put_str(&mut out, "action", event.action)?;
+    put_str(&mut out, "address", event.address)?;
+    put_opt(&mut out, "org", event.org)?;
+    put_opt(&mut out, "actor", event.actor)?;
+    put_opt(&mut out, "actor_email", event.actor_email)?;
+    put_opt(&mut out, "target", event.target)?;
     Ok(out)
 }
 

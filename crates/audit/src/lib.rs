@@ -51,6 +51,7 @@ mod entry;
 mod log;
 mod merkle;
 mod record;
+mod tiles;
 mod verify;
 
 pub use checkpoint::{
@@ -62,8 +63,8 @@ pub use cosignature::{
     MAX_COSIGNATURE_TIME, cosignature_message, cosigner_key_id,
 };
 pub use entry::{
-    AuditEvent, ENTRY_VERSION, Entry, EntryError, EntryHeader, HEADER_BYTES, KIND_AUDIT_EVENT,
-    MAX_ENTRY_BYTES, MAX_FIELD_BYTES, Outcome,
+    AuditEvent, AuditEventRef, ENTRY_VERSION, Entry, EntryError, EntryHeader, HEADER_BYTES,
+    KIND_AUDIT_EVENT, MAX_ENTRY_BYTES, MAX_FIELD_BYTES, Outcome, encode_event_ref,
 };
 pub use log::{Appended, AuditLog, LogError, LogStore, MAX_BATCH_EVENTS, MemoryLog, PendingBatch};
 pub use merkle::{
@@ -73,4 +74,8 @@ pub use merkle::{
     stored_hash_index, tree_root, verify_consistency, verify_inclusion,
 };
 pub use record::{KIND_PUBLISHED_KEY, KIND_RECEIPT, KeyOwner, PublishedKey, Receipt, Record};
+pub use tiles::{
+    TILE_HEIGHT, TILE_WIDTH, TileAppend, TileId, hash_in_tile, hashes_from_tiles, tile_appends,
+    tile_of, tiles_for,
+};
 pub use verify::{MAX_LOOKAHEAD, Tampering, Verification, Verified, VerifyError, verify_log};

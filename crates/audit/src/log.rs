@@ -13,6 +13,7 @@ use crate::merkle::{
     stored_hash_index,
 };
 use crate::record::Record;
+use crate::tiles::{TileAppend, tile_appends};
 
 /// Most events in one batch.
 pub const MAX_BATCH_EVENTS: usize = 65_536;
@@ -180,6 +181,17 @@ impl AuditLog {
         })
     }
 
+    /// Like [`AuditLog::prepare`], for `count` entries made by `encode(position, index, prev)`
+    /// in order of position: the bytes of the entry at `position` in the batch, which is entry
+    /// `index` of the log and follows the entry whose leaf hash is `prev` (for callers that
+    /// encode straight from their own types, such as [`crate::encode_event_ref`]).
+    pub fn prepare_with<F>(&self, count: usize, encode: F) -> Result<PendingBatch, LogError>
+    where
+        F: FnMut(usize, u64, &Hash) -> Result<Vec<u8>, EntryError>,
+    {
+        self.prepare_encoded(count, encode)
+    }
+
     fn prepare_encoded<F>(&self, count: usize, mut encode: F) -> Result<PendingBatch, LogError>
     where
         F: FnMut(usize, u64, &Hash) -> Result<Vec<u8>, EntryError>,
@@ -255,6 +267,12 @@ impl PendingBatch {
         &self.entries
     }
 
+    /// Moves the encoded entries out (to hand them to storage without a copy); the batch can
+    /// still be committed.
+    pub fn take_entries(&mut self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut self.entries)
+    }
+
     /// Stored index of the first of [`PendingBatch::stored_hashes`].
     pub fn stored_hashes_start(&self) -> u64 {
         stored_hash_count(self.first_index)
@@ -263,6 +281,18 @@ impl PendingBatch {
     /// The tree hashes the batch adds, contiguous from `stored_hashes_start()`.
     pub fn stored_hashes(&self) -> &[Hash] {
         &self.stored_hashes
+    }
+
+    /// The batch's stored hashes as tile writes (see [`TileAppend`]): what a store that keeps
+    /// tiles rather than single hashes writes.
+    pub fn tile_appends(&self) -> Result<Vec<TileAppend>, LogError> {
+        tile_appends(
+            self.first_index,
+            self.size(),
+            self.stored_hashes_start(),
+            &self.stored_hashes,
+        )
+        .ok_or_else(|| MerkleError::Internal("batch hashes do not fill its tiles".into()).into())
     }
 
     /// Number of entries of the log after the batch.

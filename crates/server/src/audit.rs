@@ -76,7 +76,8 @@ pub(crate) async fn append_offline(
     store: &dyn Store,
     event: AuditEvent,
 ) -> Result<(), crate::ServerError> {
-    let mut items = [Item::Event(event)];
+    let mut batch = Batch::default();
+    batch.push(Item::Event(event));
     let mut attempts = 0;
     loop {
         // A running server (or several, on one database) may extend the log between our
@@ -84,7 +85,7 @@ pub(crate) async fn append_offline(
         let mut log =
             crate::state::open_audit_log(data_dir, store, None, "localhost/audit").await?;
         attempts += 1;
-        match write_batch(store, &mut log, &mut items).await {
+        match write_batch(store, &mut log, &mut batch).await {
             Ok(_) => return Ok(()),
             Err((true, _)) if attempts < WRITE_ATTEMPTS => {}
             Err((_, error)) => return Err(crate::ServerError::Invalid(error.to_string())),
@@ -101,6 +102,37 @@ const WRITE_ATTEMPTS: u32 = 8;
 enum Item {
     Event(AuditEvent),
     Record(pli_audit::Record),
+}
+
+/// A batch as the writer collects it: the events (a row and an entry each) in order, and the
+/// entries without a row at their positions among them, so that each event's entry is encoded
+/// straight from the event.
+#[derive(Default)]
+struct Batch {
+    events: Vec<AuditEvent>,
+    records: Vec<(usize, pli_audit::Record)>,
+}
+
+impl Batch {
+    fn len(&self) -> usize {
+        self.events.len() + self.records.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn push(&mut self, item: Item) {
+        match item {
+            Item::Event(event) => self.events.push(event),
+            Item::Record(record) => self.records.push((self.len(), record)),
+        }
+    }
+
+    fn clear(&mut self) {
+        self.events.clear();
+        self.records.clear();
+    }
 }
 
 type Waiter = oneshot::Sender<Result<u64, AuditError>>;
@@ -251,23 +283,37 @@ impl HashStore for Recorder {
     }
 }
 
-/// The entry of an event. Values a client chose were already shortened to the entry's limit
-/// (see [`shorten`]).
-fn log_event(event: &AuditEvent) -> pli_audit::AuditEvent {
-    pli_audit::AuditEvent {
+/// The entry fields of an event, borrowed; ids are written as hex into the buffers. Values a
+/// client chose were already shortened to the entry's limit (see [`shorten`]).
+fn log_event<'a>(
+    event: &'a AuditEvent,
+    org: &'a mut [u8; 32],
+    actor: &'a mut [u8; 32],
+) -> pli_audit::AuditEventRef<'a> {
+    pli_audit::AuditEventRef {
         time: event.at,
-        org: event.org_id.map(|id| id.to_string()),
-        actor: event.actor.map(|id| id.to_string()),
-        actor_email: event.actor_email.clone(),
-        address: event.from.clone(),
-        action: event.action.clone(),
-        target: event.target.clone(),
+        org: event.org_id.map(|id| hex_id(id, org)),
+        actor: event.actor.map(|id| hex_id(id, actor)),
+        actor_email: event.actor_email.as_deref(),
+        address: &event.from,
+        action: &event.action,
+        target: event.target.as_deref(),
         outcome: match event.outcome {
             Outcome::Allowed => pli_audit::Outcome::Allowed,
             Outcome::Denied => pli_audit::Outcome::Denied,
             Outcome::Failed => pli_audit::Outcome::Failed,
         },
     }
+}
+
+/// An id as its `Display` form (32 lowercase hex digits), without allocating.
+fn hex_id(id: pli_store::Id, buffer: &mut [u8; 32]) -> &str {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for (pair, byte) in buffer.chunks_exact_mut(2).zip(id.as_bytes()) {
+        pair[0] = DIGITS[usize::from(byte >> 4)];
+        pair[1] = DIGITS[usize::from(byte & 0x0f)];
+    }
+    std::str::from_utf8(buffer).unwrap_or_default()
 }
 
 /// Cuts every text field to the log's limit, on a character boundary, so that a claimed email
@@ -299,37 +345,38 @@ fn shorten(event: &mut AuditEvent) {
 async fn write_batch(
     store: &dyn Store,
     log: &mut pli_audit::AuditLog,
-    items: &mut [Item],
+    batch: &mut Batch,
 ) -> Result<u64, (bool, AuditError)> {
-    let mut events = Vec::with_capacity(items.len());
-    let mut records = Vec::with_capacity(items.len());
-    for item in items.iter_mut() {
-        match item {
-            Item::Event(event) => {
-                shorten(event);
-                records.push(pli_audit::Record::Event(log_event(event)));
-                events.push(event.clone());
-            }
-            Item::Record(record) => records.push(record.clone()),
-        }
+    for event in &mut batch.events {
+        shorten(event);
     }
-    let pending = log
-        .prepare_records(&records)
+    let (mut events, mut records) = (batch.events.iter(), batch.records.iter().peekable());
+    let (mut org, mut actor) = ([0u8; 32], [0u8; 32]);
+    let mut pending = log
+        .prepare_with(batch.len(), |position, index, prev| {
+            if let Some((_, record)) = records.next_if(|(at, _)| *at == position) {
+                return record.encode(index, prev);
+            }
+            match events.next() {
+                Some(event) => {
+                    pli_audit::encode_event_ref(index, prev, log_event(event, &mut org, &mut actor))
+                }
+                // Not reached: the batch's length counts its events and records.
+                None => Err(pli_audit::EntryError::Truncated),
+            }
+        })
         .map_err(|error| (false, AuditError(error.to_string())))?;
-    let batch = LogBatch {
+    let log_batch = LogBatch {
         first_index: pending.first_index(),
-        entries: pending.entries().to_vec(),
-        hashes_start: pending.stored_hashes_start(),
-        hashes: pending
-            .stored_hashes()
-            .iter()
-            .map(|hash| *hash.as_bytes())
-            .collect(),
+        entries: pending.take_entries(),
+        tiles: pending
+            .tile_appends()
+            .map_err(|error| (false, AuditError(error.to_string())))?,
         size: pending.size(),
         checkpoint: pending.checkpoint().as_str().to_owned(),
     };
     store
-        .append_audit_logged(&events, &batch)
+        .append_audit_logged(&batch.events, &log_batch)
         .await
         .map_err(|error| {
             let conflict = matches!(error, StoreError::Conflict(_));
@@ -347,7 +394,7 @@ async fn write_with_retry(
     store: &dyn Store,
     source: &LogSource,
     log: &mut Result<pli_audit::AuditLog, AuditError>,
-    events: &mut [Item],
+    events: &mut Batch,
 ) -> Result<u64, AuditError> {
     let mut attempts = 0;
     loop {
@@ -385,7 +432,7 @@ async fn run(
     if let (Ok(opened), Ok(mut shared)) = (&log, verifier.write()) {
         *shared = Some(opened.verifier());
     }
-    let mut events = Vec::with_capacity(MAX_BATCH);
+    let mut events = Batch::default();
     let mut waiters = Vec::new();
     let mut flushes = Vec::new();
     while let Some(first) = receiver.recv().await {

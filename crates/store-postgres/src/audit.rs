@@ -4,7 +4,9 @@
 use crate::accounts::connection;
 use crate::rows::{self, audit_from_row, blob, checkpoint_from_row, sql_index};
 use crate::{AUDIT_LOCK, Transaction, commit, map_err, read, write};
-use pli_store::{AuditEvent, AuditRecord, Id, LogBatch, Result, StoreError, StoredCheckpoint};
+use pli_store::{
+    AuditEvent, AuditRecord, Id, LogBatch, Result, StoreError, StoredCheckpoint, TileAppend, TileId,
+};
 use sqlx::postgres::PgPool;
 use std::collections::HashMap;
 
@@ -52,7 +54,6 @@ pub(crate) async fn append_audit_logged(
     batch: &LogBatch,
 ) -> Result<()> {
     let first = sql_index(batch.first_index)?;
-    let hashes_start = sql_index(batch.hashes_start)?;
     let size = sql_index(batch.size)?;
     let mut tx = sequencer(pool).await?;
     insert_audit_rows(&mut tx, events).await?;
@@ -64,14 +65,7 @@ pub(crate) async fn append_audit_logged(
             .await
             .map_err(|error| map_err(error, "audit log entry"))?;
     }
-    for (offset, hash) in (0_i64..).zip(&batch.hashes) {
-        sqlx::query("INSERT INTO audit_log_hashes (idx, hash) VALUES ($1, $2)")
-            .bind(hashes_start + offset)
-            .bind(hash.as_slice())
-            .execute(&mut *tx)
-            .await
-            .map_err(|error| map_err(error, "audit log hash"))?;
-    }
+    write_tiles(&mut tx, &batch.tiles).await?;
     sqlx::query("INSERT INTO audit_log_checkpoints (size, note) VALUES ($1, $2)")
         .bind(size)
         .bind(&batch.checkpoint)
@@ -101,27 +95,74 @@ pub(crate) async fn audit_log_checkpoint(pool: &PgPool, size: u64) -> Result<Sto
     checkpoint_from_row(&row)
 }
 
-/// One statement for all indexes, then put back in the order asked.
-pub(crate) async fn audit_log_hashes(pool: &PgPool, indexes: &[u64]) -> Result<Vec<[u8; 32]>> {
-    let wanted = indexes
+/// Writes a batch's hash tiles: a new tile is inserted (`Conflict` if another writer made it),
+/// a growing one extended only if it still holds what the batch was prepared against.
+async fn write_tiles(tx: &mut Transaction, tiles: &[TileAppend]) -> Result<()> {
+    for append in tiles {
+        let level = i64::from(append.tile.level);
+        let index = sql_index(append.tile.index)?;
+        if append.start == 0 {
+            sqlx::query("INSERT INTO audit_log_tiles (level, idx, data) VALUES ($1, $2, $3)")
+                .bind(level)
+                .bind(index)
+                .bind(append.hashes.as_slice())
+                .execute(&mut **tx)
+                .await
+                .map_err(|error| map_err(error, "audit log tile"))?;
+            continue;
+        }
+        let done = sqlx::query(
+            "UPDATE audit_log_tiles SET data = data || $3 \
+             WHERE level = $1 AND idx = $2 AND octet_length(data) = $4",
+        )
+        .bind(level)
+        .bind(index)
+        .bind(append.hashes.as_slice())
+        .bind(i64::from(append.start) * 32)
+        .execute(&mut **tx)
+        .await
+        .map_err(|error| map_err(error, "audit log tile"))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict("audit log tile"));
+        }
+    }
+    Ok(())
+}
+
+/// One statement for all tiles.
+pub(crate) async fn audit_log_tiles(
+    pool: &PgPool,
+    tiles: &[TileId],
+) -> Result<HashMap<TileId, Vec<u8>>> {
+    let levels: Vec<i64> = tiles.iter().map(|tile| i64::from(tile.level)).collect();
+    let indexes = tiles
         .iter()
-        .map(|&index| sql_index(index))
+        .map(|tile| sql_index(tile.index))
         .collect::<Result<Vec<i64>>>()?;
     let mut tx = read(pool).await?;
-    let found = sqlx::query("SELECT idx, hash FROM audit_log_hashes WHERE idx = ANY($1)")
-        .bind(&wanted)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(|error| map_err(error, "audit log hash"))?;
-    let mut by_index: HashMap<i64, [u8; 32]> = HashMap::with_capacity(found.len());
+    let found = sqlx::query(
+        "SELECT t.level, t.idx, t.data FROM audit_log_tiles t \
+         JOIN unnest($1::bigint[], $2::bigint[]) AS wanted(level, idx) \
+         ON t.level = wanted.level AND t.idx = wanted.idx",
+    )
+    .bind(&levels)
+    .bind(&indexes)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(|error| map_err(error, "audit log tile"))?;
+    let mut by_tile = HashMap::with_capacity(found.len());
     for row in &found {
-        let index: i64 = rows::get(row, "idx", "audit_log_hashes.idx")?;
-        by_index.insert(index, rows::array32(row, "hash", "audit_log_hashes.hash")?);
+        let level: i64 = rows::get(row, "level", "audit_log_tiles.level")?;
+        let index: i64 = rows::get(row, "idx", "audit_log_tiles.idx")?;
+        let tile = TileId {
+            level: u8::try_from(level)
+                .map_err(|_| StoreError::Corrupt("audit_log_tiles.level".into()))?,
+            index: u64::try_from(index)
+                .map_err(|_| StoreError::Corrupt("audit_log_tiles.idx".into()))?,
+        };
+        by_tile.insert(tile, rows::get(row, "data", "audit_log_tiles.data")?);
     }
-    wanted
-        .iter()
-        .map(|index| by_index.get(index).copied().ok_or(StoreError::NotFound))
-        .collect()
+    Ok(by_tile)
 }
 
 pub(crate) async fn audit_log_entries(

@@ -78,7 +78,8 @@ use pli_store::{
     DownloadHold, Envelope, HoldKind, Id, InboxScope, JournalEntry, LogBatch, Mailbox,
     MailboxAccess, MailboxKeyWrap, MailboxKeys, NewAccount, NewAlert, NewCanary, NewEnvelope,
     NewInvitation, NewMailboxKey, NewPolicy, Org, PrunedEntry, Result, Store, StoreError,
-    StoredCheckpoint, StoredEntry, StoredPolicy, StoredReceipt, Timestamp, Totp, UnloggedKeys,
+    StoredCheckpoint, StoredEntry, StoredPolicy, StoredReceipt, TileId, Timestamp, Totp,
+    UnloggedKeys,
 };
 use pli_store::{Ceremony, CeremonyKind, StoredPasskey};
 use pli_store::{Link, LinkReceipt, LinkState, NewLink};
@@ -373,8 +374,11 @@ impl Store for PostgresStore {
         audit::audit_log_checkpoint(&self.pool, size).await
     }
 
-    async fn audit_log_hashes(&self, indexes: &[u64]) -> Result<Vec<[u8; 32]>> {
-        audit::audit_log_hashes(&self.pool, indexes).await
+    async fn audit_log_tiles(
+        &self,
+        tiles: &[TileId],
+    ) -> Result<std::collections::HashMap<TileId, Vec<u8>>> {
+        audit::audit_log_tiles(&self.pool, tiles).await
     }
 
     async fn audit_log_entries(&self, start: u64, limit: u32) -> Result<Vec<(u64, Vec<u8>)>> {

@@ -42,7 +42,7 @@ use pli_store::{
     InboxScope, LogBatch, Mailbox, MailboxAccess, MailboxKey, MailboxKeyWrap, MailboxKeys,
     NewAccount, NewAlert, NewEnvelope, NewInvitation, NewMailboxKey, NewPolicy, Org, PrunedEntry,
     Result, Store, StoreError, StoredCheckpoint, StoredEntry, StoredPolicy, StoredReceipt,
-    Timestamp, Totp, UnloggedKeys,
+    TileAppend, TileId, Timestamp, Totp, UnloggedKeys,
 };
 use pli_store::{Canary, DownloadHold, HoldKind, JournalEntry, NewCanary};
 use pli_store::{Ceremony, CeremonyKind, StoredPasskey};
@@ -52,6 +52,7 @@ use sqlx::SqliteConnection;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 use subtle::ConstantTimeEq;
@@ -826,7 +827,6 @@ impl Store for SqliteStore {
 
     async fn append_audit_logged(&self, events: &[AuditEvent], batch: &LogBatch) -> Result<()> {
         let first = sql_index(batch.first_index)?;
-        let hashes_start = sql_index(batch.hashes_start)?;
         let size = sql_index(batch.size)?;
         let mut tx = self.write().await?;
         insert_audit_rows(&mut tx, events).await?;
@@ -838,14 +838,7 @@ impl Store for SqliteStore {
             "audit log entry",
         )
         .await?;
-        insert_indexed_blobs(
-            &mut tx,
-            "audit_log_hashes (idx, hash)",
-            hashes_start,
-            batch.hashes.iter().map(<[u8; 32]>::as_slice),
-            "audit log hash",
-        )
-        .await?;
+        write_tiles(&mut tx, &batch.tiles).await?;
         sqlx::query("INSERT INTO audit_log_checkpoints (size, note) VALUES (?, ?)")
             .bind(size)
             .bind(&batch.checkpoint)
@@ -937,21 +930,22 @@ impl Store for SqliteStore {
         Ok(Some((checkpoint, lines)))
     }
 
-    async fn audit_log_hashes(&self, indexes: &[u64]) -> Result<Vec<[u8; 32]>> {
-        // One statement per chunk, not per hash: a proof needs dozens of hashes.
+    async fn audit_log_tiles(&self, tiles: &[TileId]) -> Result<HashMap<TileId, Vec<u8>>> {
+        // One statement per chunk, not per tile: a proof needs a few, a reopening a few more.
         let mut connection = self.read_one().await?;
-        let mut found = std::collections::HashMap::with_capacity(indexes.len());
-        for chunk in indexes.chunks(ROWS_PER_INSERT) {
+        let mut found = HashMap::with_capacity(tiles.len());
+        for chunk in tiles.chunks(ROWS_PER_INSERT) {
             let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-                "SELECT idx, hash FROM audit_log_hashes WHERE idx IN ",
+                "SELECT level, idx, data FROM audit_log_tiles WHERE (level, idx) IN (",
             );
             let mut bad = None;
-            query.push_tuples(chunk, |mut row, &index| match sql_index(index) {
+            query.push_values(chunk, |mut row, tile| match sql_index(tile.index) {
                 Ok(index) => {
-                    row.push_bind(index);
+                    row.push_bind(i64::from(tile.level)).push_bind(index);
                 }
                 Err(error) => bad = Some(error),
             });
+            query.push(")");
             if let Some(error) = bad {
                 return Err(error);
             }
@@ -959,24 +953,20 @@ impl Store for SqliteStore {
                 .build()
                 .fetch_all(&mut *connection)
                 .await
-                .map_err(|error| map_err(error, "audit log hash"))?;
+                .map_err(|error| map_err(error, "audit log tile"))?;
             for row in &rows {
-                let index: i64 = get(row, "idx", "audit_log_hashes.idx")?;
-                let bytes: Vec<u8> = get(row, "hash", "audit_log_hashes.hash")?;
-                let hash = <[u8; 32]>::try_from(bytes.as_slice())
-                    .map_err(|_| StoreError::Corrupt("audit_log_hashes.hash".into()))?;
-                found.insert(index, hash);
+                let level: i64 = get(row, "level", "audit_log_tiles.level")?;
+                let index: i64 = get(row, "idx", "audit_log_tiles.idx")?;
+                let tile = TileId {
+                    level: u8::try_from(level)
+                        .map_err(|_| StoreError::Corrupt("audit_log_tiles.level".into()))?,
+                    index: u64::try_from(index)
+                        .map_err(|_| StoreError::Corrupt("audit_log_tiles.idx".into()))?,
+                };
+                found.insert(tile, get(row, "data", "audit_log_tiles.data")?);
             }
         }
-        indexes
-            .iter()
-            .map(|&index| {
-                found
-                    .get(&sql_index(index)?)
-                    .copied()
-                    .ok_or(StoreError::NotFound)
-            })
-            .collect()
+        Ok(found)
     }
 
     async fn audit_log_entries(&self, start: u64, limit: u32) -> Result<Vec<(u64, Vec<u8>)>> {
@@ -1575,6 +1565,48 @@ async fn insert_indexed_blobs<'a>(
             .execute(&mut **tx)
             .await
             .map_err(|error| map_err(error, what))?;
+    }
+    Ok(())
+}
+
+/// Writes a batch's hash tiles: a new tile is inserted (`Conflict` if another writer made it),
+/// a growing one extended only if it still holds what the batch was prepared against.
+async fn write_tiles(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tiles: &[TileAppend],
+) -> Result<()> {
+    for append in tiles {
+        let level = i64::from(append.tile.level);
+        let index = sql_index(append.tile.index)?;
+        if append.start == 0 {
+            sqlx::query("INSERT INTO audit_log_tiles (level, idx, data) VALUES (?, ?, ?)")
+                .bind(level)
+                .bind(index)
+                .bind(append.hashes.as_slice())
+                .execute(&mut **tx)
+                .await
+                .map_err(|error| map_err(error, "audit log tile"))?;
+            continue;
+        }
+        let held: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT data FROM audit_log_tiles WHERE level = ? AND idx = ?")
+                .bind(level)
+                .bind(index)
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(|error| map_err(error, "audit log tile"))?;
+        let mut data = held.unwrap_or_default();
+        if data.len() != append.start as usize * 32 {
+            return Err(StoreError::Conflict("audit log tile"));
+        }
+        data.extend_from_slice(&append.hashes);
+        sqlx::query("UPDATE audit_log_tiles SET data = ? WHERE level = ? AND idx = ?")
+            .bind(data)
+            .bind(level)
+            .bind(index)
+            .execute(&mut **tx)
+            .await
+            .map_err(|error| map_err(error, "audit log tile"))?;
     }
     Ok(())
 }

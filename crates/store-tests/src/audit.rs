@@ -1,7 +1,12 @@
 //! The audit trail.
 
-use crate::{Fixture, NOW, digest};
+use crate::{Fixture, NOW};
+use pli_audit::{
+    Hash, HashStore, MemoryHashes, inclusion_proof, inclusion_proof_indexes, stored_hash_count,
+    tile_appends, verify_inclusion,
+};
 use pli_store::{AuditEvent, AuditRecord, Id, LogBatch, Outcome, StoreError, StoredCheckpoint};
+use std::collections::HashMap;
 
 fn event(org_id: Option<Id>, action: &str, outcome: Outcome) -> AuditEvent {
     AuditEvent {
@@ -153,21 +158,54 @@ pub async fn concurrent_audit_batches_stay_contiguous(fixture: &dyn Fixture) {
     assert_eq!(names.len(), 80);
 }
 
-/// A log batch of `n` entries after `first` entries: the bytes are opaque to the store, so any
-/// distinct values do.
-fn log_batch(first: u64, n: u64, hashes_start: u64, n_hashes: u64) -> LogBatch {
+/// The tree whose leaf `i` is `entry i`, of `size` leaves.
+fn tree(size: u64) -> MemoryHashes {
+    let mut tree = MemoryHashes::new();
+    for index in 0..size {
+        tree.push_leaf(&entry(index)).unwrap();
+    }
+    tree
+}
+
+fn entry(index: u64) -> Vec<u8> {
+    format!("entry {index}").into_bytes()
+}
+
+/// A log batch taking the log from `first` to `first + n` entries: its entries (opaque to the
+/// store) and the hash tiles of [`tree`].
+fn log_batch(first: u64, n: u64) -> LogBatch {
+    LogBatch {
+        entries: (first..first + n).map(entry).collect(),
+        ..tiles_batch(&tree(first + n), first)
+    }
+}
+
+/// A batch of the tiles `tree` adds after its first `first` leaves, without entries (the tiles'
+/// stories are about the tree's storage).
+fn tiles_batch(tree: &MemoryHashes, first: u64) -> LogBatch {
+    let start = stored_hash_count(first);
+    let indexes: Vec<u64> = (start..stored_hash_count(tree.size())).collect();
+    let stored = tree.read_hashes(&indexes).unwrap();
     LogBatch {
         first_index: first,
-        entries: (first..first + n)
-            .map(|index| format!("entry {index}").into_bytes())
-            .collect(),
-        hashes_start,
-        hashes: (hashes_start..hashes_start + n_hashes)
-            .map(|index| digest(&format!("hash {index}")))
-            .collect(),
-        size: first + n,
-        checkpoint: format!("pli.example/audit\n{}\nroot\n\n— sig\n", first + n),
+        entries: Vec::new(),
+        tiles: tile_appends(first, tree.size(), start, &stored).unwrap(),
+        size: tree.size(),
+        checkpoint: format!("pli.example/audit\n{}\nroot\n\n— sig\n", tree.size()),
     }
+}
+
+/// Hashes as the store gives them back, as the tree holds them.
+async fn stored_hashes(fixture: &dyn Fixture, indexes: &[u64]) -> Vec<[u8; 32]> {
+    fixture.store().audit_log_hashes(indexes).await.unwrap()
+}
+
+fn tree_hashes(tree: &MemoryHashes, indexes: &[u64]) -> Vec<[u8; 32]> {
+    tree.read_hashes(indexes)
+        .unwrap()
+        .iter()
+        .map(|hash| *hash.as_bytes())
+        .collect()
 }
 
 /// A batch's rows, entries, hashes and checkpoint are all kept, read back by position, and the
@@ -181,13 +219,13 @@ pub async fn audit_log_batches_are_kept_with_their_rows(fixture: &dyn Fixture) {
         event(None, "session.create", Outcome::Allowed),
         event(None, "envelope.send", Outcome::Allowed),
     ];
-    let first = log_batch(0, 2, 0, 3);
+    let first = log_batch(0, 2);
     store
         .append_audit_logged(&first_events, &first)
         .await
         .unwrap();
     let second_events = vec![event(None, "envelope.download", Outcome::Denied)];
-    let second = log_batch(2, 1, 3, 1);
+    let second = log_batch(2, 1);
     store
         .append_audit_logged(&second_events, &second)
         .await
@@ -210,10 +248,11 @@ pub async fn audit_log_batches_are_kept_with_their_rows(fixture: &dyn Fixture) {
     assert_eq!(store.audit_log_entries(1, 1).await.unwrap(), expected[1..2]);
     assert!(store.audit_log_entries(3, 10).await.unwrap().is_empty());
 
-    let hashes = store.audit_log_hashes(&[3, 0, 2]).await.unwrap();
+    // Stored hashes 0, 1 and 3 are leaf hashes, 2 the node over leaves 0 and 1 (recomputed from
+    // their tile).
     assert_eq!(
-        hashes,
-        vec![second.hashes[0], first.hashes[0], first.hashes[2]]
+        stored_hashes(fixture, &[3, 0, 2]).await,
+        tree_hashes(&tree(3), &[3, 0, 2])
     );
     assert!(matches!(
         store.audit_log_hashes(&[0, 4]).await,
@@ -242,12 +281,12 @@ pub async fn audit_log_batches_are_kept_with_their_rows(fixture: &dyn Fixture) {
 /// (not even its audit rows) is written.
 pub async fn audit_log_positions_are_never_overwritten(fixture: &dyn Fixture) {
     let store = fixture.store();
-    let batch = log_batch(0, 2, 0, 3);
+    let batch = log_batch(0, 2);
     store
         .append_audit_logged(&[event(None, "first", Outcome::Allowed)], &batch)
         .await
         .unwrap();
-    let mut replay = log_batch(0, 2, 0, 3);
+    let mut replay = log_batch(0, 2);
     replay.entries[1] = b"rewritten".to_vec();
     assert!(matches!(
         store
@@ -255,11 +294,24 @@ pub async fn audit_log_positions_are_never_overwritten(fixture: &dyn Fixture) {
             .await,
         Err(StoreError::Conflict(_))
     ));
-    // Same hashes and checkpoint positions as an earlier batch, new entries: still refused.
-    let overlapping = log_batch(2, 1, 2, 1);
+    // New entry and checkpoint positions, but tiles prepared against another tree: a tile said
+    // to be new that exists, or to hold fewer hashes than it does.
+    for start in [0, 1] {
+        let mut stale = log_batch(2, 1);
+        stale.tiles[0].start = start;
+        assert!(matches!(
+            store
+                .append_audit_logged(&[event(None, "stale", Outcome::Allowed)], &stale)
+                .await,
+            Err(StoreError::Conflict(_))
+        ));
+    }
+    // A tile said to have grown that was never started.
+    let mut unstarted = log_batch(2, 1);
+    unstarted.tiles[0].tile.index = 7;
     assert!(matches!(
         store
-            .append_audit_logged(&[event(None, "overlap", Outcome::Allowed)], &overlapping)
+            .append_audit_logged(&[event(None, "unstarted", Outcome::Allowed)], &unstarted)
             .await,
         Err(StoreError::Conflict(_))
     ));
@@ -280,11 +332,11 @@ pub async fn cosignatures_are_kept_per_witness_and_bounded(fixture: &dyn Fixture
     let store = fixture.store();
     assert_eq!(store.latest_cosigned().await.unwrap(), None);
     store
-        .append_audit_logged(&[], &log_batch(0, 2, 0, 3))
+        .append_audit_logged(&[], &log_batch(0, 2))
         .await
         .unwrap();
     store
-        .append_audit_logged(&[], &log_batch(2, 1, 3, 1))
+        .append_audit_logged(&[], &log_batch(2, 1))
         .await
         .unwrap();
     assert!(matches!(
@@ -315,4 +367,58 @@ pub async fn cosignatures_are_kept_per_witness_and_bounded(fixture: &dyn Fixture
     ));
     // A witness already there may still replace its line.
     store.add_cosignature(3, "w1", "— w1 again").await.unwrap();
+}
+
+/// Tiles hold the tree across their boundaries: after batches ending at 255, 256, 257 and
+/// 65,537 leaves (a full tile of level 1 and one hash more), every stored hash of the smaller
+/// trees reads back as the tree holds it, and inclusion proofs made from the store's hashes
+/// verify at each size, at the edges of tiles.
+pub async fn audit_log_tiles_hold_the_tree_across_boundaries(fixture: &dyn Fixture) {
+    let store = fixture.store();
+    let full = tree(65_537);
+    let mut written = 0;
+    for size in [255, 256, 257, 300, 65_536, 65_537] {
+        let mut prefix = MemoryHashes::new();
+        for index in 0..size {
+            prefix.push_leaf(&entry(index)).unwrap();
+        }
+        store
+            .append_audit_logged(&[], &tiles_batch(&prefix, written))
+            .await
+            .unwrap();
+        written = size;
+        if size < 1000 {
+            let indexes: Vec<u64> = (0..stored_hash_count(size)).collect();
+            assert_eq!(
+                stored_hashes(fixture, &indexes).await,
+                tree_hashes(&full, &indexes),
+                "size {size}"
+            );
+        }
+        // Beyond the tree: not stored yet.
+        assert!(matches!(
+            store.audit_log_hashes(&[stored_hash_count(size)]).await,
+            Err(StoreError::NotFound)
+        ));
+        for index in [0, 1, 254, 255, 256, 257, 65_535, 65_536] {
+            if index >= size {
+                continue;
+            }
+            let indexes = inclusion_proof_indexes(size, index).unwrap();
+            let hashes: HashMap<u64, Hash> = indexes
+                .iter()
+                .copied()
+                .zip(
+                    stored_hashes(fixture, &indexes)
+                        .await
+                        .into_iter()
+                        .map(Hash::from_bytes),
+                )
+                .collect();
+            let proof = inclusion_proof(size, index, &hashes).unwrap();
+            let leaf = pli_audit::leaf_hash(&entry(index));
+            verify_inclusion(&leaf, index, size, &prefix.root(), &proof)
+                .unwrap_or_else(|error| panic!("size {size}, index {index}: {error}"));
+        }
+    }
 }

@@ -40,6 +40,7 @@ mod security;
 mod shared;
 mod snapshot;
 mod transparency;
+pub mod upgrade;
 
 pub use accounts::*;
 pub use audit::*;
@@ -120,6 +121,7 @@ macro_rules! store_stories {
             concurrent_audit_batches_stay_contiguous,
             audit_log_batches_are_kept_with_their_rows,
             audit_log_positions_are_never_overwritten,
+            audit_log_tiles_hold_the_tree_across_boundaries,
             cosignatures_are_kept_per_witness_and_bounded,
             policy_versions_only_grow,
             policies_need_a_known_org_and_signer,

@@ -138,8 +138,12 @@ pub async fn populate(store: &dyn Snapshot) {
             &LogBatch {
                 first_index: 0,
                 entries: vec![b"entry 0".to_vec(), vec![0, 1, 2, 255]],
-                hashes_start: 0,
-                hashes: vec![digest("hash 0"), digest("hash 1"), digest("hash 2")],
+                // Two leaf hashes in the tile of level 0 (the node over them is recomputed).
+                tiles: vec![pli_store::TileAppend {
+                    tile: pli_store::TileId { level: 0, index: 0 },
+                    start: 0,
+                    hashes: [digest("hash 0"), digest("hash 1")].concat(),
+                }],
                 size: 2,
                 checkpoint: "pli.example/audit\n2\nroot\n\n— sig\n".into(),
             },

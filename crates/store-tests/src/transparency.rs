@@ -220,8 +220,11 @@ pub async fn pruning_keeps_headers_and_leaf_hashes(fixture: &dyn Fixture) {
     let batch = LogBatch {
         first_index: 0,
         entries: vec![vec![1; 80], vec![2; 80]],
-        hashes_start: 0,
-        hashes: vec![[3; 32], [4; 32], [5; 32]],
+        tiles: vec![pli_store::TileAppend {
+            tile: pli_store::TileId { level: 0, index: 0 },
+            start: 0,
+            hashes: [[3; 32], [4; 32]].concat(),
+        }],
         size: 2,
         checkpoint: "pli.example/audit\n2\nroot\n\n— sig\n".to_owned(),
     };

@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 use async_trait::async_trait;
+use std::collections::HashMap;
 use std::fmt;
 
 mod links;
@@ -89,6 +90,7 @@ pub enum StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Roles of an account in its organisation, as stored.
+pub use pli_audit::{TileAppend, TileId};
 pub use pli_proto::Role;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -347,10 +349,9 @@ pub struct LogBatch {
     pub first_index: u64,
     /// Encoded entries, at indexes `first_index` onwards.
     pub entries: Vec<Vec<u8>>,
-    /// Stored index of the first of `hashes`.
-    pub hashes_start: u64,
-    /// Tree hashes the batch adds, contiguous from `hashes_start`.
-    pub hashes: Vec<[u8; 32]>,
+    /// Tree hashes the batch adds, as tiles (`pli_audit::tiles`): a new tile when `start` is 0,
+    /// else hashes appended to a tile that held exactly `start` of them.
+    pub tiles: Vec<TileAppend>,
     /// Number of entries of the log after the batch.
     pub size: u64,
     /// The signed checkpoint (a signed note) of the tree of `size` entries.
@@ -710,8 +711,17 @@ pub trait Store: Send + Sync + 'static {
     async fn add_cosignature(&self, size: u64, witness: &str, line: &str) -> Result<()>;
     /// The latest checkpoint any witness cosigned, with the cosignature lines.
     async fn latest_cosigned(&self) -> Result<Option<(StoredCheckpoint, Vec<String>)>>;
-    /// Stored tree hashes by stored index, in the order asked. `NotFound` if one is missing.
-    async fn audit_log_hashes(&self, indexes: &[u64]) -> Result<Vec<[u8; 32]>>;
+    /// The stored hash tiles asked for that exist, with their bytes (32 per hash).
+    async fn audit_log_tiles(&self, tiles: &[TileId]) -> Result<HashMap<TileId, Vec<u8>>>;
+    /// Stored tree hashes by stored index, in the order asked, read from their tiles.
+    /// `NotFound` if one is missing.
+    async fn audit_log_hashes(&self, indexes: &[u64]) -> Result<Vec<[u8; 32]>> {
+        let tiles = pli_audit::tiles_for(indexes).ok_or(StoreError::NotFound)?;
+        let data = self.audit_log_tiles(&tiles).await?;
+        let hashes =
+            pli_audit::hashes_from_tiles(&data, indexes).map_err(|_| StoreError::NotFound)?;
+        Ok(hashes.iter().map(|hash| *hash.as_bytes()).collect())
+    }
     /// Stored entries with `index >= start`, by increasing index, at most `limit`, each with
     /// its index (an index missing from the store is skipped, not invented).
     async fn audit_log_entries(&self, start: u64, limit: u32) -> Result<Vec<(u64, Vec<u8>)>>;

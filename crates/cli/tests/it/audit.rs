@@ -205,10 +205,12 @@ fn a_kept_checkpoint_the_log_no_longer_extends_is_reported() {
         .collect();
     let back_to = sizes[sizes.len() / 2];
     assert!(back_to < kept_size);
-    let stored_hashes = 2 * back_to - u64::from(back_to.count_ones());
+    // Each tile of level L keeps the hashes of tree level 8L below the smaller tree.
     server.sql(&format!(
         "DELETE FROM audit_log_entries WHERE idx >= {back_to}; \
-         DELETE FROM audit_log_hashes WHERE idx >= {stored_hashes}; \
+         DELETE FROM audit_log_tiles WHERE idx * 256 >= ({back_to} >> (8 * level)); \
+         UPDATE audit_log_tiles SET data = substr(data, 1, 32 * (({back_to} >> (8 * level)) - idx * 256)) \
+           WHERE ({back_to} >> (8 * level)) - idx * 256 < length(data) / 32; \
          DELETE FROM audit_log_checkpoints WHERE size > {back_to};"
     ));
     server.restart();

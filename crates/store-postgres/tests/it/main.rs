@@ -6,6 +6,7 @@
 mod cluster;
 mod postgres;
 mod snapshot;
+mod upgrade;
 
 use async_trait::async_trait;
 use cluster::Cluster;

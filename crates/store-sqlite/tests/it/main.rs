@@ -4,6 +4,7 @@
 
 mod snapshot;
 mod sqlite;
+mod upgrade;
 
 use async_trait::async_trait;
 use pli_store::{Id, Store};

@@ -1,0 +1,191 @@
+//! Logs a store kept before the tree's hashes were stored as tiles (one row per stored hash),
+//! and what the upgraded store must give back. Each backend writes [`OldLog`]'s rows into its
+//! schema as it was before [`TILES_MIGRATION`], runs the rest of its migrations, and calls
+//! [`check_upgraded`].
+
+use std::collections::HashMap;
+
+use pli_audit::{
+    AuditEvent, AuditLog, Hash, HashStore, LogKey, LogStore, MemoryLog, Outcome, SignedCheckpoint,
+    SigningKey, inclusion_proof, inclusion_proof_indexes, leaf_hash, stored_hash_count,
+    verify_inclusion, verify_log,
+};
+use pli_store::{LogBatch, Store};
+
+/// Version of the migration that moved stored hashes into tiles.
+pub const TILES_MIGRATION: i64 = 20_261_125_200_000;
+
+const SEED: [u8; 32] = [7; 32];
+const ORIGIN: &str = "pli.example/audit";
+
+/// A log as the rows of the old layout: entries, stored hashes and checkpoints.
+pub struct OldLog {
+    pub entries: Vec<(i64, Vec<u8>)>,
+    pub hashes: Vec<(i64, [u8; 32])>,
+    pub checkpoints: Vec<(i64, String)>,
+}
+
+fn key() -> LogKey {
+    LogKey::new(ORIGIN, SigningKey::from_bytes(&SEED)).unwrap()
+}
+
+fn events(first: u64, n: u64) -> Vec<AuditEvent> {
+    (first..first + n)
+        .map(|index| AuditEvent {
+            time: 1_750_000_000 + index as i64,
+            org: None,
+            actor: None,
+            actor_email: Some(format!("agent{index}@chu.example")),
+            address: "192.0.2.7".into(),
+            action: "envelope.download".into(),
+            target: None,
+            outcome: Outcome::Allowed,
+        })
+        .collect()
+}
+
+/// A log appended in batches of these sizes, with every checkpoint signed.
+fn memory_log(batches: &[u64]) -> (AuditLog, MemoryLog) {
+    let mut log = AuditLog::new(key());
+    let mut memory = MemoryLog::new();
+    for &n in batches {
+        log.append(&mut memory, &events(log.size(), n)).unwrap();
+    }
+    (log, memory)
+}
+
+/// The old layout's rows of a log appended in batches of these sizes.
+pub fn old_log(batches: &[u64]) -> OldLog {
+    let (log, memory) = memory_log(batches);
+    let indexes: Vec<u64> = (0..stored_hash_count(log.size())).collect();
+    let hashes = memory.read_hashes(&indexes).unwrap();
+    OldLog {
+        entries: (0..).zip(memory.entries().iter().cloned()).collect(),
+        hashes: (0..)
+            .zip(hashes.iter().map(|hash| *hash.as_bytes()))
+            .collect(),
+        checkpoints: memory
+            .checkpoints()
+            .iter()
+            .map(|signed| {
+                (
+                    signed.checkpoint().size() as i64,
+                    signed.as_str().to_owned(),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// After the upgrade, the log of `batches` (as [`old_log`] wrote it) reads back whole: every
+/// stored hash, the tree of the latest checkpoint (the log reopens on it), inclusion proofs,
+/// and the entries against every checkpoint. It then grows by one more batch, which extends
+/// the converted tiles, and still reopens and verifies.
+pub async fn check_upgraded(store: &dyn Store, batches: &[u64]) {
+    let (mut log, mut memory) = memory_log(batches);
+    assert_hashes_and_proofs(store, &memory, log.size()).await;
+
+    let next = log.prepare(&events(log.size(), 300)).unwrap();
+    store
+        .append_audit_logged(
+            &[],
+            &LogBatch {
+                first_index: next.first_index(),
+                entries: next.entries().to_vec(),
+                tiles: next.tile_appends().unwrap(),
+                size: next.size(),
+                checkpoint: next.checkpoint().as_str().to_owned(),
+            },
+        )
+        .await
+        .unwrap();
+    memory.write_batch(&next).unwrap();
+    log.commit(next).unwrap();
+    assert_hashes_and_proofs(store, &memory, log.size()).await;
+}
+
+async fn assert_hashes_and_proofs(store: &dyn Store, memory: &MemoryLog, size: u64) {
+    let indexes: Vec<u64> = (0..stored_hash_count(size)).collect();
+    let expected: Vec<[u8; 32]> = memory
+        .read_hashes(&indexes)
+        .unwrap()
+        .iter()
+        .map(|hash| *hash.as_bytes())
+        .collect();
+    assert!(
+        store.audit_log_hashes(&indexes).await.unwrap() == expected,
+        "stored hashes of a tree of {size}"
+    );
+
+    let latest = store.audit_log_latest().await.unwrap().unwrap();
+    assert_eq!(latest.size, size);
+    let verifier = key().verifier();
+    let signed = SignedCheckpoint::open(latest.note.as_bytes(), &verifier).unwrap();
+    let fetched: HashMap<u64, Hash> = indexes
+        .iter()
+        .copied()
+        .zip(expected.iter().copied().map(Hash::from_bytes))
+        .collect();
+    AuditLog::open(key(), signed.checkpoint(), &fetched).unwrap();
+
+    let entries = store.audit_log_entries(0, u32::MAX).await.unwrap();
+    assert_eq!(entries.len() as u64, size);
+    for index in [0, size / 2, size - 1] {
+        let wanted = inclusion_proof_indexes(size, index).unwrap();
+        let hashes: HashMap<u64, Hash> = wanted
+            .iter()
+            .copied()
+            .zip(
+                store
+                    .audit_log_hashes(&wanted)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(Hash::from_bytes),
+            )
+            .collect();
+        let proof = inclusion_proof(size, index, &hashes).unwrap();
+        let leaf = leaf_hash(&entries[index as usize].1);
+        verify_inclusion(&leaf, index, size, signed.checkpoint().root(), &proof).unwrap();
+    }
+    let verified = verify_log(&[signed], entries.iter().map(|(_, entry)| entry)).unwrap();
+    assert_eq!(verified.size, size);
+}
+
+/// After the backend rewrote every tile's bytes (as an insider editing the database would), the
+/// stored tree no longer has the signed root: the log refuses to reopen on it, and a proof made
+/// from it does not verify.
+pub async fn check_tampered_tiles(store: &dyn Store) {
+    let latest = store.audit_log_latest().await.unwrap().unwrap();
+    let size = latest.size;
+    let signed = SignedCheckpoint::open(latest.note.as_bytes(), &key().verifier()).unwrap();
+    let indexes: Vec<u64> = (0..stored_hash_count(size)).collect();
+    let fetched: HashMap<u64, Hash> = indexes
+        .iter()
+        .copied()
+        .zip(
+            store
+                .audit_log_hashes(&indexes)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(Hash::from_bytes),
+        )
+        .collect();
+    assert!(matches!(
+        AuditLog::open(key(), signed.checkpoint(), &fetched),
+        Err(pli_audit::LogError::StoreMismatch { .. })
+    ));
+    let entries = store.audit_log_entries(0, 1).await.unwrap();
+    let proof = inclusion_proof(size, 0, &fetched).unwrap();
+    assert!(
+        verify_inclusion(
+            &leaf_hash(&entries[0].1),
+            0,
+            size,
+            signed.checkpoint().root(),
+            &proof
+        )
+        .is_err()
+    );
+}
