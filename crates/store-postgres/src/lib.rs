@@ -63,6 +63,7 @@ mod mailbox_keys;
 mod mailboxes;
 mod monitor;
 mod passkeys;
+mod pieces;
 mod policies;
 mod requests;
 mod rows;
@@ -81,6 +82,7 @@ use pli_store::{
     StoredCheckpoint, StoredEntry, StoredPolicy, StoredReceipt, Timestamp, Totp, UnloggedKeys,
 };
 use pli_store::{Ceremony, CeremonyKind, StoredPasskey};
+use pli_store::UploadPiece;
 use pli_store::{Link, LinkReceipt, LinkState, NewLink};
 use pli_store::{NewUploadRequest, RequestState, UploadRequest};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -315,6 +317,14 @@ impl Store for PostgresStore {
 
     async fn mark_stored(&self, id: Id, size: u64) -> Result<()> {
         envelopes::mark_stored(&self.pool, id, size).await
+    }
+
+    async fn upload_pieces(&self, envelope_id: Id) -> Result<Vec<UploadPiece>> {
+        pieces::upload_pieces(&self.pool, envelope_id).await
+    }
+
+    async fn add_upload_piece(&self, piece: &UploadPiece) -> Result<()> {
+        pieces::add_upload_piece(&self.pool, piece).await
     }
 
     async fn envelope(&self, id: Id) -> Result<Envelope> {

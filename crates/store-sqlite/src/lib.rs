@@ -30,6 +30,7 @@ mod links;
 mod monitor;
 mod passkeys;
 mod policies;
+mod pieces;
 mod requests;
 mod rows;
 mod security;
@@ -46,6 +47,7 @@ use pli_store::{
 };
 use pli_store::{Canary, DownloadHold, HoldKind, JournalEntry, NewCanary};
 use pli_store::{Ceremony, CeremonyKind, StoredPasskey};
+use pli_store::UploadPiece;
 use pli_store::{Link, LinkReceipt, LinkState, NewLink};
 use pli_store::{NewUploadRequest, OutsideOrigin, RequestState, UploadRequest};
 use sqlx::SqliteConnection;
@@ -679,7 +681,20 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(|error| map_err(error, "envelope"))?;
+        sqlx::query("DELETE FROM upload_pieces WHERE envelope_id = ?")
+            .bind(blob(id))
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "upload piece"))?;
         commit(tx).await
+    }
+
+    async fn upload_pieces(&self, envelope_id: Id) -> Result<Vec<UploadPiece>> {
+        self.upload_pieces_impl(envelope_id).await
+    }
+
+    async fn add_upload_piece(&self, piece: &UploadPiece) -> Result<()> {
+        self.add_upload_piece_impl(piece).await
     }
 
     async fn envelope(&self, id: Id) -> Result<Envelope> {

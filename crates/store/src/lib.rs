@@ -263,6 +263,17 @@ pub struct NewEnvelope {
     pub created_at: Timestamp,
 }
 
+/// One durably written piece of a pending envelope's ciphertext: bytes `start..start + size`,
+/// held in the blob store under `blob_key` until the envelope is complete.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadPiece {
+    pub envelope_id: Id,
+    pub start: u64,
+    pub size: u64,
+    pub blob_key: String,
+    pub created_at: Timestamp,
+}
+
 /// Routing row of an envelope, with its addressees resolved to names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Envelope {
@@ -657,9 +668,16 @@ pub trait Store: Send + Sync + 'static {
 
     /// Records an envelope in the `Pending` state. `Conflict` if the id exists.
     async fn create_envelope(&self, envelope: &NewEnvelope) -> Result<()>;
-    /// Moves a `Pending` envelope to `Stored` with its final size. `NotFound` if it is not
-    /// pending.
+    /// Moves a `Pending` envelope to `Stored` with its final size, forgetting its upload
+    /// pieces (their bytes now form the envelope's blob). `NotFound` if it is not pending.
     async fn mark_stored(&self, id: Id, size: u64) -> Result<()>;
+    /// The acknowledged pieces of a pending envelope's upload, in order (empty for any other).
+    async fn upload_pieces(&self, envelope_id: Id) -> Result<Vec<UploadPiece>>;
+    /// Records a durably written piece, as a compare-and-set in one transaction: `NotFound`
+    /// unless the envelope is pending, `Conflict("upload offset")` unless the piece starts
+    /// exactly where the last one ends (0 for the first), so of two racing uploads one wins;
+    /// `Conflict("upload size")` if it ends past the envelope's declared size.
+    async fn add_upload_piece(&self, piece: &UploadPiece) -> Result<()>;
     /// Any envelope, whatever its state; the caller authorizes.
     async fn envelope(&self, id: Id) -> Result<Envelope>;
     /// `Stored` envelopes addressed to the account (directly or through a mailbox it currently

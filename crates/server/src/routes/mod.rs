@@ -19,6 +19,7 @@ pub mod passkeys;
 pub mod policy;
 pub mod receipts;
 pub mod requests;
+pub mod resumable;
 pub mod second_factor;
 pub mod security;
 pub mod witnesses;
