@@ -74,6 +74,7 @@ mod transparency;
 mod witnesses;
 
 use async_trait::async_trait;
+use pli_store::UploadPiece;
 use pli_store::{
     Access, AccessEntry, Account, Alert, AuditEvent, AuditQuery, AuditRecord, Canary, Cursor,
     DownloadHold, Envelope, HoldKind, Id, InboxScope, JournalEntry, LogBatch, Mailbox,
@@ -82,7 +83,6 @@ use pli_store::{
     StoredCheckpoint, StoredEntry, StoredPolicy, StoredReceipt, Timestamp, Totp, UnloggedKeys,
 };
 use pli_store::{Ceremony, CeremonyKind, StoredPasskey};
-use pli_store::UploadPiece;
 use pli_store::{Link, LinkReceipt, LinkState, NewLink};
 use pli_store::{NewUploadRequest, RequestState, UploadRequest};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};

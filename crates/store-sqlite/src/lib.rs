@@ -29,8 +29,8 @@
 mod links;
 mod monitor;
 mod passkeys;
-mod policies;
 mod pieces;
+mod policies;
 mod requests;
 mod rows;
 mod security;
@@ -38,6 +38,7 @@ mod shared;
 mod snapshot;
 
 use async_trait::async_trait;
+use pli_store::UploadPiece;
 use pli_store::{
     Access, AccessEntry, Account, Alert, AuditEvent, AuditQuery, AuditRecord, Cursor, Envelope, Id,
     InboxScope, LogBatch, Mailbox, MailboxAccess, MailboxKey, MailboxKeyWrap, MailboxKeys,
@@ -47,7 +48,6 @@ use pli_store::{
 };
 use pli_store::{Canary, DownloadHold, HoldKind, JournalEntry, NewCanary};
 use pli_store::{Ceremony, CeremonyKind, StoredPasskey};
-use pli_store::UploadPiece;
 use pli_store::{Link, LinkReceipt, LinkState, NewLink};
 use pli_store::{NewUploadRequest, OutsideOrigin, RequestState, UploadRequest};
 use sqlx::SqliteConnection;

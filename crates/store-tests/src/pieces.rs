@@ -88,7 +88,10 @@ pub async fn upload_pieces_end_with_the_pending_state(fixture: &dyn Fixture) {
     ));
 
     let stored = announce(store, &sender, &[Addressee::Account(sender.id)], NOW).await;
-    store.add_upload_piece(&piece(stored, 0, 600)).await.unwrap();
+    store
+        .add_upload_piece(&piece(stored, 0, 600))
+        .await
+        .unwrap();
     store.mark_stored(stored, 1000).await.unwrap();
     assert!(store.upload_pieces(stored).await.unwrap().is_empty());
     assert!(matches!(
@@ -97,7 +100,10 @@ pub async fn upload_pieces_end_with_the_pending_state(fixture: &dyn Fixture) {
     ));
 
     let removed = announce(store, &sender, &[Addressee::Account(sender.id)], NOW).await;
-    store.add_upload_piece(&piece(removed, 0, 600)).await.unwrap();
+    store
+        .add_upload_piece(&piece(removed, 0, 600))
+        .await
+        .unwrap();
     store.delete_envelope(removed).await.unwrap();
     assert!(store.upload_pieces(removed).await.unwrap().is_empty());
     assert!(matches!(

@@ -545,7 +545,10 @@ async fn parts_concatenate_into_one_blob() {
     ));
 
     let single = "envelopes/00000000000000000000000000000001";
-    assert_eq!(blobs.concat(&parts[2..3], single).await.unwrap(), MIB as u64 + 5);
+    assert_eq!(
+        blobs.concat(&parts[2..3], single).await.unwrap(),
+        MIB as u64 + 5
+    );
     assert!(read_all(&blobs, single).await.1 == data[MIB..2 * MIB + 5]);
 
     let missing = "envelopes/00000000000000000000000000000002";

@@ -81,9 +81,16 @@ pub(crate) async fn stored_by_caller(
     id: Id,
 ) -> Option<Envelope> {
     let envelope = state.store.envelope(id).await.ok()?;
-    let mine = envelope.state == EnvelopeState::Stored && envelope.sender.id == principal.account.id;
-    (mine && authorize(principal, Action::ReadEnvelope, &Resource::Envelope(&envelope)).is_ok())
-        .then_some(envelope)
+    let mine =
+        envelope.state == EnvelopeState::Stored && envelope.sender.id == principal.account.id;
+    (mine
+        && authorize(
+            principal,
+            Action::ReadEnvelope,
+            &Resource::Envelope(&envelope),
+        )
+        .is_ok())
+    .then_some(envelope)
 }
 
 /// The `Upload-Offset` of a request: `None` without the header (a single-piece upload of an
@@ -95,7 +102,9 @@ pub(crate) fn requested_offset(headers: &HeaderMap) -> Result<Option<u64>, ApiEr
     value
         .to_str()
         .ok()
-        .filter(|text| !text.is_empty() && text.len() <= 20 && text.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|text| {
+            !text.is_empty() && text.len() <= 20 && text.bytes().all(|b| b.is_ascii_digit())
+        })
         .and_then(|text| text.parse::<u64>().ok())
         .map(Some)
         .ok_or_else(|| ApiError::invalid("Upload-Offset must be a byte count (decimal digits)"))
@@ -131,8 +140,10 @@ pub(crate) async fn upload_piece(
         return Err(too_large(declared, start));
     }
     let Some(guard) = UploadGuard::acquire(&state, id) else {
-        return Err(ApiError::conflict("an upload of this envelope is already running")
-            .with_upload_offset(held));
+        return Err(
+            ApiError::conflict("an upload of this envelope is already running")
+                .with_upload_offset(held),
+        );
     };
     // The piece is written and recorded in its own task: a client that goes away drops the
     // request's future, and what it sent must still become durable and acknowledged.

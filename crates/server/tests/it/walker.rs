@@ -416,6 +416,7 @@ async fn anonymous_clients_get_nothing() {
                 | ("DELETE", "/api/envelopes/{id}")
                 | ("PUT", "/api/envelopes/{id}/content")
                 | ("GET", "/api/envelopes/{id}/content")
+                | ("GET", "/api/envelopes/{id}/content/offset")
                 | ("POST", "/api/envelopes/{id}/receipt")
                 | ("GET", "/api/envelopes/{id}/receipts")
                 | ("POST", "/api/audit/log/cosignature")
@@ -618,6 +619,7 @@ async fn an_authenticated_stranger_gets_nothing() {
                 | ("DELETE", "/api/envelopes/{id}")
                 | ("PUT", "/api/envelopes/{id}/content")
                 | ("GET", "/api/envelopes/{id}/content")
+                | ("GET", "/api/envelopes/{id}/content/offset")
                 | ("POST", "/api/envelopes/{id}/receipt")
                 | ("GET", "/api/envelopes/{id}/receipts") => {
                     assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
