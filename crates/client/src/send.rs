@@ -696,7 +696,9 @@ impl Write for ChunkSender {
             ));
         }
         if self.skip > 0 {
-            let n = data.len().min(usize::try_from(self.skip).unwrap_or(usize::MAX));
+            let n = data
+                .len()
+                .min(usize::try_from(self.skip).unwrap_or(usize::MAX));
             self.skip -= n as u64;
             self.written += n as u64;
             return Ok(n);
