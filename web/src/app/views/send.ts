@@ -34,11 +34,19 @@ export function showSend(current: Session): void {
     linkShown.hidden = true;
     const externalTyped: ExternalTyped | null =
       external.value.trim() === "" ? null : { email: external.value, phone: phone.value, expiresHours: Number(expires.value), maxDownloads: Number(downloads.value) };
-    sendFiles(current, [...(files.files ?? [])], to.value, subject.value.trim(), externalTyped, (done, total) => {
-      const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
-      progress.value = percent;
-      setStatus(t("sending", { percent }));
-    })
+    sendFiles(
+      current,
+      [...(files.files ?? [])],
+      to.value,
+      subject.value.trim(),
+      externalTyped,
+      (done, total) => {
+        const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
+        progress.value = percent;
+        setStatus(t("sending", { percent }));
+      },
+      () => setStatus(t("resuming")),
+    )
       .then(({ id, link }) => {
         if (mine !== app.generation) return;
         form.reset();
