@@ -878,6 +878,7 @@ mod tests {
         let mut sink = ChunkSender {
             chunks,
             buffer: BytesMut::new(),
+            skip: 0,
             written: 0,
             limit: u64::MAX,
             progress: Arc::new(crate::progress::NoProgress),
@@ -885,7 +886,7 @@ mod tests {
         let result = seal_files(
             &manifest,
             keys.signing_key(),
-            &[keys.identity().to_public()],
+            &pli_envelope::Sealing::new(&[keys.identity().to_public()]).unwrap(),
             &paths,
             &stamps,
             &mut sink,
@@ -894,6 +895,32 @@ mod tests {
             matches!(&result, Err(SendError::FileChanged(name)) if name == "report.txt"),
             "{result:?}"
         );
+    }
+
+    #[test]
+    fn a_resumed_sink_sends_only_what_follows_the_offset() {
+        let data: Vec<u8> = (0..3 * UPLOAD_CHUNK + 5).map(|n| (n % 251) as u8).collect();
+        for skip in [0, 1, UPLOAD_CHUNK - 1, UPLOAD_CHUNK + 7, data.len()] {
+            let (chunks, mut receiver) = tokio::sync::mpsc::channel(1024);
+            let mut sink = ChunkSender {
+                chunks,
+                buffer: BytesMut::new(),
+                skip: skip as u64,
+                written: 0,
+                limit: data.len() as u64,
+                progress: Arc::new(crate::progress::NoProgress),
+            };
+            // Written in uneven pieces, as the envelope writer does.
+            for piece in data.chunks(10_000) {
+                sink.write_all(piece).unwrap();
+            }
+            sink.finish().unwrap();
+            let mut sent = Vec::new();
+            while let Ok(chunk) = receiver.try_recv() {
+                sent.extend_from_slice(&chunk.unwrap());
+            }
+            assert!(sent == data[skip..], "skipping {skip}");
+        }
     }
 
     #[test]

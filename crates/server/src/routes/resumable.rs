@@ -16,7 +16,7 @@ use crate::auth::{Principal, now};
 use crate::authz::{Action, Resource, authorize};
 use crate::error::ApiError;
 use crate::routes::ApiPath;
-use crate::routes::envelopes::{UploadGuard, load, size_check, summary};
+use crate::routes::envelopes::{UploadGuard, load, summary};
 use crate::state::{AppState, blob_key};
 use crate::validate::EnvelopeId;
 use axum::Json;
@@ -145,30 +145,31 @@ pub(crate) async fn upload_piece(
                 .with_upload_offset(held),
         );
     };
-    // The piece is written and recorded in its own task: a client that goes away drops the
-    // request's future, and what it sent must still become durable and acknowledged.
-    let task = tokio::spawn(receive(state.clone(), envelope, start, body, guard));
-    let result = match task.await {
+    // The piece is written, recorded and audited in its own task: a client that goes away
+    // drops the request's future, and what it sent must still become durable and acknowledged.
+    let task = tokio::spawn(async move {
+        match receive(state.clone(), envelope, start, body, guard).await {
+            Ok(summary) => {
+                state
+                    .audit
+                    .record_durable(principal.event(
+                        "envelope.upload",
+                        Some(id.to_string()),
+                        Outcome::Allowed,
+                    ))
+                    .await
+                    .map_err(|error| ApiError::internal(error.to_string()))?;
+                Ok(Json(summary))
+            }
+            Err(error) => {
+                audit_failed(&state, &principal, id).await;
+                Err(error)
+            }
+        }
+    });
+    match task.await {
         Ok(result) => result,
         Err(error) => Err(ApiError::internal(format!("upload task failed: {error}"))),
-    };
-    match result {
-        Ok(summary) => {
-            state
-                .audit
-                .record_durable(principal.event(
-                    "envelope.upload",
-                    Some(id.to_string()),
-                    Outcome::Allowed,
-                ))
-                .await
-                .map_err(|error| ApiError::internal(error.to_string()))?;
-            Ok(Json(summary))
-        }
-        Err(error) => {
-            audit_failed(&state, &principal, id).await;
-            Err(error)
-        }
     }
 }
 
@@ -240,7 +241,12 @@ async fn receive(
     if !cut && end < declared {
         // A body that ends cleanly must end with the envelope: a short one is refused whole.
         let _ = state.blobs.delete(&key).await;
-        size_check(end, declared, false).map_err(|error| error.with_upload_offset(start))?;
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "size_mismatch",
+            format!("upload truncated: expected {declared} bytes, got {end}"),
+        )
+        .with_upload_offset(start));
     }
     let piece = UploadPiece {
         envelope_id: id,
