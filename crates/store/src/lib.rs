@@ -977,8 +977,8 @@ pub trait Store: Send + Sync + 'static {
         at: Timestamp,
         address: &str,
     ) -> Result<()>;
-    /// Makes a begun upload visible with its final size and counts it; the last allowed
-    /// upload exhausts the request. All in one transaction. `Conflict("upload request")` if
+    /// Makes a begun upload visible with its final size and counts it, forgetting its upload
+    /// pieces; the last allowed upload exhausts the request. All in one transaction. `Conflict("upload request")` if
     /// the request no longer takes an upload (nothing changes), `NotFound` if the envelope is
     /// not a pending upload of this request.
     async fn complete_request_upload(

@@ -148,8 +148,12 @@ pub(crate) async fn upload_piece(
     // The piece is written, recorded and audited in its own task: a client that goes away
     // drops the request's future, and what it sent must still become durable and acknowledged.
     let task = tokio::spawn(async move {
-        match receive(state.clone(), envelope, start, body, guard).await {
-            Ok(summary) => {
+        let finished = match receive_piece(&state, &envelope, start, body, guard).await {
+            Ok(pieces) => store_joined(&state, &envelope, &pieces).await,
+            Err(error) => Err(error),
+        };
+        match finished {
+            Ok(()) => {
                 state
                     .audit
                     .record_durable(principal.event(
@@ -159,7 +163,7 @@ pub(crate) async fn upload_piece(
                     ))
                     .await
                     .map_err(|error| ApiError::internal(error.to_string()))?;
-                Ok(Json(summary))
+                Ok(Json(summary(&envelope)))
             }
             Err(error) => {
                 audit_failed(&state, &principal, id).await;
@@ -171,6 +175,24 @@ pub(crate) async fn upload_piece(
         Ok(result) => result,
         Err(error) => Err(ApiError::internal(format!("upload task failed: {error}"))),
     }
+}
+
+/// Marks an account's envelope stored once its pieces are joined, and removes the pieces.
+async fn store_joined(
+    state: &AppState,
+    envelope: &Envelope,
+    pieces: &[String],
+) -> Result<(), ApiError> {
+    match state.store.mark_stored(envelope.id, envelope.size).await {
+        Ok(()) => {}
+        Err(StoreError::NotFound) => {
+            let _ = state.blobs.delete(&blob_key(envelope.id)).await;
+            return Err(ApiError::envelope_not_found());
+        }
+        Err(error) => return Err(error.into()),
+    }
+    remove_pieces(state, pieces).await;
+    Ok(())
 }
 
 /// Bytes of the envelope's upload the server holds: the end of its last piece.
@@ -195,14 +217,16 @@ fn too_large(declared: u64, start: u64) -> ApiError {
     .with_upload_offset(start)
 }
 
-/// Writes the piece, records it, and completes the envelope if it was the last one.
-async fn receive(
-    state: AppState,
-    envelope: Envelope,
+/// Writes the piece and records it. After the last one, joins the pieces into the envelope's
+/// blob and returns their keys: the caller marks the envelope stored (the one step that makes
+/// it visible), then removes them. Any other outcome is an error carrying the offset.
+pub(crate) async fn receive_piece(
+    state: &AppState,
+    envelope: &Envelope,
     start: u64,
     body: Body,
     _guard: UploadGuard,
-) -> Result<EnvelopeSummary, ApiError> {
+) -> Result<Vec<String>, ApiError> {
     let id = envelope.id;
     let declared = envelope.size;
     let progress = Arc::new(PieceProgress::default());
@@ -236,7 +260,7 @@ async fn receive(
             return Err(error.with_upload_offset(start));
         }
         // An empty piece at the end completes an upload whose last answer was lost.
-        return complete(&state, &envelope).await;
+        return join_pieces(state, envelope).await;
     }
     if !cut && end < declared {
         // A body that ends cleanly must end with the envelope: a short one is refused whole.
@@ -275,11 +299,11 @@ async fn receive(
         ))
         .with_upload_offset(end));
     }
-    complete(&state, &envelope).await
+    join_pieces(state, envelope).await
 }
 
-/// Joins the pieces into the envelope's blob and makes the envelope visible.
-async fn complete(state: &AppState, envelope: &Envelope) -> Result<EnvelopeSummary, ApiError> {
+/// Joins the pieces into the envelope's blob; returns their keys.
+async fn join_pieces(state: &AppState, envelope: &Envelope) -> Result<Vec<String>, ApiError> {
     let id = envelope.id;
     let pieces = state.store.upload_pieces(id).await?;
     let held = pieces.last().map_or(0, |piece| piece.start + piece.size);
@@ -313,16 +337,7 @@ async fn complete(state: &AppState, envelope: &Envelope) -> Result<EnvelopeSumma
         }
         Err(error) => return Err(error.into()),
     }
-    match state.store.mark_stored(id, envelope.size).await {
-        Ok(()) => {}
-        Err(StoreError::NotFound) => {
-            let _ = state.blobs.delete(&final_key).await;
-            return Err(ApiError::envelope_not_found());
-        }
-        Err(error) => return Err(error.into()),
-    }
-    remove_pieces(state, &keys).await;
-    Ok(summary(envelope))
+    Ok(keys)
 }
 
 /// Removes piece blobs no row refers to any more; a failure leaves them for the operator.
