@@ -8,7 +8,7 @@ use crate::routes::{
     admin, audit, audit_log, auth, directory, envelopes, health, mailboxes, me, policy,
 };
 use crate::routes::{audit_report, keys, links, receipts, requests, witnesses};
-use crate::routes::{canaries, passkeys, resumable, second_factor, security};
+use crate::routes::{canaries, outside_pieces, passkeys, resumable, second_factor, security};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use std::sync::OnceLock;
@@ -88,6 +88,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/requests/{id}"),
     ("DELETE", "/api/requests/{id}"),
     ("PUT", "/api/requests/{id}/envelopes/{envelope_id}"),
+    ("GET", "/api/requests/{id}/envelopes/{envelope_id}/offset"),
 ];
 
 #[derive(OpenApi)]
@@ -190,6 +191,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(links::receipt))
         .routes(routes!(requests::create, requests::list))
         .routes(routes!(requests::public, requests::withdraw))
+        .routes(routes!(outside_pieces::offset))
         .routes(outside)
 }
 

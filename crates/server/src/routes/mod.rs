@@ -15,6 +15,7 @@ pub mod keys;
 pub mod links;
 pub mod mailboxes;
 pub mod me;
+pub mod outside_pieces;
 pub mod passkeys;
 pub mod policy;
 pub mod receipts;

@@ -196,7 +196,7 @@ async fn store_joined(
 }
 
 /// Bytes of the envelope's upload the server holds: the end of its last piece.
-async fn acknowledged(state: &AppState, id: Id) -> Result<u64, ApiError> {
+pub(crate) async fn acknowledged(state: &AppState, id: Id) -> Result<u64, ApiError> {
     let pieces = state.store.upload_pieces(id).await?;
     Ok(pieces.last().map_or(0, |piece| piece.start + piece.size))
 }
