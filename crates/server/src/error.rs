@@ -187,9 +187,14 @@ impl IntoResponse for ApiError {
         };
         let mut response = (self.status, Json(body)).into_response();
         if let Some(offset) = self.upload_offset {
-            response
-                .headers_mut()
-                .insert(UPLOAD_OFFSET, axum::http::HeaderValue::from(offset));
+            let headers = response.headers_mut();
+            headers.insert(UPLOAD_OFFSET, axum::http::HeaderValue::from(offset));
+            // A refused piece's body is not wanted: closing stops the client sending it (and
+            // the server reading it to keep the connection) at once.
+            headers.insert(
+                axum::http::header::CONNECTION,
+                axum::http::HeaderValue::from_static("close"),
+            );
         }
         response.extensions_mut().insert(ErrorInfo {
             status: self.status,
