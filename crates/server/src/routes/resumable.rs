@@ -284,7 +284,7 @@ pub(crate) async fn receive_piece(
         return Err(match error {
             StoreError::NotFound => ApiError::envelope_not_found(),
             StoreError::Conflict(_) => {
-                let held = acknowledged(&state, id).await.unwrap_or(start);
+                let held = acknowledged(state, id).await.unwrap_or(start);
                 ApiError::conflict(format!(
                     "another piece was recorded first; the server holds {held} bytes"
                 ))
