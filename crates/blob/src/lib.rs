@@ -34,6 +34,7 @@ pub use s3::{S3_PART_SIZE, S3BlobStore};
 use async_trait::async_trait;
 use bytes::Bytes;
 use futures_util::stream::BoxStream;
+use futures_util::{StreamExt, TryStreamExt};
 
 /// Errors of a blob store.
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +66,11 @@ pub trait BlobStore: Send + Sync + 'static {
     /// Streams `body` into the blob `key`, durably, and returns its size. If `body` yields an
     /// error the upload is abandoned and nothing is visible under `key`.
     async fn put(&self, key: &str, body: ByteStream) -> Result<u64, BlobError>;
+    /// Writes the blobs `parts`, one after the other, as the blob `key`, with the guarantees
+    /// of [`BlobStore::put`], and returns its size. The parts stay: the caller removes them
+    /// once it has recorded the result. Resumable uploads keep each acknowledged piece as a
+    /// part and join them when the last byte has arrived.
+    async fn concat(&self, parts: &[String], key: &str) -> Result<u64, BlobError>;
     /// Streams the blob back, with its size.
     async fn get(&self, key: &str) -> Result<(u64, ByteStream), BlobError>;
     /// Removes the blob; `NotFound` if it does not exist.
@@ -72,4 +78,22 @@ pub trait BlobStore: Send + Sync + 'static {
     /// Whether no blob is stored (uploads in progress do not count): restoring a backup or
     /// migrating needs an empty store.
     async fn is_empty(&self) -> Result<bool, BlobError>;
+}
+
+/// The blobs `parts` as one stream, each opened only when the one before has been read: a
+/// thousand parts never hold a thousand open files or connections.
+pub(crate) fn chain_parts<S: BlobStore + Clone>(blobs: S, parts: &[String]) -> ByteStream {
+    futures_util::stream::iter(parts.to_vec())
+        .then(move |part| {
+            let blobs = blobs.clone();
+            async move {
+                blobs
+                    .get(&part)
+                    .await
+                    .map(|(_, stream)| stream)
+                    .map_err(std::io::Error::other)
+            }
+        })
+        .try_flatten()
+        .boxed()
 }

@@ -161,6 +161,34 @@ impl BlobStore for LocalBlobStore {
         Ok(size)
     }
 
+    async fn concat(&self, parts: &[String], key: &str) -> Result<u64, BlobError> {
+        let part_paths = parts
+            .iter()
+            .map(|part| validate_key(part))
+            .collect::<Result<Vec<_>, _>>()?;
+        let [only] = part_paths.as_slice() else {
+            return self.put(key, crate::chain_parts(self.clone(), parts)).await;
+        };
+        // One part (an upload that was never cut) is already durable: a hard link publishes
+        // it without copying, refused if the final key exists, then the name is made durable.
+        let final_path = validate_key(key)?;
+        let size = match self.files.head(only).await {
+            Ok(meta) => meta.size,
+            Err(object_store::Error::NotFound { .. }) => return Err(BlobError::NotFound),
+            Err(error) => return Err(store_error("checking a blob", error)),
+        };
+        match self.files.copy_if_not_exists(only, &final_path).await {
+            Ok(()) => {}
+            Err(object_store::Error::AlreadyExists { .. }) => return Err(BlobError::AlreadyExists),
+            Err(error) => return Err(store_error("publishing a blob", error)),
+        }
+        if let Err(error) = self.sync_parents(self.file_of(&final_path)?).await {
+            let _ = self.files.delete(&final_path).await;
+            return Err(error);
+        }
+        Ok(size)
+    }
+
     async fn get(&self, key: &str) -> Result<(u64, ByteStream), BlobError> {
         let path = validate_key(key)?;
         let result = self

@@ -142,6 +142,13 @@ impl BlobStore for S3BlobStore {
         Ok(size)
     }
 
+    async fn concat(&self, parts: &[String], key: &str) -> Result<u64, BlobError> {
+        for part in parts {
+            validate_key(part)?;
+        }
+        self.put(key, crate::chain_parts(self.clone(), parts)).await
+    }
+
     async fn get(&self, key: &str) -> Result<(u64, ByteStream), BlobError> {
         let path = validate_key(key)?;
         let result = self

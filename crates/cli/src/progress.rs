@@ -14,8 +14,34 @@ pub fn transfer(label: &'static str) -> Arc<dyn Progress> {
             bar: ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
         })
     } else {
-        Arc::new(NoProgress)
+        Arc::new(Quiet)
     }
+}
+
+/// No bar, for scripts and logs; a resumption is still said on stderr.
+struct Quiet;
+
+impl Progress for Quiet {
+    fn start(&self, total: u64) {
+        NoProgress.start(total);
+    }
+
+    fn advance(&self, n: u64) {
+        NoProgress.advance(n);
+    }
+
+    fn finish(&self) {
+        NoProgress.finish();
+    }
+
+    fn resume(&self, offset: u64, attempt: u32, attempts: u32, reason: &str) {
+        eprintln!("{}", resume_message(offset, attempt, attempts, reason));
+    }
+}
+
+/// The line said when a transfer resumes.
+fn resume_message(offset: u64, attempt: u32, attempts: u32, reason: &str) -> String {
+    format!("{reason}; resuming from byte {offset} (attempt {attempt} of {attempts})")
 }
 
 struct Bar {
@@ -41,5 +67,11 @@ impl Progress for Bar {
 
     fn finish(&self) {
         self.bar.finish_and_clear();
+    }
+
+    fn resume(&self, offset: u64, attempt: u32, attempts: u32, reason: &str) {
+        self.bar
+            .suspend(|| eprintln!("{}", resume_message(offset, attempt, attempts, reason)));
+        self.bar.set_position(offset);
     }
 }

@@ -89,6 +89,12 @@ impl ApiError {
         }
     }
 
+    /// The connection failed or the server failed: the same request may succeed later.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, ApiError::Transport(_) | ApiError::Unreachable { .. })
+            || self.status().is_some_and(|status| status >= 500)
+    }
+
     /// "No such thing, or not allowed": the server answers both alike.
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
@@ -233,6 +239,32 @@ impl Api {
             .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
             .body(body);
         self.json(request).await
+    }
+
+    /// `PUT /api/envelopes/{id}/content` with `Upload-Offset`: streams the `length` bytes of
+    /// ciphertext from byte `offset` on, as a piece of a resumable upload. What arrives before
+    /// the connection drops stays on the server: ask [`Api::upload_offset`] and continue.
+    pub async fn upload_content_from(
+        &self,
+        id: &str,
+        offset: u64,
+        length: u64,
+        body: reqwest::Body,
+    ) -> Result<EnvelopeSummary, ApiError> {
+        let request = self
+            .request(Method::PUT, &["envelopes", id, "content"], true)?
+            .header(reqwest::header::CONTENT_LENGTH, length)
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .header("upload-offset", offset)
+            .body(body);
+        self.json(request).await
+    }
+
+    /// `GET /api/envelopes/{id}/content/offset`: how much of a resumable upload the server
+    /// holds.
+    pub async fn upload_offset(&self, id: &str) -> Result<pli_proto::UploadOffset, ApiError> {
+        self.json(self.request(Method::GET, &["envelopes", id, "content", "offset"], true)?)
+            .await
     }
 
     /// `GET /api/envelopes/{id}`.

@@ -9,6 +9,11 @@ pub trait Progress: Send + Sync {
     fn advance(&self, n: u64);
     /// The transfer ended, successfully or not.
     fn finish(&self);
+    /// The connection broke (`reason`) and the transfer starts again, as attempt `attempt` of
+    /// `attempts`, from byte `offset`: the bytes before it went through already.
+    fn resume(&self, offset: u64, attempt: u32, attempts: u32, reason: &str) {
+        let _ = (offset, attempt, attempts, reason);
+    }
 }
 
 /// Reports nothing.

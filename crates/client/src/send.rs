@@ -6,6 +6,7 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use pli_envelope::{EnvelopeError, FileCheck, FileEntry, Manifest, Recipient, Sender};
@@ -433,7 +434,10 @@ fn open_file(path: &Path) -> Result<File, SendError> {
     Ok(file)
 }
 
-/// Seals on a blocking thread straight into the body of the upload.
+/// Seals and uploads, resuming after a dropped connection or a server failure: the server
+/// keeps what it received, says how much with [`Api::upload_offset`], and the envelope is
+/// sealed again with the same random choices ([`pli_envelope::Sealing`]) so its bytes are the
+/// same; those the server holds are skipped, not sent again. Nothing is ever staged on disk.
 async fn upload(
     api: &Api,
     manifest: Manifest,
@@ -444,14 +448,110 @@ async fn upload(
     progress: Arc<dyn Progress>,
 ) -> Result<String, SendError> {
     let id = manifest.envelope_id.clone();
-    let (chunks, receiver) = tokio::sync::mpsc::channel::<io::Result<Bytes>>(UPLOAD_QUEUE);
-    let signing_key = keys.signing_key().clone();
+    let sealing = pli_envelope::Sealing::new(&recipients).map_err(SendError::Envelope)?;
+    let attempt = Attempt {
+        manifest: Arc::new(manifest),
+        signing_key: keys.signing_key().clone(),
+        sealing: Arc::new(sealing),
+        paths: Arc::new(paths),
+        stamps: Arc::new(stamps),
+        size,
+        progress: Arc::clone(&progress),
+    };
     progress.start(size);
-    let sealer_progress = Arc::clone(&progress);
+    let result = upload_with_retries(api, &attempt).await;
+    progress.finish();
+    result.map(|()| id)
+}
+
+/// Attempts at one upload: the first and up to five resumptions.
+const UPLOAD_ATTEMPTS: u32 = 6;
+/// Wait before the first resumption, doubled at each one, up to [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_millis(500);
+const MAX_BACKOFF: Duration = Duration::from_secs(8);
+
+/// What every attempt at an upload seals: the same inputs and the same random choices.
+struct Attempt {
+    manifest: Arc<Manifest>,
+    signing_key: pli_envelope::SigningKey,
+    sealing: Arc<pli_envelope::Sealing>,
+    paths: Arc<Vec<PathBuf>>,
+    stamps: Arc<Vec<FileStamp>>,
+    size: u64,
+    progress: Arc<dyn Progress>,
+}
+
+async fn upload_with_retries(api: &Api, attempt: &Attempt) -> Result<(), SendError> {
+    let id = attempt.manifest.envelope_id.as_str();
+    let mut offset = 0;
+    let mut n_attempt = 1;
+    loop {
+        let error = match upload_from(api, attempt, offset).await {
+            Ok(()) => return Ok(()),
+            Err(error) if may_resume(&error) => error,
+            Err(error) => return Err(error),
+        };
+        // Where to continue; while the network is down, asking fails too.
+        let held = loop {
+            if n_attempt >= UPLOAD_ATTEMPTS {
+                return Err(error);
+            }
+            tokio::time::sleep(backoff(n_attempt)).await;
+            n_attempt += 1;
+            match api.upload_offset(id).await {
+                Ok(held) => break held,
+                Err(asking) if asking.is_transient() => continue,
+                // An older server, or the envelope is gone: the upload's own error says more.
+                Err(_) => return Err(error),
+            }
+        };
+        if held.size != attempt.size || held.offset > attempt.size {
+            return Err(SendError::Api(ApiError::BadAnswer(
+                "the server's upload offset is out of range".into(),
+            )));
+        }
+        if held.complete {
+            return Ok(());
+        }
+        offset = held.offset;
+        attempt
+            .progress
+            .resume(offset, n_attempt, UPLOAD_ATTEMPTS, &error.to_string());
+    }
+}
+
+/// A dropped connection, a server failure, or a piece that lost a race (409): the server
+/// holds what it acknowledged, so the upload can continue from there.
+fn may_resume(error: &SendError) -> bool {
+    match error {
+        SendError::Api(error) => error.is_transient() || error.status() == Some(409),
+        _ => false,
+    }
+}
+
+fn backoff(n_attempt: u32) -> Duration {
+    FIRST_BACKOFF
+        .saturating_mul(1 << n_attempt.saturating_sub(1).min(8))
+        .min(MAX_BACKOFF)
+}
+
+/// Seals on a blocking thread straight into the body of the upload, from byte `offset` on:
+/// the bytes before it are sealed again (to keep the encryption's state) but not sent.
+async fn upload_from(api: &Api, attempt: &Attempt, offset: u64) -> Result<(), SendError> {
+    let id = attempt.manifest.envelope_id.clone();
+    let size = attempt.size;
+    let (chunks, receiver) = tokio::sync::mpsc::channel::<io::Result<Bytes>>(UPLOAD_QUEUE);
+    let manifest = Arc::clone(&attempt.manifest);
+    let signing_key = attempt.signing_key.clone();
+    let sealing = Arc::clone(&attempt.sealing);
+    let paths = Arc::clone(&attempt.paths);
+    let stamps = Arc::clone(&attempt.stamps);
+    let sealer_progress = Arc::clone(&attempt.progress);
     let sealer = tokio::task::spawn_blocking(move || {
         let mut sink = ChunkSender {
             chunks,
             buffer: BytesMut::with_capacity(UPLOAD_CHUNK),
+            skip: offset,
             written: 0,
             limit: size,
             progress: sealer_progress,
@@ -459,7 +559,7 @@ async fn upload(
         let result = seal_files(
             &manifest,
             &signing_key,
-            &recipients,
+            &sealing,
             &paths,
             &stamps,
             &mut sink,
@@ -478,13 +578,14 @@ async fn upload(
         receiver,
         |mut receiver| async move { receiver.recv().await.map(|item| (item, receiver)) },
     ));
-    let uploaded = api.upload_content(&id, size, body).await;
+    let uploaded = api
+        .upload_content_from(&id, offset, size - offset.min(size), body)
+        .await;
     let sealed = sealer
         .await
         .map_err(|error| SendError::Internal(error.to_string()))?;
-    progress.finish();
     match (uploaded, sealed) {
-        (Ok(_), Ok(())) => Ok(id),
+        (Ok(_), Ok(())) => Ok(()),
         // The connection broke first; the sealing side only saw its consequence.
         (Err(error), Err(SendError::Envelope(EnvelopeError::Io(io))))
             if io.kind() == io::ErrorKind::BrokenPipe =>
@@ -502,7 +603,7 @@ async fn upload(
 fn seal_files(
     manifest: &Manifest,
     signing_key: &pli_envelope::SigningKey,
-    recipients: &[Recipient],
+    sealing: &pli_envelope::Sealing,
     paths: &[PathBuf],
     stamps: &[FileStamp],
     sink: &mut ChunkSender,
@@ -520,10 +621,10 @@ fn seal_files(
         .iter_mut()
         .map(|reader| reader as &mut dyn Read)
         .collect();
-    pli_envelope::seal_with(
+    pli_envelope::seal_prepared(
         manifest,
         signing_key,
-        recipients,
+        sealing,
         &mut files,
         sink,
         FileCheck::SizeOnly,
@@ -545,6 +646,8 @@ fn seal_files(
 struct ChunkSender {
     chunks: tokio::sync::mpsc::Sender<io::Result<Bytes>>,
     buffer: BytesMut,
+    /// Leading bytes the server holds already: counted, not sent.
+    skip: u64,
     written: u64,
     limit: u64,
     progress: Arc<dyn Progress>,
@@ -591,6 +694,14 @@ impl Write for ChunkSender {
             return Err(io::Error::other(
                 "the envelope is larger than the size announced",
             ));
+        }
+        if self.skip > 0 {
+            let n = data
+                .len()
+                .min(usize::try_from(self.skip).unwrap_or(usize::MAX));
+            self.skip -= n as u64;
+            self.written += n as u64;
+            return Ok(n);
         }
         let room = UPLOAD_CHUNK - self.buffer.len();
         let n = data.len().min(room);
@@ -767,6 +878,7 @@ mod tests {
         let mut sink = ChunkSender {
             chunks,
             buffer: BytesMut::new(),
+            skip: 0,
             written: 0,
             limit: u64::MAX,
             progress: Arc::new(crate::progress::NoProgress),
@@ -774,7 +886,7 @@ mod tests {
         let result = seal_files(
             &manifest,
             keys.signing_key(),
-            &[keys.identity().to_public()],
+            &pli_envelope::Sealing::new(&[keys.identity().to_public()]).unwrap(),
             &paths,
             &stamps,
             &mut sink,
@@ -783,6 +895,32 @@ mod tests {
             matches!(&result, Err(SendError::FileChanged(name)) if name == "report.txt"),
             "{result:?}"
         );
+    }
+
+    #[test]
+    fn a_resumed_sink_sends_only_what_follows_the_offset() {
+        let data: Vec<u8> = (0..3 * UPLOAD_CHUNK + 5).map(|n| (n % 251) as u8).collect();
+        for skip in [0, 1, UPLOAD_CHUNK - 1, UPLOAD_CHUNK + 7, data.len()] {
+            let (chunks, mut receiver) = tokio::sync::mpsc::channel(1024);
+            let mut sink = ChunkSender {
+                chunks,
+                buffer: BytesMut::new(),
+                skip: skip as u64,
+                written: 0,
+                limit: data.len() as u64,
+                progress: Arc::new(crate::progress::NoProgress),
+            };
+            // Written in uneven pieces, as the envelope writer does.
+            for piece in data.chunks(10_000) {
+                sink.write_all(piece).unwrap();
+            }
+            sink.finish().unwrap();
+            let mut sent = Vec::new();
+            while let Ok(chunk) = receiver.try_recv() {
+                sent.extend_from_slice(&chunk.unwrap());
+            }
+            assert!(sent == data[skip..], "skipping {skip}");
+        }
     }
 
     #[test]

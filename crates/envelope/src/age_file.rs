@@ -87,34 +87,66 @@ pub fn read_stanzas(input: &mut dyn Read) -> Result<Vec<Stanza>, EnvelopeError> 
 /// returns the payload writer. Call [`PayloadWriter::finish`] at the end.
 pub fn encrypt<W: Write>(
     recipients: &[&dyn age::Recipient],
+    out: W,
+) -> Result<PayloadWriter<W>, EnvelopeError> {
+    encrypt_prepared(&Prepared::new(recipients)?, out)
+}
+
+/// The random parts of one age file, drawn once: its file key, its header (the file key
+/// wrapped to each recipient, and the header MAC) and its payload nonce. Encrypting the same
+/// plaintext again with [`encrypt_prepared`] gives the very same bytes, so an upload can resume
+/// without the ciphertext having been kept anywhere.
+///
+/// The same `Prepared` must never encrypt a different plaintext: both would share one
+/// keystream. No `Debug`: it holds the file key, which is zeroized on drop.
+pub struct Prepared {
+    file_key: FileKey,
+    header: Vec<u8>,
+    nonce: [u8; PAYLOAD_NONCE_SIZE],
+}
+
+impl Prepared {
+    /// Draws a file key and a nonce and wraps the key to `recipients`.
+    pub fn new(recipients: &[&dyn age::Recipient]) -> Result<Prepared, EnvelopeError> {
+        if recipients.is_empty() {
+            return Err(EnvelopeError::NoRecipients);
+        }
+        let file_key = FileKey::init_with_mut(|key| OsRng.fill_bytes(key));
+        let mut stanzas = Vec::new();
+        let mut labels: Option<HashSet<String>> = None;
+        for recipient in recipients {
+            let (mut wrapped, recipient_labels) = recipient
+                .wrap_file_key(&file_key)
+                .map_err(|_| io::Error::other("wrapping the file key failed"))?;
+            // Same rule as age: recipients may be combined only if their labels agree.
+            match &labels {
+                Some(labels) if *labels != recipient_labels => {
+                    return Err(EnvelopeError::Format("incompatible recipient types".into()));
+                }
+                Some(_) => {}
+                None => labels = Some(recipient_labels),
+            }
+            stanzas.append(&mut wrapped);
+        }
+        let header = write_header(&stanzas, file_key.expose_secret())?;
+        let mut nonce = [0u8; PAYLOAD_NONCE_SIZE];
+        OsRng.fill_bytes(&mut nonce);
+        Ok(Prepared {
+            file_key,
+            header,
+            nonce,
+        })
+    }
+}
+
+/// [`encrypt`] with the file key, header and nonce of `prepared`.
+pub fn encrypt_prepared<W: Write>(
+    prepared: &Prepared,
     mut out: W,
 ) -> Result<PayloadWriter<W>, EnvelopeError> {
-    if recipients.is_empty() {
-        return Err(EnvelopeError::NoRecipients);
-    }
-    let file_key = FileKey::init_with_mut(|key| OsRng.fill_bytes(key));
-    let mut stanzas = Vec::new();
-    let mut labels: Option<HashSet<String>> = None;
-    for recipient in recipients {
-        let (mut wrapped, recipient_labels) = recipient
-            .wrap_file_key(&file_key)
-            .map_err(|_| io::Error::other("wrapping the file key failed"))?;
-        // Same rule as age: recipients may be combined only if their labels agree.
-        match &labels {
-            Some(labels) if *labels != recipient_labels => {
-                return Err(EnvelopeError::Format("incompatible recipient types".into()));
-            }
-            Some(_) => {}
-            None => labels = Some(recipient_labels),
-        }
-        stanzas.append(&mut wrapped);
-    }
-    let header = write_header(&stanzas, file_key.expose_secret())?;
-    let mut nonce = [0u8; PAYLOAD_NONCE_SIZE];
-    OsRng.fill_bytes(&mut nonce);
-    out.write_all(&header)?;
-    out.write_all(&nonce)?;
-    PayloadWriter::new(out, file_key.expose_secret(), &nonce)
+    out.write_all(&prepared.header)?;
+    out.write_all(&prepared.nonce)?;
+    PayloadWriter::new(out, prepared.file_key.expose_secret(), &prepared.nonce)
 }
 
 #[cfg(test)]
@@ -140,5 +172,27 @@ mod tests {
             decrypt(&file[..], &[&other]),
             Err(EnvelopeError::Decryption)
         ));
+    }
+
+    #[test]
+    fn a_prepared_file_encrypts_to_the_same_bytes_again() {
+        let identity = x25519::Identity::generate();
+        let recipient = identity.to_public();
+        let prepared = Prepared::new(&[&recipient]).unwrap();
+        let plaintext = vec![7u8; 200_000];
+        let seal = |prepared: &Prepared| {
+            let mut writer = encrypt_prepared(prepared, Vec::new()).unwrap();
+            writer.write_all(&plaintext).unwrap();
+            writer.finish().unwrap()
+        };
+        let first = seal(&prepared);
+        assert!(seal(&prepared) == first);
+        assert!(seal(&Prepared::new(&[&recipient]).unwrap()) != first);
+        let mut opened = Vec::new();
+        decrypt(&first[..], &[&identity])
+            .unwrap()
+            .read_to_end(&mut opened)
+            .unwrap();
+        assert!(opened == plaintext);
     }
 }

@@ -74,7 +74,7 @@ pub use manifest::{
 };
 pub use name::{MAX_NAME_BYTES, validate_file_name};
 pub use open::{Opening, Verified};
-pub use seal::{FileCheck, seal, seal_with, sealed_size};
+pub use seal::{FileCheck, Sealing, seal, seal_prepared, seal_with, sealed_size};
 
 /// SHA-256 of the manifest's canonical JSON: the exact bytes signed, sealed and, once opened,
 /// hashed by a recipient for its receipt ([`Opening::manifest_hash`]).

@@ -56,27 +56,53 @@ pub fn seal_with(
     out: &mut dyn Write,
     check: FileCheck,
 ) -> Result<(), EnvelopeError> {
-    let json = manifest::to_json(manifest)?;
-    if manifest.sender.key_id != key_id(&signing_key.verifying_key()) {
-        return Err(EnvelopeError::Manifest(
-            "the sender key_id is not the signing key's".into(),
-        ));
+    // The inputs are checked before any random choice is drawn.
+    checked_json(manifest, signing_key, files.len())?;
+    seal_prepared(
+        manifest,
+        signing_key,
+        &Sealing::new(recipients)?,
+        files,
+        out,
+        check,
+    )
+}
+
+/// The random choices of one sealing (the age file key, its wrapping to each recipient, the
+/// payload nonce), drawn once. [`seal_prepared`] with the same `Sealing`, manifest, signing key
+/// and files writes the very same bytes again (the manifest's Ed25519 signature is
+/// deterministic), so a client resumes an interrupted upload by sealing again and skipping
+/// what the server holds, without ever having kept the ciphertext.
+///
+/// Only ever seal the same files with one `Sealing`: two different plaintexts would share a
+/// keystream. No `Debug`: it holds the file key.
+pub struct Sealing(age_file::Prepared);
+
+impl Sealing {
+    /// Draws the random parts of a sealing to `recipients`.
+    pub fn new(recipients: &[Recipient]) -> Result<Sealing, EnvelopeError> {
+        let recipients: Vec<&dyn age::Recipient> = recipients
+            .iter()
+            .map(|r| r as &dyn age::Recipient)
+            .collect();
+        age_file::Prepared::new(&recipients).map(Sealing)
     }
-    if files.len() != manifest.files.len() {
-        return Err(EnvelopeError::Manifest(format!(
-            "{} readers given for {} files",
-            files.len(),
-            manifest.files.len()
-        )));
-    }
+}
+
+/// [`seal_with`], with the random choices of `sealing`: deterministic for given inputs.
+pub fn seal_prepared(
+    manifest: &Manifest,
+    signing_key: &SigningKey,
+    sealing: &Sealing,
+    files: &mut [&mut dyn Read],
+    out: &mut dyn Write,
+    check: FileCheck,
+) -> Result<(), EnvelopeError> {
+    let json = checked_json(manifest, signing_key, files.len())?;
     let signature = manifest::sign(&json, signing_key);
-    let recipients: Vec<&dyn age::Recipient> = recipients
-        .iter()
-        .map(|r| r as &dyn age::Recipient)
-        .collect();
     let mtime = mtime(manifest);
 
-    let mut payload = age_file::encrypt(&recipients, out)?;
+    let mut payload = age_file::encrypt_prepared(&sealing.0, out)?;
     write_entry(&mut payload, MANIFEST_NAME, &json, mtime)?;
     write_entry(&mut payload, SIGNATURE_NAME, &signature, mtime)?;
     for (entry, reader) in manifest.files.iter().zip(files.iter_mut()) {
@@ -133,6 +159,27 @@ pub fn sealed_size(manifest: &Manifest, n_recipients: usize) -> Result<u64, Enve
         + PAYLOAD_NONCE_SIZE as u64
         + plaintext
         + n_chunks * TAG_SIZE as u64)
+}
+
+/// The manifest's JSON, once it is known to name `signing_key` and to list `n_files` files.
+fn checked_json(
+    manifest: &Manifest,
+    signing_key: &SigningKey,
+    n_files: usize,
+) -> Result<Vec<u8>, EnvelopeError> {
+    let json = manifest::to_json(manifest)?;
+    if manifest.sender.key_id != key_id(&signing_key.verifying_key()) {
+        return Err(EnvelopeError::Manifest(
+            "the sender key_id is not the signing key's".into(),
+        ));
+    }
+    if n_files != manifest.files.len() {
+        return Err(EnvelopeError::Manifest(format!(
+            "{n_files} readers given for {} files",
+            manifest.files.len()
+        )));
+    }
+    Ok(json)
 }
 
 fn write_entry<W: Write>(

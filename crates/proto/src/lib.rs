@@ -653,6 +653,22 @@ pub struct ErrorBody {
     /// Identifier of the request in the server's logs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// On a refused or interrupted piece of a resumable upload: the bytes the server holds,
+    /// where the next piece must start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_offset: Option<u64>,
+}
+
+/// `GET /api/envelopes/{id}/content/offset`: how much of a resumable upload the server holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UploadOffset {
+    /// Bytes durably written and acknowledged: the next piece starts here.
+    pub offset: u64,
+    /// The announced size of the ciphertext.
+    pub size: u64,
+    /// Whether the content is complete and the envelope visible (then `offset` is `size`).
+    pub complete: bool,
 }
 
 /// `GET /api/health`.

@@ -67,6 +67,7 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     internal: Option<String>,
+    upload_offset: Option<u64>,
 }
 
 /// Attached to error responses so the request-id middleware can complete the body and log
@@ -77,7 +78,12 @@ pub(crate) struct ErrorInfo {
     pub code: &'static str,
     pub message: String,
     pub internal: Option<String>,
+    pub upload_offset: Option<u64>,
 }
+
+/// Header of resumable uploads: where a piece starts (request), how much the server holds
+/// (answer).
+pub const UPLOAD_OFFSET: &str = "upload-offset";
 
 /// Message of every "not found or not allowed" answer about an envelope: the same bytes for
 /// both, so nobody learns that a document exists.
@@ -92,7 +98,15 @@ impl ApiError {
             code,
             message: message.into(),
             internal: None,
+            upload_offset: None,
         }
+    }
+
+    /// The same error, telling a resumable upload's client where to continue (in the body's
+    /// `upload_offset` and in the `Upload-Offset` header).
+    pub fn with_upload_offset(mut self, offset: u64) -> ApiError {
+        self.upload_offset = Some(offset);
+        self
     }
 
     /// 400 `invalid_request`.
@@ -150,6 +164,7 @@ impl ApiError {
             code: "internal",
             message: "internal server error; quote the request id to the administrator".into(),
             internal: Some(detail.into()),
+            upload_offset: None,
         }
     }
 
@@ -168,13 +183,25 @@ impl IntoResponse for ApiError {
             error: self.code.to_owned(),
             message: self.message.clone(),
             request_id: None,
+            upload_offset: self.upload_offset,
         };
         let mut response = (self.status, Json(body)).into_response();
+        if let Some(offset) = self.upload_offset {
+            let headers = response.headers_mut();
+            headers.insert(UPLOAD_OFFSET, axum::http::HeaderValue::from(offset));
+            // A refused piece's body is not wanted: closing stops the client sending it (and
+            // the server reading it to keep the connection) at once.
+            headers.insert(
+                axum::http::header::CONNECTION,
+                axum::http::HeaderValue::from_static("close"),
+            );
+        }
         response.extensions_mut().insert(ErrorInfo {
             status: self.status,
             code: self.code,
             message: self.message,
             internal: self.internal,
+            upload_offset: self.upload_offset,
         });
         response
     }

@@ -328,6 +328,7 @@ async fn request_id(request: Request, next: Next) -> Response {
             error: info.code.to_owned(),
             message: info.message,
             request_id: Some(id.clone()),
+            upload_offset: info.upload_offset,
         };
         let (mut parts, _) = response.into_parts();
         parts.headers.remove(header::CONTENT_LENGTH);

@@ -8,7 +8,7 @@ use crate::routes::{
     admin, audit, audit_log, auth, directory, envelopes, health, mailboxes, me, policy,
 };
 use crate::routes::{audit_report, keys, links, receipts, requests, witnesses};
-use crate::routes::{canaries, passkeys, second_factor, security};
+use crate::routes::{canaries, outside_pieces, passkeys, resumable, second_factor, security};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use std::sync::OnceLock;
@@ -33,6 +33,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("DELETE", "/api/envelopes/{id}"),
     ("PUT", "/api/envelopes/{id}/content"),
     ("GET", "/api/envelopes/{id}/content"),
+    ("GET", "/api/envelopes/{id}/content/offset"),
     ("POST", "/api/envelopes/{id}/receipt"),
     ("GET", "/api/envelopes/{id}/receipts"),
     ("GET", "/api/inbox"),
@@ -87,6 +88,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/requests/{id}"),
     ("DELETE", "/api/requests/{id}"),
     ("PUT", "/api/requests/{id}/envelopes/{envelope_id}"),
+    ("GET", "/api/requests/{id}/envelopes/{envelope_id}/offset"),
 ];
 
 #[derive(OpenApi)]
@@ -144,6 +146,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(envelopes::get, envelopes::delete))
         .routes(upload)
         .routes(routes!(envelopes::download))
+        .routes(routes!(resumable::offset))
         .routes(routes!(envelopes::inbox))
         .routes(routes!(envelopes::outbox))
         .routes(routes!(audit::list))
@@ -188,6 +191,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(links::receipt))
         .routes(routes!(requests::create, requests::list))
         .routes(routes!(requests::public, requests::withdraw))
+        .routes(routes!(outside_pieces::offset))
         .routes(outside)
 }
 

@@ -169,7 +169,8 @@ impl AppState {
         self.audit.flush().await;
     }
 
-    /// Removes pending envelopes created before `now - 24 h` and their partial blobs, skipping
+    /// Removes pending envelopes created before `now - 24 h` and their partial blobs (the
+    /// pieces of a resumable upload included), skipping
     /// any whose upload is still running. Returns how many were removed.
     pub async fn clean_stale_pending(&self, now: Timestamp) -> Result<usize, ServerError> {
         let stale = self.store.stale_pending(now - STALE_PENDING_SECS).await?;
@@ -178,9 +179,16 @@ impl AppState {
             if self.is_uploading(id) {
                 continue;
             }
-            match self.blobs.delete(&blob_key(id)).await {
-                Ok(()) | Err(pli_blob::BlobError::NotFound) => {}
-                Err(error) => return Err(error.into()),
+            let pieces = self.store.upload_pieces(id).await?;
+            for key in pieces
+                .iter()
+                .map(|piece| piece.blob_key.clone())
+                .chain([blob_key(id)])
+            {
+                match self.blobs.delete(&key).await {
+                    Ok(()) | Err(pli_blob::BlobError::NotFound) => {}
+                    Err(error) => return Err(error.into()),
+                }
             }
             match self.store.delete_envelope(id).await {
                 Ok(()) | Err(pli_store::StoreError::NotFound) => n_removed += 1,

@@ -71,6 +71,11 @@ pub(crate) async fn mark_stored(pool: &PgPool, id: Id, size: u64) -> Result<()> 
         .execute(&mut *tx)
         .await
         .map_err(|error| map_err(error, "envelope"))?;
+    sqlx::query("DELETE FROM upload_pieces WHERE envelope_id = $1")
+        .bind(blob(id))
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "upload piece"))?;
     commit(tx).await
 }
 

@@ -63,6 +63,7 @@ mod mailbox_keys;
 mod mailboxes;
 mod monitor;
 mod passkeys;
+mod pieces;
 mod policies;
 mod requests;
 mod rows;
@@ -73,6 +74,7 @@ mod transparency;
 mod witnesses;
 
 use async_trait::async_trait;
+use pli_store::UploadPiece;
 use pli_store::{
     Access, AccessEntry, Account, Alert, AuditEvent, AuditQuery, AuditRecord, Canary, Cursor,
     DownloadHold, Envelope, HoldKind, Id, InboxScope, JournalEntry, LogBatch, Mailbox,
@@ -316,6 +318,14 @@ impl Store for PostgresStore {
 
     async fn mark_stored(&self, id: Id, size: u64) -> Result<()> {
         envelopes::mark_stored(&self.pool, id, size).await
+    }
+
+    async fn upload_pieces(&self, envelope_id: Id) -> Result<Vec<UploadPiece>> {
+        pieces::upload_pieces(&self.pool, envelope_id).await
+    }
+
+    async fn add_upload_piece(&self, piece: &UploadPiece) -> Result<()> {
+        pieces::add_upload_piece(&self.pool, piece).await
     }
 
     async fn envelope(&self, id: Id) -> Result<Envelope> {

@@ -214,6 +214,11 @@ pub(crate) async fn complete_request_upload(
         .execute(&mut *tx)
         .await
         .map_err(|error| map_err(error, "envelope"))?;
+    sqlx::query("DELETE FROM upload_pieces WHERE envelope_id = $1")
+        .bind(blob(envelope_id))
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "upload piece"))?;
     let request = load(&mut tx, request_id).await?;
     commit(tx).await?;
     Ok(request)

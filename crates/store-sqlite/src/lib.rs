@@ -29,6 +29,7 @@
 mod links;
 mod monitor;
 mod passkeys;
+mod pieces;
 mod policies;
 mod requests;
 mod rows;
@@ -37,6 +38,7 @@ mod shared;
 mod snapshot;
 
 use async_trait::async_trait;
+use pli_store::UploadPiece;
 use pli_store::{
     Access, AccessEntry, Account, Alert, AuditEvent, AuditQuery, AuditRecord, Cursor, Envelope, Id,
     InboxScope, LogBatch, Mailbox, MailboxAccess, MailboxKey, MailboxKeyWrap, MailboxKeys,
@@ -680,7 +682,20 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(|error| map_err(error, "envelope"))?;
+        sqlx::query("DELETE FROM upload_pieces WHERE envelope_id = ?")
+            .bind(blob(id))
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "upload piece"))?;
         commit(tx).await
+    }
+
+    async fn upload_pieces(&self, envelope_id: Id) -> Result<Vec<UploadPiece>> {
+        self.upload_pieces_impl(envelope_id).await
+    }
+
+    async fn add_upload_piece(&self, piece: &UploadPiece) -> Result<()> {
+        self.add_upload_piece_impl(piece).await
     }
 
     async fn envelope(&self, id: Id) -> Result<Envelope> {

@@ -215,6 +215,11 @@ impl SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(|error| map_err(error, "envelope"))?;
+        sqlx::query("DELETE FROM upload_pieces WHERE envelope_id = ?")
+            .bind(blob(envelope_id))
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "upload piece"))?;
         let request = load(&mut tx, request_id).await?;
         commit(tx).await?;
         Ok(request)

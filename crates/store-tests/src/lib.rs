@@ -34,6 +34,7 @@ mod mailbox_keys;
 mod mailboxes;
 mod monitor;
 mod passkeys;
+mod pieces;
 mod policies;
 mod requests;
 mod security;
@@ -50,6 +51,7 @@ pub use mailbox_keys::*;
 pub use mailboxes::*;
 pub use monitor::*;
 pub use passkeys::*;
+pub use pieces::*;
 pub use policies::*;
 pub use requests::*;
 pub use security::*;
@@ -116,6 +118,9 @@ macro_rules! store_stories {
             outbox_lists_what_the_account_sent,
             deleted_envelopes_disappear,
             stale_pending_envelopes_are_listed_for_clean_up,
+            upload_pieces_follow_each_other,
+            racing_upload_pieces_record_one,
+            upload_pieces_end_with_the_pending_state,
             audit_events_keep_their_order,
             audit_events_are_filtered_by_org,
             concurrent_audit_batches_stay_contiguous,

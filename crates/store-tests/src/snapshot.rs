@@ -9,7 +9,7 @@ use pli_store::{
     Access, Addressee, AuditEvent, Ceremony, CeremonyKind, DownloadHold, HoldKind, Id, InboxScope,
     JournalEntry, JournalKind, LinkReceipt, LogBatch, MailboxKeyWrap, NewAlert, NewCanary, NewLink,
     NewMailboxKey, NewPolicy, NewUploadRequest, Outcome, Role, Snapshot, SnapshotError,
-    SnapshotSummary, StoredPasskey, StoredReceipt,
+    SnapshotSummary, StoredPasskey, StoredReceipt, UploadPiece,
 };
 
 use crate::{HOUR, NOW, announce, digest, ids, invitation, join, send, whole_inbox};
@@ -96,6 +96,17 @@ pub async fn populate(store: &dyn Snapshot) {
     .await;
     send(store, &officer, &[Addressee::Mailbox(desk.id)], NOW + 3).await;
     let pending = announce(store, &admin, &[Addressee::Mailbox(desk.id)], NOW + 4).await;
+    // The first acknowledged piece of its resumable upload (upload_pieces).
+    store
+        .add_upload_piece(&UploadPiece {
+            envelope_id: pending,
+            start: 0,
+            size: 1,
+            blob_key: format!("uploads/{pending}/0-00"),
+            created_at: NOW + 4,
+        })
+        .await
+        .unwrap();
     store
         .add_canary(&NewCanary {
             envelope_id: pending,

@@ -265,6 +265,17 @@ pub struct NewEnvelope {
     pub created_at: Timestamp,
 }
 
+/// One durably written piece of a pending envelope's ciphertext: bytes `start..start + size`,
+/// held in the blob store under `blob_key` until the envelope is complete.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadPiece {
+    pub envelope_id: Id,
+    pub start: u64,
+    pub size: u64,
+    pub blob_key: String,
+    pub created_at: Timestamp,
+}
+
 /// Routing row of an envelope, with its addressees resolved to names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Envelope {
@@ -658,9 +669,16 @@ pub trait Store: Send + Sync + 'static {
 
     /// Records an envelope in the `Pending` state. `Conflict` if the id exists.
     async fn create_envelope(&self, envelope: &NewEnvelope) -> Result<()>;
-    /// Moves a `Pending` envelope to `Stored` with its final size. `NotFound` if it is not
-    /// pending.
+    /// Moves a `Pending` envelope to `Stored` with its final size, forgetting its upload
+    /// pieces (their bytes now form the envelope's blob). `NotFound` if it is not pending.
     async fn mark_stored(&self, id: Id, size: u64) -> Result<()>;
+    /// The acknowledged pieces of a pending envelope's upload, in order (empty for any other).
+    async fn upload_pieces(&self, envelope_id: Id) -> Result<Vec<UploadPiece>>;
+    /// Records a durably written piece, as a compare-and-set in one transaction: `NotFound`
+    /// unless the envelope is pending, `Conflict("upload offset")` unless the piece starts
+    /// exactly where the last one ends (0 for the first), so of two racing uploads one wins;
+    /// `Conflict("upload size")` if it ends past the envelope's declared size.
+    async fn add_upload_piece(&self, piece: &UploadPiece) -> Result<()>;
     /// Any envelope, whatever its state; the caller authorizes.
     async fn envelope(&self, id: Id) -> Result<Envelope>;
     /// `Stored` envelopes addressed to the account (directly or through a mailbox it currently
@@ -969,8 +987,8 @@ pub trait Store: Send + Sync + 'static {
         at: Timestamp,
         address: &str,
     ) -> Result<()>;
-    /// Makes a begun upload visible with its final size and counts it; the last allowed
-    /// upload exhausts the request. All in one transaction. `Conflict("upload request")` if
+    /// Makes a begun upload visible with its final size and counts it, forgetting its upload
+    /// pieces; the last allowed upload exhausts the request. All in one transaction. `Conflict("upload request")` if
     /// the request no longer takes an upload (nothing changes), `NotFound` if the envelope is
     /// not a pending upload of this request.
     async fn complete_request_upload(

@@ -400,9 +400,23 @@ export class Client {
     await call(`/api/requests/${id}`, this.auth({ method: "DELETE" }));
   }
 
-  /** `PUT /api/envelopes/{id}/content`: the ciphertext, streamed from the staged file. */
-  async upload(id: string, ciphertext: Blob): Promise<void> {
-    await call(`/api/envelopes/${id}/content`, this.auth({ method: "PUT", headers: { "content-type": "application/octet-stream" }, body: ciphertext }));
+  /**
+   * `PUT /api/envelopes/{id}/content` with `Upload-Offset`: the staged ciphertext from byte
+   * `offset` on, a piece of a resumable upload (docs/FORMAT.md section 7). What arrives before
+   * a dropped connection stays on the server.
+   */
+  async uploadFrom(id: string, offset: number, ciphertext: Blob): Promise<void> {
+    const headers = { "content-type": "application/octet-stream", "upload-offset": String(offset) };
+    await call(`/api/envelopes/${id}/content`, this.auth({ method: "PUT", headers, body: ciphertext.slice(offset) }));
+  }
+
+  /** `GET /api/envelopes/{id}/content/offset`: how much of the upload the server holds. */
+  async uploadOffset(id: string): Promise<UploadOffset> {
+    const body = await call(`/api/envelopes/${id}/content/offset`, this.auth({ method: "GET" }));
+    if (typeof body.offset !== "number" || typeof body.size !== "number" || typeof body.complete !== "boolean") {
+      throw new ApiFailure(502, "bad_response", {});
+    }
+    return { offset: body.offset, size: body.size, complete: body.complete };
   }
 
   /** The audit log's verifier key, as text (`docs/AUDIT.md` section 3). */
@@ -424,6 +438,13 @@ export class Client {
   private auth(init: RequestInit): RequestInit {
     return { ...init, headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${this.token}` } };
   }
+}
+
+/** `GET /api/envelopes/{id}/content/offset`. */
+export interface UploadOffset {
+  offset: number;
+  size: number;
+  complete: boolean;
 }
 
 /** Envelopes per page of a listing; "Plus" asks for the next. */

@@ -111,6 +111,7 @@ export async function sendFiles(
   onProgress: (done: number, total: number) => void,
   review: ReviewPolicy = async () => null,
   onScan: (done: number, total: number) => void = () => undefined,
+  onResume: () => void = () => undefined,
 ): Promise<SendResult> {
   if (files.length === 0) throw new SendRefused("no_file");
   const addresses = [...new Set(addressesTyped.split(/[\s,;]+/).map((address) => address.trim().toLowerCase()).filter((address) => address !== ""))];
@@ -162,7 +163,7 @@ export async function sendFiles(
     const ciphertext = await handle.getFile();
     if (ciphertext.size !== sealed.size) throw new Error("the sealed envelope is not the announced size");
     await session.client.announce({ id, to: addresses, external: externalEmails, size: sealed.size, ...(dlp === undefined ? {} : { dlp: summary(dlp) }) });
-    await session.client.upload(id, ciphertext);
+    await uploadResumable(session, id, ciphertext, onResume);
     onProgress(sealed.size * 2, sealed.size * 2);
   } finally {
     await root.removeEntry(name).catch(() => undefined);
@@ -230,6 +231,54 @@ async function applyPolicy(session: Session, trusted: TrustedPolicy, files: File
 /** What the server records of a label (`pli_client::policy::summary`): never the justification. */
 function summary(dlp: Dlp): DlpSummary {
   return { policy_version: dlp.policy_version, decision: dlp.decision, kinds: dlp.kinds, not_inspectable: dlp.not_inspectable, justified: dlp.justification !== undefined };
+}
+
+/** Attempts at one upload, as `pli send`: the first and up to five resumptions. */
+export const UPLOAD_ATTEMPTS = 6;
+
+/**
+ * Uploads the staged ciphertext; after a dropped connection, a server error or a piece that
+ * lost a race (409), asks how much the server holds and continues from there, from the same
+ * staged file (docs/FORMAT.md section 7). `onResume` is called before each resumption.
+ */
+export async function uploadResumable(session: Session, id: string, ciphertext: Blob, onResume: () => void): Promise<void> {
+  let offset = 0;
+  let attempt = 1;
+  for (;;) {
+    let failure: unknown;
+    try {
+      await session.client.uploadFrom(id, offset, ciphertext);
+      return;
+    } catch (error) {
+      if (!mayResume(error)) throw error;
+      failure = error;
+    }
+    // Where to continue; while the network is down, asking fails too.
+    let held = null;
+    while (held === null) {
+      if (attempt >= UPLOAD_ATTEMPTS) throw failure;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** (attempt - 1), 8000)));
+      attempt += 1;
+      try {
+        held = await session.client.uploadOffset(id);
+      } catch (error) {
+        if (!isTransient(error)) throw failure;
+      }
+    }
+    if (held.size !== ciphertext.size || held.offset > ciphertext.size) throw new ApiFailure(502, "bad_response", {});
+    if (held.complete) return;
+    offset = held.offset;
+    onResume();
+  }
+}
+
+/** A failed fetch (the network) or a server failure: the same request may work later. */
+function isTransient(error: unknown): boolean {
+  return error instanceof TypeError || (error instanceof ApiFailure && error.status >= 500);
+}
+
+function mayResume(error: unknown): boolean {
+  return isTransient(error) || (error instanceof ApiFailure && error.status === 409);
 }
 
 /** Checks what was typed as the CLI and the server do, then draws the link's secrets. */

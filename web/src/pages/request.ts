@@ -76,15 +76,78 @@ async function fetchRequest(id: string): Promise<RequestInfo> {
   return (await response.json()) as RequestInfo;
 }
 
+/** Attempts at one upload, as `pli send`: the first and up to five resumptions. */
+const UPLOAD_ATTEMPTS = 6;
+
+/**
+ * Uploads the staged file as a resumable upload (docs/FORMAT.md section 7): after a dropped
+ * connection, a server error or a conflicting piece, asks how much the server holds and
+ * continues from there, from the same staged file.
+ */
 async function upload(id: string, envelopeId: string, file: File): Promise<void> {
+  let offset = 0;
+  let attempt = 1;
+  for (;;) {
+    let failure: unknown;
+    try {
+      await putPiece(id, envelopeId, offset, file);
+      return;
+    } catch (error) {
+      if (!mayResume(error)) throw error;
+      failure = error;
+    }
+    // Where to continue; while the network is down, asking fails too.
+    let held: { offset: number; size: number; complete: boolean } | null = null;
+    while (held === null) {
+      if (attempt >= UPLOAD_ATTEMPTS) throw failure;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** (attempt - 1), 8000)));
+      attempt += 1;
+      try {
+        held = await uploadOffset(id, envelopeId);
+      } catch (error) {
+        if (!isTransient(error)) throw failure;
+      }
+    }
+    if (held.size !== file.size || held.offset > file.size) throw new ApiFailure(502, "bad_response", {});
+    if (held.complete) return;
+    offset = held.offset;
+    setStatus(t("r_resuming"));
+  }
+}
+
+/** A failed fetch (the network) or a server failure: the same request may work later. */
+function isTransient(error: unknown): boolean {
+  return error instanceof TypeError || (error instanceof ApiFailure && error.status >= 500);
+}
+
+function mayResume(error: unknown): boolean {
+  return isTransient(error) || (error instanceof ApiFailure && error.status === 409 && error.code === "conflict");
+}
+
+/** One piece: the staged file from byte `offset` on (at 0, its length announces the whole). */
+async function putPiece(id: string, envelopeId: string, offset: number, file: File): Promise<void> {
   const response = await fetch(`/api/requests/${id}/envelopes/${envelopeId}`, {
     method: "PUT",
-    headers: { "content-type": "application/octet-stream" },
-    body: file,
+    headers: { "content-type": "application/octet-stream", "upload-offset": String(offset) },
+    body: file.slice(offset),
     cache: "no-store",
     credentials: "omit",
   });
   if (response.ok) return;
+  throw await failure(response);
+}
+
+async function uploadOffset(id: string, envelopeId: string): Promise<{ offset: number; size: number; complete: boolean }> {
+  const response = await fetch(`/api/requests/${id}/envelopes/${envelopeId}/offset`, { cache: "no-store", credentials: "omit" });
+  if (!response.ok) throw await failure(response);
+  const body = (await response.json()) as { offset?: unknown; size?: unknown; complete?: unknown };
+  if (typeof body.offset !== "number" || typeof body.size !== "number" || typeof body.complete !== "boolean") {
+    throw new ApiFailure(502, "bad_response", {});
+  }
+  return { offset: body.offset, size: body.size, complete: body.complete };
+}
+
+async function failure(response: Response): Promise<ApiFailure> {
   let code = `http_${response.status}`;
   try {
     const body = (await response.json()) as { error?: unknown };
@@ -92,7 +155,7 @@ async function upload(id: string, envelopeId: string, file: File): Promise<void>
   } catch {
     // The status alone says what happened.
   }
-  throw new ApiFailure(response.status, code, {});
+  return new ApiFailure(response.status, code, {});
 }
 
 /** Encrypts the archive to the statement's recipients into a staged file, never in memory. */

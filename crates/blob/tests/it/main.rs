@@ -519,3 +519,41 @@ async fn a_process_killed_mid_upload_publishes_nothing() {
     blobs.put(key, chunked(b"after the crash")).await.unwrap();
     assert_eq!(read_all(&blobs, key).await.1, b"after the crash");
 }
+
+/// Parts join in order into a new blob; one part is published without a copy; the parts stay;
+/// an existing key or a missing part publishes nothing.
+#[tokio::test]
+async fn parts_concatenate_into_one_blob() {
+    let (_dir, blobs) = fresh().await;
+    let data = pattern(3 * MIB + 17, 11);
+    let bounds = [0, 1, MIB, 2 * MIB + 5, data.len()];
+    let mut parts = Vec::new();
+    for (index, window) in bounds.windows(2).enumerate() {
+        let part = format!("uploads/{index:04}");
+        blobs
+            .put(&part, chunked(&data[window[0]..window[1]]))
+            .await
+            .unwrap();
+        parts.push(part);
+    }
+    assert_eq!(blobs.concat(&parts, KEY).await.unwrap(), data.len() as u64);
+    assert!(read_all(&blobs, KEY).await.1 == data);
+    assert_eq!(read_all(&blobs, &parts[1]).await.0, MIB as u64 - 1);
+    assert!(matches!(
+        blobs.concat(&parts, KEY).await,
+        Err(BlobError::AlreadyExists)
+    ));
+
+    let single = "envelopes/00000000000000000000000000000001";
+    assert_eq!(
+        blobs.concat(&parts[2..3], single).await.unwrap(),
+        MIB as u64 + 5
+    );
+    assert!(read_all(&blobs, single).await.1 == data[MIB..2 * MIB + 5]);
+
+    let missing = "envelopes/00000000000000000000000000000002";
+    let with_a_hole = [parts[0].clone(), "uploads/9999".to_owned()];
+    assert!(blobs.concat(&with_a_hole, missing).await.is_err());
+    assert!(blobs.concat(&with_a_hole[1..], missing).await.is_err());
+    assert!(matches!(blobs.get(missing).await, Err(BlobError::NotFound)));
+}

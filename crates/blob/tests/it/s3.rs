@@ -314,3 +314,28 @@ async fn a_missing_bucket_is_refused_at_open() {
         .unwrap_err();
     assert!(matches!(error, BlobError::Backend(_)), "{error:?}");
 }
+
+/// Parts join in order into a new blob; the parts stay; a missing part publishes nothing.
+#[tokio::test]
+async fn s3_parts_concatenate_into_one_blob() {
+    let blobs = fresh().await;
+    let data = pattern(2 * S3_PART_SIZE + 99, 12);
+    let bounds = [0, 1000, S3_PART_SIZE + 3, data.len()];
+    let mut parts = Vec::new();
+    for (index, window) in bounds.windows(2).enumerate() {
+        let part = format!("uploads/{index:04}");
+        blobs
+            .put(&part, chunks_of(&data[window[0]..window[1]], 64 * 1024))
+            .await
+            .unwrap();
+        parts.push(part);
+    }
+    assert_eq!(blobs.concat(&parts, KEY).await.unwrap(), data.len() as u64);
+    assert!(read_all(&blobs, KEY).await.1 == data);
+    assert_eq!(read_all(&blobs, &parts[0]).await.0, 1000);
+
+    let missing = "envelopes/00000000000000000000000000000002";
+    let with_a_hole = [parts[0].clone(), "uploads/9999".to_owned()];
+    assert!(blobs.concat(&with_a_hole, missing).await.is_err());
+    assert!(matches!(blobs.get(missing).await, Err(BlobError::NotFound)));
+}

@@ -14,6 +14,7 @@ mod ops;
 mod policy;
 mod receipts;
 mod requests;
+mod resume;
 mod scale;
 mod scan;
 mod second_factor;

@@ -109,3 +109,37 @@ fn every_recipient_can_open() {
         assert!(verified.next_file(&mut Vec::new()).unwrap().is_none());
     }
 }
+
+/// One `Sealing` seals the same files to the same bytes, which open; another one does not
+/// repeat them (fresh key and nonce).
+#[test]
+fn a_sealing_reproduces_its_envelope_byte_for_byte() {
+    use crate::support::{identity, signing_key};
+    let first_file: Vec<u8> = (0..3 * CHUNK + 17).map(|i| (i % 251) as u8).collect();
+    let second_file = b"compte rendu".to_vec();
+    let manifest = manifest(&[("scan.pdf", &first_file), ("note.txt", &second_file)]);
+    let recipients = [identity().to_public()];
+    let seal = |sealing: &pli_envelope::Sealing| {
+        let mut out = Vec::new();
+        let (mut first, mut second) = (&first_file[..], &second_file[..]);
+        let mut files: [&mut dyn std::io::Read; 2] = [&mut first, &mut second];
+        pli_envelope::seal_prepared(
+            &manifest,
+            &signing_key(),
+            sealing,
+            &mut files,
+            &mut out,
+            pli_envelope::FileCheck::SizeAndHash,
+        )
+        .unwrap();
+        out
+    };
+    let sealing = pli_envelope::Sealing::new(&recipients).unwrap();
+    let sealed = seal(&sealing);
+    assert_eq!(sealed.len() as u64, sealed_size(&manifest, 1).unwrap());
+    assert!(seal(&sealing) == sealed);
+    assert!(seal(&pli_envelope::Sealing::new(&recipients).unwrap()) != sealed);
+    let (opened_manifest, opened) = open_all(&sealed).unwrap();
+    assert_eq!(opened_manifest, manifest);
+    assert_eq!(opened, vec![first_file.clone(), second_file.clone()]);
+}

@@ -10,7 +10,7 @@
 use crate::auth::{Principal, now, rfc3339};
 use crate::authz::{Action, Resource, authorize};
 use crate::error::ApiError;
-use crate::routes::{ApiJson, ApiPath, ApiQuery};
+use crate::routes::{ApiJson, ApiPath, ApiQuery, resumable};
 use crate::state::{AppState, blob_key};
 use crate::validate::{Address, EnvelopeId, MailboxName, base64_bytes, base64_encode};
 use axum::Json;
@@ -181,17 +181,22 @@ pub async fn create(
 
 /// Uploads the ciphertext of an announced envelope, streamed to the blob store. Answered only
 /// once the content is durable, the envelope visible and the audit event committed.
+///
+/// With `Upload-Offset: N` the body is a piece starting at byte N of a resumable upload (see
+/// `routes::resumable`): what arrives before a dropped connection is kept, and the client
+/// continues from `GET /api/envelopes/{id}/content/offset`.
 #[utoipa::path(put, path = "/api/envelopes/{id}/content", tag = "envelopes",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "envelope id, 32 lowercase hex digits")),
+    params(("id" = String, Path, description = "envelope id, 32 lowercase hex digits"),
+        ("Upload-Offset" = Option<u64>, Header, description = "resumable upload: the body starts at this byte, which must be the acknowledged offset")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream",
-        description = "exactly the announced number of ciphertext bytes"),
+        description = "exactly the announced number of ciphertext bytes (with `Upload-Offset`, the bytes from that offset to the end)"),
     responses(
         (status = 200, description = "stored and visible to its addressees", body = EnvelopeSummary),
         (status = 400, description = "bad id, or fewer bytes than announced (`size_mismatch`)", body = ErrorBody),
         (status = 401, description = "no valid session", body = ErrorBody),
         (status = 404, description = "no such pending envelope of yours", body = ErrorBody),
-        (status = 409, description = "content already uploaded, or an upload is running", body = ErrorBody),
+        (status = 409, description = "content already uploaded, an upload is running, or `Upload-Offset` is not the acknowledged offset (given in `upload_offset` and the `Upload-Offset` header)", body = ErrorBody),
         (status = 413, description = "more bytes than announced", body = ErrorBody),
         (status = 415, description = "not application/octet-stream", body = ErrorBody),
     ))]
@@ -214,6 +219,7 @@ pub async fn upload(
             "expected 'Content-Type: application/octet-stream'",
         ));
     }
+    let start = resumable::requested_offset(&headers)?;
     let envelope = load(
         &state,
         &principal,
@@ -234,13 +240,23 @@ pub async fn upload(
                 )
                 .is_ok()
             {
-                return Err(ApiError::conflict(
-                    "this envelope's content is already uploaded",
-                ));
+                let conflict = ApiError::conflict("this envelope's content is already uploaded");
+                return Err(match start {
+                    Some(_) => conflict.with_upload_offset(envelope.size),
+                    None => conflict,
+                });
             }
             return Err(not_found);
         }
     };
+    if let Some(start) = start {
+        return resumable::upload_piece(state, principal, envelope, start, &headers, body).await;
+    }
+    if !state.store.upload_pieces(id).await?.is_empty() {
+        return Err(ApiError::conflict(
+            "a resumable upload of this envelope is under way: continue it with Upload-Offset",
+        ));
+    }
     let declared = envelope.size;
     if let Some(length) = headers
         .get(header::CONTENT_LENGTH)
@@ -653,13 +669,13 @@ pub(crate) fn size_check(seen: u64, declared: u64, interrupted: bool) -> Result<
 }
 
 /// Marks an envelope as being uploaded for as long as it lives.
-struct UploadGuard {
+pub(crate) struct UploadGuard {
     state: AppState,
     id: Id,
 }
 
 impl UploadGuard {
-    fn acquire(state: &AppState, id: Id) -> Option<UploadGuard> {
+    pub(crate) fn acquire(state: &AppState, id: Id) -> Option<UploadGuard> {
         let mut uploading = state.uploading.lock().ok()?;
         uploading.insert(id).then(|| UploadGuard {
             state: state.clone(),

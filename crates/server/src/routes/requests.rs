@@ -373,6 +373,7 @@ pub async fn public(
     params(
         ("id" = String, Path, description = "request id, 32 lowercase hex digits"),
         ("envelope_id" = String, Path, description = "envelope id, 32 lowercase hex digits drawn by the page"),
+        ("Upload-Offset" = Option<u64>, Header, description = "resumable upload (docs/FORMAT.md section 7): the body starts at this byte, which must be the acknowledged offset; at 0 Content-Length is the whole envelope"),
     ),
     request_body(content = Vec<u8>, content_type = "application/octet-stream",
         description = "exactly Content-Length bytes of ciphertext"),
@@ -380,7 +381,7 @@ pub async fn public(
         (status = 201, description = "stored, counted and in the addressee's inbox", body = RequestUploaded),
         (status = 400, description = "bad ids, an empty body, or fewer bytes than Content-Length (`size_mismatch`)", body = ErrorBody),
         (status = 404, description = "no such request (`request_not_found`)", body = ErrorBody),
-        (status = 409, description = "this envelope id is taken; pick a new random id", body = ErrorBody),
+        (status = 409, description = "this envelope id is taken, or `Upload-Offset` is not the acknowledged offset (given in `upload_offset`)", body = ErrorBody),
         (status = 410, description = "the request has expired, received its uploads or was withdrawn (`request_expired`, `request_exhausted`, `request_withdrawn`)", body = ErrorBody),
         (status = 411, description = "no Content-Length (`length_required`)", body = ErrorBody),
         (status = 413, description = "larger than this server accepts, or more bytes than Content-Length (`too_large`)", body = ErrorBody),
@@ -397,6 +398,7 @@ pub async fn upload(
     let id = parse_request_id(&id)?;
     let envelope_id = Id::parse(&envelope_id)
         .ok_or_else(|| ApiError::invalid("envelope id must be 32 lowercase hex digits"))?;
+    let start = crate::routes::resumable::requested_offset(&headers)?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
@@ -450,28 +452,19 @@ pub async fn upload(
             .await;
         return Err(refused(refusal));
     }
-    match state
-        .store
-        .begin_request_upload(id, envelope_id, declared, at, &from)
-        .await
-    {
-        Ok(()) => {}
-        Err(StoreError::Conflict("upload request")) => {
-            let request = load_request(&state, id).await?;
-            return Err(refused(
-                authorize_request(RequestAction::Upload, &request, at)
-                    .err()
-                    .unwrap_or(RequestRefusal::Exhausted),
-            ));
-        }
-        Err(StoreError::Conflict(_)) => {
-            return Err(ApiError::conflict(
-                "an envelope with this id exists; pick a new random id",
-            ));
-        }
-        Err(StoreError::NotFound) => return Err(request_not_found()),
-        Err(error) => return Err(error.into()),
+    if let Some(start) = start {
+        return crate::routes::outside_pieces::upload_piece(
+            state,
+            from,
+            request,
+            envelope_id,
+            start,
+            declared,
+            body,
+        )
+        .await;
     }
+    begin(&state, id, envelope_id, declared, at, &from).await?;
     let progress = Arc::new(Progress::default());
     let stream = CountedBody::new(body, declared, progress.clone());
     let key = blob_key(envelope_id);
@@ -570,7 +563,39 @@ pub async fn expire_requests(state: &AppState, at: Timestamp) -> Result<usize, A
     Ok(ids.len())
 }
 
-fn parse_request_id(text: &str) -> Result<Id, ApiError> {
+/// Records the pending envelope of an upload through request `id`, refusing a request that
+/// no longer takes one and an envelope id that is taken.
+pub(crate) async fn begin(
+    state: &AppState,
+    id: Id,
+    envelope_id: Id,
+    declared: u64,
+    at: Timestamp,
+    from: &str,
+) -> Result<(), ApiError> {
+    match state
+        .store
+        .begin_request_upload(id, envelope_id, declared, at, from)
+        .await
+    {
+        Ok(()) => Ok(()),
+        Err(StoreError::Conflict("upload request")) => {
+            let request = load_request(state, id).await?;
+            Err(refused(
+                authorize_request(RequestAction::Upload, &request, at)
+                    .err()
+                    .unwrap_or(RequestRefusal::Exhausted),
+            ))
+        }
+        Err(StoreError::Conflict(_)) => Err(ApiError::conflict(
+            "an envelope with this id exists; pick a new random id",
+        )),
+        Err(StoreError::NotFound) => Err(request_not_found()),
+        Err(error) => Err(error.into()),
+    }
+}
+
+pub(crate) fn parse_request_id(text: &str) -> Result<Id, ApiError> {
     Id::parse(text).ok_or_else(|| ApiError::invalid("request id must be 32 lowercase hex digits"))
 }
 
@@ -579,7 +604,7 @@ fn request_url(state: &AppState, id: Id) -> String {
 }
 
 /// Loads a request for its anonymous holder, ending it first if it is past its expiry.
-async fn load_request(state: &AppState, id: Id) -> Result<UploadRequest, ApiError> {
+pub(crate) async fn load_request(state: &AppState, id: Id) -> Result<UploadRequest, ApiError> {
     let request = match state.store.upload_request(id).await {
         Ok(request) => request,
         Err(StoreError::NotFound) => return Err(request_not_found()),
@@ -687,7 +712,7 @@ fn request_mail(
 
 /// An event of the request's anonymous holder: no actor account; the request's email stands
 /// as the claimed actor, in the requester's organisation.
-async fn outside_event(
+pub(crate) async fn outside_event(
     state: &AppState,
     request: &UploadRequest,
     from: &str,
@@ -729,7 +754,7 @@ async fn requester_org(state: &AppState, request: &UploadRequest) -> Option<Id> 
         .map(|account| account.org.id)
 }
 
-fn refused(refusal: RequestRefusal) -> ApiError {
+pub(crate) fn refused(refusal: RequestRefusal) -> ApiError {
     let (code, message) = match refusal {
         RequestRefusal::Expired => (
             "request_expired",
@@ -744,7 +769,7 @@ fn refused(refusal: RequestRefusal) -> ApiError {
     ApiError::new(StatusCode::GONE, code, message)
 }
 
-fn request_not_found() -> ApiError {
+pub(crate) fn request_not_found() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "request_not_found",

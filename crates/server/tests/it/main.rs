@@ -17,6 +17,7 @@ mod policy;
 mod probes;
 mod receipts;
 mod requests;
+mod resume;
 mod security;
 mod stories;
 mod transparency;

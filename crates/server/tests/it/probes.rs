@@ -274,13 +274,23 @@ fn probe(model: &Model, rng: &mut StdRng) -> Probe {
                 .choose(rng)
                 .map(|e| (e.id.clone(), e.size))
                 .unwrap_or_else(|| (new_id(), 8));
-            let body = Some((vec![0u8; size], "application/octet-stream"));
-            (
-                Method::PUT,
-                format!("/api/envelopes/{id}/content"),
-                body,
-                Kind::Envelope,
-            )
+            if rng.gen_bool(0.3) {
+                // How much of somebody else's upload the server holds.
+                (
+                    Method::GET,
+                    format!("/api/envelopes/{id}/content/offset"),
+                    None,
+                    Kind::Envelope,
+                )
+            } else {
+                let body = Some((vec![0u8; size], "application/octet-stream"));
+                (
+                    Method::PUT,
+                    format!("/api/envelopes/{id}/content"),
+                    body,
+                    Kind::Envelope,
+                )
+            }
         }
         4 => {
             let method = [Method::GET, Method::DELETE].choose(rng).unwrap().clone();

@@ -725,3 +725,160 @@ async fn withdrawn_and_expired_requests_take_nothing() {
     assert_eq!(unknown.error(), "request_not_found");
     assert_eq!(public(app, "nope").await.status, StatusCode::BAD_REQUEST);
 }
+
+/// A piece of an upload through a request: `Upload-Offset: offset`, `length` as
+/// Content-Length, `body` as is.
+async fn piece(
+    app: &TestApp,
+    request: &str,
+    envelope: &str,
+    offset: &str,
+    length: usize,
+    body: Body,
+) -> Answer {
+    let request = Request::builder()
+        .method(Method::PUT)
+        .uri(format!("/api/requests/{request}/envelopes/{envelope}"))
+        .header(header::CONTENT_TYPE, "application/octet-stream")
+        .header(header::CONTENT_LENGTH, length.to_string())
+        .header("upload-offset", offset)
+        .body(body)
+        .unwrap();
+    app.raw(request).await
+}
+
+/// A body that delivers `bytes` and then breaks, as a dropped connection does.
+fn cut_after(bytes: &[u8]) -> Body {
+    let chunks: Vec<Result<bytes::Bytes, std::io::Error>> = bytes
+        .chunks(16 * 1024)
+        .map(|chunk| Ok(bytes::Bytes::copy_from_slice(chunk)))
+        .chain([Err(std::io::Error::other("connection reset"))])
+        .collect();
+    Body::from_stream(futures_util::stream::iter(chunks))
+}
+
+#[tokio::test]
+async fn an_outside_upload_cut_once_resumes_and_counts_once_complete() {
+    let world = world().await;
+    let id = create(&world).await;
+    let other = create(&world).await;
+    let app = &world.app;
+    let content: Vec<u8> = (0..300_000).map(|n| (n % 253) as u8).collect();
+    let envelope = new_id();
+    let offset_uri = format!("/api/requests/{id}/envelopes/{envelope}/offset");
+    let offset = async |uri: &str| app.call(Method::GET, uri, None, None).await;
+    assert_eq!(offset(&offset_uri).await.error(), "upload_not_found");
+
+    // The first piece announces the whole size; the connection drops after 100,000 bytes.
+    let cut = piece(
+        app,
+        &id,
+        &envelope,
+        "0",
+        content.len(),
+        cut_after(&content[..100_000]),
+    )
+    .await;
+    assert_eq!(cut.status, StatusCode::BAD_REQUEST, "{:?}", cut.body);
+    assert_eq!(cut.body["upload_offset"], 100_000);
+    let held = offset(&offset_uri).await;
+    assert_eq!(held.status, StatusCode::OK, "{:?}", held.body);
+    assert_eq!(
+        held.body,
+        json!({ "offset": 100_000, "size": 300_000, "complete": false })
+    );
+    // Not visible, not counted.
+    assert!(world.app.inbox_ids(&world.clerk, "").await.is_empty());
+    assert_eq!(public(app, &id).await.body["uploads"], 0);
+    // Only through its own request, and only from the acknowledged offset.
+    let elsewhere = piece(
+        app,
+        &other,
+        &envelope,
+        "100000",
+        200_000,
+        Body::from(content[100_000..].to_vec()),
+    )
+    .await;
+    assert_eq!(
+        elsewhere.error(),
+        "upload_not_found",
+        "{:?}",
+        elsewhere.body
+    );
+    let elsewhere = app
+        .call(
+            Method::GET,
+            &format!("/api/requests/{other}/envelopes/{envelope}/offset"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(elsewhere.error(), "upload_not_found");
+    let unknown = piece(
+        app,
+        &id,
+        &new_id(),
+        "100000",
+        200_000,
+        Body::from(content[100_000..].to_vec()),
+    )
+    .await;
+    assert_eq!(unknown.error(), "upload_not_found");
+    let early = piece(
+        app,
+        &id,
+        &envelope,
+        "0",
+        300_000,
+        Body::from(content.clone()),
+    )
+    .await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+    assert_eq!(early.body["upload_offset"], 100_000);
+    let overlong = piece(
+        app,
+        &id,
+        &envelope,
+        "100000",
+        200_001,
+        Body::from(vec![0u8; 200_001]),
+    )
+    .await;
+    assert_eq!(overlong.status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    let rest = piece(
+        app,
+        &id,
+        &envelope,
+        "100000",
+        200_000,
+        Body::from(content[100_000..].to_vec()),
+    )
+    .await;
+    assert_eq!(rest.status, StatusCode::CREATED, "{:?}", rest.body);
+    assert_eq!(
+        rest.body,
+        json!({ "envelope_id": envelope, "size": 300_000 })
+    );
+    assert_eq!(
+        offset(&offset_uri).await.body,
+        json!({ "offset": 300_000, "size": 300_000, "complete": true })
+    );
+    assert_eq!(public(app, &id).await.body["uploads"], 1);
+    assert_eq!(
+        world.app.inbox_ids(&world.clerk, "").await,
+        vec![envelope.clone()]
+    );
+    let download = app
+        .get(&format!("/api/envelopes/{envelope}/content"), &world.clerk)
+        .await;
+    assert!(download.bytes == content);
+    let again = piece(app, &id, &envelope, "300000", 0, Body::empty()).await;
+    assert_eq!(
+        again.status,
+        StatusCode::BAD_REQUEST,
+        "an empty body is refused: {:?}",
+        again.body
+    );
+}

@@ -393,6 +393,11 @@ async fn anonymous_clients_get_nothing() {
                     assert_eq!(answer.status, StatusCode::OK, "{what}");
                     assert_eq!(answer.body["state"], "withdrawn", "{what}");
                 }
+                ("GET", "/api/requests/{id}/envelopes/{envelope_id}/offset") => {
+                    // Nothing was uploaded through the request under that envelope id.
+                    assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
+                    assert_eq!(answer.error(), "upload_not_found", "{what}");
+                }
                 ("PUT", "/api/requests/{id}/envelopes/{envelope_id}") => {
                     // Without Content-Length, or through a withdrawn request: nothing lands.
                     assert!(
@@ -416,6 +421,7 @@ async fn anonymous_clients_get_nothing() {
                 | ("DELETE", "/api/envelopes/{id}")
                 | ("PUT", "/api/envelopes/{id}/content")
                 | ("GET", "/api/envelopes/{id}/content")
+                | ("GET", "/api/envelopes/{id}/content/offset")
                 | ("POST", "/api/envelopes/{id}/receipt")
                 | ("GET", "/api/envelopes/{id}/receipts")
                 | ("POST", "/api/audit/log/cosignature")
@@ -587,6 +593,11 @@ async fn an_authenticated_stranger_gets_nothing() {
                     assert_eq!(answer.status, StatusCode::OK, "{what}");
                     assert_eq!(answer.body["state"], "withdrawn", "{what}");
                 }
+                ("GET", "/api/requests/{id}/envelopes/{envelope_id}/offset") => {
+                    // Nothing was uploaded through the request under that envelope id.
+                    assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
+                    assert_eq!(answer.error(), "upload_not_found", "{what}");
+                }
                 ("PUT", "/api/requests/{id}/envelopes/{envelope_id}") => {
                     assert!(
                         answer.status == StatusCode::LENGTH_REQUIRED
@@ -618,6 +629,7 @@ async fn an_authenticated_stranger_gets_nothing() {
                 | ("DELETE", "/api/envelopes/{id}")
                 | ("PUT", "/api/envelopes/{id}/content")
                 | ("GET", "/api/envelopes/{id}/content")
+                | ("GET", "/api/envelopes/{id}/content/offset")
                 | ("POST", "/api/envelopes/{id}/receipt")
                 | ("GET", "/api/envelopes/{id}/receipts") => {
                     assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");

@@ -54,6 +54,7 @@ export function showSend(current: Session): void {
         progress.value = percent;
         setStatus(t("send_scanning", { percent }));
       },
+      () => setStatus(t("resuming")),
     )
       .then(({ id, link }) => {
         if (mine !== app.generation) return;

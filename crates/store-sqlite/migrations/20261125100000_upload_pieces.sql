@@ -1,0 +1,11 @@
+-- Resumable uploads (docs/FORMAT.md, "Uploading"): each durably written piece of a pending
+-- envelope's ciphertext, in order. The acknowledged offset is the end of the last piece. The
+-- rows go when the envelope is stored (its pieces then form one blob) or removed.
+CREATE TABLE upload_pieces (
+    envelope_id BLOB NOT NULL REFERENCES envelopes (id) ON DELETE CASCADE,
+    start       INTEGER NOT NULL CHECK (start >= 0),
+    size        INTEGER NOT NULL CHECK (size > 0),
+    blob_key    TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    PRIMARY KEY (envelope_id, start)
+) STRICT, WITHOUT ROWID;
