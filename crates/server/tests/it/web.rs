@@ -304,13 +304,21 @@ async fn the_account_app_is_one_page_french_first_with_nothing_inline() {
         "eval(",
         "new Function(",
         "WebAssembly.instantiate",
-        "localStorage",
         "sessionStorage",
         "document.cookie",
         "indexedDB",
     ] {
         assert!(!js.contains(forbidden), "the bundle uses {forbidden}");
     }
+    // localStorage holds public pins only (web/src/app/pins.ts: the audit log key, its
+    // checkpoint, the policy version), reached through one accessor; the browser tests check
+    // that nothing else is ever stored.
+    assert_eq!(
+        js.matches("localStorage").count(),
+        1,
+        "localStorage is reached from pins.ts only"
+    );
+    assert!(js.contains("pli.audit-log-key"));
     // The scan before sending runs in a module worker served beside the app, with the health
     // dictionary bundled in (never fetched).
     let (status, headers, worker) =
