@@ -75,6 +75,12 @@ impl TestApp {
     }
 
     /// A store that skips fsync: for tests that make many requests and do not test durability.
+    /// The stored ciphertext's size of envelope `id` (hex), read from the blob store itself.
+    pub async fn blob_size(&self, id: &str) -> u64 {
+        let (size, _) = self.blobs.get(&format!("envelopes/{id}")).await.unwrap();
+        size
+    }
+
     pub async fn fast() -> TestApp {
         TestApp::with_options(false).await
     }
