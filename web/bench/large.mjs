@@ -11,7 +11,7 @@ import { createReadStream, createWriteStream, readdirSync, readFileSync, rmSync 
 import { once } from "node:events";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
-import { CHROMIUM } from "../tests/browser.mjs";
+import { CHROMIUM, FLAGS } from "../tests/browser.mjs";
 import { Server, tempDir } from "../tests/pli.mjs";
 
 const mebibytes = Number(process.argv[2] ?? "2048");
@@ -146,7 +146,7 @@ const profile = tempDir("chromium-large");
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: CHROMIUM,
   headless: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  args: FLAGS,
   acceptDownloads: true,
 });
 const watch = new MemoryWatch(profile, server.child.pid);

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Server, User, pli, tempDir, totp } from "./pli.mjs";
+import { Server, User, pli, tempDir, totp, sha256 } from "./pli.mjs";
 import { launch, openPage } from "./browser.mjs";
 import { Decrypter } from "age-encryption";
 
@@ -28,7 +28,6 @@ after(async () => {
   await server?.stop();
 });
 
-const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
 
 function writeFile(name, size) {
   const bytes = randomBytes(size);

@@ -5,7 +5,7 @@ import { tempDir } from "./pli.mjs";
 
 export const CHROMIUM = process.env.PLI_CHROMIUM ?? "/usr/bin/chromium";
 
-const FLAGS = [
+export const FLAGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",

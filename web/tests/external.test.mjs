@@ -4,11 +4,11 @@
 // from the account app's send page, its code going by a second mail.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Decrypter } from "age-encryption";
-import { Server, tempDir } from "./pli.mjs";
+import { Server, tempDir, sha256 } from "./pli.mjs";
 import { launch, openPage } from "./browser.mjs";
 import { linkFor, mailCode, smsCode } from "./outbox.mjs";
 
@@ -27,7 +27,6 @@ after(async () => {
   await server?.stop();
 });
 
-const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
 
 /** Sends a fresh file to `email` by link; returns the file's bytes, the link and the code. */
 function sendExternal(email, phone, name = "rapport.pdf", size = 300_000) {

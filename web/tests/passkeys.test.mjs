@@ -5,10 +5,9 @@
 // loopback address (browsers refuse IP addresses as relying party ids).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Server, tempDir } from "./pli.mjs";
+import { Server, sha256, tempDir } from "./pli.mjs";
 import { launch, openPage } from "./browser.mjs";
 
 let server, context, carol;
@@ -128,7 +127,7 @@ test("when the flow monitor asks for the second factor again, a passkey gives it
   await button.waitFor({ timeout: 60_000 });
   const [download] = await Promise.all([page.waitForEvent("download"), button.click()]);
   const saved = readFileSync(await download.path());
-  assert.equal(createHash("sha256").update(saved).digest("hex"), createHash("sha256").update(readFileSync(path)).digest("hex"));
+  assert.equal(sha256(saved), sha256(readFileSync(path)));
   const signed = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
   assert.equal(signed.credentials[0].signCount, added.credentials[0].signCount + 1, "the passkey signed the step-up");
   assert.equal(server.sql(`SELECT count(*) FROM audit_events WHERE action = 'monitor.step_up_answer' AND outcome = 'allowed' AND actor_email = '${paul.email}'`), "1");

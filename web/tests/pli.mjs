@@ -1,7 +1,7 @@
 // Drives the real `pli` binary as the Rust CLI tests do: a server on a fresh data directory,
 // accounts invited offline and joined, each in its own profile directory.
 import { spawn, spawnSync } from "node:child_process";
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { createInterface } from "node:readline";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -182,3 +182,6 @@ export function totp(base32, steps) {
   const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
   return String(value).padStart(6, "0");
 }
+
+/** Hex SHA-256 of `bytes`, to compare files byte for byte. */
+export const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");

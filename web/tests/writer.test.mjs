@@ -4,10 +4,10 @@
 // too; and what a reader would refuse is refused before anything is sealed.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Server, loadModule, tempDir } from "./pli.mjs";
+import { Server, loadModule, tempDir, sha256 } from "./pli.mjs";
 
 let server, alice, bob, envelope, writer, keys;
 
@@ -25,7 +25,6 @@ after(async () => {
   await server?.stop();
 });
 
-const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
 
 async function api(path, init = {}) {
   const response = await fetch(`${server.url}${path}`, init);
