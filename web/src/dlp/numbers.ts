@@ -82,15 +82,37 @@ function bits(positions: readonly number[]): number {
   return positions.reduce((mask, position) => mask | (1 << position), 0);
 }
 
-/** The separators all fall at these positions (or there are none). */
-function groupedAs(span: Span, allowed: readonly number[]): boolean {
-  return (span.boundaries & ~bits(allowed)) === 0;
+// Where each identifier's fields end, as separator bit sets (computed once: spans are many).
+const SIREN_FIELDS = bits([3, 6]);
+const FINESS_FIELDS = bits([2, 3, 6]);
+const PHONE_FIELDS = bits([2, 4, 6, 8]);
+const PHONE_33_FIELDS = bits([2, 3, 5, 7, 9]);
+const PHONE_0033_FIELDS = bits([4, 5, 7, 9, 11]);
+const SIRET_FIELDS = bits([3, 6, 9]);
+const NIR_FIELDS = bits([1, 3, 5, 7, 10, 13]);
+const RIB_FIELDS = bits([5, 10, 21]);
+const CARD_FIELDS = bits([4, 8, 12, 16]);
+const CARD_4_6_FIELDS = bits([4, 10]);
+
+/** The separators all fall at these positions (a bit set from `bits`), or there are none. */
+function groupedAs(span: Span, allowed: number): boolean {
+  return (span.boundaries & ~allowed) === 0;
 }
 
 /** The separators are exactly at these positions, or there are none. */
-function exactly(span: Span, allowed: readonly number[]): boolean {
-  return span.boundaries === 0 || span.boundaries === bits(allowed);
+function exactly(span: Span, allowed: number): boolean {
+  return span.boundaries === 0 || span.boundaries === allowed;
 }
+
+function hasLetter(compact: Uint8Array): boolean {
+  for (let index = 0; index < compact.length; index++) if (isAlpha(compact[index])) return true;
+  return false;
+}
+
+const ADELI_LABELS = ["adeli"];
+const FINESS_LABELS = ["finess"];
+const SIREN_LABELS = ["siren", "siret", "rcs", "entreprise", "societe"];
+const RPPS_LABELS = ["rpps"];
 
 function candidate(span: Span, kind: Kind, confidence: number): Candidate {
   return { kind, start: span.start, end: span.end, confidence: f32(confidence) };
@@ -104,47 +126,46 @@ function startsWith(compact: Uint8Array, prefix: string): boolean {
 
 function classifySpan(bytes: Uint8Array, compact: Uint8Array, span: Span, afterPlus: boolean): Candidate | null {
   const length = compact.length;
-  if (compact.some((byte) => isAlpha(byte))) {
+  if (hasLetter(compact)) {
     // Letters appear only in a Corsican NIR (2A, 2B) and in a RIB's account number.
-    if (length === 15 && groupedAs(span, [1, 3, 5, 7, 10, 13]) && checksum.nir(compact)) return candidate(span, "nir", 0.95);
-    if (length === 23 && groupedAs(span, [5, 10, 21]) && checksum.rib(compact)) return candidate(span, "rib", 0.95);
+    if (length === 15 && groupedAs(span, NIR_FIELDS) && checksum.nir(compact)) return candidate(span, "nir", 0.95);
+    if (length === 23 && groupedAs(span, RIB_FIELDS) && checksum.rib(compact)) return candidate(span, "rib", 0.95);
     return null;
   }
-  const context = (keywords: readonly string[]) => contextBefore(bytes, span.start, CONTEXT_WINDOW, keywords);
   if (length === 9) {
-    if (!(groupedAs(span, [2, 3, 6]) && checksum.luhn(compact))) return null;
+    if (!(groupedAs(span, FINESS_FIELDS) && checksum.luhn(compact))) return null;
     // ADELI numbers are reported by the context detector, which knows their format.
-    if (context(["adeli"])) return null;
-    if (context(["finess"])) return candidate(span, "finess", 0.95);
-    if (groupedAs(span, [3, 6])) return candidate(span, "siren", context(["siren", "siret", "rcs", "entreprise", "societe"]) ? 0.95 : 0.7);
+    if (contextBefore(bytes, span.start, CONTEXT_WINDOW, ADELI_LABELS)) return null;
+    if (contextBefore(bytes, span.start, CONTEXT_WINDOW, FINESS_LABELS)) return candidate(span, "finess", 0.95);
+    if (groupedAs(span, SIREN_FIELDS)) return candidate(span, "siren", contextBefore(bytes, span.start, CONTEXT_WINDOW, SIREN_LABELS) ? 0.95 : 0.7);
     return null;
   }
   if (length === 10) {
-    if (compact[0] === 0x30 && compact[1] !== 0x30 && exactly(span, [2, 4, 6, 8])) return candidate(span, "phone", span.boundaries === 0 ? 0.7 : 0.85);
+    if (compact[0] === 0x30 && compact[1] !== 0x30 && exactly(span, PHONE_FIELDS)) return candidate(span, "phone", span.boundaries === 0 ? 0.7 : 0.85);
     return null;
   }
   if (length === 11) {
-    if (afterPlus && span.atRunStart && startsWith(compact, "33") && compact[2] !== 0x30 && groupedAs(span, [2, 3, 5, 7, 9])) {
+    if (afterPlus && span.atRunStart && startsWith(compact, "33") && compact[2] !== 0x30 && groupedAs(span, PHONE_33_FIELDS)) {
       // The `+` belongs to the number.
       return { kind: "phone", start: span.start - 1, end: span.end, confidence: f32(0.9) };
     }
     if (span.boundaries === 0 && checksum.luhn(compact)) {
-      if (context(["rpps"])) return candidate(span, "rpps", 0.95);
+      if (contextBefore(bytes, span.start, CONTEXT_WINDOW, RPPS_LABELS)) return candidate(span, "rpps", 0.95);
       if (startsWith(compact, "10")) return candidate(span, "rpps", 0.7);
     }
     return null;
   }
-  if (length === 13 && startsWith(compact, "0033") && compact[4] !== 0x30 && groupedAs(span, [4, 5, 7, 9, 11])) return candidate(span, "phone", 0.9);
-  if (length === 14 && groupedAs(span, [3, 6, 9]) && checksum.siret(compact)) return candidate(span, "siret", 0.95);
-  if (length === 15 && groupedAs(span, [1, 3, 5, 7, 10, 13]) && checksum.nir(compact)) return candidate(span, "nir", 0.95);
-  if (length === 23) return groupedAs(span, [5, 10, 21]) && checksum.rib(compact) ? candidate(span, "rib", 0.95) : null;
+  if (length === 13 && startsWith(compact, "0033") && compact[4] !== 0x30 && groupedAs(span, PHONE_0033_FIELDS)) return candidate(span, "phone", 0.9);
+  if (length === 14 && groupedAs(span, SIRET_FIELDS) && checksum.siret(compact)) return candidate(span, "siret", 0.95);
+  if (length === 15 && groupedAs(span, NIR_FIELDS) && checksum.nir(compact)) return candidate(span, "nir", 0.95);
+  if (length === 23) return groupedAs(span, RIB_FIELDS) && checksum.rib(compact) ? candidate(span, "rib", 0.95) : null;
   if (length >= 12 && length <= 19 && cardGrouping(length, span) && checksum.card(compact)) return candidate(span, "card", 0.9);
   return null;
 }
 
 /** Cards are printed in groups of four, or 4-6-4 / 4-6-5 (Diners, American Express). */
 function cardGrouping(length: number, span: Span): boolean {
-  return groupedAs(span, [4, 8, 12, 16]) || ((length === 14 || length === 15) && groupedAs(span, [4, 10]));
+  return groupedAs(span, CARD_FIELDS) || ((length === 14 || length === 15) && groupedAs(span, CARD_4_6_FIELDS));
 }
 
 /** A group of a run: digits, a Corsican NIR's `2A` / `2B`, or a RIB's 11-character account. */

@@ -95,6 +95,27 @@ export function alphanumericAt(bytes: Uint8Array, at: number): boolean {
   return cp === 0x5f || isAlphanumericCodePoint(cp);
 }
 
+/** ASCII word bytes (letters, digits, `_`) as 1, everything else 0; for the hot loops. */
+const WORD_ASCII = new Uint8Array(128);
+for (let byte = 0; byte < 128; byte++) WORD_ASCII[byte] = isWordByte(byte) ? 1 : 0;
+
+/** Per code point below U+0800 (one or two UTF-8 bytes): 1 alphanumeric, 2 not, 0 unknown yet. */
+const alphanumericSmall = new Uint8Array(0x800);
+
+/** Whether the character at `at`, whose first byte is `first` (>= 0x80), is alphanumeric. */
+function wideAlphanumeric(bytes: Uint8Array, at: number, first: number): boolean {
+  if (first < 0xe0) {
+    const cp = ((first & 0x1f) << 6) | ((bytes[at + 1] ?? 0) & 0x3f);
+    let known = alphanumericSmall[cp] as number;
+    if (known === 0) {
+      known = isAlphanumericCodePoint(cp) ? 1 : 2;
+      alphanumericSmall[cp] = known;
+    }
+    return known === 1;
+  }
+  return isAlphanumericCodePoint(codePointAt(bytes, at));
+}
+
 /**
  * Calls `onWord` with the byte offset and the hash ([`wordHash`]) of each word of the text:
  * maximal runs of letters, digits (any script) and `_`. Dictionaries are tried only at words
@@ -107,20 +128,29 @@ export function forEachWord(bytes: Uint8Array, onWord: (start: number, hash: num
   const length = bytes.length;
   while (at < length) {
     const byte = bytes[at] as number;
-    let word: boolean;
-    let size = 1;
     if (byte < 0x80) {
-      word = isWordByte(byte);
-    } else {
-      word = isAlphanumericCodePoint(codePointAt(bytes, at));
-      size = charLength(byte);
+      if (WORD_ASCII[byte] === 1) {
+        if (start < 0) {
+          start = at;
+          hash = 0;
+        }
+        // FNV-1a of the ASCII-lower-cased byte, as pushHash.
+        hash = Math.imul(hash ^ (byte >= 0x41 && byte <= 0x5a ? byte + 0x20 : byte), 0x01000193) >>> 0;
+      } else if (start >= 0) {
+        onWord(start, hash);
+        start = -1;
+      }
+      at += 1;
+      continue;
     }
-    if (word) {
+    const size = charLength(byte);
+    if (wideAlphanumeric(bytes, at, byte)) {
       if (start < 0) {
         start = at;
         hash = 0;
       }
-      for (let index = at; index < at + size; index++) hash = pushHash(hash, lower(bytes[index] as number));
+      // Bytes of 0x80 and above are unchanged by ASCII lower-casing.
+      for (let index = at; index < at + size; index++) hash = Math.imul(hash ^ (bytes[index] as number), 0x01000193) >>> 0;
     } else if (start >= 0) {
       onWord(start, hash);
       start = -1;
