@@ -13,19 +13,46 @@ import { forEachWord } from "./text.js";
 export { KINDS, type Kind };
 
 /** One piece of sensitive data found in a text. */
-export interface Finding {
-  kind: Kind;
-  /** Byte offset of the match's first byte in the UTF-8 text. */
-  start: number;
-  /** Byte offset just past the match. */
-  end: number;
-  /** The match masked: never the whole value. */
-  excerpt: string;
-  /** From 0 to 1. */
-  confidence: number;
+export class Finding {
+  /** The text the finding is in, for its excerpt. */
+  readonly #text: Uint8Array;
+  #excerpt: string | undefined;
+
+  constructor(
+    readonly kind: Kind,
+    /** Byte offset of the match's first byte in the UTF-8 text. */
+    readonly start: number,
+    /** Byte offset just past the match. */
+    readonly end: number,
+    /** From 0 to 1. */
+    readonly confidence: number,
+    text: Uint8Array,
+  ) {
+    this.#text = text;
+  }
+
+  /**
+   * The match masked: never the whole value. Built when first read: a page shows a few
+   * excerpts per kind, and a dense text has a finding every few dozen bytes.
+   */
+  get excerpt(): string {
+    this.#excerpt ??= maskBytes(this.kind, this.#text.subarray(this.start, this.end));
+    return this.#excerpt;
+  }
+
+  toJSON(): { kind: Kind; start: number; end: number; excerpt: string; confidence: number } {
+    return { kind: this.kind, start: this.start, end: this.end, excerpt: this.excerpt, confidence: this.confidence };
+  }
 }
 
-let matchers: { context: ContextMatcher; health: HealthMatcher; either: Set<number> } | null = null;
+let matchers: { context: ContextMatcher; health: HealthMatcher; filter: Uint32Array } | null = null;
+
+/** A 64 Kibit filter of word hashes: one look-up rules most words out for both dictionaries. */
+function wordFilter(hashes: Iterable<number>): Uint32Array {
+  const filter = new Uint32Array(2048);
+  for (const hash of hashes) filter[(hash & 0xffff) >>> 5] = (filter[(hash & 0xffff) >>> 5] as number) | (1 << (hash & 31));
+  return filter;
+}
 
 /** Runs every detector over `text`: findings in text order, without overlaps. */
 export function scanText(text: string | Uint8Array): Finding[] {
@@ -33,17 +60,17 @@ export function scanText(text: string | Uint8Array): Finding[] {
   if (matchers === null) {
     const context = contextMatcher();
     const health = healthMatcher();
-    matchers = { context, health, either: new Set([...context.dictionary.firstWordHashes(), ...health.dictionary.firstWordHashes()]) };
+    matchers = { context, health, filter: wordFilter([...context.dictionary.firstWordHashes(), ...health.dictionary.firstWordHashes()]) };
   }
   const candidates: Candidate[] = [];
   scanNumbers(bytes, candidates);
   scanEmails(bytes, candidates);
   const contextStarts: number[] = [];
   const healthStarts: number[] = [];
-  const { context, health, either } = matchers;
+  const { context, health, filter } = matchers;
   forEachWord(bytes, (start, hash) => {
     // Most words start nothing: one look-up rules them out for both dictionaries.
-    if (!either.has(hash)) return;
+    if (((filter[(hash & 0xffff) >>> 5] as number) & (1 << (hash & 31))) === 0) return;
     if (context.dictionary.mayStart(hash)) contextStarts.push(start);
     if (health.dictionary.mayStart(hash)) healthStarts.push(start);
   });
@@ -52,10 +79,11 @@ export function scanText(text: string | Uint8Array): Finding[] {
   return resolve(bytes, candidates);
 }
 
-/** Keeps the longest (then the most confident) of overlapping candidates and masks them. */
+/** Keeps the longest (then the most confident) of overlapping candidates. */
 function resolve(bytes: Uint8Array, candidates: Candidate[]): Finding[] {
   candidates.sort((a, b) => a.start - b.start || a.end - b.end);
   const findings: Finding[] = [];
+  const found = (candidate: Candidate) => findings.push(new Finding(candidate.kind, candidate.start, candidate.end, candidate.confidence, bytes));
   let clusterStart = 0;
   while (clusterStart < candidates.length) {
     let clusterEnd = clusterStart + 1;
@@ -65,16 +93,8 @@ function resolve(bytes: Uint8Array, candidates: Candidate[]): Finding[] {
       clusterEnd += 1;
     }
     // Most candidates overlap nothing: only a cluster of several needs choosing.
-    const chosen = clusterEnd === clusterStart + 1 ? [candidates[clusterStart] as Candidate] : choose(candidates.slice(clusterStart, clusterEnd)).sort((a, b) => a.start - b.start);
-    for (const candidate of chosen) {
-      findings.push({
-        kind: candidate.kind,
-        start: candidate.start,
-        end: candidate.end,
-        excerpt: maskBytes(candidate.kind, bytes.subarray(candidate.start, candidate.end)),
-        confidence: candidate.confidence,
-      });
-    }
+    if (clusterEnd === clusterStart + 1) found(candidates[clusterStart] as Candidate);
+    else choose(candidates.slice(clusterStart, clusterEnd)).sort((a, b) => a.start - b.start).forEach(found);
     clusterStart = clusterEnd;
   }
   return findings;

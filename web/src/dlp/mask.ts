@@ -34,14 +34,18 @@ export function maskBytes(kind: Kind, matched: Uint8Array): string {
     if (isAlnum(byte)) total += 1;
   }
   const [prefix, suffix] = shown(kind, total);
-  const out = matched.slice();
+  // Built as a string directly: decoding a copy costs more than the masking on short matches.
+  let excerpt = "";
   let index = 0;
-  for (let at = 0; at < out.length; at++) {
-    if (!isAlnum(out[at])) continue;
-    if (!(index < prefix || index >= total - suffix)) out[at] = 0x2a;
-    index += 1;
+  for (let at = 0; at < matched.length; at++) {
+    let byte = matched[at] as number;
+    if (isAlnum(byte)) {
+      if (!(index < prefix || index >= total - suffix)) byte = 0x2a;
+      index += 1;
+    }
+    excerpt += String.fromCharCode(byte);
   }
-  return decoder.decode(out);
+  return excerpt;
 }
 
 /** How many characters stay visible at each end: at least half stay hidden, however short the match. */

@@ -12,27 +12,35 @@ const CONTEXT_WINDOW = 40;
 /** The most groups a run holds at once. */
 const MAX_GROUPS = 4 * MAX_LEN;
 
-interface Group {
-  start: number;
-  end: number;
-  compactStart: number;
-  compactEnd: number;
-}
-
+/** The digit groups of a run, kept in flat arrays: a dense text has a group every few words. */
 class Run {
-  groups: Group[] = [];
+  /** How many groups the run holds. */
+  count = 0;
+  /** Where the last `collect` stopped with the run going on (more groups than MAX_GROUPS). */
+  truncated = false;
+  readonly starts = new Int32Array(MAX_GROUPS);
+  readonly ends = new Int32Array(MAX_GROUPS);
+  /** Each group's characters in `compact`, upper-cased, without separators. */
+  readonly compactStarts = new Int32Array(MAX_GROUPS);
+  readonly compactEnds = new Int32Array(MAX_GROUPS);
   compact = new Uint8Array(MAX_GROUPS * 64);
   compactLength = 0;
+  /** Reused for every span tried. */
+  private readonly span: Span = { start: 0, end: 0, boundaries: 0, atRunStart: false };
 
-  /** Collects the groups of the run at `start`: [where scanning resumes, whether it goes on]. */
-  collect(bytes: Uint8Array, start: number): [number, boolean] {
-    this.groups = [];
+  /** Collects the groups of the run at `start`; returns where scanning resumes (see `truncated`). */
+  collect(bytes: Uint8Array, start: number): number {
+    this.count = 0;
     this.compactLength = 0;
+    this.truncated = false;
     let at = start;
     for (;;) {
       const end = tokenEnd(bytes, at);
-      if (!isGroup(bytes, at, end)) return [this.groups.length === 0 ? end : at, false];
-      if (this.groups.length === MAX_GROUPS) return [at, true];
+      if (!isGroup(bytes, at, end)) return this.count === 0 ? end : at;
+      if (this.count === MAX_GROUPS) {
+        this.truncated = true;
+        return at;
+      }
       const compactStart = this.compactLength;
       if (this.compactLength + (end - at) > this.compact.length) {
         const grown = new Uint8Array(2 * (this.compactLength + (end - at)));
@@ -40,29 +48,36 @@ class Run {
         this.compact = grown;
       }
       for (let index = at; index < end; index++) this.compact[this.compactLength++] = upper(bytes[index] as number);
-      this.groups.push({ start: at, end, compactStart, compactEnd: this.compactLength });
+      this.starts[this.count] = at;
+      this.ends[this.count] = end;
+      this.compactStarts[this.count] = compactStart;
+      this.compactEnds[this.count] = this.compactLength;
+      this.count += 1;
       const separator = separatorLen(bytes, end);
       const next = end + separator;
-      if (separator === 0 || !isDigit(bytes[next])) return [end, false];
+      if (separator === 0 || !isDigit(bytes[next])) return end;
       at = next;
     }
   }
 
   /** Classifies the spans starting in the first `ready` groups. */
   classify(bytes: Uint8Array, afterPlus: boolean, runStart: boolean, ready: number, out: Candidate[]): void {
+    const span = this.span;
     for (let firstIndex = 0; firstIndex < ready; firstIndex++) {
-      const first = this.groups[firstIndex] as Group;
+      const firstCompact = this.compactStarts[firstIndex] as number;
       // Bit i set: a separator after the i-th character of the span.
       let boundaries = 0;
-      for (let lastIndex = firstIndex; lastIndex < this.groups.length; lastIndex++) {
-        const last = this.groups[lastIndex] as Group;
-        const length = last.compactEnd - first.compactStart;
-        if (length > MAX_LEN || (lastIndex - firstIndex >= 2 && last.compactEnd - last.compactStart === 1)) break;
+      for (let lastIndex = firstIndex; lastIndex < this.count; lastIndex++) {
+        const lastCompactEnd = this.compactEnds[lastIndex] as number;
+        const length = lastCompactEnd - firstCompact;
+        if (length > MAX_LEN || (lastIndex - firstIndex >= 2 && lastCompactEnd - (this.compactStarts[lastIndex] as number) === 1)) break;
         // No identifier is shorter than 9 characters: most spans of a long run are.
         if (length >= 9) {
-          const compact = this.compact.subarray(first.compactStart, last.compactEnd);
-          const span: Span = { start: first.start, end: last.end, boundaries, atRunStart: runStart && firstIndex === 0 };
-          const candidate = classifySpan(bytes, compact, span, afterPlus);
+          span.start = this.starts[firstIndex] as number;
+          span.end = this.ends[lastIndex] as number;
+          span.boundaries = boundaries;
+          span.atRunStart = runStart && firstIndex === 0;
+          const candidate = classifySpan(bytes, this.compact.subarray(firstCompact, lastCompactEnd), span, afterPlus);
           if (candidate !== null) out.push(candidate);
         }
         boundaries |= 1 << length;
@@ -246,28 +261,29 @@ export function scanNumbers(bytes: Uint8Array, out: Candidate[]): void {
       position = tokenEnd(bytes, start);
       continue;
     }
-    let [end, truncated] = run.collect(bytes, start);
-    if (run.groups.length === 0) {
+    let end = run.collect(bytes, start);
+    if (run.count === 0) {
       const token = tokenEnd(bytes, start);
       if (isPassportShape(bytes, start, token)) out.push({ kind: "passport", start, end: token, confidence: f32(0.5) });
       position = token;
       continue;
     }
     const afterPlus = start > 0 && bytes[start - 1] === 0x2b;
-    if (!truncated) {
-      run.classify(bytes, afterPlus, true, run.groups.length, out);
+    if (!run.truncated) {
+      run.classify(bytes, afterPlus, true, run.count, out);
       position = Math.max(end, start + 1);
       continue;
     }
     // A run longer than any identifier is classified a window of groups at a time.
     let runStart = true;
     for (;;) {
-      const ready = truncated ? run.groups.length - MAX_LEN : run.groups.length;
+      const truncated = run.truncated;
+      const ready = truncated ? run.count - MAX_LEN : run.count;
       run.classify(bytes, afterPlus && runStart, runStart, ready, out);
       if (!truncated) break;
       runStart = false;
-      const resume = (run.groups[ready] as Group).start;
-      [end, truncated] = run.collect(bytes, resume);
+      const resume = run.starts[ready] as number;
+      end = run.collect(bytes, resume);
       position = Math.max(end, resume + 1);
     }
   }
