@@ -40,24 +40,30 @@ function twoDigits(a: number | undefined, b: number | undefined): number {
  */
 export function nir(compact: Uint8Array): boolean {
   if (compact.length !== 15) return false;
-  const [sex, y1, y2, m1, m2, d1, d2] = compact as unknown as number[];
-  if (![0x31, 0x32, 0x33, 0x34, 0x37, 0x38].includes(sex as number)) return false;
+  const sex = compact[0] as number;
+  if (!(sex === 0x31 || sex === 0x32 || sex === 0x33 || sex === 0x34 || sex === 0x37 || sex === 0x38)) return false;
+  const [y1, y2, m1, m2, d1] = [compact[1], compact[2], compact[3], compact[4], compact[5]] as number[];
   if (!(isDigit(y1) && isDigit(y2) && isDigit(m1) && isDigit(m2))) return false;
   const month = ((m1 as number) - 0x30) * 10 + ((m2 as number) - 0x30);
   if (!((month >= 1 && month <= 12) || month === 20 || (month >= 30 && month <= 42) || month >= 50)) return false;
-  const d2Upper = upper(d2 as number);
-  let department: number[];
-  if (d1 === 0x32 && d2Upper === 0x41) department = [0x31, 0x39];
-  else if (d1 === 0x32 && d2Upper === 0x42) department = [0x31, 0x38];
-  else if (isDigit(d1) && isDigit(d2Upper) && !(d1 === 0x30 && d2Upper === 0x30)) department = [d1 as number, d2Upper];
+  const d2Upper = upper(compact[6] as number);
+  let department1: number;
+  let department2: number;
+  if (d1 === 0x32 && d2Upper === 0x41) [department1, department2] = [0x31, 0x39];
+  else if (d1 === 0x32 && d2Upper === 0x42) [department1, department2] = [0x31, 0x38];
+  else if (isDigit(d1) && isDigit(d2Upper) && !(d1 === 0x30 && d2Upper === 0x30)) [department1, department2] = [d1 as number, d2Upper];
   else return false;
-  const rest = compact.subarray(7);
-  const placeAndOrder = rest.subarray(0, rest.length - 2);
-  if (placeAndOrder[3] === 0x30 && placeAndOrder[4] === 0x30 && placeAndOrder[5] === 0x30) return false;
-  const body = [sex as number, y1 as number, y2 as number, m1 as number, m2 as number, ...department, ...placeAndOrder];
-  const remainder = mod97Digits(body);
-  const key = twoDigits(rest[rest.length - 2], rest[rest.length - 1]);
-  return remainder >= 0 && key >= 0 && key === 97 - remainder;
+  // Place of birth (3 digits) then order number (3 digits, never 000), then the key.
+  if (compact[10] === 0x30 && compact[11] === 0x30 && compact[12] === 0x30) return false;
+  let remainder = 0;
+  for (const byte of [sex, y1, y2, m1, m2, department1, department2]) remainder = (remainder * 10 + ((byte as number) - 0x30)) % 97;
+  for (let index = 7; index < 13; index++) {
+    const byte = compact[index] as number;
+    if (!isDigit(byte)) return false;
+    remainder = (remainder * 10 + (byte - 0x30)) % 97;
+  }
+  const key = twoDigits(compact[13], compact[14]);
+  return key >= 0 && key === 97 - remainder;
 }
 
 /** IBAN (ISO 13616): the registered length of its country, then mod 97 (ISO 7064). */

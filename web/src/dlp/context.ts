@@ -70,7 +70,7 @@ export function scanContext(matcher: ContextMatcher, bytes: Uint8Array, starts: 
         candidate = tokenAfter(bytes, end, cniShape);
         break;
       case "passport":
-        candidate = tokenAfter(bytes, end, (from, to) => (passportShape(bytes, from, to) ? ["passport", 0.9] : null));
+        candidate = tokenAfter(bytes, end, (from, to) => (passportShape(bytes, from, to) ? PASSPORT : null));
         break;
       case "adeli":
         candidate = adeliAfter(bytes, end);
@@ -79,13 +79,34 @@ export function scanContext(matcher: ContextMatcher, bytes: Uint8Array, starts: 
     if (candidate !== null) out.push(candidate);
   }
 
+
   function cniShape(from: number, to: number): [Kind, number] | null {
-    const upperAlnum = (byte: number | undefined) => isDigit(byte) || isUpper(byte);
-    const token = bytes.subarray(from, to);
-    if (token.length === 12 && token.subarray(0, 4).every((byte) => isDigit(byte)) && token.subarray(4, 7).every(upperAlnum) && token.subarray(7).every((byte) => isDigit(byte))) return ["cni", 0.85];
-    if (token.length === 9 && token.every(upperAlnum) && token.some((byte) => isDigit(byte)) && token.some((byte) => isUpper(byte))) return ["cni", 0.8];
-    return null;
+    // Only 12- and 9-character tokens can be card numbers: most words are ruled out by length.
+    if (to - from === 12) return allDigits(bytes, from, from + 4) && allUpperAlnum(bytes, from + 4, from + 7) && allDigits(bytes, from + 7, to) ? CNI_BEFORE_2021 : null;
+    if (to - from !== 9 || !allUpperAlnum(bytes, from, to)) return null;
+    let digit = false;
+    let capital = false;
+    for (let at = from; at < to; at++) {
+      if (isDigit(bytes[at])) digit = true;
+      else capital = true;
+    }
+    return digit && capital ? CNI_CURRENT : null;
   }
+}
+
+const PASSPORT: [Kind, number] = ["passport", 0.9];
+/** Cards issued before 2021 (12 characters) and the current card (9), with their confidence. */
+const CNI_BEFORE_2021: [Kind, number] = ["cni", 0.85];
+const CNI_CURRENT: [Kind, number] = ["cni", 0.8];
+
+function allDigits(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let at = from; at < to; at++) if (!isDigit(bytes[at])) return false;
+  return true;
+}
+
+function allUpperAlnum(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let at = from; at < to; at++) if (!(isDigit(bytes[at]) || isUpper(bytes[at]))) return false;
+  return true;
 }
 
 /** Where the first number within the window after a label starts, unless it ends a word; -1. */

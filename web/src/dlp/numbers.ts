@@ -27,6 +27,8 @@ class Run {
   compactLength = 0;
   /** Reused for every span tried. */
   private readonly span: Span = { start: 0, end: 0, boundaries: 0, atRunStart: false };
+  /** Per length, the buffer a span's characters are copied into for the validators. */
+  private readonly spans = Array.from({ length: MAX_LEN + 1 }, (_, length) => new Uint8Array(length));
 
   /** Collects the groups of the run at `start`; returns where scanning resumes (see `truncated`). */
   collect(bytes: Uint8Array, start: number): number {
@@ -77,7 +79,10 @@ class Run {
           span.end = this.ends[lastIndex] as number;
           span.boundaries = boundaries;
           span.atRunStart = runStart && firstIndex === 0;
-          const candidate = classifySpan(bytes, this.compact.subarray(firstCompact, lastCompactEnd), span, afterPlus);
+          // Copied: a view per span tried would be an object per span.
+          const compact = this.spans[length] as Uint8Array;
+          for (let index = 0; index < length; index++) compact[index] = this.compact[firstCompact + index] as number;
+          const candidate = classifySpan(bytes, compact, span, afterPlus);
           if (candidate !== null) out.push(candidate);
         }
         boundaries |= 1 << length;

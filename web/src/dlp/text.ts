@@ -91,8 +91,9 @@ export function isAlphabeticCodePoint(cp: number): boolean {
 
 /** Whether the character at `at` is a letter, a digit (any script) or `_`. */
 export function alphanumericAt(bytes: Uint8Array, at: number): boolean {
-  const cp = codePointAt(bytes, at);
-  return cp === 0x5f || isAlphanumericCodePoint(cp);
+  const first = bytes[at];
+  if (first === undefined) return false;
+  return first < 0x80 ? WORD_ASCII[first] === 1 : wideAlphanumeric(bytes, at, first);
 }
 
 /** ASCII word bytes (letters, digits, `_`) as 1, everything else 0; for the hot loops. */
