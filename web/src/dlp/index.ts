@@ -8,7 +8,7 @@ import { type HealthMatcher, healthMatcher, scanHealth } from "./health.js";
 import { maskBytes } from "./mask.js";
 import { scanEmails } from "./email.js";
 import { scanNumbers } from "./numbers.js";
-import { forEachWord } from "./text.js";
+import { forEachWord, wordFilter } from "./text.js";
 
 export { KINDS, type Kind };
 
@@ -47,12 +47,6 @@ export class Finding {
 
 let matchers: { context: ContextMatcher; health: HealthMatcher; filter: Uint32Array } | null = null;
 
-/** A 64 Kibit filter of word hashes: one look-up rules most words out for both dictionaries. */
-function wordFilter(hashes: Iterable<number>): Uint32Array {
-  const filter = new Uint32Array(2048);
-  for (const hash of hashes) filter[(hash & 0xffff) >>> 5] = (filter[(hash & 0xffff) >>> 5] as number) | (1 << (hash & 31));
-  return filter;
-}
 
 /** Runs every detector over `text`: findings in text order, without overlaps. */
 export function scanText(text: string | Uint8Array): Finding[] {
@@ -68,9 +62,8 @@ export function scanText(text: string | Uint8Array): Finding[] {
   const contextStarts: number[] = [];
   const healthStarts: number[] = [];
   const { context, health, filter } = matchers;
-  forEachWord(bytes, (start, hash) => {
-    // Most words start nothing: one look-up rules them out for both dictionaries.
-    if (((filter[(hash & 0xffff) >>> 5] as number) & (1 << (hash & 31))) === 0) return;
+  // Most words start nothing: the filter rules them out for both dictionaries.
+  forEachWord(bytes, filter, (start, hash) => {
     if (context.dictionary.mayStart(hash)) contextStarts.push(start);
     if (health.dictionary.mayStart(hash)) healthStarts.push(start);
   });

@@ -118,11 +118,12 @@ function wideAlphanumeric(bytes: Uint8Array, at: number, first: number): boolean
 }
 
 /**
- * Calls `onWord` with the byte offset and the hash ([`wordHash`]) of each word of the text:
- * maximal runs of letters, digits (any script) and `_`. Dictionaries are tried only at words
- * whose hash is one of their patterns' first words.
+ * Calls `onWord` with the byte offset and the hash ([`wordHash`]) of each word of the text
+ * (maximal runs of letters, digits (any script) and `_`) whose hash passes `filter` (a bit
+ * set of 64 Kibit indexed by the hash's low 16 bits, see `wordFilter`). Dictionaries are tried
+ * only at words whose hash is one of their patterns' first words, and most words are not.
  */
-export function forEachWord(bytes: Uint8Array, onWord: (start: number, hash: number) => void): void {
+export function forEachWord(bytes: Uint8Array, filter: Uint32Array, onWord: (start: number, hash: number) => void): void {
   let at = 0;
   let start = -1;
   let hash = 0;
@@ -138,7 +139,7 @@ export function forEachWord(bytes: Uint8Array, onWord: (start: number, hash: num
         // FNV-1a of the ASCII-lower-cased byte, as pushHash.
         hash = Math.imul(hash ^ (byte >= 0x41 && byte <= 0x5a ? byte + 0x20 : byte), 0x01000193) >>> 0;
       } else if (start >= 0) {
-        onWord(start, hash);
+        if (passes(filter, hash)) onWord(start, hash);
         start = -1;
       }
       at += 1;
@@ -153,17 +154,28 @@ export function forEachWord(bytes: Uint8Array, onWord: (start: number, hash: num
       // Bytes of 0x80 and above are unchanged by ASCII lower-casing.
       for (let index = at; index < at + size; index++) hash = Math.imul(hash ^ (bytes[index] as number), 0x01000193) >>> 0;
     } else if (start >= 0) {
-      onWord(start, hash);
+      if (passes(filter, hash)) onWord(start, hash);
       start = -1;
     }
     at += size;
   }
-  if (start >= 0) onWord(start, hash);
+  if (start >= 0 && passes(filter, hash)) onWord(start, hash);
 }
 
 /** FNV-1a over the bytes of a word, ASCII letters lower-cased. */
 function pushHash(hash: number, byte: number): number {
   return Math.imul(hash ^ byte, 0x01000193) >>> 0;
+}
+
+/** A 64 Kibit filter of word hashes for `forEachWord`. */
+export function wordFilter(hashes: Iterable<number>): Uint32Array {
+  const filter = new Uint32Array(2048);
+  for (const hash of hashes) filter[(hash & 0xffff) >>> 5] = (filter[(hash & 0xffff) >>> 5] as number) | (1 << (hash & 31));
+  return filter;
+}
+
+function passes(filter: Uint32Array, hash: number): boolean {
+  return ((filter[(hash & 0xffff) >>> 5] as number) & (1 << (hash & 31))) !== 0;
 }
 
 /** The hash `forEachWord` gives the first word of `pattern`. */
