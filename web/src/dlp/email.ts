@@ -18,8 +18,18 @@ export function scanEmails(bytes: Uint8Array, out: Candidate[]): void {
         resume = end;
       }
     }
-    at = bytes.indexOf(0x40, at + 1);
+    at = nextAt(bytes, at + 1);
   }
+}
+
+/**
+ * The next `@` from `from`, or -1. A few bytes are looked at one by one first: `indexOf` is fast
+ * over long stretches but costs a call each time, and a hostile text has an `@` every other byte.
+ */
+function nextAt(bytes: Uint8Array, from: number): number {
+  const near = Math.min(from + 32, bytes.length);
+  for (let at = from; at < near; at++) if (bytes[at] === 0x40) return at;
+  return near < bytes.length ? bytes.indexOf(0x40, near) : -1;
 }
 
 function isLocalByte(byte: number | undefined): boolean {
