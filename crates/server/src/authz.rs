@@ -330,6 +330,7 @@ fn is_addressee(principal: &Principal, envelope: &Envelope) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use Action as A;
     use pli_store::{Account, Id};
 
     fn org(name: &str) -> Org {
@@ -423,6 +424,28 @@ mod tests {
         assert!(!read(&sender, &stored, Action::ReadAudit));
     }
 
+    /// A rule of the table tests: who, doing what, on what, and whether it must be allowed.
+    type Rule<'a> = (&'a Principal, A, Resource<'a>, bool);
+
+    /// Checks every rule and names each one the chokepoint decides otherwise.
+    fn check_rules(rules: &[Rule<'_>]) {
+        let wrong: Vec<String> = rules
+            .iter()
+            .filter(|(who, action, resource, allowed)| {
+                authorize(who, *action, resource).is_ok() != *allowed
+            })
+            .map(|(who, action, resource, allowed)| {
+                let account = &who.account;
+                let expected = if *allowed { "allowed" } else { "denied" };
+                format!(
+                    "{:?} of {} (mailboxes {:?}): {action:?} on {resource:?} must be {expected}",
+                    account.role, account.org.name, who.mailbox_ids
+                )
+            })
+            .collect();
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
     #[test]
     fn organisation_rules() {
         let hospital = org("hospital");
@@ -436,133 +459,55 @@ mod tests {
         let agent = principal(&hospital, Role::Agent, vec![mailbox.id]);
         let auditor = principal(&hospital, Role::Auditor, vec![]);
         let other_admin = principal(&police, Role::Admin, vec![]);
-        let allowed = |p: &Principal, a: Action, r: Resource| authorize(p, a, &r).is_ok();
-
-        assert!(allowed(&admin, Action::Invite, Resource::Org(&hospital)));
-        assert!(!allowed(&admin, Action::Invite, Resource::Org(&police)));
-        assert!(!allowed(&agent, Action::Invite, Resource::Org(&hospital)));
-        assert!(!allowed(
-            &other_admin,
-            Action::Invite,
-            Resource::Org(&hospital)
-        ));
-        assert!(allowed(
-            &admin,
-            Action::CreateMailbox,
-            Resource::Org(&hospital)
-        ));
-        assert!(!allowed(
-            &auditor,
-            Action::CreateMailbox,
-            Resource::Org(&hospital)
-        ));
-        assert!(allowed(
-            &admin,
-            Action::ManageMailbox,
-            Resource::Mailbox(&mailbox)
-        ));
-        assert!(!allowed(
-            &agent,
-            Action::ManageMailbox,
-            Resource::Mailbox(&mailbox)
-        ));
-        assert!(!allowed(
-            &other_admin,
-            Action::ManageMailbox,
-            Resource::Mailbox(&mailbox)
-        ));
-        assert!(allowed(
-            &auditor,
-            Action::ReadAudit,
-            Resource::Org(&hospital)
-        ));
-        assert!(allowed(&admin, Action::ReadAudit, Resource::Org(&hospital)));
-        assert!(!allowed(
-            &agent,
-            Action::ReadAudit,
-            Resource::Org(&hospital)
-        ));
-        assert!(!allowed(
-            &auditor,
-            Action::ReadAudit,
-            Resource::Org(&police)
-        ));
-        assert!(allowed(
-            &agent,
-            Action::ListMailbox,
-            Resource::Mailbox(&mailbox)
-        ));
-        assert!(!allowed(
-            &admin,
-            Action::ListMailbox,
-            Resource::Mailbox(&mailbox)
-        ));
-        assert!(allowed(
-            &other_admin,
-            Action::LookupDirectory,
-            Resource::Server
-        ));
-        assert!(allowed(
-            &other_admin,
-            Action::CreateEnvelope,
-            Resource::Server
-        ));
+        let (at_hospital, at_police) = (Resource::Org(&hospital), Resource::Org(&police));
+        let team = Resource::Mailbox(&mailbox);
+        let (server, own) = (Resource::Server, Resource::Own);
+        let mut rules: Vec<Rule<'_>> = vec![
+            (&admin, A::Invite, at_hospital, true),
+            (&admin, A::Invite, at_police, false),
+            (&agent, A::Invite, at_hospital, false),
+            (&other_admin, A::Invite, at_hospital, false),
+            (&admin, A::CreateMailbox, at_hospital, true),
+            (&auditor, A::CreateMailbox, at_hospital, false),
+            (&admin, A::ManageMailbox, team, true),
+            (&agent, A::ManageMailbox, team, false),
+            (&other_admin, A::ManageMailbox, team, false),
+            (&auditor, A::ReadAudit, at_hospital, true),
+            (&admin, A::ReadAudit, at_hospital, true),
+            (&agent, A::ReadAudit, at_hospital, false),
+            (&auditor, A::ReadAudit, at_police, false),
+            (&agent, A::ListMailbox, team, true),
+            (&admin, A::ListMailbox, team, false),
+            (&other_admin, A::LookupDirectory, server, true),
+            (&other_admin, A::CreateEnvelope, server, true),
+            (&admin, A::SetPolicy, at_hospital, true),
+            (&admin, A::SetPolicy, at_police, false),
+            (&other_admin, A::SetPolicy, at_hospital, false),
+            (&agent, A::SetPolicy, at_hospital, false),
+            (&auditor, A::SetPolicy, at_hospital, false),
+            (&admin, A::SetPolicy, server, false),
+            // Only members read the keyring.
+            (&agent, A::ReadMailboxKeys, team, true),
+            (&admin, A::ReadMailboxKeys, team, false),
+            (&auditor, A::ReadMailboxKeys, team, false),
+            (&other_admin, A::ReadMailboxKeys, team, false),
+            (&agent, A::ActOnSelf, own, true),
+            (&agent, A::ActOnSelf, server, false),
+        ];
         for member in [&agent, &auditor, &admin] {
-            assert!(allowed(
-                member,
-                Action::ReadPolicy,
-                Resource::Org(&hospital)
-            ));
-            assert!(!allowed(member, Action::ReadPolicy, Resource::Org(&police)));
+            rules.push((member, A::ReadPolicy, at_hospital, true));
+            rules.push((member, A::ReadPolicy, at_police, false));
         }
-        assert!(allowed(&admin, Action::SetPolicy, Resource::Org(&hospital)));
-        assert!(!allowed(&admin, Action::SetPolicy, Resource::Org(&police)));
-        assert!(!allowed(
-            &other_admin,
-            Action::SetPolicy,
-            Resource::Org(&hospital)
-        ));
-        assert!(!allowed(
-            &agent,
-            Action::SetPolicy,
-            Resource::Org(&hospital)
-        ));
-        assert!(!allowed(
-            &auditor,
-            Action::SetPolicy,
-            Resource::Org(&hospital)
-        ));
-        assert!(!allowed(&admin, Action::SetPolicy, Resource::Server));
-        for action in [Action::RotateMailboxKey, Action::WrapMailboxKey] {
-            assert!(
-                allowed(&agent, action, Resource::Mailbox(&mailbox)),
-                "member"
-            );
-            assert!(
-                allowed(&admin, action, Resource::Mailbox(&mailbox)),
-                "admin"
-            );
-            assert!(!allowed(&auditor, action, Resource::Mailbox(&mailbox)));
-            assert!(!allowed(&other_admin, action, Resource::Mailbox(&mailbox)));
-            assert!(!allowed(&agent, action, Resource::Org(&hospital)));
+        for action in [A::RotateMailboxKey, A::WrapMailboxKey] {
+            rules.extend([
+                (&agent, action, team, true),
+                (&admin, action, team, true),
+                (&auditor, action, team, false),
+                (&other_admin, action, team, false),
+                (&agent, action, at_hospital, false),
+            ]);
         }
-        assert!(allowed(
-            &agent,
-            Action::ReadMailboxKeys,
-            Resource::Mailbox(&mailbox)
-        ));
-        for outsider in [&admin, &auditor, &other_admin] {
-            assert!(
-                !allowed(
-                    outsider,
-                    Action::ReadMailboxKeys,
-                    Resource::Mailbox(&mailbox)
-                ),
-                "only members read the keyring"
-            );
-        }
-        assert!(allowed(&agent, Action::ActOnSelf, Resource::Own));
-        assert!(!allowed(&agent, Action::ActOnSelf, Resource::Server));
+        check_rules(&rules);
     }
 
     #[test]
@@ -579,47 +524,20 @@ mod tests {
         let other_admin = principal(&police, Role::Admin, vec![]);
         let mut reader = principal(&police, Role::Agent, vec![mailbox.id]);
         reader.send_denied = vec![mailbox.id];
-        let allowed = |p: &Principal, a: Action, r: Resource| authorize(p, a, &r).is_ok();
-
-        assert!(allowed(
-            &admin,
-            Action::ManageSecurity,
-            Resource::Org(&hospital)
-        ));
-        assert!(!allowed(
-            &admin,
-            Action::ManageSecurity,
-            Resource::Org(&police)
-        ));
-        assert!(!allowed(
-            &auditor,
-            Action::ManageSecurity,
-            Resource::Org(&hospital)
-        ));
-        assert!(!allowed(
-            &other_admin,
-            Action::ManageSecurity,
-            Resource::Org(&hospital)
-        ));
-        assert!(!allowed(&admin, Action::ManageSecurity, Resource::Server));
-
-        // Anyone writes to a mailbox, except a read-only grantee.
-        assert!(allowed(
-            &other_admin,
-            Action::SendToMailbox,
-            Resource::Mailbox(&mailbox)
-        ));
-        assert!(!allowed(
-            &reader,
-            Action::SendToMailbox,
-            Resource::Mailbox(&mailbox)
-        ));
-        assert!(allowed(
-            &reader,
-            Action::ListMailbox,
-            Resource::Mailbox(&mailbox)
-        ));
-        assert!(!allowed(&reader, Action::SendToMailbox, Resource::Server));
+        let (at_hospital, at_police) = (Resource::Org(&hospital), Resource::Org(&police));
+        let team = Resource::Mailbox(&mailbox);
+        check_rules(&[
+            (&admin, A::ManageSecurity, at_hospital, true),
+            (&admin, A::ManageSecurity, at_police, false),
+            (&auditor, A::ManageSecurity, at_hospital, false),
+            (&other_admin, A::ManageSecurity, at_hospital, false),
+            (&admin, A::ManageSecurity, Resource::Server, false),
+            // Anyone writes to a mailbox, except a read-only grantee.
+            (&other_admin, A::SendToMailbox, team, true),
+            (&reader, A::SendToMailbox, team, false),
+            (&reader, A::ListMailbox, team, true),
+            (&reader, A::SendToMailbox, Resource::Server, false),
+        ]);
     }
 
     #[test]
@@ -696,19 +614,6 @@ mod tests {
         };
         let member = principal(&hospital, Role::Agent, vec![mailbox.id]);
         let stranger = principal(&hospital, Role::Admin, vec![]);
-        let allowed = |p: &Principal, a: Action, r: Resource| authorize(p, a, &r).is_ok();
-        assert!(allowed(&member, Action::CreateRequest, Resource::Own));
-        assert!(allowed(
-            &member,
-            Action::CreateRequest,
-            Resource::Mailbox(&mailbox)
-        ));
-        // Not even an admin asks on behalf of a mailbox it does not read.
-        assert!(!allowed(
-            &stranger,
-            Action::CreateRequest,
-            Resource::Mailbox(&mailbox)
-        ));
         let request = |state: RequestState, uploads: u32, creator_id: Id| UploadRequest {
             id: Id::random(),
             creator_id,
@@ -725,16 +630,15 @@ mod tests {
             envelopes: vec![],
         };
         let mine = request(RequestState::Active, 0, member.account.id);
-        assert!(allowed(
-            &member,
-            Action::WithdrawRequest,
-            Resource::Request(&mine)
-        ));
-        assert!(!allowed(
-            &stranger,
-            Action::WithdrawRequest,
-            Resource::Request(&mine)
-        ));
+        let (team, own_request) = (Resource::Mailbox(&mailbox), Resource::Request(&mine));
+        check_rules(&[
+            (&member, A::CreateRequest, Resource::Own, true),
+            (&member, A::CreateRequest, team, true),
+            // Not even an admin asks on behalf of a mailbox it does not read.
+            (&stranger, A::CreateRequest, team, false),
+            (&member, A::WithdrawRequest, own_request, true),
+            (&stranger, A::WithdrawRequest, own_request, false),
+        ]);
         assert_eq!(authorize_request(RequestAction::Upload, &mine, 50), Ok(()));
         assert_eq!(
             authorize_request(RequestAction::Upload, &mine, 100),
