@@ -102,6 +102,29 @@ test("plain text: formats by content, encodings as the Rust crate reads them", (
   assert.deepEqual(dlp.extractBytes(encode("hello"), "x.txt", { maxFileBytes: 4, maxPartBytes: 4, maxTextBytes: 4 }), { notInspectable: "too-large" });
 });
 
+test("text beyond the size limit is too large whatever its encoding, found without decoding it whole; binary data stays unknown", () => {
+  const limits = { maxFileBytes: 1 << 20, maxPartBytes: 1 << 20, maxTextBytes: 8 };
+  const extract = (bytes) => dlp.extractBytes(bytes, "x.txt", limits);
+  const utf16 = (text) => new Uint8Array([0xff, 0xfe, ...[...text].flatMap((c) => [c.charCodeAt(0) & 0xff, c.charCodeAt(0) >> 8])]);
+  // UTF-8: the limit counts bytes, four-byte characters included.
+  assert.deepEqual(extract(encode("12345678")), { text: "12345678", format: "text" });
+  assert.deepEqual(extract(encode("123456789")), { notInspectable: "too-large" });
+  assert.deepEqual(extract(encode("😀😀")), { text: "😀😀", format: "text" });
+  assert.deepEqual(extract(encode("😀😀a")), { notInspectable: "too-large" });
+  // UTF-16: more code units than the limit, or few units that grow in UTF-8.
+  assert.deepEqual(extract(utf16("123456789")), { notInspectable: "too-large" });
+  assert.deepEqual(extract(utf16("éééé")), { text: "éééé", format: "text" });
+  assert.deepEqual(extract(utf16("ééééé")), { notInspectable: "too-large" });
+  // A lone high surrogate is not UTF-16 text, large or not.
+  assert.deepEqual(extract(new Uint8Array([0xff, 0xfe, ...Array(10).fill([0x31, 0]).flat(), 0x00, 0xd8])), { notInspectable: "unknown-format" });
+  assert.deepEqual(extract(new Uint8Array([0xff, 0xfe, 0x31, 0, 0x00, 0xd8])), { notInspectable: "unknown-format" });
+  // Windows-1252 ("Née le 12/03/1985") is at least as long as its bytes.
+  assert.deepEqual(extract(new Uint8Array([0x4e, 0xe9, 0x65, 0x20, 0x6c, 0x65, 0x20, ...encode("12/03/1985")])), { notInspectable: "too-large" });
+  assert.deepEqual(kinds(extract(new Uint8Array([0x4e, 0xe9, 0x65, 0x20, 0x31, 0x32]))), []);
+  // Binary data is unknown, not merely too large.
+  assert.deepEqual(extract(new Uint8Array([0x81, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])), { notInspectable: "unknown-format" });
+});
+
 const EXAMPLE = `
 version = 3
 trust_zone = ["Police-Lyon"]

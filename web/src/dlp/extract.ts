@@ -43,11 +43,44 @@ export function extractBytes(bytes: Uint8Array, name: string | null, limits: Lim
       result = { notInspectable: "unsupported-format" };
       break;
     case "other":
-      result = plainText(bytes, name);
+      result = plainText(bytes, name, limits.maxTextBytes);
       break;
   }
-  if ("text" in result && new TextEncoder().encode(result.text).length > limits.maxTextBytes) return { notInspectable: "too-large" };
+  if ("text" in result && utf8Length(result.text) > limits.maxTextBytes) return { notInspectable: "too-large" };
   return result;
+}
+
+/** The length of `text` in UTF-8, without encoding it. */
+function utf8Length(text: string): number {
+  let length = 0;
+  for (let index = 0; index < text.length; index++) {
+    const unit = text.charCodeAt(index);
+    if (unit < 0x80) length += 1;
+    else if (unit < 0x800) length += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && index + 1 < text.length && (text.charCodeAt(index + 1) & 0xfc00) === 0xdc00) {
+      length += 4;
+      index += 1;
+    } else length += 3;
+  }
+  return length;
+}
+
+/** Decoding a larger text only to find it too large would hold it whole: checked in pieces. */
+const CHECK_PIECE = 1 << 20;
+
+/**
+ * Whether `bytes` decode without error as `encoding`, read in pieces so that nothing the size
+ * of the text is built.
+ */
+function decodes(bytes: Uint8Array, encoding: "utf-8" | "utf-16le" | "utf-16be"): boolean {
+  const decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: true });
+  try {
+    for (let at = 0; at < bytes.length; at += CHECK_PIECE) decoder.decode(bytes.subarray(at, at + CHECK_PIECE), { stream: true });
+    decoder.decode();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function startsWith(bytes: Uint8Array, magic: readonly number[], at = 0): boolean {
@@ -85,7 +118,7 @@ function sniff(bytes: Uint8Array): "pdf" | "zip" | "image" | "unsupported" | "ot
   return "other";
 }
 
-function plainText(bytes: Uint8Array, name: string | null): Extracted {
+function plainText(bytes: Uint8Array, name: string | null, maxTextBytes: number): Extracted {
   const dot = name === null ? -1 : name.lastIndexOf(".");
   const extension = name === null || dot < 0 ? "" : name.slice(dot + 1).toLowerCase();
   const format: Format = extension === "csv" || extension === "tsv" ? "csv" : "text";
@@ -95,22 +128,36 @@ function plainText(bytes: Uint8Array, name: string | null): Extracted {
     [[0xfe, 0xff], "utf-16be"],
   ] as const) {
     if (startsWith(bytes, bom)) {
+      const units = bytes.subarray(2);
+      if (units.length / 2 > maxTextBytes) {
+        // Every UTF-16 code unit is at least one byte of UTF-8.
+        return decodes(units, encoding) ? { notInspectable: "too-large" } : { notInspectable: "unknown-format" };
+      }
       try {
-        return { text: new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(2)), format };
+        return { text: new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(units), format };
       } catch {
         return { notInspectable: "unknown-format" };
       }
     }
   }
   if (bytes.includes(0)) return { notInspectable: "unknown-format" };
-  try {
-    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes), format };
-  } catch {
-    // Not UTF-8: French text from older systems is Windows-1252. Binary data decodes too, so
-    // it must look like text: few control characters besides line breaks and tabs.
+  // Valid UTF-8 is its own text, byte for byte; Windows-1252 text is at least as long.
+  const tooLarge = bytes.length > maxTextBytes;
+  if (tooLarge && decodes(bytes, "utf-8")) return { notInspectable: "too-large" };
+  if (!tooLarge) {
+    try {
+      return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes), format };
+    } catch {
+      // Not UTF-8: French text from older systems is Windows-1252. Binary data decodes too, so
+      // it must look like text: few control characters besides line breaks and tabs.
+    }
   }
   let controls = 0;
-  for (const byte of bytes) if (byte < 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09 && byte !== 0x0c) controls += 1;
+  for (let at = 0; at < bytes.length; at++) {
+    const byte = bytes[at] as number;
+    if (byte < 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09 && byte !== 0x0c) controls += 1;
+  }
   if (controls * 100 > bytes.length) return { notInspectable: "unknown-format" };
+  if (tooLarge) return { notInspectable: "too-large" };
   return { text: new TextDecoder("windows-1252").decode(bytes), format };
 }
