@@ -4,8 +4,9 @@
 //! Two halves, both pure functions over bytes (no network, no database, no async runtime):
 //!
 //! - [`scan_text`] runs every detector over a text and returns [`Finding`]s: the [`Kind`] of
-//!   data, its byte offsets in the text, a masked excerpt that never holds the whole value,
-//!   and a confidence. Identifiers with a check digit are reported only when it is right.
+//!   data, its byte offsets in the text and a confidence; [`Finding::excerpt`] masks it for
+//!   display, never showing the whole value. Identifiers with a check digit are reported only
+//!   when it is right.
 //! - [`extract`] and [`extract_bytes`] turn a TXT, CSV, PDF, DOCX or ODT file into text, or say
 //!   why it cannot be inspected ([`NotInspectable`]): a scanned PDF, an image, an unknown or
 //!   broken file is never silently passed. Parsers of untrusted files can crash or loop: run
@@ -15,10 +16,11 @@
 //! ```
 //! use pli_dlp::{Kind, scan_text};
 //!
-//! let findings = scan_text("Assuré : 2 55 08 14 168 025 38, IBAN FR14 2004 1010 0505 0001 3M02 606");
+//! let text = "Assuré : 2 55 08 14 168 025 38, IBAN FR14 2004 1010 0505 0001 3M02 606";
+//! let findings = scan_text(text);
 //! let kinds: Vec<Kind> = findings.iter().map(|finding| finding.kind).collect();
 //! assert_eq!(kinds, [Kind::Nir, Kind::Iban]);
-//! assert_eq!(findings[0].excerpt, "2 55 ** ** *** *** 38");
+//! assert_eq!(findings[0].excerpt(text), "2 55 ** ** *** *** 38");
 //! // A wrong key is not a social-security number.
 //! assert!(scan_text("Assuré : 2 55 08 14 168 025 39").is_empty());
 //! ```
@@ -136,7 +138,7 @@ impl fmt::Display for Kind {
 }
 
 /// One piece of sensitive data found in a text.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Finding {
     /// What was found.
     pub kind: Kind,
@@ -144,12 +146,21 @@ pub struct Finding {
     pub start: usize,
     /// Byte offset just past the match (exclusive).
     pub end: usize,
-    /// The match with most of its characters replaced by `*`, separators kept
-    /// (`2 55 ** ** *** *** 38`): enough for a person to find it, never the whole value.
-    pub excerpt: String,
     /// How sure the detector is, from 0 to 1: a verified check digit gives 0.9 or more; a
     /// format without check digit, or a term, less unless context words support it.
     pub confidence: f32,
+}
+
+impl Finding {
+    /// The match in `text` (the text this finding was found in) with most of its characters
+    /// replaced by `*`, separators kept (`2 55 ** ** *** *** 38`): enough for a person to find
+    /// it, never the whole value. Built on demand: most findings are counted, not shown.
+    /// Empty if the finding's offsets are not a span of `text`.
+    pub fn excerpt(&self, text: &str) -> String {
+        text.get(self.start..self.end)
+            .map(|matched| mask::mask(self.kind, matched))
+            .unwrap_or_default()
+    }
 }
 
 /// Runs every detector over `text` and returns the findings in text order, without overlaps
@@ -254,12 +265,12 @@ fn choose(cluster: &mut [Candidate]) -> Vec<Candidate> {
 }
 
 fn finding(text: &str, candidate: &Candidate) -> Option<Finding> {
-    let matched = text.get(candidate.start..candidate.end)?;
+    // Detectors cut at ASCII bytes; the check keeps [`Finding::excerpt`] total anyway.
+    text.get(candidate.start..candidate.end)?;
     Some(Finding {
         kind: candidate.kind,
         start: candidate.start,
         end: candidate.end,
-        excerpt: mask::mask(candidate.kind, matched),
         confidence: candidate.confidence,
     })
 }
