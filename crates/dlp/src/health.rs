@@ -138,7 +138,7 @@ fn strip_accent(c: char) -> impl Iterator<Item = char> {
 }
 
 /// A dictionary match in the text.
-struct Hit {
+pub struct Hit {
     start: usize,
     end: usize,
     term: Term,
@@ -173,12 +173,13 @@ fn term_at(dictionary: &Dictionary, text: &str, start: usize) -> Option<Hit> {
     })
 }
 
-/// Scans `text` for terms at `starts`, the words that [`first_words`] lets through.
-pub fn scan(text: &str, starts: &[usize], out: &mut Vec<Candidate>) {
+/// Scans `text` for terms at `starts`, the words that [`first_words`] lets through; `hits` is
+/// working memory.
+pub fn scan(text: &str, starts: &[usize], hits: &mut Vec<Hit>, out: &mut Vec<Candidate>) {
     let Some(dictionary) = DICTIONARY_MATCHER.as_ref() else {
         return;
     };
-    let mut hits: Vec<Hit> = Vec::new();
+    hits.clear();
     let mut resume = 0;
     for &start in starts {
         if start < resume {
@@ -192,7 +193,7 @@ pub fn scan(text: &str, starts: &[usize], out: &mut Vec<Candidate>) {
     // Hits are in text order: a sliding window finds each one's neighbours.
     let mut first = 0;
     let mut last = 0;
-    for hit in &hits {
+    for hit in hits.iter() {
         if hit.term.context {
             continue;
         }
@@ -236,7 +237,7 @@ mod tests {
     fn terms(text: &str) -> Vec<&str> {
         let mut out = Vec::new();
         let starts = first_words().unwrap().candidates(text);
-        scan(text, &starts, &mut out);
+        scan(text, &starts, &mut Vec::new(), &mut out);
         out.iter()
             .map(|found| &text[found.start..found.end])
             .collect()

@@ -13,9 +13,9 @@ const MAX_LEN: usize = 23;
 /// How far before a number its label ("SIRET :", "n° FINESS") is looked for.
 const CONTEXT_WINDOW: usize = 40;
 
-pub fn scan(text: &str, out: &mut Vec<Candidate>) {
+/// Appends the candidates of `text` to `out`, in text order; `run` is working memory.
+pub fn scan(text: &str, run: &mut Run, out: &mut Vec<Candidate>) {
     let bytes = text.as_bytes();
-    let mut run = Run::default();
     let mut position = 0;
     while let Some(start) = find_digit(bytes, position) {
         if start > 0 && is_word_byte(bytes[start - 1]) {
@@ -99,7 +99,7 @@ struct Group {
 }
 
 #[derive(Default)]
-struct Run {
+pub struct Run {
     groups: Vec<Group>,
     /// The run's characters without separators, letters upper-cased.
     compact: Vec<u8>,
@@ -337,8 +337,8 @@ mod tests {
 
     fn kinds(text: &str) -> Vec<(Kind, &str)> {
         let mut out = Vec::new();
-        scan(text, &mut out);
-        let findings = crate::resolve(text, out);
+        scan(text, &mut Run::default(), &mut out);
+        let findings = crate::resolve_all(text, out);
         findings
             .iter()
             .map(|finding| (finding.kind, &text[finding.start..finding.end]))

@@ -99,3 +99,19 @@ fn excerpts_on_the_corpus_never_hold_the_value() {
         }
     }
 }
+
+#[test]
+fn a_scanner_reused_across_documents_finds_what_a_fresh_scan_finds() {
+    let documents = load();
+    let mut scanner = pli_dlp::Scanner::new();
+    // Forwards then backwards: whatever the previous, larger or smaller, document left in its
+    // working memory.
+    for document in documents.iter().chain(documents.iter().rev()) {
+        assert_eq!(
+            scanner.scan(&document.text),
+            pli_dlp::scan_text(&document.text),
+            "{}",
+            document.id
+        );
+    }
+}
