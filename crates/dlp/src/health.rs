@@ -203,7 +203,9 @@ pub fn scan(text: &str, starts: &[usize], hits: &mut Vec<Hit>, out: &mut Vec<Can
         while last + 1 < hits.len() && hits[last + 1].start <= hit.end + NEIGHBOURHOOD {
             last += 1;
         }
-        let mut neighbours: Vec<usize> = Vec::new();
+        // The distinct neighbouring terms, at most MAX_NEIGHBOURS: no allocation per hit.
+        let mut neighbours = [0usize; MAX_NEIGHBOURS];
+        let mut n_neighbours = 0;
         let mut has_context = false;
         for other in &hits[first..=last] {
             if other.term.id == hit.term.id {
@@ -211,12 +213,15 @@ pub fn scan(text: &str, starts: &[usize], hits: &mut Vec<Hit>, out: &mut Vec<Can
             }
             if other.term.context {
                 has_context = true;
-            } else if !neighbours.contains(&other.term.id) && neighbours.len() < MAX_NEIGHBOURS {
-                neighbours.push(other.term.id);
+            } else if n_neighbours < MAX_NEIGHBOURS
+                && !neighbours[..n_neighbours].contains(&other.term.id)
+            {
+                neighbours[n_neighbours] = other.term.id;
+                n_neighbours += 1;
             }
         }
         let score = hit.term.weight
-            + NEIGHBOUR_BOOST * neighbours.len() as f32
+            + NEIGHBOUR_BOOST * n_neighbours as f32
             + if has_context { CONTEXT_BOOST } else { 0.0 };
         let score = score.min(1.0);
         if score >= THRESHOLD {
