@@ -379,7 +379,15 @@ mod tests {
     fn long_runs_are_read_in_windows() {
         // One run of thousands of groups: identifiers inside it are found wherever they fall
         // relative to the windows.
-        for n_before in [0, 1, 50, MAX_GROUPS - MAX_LEN, MAX_GROUPS, 1000, 3 * MAX_GROUPS] {
+        for n_before in [
+            0,
+            1,
+            50,
+            MAX_GROUPS - MAX_LEN,
+            MAX_GROUPS,
+            1000,
+            3 * MAX_GROUPS,
+        ] {
             let text = format!(
                 "{}4111 1111 1111 1111 {}",
                 "12 ".repeat(n_before),
