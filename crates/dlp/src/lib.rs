@@ -212,22 +212,28 @@ impl Scanner {
             health::first_words(),
             EITHER_FILTER.as_ref(),
         ) {
-            self.context_starts.clear();
-            self.health_starts.clear();
+            // Local vectors in the word pass, as the closure's captures: its loop is the
+            // hottest of a scan of prose.
+            let mut context_starts = std::mem::take(&mut self.context_starts);
+            let mut health_starts = std::mem::take(&mut self.health_starts);
+            context_starts.clear();
+            health_starts.clear();
             text::for_each_word(text, |start, bit| {
                 // Most words start nothing: one look-up rules them out for both dictionaries.
                 if !either.contains(bit) {
                     return;
                 }
                 if context_filter.contains(bit) {
-                    self.context_starts.push(start);
+                    context_starts.push(start);
                 }
                 if health_filter.contains(bit) {
-                    self.health_starts.push(start);
+                    health_starts.push(start);
                 }
             });
-            context::scan(text, &self.context_starts, contexts);
-            health::scan(text, &self.health_starts, &mut self.hits, health);
+            context::scan(text, &context_starts, contexts);
+            health::scan(text, &health_starts, &mut self.hits, health);
+            self.context_starts = context_starts;
+            self.health_starts = health_starts;
         }
         merge(&mut self.sources, &mut self.merged);
         self.findings.clear();
