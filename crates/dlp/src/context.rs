@@ -90,6 +90,7 @@ pub fn scan(text: &str, starts: &[usize], out: &mut Vec<Candidate>) {
         return;
     };
     let mut resume = 0;
+    let mut digits = Digits::new(text.as_bytes());
     for &start in starts {
         if start < resume {
             continue;
@@ -108,33 +109,80 @@ pub fn scan(text: &str, starts: &[usize], out: &mut Vec<Candidate>) {
         };
         resume = found.end();
         let candidate = match trigger {
-            Trigger::Birth => birthdate_after(text, found.end()),
-            Trigger::Cni => token_after(text, found.end(), |token| {
+            Trigger::Birth => birthdate_after(text, &mut digits, found.end()),
+            Trigger::Cni => token_after(text, &mut digits, found.end(), |token| {
                 cni_shape(token).map(|confidence| (Kind::Cni, confidence))
             }),
-            Trigger::Passport => token_after(text, found.end(), |token| {
+            Trigger::Passport => token_after(text, &mut digits, found.end(), |token| {
                 passport_shape(token).then_some((Kind::Passport, 0.9))
             }),
-            Trigger::Adeli => adeli_after(text, found.end()),
+            Trigger::Adeli => adeli_after(text, &mut digits, found.end()),
         };
         out.extend(candidate);
     }
 }
 
+/// The first digit of a range of the text, remembered for the next label: labels come in text
+/// order, so however many crowd a text (`née née née ...`), the look-aheads read each byte
+/// about once instead of a window's worth per label.
+struct Digits<'a> {
+    bytes: &'a [u8],
+    /// The range searched last, and its first digit.
+    from: usize,
+    to: usize,
+    first: Option<usize>,
+}
+
+impl<'a> Digits<'a> {
+    fn new(bytes: &'a [u8]) -> Digits<'a> {
+        Digits {
+            bytes,
+            from: 0,
+            to: 0,
+            first: None,
+        }
+    }
+
+    /// Where the first ASCII digit in `from..to` is.
+    fn first(&mut self, from: usize, to: usize) -> Option<usize> {
+        let to = to.min(self.bytes.len());
+        if (self.from..=self.to).contains(&from) {
+            match self.first {
+                // No digit from `from` to this one.
+                Some(digit) if digit >= from => return (digit < to).then_some(digit),
+                Some(_) => {}
+                // None up to `self.to`: only what lies beyond is read.
+                None => {
+                    if to <= self.to {
+                        return None;
+                    }
+                    let found = find_digit(self.bytes.get(..to)?, self.to);
+                    self.to = to;
+                    self.first = found;
+                    return found;
+                }
+            }
+        }
+        let found = find_digit(self.bytes.get(..to)?, from);
+        self.from = from;
+        self.to = to;
+        self.first = found;
+        found
+    }
+}
+
 /// Where the first number within [`WINDOW`] bytes after a label starts, unless it is the tail
 /// of a longer word.
-fn first_number_after(bytes: &[u8], from: usize) -> Option<usize> {
-    let limit = (from + WINDOW).min(bytes.len());
-    let start = find_digit(bytes.get(..limit)?, from)?;
-    if start > 0 && is_word_byte(bytes[start - 1]) {
+fn first_number_after(digits: &mut Digits, from: usize) -> Option<usize> {
+    let start = digits.first(from, from + WINDOW)?;
+    if start > 0 && is_word_byte(digits.bytes[start - 1]) {
         return None;
     }
     Some(start)
 }
 
-fn birthdate_after(text: &str, from: usize) -> Option<Candidate> {
-    let bytes = text.as_bytes();
-    let start = first_number_after(bytes, from)?;
+fn birthdate_after(text: &str, digits: &mut Digits, from: usize) -> Option<Candidate> {
+    let start = first_number_after(digits, from)?;
     let end = parse_date(text, start)?;
     Some(Candidate {
         kind: Kind::Birthdate,
@@ -144,14 +192,21 @@ fn birthdate_after(text: &str, from: usize) -> Option<Candidate> {
     })
 }
 
-/// The first ASCII word within the window after `from` that `shape` accepts.
+/// The longest token [`token_after`] is asked to accept: an identity card number of 12.
+const MAX_TOKEN: usize = 12;
+
+/// The first ASCII word within the window after `from` that `shape` accepts. Every shape asked
+/// for holds a digit: without one in the window (and the longest token past it), no word is
+/// read.
 fn token_after(
     text: &str,
+    digits: &mut Digits,
     from: usize,
     shape: impl Fn(&[u8]) -> Option<(Kind, f32)>,
 ) -> Option<Candidate> {
     let bytes = text.as_bytes();
     let limit = (from + WINDOW).min(bytes.len());
+    digits.first(from, limit + MAX_TOKEN)?;
     let mut at = from;
     while at < limit {
         if !is_word_byte(bytes[at]) {
@@ -207,9 +262,9 @@ fn passport_shape(token: &[u8]) -> bool {
 
 /// ADELI numbers: 9 digits (department, profession, order, key), compact or grouped.
 /// No public check-digit rule is used, so the label is required.
-fn adeli_after(text: &str, from: usize) -> Option<Candidate> {
+fn adeli_after(text: &str, digits: &mut Digits, from: usize) -> Option<Candidate> {
     let bytes = text.as_bytes();
-    let start = first_number_after(bytes, from)?;
+    let start = first_number_after(digits, from)?;
     let mut at = start;
     let mut n_digits = 0;
     loop {
@@ -283,5 +338,48 @@ mod tests {
         assert!(spans("née à Lyon").is_empty());
         assert!(spans("CNI en cours de renouvellement").is_empty());
         assert!(spans("ADELI 1234567890").is_empty());
+    }
+
+    #[test]
+    fn the_first_digit_is_remembered_correctly() {
+        let text = b"ab1cd 23 efg hij 4 k";
+        let mut digits = Digits::new(text);
+        // Every range, in the orders labels ask for them and in others.
+        for (from, to) in [
+            (0, 5),
+            (1, 8),
+            (3, 20),
+            (4, 6),
+            (8, 30),
+            (9, 12),
+            (9, 17),
+            (0, 2),
+        ] {
+            let expected = (from..to.min(text.len())).find(|at| text[*at].is_ascii_digit());
+            assert_eq!(digits.first(from, to), expected, "{from}..{to}");
+        }
+        for from in 0..text.len() {
+            for to in from..text.len() + 3 {
+                let expected = (from..to.min(text.len())).find(|at| text[*at].is_ascii_digit());
+                assert_eq!(digits.first(from, to), expected, "{from}..{to}");
+            }
+        }
+    }
+
+    #[test]
+    fn crowded_labels_each_find_their_value() {
+        let text = "née née CNI passeport née le 12/03/1985 CNI 880692310285 adeli 75 1 23456 7";
+        assert_eq!(
+            spans(text),
+            [
+                // Each "née" finds the date; the passport label finds no passport number.
+                (Kind::Birthdate, "12/03/1985"),
+                (Kind::Birthdate, "12/03/1985"),
+                (Kind::Cni, "880692310285"),
+                (Kind::Birthdate, "12/03/1985"),
+                (Kind::Cni, "880692310285"),
+                (Kind::Adeli, "75 1 23456 7"),
+            ]
+        );
     }
 }

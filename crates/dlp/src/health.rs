@@ -138,7 +138,7 @@ fn strip_accent(c: char) -> impl Iterator<Item = char> {
 }
 
 /// A dictionary match in the text.
-struct Hit {
+pub struct Hit {
     start: usize,
     end: usize,
     term: Term,
@@ -173,12 +173,13 @@ fn term_at(dictionary: &Dictionary, text: &str, start: usize) -> Option<Hit> {
     })
 }
 
-/// Scans `text` for terms at `starts`, the words that [`first_words`] lets through.
-pub fn scan(text: &str, starts: &[usize], out: &mut Vec<Candidate>) {
+/// Scans `text` for terms at `starts`, the words that [`first_words`] lets through; `hits` is
+/// working memory.
+pub fn scan(text: &str, starts: &[usize], hits: &mut Vec<Hit>, out: &mut Vec<Candidate>) {
     let Some(dictionary) = DICTIONARY_MATCHER.as_ref() else {
         return;
     };
-    let mut hits: Vec<Hit> = Vec::new();
+    hits.clear();
     let mut resume = 0;
     for &start in starts {
         if start < resume {
@@ -192,7 +193,7 @@ pub fn scan(text: &str, starts: &[usize], out: &mut Vec<Candidate>) {
     // Hits are in text order: a sliding window finds each one's neighbours.
     let mut first = 0;
     let mut last = 0;
-    for hit in &hits {
+    for hit in hits.iter() {
         if hit.term.context {
             continue;
         }
@@ -202,7 +203,9 @@ pub fn scan(text: &str, starts: &[usize], out: &mut Vec<Candidate>) {
         while last + 1 < hits.len() && hits[last + 1].start <= hit.end + NEIGHBOURHOOD {
             last += 1;
         }
-        let mut neighbours: Vec<usize> = Vec::new();
+        // The distinct neighbouring terms, at most MAX_NEIGHBOURS: no allocation per hit.
+        let mut neighbours = [0usize; MAX_NEIGHBOURS];
+        let mut n_neighbours = 0;
         let mut has_context = false;
         for other in &hits[first..=last] {
             if other.term.id == hit.term.id {
@@ -210,12 +213,15 @@ pub fn scan(text: &str, starts: &[usize], out: &mut Vec<Candidate>) {
             }
             if other.term.context {
                 has_context = true;
-            } else if !neighbours.contains(&other.term.id) && neighbours.len() < MAX_NEIGHBOURS {
-                neighbours.push(other.term.id);
+            } else if n_neighbours < MAX_NEIGHBOURS
+                && !neighbours[..n_neighbours].contains(&other.term.id)
+            {
+                neighbours[n_neighbours] = other.term.id;
+                n_neighbours += 1;
             }
         }
         let score = hit.term.weight
-            + NEIGHBOUR_BOOST * neighbours.len() as f32
+            + NEIGHBOUR_BOOST * n_neighbours as f32
             + if has_context { CONTEXT_BOOST } else { 0.0 };
         let score = score.min(1.0);
         if score >= THRESHOLD {
@@ -236,7 +242,7 @@ mod tests {
     fn terms(text: &str) -> Vec<&str> {
         let mut out = Vec::new();
         let starts = first_words().unwrap().candidates(text);
-        scan(text, &starts, &mut out);
+        scan(text, &starts, &mut Vec::new(), &mut out);
         out.iter()
             .map(|found| &text[found.start..found.end])
             .collect()

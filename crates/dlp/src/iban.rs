@@ -55,7 +55,7 @@ mod tests {
 
     fn spans(text: &str) -> Vec<&str> {
         let mut out = Vec::new();
-        crate::numbers::scan(text, &mut out);
+        crate::numbers::scan(text, &mut crate::numbers::Run::default(), &mut out);
         out.iter()
             .filter(|found| found.kind == Kind::Iban)
             .map(|found| &text[found.start..found.end])

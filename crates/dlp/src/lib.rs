@@ -4,8 +4,9 @@
 //! Two halves, both pure functions over bytes (no network, no database, no async runtime):
 //!
 //! - [`scan_text`] runs every detector over a text and returns [`Finding`]s: the [`Kind`] of
-//!   data, its byte offsets in the text, a masked excerpt that never holds the whole value,
-//!   and a confidence. Identifiers with a check digit are reported only when it is right.
+//!   data, its byte offsets in the text and a confidence; [`Finding::excerpt`] masks it for
+//!   display, never showing the whole value. Identifiers with a check digit are reported only
+//!   when it is right.
 //! - [`extract`] and [`extract_bytes`] turn a TXT, CSV, PDF, DOCX or ODT file into text, or say
 //!   why it cannot be inspected ([`NotInspectable`]): a scanned PDF, an image, an unknown or
 //!   broken file is never silently passed. Parsers of untrusted files can crash or loop: run
@@ -15,10 +16,11 @@
 //! ```
 //! use pli_dlp::{Kind, scan_text};
 //!
-//! let findings = scan_text("Assuré : 2 55 08 14 168 025 38, IBAN FR14 2004 1010 0505 0001 3M02 606");
+//! let text = "Assuré : 2 55 08 14 168 025 38, IBAN FR14 2004 1010 0505 0001 3M02 606";
+//! let findings = scan_text(text);
 //! let kinds: Vec<Kind> = findings.iter().map(|finding| finding.kind).collect();
 //! assert_eq!(kinds, [Kind::Nir, Kind::Iban]);
-//! assert_eq!(findings[0].excerpt, "2 55 ** ** *** *** 38");
+//! assert_eq!(findings[0].excerpt(text), "2 55 ** ** *** *** 38");
 //! // A wrong key is not a social-security number.
 //! assert!(scan_text("Assuré : 2 55 08 14 168 025 39").is_empty());
 //! ```
@@ -136,7 +138,7 @@ impl fmt::Display for Kind {
 }
 
 /// One piece of sensitive data found in a text.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Finding {
     /// What was found.
     pub kind: Kind,
@@ -144,46 +146,100 @@ pub struct Finding {
     pub start: usize,
     /// Byte offset just past the match (exclusive).
     pub end: usize,
-    /// The match with most of its characters replaced by `*`, separators kept
-    /// (`2 55 ** ** *** *** 38`): enough for a person to find it, never the whole value.
-    pub excerpt: String,
     /// How sure the detector is, from 0 to 1: a verified check digit gives 0.9 or more; a
     /// format without check digit, or a term, less unless context words support it.
     pub confidence: f32,
 }
 
+impl Finding {
+    /// The match in `text` (the text this finding was found in) with most of its characters
+    /// replaced by `*`, separators kept (`2 55 ** ** *** *** 38`): enough for a person to find
+    /// it, never the whole value. Built on demand: most findings are counted, not shown.
+    /// Empty if the finding's offsets are not a span of `text`.
+    pub fn excerpt(&self, text: &str) -> String {
+        text.get(self.start..self.end)
+            .map(|matched| mask::mask(self.kind, matched))
+            .unwrap_or_default()
+    }
+}
+
 /// Runs every detector over `text` and returns the findings in text order, without overlaps
 /// (where two detectors claim overlapping bytes, the longer match wins).
 pub fn scan_text(text: &str) -> Vec<Finding> {
-    let mut candidates = Vec::new();
-    numbers::scan(text, &mut candidates);
-    email::scan(text, &mut candidates);
-    // One pass over the words finds those that may start a label or a health term: the
-    // dictionaries' automata then run only there, anchored, not over every byte.
-    let (Some(context_filter), Some(health_filter), Some(either)) = (
-        context::first_words(),
-        health::first_words(),
-        EITHER_FILTER.as_ref(),
-    ) else {
-        return resolve(text, candidates);
-    };
-    let mut context_starts = Vec::new();
-    let mut health_starts = Vec::new();
-    text::for_each_word(text, |start, bit| {
-        // Most words start nothing: one look-up rules them out for both dictionaries.
-        if !either.contains(bit) {
-            return;
+    let mut scanner = Scanner::new();
+    scanner.scan(text);
+    std::mem::take(&mut scanner.findings)
+}
+
+/// [`scan_text`] for texts one after another: the working memory of a scan (candidates, word
+/// positions, findings) is kept for the next, so a scan of dense text does not spend its time
+/// allocating and faulting in fresh pages. It holds about 100 bytes per finding of the largest
+/// text scanned.
+#[derive(Default)]
+pub struct Scanner {
+    /// Candidates of each detector, each in text order: numbers, email, context, health.
+    /// Where two have the same span, the earlier detector's comes first.
+    sources: [Vec<Candidate>; 4],
+    /// The sources merged in text order.
+    merged: Vec<Candidate>,
+    context_starts: Vec<usize>,
+    health_starts: Vec<usize>,
+    run: numbers::Run,
+    hits: Vec<health::Hit>,
+    chosen: Vec<Candidate>,
+    findings: Vec<Finding>,
+}
+
+impl Scanner {
+    /// A scanner with no memory reserved yet.
+    pub fn new() -> Scanner {
+        Scanner::default()
+    }
+
+    /// Runs every detector over `text`: the findings of [`scan_text`], valid until the next
+    /// scan.
+    pub fn scan(&mut self, text: &str) -> &[Finding] {
+        for source in &mut self.sources {
+            source.clear();
         }
-        if context_filter.contains(bit) {
-            context_starts.push(start);
+        let [numbers, emails, contexts, health] = &mut self.sources;
+        numbers::scan(text, &mut self.run, numbers);
+        email::scan(text, emails);
+        // One pass over the words finds those that may start a label or a health term: the
+        // dictionaries' automata then run only there, anchored, not over every byte.
+        if let (Some(context_filter), Some(health_filter), Some(either)) = (
+            context::first_words(),
+            health::first_words(),
+            EITHER_FILTER.as_ref(),
+        ) {
+            // Local vectors in the word pass, as the closure's captures: its loop is the
+            // hottest of a scan of prose.
+            let mut context_starts = std::mem::take(&mut self.context_starts);
+            let mut health_starts = std::mem::take(&mut self.health_starts);
+            context_starts.clear();
+            health_starts.clear();
+            text::for_each_word(text, |start, bit| {
+                // Most words start nothing: one look-up rules them out for both dictionaries.
+                if !either.contains(bit) {
+                    return;
+                }
+                if context_filter.contains(bit) {
+                    context_starts.push(start);
+                }
+                if health_filter.contains(bit) {
+                    health_starts.push(start);
+                }
+            });
+            context::scan(text, &context_starts, contexts);
+            health::scan(text, &health_starts, &mut self.hits, health);
+            self.context_starts = context_starts;
+            self.health_starts = health_starts;
         }
-        if health_filter.contains(bit) {
-            health_starts.push(start);
-        }
-    });
-    context::scan(text, &context_starts, &mut candidates);
-    health::scan(text, &health_starts, &mut candidates);
-    resolve(text, candidates)
+        merge(&mut self.sources, &mut self.merged);
+        self.findings.clear();
+        resolve(text, &mut self.merged, &mut self.chosen, &mut self.findings);
+        &self.findings
+    }
 }
 
 /// The words that may start a label or a health term.
@@ -191,7 +247,7 @@ static EITHER_FILTER: std::sync::LazyLock<Option<text::FirstWords>> =
     std::sync::LazyLock::new(|| Some(context::first_words()?.union(health::first_words()?)));
 
 /// A match before masking and overlap resolution.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 struct Candidate {
     kind: Kind,
     start: usize,
@@ -199,12 +255,55 @@ struct Candidate {
     confidence: f32,
 }
 
-/// Keeps the longest (then the most confident) of overlapping candidates and masks them.
-fn resolve(text: &str, mut candidates: Vec<Candidate>) -> Vec<Finding> {
-    // Most candidates overlap nothing: sorted by start, they fall into clusters of
-    // overlapping spans, and only a cluster of several needs choosing.
-    candidates.sort_unstable_by_key(|candidate| (candidate.start, candidate.end));
-    let mut findings = Vec::with_capacity(candidates.len());
+fn span_key(candidate: &Candidate) -> (usize, usize) {
+    (candidate.start, candidate.end)
+}
+
+/// Merges the detectors' candidates into `merged`, sorted by span; equal spans keep the order
+/// of `sources`, as a stable sort of their concatenation would. Each detector reports in text
+/// order, or nearly (a label's value can lie past the next label): one that does not is
+/// sorted first.
+fn merge(sources: &mut [Vec<Candidate>; 4], merged: &mut Vec<Candidate>) {
+    merged.clear();
+    let mut heads = [0usize; 4];
+    let mut total = 0;
+    for source in sources.iter_mut() {
+        if !source.is_sorted_by_key(span_key) {
+            source.sort_by_key(span_key);
+        }
+        total += source.len();
+    }
+    merged.reserve(total);
+    while merged.len() < total {
+        let mut best: Option<(usize, (usize, usize))> = None;
+        for (index, source) in sources.iter().enumerate() {
+            if let Some(candidate) = source.get(heads[index]) {
+                let key = span_key(candidate);
+                if best.is_none_or(|(_, best_key)| key < best_key) {
+                    best = Some((index, key));
+                }
+            }
+        }
+        let Some((index, _)) = best else {
+            break;
+        };
+        if let Some(candidate) = sources[index].get(heads[index]) {
+            merged.push(*candidate);
+        }
+        heads[index] += 1;
+    }
+}
+
+/// Keeps the longest (then the most confident) of overlapping candidates, sorted by span, in
+/// `findings`.
+fn resolve(
+    text: &str,
+    candidates: &mut [Candidate],
+    chosen: &mut Vec<Candidate>,
+    findings: &mut Vec<Finding>,
+) {
+    // Most candidates overlap nothing: in span order, they fall into clusters of overlapping
+    // spans, and only a cluster of several needs choosing.
     let mut cluster_start = 0;
     while cluster_start < candidates.len() {
         let mut cluster_end = cluster_start + 1;
@@ -219,7 +318,7 @@ fn resolve(text: &str, mut candidates: Vec<Candidate>) -> Vec<Finding> {
         if cluster.len() == 1 {
             findings.extend(finding(text, &cluster[0]));
         } else {
-            let mut chosen = choose(cluster);
+            choose(cluster, chosen);
             chosen.sort_unstable_by_key(|candidate| candidate.start);
             findings.extend(
                 chosen
@@ -229,39 +328,49 @@ fn resolve(text: &str, mut candidates: Vec<Candidate>) -> Vec<Finding> {
         }
         cluster_start = cluster_end;
     }
-    findings
 }
 
 /// Among overlapping candidates, the longest, then the most confident, then the first, and
 /// so on with the rest of those they do not overlap.
-fn choose(cluster: &mut [Candidate]) -> Vec<Candidate> {
+fn choose(cluster: &mut [Candidate], accepted: &mut Vec<Candidate>) {
     cluster.sort_by(|a, b| {
         (b.end - b.start)
             .cmp(&(a.end - a.start))
             .then(b.confidence.total_cmp(&a.confidence))
             .then(a.start.cmp(&b.start))
     });
-    let mut accepted: Vec<Candidate> = Vec::new();
+    accepted.clear();
     for candidate in cluster.iter() {
         let overlaps = accepted
             .iter()
             .any(|other| other.start < candidate.end && candidate.start < other.end);
         if !overlaps {
-            accepted.push(candidate.clone());
+            accepted.push(*candidate);
         }
     }
-    accepted
 }
 
 fn finding(text: &str, candidate: &Candidate) -> Option<Finding> {
-    let matched = text.get(candidate.start..candidate.end)?;
+    // Detectors cut at ASCII bytes; the check keeps [`Finding::excerpt`] total anyway.
+    text.get(candidate.start..candidate.end)?;
     Some(Finding {
         kind: candidate.kind,
         start: candidate.start,
         end: candidate.end,
-        excerpt: mask::mask(candidate.kind, matched),
         confidence: candidate.confidence,
     })
+}
+
+/// [`resolve`] of candidates from one source, for tests.
+#[cfg(test)]
+fn resolve_all(text: &str, mut candidates: Vec<Candidate>) -> Vec<Finding> {
+    let mut sources: [Vec<Candidate>; 4] = Default::default();
+    sources[0].append(&mut candidates);
+    let mut merged = Vec::new();
+    merge(&mut sources, &mut merged);
+    let mut findings = Vec::new();
+    resolve(text, &mut merged, &mut Vec::new(), &mut findings);
+    findings
 }
 
 #[cfg(test)]
@@ -285,7 +394,7 @@ mod tests {
             end,
             confidence: 0.9,
         };
-        let findings = resolve(
+        let findings = resolve_all(
             text,
             vec![
                 candidate(Kind::Siren, 0, 9),
@@ -299,5 +408,39 @@ mod tests {
             .map(|finding| (finding.kind, finding.start, finding.end))
             .collect();
         assert_eq!(spans, [(Kind::Siret, 0, 14), (Kind::Email, 14, 16)]);
+    }
+
+    #[test]
+    fn merging_keeps_span_order_then_detector_order() {
+        let candidate = |kind, start, end| Candidate {
+            kind,
+            start,
+            end,
+            confidence: 0.9,
+        };
+        let mut sources: [Vec<Candidate>; 4] = [
+            vec![candidate(Kind::Siren, 5, 14), candidate(Kind::Siret, 5, 19)],
+            vec![candidate(Kind::Email, 0, 4)],
+            // Out of order, as a label's value past the next label.
+            vec![candidate(Kind::Adeli, 5, 14), candidate(Kind::Cni, 2, 3)],
+            vec![candidate(Kind::Health, 0, 4)],
+        ];
+        let mut merged = Vec::new();
+        merge(&mut sources, &mut merged);
+        let order: Vec<_> = merged
+            .iter()
+            .map(|candidate| (candidate.kind, candidate.start))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                (Kind::Email, 0),
+                (Kind::Health, 0),
+                (Kind::Cni, 2),
+                (Kind::Siren, 5),
+                (Kind::Adeli, 5),
+                (Kind::Siret, 5),
+            ]
+        );
     }
 }

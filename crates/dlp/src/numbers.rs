@@ -10,12 +10,14 @@ use crate::{Candidate, Kind, checksum, iban};
 
 /// The longest identifier handled here: a RIB, 23 characters.
 const MAX_LEN: usize = 23;
+/// The shortest: a SIREN or FINESS, 9 digits.
+const MIN_LEN: usize = 9;
 /// How far before a number its label ("SIRET :", "n° FINESS") is looked for.
 const CONTEXT_WINDOW: usize = 40;
 
-pub fn scan(text: &str, out: &mut Vec<Candidate>) {
+/// Appends the candidates of `text` to `out`, in text order; `run` is working memory.
+pub fn scan(text: &str, run: &mut Run, out: &mut Vec<Candidate>) {
     let bytes = text.as_bytes();
-    let mut run = Run::default();
     let mut position = 0;
     while let Some(start) = find_digit(bytes, position) {
         if start > 0 && is_word_byte(bytes[start - 1]) {
@@ -86,8 +88,9 @@ pub fn scan(text: &str, out: &mut Vec<Candidate>) {
 }
 
 /// The most groups a run holds at once; more than [`MAX_LEN`], so that a window's first
-/// groups start spans it holds whole.
-const MAX_GROUPS: usize = 4 * MAX_LEN;
+/// groups start spans it holds whole. The last [`MAX_LEN`] are read again by the next window:
+/// the larger the window, the less is read twice (8 KiB of groups).
+const MAX_GROUPS: usize = 256;
 
 /// One group of a run: its bytes in the text and its characters in `Run::compact`.
 #[derive(Clone, Copy, Debug)]
@@ -99,7 +102,7 @@ struct Group {
 }
 
 #[derive(Default)]
-struct Run {
+pub struct Run {
     groups: Vec<Group>,
     /// The run's characters without separators, letters upper-cased.
     compact: Vec<u8>,
@@ -159,15 +162,18 @@ impl Run {
                 if length > MAX_LEN || (offset >= 2 && last.compact_end - last.compact_start == 1) {
                     break;
                 }
-                let compact = &self.compact[first.compact_start..last.compact_end];
-                let span = Span {
-                    start: first.start,
-                    end: last.end,
-                    boundaries,
-                    at_run_start: run_start && first_index == 0,
-                };
-                if let Some(candidate) = classify_span(bytes, compact, &span, after_plus) {
-                    out.push(candidate);
+                // Most spans (a date's parts, an amount) are shorter than any identifier.
+                if length >= MIN_LEN {
+                    let compact = &self.compact[first.compact_start..last.compact_end];
+                    let span = Span {
+                        start: first.start,
+                        end: last.end,
+                        boundaries,
+                        at_run_start: run_start && first_index == 0,
+                    };
+                    if let Some(candidate) = classify_span(bytes, compact, &span, after_plus) {
+                        out.push(candidate);
+                    }
                 }
                 boundaries |= 1 << length;
             }
@@ -337,8 +343,8 @@ mod tests {
 
     fn kinds(text: &str) -> Vec<(Kind, &str)> {
         let mut out = Vec::new();
-        scan(text, &mut out);
-        let findings = crate::resolve(text, out);
+        scan(text, &mut Run::default(), &mut out);
+        let findings = crate::resolve_all(text, out);
         findings
             .iter()
             .map(|finding| (finding.kind, &text[finding.start..finding.end]))
@@ -373,7 +379,15 @@ mod tests {
     fn long_runs_are_read_in_windows() {
         // One run of thousands of groups: identifiers inside it are found wherever they fall
         // relative to the windows.
-        for n_before in [0, 1, 50, MAX_GROUPS - MAX_LEN, MAX_GROUPS, 1000] {
+        for n_before in [
+            0,
+            1,
+            50,
+            MAX_GROUPS - MAX_LEN,
+            MAX_GROUPS,
+            1000,
+            3 * MAX_GROUPS,
+        ] {
             let text = format!(
                 "{}4111 1111 1111 1111 {}",
                 "12 ".repeat(n_before),

@@ -310,7 +310,7 @@ pub struct Labels {
 
 impl Labels {
     /// Counts `findings` in.
-    pub fn add_findings(&mut self, findings: &[crate::Finding]) {
+    pub fn add_findings<'a>(&mut self, findings: impl IntoIterator<Item = &'a crate::Finding>) {
         for finding in findings {
             *self.kinds.entry(finding.kind).or_default() += 1;
         }

@@ -228,11 +228,17 @@ pub fn context_before(bytes: &[u8], at: usize, window: usize, keywords: &[&str])
     let Some(slice) = bytes.get(start..at) else {
         return false;
     };
-    // A window of a few dozen bytes: compared in place, without a lower-cased copy.
+    // A window of a few dozen bytes: compared in place, without a lower-cased copy, and past
+    // the first byte only where it matches (a SIREN's label alone is looked for with five
+    // keywords over 40 bytes).
     keywords.iter().any(|keyword| {
-        slice
-            .windows(keyword.len())
-            .any(|candidate| candidate.eq_ignore_ascii_case(keyword.as_bytes()))
+        let keyword = keyword.as_bytes();
+        let Some(first) = keyword.first().map(u8::to_ascii_lowercase) else {
+            return false;
+        };
+        slice.windows(keyword.len()).any(|candidate| {
+            candidate[0].to_ascii_lowercase() == first && candidate.eq_ignore_ascii_case(keyword)
+        })
     })
 }
 

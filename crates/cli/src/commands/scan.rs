@@ -69,7 +69,9 @@ pub fn labels_of(files: &[std::path::PathBuf]) -> Result<pli_dlp::Labels> {
         match inspect(path, &settings)
             .with_context(|| format!("scanning {}", format::clean(&path.display().to_string())))?
         {
-            Report::Inspected { findings, .. } => labels.add_findings(&findings),
+            Report::Inspected { findings, .. } => {
+                labels.add_findings(findings.iter().map(|(finding, _)| finding));
+            }
             Report::NotInspectable(_) => labels.not_inspectable += 1,
         }
     }
@@ -132,7 +134,8 @@ enum Report {
     Inspected {
         format: pli_dlp::Format,
         offsets_in_file: bool,
-        findings: Vec<Finding>,
+        /// Each with its masked excerpt.
+        findings: Vec<(Finding, String)>,
     },
     NotInspectable(NotInspectable),
 }
@@ -146,7 +149,7 @@ fn inspect(path: &Path, settings: &Settings) -> Result<Report> {
         Extracted::Text(text) => Report::Inspected {
             format: text.format,
             offsets_in_file: text.offsets.in_file(),
-            findings: text.scan(),
+            findings: text.scan_with_excerpts(),
         },
         Extracted::NotInspectable(reason) => Report::NotInspectable(reason),
     })
@@ -223,11 +226,11 @@ fn report_json(file: &str, report: &Report) -> serde_json::Value {
             "inspectable": true,
             "format": format.as_str(),
             "offsets": if *offsets_in_file { "file" } else { "text" },
-            "findings": findings.iter().map(|finding| json!({
+            "findings": findings.iter().map(|(finding, excerpt)| json!({
                 "kind": finding.kind.as_str(),
                 "start": finding.start,
                 "end": finding.end,
-                "excerpt": finding.excerpt,
+                "excerpt": excerpt,
                 "confidence": (f64::from(finding.confidence) * 100.0).round() / 100.0,
             })).collect::<Vec<_>>(),
             "labels": labels(findings),
@@ -264,13 +267,13 @@ fn print_human(file: &str, report: &Report) -> Result<()> {
                 if findings.len() == 1 { "" } else { "s" },
                 labels(findings).join(", ")
             ))?;
-            for finding in findings {
+            for (finding, excerpt) in findings {
                 print_line(&format!(
                     "  {:<9} {:>8}..{:<8} {}",
                     finding.kind.as_str(),
                     finding.start,
                     finding.end,
-                    format::clean(&finding.excerpt)
+                    format::clean(excerpt)
                 ))?;
             }
             Ok(())
@@ -280,10 +283,10 @@ fn print_human(file: &str, report: &Report) -> Result<()> {
 }
 
 /// The distinct kinds found, in the contract's order.
-fn labels(findings: &[Finding]) -> Vec<&'static str> {
+fn labels(findings: &[(Finding, String)]) -> Vec<&'static str> {
     Kind::ALL
         .into_iter()
-        .filter(|kind| findings.iter().any(|finding| finding.kind == *kind))
+        .filter(|kind| findings.iter().any(|(finding, _)| finding.kind == *kind))
         .map(Kind::as_str)
         .collect()
 }
@@ -305,7 +308,7 @@ impl Summary {
                 if !findings.is_empty() {
                     self.n_with_findings += 1;
                 }
-                for finding in findings {
+                for (finding, _) in findings {
                     match self
                         .per_kind
                         .iter_mut()

@@ -132,24 +132,42 @@ impl Text {
     /// are byte offsets in the file itself, whatever its encoding.
     pub fn scan(&self) -> Vec<Finding> {
         let mut findings = scan_text(&self.text);
-        if self.offsets == Offsets::SingleByte {
-            // Findings are sorted and disjoint: one walk converts every offset.
-            let mut byte = 0;
-            let mut chars = 0;
-            let mut advance = |to: usize| {
-                chars += self
-                    .text
-                    .get(byte..to)
-                    .map_or(0, |part| part.chars().count());
-                byte = to;
-                chars
-            };
-            for finding in &mut findings {
-                finding.start = advance(finding.start);
-                finding.end = advance(finding.end);
-            }
-        }
+        self.to_file_offsets(findings.iter_mut());
         findings
+    }
+
+    /// [`Text::scan`], each finding with its masked excerpt ([`Finding::excerpt`]), for
+    /// display: offsets may be the file's, so excerpts are taken from the text before.
+    pub fn scan_with_excerpts(&self) -> Vec<(Finding, String)> {
+        let mut findings: Vec<(Finding, String)> = scan_text(&self.text)
+            .into_iter()
+            .map(|finding| (finding, finding.excerpt(&self.text)))
+            .collect();
+        self.to_file_offsets(findings.iter_mut().map(|(finding, _)| finding));
+        findings
+    }
+
+    /// Converts the offsets of `findings`, sorted and disjoint, from the text's to the file's
+    /// where they differ.
+    fn to_file_offsets<'a>(&self, findings: impl Iterator<Item = &'a mut Finding>) {
+        if self.offsets != Offsets::SingleByte {
+            return;
+        }
+        // One walk converts every offset.
+        let mut byte = 0;
+        let mut chars = 0;
+        let mut advance = |to: usize| {
+            chars += self
+                .text
+                .get(byte..to)
+                .map_or(0, |part| part.chars().count());
+            byte = to;
+            chars
+        };
+        for finding in findings {
+            finding.start = advance(finding.start);
+            finding.end = advance(finding.end);
+        }
     }
 }
 
@@ -475,6 +493,9 @@ mod tests {
         let findings = text.scan();
         assert_eq!(findings.len(), 1);
         assert_eq!(&bytes[findings[0].start..findings[0].end], b"12/03/1985");
+        // Excerpts come from the text, offsets are the file's.
+        let excerpted = text.scan_with_excerpts();
+        assert_eq!(excerpted, [(findings[0], "**/**/**85".to_owned())]);
     }
 
     #[test]

@@ -82,7 +82,11 @@ fn excerpts_on_the_corpus_never_hold_the_value() {
     for document in load() {
         for finding in pli_dlp::scan_text(&document.text) {
             let matched = &document.text[finding.start..finding.end];
-            let hidden = finding.excerpt.chars().filter(|c| *c == '*').count();
+            let hidden = finding
+                .excerpt(&document.text)
+                .chars()
+                .filter(|c| *c == '*')
+                .count();
             let shown = matched.chars().filter(|c| c.is_alphanumeric()).count() - hidden;
             assert!(
                 hidden > 0 && hidden >= shown,
@@ -93,5 +97,21 @@ fn excerpts_on_the_corpus_never_hold_the_value() {
                 shown + hidden
             );
         }
+    }
+}
+
+#[test]
+fn a_scanner_reused_across_documents_finds_what_a_fresh_scan_finds() {
+    let documents = load();
+    let mut scanner = pli_dlp::Scanner::new();
+    // Forwards then backwards: whatever the previous, larger or smaller, document left in its
+    // working memory.
+    for document in documents.iter().chain(documents.iter().rev()) {
+        assert_eq!(
+            scanner.scan(&document.text),
+            pli_dlp::scan_text(&document.text),
+            "{}",
+            document.id
+        );
     }
 }
