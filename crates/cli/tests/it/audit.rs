@@ -217,6 +217,21 @@ fn reordered_entries_are_named() {
 }
 
 #[test]
+fn a_bundle_cut_short_names_its_last_entry() {
+    if crate::sqlite_only() {
+        return;
+    }
+    let (mut server, auditor) = busy_server();
+    server.stop();
+    let n = entry_count(&server);
+    // The last byte of the bundle goes: its last entry no longer reads as one.
+    server
+        .sql("UPDATE audit_log_bundles SET data = substr(data, 1, length(data) - 1) WHERE idx = 0");
+    let (run, value) = verify_data(&auditor, &server);
+    assert_finding(&run, &value, "rewritten", n - 1);
+}
+
+#[test]
 fn a_kept_checkpoint_the_log_no_longer_extends_is_reported() {
     if crate::sqlite_only() {
         return;
