@@ -57,12 +57,9 @@ pub fn push_bundle_entry(bundle: &mut Vec<u8>, entry: &[u8]) -> Option<()> {
 /// The entries of a well-formed bundle, in order. `None` if a length prefix or an entry is cut
 /// short.
 pub fn bundle_entries(data: &[u8]) -> Option<Vec<&[u8]>> {
-    let mut pieces = BundlePieces { rest: data };
-    let mut entries = Vec::new();
-    while let Some(piece) = pieces.next() {
-        entries.push(piece.ok()?);
-    }
-    Some(entries)
+    BundlePieces { rest: data }
+        .collect::<Result<Vec<_>, _>>()
+        .ok()
 }
 
 /// The entries of a bundle as stored, whatever it holds: well-formed entries in order, then, if
