@@ -45,6 +45,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod bundles;
 mod checkpoint;
 mod cosignature;
 mod entry;
@@ -54,6 +55,9 @@ mod record;
 mod tiles;
 mod verify;
 
+pub use bundles::{
+    BUNDLE_WIDTH, BundleAppend, bundle_appends, bundle_entries, bundle_pieces, push_bundle_entry,
+};
 pub use checkpoint::{
     ALG_ED25519, Checkpoint, CheckpointError, LogKey, LogVerifier, MAX_EXTENSION_LINES,
     MAX_LINE_BYTES, MAX_NOTE_BYTES, SignedCheckpoint, SigningKey, VerifyingKey, key_id, open_note,

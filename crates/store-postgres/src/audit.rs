@@ -53,18 +53,10 @@ pub(crate) async fn append_audit_logged(
     events: &[AuditEvent],
     batch: &LogBatch,
 ) -> Result<()> {
-    let first = sql_index(batch.first_index)?;
     let size = sql_index(batch.size)?;
     let mut tx = sequencer(pool).await?;
     insert_audit_rows(&mut tx, events).await?;
-    for (offset, entry) in (0_i64..).zip(&batch.entries) {
-        sqlx::query("INSERT INTO audit_log_entries (idx, entry) VALUES ($1, $2)")
-            .bind(first + offset)
-            .bind(entry.as_slice())
-            .execute(&mut *tx)
-            .await
-            .map_err(|error| map_err(error, "audit log entry"))?;
-    }
+    crate::bundles::write_bundles(&mut tx, batch.first_index, &batch.entries).await?;
     write_tiles(&mut tx, &batch.tiles).await?;
     sqlx::query("INSERT INTO audit_log_checkpoints (size, note) VALUES ($1, $2)")
         .bind(size)
@@ -163,31 +155,6 @@ pub(crate) async fn audit_log_tiles(
         by_tile.insert(tile, rows::get(row, "data", "audit_log_tiles.data")?);
     }
     Ok(by_tile)
-}
-
-pub(crate) async fn audit_log_entries(
-    pool: &PgPool,
-    start: u64,
-    limit: u32,
-) -> Result<Vec<(u64, Vec<u8>)>> {
-    let mut connection = connection(pool).await?;
-    let rows = sqlx::query(
-        "SELECT idx, entry FROM audit_log_entries WHERE idx >= $1 ORDER BY idx LIMIT $2",
-    )
-    .bind(sql_index(start)?)
-    .bind(i64::from(limit))
-    .fetch_all(&mut *connection)
-    .await
-    .map_err(|error| map_err(error, "audit log entry"))?;
-    rows.iter()
-        .map(|row| {
-            let index: i64 = rows::get(row, "idx", "audit_log_entries.idx")?;
-            let index = u64::try_from(index)
-                .map_err(|_| StoreError::Corrupt("audit_log_entries.idx".into()))?;
-            let entry: Vec<u8> = rows::get(row, "entry", "audit_log_entries.entry")?;
-            Ok((index, entry))
-        })
-        .collect()
 }
 
 /// A write transaction holding the audit advisory lock: the one sequencer of the audit trail

@@ -57,6 +57,7 @@
 
 mod accounts;
 mod audit;
+mod bundles;
 mod envelopes;
 mod links;
 mod mailbox_keys;
@@ -80,7 +81,7 @@ use pli_store::{
     DownloadHold, Envelope, HoldKind, Id, InboxScope, JournalEntry, LogBatch, Mailbox,
     MailboxAccess, MailboxKeyWrap, MailboxKeys, NewAccount, NewAlert, NewCanary, NewEnvelope,
     NewInvitation, NewMailboxKey, NewPolicy, Org, PrunedEntry, Result, Store, StoreError,
-    StoredCheckpoint, StoredEntry, StoredPolicy, StoredReceipt, TileId, Timestamp, Totp,
+    StoredBundle, StoredCheckpoint, StoredPolicy, StoredReceipt, TileId, Timestamp, Totp,
     UnloggedKeys,
 };
 use pli_store::{Ceremony, CeremonyKind, StoredPasskey};
@@ -391,8 +392,8 @@ impl Store for PostgresStore {
         audit::audit_log_tiles(&self.pool, tiles).await
     }
 
-    async fn audit_log_entries(&self, start: u64, limit: u32) -> Result<Vec<(u64, Vec<u8>)>> {
-        audit::audit_log_entries(&self.pool, start, limit).await
+    async fn audit_log_bundles(&self, start: u64, limit: u32) -> Result<Vec<StoredBundle>> {
+        bundles::audit_log_bundles(&self.pool, start, limit).await
     }
 
     async fn set_policy(&self, policy: &NewPolicy) -> Result<()> {
@@ -532,12 +533,8 @@ impl Store for PostgresStore {
         transparency::audit_report(&self.pool, query).await
     }
 
-    async fn audit_log_stored(&self, start: u64, limit: u32) -> Result<Vec<StoredEntry>> {
-        transparency::audit_log_stored(&self.pool, start, limit).await
-    }
-
     async fn prune_audit(&self, entries: &[PrunedEntry], before: Timestamp) -> Result<u64> {
-        transparency::prune_audit(&self.pool, entries, before).await
+        bundles::prune_audit(&self.pool, entries, before).await
     }
 
     async fn unlogged_keys(&self) -> Result<UnloggedKeys> {

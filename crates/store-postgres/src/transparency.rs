@@ -2,13 +2,9 @@
 //! SQLite.
 
 use crate::accounts::connection;
-use crate::audit::sequencer;
 use crate::rows::{array32, audit_from_row, blob, get, id_from_row, sql_index};
 use crate::{commit, map_err, write};
-use pli_store::{
-    AuditQuery, AuditRecord, Id, PrunedEntry, Result, StoreError, StoredEntry, StoredReceipt,
-    Timestamp,
-};
+use pli_store::{AuditQuery, AuditRecord, Id, Result, StoreError, StoredReceipt};
 use sqlx::postgres::{PgPool, PgRow};
 
 pub(crate) async fn set_account_key_log_index(
@@ -145,71 +141,6 @@ pub(crate) async fn audit_report(pool: &PgPool, query: &AuditQuery) -> Result<Ve
     .await
     .map_err(|error| map_err(error, "audit event"))?;
     rows.iter().map(audit_from_row).collect()
-}
-
-pub(crate) async fn audit_log_stored(
-    pool: &PgPool,
-    start: u64,
-    limit: u32,
-) -> Result<Vec<StoredEntry>> {
-    let mut connection = connection(pool).await?;
-    let rows = sqlx::query(
-        "SELECT idx, entry, pruned_leaf FROM audit_log_entries WHERE idx >= $1 \
-         ORDER BY idx LIMIT $2",
-    )
-    .bind(sql_index(start)?)
-    .bind(i64::from(limit))
-    .fetch_all(&mut *connection)
-    .await
-    .map_err(|error| map_err(error, "audit log entry"))?;
-    rows.iter()
-        .map(|row| {
-            let index: i64 = get(row, "idx", "audit_log_entries.idx")?;
-            let pruned: Option<Vec<u8>> = get(row, "pruned_leaf", "audit_log_entries.pruned_leaf")?;
-            Ok(StoredEntry {
-                index: u64::try_from(index)
-                    .map_err(|_| StoreError::Corrupt("audit_log_entries.idx".into()))?,
-                bytes: get(row, "entry", "audit_log_entries.entry")?,
-                pruned_leaf: pruned
-                    .map(|leaf| {
-                        <[u8; 32]>::try_from(leaf.as_slice()).map_err(|_| {
-                            StoreError::Corrupt("audit_log_entries.pruned_leaf".into())
-                        })
-                    })
-                    .transpose()?,
-            })
-        })
-        .collect()
-}
-
-pub(crate) async fn prune_audit(
-    pool: &PgPool,
-    entries: &[PrunedEntry],
-    before: Timestamp,
-) -> Result<u64> {
-    // Under the audit sequencer: a batch being appended by another server never interleaves
-    // with the rewriting of the entries and the deletion of the event rows.
-    let mut tx = sequencer(pool).await?;
-    for entry in entries {
-        sqlx::query(
-            "UPDATE audit_log_entries SET entry = $1, pruned_leaf = $2 \
-             WHERE idx = $3 AND pruned_leaf IS NULL",
-        )
-        .bind(entry.header.as_slice())
-        .bind(entry.leaf.as_slice())
-        .bind(sql_index(entry.index)?)
-        .execute(&mut *tx)
-        .await
-        .map_err(|error| map_err(error, "audit log entry"))?;
-    }
-    let deleted = sqlx::query("DELETE FROM audit_events WHERE at < $1")
-        .bind(before)
-        .execute(&mut *tx)
-        .await
-        .map_err(|error| map_err(error, "audit event"))?
-        .rows_affected();
-    commit(tx).await?;
-    Ok(deleted)
 }
 
 fn log_index(row: &PgRow, column: &str) -> Result<u64> {

@@ -26,6 +26,7 @@
 //! read-only connections, so listing inboxes never waits for a write.
 #![forbid(unsafe_code)]
 
+mod bundles;
 mod links;
 mod monitor;
 mod passkeys;
@@ -43,7 +44,7 @@ use pli_store::{
     Access, AccessEntry, Account, Alert, AuditEvent, AuditQuery, AuditRecord, Cursor, Envelope, Id,
     InboxScope, LogBatch, Mailbox, MailboxAccess, MailboxKey, MailboxKeyWrap, MailboxKeys,
     NewAccount, NewAlert, NewEnvelope, NewInvitation, NewMailboxKey, NewPolicy, Org, PrunedEntry,
-    Result, Store, StoreError, StoredCheckpoint, StoredEntry, StoredPolicy, StoredReceipt,
+    Result, Store, StoreError, StoredBundle, StoredCheckpoint, StoredPolicy, StoredReceipt,
     TileAppend, TileId, Timestamp, Totp, UnloggedKeys,
 };
 use pli_store::{Canary, DownloadHold, HoldKind, JournalEntry, NewCanary};
@@ -841,18 +842,10 @@ impl Store for SqliteStore {
     }
 
     async fn append_audit_logged(&self, events: &[AuditEvent], batch: &LogBatch) -> Result<()> {
-        let first = sql_index(batch.first_index)?;
         let size = sql_index(batch.size)?;
         let mut tx = self.write().await?;
         insert_audit_rows(&mut tx, events).await?;
-        insert_indexed_blobs(
-            &mut tx,
-            "audit_log_entries (idx, entry)",
-            first,
-            batch.entries.iter().map(Vec::as_slice),
-            "audit log entry",
-        )
-        .await?;
+        bundles::write_bundles(&mut tx, batch.first_index, &batch.entries).await?;
         write_tiles(&mut tx, &batch.tiles).await?;
         sqlx::query("INSERT INTO audit_log_checkpoints (size, note) VALUES (?, ?)")
             .bind(size)
@@ -984,25 +977,8 @@ impl Store for SqliteStore {
         Ok(found)
     }
 
-    async fn audit_log_entries(&self, start: u64, limit: u32) -> Result<Vec<(u64, Vec<u8>)>> {
-        let mut connection = self.read_one().await?;
-        let rows = sqlx::query(
-            "SELECT idx, entry FROM audit_log_entries WHERE idx >= ? ORDER BY idx LIMIT ?",
-        )
-        .bind(sql_index(start)?)
-        .bind(i64::from(limit))
-        .fetch_all(&mut *connection)
-        .await
-        .map_err(|error| map_err(error, "audit log entry"))?;
-        rows.iter()
-            .map(|row| {
-                let index: i64 = get(row, "idx", "audit_log_entries.idx")?;
-                let index = u64::try_from(index)
-                    .map_err(|_| StoreError::Corrupt("audit_log_entries.idx".into()))?;
-                let entry: Vec<u8> = get(row, "entry", "audit_log_entries.entry")?;
-                Ok((index, entry))
-            })
-            .collect()
+    async fn audit_log_bundles(&self, start: u64, limit: u32) -> Result<Vec<StoredBundle>> {
+        self.audit_log_bundles_impl(start, limit).await
     }
 
     async fn set_policy(&self, policy: &NewPolicy) -> Result<()> {
@@ -1284,60 +1260,8 @@ impl Store for SqliteStore {
         rows.iter().map(audit_from_row).collect()
     }
 
-    async fn audit_log_stored(&self, start: u64, limit: u32) -> Result<Vec<StoredEntry>> {
-        let mut connection = self.read_one().await?;
-        let rows = sqlx::query(
-            "SELECT idx, entry, pruned_leaf FROM audit_log_entries WHERE idx >= ? \
-             ORDER BY idx LIMIT ?",
-        )
-        .bind(sql_index(start)?)
-        .bind(i64::from(limit))
-        .fetch_all(&mut *connection)
-        .await
-        .map_err(|error| map_err(error, "audit log entry"))?;
-        rows.iter()
-            .map(|row| {
-                let index: i64 = get(row, "idx", "audit_log_entries.idx")?;
-                let pruned: Option<Vec<u8>> =
-                    get(row, "pruned_leaf", "audit_log_entries.pruned_leaf")?;
-                Ok(StoredEntry {
-                    index: u64::try_from(index)
-                        .map_err(|_| StoreError::Corrupt("audit_log_entries.idx".into()))?,
-                    bytes: get(row, "entry", "audit_log_entries.entry")?,
-                    pruned_leaf: pruned
-                        .map(|leaf| {
-                            <[u8; 32]>::try_from(leaf.as_slice()).map_err(|_| {
-                                StoreError::Corrupt("audit_log_entries.pruned_leaf".into())
-                            })
-                        })
-                        .transpose()?,
-                })
-            })
-            .collect()
-    }
-
     async fn prune_audit(&self, entries: &[PrunedEntry], before: Timestamp) -> Result<u64> {
-        let mut tx = self.write().await?;
-        for entry in entries {
-            sqlx::query(
-                "UPDATE audit_log_entries SET entry = ?, pruned_leaf = ? \
-                 WHERE idx = ? AND pruned_leaf IS NULL",
-            )
-            .bind(entry.header.as_slice())
-            .bind(entry.leaf.as_slice())
-            .bind(sql_index(entry.index)?)
-            .execute(&mut *tx)
-            .await
-            .map_err(|error| map_err(error, "audit log entry"))?;
-        }
-        let deleted = sqlx::query("DELETE FROM audit_events WHERE at < ?")
-            .bind(before)
-            .execute(&mut *tx)
-            .await
-            .map_err(|error| map_err(error, "audit event"))?
-            .rows_affected();
-        commit(tx).await?;
-        Ok(deleted)
+        self.prune_audit_impl(entries, before).await
     }
 
     async fn monitor_baseline(&self, subject: Id) -> Result<Option<Vec<u8>>> {
@@ -1558,31 +1482,6 @@ async fn insert_audit_rows(
 
 /// Rows of one multi-row INSERT: 8 parameters each stays far below SQLite's 32,766.
 const ROWS_PER_INSERT: usize = 256;
-
-/// Inserts `(first + i, values[i])` rows into `table`'s `(idx, column)` columns, many rows per
-/// statement.
-async fn insert_indexed_blobs<'a>(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
-    table_and_columns: &str,
-    first: i64,
-    values: impl ExactSizeIterator<Item = &'a [u8]>,
-    what: &'static str,
-) -> Result<()> {
-    let rows: Vec<(i64, &[u8])> = (first..).zip(values).collect();
-    for chunk in rows.chunks(ROWS_PER_INSERT * 4) {
-        let mut query =
-            sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("INSERT INTO {table_and_columns} "));
-        query.push_values(chunk, |mut row, (index, value)| {
-            row.push_bind(*index).push_bind(*value);
-        });
-        query
-            .build()
-            .execute(&mut **tx)
-            .await
-            .map_err(|error| map_err(error, what))?;
-    }
-    Ok(())
-}
 
 /// Writes a batch's hash tiles: a new tile is inserted (`Conflict` if another writer made it),
 /// a growing one extended only if it still holds what the batch was prepared against.

@@ -316,6 +316,24 @@ pub async fn audit_log_positions_are_never_overwritten(fixture: &dyn Fixture) {
         Err(StoreError::Conflict(_))
     ));
 
+    // Entries prepared against another log: the last bundle holds 2 entries, a batch says it
+    // holds 1 or 3, or adds to a bundle beyond it as if that held one.
+    for first in [1, 3, 257] {
+        let stale = LogBatch {
+            first_index: first,
+            entries: vec![entry(first)],
+            tiles: Vec::new(),
+            size: first + 1,
+            checkpoint: format!("pli.example/audit\n{}\nroot\n\n— sig\n", first + 1),
+        };
+        assert!(matches!(
+            store
+                .append_audit_logged(&[event(None, "stale", Outcome::Allowed)], &stale)
+                .await,
+            Err(StoreError::Conflict(_))
+        ));
+    }
+
     let rows = store.audit_events(None, 0, 10).await.unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].event.action, "first");
@@ -323,6 +341,59 @@ pub async fn audit_log_positions_are_never_overwritten(fixture: &dyn Fixture) {
     assert_eq!(entries.len(), 2);
     assert_eq!(entries[1].1, batch.entries[1]);
     assert_eq!(store.audit_log_latest().await.unwrap().unwrap().size, 2);
+}
+
+/// Entries are kept in bundles of 256 (C2SP tlog-tiles entry bundles): after batches ending
+/// inside, at and past bundle boundaries, every entry reads back at its index, from any start,
+/// and the bundles hold each entry behind its u16 length, the last one partial.
+pub async fn audit_log_bundles_hold_entries_across_boundaries(fixture: &dyn Fixture) {
+    let store = fixture.store();
+    let mut written = 0;
+    for size in [255, 256, 257, 300, 700] {
+        let batch = LogBatch {
+            first_index: written,
+            entries: (written..size).map(entry).collect(),
+            tiles: Vec::new(),
+            size,
+            checkpoint: format!("pli.example/audit\n{size}\nroot\n\n— sig\n"),
+        };
+        store.append_audit_logged(&[], &batch).await.unwrap();
+        written = size;
+        let all = store.audit_log_entries(0, u32::MAX).await.unwrap();
+        let expected: Vec<(u64, Vec<u8>)> = (0..size).map(|index| (index, entry(index))).collect();
+        assert!(all == expected, "size {size}");
+    }
+    for (start, limit) in [(250, 10), (256, 1), (511, 3), (699, 5), (700, 5), (0, 0)] {
+        let expected: Vec<(u64, Vec<u8>)> = (start..(start + u64::from(limit)).min(700))
+            .map(|index| (index, entry(index)))
+            .collect();
+        assert_eq!(
+            store.audit_log_entries(start, limit).await.unwrap(),
+            expected,
+            "from {start}"
+        );
+    }
+    let bundles = store.audit_log_bundles(1, 10).await.unwrap();
+    assert_eq!(
+        bundles
+            .iter()
+            .map(|bundle| bundle.index)
+            .collect::<Vec<_>>(),
+        [1, 2]
+    );
+    let mut data = Vec::new();
+    for index in 256..512 {
+        let entry = entry(index);
+        data.extend_from_slice(&(entry.len() as u16).to_be_bytes());
+        data.extend_from_slice(&entry);
+    }
+    assert!(bundles[0].data == data);
+    assert!(bundles[0].pruned.is_empty());
+    assert_eq!(
+        pli_store::bundle_entries(&bundles[1].data).unwrap().len(),
+        700 - 512
+    );
+    assert!(store.audit_log_bundles(3, 10).await.unwrap().is_empty());
 }
 
 /// Witnesses' cosignatures: one line per witness and checkpoint (a new line replaces the old),

@@ -127,6 +127,7 @@ macro_rules! store_stories {
             audit_log_batches_are_kept_with_their_rows,
             audit_log_positions_are_never_overwritten,
             audit_log_tiles_hold_the_tree_across_boundaries,
+            audit_log_bundles_hold_entries_across_boundaries,
             cosignatures_are_kept_per_witness_and_bounded,
             policy_versions_only_grow,
             policies_need_a_known_org_and_signer,

@@ -148,7 +148,11 @@ pub async fn populate(store: &dyn Snapshot) {
             ],
             &LogBatch {
                 first_index: 0,
-                entries: vec![b"entry 0".to_vec(), vec![0, 1, 2, 255]],
+                // Entry 0 is pruned below: longer than the 50-byte header it keeps.
+                entries: vec![
+                    [b"entry 0 ".as_slice(), &[7; 60]].concat(),
+                    vec![0, 1, 2, 255],
+                ],
                 // Two leaf hashes in the tile of level 0 (the node over them is recomputed).
                 tiles: vec![pli_store::TileAppend {
                     tile: pli_store::TileId { level: 0, index: 0 },
@@ -163,6 +167,19 @@ pub async fn populate(store: &dyn Snapshot) {
         .unwrap();
     store
         .add_cosignature(2, "witness.example", "— witness.example sig\n")
+        .await
+        .unwrap();
+    // Retention: entry 0 cut to its header, its leaf hash kept (audit_log_pruned); no event
+    // row is old enough to go.
+    store
+        .prune_audit(
+            &[pli_store::PrunedEntry {
+                index: 0,
+                header: [b"entry 0 ".as_slice(), &[7; 42]].concat(),
+                leaf: digest("leaf 0"),
+            }],
+            NOW - 1000,
+        )
         .await
         .unwrap();
     // More rows than one insert of a load carries.
@@ -388,6 +405,9 @@ pub async fn snapshot_moves_every_row(source: &dyn Snapshot, target: &dyn Snapsh
         target.audit_log_latest().await.unwrap(),
         source.audit_log_latest().await.unwrap()
     );
+    let entries = target.audit_log_stored(0, 10).await.unwrap();
+    assert_eq!(entries, source.audit_log_stored(0, 10).await.unwrap());
+    assert_eq!(entries[0].pruned_leaf, Some(digest("leaf 0")));
     // Numbers handed out before the snapshot are not handed out again.
     target
         .append_audit(&[AuditEvent {

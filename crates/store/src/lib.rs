@@ -13,6 +13,7 @@ use async_trait::async_trait;
 use std::collections::HashMap;
 use std::fmt;
 
+mod bundles;
 mod links;
 mod monitor;
 mod requests;
@@ -90,7 +91,8 @@ pub enum StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Roles of an account in its organisation, as stored.
-pub use pli_audit::{TileAppend, TileId};
+pub use bundles::prune_bundle;
+pub use pli_audit::{BUNDLE_WIDTH, TileAppend, TileId, bundle_appends, bundle_entries};
 pub use pli_proto::Role;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -592,6 +594,18 @@ pub struct StoredEntry {
     pub pruned_leaf: Option<[u8; 32]>,
 }
 
+/// A bundle of log entries as stored (C2SP tlog-tiles `tile/entries`, [`pli_audit::bundle_entries`]
+/// reads it), with the leaf hashes kept for its pruned entries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredBundle {
+    /// Number of the bundle: it holds entries `256 * index` onwards.
+    pub index: u64,
+    /// Each entry as a u16 length and its bytes; a pruned entry is only its 50-byte header.
+    pub data: Vec<u8>,
+    /// Leaf hashes of the pruned entries among indexes `256 * index .. 256 * (index + 1)`.
+    pub pruned: Vec<(u64, [u8; 32])>,
+}
+
 /// An entry to prune: its index, its header and its leaf hash.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PrunedEntry {
@@ -741,8 +755,19 @@ pub trait Store: Send + Sync + 'static {
         Ok(hashes.iter().map(|hash| *hash.as_bytes()).collect())
     }
     /// Stored entries with `index >= start`, by increasing index, at most `limit`, each with
-    /// its index (an index missing from the store is skipped, not invented).
-    async fn audit_log_entries(&self, start: u64, limit: u32) -> Result<Vec<(u64, Vec<u8>)>>;
+    /// its index (an index missing from the store is skipped, not invented). Entries are read
+    /// from their bundles: entry `i` of bundle `n` is at index `256 * n + i`.
+    async fn audit_log_entries(&self, start: u64, limit: u32) -> Result<Vec<(u64, Vec<u8>)>> {
+        Ok(self
+            .audit_log_stored(start, limit)
+            .await?
+            .into_iter()
+            .map(|entry| (entry.index, entry.bytes))
+            .collect())
+    }
+    /// Stored entry bundles with `index >= start`, by increasing index, at most `limit`, exactly
+    /// as stored (a verifier reads what the database holds, however it was changed).
+    async fn audit_log_bundles(&self, start: u64, limit: u32) -> Result<Vec<StoredBundle>>;
 
     // Sending policies (data loss prevention): every version is kept.
     /// Stores a new version of an organisation's policy. `Conflict` unless its version is
@@ -847,7 +872,17 @@ pub trait Store: Send + Sync + 'static {
     /// Audit events matching `query`, oldest first (by `seq`), at most `query.limit`.
     async fn audit_report(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>>;
     /// Like [`Store::audit_log_entries`], saying which entries were pruned.
-    async fn audit_log_stored(&self, start: u64, limit: u32) -> Result<Vec<StoredEntry>>;
+    async fn audit_log_stored(&self, start: u64, limit: u32) -> Result<Vec<StoredEntry>> {
+        // Enough bundles for `limit` entries from `start`, which may sit inside the first.
+        let bundles = (u64::from(limit).div_ceil(pli_audit::BUNDLE_WIDTH) + 1).min(1 << 20);
+        let bundles = self
+            .audit_log_bundles(
+                start / pli_audit::BUNDLE_WIDTH,
+                u32::try_from(bundles).unwrap_or(u32::MAX),
+            )
+            .await?;
+        Ok(bundles::stored_entries(&bundles, start, limit))
+    }
     /// Retention: replaces each entry's bytes by its header and keeps its leaf hash, and deletes
     /// the audit event rows older than `before`, in one transaction. Returns the number of event
     /// rows deleted.

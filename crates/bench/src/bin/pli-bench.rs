@@ -63,6 +63,10 @@ enum Command {
         events: u64,
         #[arg(long, default_value_t = 10_000)]
         proofs: u32,
+        /// Rounds the events are split into; the two sides alternate (which one goes first
+        /// switches each round) so that load swings on a shared machine hit both.
+        #[arg(long, default_value_t = 4)]
+        rounds: u32,
     },
     /// Serves `GET /api/inbox` with a fixed page of 50 envelopes, as JSON.
     Bare {
@@ -99,7 +103,8 @@ async fn main() -> anyhow::Result<()> {
             data,
             events,
             proofs,
-        } => audit::run(&data, events, proofs).await,
+            rounds,
+        } => audit::run(&data, events, proofs, rounds).await,
     }
 }
 

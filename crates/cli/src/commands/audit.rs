@@ -21,6 +21,8 @@ use super::{print_line, profile_dir};
 
 /// Entries read per page.
 const PAGE: u32 = 1000;
+/// Entry bundles read at a time from a data directory (256 entries each).
+const BUNDLES_PER_PAGE: u32 = 16;
 
 /// `pli audit ...`.
 #[derive(Debug, Subcommand)]
@@ -381,23 +383,19 @@ async fn replay(
     loop {
         let last = match source {
             Source::Data(store) => {
+                // Bundles exactly as stored: each entry in them is pushed in order, so an
+                // entry cut out of, slipped into or moved within a bundle is named like a
+                // deleted, inserted or moved row.
                 let page = store
-                    .audit_log_stored(start, PAGE)
+                    .audit_log_bundles(start, BUNDLES_PER_PAGE)
                     .await
                     .context("reading the log's entries")?;
-                for entry in &page {
-                    // A pruned entry (retention) is known by its header and leaf hash.
-                    let pushed = match entry.pruned_leaf {
-                        None => verification.push(&entry.bytes),
-                        Some(leaf) => {
-                            verification.push_redacted(&entry.bytes, Hash::from_bytes(leaf))
-                        }
-                    };
-                    if let Err(error) = pushed {
+                for bundle in &page {
+                    if let Err(error) = push_bundle(&mut verification, bundle) {
                         return Ok(Err(error));
                     }
                 }
-                page.last().map(|entry| entry.index)
+                page.last().map(|bundle| bundle.index)
             }
             Source::Server(api) => {
                 let page = api
@@ -418,6 +416,23 @@ async fn replay(
         }
     }
     Ok(verification.finish())
+}
+
+/// Pushes a stored bundle's entries; a pruned one (retention) is known by its header and the
+/// leaf hash kept for its position.
+fn push_bundle(
+    verification: &mut Verification,
+    bundle: &pli_store::StoredBundle,
+) -> Result<(), VerifyError> {
+    let first = bundle.index.saturating_mul(pli_audit::BUNDLE_WIDTH);
+    for (index, bytes) in (first..).zip(pli_audit::bundle_pieces(&bundle.data)) {
+        let pruned = bundle.pruned.iter().find(|(pruned, _)| *pruned == index);
+        match pruned {
+            None => verification.push(bytes)?,
+            Some((_, leaf)) => verification.push_redacted(bytes, Hash::from_bytes(*leaf))?,
+        }
+    }
+    Ok(())
 }
 
 fn push_served(

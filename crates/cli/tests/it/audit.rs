@@ -1,7 +1,8 @@
 //! `pli audit verify` against a real server whose SQLite file is edited directly while it is
 //! stopped: every rewritten, deleted, inserted or reordered entry is caught and named, an
 //! untouched log verifies, and a checkpoint kept earlier that the log no longer extends is
-//! reported.
+//! reported. Entries are stored in bundles of 256 (`audit_log_bundles`): an edit reads a
+//! bundle, changes single entries in it and writes it back with SQL, as an insider would.
 
 use std::io::{BufRead as _, BufReader};
 use std::process::Stdio;
@@ -66,12 +67,47 @@ fn verify_data(user: &User, server: &Server) -> (Run, Value) {
     (run, value)
 }
 
-fn entry_count(server: &Server) -> u64 {
+/// The entries of every stored bundle, by bundle index.
+fn bundles(server: &Server) -> Vec<(u64, Vec<Vec<u8>>)> {
     server
-        .sql("SELECT count(*) FROM audit_log_entries")
-        .trim()
-        .parse()
-        .unwrap()
+        .sql("SELECT idx, hex(data) FROM audit_log_bundles ORDER BY idx")
+        .lines()
+        .map(|line| {
+            let (index, data) = line.split_once('|').unwrap();
+            let data = hex::decode(data).unwrap();
+            let entries = pli_audit::bundle_entries(&data).unwrap();
+            (
+                index.parse().unwrap(),
+                entries.into_iter().map(<[u8]>::to_vec).collect(),
+            )
+        })
+        .collect()
+}
+
+/// The entries of bundle 0, where the whole log of [`busy_server`] is.
+fn first_bundle(server: &Server) -> Vec<Vec<u8>> {
+    let all = bundles(server);
+    assert_eq!(all.len(), 1, "the log fits in one bundle");
+    all.into_iter().next().unwrap().1
+}
+
+/// Writes bundle `index` back with these entries, straight into the database.
+fn write_bundle(server: &Server, index: u64, entries: &[Vec<u8>]) {
+    let mut data = Vec::new();
+    for entry in entries {
+        pli_audit::push_bundle_entry(&mut data, entry).unwrap();
+    }
+    server.sql(&format!(
+        "UPDATE audit_log_bundles SET data = X'{}' WHERE idx = {index}",
+        hex::encode(data)
+    ));
+}
+
+fn entry_count(server: &Server) -> u64 {
+    bundles(server)
+        .iter()
+        .map(|(_, entries)| entries.len() as u64)
+        .sum()
 }
 
 /// Asserts that verification fails naming `kind` at `index`.
@@ -125,11 +161,9 @@ fn a_rewritten_entry_is_named() {
     let (mut server, auditor) = busy_server();
     server.stop();
     // Flip the outcome byte of entry 3 (offset 50), keeping everything else.
-    server.sql(
-        "UPDATE audit_log_entries SET entry = CAST(substr(entry, 1, 50) || \
-         CASE WHEN substr(entry, 51, 1) = X'00' THEN X'01' ELSE X'00' END || substr(entry, 52) \
-         AS BLOB) WHERE idx = 3",
-    );
+    let mut entries = first_bundle(&server);
+    entries[3][50] = if entries[3][50] == 0 { 1 } else { 0 };
+    write_bundle(&server, 0, &entries);
     let (run, value) = verify_data(&auditor, &server);
     assert_finding(&run, &value, "rewritten", 3);
     assert!(value["finding"]["time"].is_i64(), "{value}");
@@ -142,7 +176,9 @@ fn a_deleted_entry_is_named() {
     }
     let (mut server, auditor) = busy_server();
     server.stop();
-    server.sql("DELETE FROM audit_log_entries WHERE idx = 4");
+    let mut entries = first_bundle(&server);
+    entries.remove(4);
+    write_bundle(&server, 0, &entries);
     let (run, value) = verify_data(&auditor, &server);
     assert_finding(&run, &value, "deleted", 4);
     assert_eq!(value["finding"]["count"], 1);
@@ -156,13 +192,10 @@ fn an_inserted_entry_is_named() {
     let (mut server, auditor) = busy_server();
     server.stop();
     let n = entry_count(&server);
-    // Make room at 5, then put a copy of entry 2 there.
-    server.sql(&format!(
-        "UPDATE audit_log_entries SET idx = idx + {n} WHERE idx >= 5; \
-         UPDATE audit_log_entries SET idx = idx - {n} + 1 WHERE idx >= {n}; \
-         INSERT INTO audit_log_entries (idx, entry) \
-         SELECT 5, entry FROM audit_log_entries WHERE idx = 2;"
-    ));
+    // A copy of entry 2 slipped in at 5, the later ones moving up.
+    let mut entries = first_bundle(&server);
+    entries.insert(5, entries[2].clone());
+    write_bundle(&server, 0, &entries);
     assert_eq!(entry_count(&server), n + 1);
     let (run, value) = verify_data(&auditor, &server);
     assert_finding(&run, &value, "inserted", 5);
@@ -175,14 +208,27 @@ fn reordered_entries_are_named() {
     }
     let (mut server, auditor) = busy_server();
     server.stop();
-    server.sql(
-        "UPDATE audit_log_entries SET idx = -1 WHERE idx = 3; \
-         UPDATE audit_log_entries SET idx = 3 WHERE idx = 4; \
-         UPDATE audit_log_entries SET idx = 4 WHERE idx = -1;",
-    );
+    let mut entries = first_bundle(&server);
+    entries.swap(3, 4);
+    write_bundle(&server, 0, &entries);
     let (run, value) = verify_data(&auditor, &server);
     assert_finding(&run, &value, "reordered", 3);
     assert_eq!(value["finding"]["found_at"], 4);
+}
+
+#[test]
+fn a_bundle_cut_short_names_its_last_entry() {
+    if crate::sqlite_only() {
+        return;
+    }
+    let (mut server, auditor) = busy_server();
+    server.stop();
+    let n = entry_count(&server);
+    // The last byte of the bundle goes: its last entry no longer reads as one.
+    server
+        .sql("UPDATE audit_log_bundles SET data = substr(data, 1, length(data) - 1) WHERE idx = 0");
+    let (run, value) = verify_data(&auditor, &server);
+    assert_finding(&run, &value, "rewritten", n - 1);
 }
 
 #[test]
@@ -205,10 +251,13 @@ fn a_kept_checkpoint_the_log_no_longer_extends_is_reported() {
         .collect();
     let back_to = sizes[sizes.len() / 2];
     assert!(back_to < kept_size);
-    // Each tile of level L keeps the hashes of tree level 8L below the smaller tree.
+    // The bundle keeps the entries below the smaller tree; each tile of level L keeps the
+    // hashes of tree level 8L below it.
+    let mut entries = first_bundle(&server);
+    entries.truncate(back_to as usize);
+    write_bundle(&server, 0, &entries);
     server.sql(&format!(
-        "DELETE FROM audit_log_entries WHERE idx >= {back_to}; \
-         DELETE FROM audit_log_tiles WHERE idx * 256 >= ({back_to} >> (8 * level)); \
+        "DELETE FROM audit_log_tiles WHERE idx * 256 >= ({back_to} >> (8 * level)); \
          UPDATE audit_log_tiles SET data = substr(data, 1, 32 * (({back_to} >> (8 * level)) - idx * 256)) \
            WHERE ({back_to} >> (8 * level)) - idx * 256 < length(data) / 32; \
          DELETE FROM audit_log_checkpoints WHERE size > {back_to};"

@@ -1,6 +1,6 @@
 //! Audit log throughput: events appended through the server's audit writer (group commit,
 //! Merkle log, one signed checkpoint per batch) beside the same rows written with a plain
-//! batched INSERT, and the time to make and check an inclusion proof.
+//! batched INSERT, alternating in rounds, and the time to make and check an inclusion proof.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -35,32 +35,19 @@ fn actors() -> Vec<(Id, String)> {
         .collect()
 }
 
-pub async fn run(data: &Path, events: u64, proofs: u32) -> anyhow::Result<()> {
+pub async fn run(data: &Path, events: u64, proofs: u32, rounds: u32) -> anyhow::Result<()> {
     std::fs::create_dir_all(data).context("creating the data directory")?;
     let actors = actors();
     let org = Id::random();
+    let rounds = u64::from(rounds.max(1)).min(events.max(1));
 
-    // The same rows, plain: one INSERT per row, 1,024 rows per transaction, same schema and
-    // settings (a fresh database opened by the same store).
+    // The same rows, plain: the store's multi-row INSERT, 1,024 rows per transaction, same
+    // schema and settings (a fresh database opened by the same store).
     let raw_dir = data.join("raw-insert");
     std::fs::create_dir_all(&raw_dir).context("creating the baseline's directory")?;
     let raw = SqliteStore::open(&raw_dir.join("pli.db"))
         .await
         .context("opening the baseline database")?;
-    let started = Instant::now();
-    let mut batch = Vec::with_capacity(RAW_BATCH);
-    for index in 0..events {
-        batch.push(event(index, &actors, org));
-        if batch.len() == RAW_BATCH {
-            raw.append_audit(&batch).await?;
-            batch.clear();
-        }
-    }
-    if !batch.is_empty() {
-        raw.append_audit(&batch).await?;
-    }
-    let raw_time = started.elapsed();
-    drop(raw);
 
     // Through the audit writer, as handlers record them.
     let config = pli_server::config::Config::with_defaults(
@@ -75,12 +62,44 @@ pub async fn run(data: &Path, events: u64, proofs: u32) -> anyhow::Result<()> {
         .audit_log_latest()
         .await?
         .map_or(0, |checkpoint| checkpoint.size);
-    let started = Instant::now();
-    for index in 0..events {
-        state.record_audit(event(index, &actors, org)).await;
+
+    // The events are split into rounds; each round appends its share on both sides, one after
+    // the other, the side going first alternating, both databases growing round after round.
+    let mut results: Vec<(u64, Duration, Duration)> = Vec::new();
+    let (mut raw_time, mut log_time) = (Duration::ZERO, Duration::ZERO);
+    for round in 0..rounds {
+        let first = events * round / rounds;
+        let end = events * (round + 1) / rounds;
+        let (mut plain, mut logged) = (Duration::ZERO, Duration::ZERO);
+        for side in 0..2 {
+            if (side + round) % 2 == 0 {
+                let started = Instant::now();
+                let mut batch = Vec::with_capacity(RAW_BATCH);
+                for index in first..end {
+                    batch.push(event(index, &actors, org));
+                    if batch.len() == RAW_BATCH {
+                        raw.append_audit(&batch).await?;
+                        batch.clear();
+                    }
+                }
+                if !batch.is_empty() {
+                    raw.append_audit(&batch).await?;
+                }
+                plain = started.elapsed();
+            } else {
+                let started = Instant::now();
+                for index in first..end {
+                    state.record_audit(event(index, &actors, org)).await;
+                }
+                state.flush_audit().await;
+                logged = started.elapsed();
+            }
+        }
+        raw_time += plain;
+        log_time += logged;
+        results.push((end - first, plain, logged));
     }
-    state.flush_audit().await;
-    let log_time = started.elapsed();
+    drop(raw);
 
     let store = state.store();
     let latest = store
@@ -127,24 +146,36 @@ pub async fn run(data: &Path, events: u64, proofs: u32) -> anyhow::Result<()> {
         check += started.elapsed();
     }
 
-    let rate = |time: Duration| events as f64 / time.as_secs_f64();
-    println!("| what | events | time | events/s |");
-    println!("|---|---|---|---|");
+    let rate = |n: u64, time: Duration| n as f64 / time.as_secs_f64();
+    println!("| round | first | events | plain INSERT /s | audit writer /s | ratio |");
+    println!("|---|---|---|---|---|---|");
+    let mut ratios = Vec::new();
+    for (round, &(n, plain, logged)) in results.iter().enumerate() {
+        let ratio = plain.as_secs_f64() / logged.as_secs_f64();
+        ratios.push(ratio);
+        let first = if round % 2 == 0 { "plain" } else { "writer" };
+        println!(
+            "| {} | {first} | {n} | {:.0} | {:.0} | {ratio:.2}x |",
+            round + 1,
+            rate(n, plain),
+            rate(n, logged)
+        );
+    }
     println!(
-        "| plain batched INSERT ({RAW_BATCH} rows per transaction) | {events} | {:.2} s | {:.0} |",
-        raw_time.as_secs_f64(),
-        rate(raw_time)
-    );
-    println!(
-        "| audit writer (rows + Merkle log + signed checkpoint per batch) | {events} | {:.2} s | {:.0} |",
-        log_time.as_secs_f64(),
-        rate(log_time)
-    );
-    println!();
-    println!(
-        "audit writer / plain INSERT: {:.2}x",
+        "| all | | {events} | {:.0} | {:.0} | {:.2}x |",
+        rate(events, raw_time),
+        rate(events, log_time),
         raw_time.as_secs_f64() / log_time.as_secs_f64()
     );
+    println!();
+    ratios.sort_by(f64::total_cmp);
+    let middle = ratios.len() / 2;
+    let median = if ratios.len().is_multiple_of(2) {
+        (ratios[middle - 1] + ratios[middle]) / 2.0
+    } else {
+        ratios[middle]
+    };
+    println!("audit writer / plain INSERT, median of {rounds} rounds: {median:.2}x");
     println!();
     println!("| inclusion proofs in a tree of {size} entries ({proofs} random indexes) | mean |");
     println!("|---|---|");

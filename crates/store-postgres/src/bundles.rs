@@ -1,0 +1,183 @@
+//! The audit log's entries as C2SP tlog-tiles entry bundles (`audit_log_bundles`, one row per
+//! 256 entries) and the leaf hashes of pruned entries (`audit_log_pruned`), as on SQLite.
+
+use crate::audit::sequencer;
+use crate::rows::{get, sql_index};
+use crate::{Transaction, commit, map_err, read};
+use pli_store::{
+    BUNDLE_WIDTH, PrunedEntry, Result, StoreError, StoredBundle, Timestamp, bundle_appends,
+    bundle_entries, prune_bundle,
+};
+use sqlx::postgres::{PgPool, PgRow};
+
+/// Writes a batch's entries into bundles: a new bundle is inserted (`Conflict` if another writer
+/// made it), the last one extended only if it still holds exactly the entries the batch was
+/// prepared against; otherwise nothing of the batch is kept. Runs under the audit sequencer.
+pub(crate) async fn write_bundles(
+    tx: &mut Transaction,
+    first_index: u64,
+    entries: &[Vec<u8>],
+) -> Result<()> {
+    let appends = bundle_appends(first_index, entries)
+        .ok_or_else(|| StoreError::Backend("an audit log entry over 65,535 bytes".into()))?;
+    for append in appends {
+        let index = sql_index(append.index)?;
+        if append.start == 0 {
+            sqlx::query("INSERT INTO audit_log_bundles (idx, data) VALUES ($1, $2)")
+                .bind(index)
+                .bind(append.data.as_slice())
+                .execute(&mut **tx)
+                .await
+                .map_err(|error| map_err(error, "audit log bundle"))?;
+            continue;
+        }
+        let held: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT data FROM audit_log_bundles WHERE idx = $1")
+                .bind(index)
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(|error| map_err(error, "audit log bundle"))?;
+        let held = held.ok_or(StoreError::Conflict("audit log bundle"))?;
+        if bundle_entries(&held).map(|entries| entries.len()) != Some(append.start as usize) {
+            return Err(StoreError::Conflict("audit log bundle"));
+        }
+        sqlx::query("UPDATE audit_log_bundles SET data = data || $2 WHERE idx = $1")
+            .bind(index)
+            .bind(append.data.as_slice())
+            .execute(&mut **tx)
+            .await
+            .map_err(|error| map_err(error, "audit log bundle"))?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn audit_log_bundles(
+    pool: &PgPool,
+    start: u64,
+    limit: u32,
+) -> Result<Vec<StoredBundle>> {
+    // One snapshot for the bundles and the pruned leaves beside them.
+    let mut tx = read(pool).await?;
+    let rows = sqlx::query(
+        "SELECT idx, data FROM audit_log_bundles WHERE idx >= $1 ORDER BY idx LIMIT $2",
+    )
+    .bind(sql_index(start)?)
+    .bind(i64::from(limit))
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(|error| map_err(error, "audit log bundle"))?;
+    let mut bundles = rows
+        .iter()
+        .map(bundle_from_row)
+        .collect::<Result<Vec<_>>>()?;
+    if let (Some(first), Some(last)) = (bundles.first(), bundles.last()) {
+        let from = sql_index(first.index.saturating_mul(BUNDLE_WIDTH))?;
+        let to = sql_index(last.index.saturating_add(1).saturating_mul(BUNDLE_WIDTH))?;
+        let pruned = sqlx::query(
+            "SELECT idx, leaf FROM audit_log_pruned WHERE idx >= $1 AND idx < $2 ORDER BY idx",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "audit log pruned entry"))?;
+        for row in &pruned {
+            let (index, leaf) = pruned_from_row(row)?;
+            let number = index / BUNDLE_WIDTH;
+            if let Some(bundle) = bundles.iter_mut().find(|bundle| bundle.index == number) {
+                bundle.pruned.push((index, leaf));
+            }
+        }
+    }
+    commit(tx).await?;
+    Ok(bundles)
+}
+
+pub(crate) async fn prune_audit(
+    pool: &PgPool,
+    entries: &[PrunedEntry],
+    before: Timestamp,
+) -> Result<u64> {
+    // Under the audit sequencer: a batch being appended by another server never interleaves
+    // with the rewriting of the bundles and the deletion of the event rows.
+    let mut tx = sequencer(pool).await?;
+    let mut numbers: Vec<u64> = entries
+        .iter()
+        .map(|entry| entry.index / BUNDLE_WIDTH)
+        .collect();
+    numbers.dedup();
+    for number in numbers {
+        let index = sql_index(number)?;
+        let data: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT data FROM audit_log_bundles WHERE idx = $1")
+                .bind(index)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(|error| map_err(error, "audit log bundle"))?;
+        let Some(data) = data else { continue };
+        let from = sql_index(number.saturating_mul(BUNDLE_WIDTH))?;
+        let pruned: Vec<i64> =
+            sqlx::query_scalar("SELECT idx FROM audit_log_pruned WHERE idx >= $1 AND idx < $2")
+                .bind(from)
+                .bind(from.saturating_add(BUNDLE_WIDTH as i64))
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(|error| map_err(error, "audit log pruned entry"))?;
+        let pruned: Vec<u64> = pruned
+            .into_iter()
+            .filter_map(|index| u64::try_from(index).ok())
+            .collect();
+        let these: Vec<&PrunedEntry> = entries
+            .iter()
+            .filter(|entry| entry.index / BUNDLE_WIDTH == number)
+            .collect();
+        let Some((data, done)) = prune_bundle(number, &data, &pruned, &these) else {
+            continue;
+        };
+        if done.is_empty() {
+            continue;
+        }
+        sqlx::query("UPDATE audit_log_bundles SET data = $2 WHERE idx = $1")
+            .bind(index)
+            .bind(data)
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "audit log bundle"))?;
+        for entry in done {
+            sqlx::query("INSERT INTO audit_log_pruned (idx, leaf) VALUES ($1, $2)")
+                .bind(sql_index(entry.index)?)
+                .bind(entry.leaf.as_slice())
+                .execute(&mut *tx)
+                .await
+                .map_err(|error| map_err(error, "audit log pruned entry"))?;
+        }
+    }
+    let deleted = sqlx::query("DELETE FROM audit_events WHERE at < $1")
+        .bind(before)
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "audit event"))?
+        .rows_affected();
+    commit(tx).await?;
+    Ok(deleted)
+}
+
+fn bundle_from_row(row: &PgRow) -> Result<StoredBundle> {
+    let index: i64 = get(row, "idx", "audit_log_bundles.idx")?;
+    Ok(StoredBundle {
+        index: u64::try_from(index)
+            .map_err(|_| StoreError::Corrupt("audit_log_bundles.idx".into()))?,
+        data: get(row, "data", "audit_log_bundles.data")?,
+        pruned: Vec::new(),
+    })
+}
+
+fn pruned_from_row(row: &PgRow) -> Result<(u64, [u8; 32])> {
+    let index: i64 = get(row, "idx", "audit_log_pruned.idx")?;
+    let leaf: Vec<u8> = get(row, "leaf", "audit_log_pruned.leaf")?;
+    Ok((
+        u64::try_from(index).map_err(|_| StoreError::Corrupt("audit_log_pruned.idx".into()))?,
+        <[u8; 32]>::try_from(leaf.as_slice())
+            .map_err(|_| StoreError::Corrupt("audit_log_pruned.leaf".into()))?,
+    ))
+}

@@ -1,0 +1,27 @@
+-- The audit log's entries as C2SP tlog-tiles entry bundles (docs/AUDIT.md section 6): one row
+-- per run of up to 256 consecutive entries (bundle idx holds entries 256 * idx onwards, each as
+-- a big-endian u16 length followed by its bytes) instead of one row per entry. A batch inserts
+-- the bundles it starts and extends the last one, like the hash tiles.
+
+CREATE TABLE audit_log_bundles (
+    idx  INTEGER PRIMARY KEY CHECK (idx >= 0),
+    data BLOB NOT NULL CHECK (length(data) >= 2)
+) STRICT;
+
+-- Retention (docs/AUDIT.md section 9): the leaf hash of each entry pruned to its 50-byte header.
+CREATE TABLE audit_log_pruned (
+    idx  INTEGER PRIMARY KEY CHECK (idx >= 0),
+    leaf BLOB NOT NULL CHECK (length(leaf) = 32)
+) STRICT;
+
+-- Existing entries move into bundles, in index order, each behind its length.
+INSERT INTO audit_log_bundles (idx, data)
+SELECT idx >> 8,
+       unhex(group_concat(printf('%04X', length(entry)) || hex(entry), '' ORDER BY idx))
+FROM audit_log_entries
+GROUP BY idx >> 8;
+
+INSERT INTO audit_log_pruned (idx, leaf)
+SELECT idx, pruned_leaf FROM audit_log_entries WHERE pruned_leaf IS NOT NULL;
+
+DROP TABLE audit_log_entries;
