@@ -123,8 +123,9 @@ function listGrants(current: Session, grants: GrantInfo[]): void {
         current.client
           .revokeGrant(grant.mailbox, grant.email)
           .then(async () => {
-            setStatus(t("grant_revoked", { email: grant.email, mailbox: grant.mailbox }));
+            // The list first, so that what the status announces is what the page shows.
             listGrants(current, await current.client.grants());
+            setStatus(t("grant_revoked", { email: grant.email, mailbox: grant.mailbox }));
           })
           .catch((error: unknown) => {
             revoke.disabled = false;
