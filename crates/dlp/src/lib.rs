@@ -182,8 +182,8 @@ pub struct Scanner {
     sources: [Vec<Candidate>; 4],
     /// The sources merged in text order.
     merged: Vec<Candidate>,
-    context_starts: Vec<usize>,
-    health_starts: Vec<usize>,
+    context_starts: Vec<text::Word>,
+    health_starts: Vec<text::Word>,
     run: numbers::Run,
     hits: Vec<health::Hit>,
     chosen: Vec<Candidate>,
@@ -206,7 +206,7 @@ impl Scanner {
         numbers::scan(text, &mut self.run, numbers);
         email::scan(text, emails);
         // One pass over the words finds those that may start a label or a health term: the
-        // dictionaries' automata then run only there, anchored, not over every byte.
+        // dictionaries are looked up only there, not at every byte.
         if let (Some(context_filter), Some(health_filter), Some(either)) = (
             context::first_words(),
             health::first_words(),
@@ -218,16 +218,17 @@ impl Scanner {
             let mut health_starts = std::mem::take(&mut self.health_starts);
             context_starts.clear();
             health_starts.clear();
-            text::for_each_word(text, |start, bit| {
+            text::for_each_word(text, |word| {
+                let bit = word.bit();
                 // Most words start nothing: one look-up rules them out for both dictionaries.
                 if !either.contains(bit) {
                     return;
                 }
                 if context_filter.contains(bit) {
-                    context_starts.push(start);
+                    context_starts.push(word);
                 }
                 if health_filter.contains(bit) {
-                    health_starts.push(start);
+                    health_starts.push(word);
                 }
             });
             context::scan(text, &context_starts, contexts);
