@@ -116,17 +116,21 @@ impl Run {
         self.compact.clear();
         let mut at = start;
         loop {
-            let end = token_end(bytes, at);
-            let token = &bytes[at..end];
-            if !is_group(token) {
+            let (end, letters) = group_at(bytes, at);
+            if letters == NOT_A_GROUP {
                 return (if self.groups.is_empty() { end } else { at }, false);
             }
             if self.groups.len() == MAX_GROUPS {
                 return (at, true);
             }
             let compact_start = self.compact.len();
-            self.compact
-                .extend(token.iter().map(|byte| byte.to_ascii_uppercase()));
+            let token = &bytes[at..end];
+            if letters == 0 {
+                self.compact.extend_from_slice(token);
+            } else {
+                self.compact
+                    .extend(token.iter().map(|byte| byte.to_ascii_uppercase()));
+            }
             self.groups.push(Group {
                 start: at,
                 end,
@@ -298,25 +302,34 @@ fn card_grouping(length: usize, span: &Span) -> bool {
     span.grouped_as(&[4, 8, 12, 16]) || (matches!(length, 14 | 15) && span.grouped_as(&[4, 10]))
 }
 
-/// A group of a run: digits, the digits of a Corsican NIR around `2A` / `2B`, or the
-/// 11 letters and digits of a RIB's account number.
-fn is_group(token: &[u8]) -> bool {
-    if token.len() == 11 && token.iter().any(u8::is_ascii_digit) {
-        return true;
-    }
-    let mut letters = token
-        .iter()
-        .enumerate()
-        .filter(|(_, byte)| !byte.is_ascii_digit());
-    match letters.next() {
-        None => true,
-        Some((index, letter)) => {
-            letters.next().is_none()
-                && matches!(letter, b'A' | b'B' | b'a' | b'b')
-                && index > 0
-                && token[index - 1] == b'2'
+/// What [`group_at`] says of a token that is not a group.
+const NOT_A_GROUP: usize = usize::MAX;
+
+/// The end of the token (ASCII letters, digits and `_`) at `at`, and whether it is a group of
+/// a run, read in one pass: the number of its bytes that are not digits, or [`NOT_A_GROUP`].
+/// A group is digits, the digits of a Corsican NIR around `2A` / `2B`, or the 11 letters and
+/// digits of a RIB's account number.
+fn group_at(bytes: &[u8], at: usize) -> (usize, usize) {
+    let mut end = at;
+    let mut n_others = 0;
+    let mut other = 0;
+    while let Some(&byte) = bytes.get(end) {
+        if !byte.is_ascii_digit() {
+            if !is_word_byte(byte) {
+                break;
+            }
+            n_others += 1;
+            other = end;
         }
+        end += 1;
     }
+    let is_group = n_others == 0
+        || (end - at == 11 && n_others < 11)
+        || (n_others == 1
+            && other > at
+            && matches!(bytes[other], b'A' | b'B' | b'a' | b'b')
+            && bytes[other - 1] == b'2');
+    (end, if is_group { n_others } else { NOT_A_GROUP })
 }
 
 /// French passport numbers: two digits, two letters, five digits.

@@ -344,6 +344,15 @@ pub fn for_each_word(text: &str, mut on_word: impl FnMut(Word)) {
 /// alphanumeric, and its length in bytes. French letters are answered without a table.
 fn char_at(text: &str, at: usize) -> (bool, usize) {
     match text.as_bytes().get(at..) {
+        // U+0080-U+00BF: controls, the no-break space, punctuation and symbols, but for
+        // ª ² ³ µ ¹ º ¼ ½ ¾.
+        Some([0xC2, second, ..]) => (
+            matches!(
+                second,
+                0xAA | 0xB2 | 0xB3 | 0xB5 | 0xB9 | 0xBA | 0xBC..=0xBE
+            ),
+            2,
+        ),
         // U+00C0-U+017F: letters, but for × and ÷.
         Some([0xC3, second, ..]) => (!matches!(second, 0x97 | 0xB7), 2),
         Some([0xC4 | 0xC5, _, ..]) => (true, 2),
@@ -375,9 +384,11 @@ impl WordHash {
 
 /// Whether the character at `at` is a letter or digit (any script).
 pub fn alphanumeric_at(text: &str, at: usize) -> bool {
-    text.get(at..)
-        .and_then(|tail| tail.chars().next())
-        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    match text.as_bytes().get(at) {
+        None => false,
+        Some(&byte) if byte < 0x80 => WORD_BYTES[usize::from(byte)] != 0,
+        Some(_) => char_at(text, at).0,
+    }
 }
 
 /// Whether one of `keywords` (lowercase ASCII) appears in the `window` bytes before `at`,
@@ -669,6 +680,23 @@ pub(crate) mod tests {
         assert_eq!(candidates, [starts[1], starts[2]]);
         assert_eq!(filter.candidates("Hôpital HÔPITAL")[0].start, 0);
         assert_eq!(filter.candidates("Hôpital HÔPITAL").len(), 1);
+    }
+
+    #[test]
+    fn characters_are_classified_as_the_standard_library_does() {
+        for c in ('\u{80}'..='\u{3000}').chain(['€', '✓', '中', '𝔸', '\u{1F600}']) {
+            let text = format!("{c}a");
+            let expected = c.is_alphanumeric() || c == '_';
+            assert_eq!(char_at(&text, 0), (expected, c.len_utf8()), "{c:?}");
+            assert_eq!(alphanumeric_at(&text, 0), expected, "{c:?}");
+        }
+        for byte in 0..0x80u8 {
+            let text = String::from(char::from(byte));
+            let expected = byte.is_ascii_alphanumeric() || byte == b'_';
+            assert_eq!(alphanumeric_at(&text, 0), expected, "{byte}");
+        }
+        assert!(!alphanumeric_at("é", 1));
+        assert!(!alphanumeric_at("a", 1));
     }
 
     #[test]
