@@ -76,38 +76,69 @@ pub fn first_words() -> Option<&'static FirstWords> {
 
 /// Scans `text` for labels at `words`, those that [`first_words`] lets through, and for a
 /// value after each.
+#[cfg(test)]
 pub fn scan(text: &str, words: &[Word], out: &mut Vec<Candidate>) {
-    let Some(matcher) = MATCHER.as_ref() else {
-        return;
-    };
-    let mut resume = 0;
-    let mut digits = Digits::new(text.as_bytes());
+    let mut labels = Labels::new(text, out);
     for &word in words {
-        if word.start < resume {
-            continue;
+        labels.at(word);
+    }
+}
+
+/// The labels of a text and the values after them, looked up word after word as the word pass
+/// finds them.
+pub struct Labels<'a> {
+    matcher: Option<&'static Matcher>,
+    text: &'a str,
+    out: &'a mut Vec<Candidate>,
+    /// Where the last label ended: words inside it are not looked up.
+    resume: usize,
+    digits: Digits<'a>,
+}
+
+impl<'a> Labels<'a> {
+    /// Starts a scan of `text`, its candidates appended to `out`.
+    pub fn new(text: &'a str, out: &'a mut Vec<Candidate>) -> Labels<'a> {
+        Labels {
+            matcher: MATCHER.as_ref(),
+            text,
+            out,
+            resume: 0,
+            digits: Digits::new(text.as_bytes()),
+        }
+    }
+
+    /// Looks up the label at `word`, one that [`first_words`] lets through, and the value
+    /// after it; words come in text order.
+    pub fn at(&mut self, word: Word) {
+        let (Some(matcher), text) = (self.matcher, self.text) else {
+            return;
+        };
+        if word.start < self.resume {
+            return;
         }
         // The longest label there, which must end where a word does.
         let Some((pattern, end)) = matcher.table.longest_at(text, word) else {
-            continue;
+            return;
         };
         if alphanumeric_at(text, end) {
-            continue;
+            return;
         }
         let Some(trigger) = matcher.triggers.get(pattern) else {
-            continue;
+            return;
         };
-        resume = end;
+        self.resume = end;
+        let digits = &mut self.digits;
         let candidate = match trigger {
-            Trigger::Birth => birthdate_after(text, &mut digits, end),
-            Trigger::Cni => token_after(text, &mut digits, end, |token| {
+            Trigger::Birth => birthdate_after(text, digits, end),
+            Trigger::Cni => token_after(text, digits, end, |token| {
                 cni_shape(token).map(|confidence| (Kind::Cni, confidence))
             }),
-            Trigger::Passport => token_after(text, &mut digits, end, |token| {
+            Trigger::Passport => token_after(text, digits, end, |token| {
                 passport_shape(token).then_some((Kind::Passport, 0.9))
             }),
-            Trigger::Adeli => adeli_after(text, &mut digits, end),
+            Trigger::Adeli => adeli_after(text, digits, end),
         };
-        out.extend(candidate);
+        self.out.extend(candidate);
     }
 }
 

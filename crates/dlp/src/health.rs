@@ -161,21 +161,54 @@ fn term_at(dictionary: &Dictionary, text: &str, word: Word) -> Option<Hit> {
 
 /// Scans `text` for terms at `words`, those that [`first_words`] lets through; `hits` is
 /// working memory.
+#[cfg(test)]
 pub fn scan(text: &str, words: &[Word], hits: &mut Vec<Hit>, out: &mut Vec<Candidate>) {
-    let Some(dictionary) = DICTIONARY_MATCHER.as_ref() else {
-        return;
-    };
-    hits.clear();
-    let mut resume = 0;
+    let mut terms = Terms::new(text, hits);
     for &word in words {
-        if word.start < resume {
-            continue;
-        }
-        if let Some(hit) = term_at(dictionary, text, word) {
-            resume = hit.end;
-            hits.push(hit);
+        terms.at(word);
+    }
+    score(hits, out);
+}
+
+/// The terms of a text, looked up word after word as the word pass finds them.
+pub struct Terms<'a> {
+    dictionary: Option<&'static Dictionary>,
+    text: &'a str,
+    hits: &'a mut Vec<Hit>,
+    /// Where the last term ended: words inside it are not looked up.
+    resume: usize,
+}
+
+impl<'a> Terms<'a> {
+    /// Starts a scan of `text`, its terms going to `hits` (cleared).
+    pub fn new(text: &'a str, hits: &'a mut Vec<Hit>) -> Terms<'a> {
+        hits.clear();
+        Terms {
+            dictionary: DICTIONARY_MATCHER.as_ref(),
+            text,
+            hits,
+            resume: 0,
         }
     }
+
+    /// Looks up the term at `word`, one that [`first_words`] lets through; words come in
+    /// text order.
+    pub fn at(&mut self, word: Word) {
+        let Some(dictionary) = self.dictionary else {
+            return;
+        };
+        if word.start < self.resume {
+            return;
+        }
+        if let Some(hit) = term_at(dictionary, self.text, word) {
+            self.resume = hit.end;
+            self.hits.push(hit);
+        }
+    }
+}
+
+/// Scores the `hits` of a text, in text order, and appends those reported to `out`.
+pub fn score(hits: &[Hit], out: &mut Vec<Candidate>) {
     // Hits are in text order: a sliding window finds each one's neighbours.
     let mut first = 0;
     let mut last = 0;
