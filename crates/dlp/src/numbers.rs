@@ -99,6 +99,8 @@ struct Group {
     end: usize,
     compact_start: usize,
     compact_end: usize,
+    /// It holds a letter (a Corsican NIR's department, a RIB's account).
+    has_letter: bool,
 }
 
 #[derive(Default)]
@@ -116,16 +118,16 @@ impl Run {
         self.compact.clear();
         let mut at = start;
         loop {
-            let (end, letters) = group_at(bytes, at);
-            if letters == NOT_A_GROUP {
+            let (end, group) = group_at(bytes, at);
+            let Some(has_letter) = group else {
                 return (if self.groups.is_empty() { end } else { at }, false);
-            }
+            };
             if self.groups.len() == MAX_GROUPS {
                 return (at, true);
             }
             let compact_start = self.compact.len();
             let token = &bytes[at..end];
-            if letters == 0 {
+            if !has_letter {
                 self.compact.extend_from_slice(token);
             } else {
                 self.compact
@@ -136,6 +138,7 @@ impl Run {
                 end,
                 compact_start,
                 compact_end: self.compact.len(),
+                has_letter,
             });
             let separator = separator_len(bytes, end);
             let next = end + separator;
@@ -159,7 +162,9 @@ impl Run {
         for (first_index, first) in self.groups.iter().enumerate().take(ready) {
             // Bit i set: a separator after the i-th character of the span.
             let mut boundaries = 0u32;
+            let mut has_letter = false;
             for (offset, last) in self.groups[first_index..].iter().enumerate() {
+                has_letter |= last.has_letter;
                 let length = last.compact_end - first.compact_start;
                 // Identifiers have one-character groups only at their start (the NIR's sex,
                 // the 6 of +33 6 12 34 56 78): longer spans through one cannot match.
@@ -175,7 +180,9 @@ impl Run {
                         boundaries,
                         at_run_start: run_start && first_index == 0,
                     };
-                    if let Some(candidate) = classify_span(bytes, compact, &span, after_plus) {
+                    if let Some(candidate) =
+                        classify_span(bytes, compact, &span, has_letter, after_plus)
+                    {
                         out.push(candidate);
                     }
                 }
@@ -219,8 +226,14 @@ impl Span {
     }
 }
 
-fn classify_span(bytes: &[u8], compact: &[u8], span: &Span, after_plus: bool) -> Option<Candidate> {
-    let has_letter = compact.iter().any(u8::is_ascii_alphabetic);
+/// `has_letter`: `compact` holds a letter.
+fn classify_span(
+    bytes: &[u8],
+    compact: &[u8],
+    span: &Span,
+    has_letter: bool,
+    after_plus: bool,
+) -> Option<Candidate> {
     if has_letter {
         // Letters appear only in the NIR of someone born in Corsica (department 2A or 2B)
         // and in a RIB's account number.
@@ -302,17 +315,14 @@ fn card_grouping(length: usize, span: &Span) -> bool {
     span.grouped_as(&[4, 8, 12, 16]) || (matches!(length, 14 | 15) && span.grouped_as(&[4, 10]))
 }
 
-/// What [`group_at`] says of a token that is not a group.
-const NOT_A_GROUP: usize = usize::MAX;
-
-/// The end of the token (ASCII letters, digits and `_`) at `at`, and whether it is a group of
-/// a run, read in one pass: the number of its bytes that are not digits, or [`NOT_A_GROUP`].
-/// A group is digits, the digits of a Corsican NIR around `2A` / `2B`, or the 11 letters and
-/// digits of a RIB's account number.
-fn group_at(bytes: &[u8], at: usize) -> (usize, usize) {
+/// The end of the token (ASCII letters, digits and `_`) at `at`, and, if it is a group of a
+/// run, whether it holds a letter; read in one pass. A group is digits, the digits of a
+/// Corsican NIR around `2A` / `2B`, or the 11 letters and digits of a RIB's account number.
+fn group_at(bytes: &[u8], at: usize) -> (usize, Option<bool>) {
     let mut end = at;
     let mut n_others = 0;
     let mut other = 0;
+    let mut has_letter = false;
     while let Some(&byte) = bytes.get(end) {
         if !byte.is_ascii_digit() {
             if !is_word_byte(byte) {
@@ -320,6 +330,7 @@ fn group_at(bytes: &[u8], at: usize) -> (usize, usize) {
             }
             n_others += 1;
             other = end;
+            has_letter |= byte.is_ascii_alphabetic();
         }
         end += 1;
     }
@@ -329,7 +340,7 @@ fn group_at(bytes: &[u8], at: usize) -> (usize, usize) {
             && other > at
             && matches!(bytes[other], b'A' | b'B' | b'a' | b'b')
             && bytes[other - 1] == b'2');
-    (end, if is_group { n_others } else { NOT_A_GROUP })
+    (end, is_group.then_some(has_letter))
 }
 
 /// French passport numbers: two digits, two letters, five digits.

@@ -399,17 +399,26 @@ pub fn context_before(bytes: &[u8], at: usize, window: usize, keywords: &[&str])
     let Some(slice) = bytes.get(start..at) else {
         return false;
     };
-    // A window of a few dozen bytes: compared in place, without a lower-cased copy, and past
-    // the first byte only where it matches (a SIREN's label alone is looked for with five
+    // A window of a few dozen bytes, read once: a position is compared with the keywords only
+    // where its byte starts one of them (a SIREN's label alone is looked for with five
     // keywords over 40 bytes).
-    keywords.iter().any(|keyword| {
-        let keyword = keyword.as_bytes();
-        let Some(first) = keyword.first().map(u8::to_ascii_lowercase) else {
-            return false;
-        };
-        slice.windows(keyword.len()).any(|candidate| {
-            candidate[0].to_ascii_lowercase() == first && candidate.eq_ignore_ascii_case(keyword)
-        })
+    let mut firsts = [0u64; 4];
+    for keyword in keywords {
+        if let Some(&first) = keyword.as_bytes().first() {
+            for byte in [first.to_ascii_lowercase(), first.to_ascii_uppercase()] {
+                firsts[usize::from(byte >> 6)] |= 1 << (byte & 63);
+            }
+        }
+    }
+    slice.iter().enumerate().any(|(index, &byte)| {
+        firsts[usize::from(byte >> 6)] & (1 << (byte & 63)) != 0
+            && keywords.iter().any(|keyword| {
+                let keyword = keyword.as_bytes();
+                !keyword.is_empty()
+                    && slice
+                        .get(index..index + keyword.len())
+                        .is_some_and(|candidate| candidate.eq_ignore_ascii_case(keyword))
+            })
     })
 }
 
