@@ -310,7 +310,10 @@ mod tests {
         check(&data, BundleError::NoDeclaredSize);
         // An empty frame reads as an empty bundle (the verifier then finds its entries missing).
         let (_, empty) = encode_bundle(&[], BUNDLE_WIDTH).unwrap();
-        assert_eq!(decode_bundle(BundleCodec::Zstd, &empty).unwrap(), &[0u8; 0][..]);
+        assert_eq!(
+            decode_bundle(BundleCodec::Zstd, &empty).unwrap(),
+            &[0u8; 0][..]
+        );
     }
 
     #[test]
