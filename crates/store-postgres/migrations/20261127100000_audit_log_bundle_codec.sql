@@ -5,4 +5,4 @@
 -- checksum. Existing rows keep codec 0 and stay readable as they are. A translation of the
 -- SQLite migration of the same name.
 
-ALTER TABLE audit_log_bundles ADD COLUMN codec SMALLINT NOT NULL DEFAULT 0 CHECK (codec IN (0, 1));
+ALTER TABLE audit_log_bundles ADD COLUMN codec BIGINT NOT NULL DEFAULT 0 CHECK (codec IN (0, 1));

@@ -34,7 +34,7 @@ pub(crate) async fn write_bundles(
                 .map_err(|error| map_err(error, "audit log bundle"))?;
             continue;
         }
-        let held: Option<(Vec<u8>, i16)> =
+        let held: Option<(Vec<u8>, i64)> =
             sqlx::query_as("SELECT data, codec FROM audit_log_bundles WHERE idx = $1")
                 .bind(index)
                 .fetch_optional(&mut **tx)
@@ -129,7 +129,7 @@ pub(crate) async fn prune_audit(
     numbers.dedup();
     for number in numbers {
         let index = sql_index(number)?;
-        let held: Option<(Vec<u8>, i16)> =
+        let held: Option<(Vec<u8>, i64)> =
             sqlx::query_as("SELECT data, codec FROM audit_log_bundles WHERE idx = $1")
                 .bind(index)
                 .fetch_optional(&mut *tx)
@@ -194,7 +194,7 @@ pub(crate) async fn prune_audit(
 
 fn bundle_from_row(row: &PgRow) -> Result<StoredBundle> {
     let index: i64 = get(row, "idx", "audit_log_bundles.idx")?;
-    let codec: i16 = get(row, "codec", "audit_log_bundles.codec")?;
+    let codec: i64 = get(row, "codec", "audit_log_bundles.codec")?;
     Ok(StoredBundle {
         index: u64::try_from(index)
             .map_err(|_| StoreError::Corrupt("audit_log_bundles.idx".into()))?,

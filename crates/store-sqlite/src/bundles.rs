@@ -37,7 +37,7 @@ pub(crate) async fn write_bundles(
                 .map_err(|error| map_err(error, "audit log bundle"))?;
             continue;
         }
-        let held: Option<(Vec<u8>, i16)> =
+        let held: Option<(Vec<u8>, i64)> =
             sqlx::query_as("SELECT data, codec FROM audit_log_bundles WHERE idx = ?")
                 .bind(index)
                 .fetch_optional(&mut **tx)
@@ -122,7 +122,7 @@ impl SqliteStore {
         bundles.dedup();
         for bundle in bundles {
             let index = sql_index(bundle)?;
-            let held: Option<(Vec<u8>, i16)> =
+            let held: Option<(Vec<u8>, i64)> =
                 sqlx::query_as("SELECT data, codec FROM audit_log_bundles WHERE idx = ?")
                     .bind(index)
                     .fetch_optional(&mut *tx)
@@ -188,7 +188,7 @@ impl SqliteStore {
 
 fn bundle_from_row(row: &SqliteRow) -> Result<StoredBundle> {
     let index: i64 = get(row, "idx", "audit_log_bundles.idx")?;
-    let codec: i16 = get(row, "codec", "audit_log_bundles.codec")?;
+    let codec: i64 = get(row, "codec", "audit_log_bundles.codec")?;
     Ok(StoredBundle {
         index: u64::try_from(index)
             .map_err(|_| StoreError::Corrupt("audit_log_bundles.idx".into()))?,

@@ -31,7 +31,7 @@ pub enum BundleCodec {
 
 impl BundleCodec {
     /// The value of the `codec` column.
-    pub fn code(self) -> i16 {
+    pub fn code(self) -> i64 {
         match self {
             BundleCodec::Raw => 0,
             BundleCodec::Zstd => 1,
@@ -39,7 +39,7 @@ impl BundleCodec {
     }
 
     /// The codec of a `codec` column value, `None` for a value no version wrote.
-    pub fn from_code(code: i16) -> Option<BundleCodec> {
+    pub fn from_code(code: i64) -> Option<BundleCodec> {
         match code {
             0 => Some(BundleCodec::Raw),
             1 => Some(BundleCodec::Zstd),
