@@ -18,8 +18,18 @@ pub struct BundleAppend {
     pub index: u64,
     /// Entries the bundle held before the batch (0: the bundle is new).
     pub start: u32,
+    /// Number of new entries: the bundle holds `start + count` after the batch, and is full at
+    /// [`BUNDLE_WIDTH`].
+    pub count: u32,
     /// The new entries, each length-prefixed, at positions `start` onwards of the bundle.
     pub data: Vec<u8>,
+}
+
+impl BundleAppend {
+    /// Whether the bundle holds all its 256 entries after this append.
+    pub fn fills(&self) -> bool {
+        u64::from(self.start) + u64::from(self.count) == BUNDLE_WIDTH
+    }
 }
 
 /// The bundle writes that add `entries` at log indexes `first_index` onwards. `None` if an entry
@@ -29,19 +39,21 @@ pub fn bundle_appends(first_index: u64, entries: &[Vec<u8>]) -> Option<Vec<Bundl
     for (index, entry) in (first_index..).zip(entries) {
         let length = u16::try_from(entry.len()).ok()?;
         let bundle = index / BUNDLE_WIDTH;
-        let data = match appends.last_mut() {
-            Some(last) if last.index == bundle => &mut last.data,
+        let append = match appends.last_mut() {
+            Some(last) if last.index == bundle => last,
             _ => {
                 appends.push(BundleAppend {
                     index: bundle,
                     start: u32::try_from(index % BUNDLE_WIDTH).ok()?,
+                    count: 0,
                     data: Vec::new(),
                 });
-                &mut appends.last_mut()?.data
+                appends.last_mut()?
             }
         };
-        data.extend_from_slice(&length.to_be_bytes());
-        data.extend_from_slice(entry);
+        append.count += 1;
+        append.data.extend_from_slice(&length.to_be_bytes());
+        append.data.extend_from_slice(entry);
     }
     Some(appends)
 }
@@ -126,6 +138,9 @@ mod tests {
                 let held = bundle_entries(&bundles[index]).unwrap().len();
                 assert_eq!(held, append.start as usize);
                 bundles[index].extend_from_slice(&append.data);
+                let now = bundle_entries(&bundles[index]).unwrap().len();
+                assert_eq!(now, held + append.count as usize);
+                assert_eq!(append.fills(), now as u64 == BUNDLE_WIDTH);
             }
             all.extend(batch);
         }
@@ -157,11 +172,13 @@ mod tests {
                 BundleAppend {
                     index: 0,
                     start: 255,
+                    count: 1,
                     data: vec![0, 2, b'a', b'b'],
                 },
                 BundleAppend {
                     index: 1,
                     start: 0,
+                    count: 2,
                     data: vec![0, 0, 0, 1, b'c'],
                 },
             ]

@@ -76,6 +76,15 @@ pub enum Tampering {
         /// Size of the first checkpoint that did not.
         to: u64,
     },
+    /// The stored bundle `bundle` (entries `index` onwards, see [`crate::BUNDLE_WIDTH`]) does not
+    /// decode: its stored bytes were changed, so none of its entries can be read. Entries before
+    /// `index` are intact.
+    UndecodableBundle {
+        /// Number of the bundle.
+        bundle: u64,
+        /// Index of its first entry.
+        index: u64,
+    },
 }
 
 impl Tampering {
@@ -85,7 +94,8 @@ impl Tampering {
             Tampering::Rewritten { index, .. }
             | Tampering::Deleted { index, .. }
             | Tampering::Inserted { index, .. }
-            | Tampering::Reordered { index, .. } => index,
+            | Tampering::Reordered { index, .. }
+            | Tampering::UndecodableBundle { index, .. } => index,
             Tampering::RootMismatch { from, .. } => from,
         }
     }
@@ -142,6 +152,11 @@ impl fmt::Display for Tampering {
                 f,
                 "entries {from} to {} do not match the checkpoint of {to} entries",
                 to.saturating_sub(1)
+            ),
+            Tampering::UndecodableBundle { bundle, index } => write!(
+                f,
+                "the stored bundle {bundle} (entries {index} to {}) does not decode",
+                index.saturating_add(crate::BUNDLE_WIDTH - 1)
             ),
         }
     }

@@ -25,14 +25,34 @@ pub fn luhn(digits: &[u8]) -> bool {
 
 /// Remainder modulo 97 of a decimal number written in ASCII digits.
 fn mod97_digits(digits: &[u8]) -> Option<u32> {
-    let mut remainder = 0u32;
+    let mut remainder = Mod97::default();
     for byte in digits {
         if !byte.is_ascii_digit() {
             return None;
         }
-        remainder = (remainder * 10 + u32::from(byte - b'0')) % 97;
+        remainder.push(u64::from(byte - b'0'), 10);
     }
-    Some(remainder)
+    Some(remainder.value())
+}
+
+/// A remainder modulo 97 built digit after digit, reduced only when it could overflow: a
+/// chain of one multiplication and addition per digit instead of a reduction each.
+#[derive(Default)]
+struct Mod97(u64);
+
+impl Mod97 {
+    /// Appends `value`, below `scale` (10 for a digit, 100 for a letter's 10-35).
+    fn push(&mut self, value: u64, scale: u64) {
+        // Below 10^16, times 100 plus 99: below 2^64.
+        if self.0 >= 10_000_000_000_000_000 {
+            self.0 %= 97;
+        }
+        self.0 = self.0 * scale + value;
+    }
+
+    fn value(&self) -> u32 {
+        (self.0 % 97) as u32
+    }
 }
 
 /// NIR: 13 characters (sex, year, month, department with 2A/2B for Corsica, commune, order)
@@ -65,10 +85,13 @@ pub fn nir(compact: &[u8]) -> bool {
     if place_and_order[3..6] == *b"000" {
         return false;
     }
-    let mut body = Vec::with_capacity(13);
-    body.extend_from_slice(&[*sex, *y1, *y2, *m1, *m2]);
-    body.extend_from_slice(&department);
-    body.extend_from_slice(place_and_order);
+    let mut body = [0u8; 13];
+    body[..5].copy_from_slice(&[*sex, *y1, *y2, *m1, *m2]);
+    body[5..7].copy_from_slice(&department);
+    let Some(place_and_order_to) = body.get_mut(7..7 + place_and_order.len()) else {
+        return false;
+    };
+    place_and_order_to.copy_from_slice(place_and_order);
     let (Some(remainder), Some(key)) = (mod97_digits(&body), two_digits(key)) else {
         return false;
     };
@@ -87,29 +110,26 @@ pub fn iban(compact: &[u8]) -> bool {
     {
         return false;
     }
-    let mut remainder = 0u32;
+    let mut remainder = Mod97::default();
     for byte in compact[4..].iter().chain(&compact[..4]) {
-        let value = match byte {
-            b'0'..=b'9' => u32::from(byte - b'0'),
-            b'A'..=b'Z' => u32::from(byte - b'A') + 10,
-            b'a'..=b'z' => u32::from(byte - b'a') + 10,
+        match byte {
+            b'0'..=b'9' => remainder.push(u64::from(byte - b'0'), 10),
+            b'A'..=b'Z' => remainder.push(u64::from(byte - b'A') + 10, 100),
+            b'a'..=b'z' => remainder.push(u64::from(byte - b'a') + 10, 100),
             _ => return false,
-        };
-        remainder = if value < 10 {
-            (remainder * 10 + value) % 97
-        } else {
-            (remainder * 100 + value) % 97
-        };
+        }
     }
-    remainder == 1
+    remainder.value() == 1
 }
 
 /// The length of an IBAN of this country (ISO 3166 alpha-2, upper case), per the SWIFT IBAN
 /// registry; French overseas territories use FR.
 pub fn iban_length(country: &[u8]) -> Option<usize> {
+    // The table is sorted by country (a unit test checks it).
     IBAN_LENGTHS
-        .iter()
-        .find(|(code, _)| code.as_bytes() == country)
+        .binary_search_by(|(code, _)| code.as_bytes().cmp(country))
+        .ok()
+        .and_then(|index| IBAN_LENGTHS.get(index))
         .map(|(_, length)| *length)
 }
 
@@ -300,6 +320,27 @@ fn two_digits(bytes: &[u8]) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iban_lengths_are_sorted_by_country() {
+        assert!(IBAN_LENGTHS.windows(2).all(|pair| pair[0].0 < pair[1].0));
+        assert_eq!(iban_length(b"FR"), Some(27));
+        assert_eq!(iban_length(b"AD"), Some(24));
+        assert_eq!(iban_length(b"fr"), None);
+        assert_eq!(iban_length(b"F"), None);
+    }
+
+    #[test]
+    fn remainders_modulo_97_of_long_numbers() {
+        let digits = b"123456789012345678901234567890123456789";
+        for length in 0..=digits.len() {
+            let expected = digits[..length].iter().fold(0u32, |remainder, byte| {
+                (remainder * 10 + u32::from(byte - b'0')) % 97
+            });
+            assert_eq!(mod97_digits(&digits[..length]), Some(expected));
+        }
+        assert_eq!(mod97_digits(b"12a"), None);
+    }
 
     #[test]
     fn luhn_accepts_published_numbers() {

@@ -1,16 +1,14 @@
 //! Data recognisable only by the words before it: a date of birth ("né le 12/03/1985"), an
-//! identity card or passport number, an ADELI number. One Aho-Corasick pass finds the words;
-//! each is followed by a short look ahead for a value of the right shape.
+//! identity card or passport number, an ADELI number. The words are looked up where the word
+//! pass finds one that may start them; each is followed by a short look ahead for a value of
+//! the right shape.
 
 use std::sync::LazyLock;
 
-use aho_corasick::{
-    AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind,
-};
-
 use crate::health::fold_variants;
 use crate::text::{
-    FirstWords, alphanumeric_at, find_digit, is_word_byte, parse_date, separator_len,
+    FirstWords, Patterns, Word, alphanumeric_at, find_digit, is_word_byte, parse_date,
+    separator_len,
 };
 use crate::{Candidate, Kind};
 
@@ -49,9 +47,9 @@ const KEYWORDS: &[(&str, Trigger)] = &[
 ];
 
 struct Matcher {
-    /// Only words that can start a label are tried, with an anchored search.
+    /// Only words that can start a label are looked up.
     first_words: FirstWords,
-    automaton: AhoCorasick,
+    table: Patterns,
     triggers: Vec<Trigger>,
 }
 
@@ -64,16 +62,9 @@ static MATCHER: LazyLock<Option<Matcher>> = LazyLock::new(|| {
             triggers.push(*trigger);
         }
     }
-    let automaton = AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        .start_kind(StartKind::Anchored)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(&patterns)
-        .ok()?;
     Some(Matcher {
         first_words: FirstWords::new(patterns.iter().map(String::as_str)),
-        automaton,
+        table: Patterns::new(patterns.iter().map(String::as_str)),
         triggers,
     })
 });
@@ -83,42 +74,71 @@ pub fn first_words() -> Option<&'static FirstWords> {
     MATCHER.as_ref().map(|matcher| &matcher.first_words)
 }
 
-/// Scans `text` for labels at `starts`, the words that [`first_words`] lets through, and for
-/// a value after each.
-pub fn scan(text: &str, starts: &[usize], out: &mut Vec<Candidate>) {
-    let Some(matcher) = MATCHER.as_ref() else {
-        return;
-    };
-    let mut resume = 0;
-    let mut digits = Digits::new(text.as_bytes());
-    for &start in starts {
-        if start < resume {
-            continue;
+/// Scans `text` for labels at `words`, those that [`first_words`] lets through, and for a
+/// value after each.
+#[cfg(test)]
+pub fn scan(text: &str, words: &[Word], out: &mut Vec<Candidate>) {
+    let mut labels = Labels::new(text, out);
+    for &word in words {
+        labels.at(word);
+    }
+}
+
+/// The labels of a text and the values after them, looked up word after word as the word pass
+/// finds them.
+pub struct Labels<'a> {
+    matcher: Option<&'static Matcher>,
+    text: &'a str,
+    out: &'a mut Vec<Candidate>,
+    /// Where the last label ended: words inside it are not looked up.
+    resume: usize,
+    digits: Digits<'a>,
+}
+
+impl<'a> Labels<'a> {
+    /// Starts a scan of `text`, its candidates appended to `out`.
+    pub fn new(text: &'a str, out: &'a mut Vec<Candidate>) -> Labels<'a> {
+        Labels {
+            matcher: MATCHER.as_ref(),
+            text,
+            out,
+            resume: 0,
+            digits: Digits::new(text.as_bytes()),
         }
-        let input = Input::new(text)
-            .span(start..text.len())
-            .anchored(Anchored::Yes);
-        let Some(found) = matcher.automaton.find(input) else {
-            continue;
+    }
+
+    /// Looks up the label at `word`, one that [`first_words`] lets through, and the value
+    /// after it; words come in text order.
+    pub fn at(&mut self, word: Word) {
+        let (Some(matcher), text) = (self.matcher, self.text) else {
+            return;
         };
-        if alphanumeric_at(text, found.end()) {
-            continue;
+        if word.start < self.resume {
+            return;
         }
-        let Some(trigger) = matcher.triggers.get(found.pattern().as_usize()) else {
-            continue;
+        // The longest label there, which must end where a word does.
+        let Some((pattern, end)) = matcher.table.longest_at(text, word) else {
+            return;
         };
-        resume = found.end();
+        if alphanumeric_at(text, end) {
+            return;
+        }
+        let Some(trigger) = matcher.triggers.get(pattern) else {
+            return;
+        };
+        self.resume = end;
+        let digits = &mut self.digits;
         let candidate = match trigger {
-            Trigger::Birth => birthdate_after(text, &mut digits, found.end()),
-            Trigger::Cni => token_after(text, &mut digits, found.end(), |token| {
+            Trigger::Birth => birthdate_after(text, digits, end),
+            Trigger::Cni => token_after(text, digits, end, |token| {
                 cni_shape(token).map(|confidence| (Kind::Cni, confidence))
             }),
-            Trigger::Passport => token_after(text, &mut digits, found.end(), |token| {
+            Trigger::Passport => token_after(text, digits, end, |token| {
                 passport_shape(token).then_some((Kind::Passport, 0.9))
             }),
-            Trigger::Adeli => adeli_after(text, &mut digits, found.end()),
+            Trigger::Adeli => adeli_after(text, digits, end),
         };
-        out.extend(candidate);
+        self.out.extend(candidate);
     }
 }
 
@@ -300,8 +320,8 @@ mod tests {
 
     fn spans(text: &str) -> Vec<(Kind, &str)> {
         let mut out = Vec::new();
-        let starts = first_words().unwrap().candidates(text);
-        scan(text, &starts, &mut out);
+        let words = first_words().unwrap().candidates(text);
+        scan(text, &words, &mut out);
         out.iter()
             .map(|found| (found.kind, &text[found.start..found.end]))
             .collect()
@@ -330,6 +350,15 @@ mod tests {
             spans("n° ADELI 75 1 23456 7"),
             [(Kind::Adeli, "75 1 23456 7")]
         );
+    }
+
+    #[test]
+    fn the_table_finds_what_an_automaton_finds() {
+        let patterns: Vec<String> = KEYWORDS
+            .iter()
+            .flat_map(|(keyword, _)| fold_variants(keyword))
+            .collect();
+        crate::text::tests::check_against_automaton(&patterns);
     }
 
     #[test]

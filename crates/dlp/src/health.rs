@@ -1,5 +1,6 @@
 //! Health terms: a dictionary of French diagnoses, treatments, disability and care terms
-//! (`data/health_fr.tsv`), matched in one Aho-Corasick pass, ignoring case and accents.
+//! (`data/health_fr.tsv`), looked up at the words that may start a term, ignoring case and
+//! accents.
 //!
 //! Each term has a weight: how strongly it alone points to health data ("schizophrénie"
 //! 0.9; "traitement", also said of files and data, 0.2). A match's score is its weight,
@@ -8,11 +9,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{
-    AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind,
-};
-
-use crate::text::{FirstWords, alphanumeric_at};
+use crate::text::{FirstWords, Patterns, Word, alphanumeric_at};
 use crate::{Candidate, Kind};
 
 /// The score from which a health term is reported.
@@ -39,9 +36,9 @@ struct Term {
 }
 
 struct Dictionary {
-    /// Only words that can start a term are tried, with an anchored search.
+    /// Only words that can start a term are looked up.
     first_words: FirstWords,
-    automaton: AhoCorasick,
+    table: Patterns,
     patterns: Vec<String>,
     terms: Vec<Term>,
 }
@@ -81,24 +78,16 @@ static DICTIONARY_MATCHER: LazyLock<Option<Dictionary>> = LazyLock::new(|| {
             terms.push(term_info);
         }
     }
-    let automaton = AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        .start_kind(StartKind::Anchored)
-        // A full DFA: built once, and the fastest search per byte.
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(&patterns)
-        .ok()?;
     Some(Dictionary {
         first_words: FirstWords::new(patterns.iter().map(String::as_str)),
-        automaton,
+        table: Patterns::new(patterns.iter().map(String::as_str)),
         patterns,
         terms,
     })
 });
 
 /// The spellings under which `term` (lower case, accented) is searched, ASCII case being
-/// ignored by the automaton: as written, in capitals (`DIABÈTE`), without accents
+/// ignored by the look-up: as written, in capitals (`DIABÈTE`), without accents
 /// (`diabete`), and with the other apostrophe (' or ’).
 pub fn fold_variants(term: &str) -> Vec<String> {
     let lower = term.to_lowercase();
@@ -151,45 +140,75 @@ pub fn first_words() -> Option<&'static FirstWords> {
         .map(|dictionary| &dictionary.first_words)
 }
 
-/// The term starting exactly at `start`, if any.
-fn term_at(dictionary: &Dictionary, text: &str, start: usize) -> Option<Hit> {
-    let input = Input::new(text)
-        .span(start..text.len())
-        .anchored(Anchored::Yes);
-    let found = dictionary.automaton.find(input)?;
-    let pattern = found.pattern().as_usize();
+/// The term starting exactly at `word`, if any: the longest spelling there, which must end
+/// where a word does.
+fn term_at(dictionary: &Dictionary, text: &str, word: Word) -> Option<Hit> {
+    let (pattern, end) = dictionary.table.longest_at(text, word)?;
     let term = *dictionary.terms.get(pattern)?;
-    let matched = text.get(found.start()..found.end())?;
+    let matched = text.get(word.start..end)?;
     if term.exact_case && dictionary.patterns.get(pattern)?.as_str() != matched {
         return None;
     }
-    if alphanumeric_at(text, found.end()) {
+    if alphanumeric_at(text, end) {
         return None;
     }
     Some(Hit {
-        start: found.start(),
-        end: found.end(),
+        start: word.start,
+        end,
         term,
     })
 }
 
-/// Scans `text` for terms at `starts`, the words that [`first_words`] lets through; `hits` is
+/// Scans `text` for terms at `words`, those that [`first_words`] lets through; `hits` is
 /// working memory.
-pub fn scan(text: &str, starts: &[usize], hits: &mut Vec<Hit>, out: &mut Vec<Candidate>) {
-    let Some(dictionary) = DICTIONARY_MATCHER.as_ref() else {
-        return;
-    };
-    hits.clear();
-    let mut resume = 0;
-    for &start in starts {
-        if start < resume {
-            continue;
-        }
-        if let Some(hit) = term_at(dictionary, text, start) {
-            resume = hit.end;
-            hits.push(hit);
+#[cfg(test)]
+pub fn scan(text: &str, words: &[Word], hits: &mut Vec<Hit>, out: &mut Vec<Candidate>) {
+    let mut terms = Terms::new(text, hits);
+    for &word in words {
+        terms.at(word);
+    }
+    score(hits, out);
+}
+
+/// The terms of a text, looked up word after word as the word pass finds them.
+pub struct Terms<'a> {
+    dictionary: Option<&'static Dictionary>,
+    text: &'a str,
+    hits: &'a mut Vec<Hit>,
+    /// Where the last term ended: words inside it are not looked up.
+    resume: usize,
+}
+
+impl<'a> Terms<'a> {
+    /// Starts a scan of `text`, its terms going to `hits` (cleared).
+    pub fn new(text: &'a str, hits: &'a mut Vec<Hit>) -> Terms<'a> {
+        hits.clear();
+        Terms {
+            dictionary: DICTIONARY_MATCHER.as_ref(),
+            text,
+            hits,
+            resume: 0,
         }
     }
+
+    /// Looks up the term at `word`, one that [`first_words`] lets through; words come in
+    /// text order.
+    pub fn at(&mut self, word: Word) {
+        let Some(dictionary) = self.dictionary else {
+            return;
+        };
+        if word.start < self.resume {
+            return;
+        }
+        if let Some(hit) = term_at(dictionary, self.text, word) {
+            self.resume = hit.end;
+            self.hits.push(hit);
+        }
+    }
+}
+
+/// Scores the `hits` of a text, in text order, and appends those reported to `out`.
+pub fn score(hits: &[Hit], out: &mut Vec<Candidate>) {
     // Hits are in text order: a sliding window finds each one's neighbours.
     let mut first = 0;
     let mut last = 0;
@@ -241,8 +260,8 @@ mod tests {
 
     fn terms(text: &str) -> Vec<&str> {
         let mut out = Vec::new();
-        let starts = first_words().unwrap().candidates(text);
-        scan(text, &starts, &mut Vec::new(), &mut out);
+        let words = first_words().unwrap().candidates(text);
+        scan(text, &words, &mut Vec::new(), &mut out);
         out.iter()
             .map(|found| &text[found.start..found.end])
             .collect()
@@ -283,6 +302,12 @@ mod tests {
             terms("Traitement : metformine, suivi du diabète de type 2"),
             ["Traitement", "metformine", "diabète de type 2"]
         );
+    }
+
+    #[test]
+    fn the_table_finds_what_an_automaton_finds() {
+        let dictionary = DICTIONARY_MATCHER.as_ref().unwrap();
+        crate::text::tests::check_against_automaton(&dictionary.patterns);
     }
 
     #[test]

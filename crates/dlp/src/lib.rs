@@ -180,12 +180,10 @@ pub struct Scanner {
     /// Candidates of each detector, each in text order: numbers, email, context, health.
     /// Where two have the same span, the earlier detector's comes first.
     sources: [Vec<Candidate>; 4],
-    /// The sources merged in text order.
-    merged: Vec<Candidate>,
-    context_starts: Vec<usize>,
-    health_starts: Vec<usize>,
     run: numbers::Run,
     hits: Vec<health::Hit>,
+    /// The overlapping candidates being resolved, and those chosen among them.
+    cluster: Vec<Candidate>,
     chosen: Vec<Candidate>,
     findings: Vec<Finding>,
 }
@@ -206,38 +204,38 @@ impl Scanner {
         numbers::scan(text, &mut self.run, numbers);
         email::scan(text, emails);
         // One pass over the words finds those that may start a label or a health term: the
-        // dictionaries' automata then run only there, anchored, not over every byte.
+        // dictionaries are looked up only there, not at every byte.
         if let (Some(context_filter), Some(health_filter), Some(either)) = (
             context::first_words(),
             health::first_words(),
             EITHER_FILTER.as_ref(),
         ) {
-            // Local vectors in the word pass, as the closure's captures: its loop is the
-            // hottest of a scan of prose.
-            let mut context_starts = std::mem::take(&mut self.context_starts);
-            let mut health_starts = std::mem::take(&mut self.health_starts);
-            context_starts.clear();
-            health_starts.clear();
-            text::for_each_word(text, |start, bit| {
+            // The dictionaries are looked up as the words come, each word read once.
+            let mut labels = context::Labels::new(text, contexts);
+            let mut terms = health::Terms::new(text, &mut self.hits);
+            text::for_each_word(text, |word| {
+                let bit = word.bit();
                 // Most words start nothing: one look-up rules them out for both dictionaries.
                 if !either.contains(bit) {
                     return;
                 }
                 if context_filter.contains(bit) {
-                    context_starts.push(start);
+                    labels.at(word);
                 }
                 if health_filter.contains(bit) {
-                    health_starts.push(start);
+                    terms.at(word);
                 }
             });
-            context::scan(text, &context_starts, contexts);
-            health::scan(text, &health_starts, &mut self.hits, health);
-            self.context_starts = context_starts;
-            self.health_starts = health_starts;
+            health::score(&self.hits, health);
         }
-        merge(&mut self.sources, &mut self.merged);
         self.findings.clear();
-        resolve(text, &mut self.merged, &mut self.chosen, &mut self.findings);
+        resolve(
+            text,
+            &mut self.sources,
+            &mut self.cluster,
+            &mut self.chosen,
+            &mut self.findings,
+        );
         &self.findings
     }
 }
@@ -259,75 +257,92 @@ fn span_key(candidate: &Candidate) -> (usize, usize) {
     (candidate.start, candidate.end)
 }
 
-/// Merges the detectors' candidates into `merged`, sorted by span; equal spans keep the order
-/// of `sources`, as a stable sort of their concatenation would. Each detector reports in text
-/// order, or nearly (a label's value can lie past the next label): one that does not is
-/// sorted first.
-fn merge(sources: &mut [Vec<Candidate>; 4], merged: &mut Vec<Candidate>) {
-    merged.clear();
-    let mut heads = [0usize; 4];
-    let mut total = 0;
+/// The detectors' candidates in span order; equal spans keep the order of `sources`, as a
+/// stable sort of their concatenation would. Each detector reports in text order, or nearly
+/// (a label's value can lie past the next label): one that does not is sorted first.
+fn merge(sources: &mut [Vec<Candidate>; 4]) -> Merge<'_> {
     for source in sources.iter_mut() {
         if !source.is_sorted_by_key(span_key) {
             source.sort_by_key(span_key);
         }
-        total += source.len();
     }
-    merged.reserve(total);
-    while merged.len() < total {
-        let mut best: Option<(usize, (usize, usize))> = None;
-        for (index, source) in sources.iter().enumerate() {
-            if let Some(candidate) = source.get(heads[index]) {
-                let key = span_key(candidate);
-                if best.is_none_or(|(_, best_key)| key < best_key) {
-                    best = Some((index, key));
-                }
+    Merge {
+        sources,
+        heads: [0; 4],
+    }
+}
+
+/// The sources, each sorted by span, merged as they are read, without a copy of them all.
+struct Merge<'a> {
+    sources: &'a [Vec<Candidate>; 4],
+    heads: [usize; 4],
+}
+
+impl Iterator for Merge<'_> {
+    type Item = Candidate;
+
+    fn next(&mut self) -> Option<Candidate> {
+        let mut best: Option<(usize, &Candidate)> = None;
+        for (index, source) in self.sources.iter().enumerate() {
+            if let Some(candidate) = source.get(self.heads[index])
+                && best.is_none_or(|(_, best)| span_key(candidate) < span_key(best))
+            {
+                best = Some((index, candidate));
             }
         }
-        let Some((index, _)) = best else {
-            break;
-        };
-        if let Some(candidate) = sources[index].get(heads[index]) {
-            merged.push(*candidate);
-        }
-        heads[index] += 1;
+        let (index, candidate) = best?;
+        self.heads[index] += 1;
+        Some(*candidate)
     }
 }
 
 /// Keeps the longest (then the most confident) of overlapping candidates, sorted by span, in
-/// `findings`.
+/// `findings`; `cluster` and `chosen` are working memory.
 fn resolve(
     text: &str,
-    candidates: &mut [Candidate],
+    sources: &mut [Vec<Candidate>; 4],
+    cluster: &mut Vec<Candidate>,
     chosen: &mut Vec<Candidate>,
     findings: &mut Vec<Finding>,
 ) {
     // Most candidates overlap nothing: in span order, they fall into clusters of overlapping
     // spans, and only a cluster of several needs choosing.
-    let mut cluster_start = 0;
-    while cluster_start < candidates.len() {
-        let mut cluster_end = cluster_start + 1;
-        let mut reach = candidates[cluster_start].end;
-        while let Some(next) = candidates.get(cluster_end)
-            && next.start < reach
-        {
-            reach = reach.max(next.end);
-            cluster_end += 1;
+    cluster.clear();
+    let mut reach = 0;
+    for candidate in merge(sources) {
+        if !cluster.is_empty() && candidate.start >= reach {
+            resolve_cluster(text, cluster, chosen, findings);
         }
-        let cluster = &mut candidates[cluster_start..cluster_end];
-        if cluster.len() == 1 {
-            findings.extend(finding(text, &cluster[0]));
+        reach = if cluster.is_empty() {
+            candidate.end
         } else {
-            choose(cluster, chosen);
-            chosen.sort_unstable_by_key(|candidate| candidate.start);
-            findings.extend(
-                chosen
-                    .iter()
-                    .filter_map(|candidate| finding(text, candidate)),
-            );
-        }
-        cluster_start = cluster_end;
+            reach.max(candidate.end)
+        };
+        cluster.push(candidate);
     }
+    resolve_cluster(text, cluster, chosen, findings);
+}
+
+/// Moves the findings chosen among `cluster`, overlapping candidates in span order, to
+/// `findings`.
+fn resolve_cluster(
+    text: &str,
+    cluster: &mut Vec<Candidate>,
+    chosen: &mut Vec<Candidate>,
+    findings: &mut Vec<Finding>,
+) {
+    if let [single] = cluster.as_slice() {
+        findings.extend(finding(text, single));
+    } else if !cluster.is_empty() {
+        choose(cluster, chosen);
+        chosen.sort_unstable_by_key(|candidate| candidate.start);
+        findings.extend(
+            chosen
+                .iter()
+                .filter_map(|candidate| finding(text, candidate)),
+        );
+    }
+    cluster.clear();
 }
 
 /// Among overlapping candidates, the longest, then the most confident, then the first, and
@@ -366,10 +381,14 @@ fn finding(text: &str, candidate: &Candidate) -> Option<Finding> {
 fn resolve_all(text: &str, mut candidates: Vec<Candidate>) -> Vec<Finding> {
     let mut sources: [Vec<Candidate>; 4] = Default::default();
     sources[0].append(&mut candidates);
-    let mut merged = Vec::new();
-    merge(&mut sources, &mut merged);
     let mut findings = Vec::new();
-    resolve(text, &mut merged, &mut Vec::new(), &mut findings);
+    resolve(
+        text,
+        &mut sources,
+        &mut Vec::new(),
+        &mut Vec::new(),
+        &mut findings,
+    );
     findings
 }
 
@@ -425,10 +444,7 @@ mod tests {
             vec![candidate(Kind::Adeli, 5, 14), candidate(Kind::Cni, 2, 3)],
             vec![candidate(Kind::Health, 0, 4)],
         ];
-        let mut merged = Vec::new();
-        merge(&mut sources, &mut merged);
-        let order: Vec<_> = merged
-            .iter()
+        let order: Vec<_> = merge(&mut sources)
             .map(|candidate| (candidate.kind, candidate.start))
             .collect();
         assert_eq!(

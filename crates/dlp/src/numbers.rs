@@ -99,6 +99,8 @@ struct Group {
     end: usize,
     compact_start: usize,
     compact_end: usize,
+    /// It holds a letter (a Corsican NIR's department, a RIB's account).
+    has_letter: bool,
 }
 
 #[derive(Default)]
@@ -116,22 +118,27 @@ impl Run {
         self.compact.clear();
         let mut at = start;
         loop {
-            let end = token_end(bytes, at);
-            let token = &bytes[at..end];
-            if !is_group(token) {
+            let (end, group) = group_at(bytes, at);
+            let Some(has_letter) = group else {
                 return (if self.groups.is_empty() { end } else { at }, false);
-            }
+            };
             if self.groups.len() == MAX_GROUPS {
                 return (at, true);
             }
             let compact_start = self.compact.len();
-            self.compact
-                .extend(token.iter().map(|byte| byte.to_ascii_uppercase()));
+            let token = &bytes[at..end];
+            if !has_letter {
+                self.compact.extend_from_slice(token);
+            } else {
+                self.compact
+                    .extend(token.iter().map(|byte| byte.to_ascii_uppercase()));
+            }
             self.groups.push(Group {
                 start: at,
                 end,
                 compact_start,
                 compact_end: self.compact.len(),
+                has_letter,
             });
             let separator = separator_len(bytes, end);
             let next = end + separator;
@@ -155,7 +162,9 @@ impl Run {
         for (first_index, first) in self.groups.iter().enumerate().take(ready) {
             // Bit i set: a separator after the i-th character of the span.
             let mut boundaries = 0u32;
+            let mut has_letter = false;
             for (offset, last) in self.groups[first_index..].iter().enumerate() {
+                has_letter |= last.has_letter;
                 let length = last.compact_end - first.compact_start;
                 // Identifiers have one-character groups only at their start (the NIR's sex,
                 // the 6 of +33 6 12 34 56 78): longer spans through one cannot match.
@@ -171,7 +180,9 @@ impl Run {
                         boundaries,
                         at_run_start: run_start && first_index == 0,
                     };
-                    if let Some(candidate) = classify_span(bytes, compact, &span, after_plus) {
+                    if let Some(candidate) =
+                        classify_span(bytes, compact, &span, has_letter, after_plus)
+                    {
                         out.push(candidate);
                     }
                 }
@@ -215,8 +226,14 @@ impl Span {
     }
 }
 
-fn classify_span(bytes: &[u8], compact: &[u8], span: &Span, after_plus: bool) -> Option<Candidate> {
-    let has_letter = compact.iter().any(u8::is_ascii_alphabetic);
+/// `has_letter`: `compact` holds a letter.
+fn classify_span(
+    bytes: &[u8],
+    compact: &[u8],
+    span: &Span,
+    has_letter: bool,
+    after_plus: bool,
+) -> Option<Candidate> {
     if has_letter {
         // Letters appear only in the NIR of someone born in Corsica (department 2A or 2B)
         // and in a RIB's account number.
@@ -298,25 +315,32 @@ fn card_grouping(length: usize, span: &Span) -> bool {
     span.grouped_as(&[4, 8, 12, 16]) || (matches!(length, 14 | 15) && span.grouped_as(&[4, 10]))
 }
 
-/// A group of a run: digits, the digits of a Corsican NIR around `2A` / `2B`, or the
-/// 11 letters and digits of a RIB's account number.
-fn is_group(token: &[u8]) -> bool {
-    if token.len() == 11 && token.iter().any(u8::is_ascii_digit) {
-        return true;
-    }
-    let mut letters = token
-        .iter()
-        .enumerate()
-        .filter(|(_, byte)| !byte.is_ascii_digit());
-    match letters.next() {
-        None => true,
-        Some((index, letter)) => {
-            letters.next().is_none()
-                && matches!(letter, b'A' | b'B' | b'a' | b'b')
-                && index > 0
-                && token[index - 1] == b'2'
+/// The end of the token (ASCII letters, digits and `_`) at `at`, and, if it is a group of a
+/// run, whether it holds a letter; read in one pass. A group is digits, the digits of a
+/// Corsican NIR around `2A` / `2B`, or the 11 letters and digits of a RIB's account number.
+fn group_at(bytes: &[u8], at: usize) -> (usize, Option<bool>) {
+    let mut end = at;
+    let mut n_others = 0;
+    let mut other = 0;
+    let mut has_letter = false;
+    while let Some(&byte) = bytes.get(end) {
+        if !byte.is_ascii_digit() {
+            if !is_word_byte(byte) {
+                break;
+            }
+            n_others += 1;
+            other = end;
+            has_letter |= byte.is_ascii_alphabetic();
         }
+        end += 1;
     }
+    let is_group = n_others == 0
+        || (end - at == 11 && n_others < 11)
+        || (n_others == 1
+            && other > at
+            && matches!(bytes[other], b'A' | b'B' | b'a' | b'b')
+            && bytes[other - 1] == b'2');
+    (end, is_group.then_some(has_letter))
 }
 
 /// French passport numbers: two digits, two letters, five digits.

@@ -43,9 +43,27 @@ pub fn find_digit(bytes: &[u8], from: usize) -> Option<usize> {
         .map(|offset| at + offset)
 }
 
+/// A word of a text, as [`for_each_word`] reports it: a maximal run of letters, digits and
+/// `_` (any script).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Word {
+    /// Byte offset of its first byte.
+    pub start: usize,
+    /// Byte offset just past it.
+    pub end: usize,
+    /// The hash of its bytes, ASCII letters lower-cased.
+    pub key: u32,
+}
+
+impl Word {
+    /// Its bit in a [`FirstWords`] filter.
+    pub fn bit(&self) -> usize {
+        (self.key >> (32 - FILTER_BITS)) as usize
+    }
+}
+
 /// A filter on the first word of a set of patterns, so that a dictionary is tried only where
-/// a text's word could start one of its patterns, instead of running an automaton over every
-/// byte. Words are maximal runs of letters, digits and `_` (any script); a word passes when
+/// a text's word could start one of its patterns, instead of at every byte. Words are maximal runs of letters, digits and `_` (any script); a word passes when
 /// the hash of its bytes, ASCII letters lower-cased, has its bit set. Patterns are searched
 /// ignoring ASCII case, so this never rejects a word that starts a match; a word passes
 /// wrongly only when its hash collides with a pattern's, about once in 30 for 2,000 words.
@@ -63,17 +81,13 @@ impl FirstWords {
             bits: vec![0; 1 << (FILTER_BITS - 6)],
         };
         for pattern in patterns {
-            let mut hash = WordHash::default();
-            for c in pattern.chars() {
-                if !(c.is_alphanumeric() || c == '_') {
-                    break;
-                }
-                let mut buffer = [0u8; 4];
-                for byte in c.encode_utf8(&mut buffer).bytes() {
-                    hash.push(byte.to_ascii_lowercase());
-                }
+            let (_, key) = first_word(pattern);
+            let bit = Word {
+                start: 0,
+                end: 0,
+                key,
             }
-            let bit = hash.bit();
+            .bit();
             if let Some(word) = filter.bits.get_mut(bit >> 6) {
                 *word |= 1 << (bit & 63);
             }
@@ -93,23 +107,164 @@ impl FirstWords {
         }
     }
 
-    /// Whether a word with this [`for_each_word`] hash bit may start a pattern.
+    /// Whether a word with this [`Word::bit`] may start a pattern.
     pub fn contains(&self, bit: usize) -> bool {
         self.bits
             .get(bit >> 6)
             .is_some_and(|word| word & (1 << (bit & 63)) != 0)
     }
 
-    /// The starts of the words of `text` that pass the filter, in order.
+    /// The words of `text` that pass the filter, in order.
     #[cfg(test)]
-    pub fn candidates(&self, text: &str) -> Vec<usize> {
-        let mut starts = Vec::new();
-        for_each_word(text, |start, bit| {
-            if self.contains(bit) {
-                starts.push(start);
+    pub fn candidates(&self, text: &str) -> Vec<Word> {
+        let mut words = Vec::new();
+        for_each_word(text, |word| {
+            if self.contains(word.bit()) {
+                words.push(word);
             }
         });
-        starts
+        words
+    }
+}
+
+/// The length in bytes of the first word of `pattern` (empty if it starts with another
+/// character) and its [`Word::key`].
+fn first_word(pattern: &str) -> (usize, u32) {
+    let mut hash = WordHash::default();
+    let mut length = 0;
+    for c in pattern.chars() {
+        if !(c.is_alphanumeric() || c == '_') {
+            break;
+        }
+        let mut buffer = [0u8; 4];
+        for byte in c.encode_utf8(&mut buffer).bytes() {
+            hash.push(byte.to_ascii_lowercase());
+        }
+        length += c.len_utf8();
+    }
+    (length, hash.key())
+}
+
+/// A dictionary's patterns grouped by their first word, to find the one at a word of a text
+/// with a hash look-up and a few comparisons instead of walking an automaton byte by byte.
+///
+/// [`Patterns::longest_at`] gives the answer of an anchored leftmost-longest Aho-Corasick
+/// search of the same patterns ignoring ASCII case (the longest pattern the text starts with
+/// there, the first given of equal ones), whenever that match is the word or goes past it.
+/// A match ending inside the word is the only other kind; both callers reject it, as they
+/// reject any match followed by a letter or digit, and this gives none there instead.
+///
+/// Why only the patterns of the word's group need comparing: a pattern that the text starts
+/// with, and whose first word is not the text's word, has a first word that is a proper
+/// prefix of the text's word (the two agree byte for byte, ASCII case aside, so a separator
+/// in the pattern would end both words at the same place); such a pattern ends inside the
+/// word, so it is shorter than any pattern of the word's group.
+pub struct Patterns {
+    /// Open addressing on the word's key: the key and one more than the group's index, 0 for
+    /// an empty slot. At least twice as many slots as groups.
+    slots: Vec<(u32, u32)>,
+    groups: Vec<Group>,
+    /// Each group's patterns, longest first, then in the order given; a pattern equal to an
+    /// earlier one, ASCII case aside, is left out (it could never be found).
+    entries: Vec<Entry>,
+}
+
+struct Group {
+    /// The first word of its patterns, ASCII letters lower-cased.
+    word: Box<[u8]>,
+    entries: std::ops::Range<usize>,
+}
+
+struct Entry {
+    /// The pattern's index in the list given.
+    pattern: usize,
+    /// The pattern's bytes after its first word.
+    rest: Box<[u8]>,
+}
+
+impl Patterns {
+    /// The table of these patterns; a pattern starting with a character outside words can
+    /// never be found at a word, and is left out.
+    pub fn new<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Patterns {
+        // Each first word (lower-cased), its key, and its patterns' indexes and rests.
+        type Members<'a> = Vec<(usize, &'a [u8])>;
+        let mut by_word: Vec<(Vec<u8>, u32, Members<'a>)> = Vec::new();
+        for (index, pattern) in patterns.into_iter().enumerate() {
+            let (length, key) = first_word(pattern);
+            if length == 0 {
+                continue;
+            }
+            let word = pattern.as_bytes()[..length].to_ascii_lowercase();
+            let rest = &pattern.as_bytes()[length..];
+            match by_word.iter_mut().find(|(other, _, _)| *other == word) {
+                Some((_, _, members)) => members.push((index, rest)),
+                None => by_word.push((word, key, vec![(index, rest)])),
+            }
+        }
+        let n_slots = (by_word.len() * 2).next_power_of_two().max(2);
+        let mut table = Patterns {
+            slots: vec![(0, 0); n_slots],
+            groups: Vec::with_capacity(by_word.len()),
+            entries: Vec::new(),
+        };
+        for (word, key, mut members) in by_word {
+            members.sort_by(|(a_index, a), (b_index, b)| {
+                b.len().cmp(&a.len()).then(a_index.cmp(b_index))
+            });
+            let first = table.entries.len();
+            for (pattern, rest) in members {
+                let shadowed = table.entries[first..]
+                    .iter()
+                    .any(|entry| entry.rest.eq_ignore_ascii_case(rest));
+                if !shadowed {
+                    table.entries.push(Entry {
+                        pattern,
+                        rest: rest.into(),
+                    });
+                }
+            }
+            table.groups.push(Group {
+                word: word.into_boxed_slice(),
+                entries: first..table.entries.len(),
+            });
+            let mut slot = table.slot_of(key);
+            while table.slots[slot].1 != 0 {
+                slot = (slot + 1) & (n_slots - 1);
+            }
+            table.slots[slot] = (key, table.groups.len() as u32);
+        }
+        table
+    }
+
+    /// The longest pattern `text` starts with at `word` (a word of `text`), as its index and
+    /// the offset just past it; see [`Patterns`] for the matches ending inside the word.
+    pub fn longest_at(&self, text: &str, word: Word) -> Option<(usize, usize)> {
+        let bytes = text.as_bytes();
+        let word_bytes = bytes.get(word.start..word.end)?;
+        let mask = self.slots.len() - 1;
+        let mut slot = self.slot_of(word.key);
+        let group = loop {
+            let (key, group) = *self.slots.get(slot)?;
+            let group = self.groups.get((group as usize).checked_sub(1)?)?;
+            if key == word.key && group.word.eq_ignore_ascii_case(word_bytes) {
+                break group;
+            }
+            slot = (slot + 1) & mask;
+        };
+        let after = bytes.get(word.end..)?;
+        self.entries
+            .get(group.entries.clone())?
+            .iter()
+            .find_map(|entry| {
+                let rest = &entry.rest;
+                (after.len() >= rest.len() && after[..rest.len()].eq_ignore_ascii_case(rest))
+                    .then(|| (entry.pattern, word.end + rest.len()))
+            })
+    }
+
+    fn slot_of(&self, key: u32) -> usize {
+        // The key's high bits are its best mixed.
+        (key.rotate_left(16) as usize) & (self.slots.len() - 1)
     }
 }
 
@@ -134,9 +289,9 @@ static WORD_BYTES: [u8; 256] = {
 };
 const NON_ASCII: u8 = 0xFF;
 
-/// Calls `on_word` with the start and the hash bit (see [`FirstWords`]) of each word of
-/// `text`, in order: one pass feeds the filters of every dictionary.
-pub fn for_each_word(text: &str, mut on_word: impl FnMut(usize, usize)) {
+/// Calls `on_word` with each [`Word`] of `text`, in order: one pass feeds the filters of
+/// every dictionary.
+pub fn for_each_word(text: &str, mut on_word: impl FnMut(Word)) {
     let bytes = text.as_bytes();
     let mut at = 0;
     while let Some(&byte) = bytes.get(at) {
@@ -177,7 +332,11 @@ pub fn for_each_word(text: &str, mut on_word: impl FnMut(usize, usize)) {
                 }
             }
         }
-        on_word(start, hash.bit());
+        on_word(Word {
+            start,
+            end: at,
+            key: hash.key(),
+        });
     }
 }
 
@@ -185,6 +344,15 @@ pub fn for_each_word(text: &str, mut on_word: impl FnMut(usize, usize)) {
 /// alphanumeric, and its length in bytes. French letters are answered without a table.
 fn char_at(text: &str, at: usize) -> (bool, usize) {
     match text.as_bytes().get(at..) {
+        // U+0080-U+00BF: controls, the no-break space, punctuation and symbols, but for
+        // ª ² ³ µ ¹ º ¼ ½ ¾.
+        Some([0xC2, second, ..]) => (
+            matches!(
+                second,
+                0xAA | 0xB2 | 0xB3 | 0xB5 | 0xB9 | 0xBA | 0xBC..=0xBE
+            ),
+            2,
+        ),
         // U+00C0-U+017F: letters, but for × and ÷.
         Some([0xC3, second, ..]) => (!matches!(second, 0x97 | 0xB7), 2),
         Some([0xC4 | 0xC5, _, ..]) => (true, 2),
@@ -208,16 +376,19 @@ impl WordHash {
         self.0 = self.0.rotate_left(5) ^ u32::from(byte);
     }
 
-    fn bit(&self) -> usize {
-        (self.0.wrapping_mul(0x9E37_79B1) >> (32 - FILTER_BITS)) as usize
+    /// Mixed once: [`Word::bit`] takes its high bits.
+    fn key(&self) -> u32 {
+        self.0.wrapping_mul(0x9E37_79B1)
     }
 }
 
 /// Whether the character at `at` is a letter or digit (any script).
 pub fn alphanumeric_at(text: &str, at: usize) -> bool {
-    text.get(at..)
-        .and_then(|tail| tail.chars().next())
-        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    match text.as_bytes().get(at) {
+        None => false,
+        Some(&byte) if byte < 0x80 => WORD_BYTES[usize::from(byte)] != 0,
+        Some(_) => char_at(text, at).0,
+    }
 }
 
 /// Whether one of `keywords` (lowercase ASCII) appears in the `window` bytes before `at`,
@@ -228,17 +399,26 @@ pub fn context_before(bytes: &[u8], at: usize, window: usize, keywords: &[&str])
     let Some(slice) = bytes.get(start..at) else {
         return false;
     };
-    // A window of a few dozen bytes: compared in place, without a lower-cased copy, and past
-    // the first byte only where it matches (a SIREN's label alone is looked for with five
+    // A window of a few dozen bytes, read once: a position is compared with the keywords only
+    // where its byte starts one of them (a SIREN's label alone is looked for with five
     // keywords over 40 bytes).
-    keywords.iter().any(|keyword| {
-        let keyword = keyword.as_bytes();
-        let Some(first) = keyword.first().map(u8::to_ascii_lowercase) else {
-            return false;
-        };
-        slice.windows(keyword.len()).any(|candidate| {
-            candidate[0].to_ascii_lowercase() == first && candidate.eq_ignore_ascii_case(keyword)
-        })
+    let mut firsts = [0u64; 4];
+    for keyword in keywords {
+        if let Some(&first) = keyword.as_bytes().first() {
+            for byte in [first.to_ascii_lowercase(), first.to_ascii_uppercase()] {
+                firsts[usize::from(byte >> 6)] |= 1 << (byte & 63);
+            }
+        }
+    }
+    slice.iter().enumerate().any(|(index, &byte)| {
+        firsts[usize::from(byte >> 6)] & (1 << (byte & 63)) != 0
+            && keywords.iter().any(|keyword| {
+                let keyword = keyword.as_bytes();
+                !keyword.is_empty()
+                    && slice
+                        .get(index..index + keyword.len())
+                        .is_some_and(|candidate| candidate.eq_ignore_ascii_case(keyword))
+            })
     })
 }
 
@@ -388,8 +568,67 @@ fn continues(bytes: &[u8], end: usize) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Checks [`Patterns::longest_at`] against the anchored leftmost-longest automaton it
+    /// replaces, at every word of texts made of `patterns` and of the labelled corpus.
+    pub fn check_against_automaton(patterns: &[String]) {
+        use aho_corasick::{AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
+            .build(patterns)
+            .unwrap();
+        let table = Patterns::new(patterns.iter().map(String::as_str));
+        let mut texts: Vec<String> = Vec::new();
+        for (index, pattern) in patterns.iter().enumerate() {
+            let next = &patterns[(index * 7 + 3) % patterns.len()];
+            let upper = pattern.to_ascii_uppercase();
+            let cut = pattern.char_indices().nth(pattern.chars().count() / 2);
+            let half = &pattern[..cut.map_or(0, |(at, _)| at)];
+            for text in [
+                pattern.clone(),
+                format!("({pattern}), {upper}s {pattern}2 {pattern}_ {pattern}é"),
+                format!("{pattern} {next} l’{pattern} d'{next}"),
+                format!("{half} {half}x {pattern}{next} {pattern}’{next}"),
+                format!("{pattern} de type 25, {pattern} du {next}"),
+            ] {
+                texts.push(text);
+            }
+        }
+        let corpus = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/corpus/documents.jsonl"
+        ))
+        .unwrap();
+        for line in corpus.lines() {
+            let document: serde_json::Value = serde_json::from_str(line).unwrap();
+            texts.push(document["text"].as_str().unwrap().to_owned());
+        }
+        let mut n_found = 0;
+        for text in &texts {
+            for_each_word(text, |word| {
+                let input = Input::new(text)
+                    .span(word.start..text.len())
+                    .anchored(Anchored::Yes);
+                let expected = automaton
+                    .find(input)
+                    .map(|found| (found.pattern().as_usize(), found.end()));
+                let got = table.longest_at(text, word);
+                match expected {
+                    // A match ending inside the word may be left out: callers reject it.
+                    Some((_, end)) if alphanumeric_at(text, end) => {
+                        assert!(got.is_none() || got == expected, "{text:?} at {word:?}")
+                    }
+                    _ => assert_eq!(got, expected, "{text:?} at {word:?}"),
+                }
+                n_found += usize::from(got.is_some());
+            });
+        }
+        assert!(n_found >= patterns.len(), "{n_found} matches");
+    }
 
     #[test]
     fn dates() {
@@ -434,7 +673,7 @@ mod tests {
     fn words_and_their_filter() {
         let text = "l’hôpital «DIABÈTE»×2 x86_64 Œdème";
         let mut words = Vec::new();
-        for_each_word(text, |start, _| words.push(start));
+        for_each_word(text, |word| words.push(word.start));
         let starts: Vec<usize> = ["l’", "hôpital", "DIABÈTE", "2", "x86_64", "Œdème"]
             .iter()
             .map(|word| text.find(word).unwrap())
@@ -442,9 +681,31 @@ mod tests {
         assert_eq!(words, starts);
         // A pattern's first word passes in any ASCII case, and other words mostly do not.
         let filter = FirstWords::new(["diabète de type 2", "DIABÈTE", "hôpital"]);
-        let candidates = filter.candidates(text);
+        let candidates: Vec<usize> = filter
+            .candidates(text)
+            .iter()
+            .map(|word| word.start)
+            .collect();
         assert_eq!(candidates, [starts[1], starts[2]]);
-        assert_eq!(filter.candidates("Hôpital HÔPITAL"), [0]);
+        assert_eq!(filter.candidates("Hôpital HÔPITAL")[0].start, 0);
+        assert_eq!(filter.candidates("Hôpital HÔPITAL").len(), 1);
+    }
+
+    #[test]
+    fn characters_are_classified_as_the_standard_library_does() {
+        for c in ('\u{80}'..='\u{3000}').chain(['€', '✓', '中', '𝔸', '\u{1F600}']) {
+            let text = format!("{c}a");
+            let expected = c.is_alphanumeric() || c == '_';
+            assert_eq!(char_at(&text, 0), (expected, c.len_utf8()), "{c:?}");
+            assert_eq!(alphanumeric_at(&text, 0), expected, "{c:?}");
+        }
+        for byte in 0..0x80u8 {
+            let text = String::from(char::from(byte));
+            let expected = byte.is_ascii_alphanumeric() || byte == b'_';
+            assert_eq!(alphanumeric_at(&text, 0), expected, "{byte}");
+        }
+        assert!(!alphanumeric_at("é", 1));
+        assert!(!alphanumeric_at("a", 1));
     }
 
     #[test]

@@ -5,14 +5,15 @@ use crate::audit::sequencer;
 use crate::rows::{get, sql_index};
 use crate::{Transaction, commit, map_err, read};
 use pli_store::{
-    BUNDLE_WIDTH, PrunedEntry, Result, StoreError, StoredBundle, Timestamp, bundle_appends,
-    bundle_entries, prune_bundle,
+    BUNDLE_WIDTH, BundleCodec, PrunedEntry, Result, StoreError, StoredBundle, Timestamp,
+    bundle_appends, bundle_entries, decode_bundle, encode_bundle, prune_stored_bundle,
 };
 use sqlx::postgres::{PgPool, PgRow};
 
 /// Writes a batch's entries into bundles: a new bundle is inserted (`Conflict` if another writer
 /// made it), the last one extended only if it still holds exactly the entries the batch was
-/// prepared against; otherwise nothing of the batch is kept. Runs under the audit sequencer.
+/// prepared against; otherwise nothing of the batch is kept. A bundle that the batch fills is
+/// stored compressed ([`encode_bundle`]), a partial one as it is. Runs under the audit sequencer.
 pub(crate) async fn write_bundles(
     tx: &mut Transaction,
     first_index: u64,
@@ -23,7 +24,33 @@ pub(crate) async fn write_bundles(
     for append in appends {
         let index = sql_index(append.index)?;
         if append.start == 0 {
-            sqlx::query("INSERT INTO audit_log_bundles (idx, data) VALUES ($1, $2)")
+            let (codec, stored) = encode_bundle(&append.data, u64::from(append.count))?;
+            sqlx::query("INSERT INTO audit_log_bundles (idx, codec, data) VALUES ($1, $2, $3)")
+                .bind(index)
+                .bind(codec.code())
+                .bind(stored)
+                .execute(&mut **tx)
+                .await
+                .map_err(|error| map_err(error, "audit log bundle"))?;
+            continue;
+        }
+        let held: Option<(Vec<u8>, i64)> =
+            sqlx::query_as("SELECT data, codec FROM audit_log_bundles WHERE idx = $1")
+                .bind(index)
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(|error| map_err(error, "audit log bundle"))?;
+        let (stored, codec) = held.ok_or(StoreError::Conflict("audit log bundle"))?;
+        let codec =
+            BundleCodec::from_code(codec).ok_or(StoreError::Conflict("audit log bundle"))?;
+        let held =
+            decode_bundle(codec, &stored).map_err(|_| StoreError::Conflict("audit log bundle"))?;
+        if bundle_entries(&held).map(|entries| entries.len()) != Some(append.start as usize) {
+            return Err(StoreError::Conflict("audit log bundle"));
+        }
+        if !append.fills() {
+            // Still partial (so stored as it is): the new entries go on its end.
+            sqlx::query("UPDATE audit_log_bundles SET data = data || $2 WHERE idx = $1")
                 .bind(index)
                 .bind(append.data.as_slice())
                 .execute(&mut **tx)
@@ -31,19 +58,13 @@ pub(crate) async fn write_bundles(
                 .map_err(|error| map_err(error, "audit log bundle"))?;
             continue;
         }
-        let held: Option<Vec<u8>> =
-            sqlx::query_scalar("SELECT data FROM audit_log_bundles WHERE idx = $1")
-                .bind(index)
-                .fetch_optional(&mut **tx)
-                .await
-                .map_err(|error| map_err(error, "audit log bundle"))?;
-        let held = held.ok_or(StoreError::Conflict("audit log bundle"))?;
-        if bundle_entries(&held).map(|entries| entries.len()) != Some(append.start as usize) {
-            return Err(StoreError::Conflict("audit log bundle"));
-        }
-        sqlx::query("UPDATE audit_log_bundles SET data = data || $2 WHERE idx = $1")
+        let mut data = held.into_owned();
+        data.extend_from_slice(&append.data);
+        let (codec, stored) = encode_bundle(&data, BUNDLE_WIDTH)?;
+        sqlx::query("UPDATE audit_log_bundles SET codec = $2, data = $3 WHERE idx = $1")
             .bind(index)
-            .bind(append.data.as_slice())
+            .bind(codec.code())
+            .bind(stored)
             .execute(&mut **tx)
             .await
             .map_err(|error| map_err(error, "audit log bundle"))?;
@@ -59,7 +80,7 @@ pub(crate) async fn audit_log_bundles(
     // One snapshot for the bundles and the pruned leaves beside them.
     let mut tx = read(pool).await?;
     let rows = sqlx::query(
-        "SELECT idx, data FROM audit_log_bundles WHERE idx >= $1 ORDER BY idx LIMIT $2",
+        "SELECT idx, codec, data FROM audit_log_bundles WHERE idx >= $1 ORDER BY idx LIMIT $2",
     )
     .bind(sql_index(start)?)
     .bind(i64::from(limit))
@@ -108,13 +129,19 @@ pub(crate) async fn prune_audit(
     numbers.dedup();
     for number in numbers {
         let index = sql_index(number)?;
-        let data: Option<Vec<u8>> =
-            sqlx::query_scalar("SELECT data FROM audit_log_bundles WHERE idx = $1")
+        let held: Option<(Vec<u8>, i64)> =
+            sqlx::query_as("SELECT data, codec FROM audit_log_bundles WHERE idx = $1")
                 .bind(index)
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(|error| map_err(error, "audit log bundle"))?;
-        let Some(data) = data else { continue };
+        // A bundle that is missing or does not decode is left for the verifier to name.
+        let Some((stored, codec)) = held else {
+            continue;
+        };
+        let Some(codec) = BundleCodec::from_code(codec) else {
+            continue;
+        };
         let from = sql_index(number.saturating_mul(BUNDLE_WIDTH))?;
         let pruned: Vec<i64> =
             sqlx::query_scalar("SELECT idx FROM audit_log_pruned WHERE idx >= $1 AND idx < $2")
@@ -131,15 +158,18 @@ pub(crate) async fn prune_audit(
             .iter()
             .filter(|entry| entry.index / BUNDLE_WIDTH == number)
             .collect();
-        let Some((data, done)) = prune_bundle(number, &data, &pruned, &these) else {
+        let Some((codec, stored, done)) =
+            prune_stored_bundle(number, codec, &stored, &pruned, &these)
+        else {
             continue;
         };
         if done.is_empty() {
             continue;
         }
-        sqlx::query("UPDATE audit_log_bundles SET data = $2 WHERE idx = $1")
+        sqlx::query("UPDATE audit_log_bundles SET codec = $2, data = $3 WHERE idx = $1")
             .bind(index)
-            .bind(data)
+            .bind(codec.code())
+            .bind(stored)
             .execute(&mut *tx)
             .await
             .map_err(|error| map_err(error, "audit log bundle"))?;
@@ -164,10 +194,14 @@ pub(crate) async fn prune_audit(
 
 fn bundle_from_row(row: &PgRow) -> Result<StoredBundle> {
     let index: i64 = get(row, "idx", "audit_log_bundles.idx")?;
+    let codec: i64 = get(row, "codec", "audit_log_bundles.codec")?;
     Ok(StoredBundle {
         index: u64::try_from(index)
             .map_err(|_| StoreError::Corrupt("audit_log_bundles.idx".into()))?,
-        data: get(row, "data", "audit_log_bundles.data")?,
+        codec: BundleCodec::from_code(codec).ok_or_else(|| {
+            StoreError::Corrupt(format!("audit_log_bundles.codec of bundle {index}"))
+        })?,
+        stored: get(row, "data", "audit_log_bundles.data")?,
         pruned: Vec::new(),
     })
 }

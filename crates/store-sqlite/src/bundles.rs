@@ -6,8 +6,8 @@
 use crate::rows::get;
 use crate::{SqliteStore, commit, map_err, sql_index};
 use pli_store::{
-    BUNDLE_WIDTH, PrunedEntry, Result, StoreError, StoredBundle, Timestamp, bundle_appends,
-    bundle_entries, prune_bundle,
+    BUNDLE_WIDTH, BundleCodec, PrunedEntry, Result, StoreError, StoredBundle, Timestamp,
+    bundle_appends, bundle_entries, decode_bundle, encode_bundle, prune_stored_bundle,
 };
 use sqlx::sqlite::SqliteRow;
 
@@ -15,7 +15,8 @@ type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
 
 /// Writes a batch's entries into bundles: a new bundle is inserted (`Conflict` if another writer
 /// made it), the last one extended only if it still holds exactly the entries the batch was
-/// prepared against; otherwise nothing of the batch is kept.
+/// prepared against; otherwise nothing of the batch is kept. A bundle that the batch fills is
+/// stored compressed ([`encode_bundle`]), a partial one as it is.
 pub(crate) async fn write_bundles(
     tx: &mut Tx,
     first_index: u64,
@@ -26,28 +27,38 @@ pub(crate) async fn write_bundles(
     for append in appends {
         let index = sql_index(append.index)?;
         if append.start == 0 {
-            sqlx::query("INSERT INTO audit_log_bundles (idx, data) VALUES (?, ?)")
+            let (codec, stored) = encode_bundle(&append.data, u64::from(append.count))?;
+            sqlx::query("INSERT INTO audit_log_bundles (idx, codec, data) VALUES (?, ?, ?)")
                 .bind(index)
-                .bind(append.data.as_slice())
+                .bind(codec.code())
+                .bind(stored)
                 .execute(&mut **tx)
                 .await
                 .map_err(|error| map_err(error, "audit log bundle"))?;
             continue;
         }
-        let held: Option<Vec<u8>> =
-            sqlx::query_scalar("SELECT data FROM audit_log_bundles WHERE idx = ?")
+        let held: Option<(Vec<u8>, i64)> =
+            sqlx::query_as("SELECT data, codec FROM audit_log_bundles WHERE idx = ?")
                 .bind(index)
                 .fetch_optional(&mut **tx)
                 .await
                 .map_err(|error| map_err(error, "audit log bundle"))?;
-        let mut data = held.ok_or(StoreError::Conflict("audit log bundle"))?;
+        let (stored, codec) = held.ok_or(StoreError::Conflict("audit log bundle"))?;
+        let codec =
+            BundleCodec::from_code(codec).ok_or(StoreError::Conflict("audit log bundle"))?;
+        let mut data = decode_bundle(codec, &stored)
+            .map_err(|_| StoreError::Conflict("audit log bundle"))?
+            .into_owned();
         let count = bundle_entries(&data).map(|entries| entries.len());
         if count != Some(append.start as usize) {
             return Err(StoreError::Conflict("audit log bundle"));
         }
         data.extend_from_slice(&append.data);
-        sqlx::query("UPDATE audit_log_bundles SET data = ? WHERE idx = ?")
-            .bind(data)
+        let held = u64::from(append.start) + u64::from(append.count);
+        let (codec, stored) = encode_bundle(&data, held)?;
+        sqlx::query("UPDATE audit_log_bundles SET codec = ?, data = ? WHERE idx = ?")
+            .bind(codec.code())
+            .bind(stored)
             .bind(index)
             .execute(&mut **tx)
             .await
@@ -64,7 +75,7 @@ impl SqliteStore {
     ) -> Result<Vec<StoredBundle>> {
         let mut tx = self.read().await?;
         let rows = sqlx::query(
-            "SELECT idx, data FROM audit_log_bundles WHERE idx >= ? ORDER BY idx LIMIT ?",
+            "SELECT idx, codec, data FROM audit_log_bundles WHERE idx >= ? ORDER BY idx LIMIT ?",
         )
         .bind(sql_index(start)?)
         .bind(i64::from(limit))
@@ -111,13 +122,19 @@ impl SqliteStore {
         bundles.dedup();
         for bundle in bundles {
             let index = sql_index(bundle)?;
-            let data: Option<Vec<u8>> =
-                sqlx::query_scalar("SELECT data FROM audit_log_bundles WHERE idx = ?")
+            let held: Option<(Vec<u8>, i64)> =
+                sqlx::query_as("SELECT data, codec FROM audit_log_bundles WHERE idx = ?")
                     .bind(index)
                     .fetch_optional(&mut *tx)
                     .await
                     .map_err(|error| map_err(error, "audit log bundle"))?;
-            let Some(data) = data else { continue };
+            // A bundle that is missing or does not decode is left for the verifier to name.
+            let Some((stored, codec)) = held else {
+                continue;
+            };
+            let Some(codec) = BundleCodec::from_code(codec) else {
+                continue;
+            };
             let from = sql_index(bundle.saturating_mul(BUNDLE_WIDTH))?;
             let pruned: Vec<i64> =
                 sqlx::query_scalar("SELECT idx FROM audit_log_pruned WHERE idx >= ? AND idx < ?")
@@ -134,14 +151,17 @@ impl SqliteStore {
                 .iter()
                 .filter(|entry| entry.index / BUNDLE_WIDTH == bundle)
                 .collect();
-            let Some((data, done)) = prune_bundle(bundle, &data, &pruned, &these) else {
+            let Some((codec, stored, done)) =
+                prune_stored_bundle(bundle, codec, &stored, &pruned, &these)
+            else {
                 continue;
             };
             if done.is_empty() {
                 continue;
             }
-            sqlx::query("UPDATE audit_log_bundles SET data = ? WHERE idx = ?")
-                .bind(data)
+            sqlx::query("UPDATE audit_log_bundles SET codec = ?, data = ? WHERE idx = ?")
+                .bind(codec.code())
+                .bind(stored)
                 .bind(index)
                 .execute(&mut *tx)
                 .await
@@ -168,10 +188,14 @@ impl SqliteStore {
 
 fn bundle_from_row(row: &SqliteRow) -> Result<StoredBundle> {
     let index: i64 = get(row, "idx", "audit_log_bundles.idx")?;
+    let codec: i64 = get(row, "codec", "audit_log_bundles.codec")?;
     Ok(StoredBundle {
         index: u64::try_from(index)
             .map_err(|_| StoreError::Corrupt("audit_log_bundles.idx".into()))?,
-        data: get(row, "data", "audit_log_bundles.data")?,
+        codec: BundleCodec::from_code(codec).ok_or_else(|| {
+            StoreError::Corrupt(format!("audit_log_bundles.codec of bundle {index}"))
+        })?,
+        stored: get(row, "data", "audit_log_bundles.data")?,
         pruned: Vec::new(),
     })
 }

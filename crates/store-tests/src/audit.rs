@@ -5,7 +5,10 @@ use pli_audit::{
     Hash, HashStore, MemoryHashes, inclusion_proof, inclusion_proof_indexes, stored_hash_count,
     tile_appends, verify_inclusion,
 };
-use pli_store::{AuditEvent, AuditRecord, Id, LogBatch, Outcome, StoreError, StoredCheckpoint};
+use pli_store::{
+    AuditEvent, AuditRecord, BundleCodec, Id, LogBatch, Outcome, PrunedEntry, StoreError,
+    StoredCheckpoint,
+};
 use std::collections::HashMap;
 
 fn event(org_id: Option<Id>, action: &str, outcome: Outcome) -> AuditEvent {
@@ -387,13 +390,117 @@ pub async fn audit_log_bundles_hold_entries_across_boundaries(fixture: &dyn Fixt
         data.extend_from_slice(&(entry.len() as u16).to_be_bytes());
         data.extend_from_slice(&entry);
     }
-    assert!(bundles[0].data == data);
+    // Full bundles are stored compressed, the partial last one as it is.
+    assert_eq!(bundles[0].codec, BundleCodec::Zstd);
+    assert!(bundles[0].stored.len() < data.len() / 2);
+    assert!(*bundles[0].data().unwrap() == data[..]);
     assert!(bundles[0].pruned.is_empty());
+    assert_eq!(bundles[1].codec, BundleCodec::Raw);
     assert_eq!(
-        pli_store::bundle_entries(&bundles[1].data).unwrap().len(),
+        pli_store::bundle_entries(&bundles[1].data().unwrap())
+            .unwrap()
+            .len(),
         700 - 512
     );
+    // Bundle 0 was filled by a batch of one entry, extending it.
+    let first = store.audit_log_bundles(0, 1).await.unwrap();
+    assert_eq!(first[0].codec, BundleCodec::Zstd);
     assert!(store.audit_log_bundles(3, 10).await.unwrap().is_empty());
+}
+
+/// An entry of [`compressed_bundles_are_pruned_and_damage_stays_in_them`]: long enough to be
+/// pruned to a 50-byte header.
+fn long_entry(index: u64) -> Vec<u8> {
+    format!("{index:>50} envelope.download by agent@chu-sud.example").into_bytes()
+}
+
+/// Full bundles are stored compressed: retention rewrites them compressed, a batch fills the
+/// partial last one and compresses it, and a compressed bundle whose bytes were changed fails
+/// the reads of its own entries only (as `Corrupt`, naming it), is handed to a verifier exactly
+/// as stored, and is left alone by retention.
+pub async fn compressed_bundles_are_pruned_and_damage_stays_in_them(fixture: &dyn Fixture) {
+    let store = fixture.store();
+    let mut written = 0;
+    for size in [100, 600, 768] {
+        let batch = LogBatch {
+            first_index: written,
+            entries: (written..size).map(long_entry).collect(),
+            tiles: Vec::new(),
+            size,
+            checkpoint: format!("pli.example/audit\n{size}\nroot\n\n— sig\n"),
+        };
+        let old = AuditEvent {
+            at: NOW - 1000,
+            ..event(None, "old", Outcome::Allowed)
+        };
+        store.append_audit_logged(&[old], &batch).await.unwrap();
+        written = size;
+    }
+    let codecs = |bundles: &[pli_store::StoredBundle]| {
+        bundles
+            .iter()
+            .map(|bundle| bundle.codec)
+            .collect::<Vec<_>>()
+    };
+    let bundles = store.audit_log_bundles(0, 10).await.unwrap();
+    assert_eq!(codecs(&bundles), [BundleCodec::Zstd; 3]);
+
+    // Retention inside compressed bundles 0 and 1.
+    let prune: Vec<PrunedEntry> = [3, 255, 256, 300]
+        .into_iter()
+        .map(|index| PrunedEntry {
+            index,
+            header: long_entry(index)[..50].to_vec(),
+            leaf: [index as u8; 32],
+        })
+        .collect();
+    assert_eq!(store.prune_audit(&prune, NOW - 10).await.unwrap(), 3);
+    let bundles = store.audit_log_bundles(0, 10).await.unwrap();
+    assert_eq!(codecs(&bundles), [BundleCodec::Zstd; 3]);
+    let stored = store.audit_log_stored(0, u32::MAX).await.unwrap();
+    assert_eq!(stored.len(), 768);
+    for entry in &stored {
+        let index = entry.index;
+        if [3, 255, 256, 300].contains(&index) {
+            assert_eq!(entry.bytes, long_entry(index)[..50], "entry {index}");
+            assert_eq!(entry.pruned_leaf, Some([index as u8; 32]));
+        } else {
+            assert_eq!(entry.bytes, long_entry(index), "entry {index}");
+            assert_eq!(entry.pruned_leaf, None);
+        }
+    }
+
+    // Bundle 1's compressed bytes changed, as an insider editing the database would.
+    let mut damaged = bundles[1].stored.clone();
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0x20;
+    if !fixture.overwrite_audit_bundle(1, &damaged).await {
+        return;
+    }
+    let bundles = store.audit_log_bundles(0, 10).await.unwrap();
+    assert_eq!(bundles[1].stored, damaged);
+    assert!(bundles[1].data().is_err());
+    assert!(bundles[0].data().is_ok() && bundles[2].data().is_ok());
+    for (start, limit) in [(256, 1), (0, 300), (511, 2)] {
+        let read = store.audit_log_stored(start, limit).await;
+        assert!(
+            matches!(&read, Err(StoreError::Corrupt(what)) if what.contains("bundle 1")),
+            "entries {start}+{limit}: {read:?}"
+        );
+    }
+    assert_eq!(store.audit_log_stored(0, 256).await.unwrap().len(), 256);
+    assert_eq!(store.audit_log_stored(512, 300).await.unwrap().len(), 256);
+    // Retention leaves it for the verifier to name, and still deletes old rows.
+    let more = PrunedEntry {
+        index: 400,
+        header: long_entry(400)[..50].to_vec(),
+        leaf: [1; 32],
+    };
+    store.prune_audit(&[more], NOW).await.unwrap();
+    assert_eq!(
+        store.audit_log_bundles(1, 1).await.unwrap()[0].stored,
+        damaged
+    );
 }
 
 /// Witnesses' cosignatures: one line per witness and checkpoint (a new line replaces the old),

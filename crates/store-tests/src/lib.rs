@@ -12,6 +12,7 @@
 //! impl pli_store_tests::Fixture for Fresh {
 //!     fn store(&self) -> &dyn Store { &self.store }
 //!     async fn corrupt_account_role(&self, account: Id) -> bool { /* backend SQL */ true }
+//!     async fn overwrite_audit_bundle(&self, index: u64, stored: &[u8]) -> bool { /* SQL */ true }
 //! }
 //!
 //! async fn fresh() -> Fresh { /* open in a temporary directory */ }
@@ -76,6 +77,10 @@ pub trait Fixture: Send + Sync {
     /// editing the database by hand would. Returns `false` if the backend cannot do that, in
     /// which case the story that uses it checks nothing more.
     async fn corrupt_account_role(&self, account: Id) -> bool;
+
+    /// Overwrites the stored bytes of audit log bundle `index` (its codec unchanged), as an
+    /// insider editing the database would. Returns `false` if the backend cannot do that.
+    async fn overwrite_audit_bundle(&self, index: u64, stored: &[u8]) -> bool;
 }
 
 /// "Now" in every story.
@@ -128,6 +133,7 @@ macro_rules! store_stories {
             audit_log_positions_are_never_overwritten,
             audit_log_tiles_hold_the_tree_across_boundaries,
             audit_log_bundles_hold_entries_across_boundaries,
+            compressed_bundles_are_pruned_and_damage_stays_in_them,
             cosignatures_are_kept_per_witness_and_bounded,
             policy_versions_only_grow,
             policies_need_a_known_org_and_signer,

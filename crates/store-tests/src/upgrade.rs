@@ -177,7 +177,7 @@ async fn assert_hashes_and_proofs(store: &dyn Store, memory: &MemoryLog, size: u
     assert_eq!(bundles.len() as u64, size.div_ceil(BUNDLE_WIDTH));
     for (number, bundle) in (0..).zip(&bundles) {
         assert_eq!(bundle.index, number);
-        let held = bundle_entries(&bundle.data).unwrap().len() as u64;
+        let held = bundle_entries(&bundle.data().unwrap()).unwrap().len() as u64;
         assert_eq!(held, BUNDLE_WIDTH.min(size - number * BUNDLE_WIDTH));
     }
 

@@ -91,7 +91,10 @@ pub enum StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Roles of an account in its organisation, as stored.
-pub use bundles::prune_bundle;
+pub use bundles::{
+    BundleCodec, BundleError, MAX_BUNDLE_BYTES, compress_bundle, decode_bundle, encode_bundle,
+    prune_bundle, prune_stored_bundle,
+};
 pub use pli_audit::{BUNDLE_WIDTH, TileAppend, TileId, bundle_appends, bundle_entries};
 pub use pli_proto::Role;
 
@@ -594,14 +597,18 @@ pub struct StoredEntry {
     pub pruned_leaf: Option<[u8; 32]>,
 }
 
-/// A bundle of log entries as stored (C2SP tlog-tiles `tile/entries`, [`pli_audit::bundle_entries`]
-/// reads it), with the leaf hashes kept for its pruned entries.
+/// A bundle of log entries as stored (C2SP tlog-tiles `tile/entries`, read with
+/// [`StoredBundle::data`], then [`pli_audit::bundle_entries`]), with the leaf hashes kept for its
+/// pruned entries.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredBundle {
     /// Number of the bundle: it holds entries `256 * index` onwards.
     pub index: u64,
-    /// Each entry as a u16 length and its bytes; a pruned entry is only its 50-byte header.
-    pub data: Vec<u8>,
+    /// How `stored` holds the bundle: compressed once full.
+    pub codec: BundleCodec,
+    /// The stored bytes. Decoded ([`StoredBundle::data`]): each entry as a u16 length and its
+    /// bytes; a pruned entry is only its 50-byte header.
+    pub stored: Vec<u8>,
     /// Leaf hashes of the pruned entries among indexes `256 * index .. 256 * (index + 1)`.
     pub pruned: Vec<(u64, [u8; 32])>,
 }
@@ -881,7 +888,7 @@ pub trait Store: Send + Sync + 'static {
                 u32::try_from(bundles).unwrap_or(u32::MAX),
             )
             .await?;
-        Ok(bundles::stored_entries(&bundles, start, limit))
+        bundles::stored_entries(&bundles, start, limit)
     }
     /// Retention: replaces each entry's bytes by its header and keeps its leaf hash, and deletes
     /// the audit event rows older than `before`, in one transaction. Returns the number of event

@@ -419,13 +419,20 @@ async fn replay(
 }
 
 /// Pushes a stored bundle's entries; a pruned one (retention) is known by its header and the
-/// leaf hash kept for its position.
+/// leaf hash kept for its position. A bundle whose stored bytes do not decode (a compressed one
+/// that was changed) is named as such: none of its entries can be read.
 fn push_bundle(
     verification: &mut Verification,
     bundle: &pli_store::StoredBundle,
 ) -> Result<(), VerifyError> {
     let first = bundle.index.saturating_mul(pli_audit::BUNDLE_WIDTH);
-    for (index, bytes) in (first..).zip(pli_audit::bundle_pieces(&bundle.data)) {
+    let data = bundle.data().map_err(|_| {
+        VerifyError::Tampered(Tampering::UndecodableBundle {
+            bundle: bundle.index,
+            index: first,
+        })
+    })?;
+    for (index, bytes) in (first..).zip(pli_audit::bundle_pieces(&data)) {
         let pruned = bundle.pruned.iter().find(|(pruned, _)| *pruned == index);
         match pruned {
             None => verification.push(bytes)?,
@@ -571,6 +578,9 @@ fn failure_json(origin: &str, error: &VerifyError) -> serde_json::Value {
             }),
             Tampering::RootMismatch { from, to } => {
                 json!({ "kind": "root_mismatch", "from": from, "to": to })
+            }
+            Tampering::UndecodableBundle { bundle, index } => {
+                json!({ "kind": "undecodable_bundle", "bundle": bundle, "index": index })
             }
             _ => json!({ "kind": "other" }),
         },

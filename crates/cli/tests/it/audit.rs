@@ -1,8 +1,9 @@
 //! `pli audit verify` against a real server whose SQLite file is edited directly while it is
 //! stopped: every rewritten, deleted, inserted or reordered entry is caught and named, an
 //! untouched log verifies, and a checkpoint kept earlier that the log no longer extends is
-//! reported. Entries are stored in bundles of 256 (`audit_log_bundles`): an edit reads a
-//! bundle, changes single entries in it and writes it back with SQL, as an insider would.
+//! reported. Entries are stored in bundles of 256 (`audit_log_bundles`, full ones compressed):
+//! an edit reads a bundle, changes single entries in it and writes it back with SQL, as an
+//! insider would.
 
 use std::io::{BufRead as _, BufReader};
 use std::process::Stdio;
@@ -67,14 +68,22 @@ fn verify_data(user: &User, server: &Server) -> (Run, Value) {
     (run, value)
 }
 
-/// The entries of every stored bundle, by bundle index.
+/// The entries of every stored bundle, by bundle index, decoded as the store decodes them (a
+/// full bundle is stored compressed).
 fn bundles(server: &Server) -> Vec<(u64, Vec<Vec<u8>>)> {
     server
-        .sql("SELECT idx, hex(data) FROM audit_log_bundles ORDER BY idx")
+        .sql("SELECT idx, codec, hex(data) FROM audit_log_bundles ORDER BY idx")
         .lines()
         .map(|line| {
-            let (index, data) = line.split_once('|').unwrap();
-            let data = hex::decode(data).unwrap();
+            let mut fields = line.split('|');
+            let (index, codec, data) = (
+                fields.next().unwrap(),
+                fields.next().unwrap(),
+                fields.next().unwrap(),
+            );
+            let codec = pli_store::BundleCodec::from_code(codec.parse().unwrap()).unwrap();
+            let stored = hex::decode(data).unwrap();
+            let data = pli_store::decode_bundle(codec, &stored).unwrap();
             let entries = pli_audit::bundle_entries(&data).unwrap();
             (
                 index.parse().unwrap(),
@@ -91,15 +100,31 @@ fn first_bundle(server: &Server) -> Vec<Vec<u8>> {
     all.into_iter().next().unwrap().1
 }
 
-/// Writes bundle `index` back with these entries, straight into the database.
-fn write_bundle(server: &Server, index: u64, entries: &[Vec<u8>]) {
+/// The bytes of a bundle of these entries.
+fn bundle_data(entries: &[Vec<u8>]) -> Vec<u8> {
     let mut data = Vec::new();
     for entry in entries {
         pli_audit::push_bundle_entry(&mut data, entry).unwrap();
     }
+    data
+}
+
+/// Writes bundle `index` back with these entries, straight into the database, uncompressed.
+fn write_bundle(server: &Server, index: u64, entries: &[Vec<u8>]) {
+    write_stored_bundle(
+        server,
+        index,
+        pli_store::BundleCodec::Raw,
+        &bundle_data(entries),
+    );
+}
+
+/// Writes bundle `index` back as `stored` bytes of `codec`, straight into the database.
+fn write_stored_bundle(server: &Server, index: u64, codec: pli_store::BundleCodec, stored: &[u8]) {
     server.sql(&format!(
-        "UPDATE audit_log_bundles SET data = X'{}' WHERE idx = {index}",
-        hex::encode(data)
+        "UPDATE audit_log_bundles SET codec = {}, data = X'{}' WHERE idx = {index}",
+        codec.code(),
+        hex::encode(stored)
     ));
 }
 
@@ -229,6 +254,45 @@ fn a_bundle_cut_short_names_its_last_entry() {
         .sql("UPDATE audit_log_bundles SET data = substr(data, 1, length(data) - 1) WHERE idx = 0");
     let (run, value) = verify_data(&auditor, &server);
     assert_finding(&run, &value, "rewritten", n - 1);
+}
+
+#[test]
+fn a_changed_compressed_bundle_is_named() {
+    if crate::sqlite_only() {
+        return;
+    }
+    let (mut server, auditor) = busy_server();
+    server.stop();
+    // The bundle stored compressed, as full bundles are: it verifies as it did.
+    let mut entries = first_bundle(&server);
+    let zstd = pli_store::BundleCodec::Zstd;
+    let compressed = pli_store::compress_bundle(&bundle_data(&entries)).unwrap();
+    write_stored_bundle(&server, 0, zstd, &compressed);
+    assert_eq!(first_bundle(&server), entries);
+    let (run, value) = verify_data(&auditor, &server);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(value["intact"], true, "{value}");
+
+    // A byte of the compressed data changed: the bundle no longer decodes, and is named.
+    let mut changed = compressed.clone();
+    let middle = changed.len() / 2;
+    changed[middle] ^= 0x01;
+    write_stored_bundle(&server, 0, zstd, &changed);
+    let (run, value) = verify_data(&auditor, &server);
+    assert_finding(&run, &value, "undecodable_bundle", 0);
+    assert_eq!(value["finding"]["bundle"], 0, "{value}");
+    assert!(run.stderr.contains("bundle 0"), "{run:#?}");
+    // Cut short.
+    write_stored_bundle(&server, 0, zstd, &compressed[..compressed.len() - 4]);
+    let (run, value) = verify_data(&auditor, &server);
+    assert_finding(&run, &value, "undecodable_bundle", 0);
+
+    // An insider who recompresses after an edit: the entry is named, as in a raw bundle.
+    entries[3][50] = if entries[3][50] == 0 { 1 } else { 0 };
+    let edited = pli_store::compress_bundle(&bundle_data(&entries)).unwrap();
+    write_stored_bundle(&server, 0, zstd, &edited);
+    let (run, value) = verify_data(&auditor, &server);
+    assert_finding(&run, &value, "rewritten", 3);
 }
 
 #[test]

@@ -59,6 +59,18 @@ impl pli_store_tests::Fixture for Fresh {
         assert_eq!(done.rows_affected(), 1);
         true
     }
+
+    async fn overwrite_audit_bundle(&self, index: u64, stored: &[u8]) -> bool {
+        let mut connection = self.side_connection().await;
+        let done = sqlx::query("UPDATE audit_log_bundles SET data = $2 WHERE idx = $1")
+            .bind(i64::try_from(index).unwrap())
+            .bind(stored)
+            .execute(&mut connection)
+            .await
+            .unwrap();
+        assert_eq!(done.rows_affected(), 1);
+        true
+    }
 }
 
 pli_store_tests::store_stories!(Fresh::new());

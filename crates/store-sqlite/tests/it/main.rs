@@ -61,6 +61,18 @@ impl pli_store_tests::Fixture for Fresh {
         assert_eq!(done.rows_affected(), 1);
         true
     }
+
+    async fn overwrite_audit_bundle(&self, index: u64, stored: &[u8]) -> bool {
+        let mut connection = self.side_connection().await;
+        let done = sqlx::query("UPDATE audit_log_bundles SET data = ? WHERE idx = ?")
+            .bind(stored)
+            .bind(i64::try_from(index).unwrap())
+            .execute(&mut connection)
+            .await
+            .unwrap();
+        assert_eq!(done.rows_affected(), 1);
+        true
+    }
 }
 
 pli_store_tests::store_stories!(Fresh::durable());
