@@ -10,6 +10,7 @@
 use crate::auth::{Principal, now, rfc3339};
 use crate::authz::{Action, Resource, authorize};
 use crate::error::ApiError;
+use crate::routes::counted_body::{CountedBody, Progress};
 use crate::routes::{ApiJson, ApiPath, ApiQuery, resumable};
 use crate::state::{AppState, blob_key};
 use crate::validate::{Address, EnvelopeId, MailboxName, base64_bytes, base64_encode};
@@ -18,16 +19,12 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
-use futures_util::Stream;
 use pli_proto::{CreateEnvelopeRequest, EnvelopePage, EnvelopeSummary, ErrorBody};
 use pli_store::{Addressee, Cursor, Envelope, Id, InboxScope, NewEnvelope, Outcome, StoreError};
 use serde::Deserialize;
 use std::collections::HashSet;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::task::{Context, Poll};
+use std::sync::atomic::Ordering;
 
 /// Most addressees of one envelope.
 pub const MAX_RECIPIENTS: usize = 100;
@@ -276,7 +273,7 @@ pub async fn upload(
         ));
     };
     let progress = Arc::new(Progress::default());
-    let stream = CountedBody::new(body, declared, progress.clone());
+    let stream = CountedBody::whole(body, declared, progress.clone());
     let key = blob_key(id);
     let failed = |principal: &Principal| {
         principal.event("envelope.upload", Some(id.to_string()), Outcome::Failed)
@@ -688,74 +685,6 @@ impl Drop for UploadGuard {
     fn drop(&mut self) {
         if let Ok(mut uploading) = self.state.uploading.lock() {
             uploading.remove(&self.id);
-        }
-    }
-}
-
-#[derive(Default)]
-pub(crate) struct Progress {
-    pub(crate) seen: AtomicU64,
-    pub(crate) ended: AtomicBool,
-}
-
-/// The request body, counted: it fails (so the blob store keeps nothing) as soon as more bytes
-/// than announced arrive, or when it ends short.
-pub(crate) struct CountedBody {
-    inner: axum::body::BodyDataStream,
-    declared: u64,
-    progress: Arc<Progress>,
-    done: bool,
-}
-
-impl CountedBody {
-    pub(crate) fn new(body: Body, declared: u64, progress: Arc<Progress>) -> CountedBody {
-        CountedBody {
-            inner: body.into_data_stream(),
-            declared,
-            progress,
-            done: false,
-        }
-    }
-}
-
-impl Stream for CountedBody {
-    type Item = Result<Bytes, std::io::Error>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        if self.done {
-            return Poll::Ready(None);
-        }
-        let item = match Pin::new(&mut self.inner).poll_next(cx) {
-            Poll::Pending => return Poll::Pending,
-            Poll::Ready(item) => item,
-        };
-        match item {
-            Some(Ok(chunk)) => {
-                let seen = self
-                    .progress
-                    .seen
-                    .fetch_add(chunk.len() as u64, Ordering::SeqCst)
-                    + chunk.len() as u64;
-                if seen > self.declared {
-                    self.done = true;
-                    return Poll::Ready(Some(Err(std::io::Error::other(
-                        "upload larger than announced",
-                    ))));
-                }
-                Poll::Ready(Some(Ok(chunk)))
-            }
-            Some(Err(_)) => {
-                self.done = true;
-                Poll::Ready(Some(Err(std::io::Error::other("upload interrupted"))))
-            }
-            None => {
-                self.done = true;
-                self.progress.ended.store(true, Ordering::SeqCst);
-                if self.progress.seen.load(Ordering::SeqCst) != self.declared {
-                    return Poll::Ready(Some(Err(std::io::Error::other("upload truncated"))));
-                }
-                Poll::Ready(None)
-            }
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod audit_log;
 pub mod audit_report;
 pub mod auth;
 pub mod canaries;
+mod counted_body;
 pub mod directory;
 pub mod envelopes;
 pub mod health;

@@ -13,7 +13,8 @@ use crate::auth::{ClientAddr, Principal, now, rfc3339};
 use crate::authz::{Action, RequestAction, RequestRefusal, Resource, authorize, authorize_request};
 use crate::error::ApiError;
 use crate::notify::Mail;
-use crate::routes::envelopes::{CountedBody, Progress, size_check};
+use crate::routes::counted_body::{CountedBody, Progress};
+use crate::routes::envelopes::size_check;
 use crate::routes::{ApiJson, ApiPath};
 use crate::state::{AppState, blob_key};
 use crate::validate::{Email, MailboxName, age_recipient, base64_bytes, base64_encode};
@@ -466,7 +467,7 @@ pub async fn upload(
     }
     begin(&state, id, envelope_id, declared, at, &from).await?;
     let progress = Arc::new(Progress::default());
-    let stream = CountedBody::new(body, declared, progress.clone());
+    let stream = CountedBody::whole(body, declared, progress.clone());
     let key = blob_key(envelope_id);
     let failed = async |state: &AppState| {
         // Nothing half-written stays: the pending row goes (its blob was never made).

@@ -16,6 +16,7 @@ use crate::auth::{Principal, now};
 use crate::authz::{Action, Resource, authorize};
 use crate::error::ApiError;
 use crate::routes::ApiPath;
+use crate::routes::counted_body::{CountedBody, Progress};
 use crate::routes::envelopes::{UploadGuard, load, summary};
 use crate::state::{AppState, blob_key};
 use crate::validate::EnvelopeId;
@@ -23,14 +24,10 @@ use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use bytes::Bytes;
-use futures_util::Stream;
 use pli_proto::{EnvelopeSummary, UploadOffset};
 use pli_store::{Envelope, EnvelopeState, Id, Outcome, StoreError, UploadPiece};
-use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::task::{Context, Poll};
+use std::sync::atomic::Ordering;
 
 /// How much of a resumable upload the server holds.
 #[utoipa::path(get, path = "/api/envelopes/{id}/content/offset", tag = "envelopes",
@@ -229,13 +226,8 @@ pub(crate) async fn receive_piece(
 ) -> Result<Vec<String>, ApiError> {
     let id = envelope.id;
     let declared = envelope.size;
-    let progress = Arc::new(PieceProgress::default());
-    let stream = PieceBody {
-        inner: body.into_data_stream(),
-        remaining: declared - start.min(declared),
-        progress: progress.clone(),
-        done: false,
-    };
+    let progress = Arc::new(Progress::default());
+    let stream = CountedBody::piece(body, declared - start.min(declared), progress.clone());
     let suffix: u64 = rand::random();
     let key = format!("uploads/{id}/{start}-{suffix:016x}");
     let size = match state.blobs.put(&key, Box::pin(stream)).await {
@@ -346,62 +338,6 @@ pub(crate) async fn remove_pieces(state: &AppState, keys: &[String]) {
         match state.blobs.delete(key).await {
             Ok(()) | Err(pli_blob::BlobError::NotFound) => {}
             Err(error) => tracing::error!(%key, %error, "upload piece left behind"),
-        }
-    }
-}
-
-#[derive(Default)]
-struct PieceProgress {
-    seen: AtomicU64,
-    /// The connection broke: the bytes seen so far are kept as a piece.
-    cut: AtomicBool,
-}
-
-/// A piece's body: it fails (the blob store keeps nothing) as soon as more bytes than the
-/// envelope has left arrive, and ends cleanly where the connection broke, so the blob store
-/// keeps what arrived.
-struct PieceBody {
-    inner: axum::body::BodyDataStream,
-    remaining: u64,
-    progress: Arc<PieceProgress>,
-    done: bool,
-}
-
-impl Stream for PieceBody {
-    type Item = Result<Bytes, std::io::Error>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        if self.done {
-            return Poll::Ready(None);
-        }
-        let item = match Pin::new(&mut self.inner).poll_next(cx) {
-            Poll::Pending => return Poll::Pending,
-            Poll::Ready(item) => item,
-        };
-        match item {
-            Some(Ok(chunk)) => {
-                let seen = self
-                    .progress
-                    .seen
-                    .fetch_add(chunk.len() as u64, Ordering::SeqCst)
-                    + chunk.len() as u64;
-                if seen > self.remaining {
-                    self.done = true;
-                    return Poll::Ready(Some(Err(std::io::Error::other(
-                        "upload larger than announced",
-                    ))));
-                }
-                Poll::Ready(Some(Ok(chunk)))
-            }
-            Some(Err(_)) => {
-                self.done = true;
-                self.progress.cut.store(true, Ordering::SeqCst);
-                Poll::Ready(None)
-            }
-            None => {
-                self.done = true;
-                Poll::Ready(None)
-            }
         }
     }
 }
