@@ -5,7 +5,7 @@
 //! where that identifier's fields end (so `06 12 34 56 78` can be a phone number but not
 //! a SIREN), which keeps look-alikes inside longer numbers out.
 
-use crate::text::{context_before, find_digit, is_word_byte, separator_len};
+use crate::text::{context_before, find_digit, is_word_byte, labels_before, separator_len};
 use crate::{Candidate, Kind, checksum, iban};
 
 /// The longest identifier handled here: a RIB, 23 characters.
@@ -250,13 +250,28 @@ fn classify_span(
     let context = |keywords: &[&str]| context_before(bytes, span.start, CONTEXT_WINDOW, keywords);
     match compact.len() {
         9 if span.grouped_as(&[2, 3, 6]) && checksum::luhn(compact) => {
-            if context(&["adeli"]) {
+            // The window before the number read once for the labels of all three.
+            let labels = labels_before(
+                bytes,
+                span.start,
+                CONTEXT_WINDOW,
+                &[
+                    "adeli",
+                    "finess",
+                    "siren",
+                    "siret",
+                    "rcs",
+                    "entreprise",
+                    "societe",
+                ],
+            );
+            if labels & 1 != 0 {
                 // Reported by the context detector, which knows ADELI's format.
                 None
-            } else if context(&["finess"]) && span.grouped_as(&[2, 3, 6]) {
+            } else if labels & 2 != 0 && span.grouped_as(&[2, 3, 6]) {
                 span.candidate(Kind::Finess, 0.95)
             } else if span.grouped_as(&[3, 6]) {
-                let labelled = context(&["siren", "siret", "rcs", "entreprise", "societe"]);
+                let labelled = labels & !3 != 0;
                 span.candidate(Kind::Siren, if labelled { 0.95 } else { 0.7 })
             } else {
                 None
@@ -319,7 +334,14 @@ fn card_grouping(length: usize, span: &Span) -> bool {
 /// run, whether it holds a letter; read in one pass. A group is digits, the digits of a
 /// Corsican NIR around `2A` / `2B`, or the 11 letters and digits of a RIB's account number.
 fn group_at(bytes: &[u8], at: usize) -> (usize, Option<bool>) {
+    // Most groups are digits alone: one test per byte until the first other byte.
     let mut end = at;
+    while bytes.get(end).is_some_and(u8::is_ascii_digit) {
+        end += 1;
+    }
+    if !bytes.get(end).is_some_and(|&byte| is_word_byte(byte)) {
+        return (end, Some(false));
+    }
     let mut n_others = 0;
     let mut other = 0;
     let mut has_letter = false;

@@ -422,6 +422,41 @@ pub fn context_before(bytes: &[u8], at: usize, window: usize, keywords: &[&str])
     })
 }
 
+/// Which of `keywords` (lowercase ASCII, at most 32) appear in the `window` bytes before `at`,
+/// ignoring ASCII case: bit i set for the i-th. [`context_before`] for several sets of labels
+/// at once, the window read once.
+pub fn labels_before(bytes: &[u8], at: usize, window: usize, keywords: &[&str]) -> u32 {
+    let start = at.saturating_sub(window);
+    let Some(slice) = bytes.get(start..at) else {
+        return 0;
+    };
+    let mut firsts = [0u64; 4];
+    for keyword in keywords {
+        if let Some(&first) = keyword.as_bytes().first() {
+            for byte in [first.to_ascii_lowercase(), first.to_ascii_uppercase()] {
+                firsts[usize::from(byte >> 6)] |= 1 << (byte & 63);
+            }
+        }
+    }
+    let mut found = 0u32;
+    for (index, &byte) in slice.iter().enumerate() {
+        if firsts[usize::from(byte >> 6)] & (1 << (byte & 63)) == 0 {
+            continue;
+        }
+        for (bit, keyword) in keywords.iter().enumerate().take(32) {
+            let keyword = keyword.as_bytes();
+            if !keyword.is_empty()
+                && slice
+                    .get(index..index + keyword.len())
+                    .is_some_and(|candidate| candidate.eq_ignore_ascii_case(keyword))
+            {
+                found |= 1 << bit;
+            }
+        }
+    }
+    found
+}
+
 /// Parses a date starting exactly at `at` and returns the byte offset just past it.
 /// Accepted: `12/03/1985`, `12-03-85`, `12.03.1985`, `1985-03-12`, `12 mars 1985`,
 /// `1er mars 1985`, `12 déc. 1985`. Day, month and year are range-checked.
@@ -714,5 +749,10 @@ pub(crate) mod tests {
         assert!(context_before(text, text.len() - 3, 16, &["finess"]));
         assert!(!context_before(text, text.len() - 3, 16, &["siret"]));
         assert!(!context_before(text, 2, 64, &["finess"]));
+        assert_eq!(
+            labels_before(text, text.len() - 3, 16, &["siret", "finess", "n"]),
+            0b110
+        );
+        assert_eq!(labels_before(text, 2, 64, &["finess"]), 0);
     }
 }
