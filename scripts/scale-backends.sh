@@ -3,11 +3,13 @@
 # (`s3s-fs`, else `moto_server`) with their files under DIR, exports PLI_SCALE_POSTGRES_URL
 # (the `postgres` database, to create others in), PLI_SCALE_S3_ENDPOINT, the AWS_* variables
 # `pli serve --blobs` reads, and PLI_TEST_S3_ROOT when buckets are plain directories;
-# `stop_scale_backends` stops both. Run as root, PostgreSQL runs as `postgres`.
+# `stop_scale_backends` stops both. `start_scale_postgres DIR` starts PostgreSQL alone (then
+# `stop_scale_backends` stops it). Run as root, PostgreSQL runs as `postgres`.
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-start_scale_backends() {
+# start_scale_postgres DIR: the throwaway PostgreSQL alone (exports PLI_SCALE_POSTGRES_URL).
+start_scale_postgres() {
   SCALE_DIR=$1
   SCALE_PG_BIN=${PLI_TEST_POSTGRES_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
   if [ -z "$SCALE_PG_BIN" ] || [ ! -x "$SCALE_PG_BIN/pg_ctl" ]; then
@@ -19,13 +21,19 @@ start_scale_backends() {
     chown postgres: "$SCALE_DIR"
     SCALE_AS_PG=(runuser -u postgres --)
   fi
-  local pg_port s3_port
+  local pg_port
   pg_port=$(free_port)
-  s3_port=$(free_port)
   "${SCALE_AS_PG[@]}" "$SCALE_PG_BIN/initdb" -D "$SCALE_DIR/pg" -U pli --auth=trust -E UTF8 --locale=C --no-sync >/dev/null
   "${SCALE_AS_PG[@]}" mkdir "$SCALE_DIR/sock"
   "${SCALE_AS_PG[@]}" "$SCALE_PG_BIN/pg_ctl" -D "$SCALE_DIR/pg" -l "$SCALE_DIR/pg.log" -w \
     -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $SCALE_DIR/sock -c max_connections=300" start >/dev/null
+  export PLI_SCALE_POSTGRES_URL="postgres://pli@127.0.0.1:$pg_port/postgres"
+}
+
+start_scale_backends() {
+  start_scale_postgres "$1" || return 1
+  local s3_port
+  s3_port=$(free_port)
   export AWS_ACCESS_KEY_ID=pli-test-access AWS_SECRET_ACCESS_KEY=pli-test-secret-key
   export AWS_REGION=us-east-1 AWS_ALLOW_HTTP=true
   local s3s_fs
@@ -47,7 +55,6 @@ start_scale_backends() {
     (exec 3<>"/dev/tcp/127.0.0.1/$s3_port") 2>/dev/null && break
     sleep 0.1
   done
-  export PLI_SCALE_POSTGRES_URL="postgres://pli@127.0.0.1:$pg_port/postgres"
   export PLI_SCALE_S3_ENDPOINT="http://127.0.0.1:$s3_port"
   export AWS_ENDPOINT_URL=$PLI_SCALE_S3_ENDPOINT
 }

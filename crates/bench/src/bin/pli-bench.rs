@@ -55,7 +55,8 @@ enum Command {
     },
     /// Appends N audit events through the server's audit writer (Merkle log, one signed
     /// checkpoint per batch) into DATA, and the same rows with a plain batched INSERT into a
-    /// fresh database beside it; then times inclusion proofs. Prints a Markdown table.
+    /// fresh database beside it (or both into PostgreSQL databases, with `--database` and
+    /// `--baseline-database`); then times inclusion proofs. Prints a Markdown table.
     Audit {
         #[arg(long)]
         data: PathBuf,
@@ -67,6 +68,14 @@ enum Command {
         /// switches each round) so that load swings on a shared machine hit both.
         #[arg(long, default_value_t = 4)]
         rounds: u32,
+        /// Writes through the audit writer into this PostgreSQL database instead of DATA's
+        /// SQLite file (`postgres://...`); needs `--baseline-database`.
+        #[arg(long, requires = "baseline_database")]
+        database: Option<String>,
+        /// The plain INSERT's PostgreSQL database, on the same server as `--database` and
+        /// distinct from it.
+        #[arg(long, requires = "database")]
+        baseline_database: Option<String>,
     },
     /// Serves `GET /api/inbox` with a fixed page of 50 envelopes, as JSON.
     Bare {
@@ -104,7 +113,12 @@ async fn main() -> anyhow::Result<()> {
             events,
             proofs,
             rounds,
-        } => audit::run(&data, events, proofs, rounds).await,
+            database,
+            baseline_database,
+        } => {
+            let databases = database.zip(baseline_database);
+            audit::run(&data, databases, events, proofs, rounds).await
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Audit log throughput: events appended through the server's audit writer (group commit,
 //! Merkle log, one signed checkpoint per batch) beside the same rows written with a plain
 //! batched INSERT, alternating in rounds, and the time to make and check an inclusion proof.
+//! Both sides in SQLite files (the default), or both in PostgreSQL databases of one server.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -8,9 +9,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use pli_audit::{Hash, SignedCheckpoint, inclusion_proof, inclusion_proof_indexes, leaf_hash};
+use pli_server::config::DatabaseUrl;
 use pli_store::{AuditEvent, Id, Outcome, Store};
+use pli_store_postgres::PostgresStore;
 use pli_store_sqlite::SqliteStore;
 use rand::Rng;
+use std::sync::Arc;
 
 /// Rows per plain INSERT transaction: the writer's largest batch.
 const RAW_BATCH: usize = 1024;
@@ -35,7 +39,15 @@ fn actors() -> Vec<(Id, String)> {
         .collect()
 }
 
-pub async fn run(data: &Path, events: u64, proofs: u32, rounds: u32) -> anyhow::Result<()> {
+/// `databases`: the audit writer's and the plain INSERT's PostgreSQL databases; `None` for
+/// SQLite files under `data`.
+pub async fn run(
+    data: &Path,
+    databases: Option<(String, String)>,
+    events: u64,
+    proofs: u32,
+    rounds: u32,
+) -> anyhow::Result<()> {
     std::fs::create_dir_all(data).context("creating the data directory")?;
     let actors = actors();
     let org = Id::random();
@@ -43,17 +55,36 @@ pub async fn run(data: &Path, events: u64, proofs: u32, rounds: u32) -> anyhow::
 
     // The same rows, plain: the store's multi-row INSERT, 1,024 rows per transaction, same
     // schema and settings (a fresh database opened by the same store).
-    let raw_dir = data.join("raw-insert");
-    std::fs::create_dir_all(&raw_dir).context("creating the baseline's directory")?;
-    let raw = SqliteStore::open(&raw_dir.join("pli.db"))
-        .await
-        .context("opening the baseline database")?;
-
-    // Through the audit writer, as handlers record them.
-    let config = pli_server::config::Config::with_defaults(
+    let mut config = pli_server::config::Config::with_defaults(
         data.to_path_buf(),
         "127.0.0.1:0".parse().context("listen address")?,
     );
+    let raw: Arc<dyn Store> = match databases {
+        Some((database, baseline)) => {
+            anyhow::ensure!(
+                database != baseline,
+                "--database and --baseline-database must be two databases"
+            );
+            config.database =
+                Some(DatabaseUrl::parse(&database).context("--database is not a postgres:// URL")?);
+            Arc::new(
+                PostgresStore::connect(&baseline)
+                    .await
+                    .context("opening the baseline database")?,
+            )
+        }
+        None => {
+            let raw_dir = data.join("raw-insert");
+            std::fs::create_dir_all(&raw_dir).context("creating the baseline's directory")?;
+            Arc::new(
+                SqliteStore::open(&raw_dir.join("pli.db"))
+                    .await
+                    .context("opening the baseline database")?,
+            )
+        }
+    };
+
+    // Through the audit writer, as handlers record them.
     let state = pli_server::state::open_state(&config)
         .await
         .context("opening the data directory")?;
@@ -180,7 +211,7 @@ pub async fn run(data: &Path, events: u64, proofs: u32, rounds: u32) -> anyhow::
     println!("| inclusion proofs in a tree of {size} entries ({proofs} random indexes) | mean |");
     println!("|---|---|");
     println!(
-        "| make (hash indexes, read from SQLite, assemble) | {:.1} µs |",
+        "| make (hash indexes, read from the store, assemble) | {:.1} µs |",
         make.as_secs_f64() * 1e6 / f64::from(proofs.max(1))
     );
     println!(
