@@ -171,15 +171,83 @@ pub struct Patterns {
 
 struct Group {
     /// The first word of its patterns, ASCII letters lower-cased.
-    word: Box<[u8]>,
+    word: Folded,
     entries: std::ops::Range<usize>,
 }
 
 struct Entry {
     /// The pattern's index in the list given.
     pattern: usize,
-    /// The pattern's bytes after its first word.
-    rest: Box<[u8]>,
+    /// The pattern's bytes after its first word, ASCII letters lower-cased.
+    rest: Folded,
+}
+
+/// Bytes with ASCII letters lower-cased, compared with a text's eight at a time: a text's
+/// bytes are folded once, not both sides byte by byte.
+struct Folded {
+    /// The bytes, then zeros to a whole number of eight-byte pieces.
+    padded: Box<[u8]>,
+    len: usize,
+}
+
+impl Folded {
+    fn new(bytes: &[u8]) -> Folded {
+        let mut padded = bytes.to_ascii_lowercase();
+        padded.resize(bytes.len().div_ceil(8) * 8, 0);
+        Folded {
+            padded: padded.into_boxed_slice(),
+            len: bytes.len(),
+        }
+    }
+
+    /// Whether `text` holds these bytes at `at`, ignoring ASCII case.
+    fn is_at(&self, text: &[u8], at: usize) -> bool {
+        if text.len().saturating_sub(at) < self.len {
+            return false;
+        }
+        self.padded
+            .chunks_exact(8)
+            .enumerate()
+            .all(|(index, piece)| {
+                let offset = index * 8;
+                let left = self.len - offset;
+                let kept = if left >= 8 {
+                    u64::MAX
+                } else {
+                    u64::MAX >> (64 - 8 * left)
+                };
+                let mut eight = [0u8; 8];
+                eight.copy_from_slice(piece);
+                (fold_ascii(load_eight(text, at + offset)) ^ u64::from_le_bytes(eight)) & kept == 0
+            })
+    }
+}
+
+/// The eight bytes of `bytes` at `at`, little-endian, zeros past its end.
+fn load_eight(bytes: &[u8], at: usize) -> u64 {
+    let mut eight = [0u8; 8];
+    match bytes.get(at..at + 8) {
+        Some(piece) => eight.copy_from_slice(piece),
+        None => {
+            for (byte, &text_byte) in eight.iter_mut().zip(bytes.get(at..).unwrap_or_default()) {
+                *byte = text_byte;
+            }
+        }
+    }
+    u64::from_le_bytes(eight)
+}
+
+/// The eight bytes with ASCII capitals lower-cased, other bytes as they are.
+fn fold_ascii(bytes: u64) -> u64 {
+    const LOW_SEVEN: u64 = u64::from_ne_bytes([0x7F; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let low = bytes & LOW_SEVEN;
+    // The high bit of each byte: its low seven bits are at least `A`, past `Z`; no carry
+    // crosses a byte.
+    let at_least_a = low + u64::from_ne_bytes([0x80 - b'A'; 8]);
+    let past_z = low + u64::from_ne_bytes([0x80 - b'Z' - 1; 8]);
+    let capital = at_least_a & !past_z & !bytes & HIGHS;
+    bytes | (capital >> 2)
 }
 
 impl Patterns {
@@ -215,16 +283,16 @@ impl Patterns {
             for (pattern, rest) in members {
                 let shadowed = table.entries[first..]
                     .iter()
-                    .any(|entry| entry.rest.eq_ignore_ascii_case(rest));
+                    .any(|entry| entry.rest.len == rest.len() && entry.rest.is_at(rest, 0));
                 if !shadowed {
                     table.entries.push(Entry {
                         pattern,
-                        rest: rest.into(),
+                        rest: Folded::new(rest),
                     });
                 }
             }
             table.groups.push(Group {
-                word: word.into_boxed_slice(),
+                word: Folded::new(&word),
                 entries: first..table.entries.len(),
             });
             let mut slot = table.slot_of(key);
@@ -240,26 +308,23 @@ impl Patterns {
     /// the offset just past it; see [`Patterns`] for the matches ending inside the word.
     pub fn longest_at(&self, text: &str, word: Word) -> Option<(usize, usize)> {
         let bytes = text.as_bytes();
-        let word_bytes = bytes.get(word.start..word.end)?;
+        let word_len = word.end.checked_sub(word.start)?;
         let mask = self.slots.len() - 1;
         let mut slot = self.slot_of(word.key);
         let group = loop {
             let (key, group) = *self.slots.get(slot)?;
             let group = self.groups.get((group as usize).checked_sub(1)?)?;
-            if key == word.key && group.word.eq_ignore_ascii_case(word_bytes) {
+            if key == word.key && group.word.len == word_len && group.word.is_at(bytes, word.start)
+            {
                 break group;
             }
             slot = (slot + 1) & mask;
         };
-        let after = bytes.get(word.end..)?;
         self.entries
             .get(group.entries.clone())?
             .iter()
-            .find_map(|entry| {
-                let rest = &entry.rest;
-                (after.len() >= rest.len() && after[..rest.len()].eq_ignore_ascii_case(rest))
-                    .then(|| (entry.pattern, word.end + rest.len()))
-            })
+            .find(|entry| entry.rest.is_at(bytes, word.end))
+            .map(|entry| (entry.pattern, word.end + entry.rest.len))
     }
 
     fn slot_of(&self, key: u32) -> usize {
@@ -443,12 +508,14 @@ pub fn labels_before(bytes: &[u8], at: usize, window: usize, keywords: &[&str]) 
         if firsts[usize::from(byte >> 6)] & (1 << (byte & 63)) == 0 {
             continue;
         }
+        // Only the keywords starting with this byte are compared further.
+        let lower = byte.to_ascii_lowercase();
         for (bit, keyword) in keywords.iter().enumerate().take(32) {
-            let keyword = keyword.as_bytes();
-            if !keyword.is_empty()
+            if let Some((&first, rest)) = keyword.as_bytes().split_first()
+                && first == lower
                 && slice
-                    .get(index..index + keyword.len())
-                    .is_some_and(|candidate| candidate.eq_ignore_ascii_case(keyword))
+                    .get(index + 1..index + 1 + rest.len())
+                    .is_some_and(|candidate| candidate.eq_ignore_ascii_case(rest))
             {
                 found |= 1 << bit;
             }
@@ -702,6 +769,41 @@ pub(crate) mod tests {
         assert_eq!(find_digit("é9".as_bytes(), 0), Some(2));
         assert_eq!(find_digit(b"", 0), None);
         assert_eq!(find_digit(b"12", 5), None);
+    }
+
+    #[test]
+    fn folded_bytes_are_found_ignoring_ascii_case_only() {
+        for byte in 0..=255u8 {
+            for place in 0..8 {
+                let mut bytes = [b'a'; 8];
+                bytes[place] = byte;
+                let expected = bytes.map(|byte| byte.to_ascii_lowercase());
+                assert_eq!(
+                    fold_ascii(u64::from_le_bytes(bytes)),
+                    u64::from_le_bytes(expected),
+                    "{byte} at {place}"
+                );
+            }
+        }
+        let text = "x DIABÈTE de Type 2";
+        for (pattern, at, expected) in [
+            ("diabÈte", 2, true),
+            ("diabète", 2, false),
+            ("DIABÈTE DE TYPE 2", 2, true),
+            ("diabÈte de type 2 ", 2, false),
+            ("type 2", 14, true),
+            ("type 3", 14, false),
+            ("2", 19, true),
+            ("2 ", 19, false),
+            ("", 20, true),
+            ("x", 0, true),
+        ] {
+            assert_eq!(
+                Folded::new(pattern.as_bytes()).is_at(text.as_bytes(), at),
+                expected,
+                "{pattern:?} at {at}"
+            );
+        }
     }
 
     #[test]
