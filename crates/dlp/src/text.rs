@@ -29,10 +29,12 @@ pub fn find_digit(bytes: &[u8], from: usize) -> Option<usize> {
         word.copy_from_slice(chunk);
         // Digits become bytes below 10; any byte below 10 sets its high bit in `below_ten`
         // (a byte has a digit iff the whole word test is non-zero).
-        let shifted = u64::from_ne_bytes(word) ^ ZEROS;
+        let shifted = u64::from_le_bytes(word) ^ ZEROS;
         let below_ten = shifted.wrapping_sub(10 * ONES) & !shifted & HIGHS;
         if below_ten != 0 {
-            break;
+            // The lowest byte flagged is the first digit: a borrow runs only upwards, from a
+            // flagged byte.
+            return Some(at + (below_ten.trailing_zeros() / 8) as usize);
         }
         at += 8;
     }
@@ -456,35 +458,11 @@ pub fn alphanumeric_at(text: &str, at: usize) -> bool {
     }
 }
 
-/// Whether one of `keywords` (lowercase ASCII) appears in the `window` bytes before `at`,
-/// ignoring ASCII case. Used to tell apart identifiers of the same shape (a FINESS and a
-/// SIREN are both 9 digits with a Luhn key) and to raise confidence.
+/// Whether one of `keywords` (lowercase ASCII, at most 32) appears in the `window` bytes
+/// before `at`, ignoring ASCII case. Used to tell apart identifiers of the same shape (a
+/// FINESS and a SIREN are both 9 digits with a Luhn key) and to raise confidence.
 pub fn context_before(bytes: &[u8], at: usize, window: usize, keywords: &[&str]) -> bool {
-    let start = at.saturating_sub(window);
-    let Some(slice) = bytes.get(start..at) else {
-        return false;
-    };
-    // A window of a few dozen bytes, read once: a position is compared with the keywords only
-    // where its byte starts one of them (a SIREN's label alone is looked for with five
-    // keywords over 40 bytes).
-    let mut firsts = [0u64; 4];
-    for keyword in keywords {
-        if let Some(&first) = keyword.as_bytes().first() {
-            for byte in [first.to_ascii_lowercase(), first.to_ascii_uppercase()] {
-                firsts[usize::from(byte >> 6)] |= 1 << (byte & 63);
-            }
-        }
-    }
-    slice.iter().enumerate().any(|(index, &byte)| {
-        firsts[usize::from(byte >> 6)] & (1 << (byte & 63)) != 0
-            && keywords.iter().any(|keyword| {
-                let keyword = keyword.as_bytes();
-                !keyword.is_empty()
-                    && slice
-                        .get(index..index + keyword.len())
-                        .is_some_and(|candidate| candidate.eq_ignore_ascii_case(keyword))
-            })
-    })
+    labels_before(bytes, at, window, keywords) != 0
 }
 
 /// Which of `keywords` (lowercase ASCII, at most 32) appear in the `window` bytes before `at`,
@@ -495,33 +473,49 @@ pub fn labels_before(bytes: &[u8], at: usize, window: usize, keywords: &[&str]) 
     let Some(slice) = bytes.get(start..at) else {
         return 0;
     };
-    let mut firsts = [0u64; 4];
-    for keyword in keywords {
-        if let Some(&first) = keyword.as_bytes().first() {
-            for byte in [first.to_ascii_lowercase(), first.to_ascii_uppercase()] {
-                firsts[usize::from(byte >> 6)] |= 1 << (byte & 63);
-            }
-        }
-    }
     let mut found = 0u32;
-    for (index, &byte) in slice.iter().enumerate() {
-        if firsts[usize::from(byte >> 6)] & (1 << (byte & 63)) == 0 {
-            continue;
-        }
-        // Only the keywords starting with this byte are compared further.
-        let lower = byte.to_ascii_lowercase();
-        for (bit, keyword) in keywords.iter().enumerate().take(32) {
-            if let Some((&first, rest)) = keyword.as_bytes().split_first()
-                && first == lower
-                && slice
-                    .get(index + 1..index + 1 + rest.len())
-                    .is_some_and(|candidate| candidate.eq_ignore_ascii_case(rest))
-            {
-                found |= 1 << bit;
+    // Eight bytes at a time, case folded: the bytes that start a keyword are found without a
+    // branch per byte (a SIREN's window holds a few), and only there are keywords compared.
+    let mut offset = 0;
+    while offset < slice.len() {
+        // Zeros past the window, which start no keyword.
+        let eight = fold_ascii(load_eight(slice, offset));
+        let mut starts = 0u64;
+        for keyword in keywords {
+            if let Some(&first) = keyword.as_bytes().first() {
+                starts |= equal_bytes(eight, first);
             }
         }
+        while starts != 0 {
+            let index = offset + (starts.trailing_zeros() / 8) as usize;
+            starts &= starts - 1;
+            let Some(lower) = slice.get(index).map(u8::to_ascii_lowercase) else {
+                break;
+            };
+            // Only the keywords starting with this byte are compared further.
+            for (bit, keyword) in keywords.iter().enumerate().take(32) {
+                if let Some((&first, rest)) = keyword.as_bytes().split_first()
+                    && first == lower
+                    && slice
+                        .get(index + 1..index + 1 + rest.len())
+                        .is_some_and(|candidate| candidate.eq_ignore_ascii_case(rest))
+                {
+                    found |= 1 << bit;
+                }
+            }
+        }
+        offset += 8;
     }
     found
+}
+
+/// The high bit of each byte of `eight` equal to `byte`, exactly (no borrow crosses a byte).
+fn equal_bytes(eight: u64, byte: u8) -> u64 {
+    const LOW_SEVEN: u64 = u64::from_ne_bytes([0x7F; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let difference = eight ^ u64::from_ne_bytes([byte; 8]);
+    // A byte's high bit ends set iff it differs: in its low seven bits, or in the high one.
+    !(((difference & LOW_SEVEN) + LOW_SEVEN) | difference) & HIGHS
 }
 
 /// Parses a date starting exactly at `at` and returns the byte offset just past it.
@@ -767,6 +761,11 @@ pub(crate) mod tests {
             }
         }
         assert_eq!(find_digit("é9".as_bytes(), 0), Some(2));
+        assert_eq!(find_digit("éé:/9é8".as_bytes(), 0), Some(6));
+        assert_eq!(
+            find_digit("\u{7f}\u{80}\u{ff}é\u{2019}01".as_bytes(), 0),
+            Some(10)
+        );
         assert_eq!(find_digit(b"", 0), None);
         assert_eq!(find_digit(b"12", 5), None);
     }
@@ -856,5 +855,27 @@ pub(crate) mod tests {
             0b110
         );
         assert_eq!(labels_before(text, 2, 64, &["finess"]), 0);
+        // Keywords at every place of the eight-byte pieces, cut by the window's edges.
+        let text = b"xx SIREN siret..Rcs entreprise: 1";
+        let keywords = ["siren", "siret", "rcs", "entreprise", "x", "s"];
+        for at in 0..=text.len() {
+            for window in 0..=at {
+                let slice = &text[at - window..at];
+                let expected = keywords
+                    .iter()
+                    .enumerate()
+                    .fold(0, |found, (bit, keyword)| {
+                        let present = slice
+                            .windows(keyword.len())
+                            .any(|candidate| candidate.eq_ignore_ascii_case(keyword.as_bytes()));
+                        found | u32::from(present) << bit
+                    });
+                assert_eq!(
+                    labels_before(text, at, window, &keywords),
+                    expected,
+                    "{at} {window}"
+                );
+            }
+        }
     }
 }
