@@ -27,7 +27,7 @@ const DICTIONARY: &str = include_str!("../data/health_fr.tsv");
 #[derive(Clone, Copy, Debug)]
 struct Term {
     /// Index of the dictionary line, shared by all variants of the term.
-    id: usize,
+    id: u32,
     weight: f32,
     /// A context word: raises the score of terms near it, never reported itself.
     context: bool,
@@ -46,7 +46,7 @@ struct Dictionary {
 static DICTIONARY_MATCHER: LazyLock<Option<Dictionary>> = LazyLock::new(|| {
     let mut patterns = Vec::new();
     let mut terms = Vec::new();
-    for (id, line) in DICTIONARY.lines().enumerate() {
+    for (id, line) in (0u32..).zip(DICTIONARY.lines()) {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -126,11 +126,18 @@ fn strip_accent(c: char) -> impl Iterator<Item = char> {
     replacement.iter().copied().chain(single)
 }
 
-/// A dictionary match in the text.
+/// A dictionary match in the text: 24 bytes, a dense text holding one every 90 bytes.
 pub struct Hit {
     start: usize,
-    end: usize,
+    /// Its length in bytes, that of one of the dictionary's spellings.
+    length: u32,
     term: Term,
+}
+
+impl Hit {
+    fn end(&self) -> usize {
+        self.start + self.length as usize
+    }
 }
 
 /// The filter of the words that can start a term.
@@ -154,7 +161,7 @@ fn term_at(dictionary: &Dictionary, text: &str, word: Word) -> Option<Hit> {
     }
     Some(Hit {
         start: word.start,
-        end,
+        length: u32::try_from(end - word.start).ok()?,
         term,
     })
 }
@@ -201,7 +208,7 @@ impl<'a> Terms<'a> {
             return;
         }
         if let Some(hit) = term_at(dictionary, self.text, word) {
-            self.resume = hit.end;
+            self.resume = hit.end();
             self.hits.push(hit);
         }
     }
@@ -209,6 +216,8 @@ impl<'a> Terms<'a> {
 
 /// Scores the `hits` of a text, in text order, and appends those reported to `out`.
 pub fn score(hits: &[Hit], out: &mut Vec<Candidate>) {
+    // At most one candidate per hit: room made once instead of at each doubling.
+    out.reserve(hits.len());
     // Hits are in text order: a sliding window finds each one's neighbours.
     let mut first = 0;
     let mut last = 0;
@@ -216,14 +225,14 @@ pub fn score(hits: &[Hit], out: &mut Vec<Candidate>) {
         if hit.term.context {
             continue;
         }
-        while hits[first].end + NEIGHBOURHOOD < hit.start {
+        while hits[first].end() + NEIGHBOURHOOD < hit.start {
             first += 1;
         }
-        while last + 1 < hits.len() && hits[last + 1].start <= hit.end + NEIGHBOURHOOD {
+        while last + 1 < hits.len() && hits[last + 1].start <= hit.end() + NEIGHBOURHOOD {
             last += 1;
         }
         // The distinct neighbouring terms, at most MAX_NEIGHBOURS: no allocation per hit.
-        let mut neighbours = [0usize; MAX_NEIGHBOURS];
+        let mut neighbours = [0u32; MAX_NEIGHBOURS];
         let mut n_neighbours = 0;
         let mut has_context = false;
         for other in &hits[first..=last] {
@@ -247,7 +256,7 @@ pub fn score(hits: &[Hit], out: &mut Vec<Candidate>) {
             out.push(Candidate {
                 kind: Kind::Health,
                 start: hit.start,
-                end: hit.end,
+                end: hit.end(),
                 confidence: score,
             });
         }
@@ -275,7 +284,7 @@ mod tests {
             .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
             .count();
         let n_terms = {
-            let mut ids: Vec<usize> = dictionary.terms.iter().map(|term| term.id).collect();
+            let mut ids: Vec<u32> = dictionary.terms.iter().map(|term| term.id).collect();
             ids.dedup();
             ids.len()
         };

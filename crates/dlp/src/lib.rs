@@ -305,6 +305,9 @@ fn resolve(
     chosen: &mut Vec<Candidate>,
     findings: &mut Vec<Finding>,
 ) {
+    // At most one finding per candidate: room made once, where growing would copy the
+    // findings again at each doubling.
+    findings.reserve(sources.iter().map(Vec::len).sum());
     // Most candidates overlap nothing: in span order, they fall into clusters of overlapping
     // spans, and only a cluster of several needs choosing.
     cluster.clear();
