@@ -266,9 +266,14 @@ fn merge(sources: &mut [Vec<Candidate>; 4]) -> Merge<'_> {
             source.sort_by_key(span_key);
         }
     }
+    let mut keys = [NO_MORE; 4];
+    for (key, source) in keys.iter_mut().zip(sources.iter()) {
+        *key = source.first().map_or(NO_MORE, merge_key);
+    }
     Merge {
         sources,
         heads: [0; 4],
+        keys,
     }
 }
 
@@ -276,23 +281,36 @@ fn merge(sources: &mut [Vec<Candidate>; 4]) -> Merge<'_> {
 struct Merge<'a> {
     sources: &'a [Vec<Candidate>; 4],
     heads: [usize; 4],
+    /// The [`merge_key`] of each source's head, [`NO_MORE`] past its end: the next candidate
+    /// is chosen by four comparisons of integers, without reading the candidates.
+    keys: [u128; 4],
 }
+
+/// A candidate's span as one integer, in the same order as [`span_key`].
+fn merge_key(candidate: &Candidate) -> u128 {
+    (candidate.start as u128) << 64 | candidate.end as u128
+}
+
+/// Above the key of every span.
+const NO_MORE: u128 = u128::MAX;
 
 impl Iterator for Merge<'_> {
     type Item = Candidate;
 
+    #[inline]
     fn next(&mut self) -> Option<Candidate> {
-        let mut best: Option<(usize, &Candidate)> = None;
-        for (index, source) in self.sources.iter().enumerate() {
-            if let Some(candidate) = source.get(self.heads[index])
-                && best.is_none_or(|(_, best)| span_key(candidate) < span_key(best))
-            {
-                best = Some((index, candidate));
+        // The first of the smallest: equal spans keep the order of the sources.
+        let mut index = 0;
+        for other in 1..self.keys.len() {
+            if self.keys[other] < self.keys[index] {
+                index = other;
             }
         }
-        let (index, candidate) = best?;
+        let source = &self.sources[index];
+        let candidate = *source.get(self.heads[index])?;
         self.heads[index] += 1;
-        Some(*candidate)
+        self.keys[index] = source.get(self.heads[index]).map_or(NO_MORE, merge_key);
+        Some(candidate)
     }
 }
 
