@@ -43,6 +43,22 @@ pub fn scan(text: &str, run: &mut Run, out: &mut Vec<Candidate>) {
             position = token_end(bytes, start);
             continue;
         }
+        // Most numbers are a lone group shorter than any identifier (a date's parts, an
+        // amount): passed over without collecting them.
+        let digits_end = start
+            + bytes[start..]
+                .iter()
+                .take_while(|byte| byte.is_ascii_digit())
+                .count();
+        if digits_end - start < MIN_LEN
+            && !bytes
+                .get(digits_end)
+                .is_some_and(|&byte| is_word_byte(byte))
+            && !continues_run(bytes, digits_end)
+        {
+            position = digits_end;
+            continue;
+        }
         let (end, truncated) = run.collect(bytes, start);
         if run.groups.is_empty() {
             let token = token_end(bytes, start);
@@ -140,12 +156,10 @@ impl Run {
                 compact_end: self.compact.len(),
                 has_letter,
             });
-            let separator = separator_len(bytes, end);
-            let next = end + separator;
-            if separator == 0 || !bytes.get(next).is_some_and(u8::is_ascii_digit) {
+            if !continues_run(bytes, end) {
                 return (end, false);
             }
-            at = next;
+            at = end + separator_len(bytes, end);
         }
     }
 
@@ -363,6 +377,12 @@ fn group_at(bytes: &[u8], at: usize) -> (usize, Option<bool>) {
             && matches!(bytes[other], b'A' | b'B' | b'a' | b'b')
             && bytes[other - 1] == b'2');
     (end, is_group.then_some(has_letter))
+}
+
+/// Whether the group ending at `end` is followed by a separator and another group.
+fn continues_run(bytes: &[u8], end: usize) -> bool {
+    let separator = separator_len(bytes, end);
+    separator > 0 && bytes.get(end + separator).is_some_and(u8::is_ascii_digit)
 }
 
 /// French passport numbers: two digits, two letters, five digits.
