@@ -253,12 +253,7 @@ pub fn score(hits: &[Hit], out: &mut Vec<Candidate>) {
             + if has_context { CONTEXT_BOOST } else { 0.0 };
         let score = score.min(1.0);
         if score >= THRESHOLD {
-            out.push(Candidate {
-                kind: Kind::Health,
-                start: hit.start,
-                end: hit.end(),
-                confidence: score,
-            });
+            out.extend(Candidate::new(Kind::Health, hit.start, hit.end(), score));
         }
     }
 }
@@ -272,7 +267,7 @@ mod tests {
         let words = first_words().unwrap().candidates(text);
         scan(text, &words, &mut Vec::new(), &mut out);
         out.iter()
-            .map(|found| &text[found.start..found.end])
+            .map(|found| &text[found.start..found.end()])
             .collect()
     }
 

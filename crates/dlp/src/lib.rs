@@ -249,12 +249,31 @@ static EITHER_FILTER: std::sync::LazyLock<Option<text::FirstWords>> =
 struct Candidate {
     kind: Kind,
     start: usize,
-    end: usize,
+    /// Its length in bytes: with it, a candidate takes 16 bytes instead of 24, and a dense
+    /// text's candidates fault in a third fewer fresh pages. No detector reports one longer
+    /// than a few hundred bytes (an email address at most 318).
+    length: u16,
     confidence: f32,
 }
 
+impl Candidate {
+    /// The candidate `start..end`, unless it is longer than a candidate can be.
+    fn new(kind: Kind, start: usize, end: usize, confidence: f32) -> Option<Candidate> {
+        Some(Candidate {
+            kind,
+            start,
+            length: u16::try_from(end.checked_sub(start)?).ok()?,
+            confidence,
+        })
+    }
+
+    fn end(&self) -> usize {
+        self.start + usize::from(self.length)
+    }
+}
+
 fn span_key(candidate: &Candidate) -> (usize, usize) {
-    (candidate.start, candidate.end)
+    (candidate.start, candidate.end())
 }
 
 /// The detectors' candidates in span order; equal spans keep the order of `sources`, as a
@@ -288,7 +307,7 @@ struct Merge<'a> {
 
 /// A candidate's span as one integer, in the same order as [`span_key`].
 fn merge_key(candidate: &Candidate) -> u128 {
-    (candidate.start as u128) << 64 | candidate.end as u128
+    (candidate.start as u128) << 64 | candidate.end() as u128
 }
 
 /// Above the key of every span.
@@ -335,9 +354,9 @@ fn resolve(
             resolve_cluster(text, cluster, chosen, findings);
         }
         reach = if cluster.is_empty() {
-            candidate.end
+            candidate.end()
         } else {
-            reach.max(candidate.end)
+            reach.max(candidate.end())
         };
         cluster.push(candidate);
     }
@@ -370,8 +389,8 @@ fn resolve_cluster(
 /// so on with the rest of those they do not overlap.
 fn choose(cluster: &mut [Candidate], accepted: &mut Vec<Candidate>) {
     cluster.sort_by(|a, b| {
-        (b.end - b.start)
-            .cmp(&(a.end - a.start))
+        b.length
+            .cmp(&a.length)
             .then(b.confidence.total_cmp(&a.confidence))
             .then(a.start.cmp(&b.start))
     });
@@ -379,7 +398,7 @@ fn choose(cluster: &mut [Candidate], accepted: &mut Vec<Candidate>) {
     for candidate in cluster.iter() {
         let overlaps = accepted
             .iter()
-            .any(|other| other.start < candidate.end && candidate.start < other.end);
+            .any(|other| other.start < candidate.end() && candidate.start < other.end());
         if !overlaps {
             accepted.push(*candidate);
         }
@@ -388,11 +407,11 @@ fn choose(cluster: &mut [Candidate], accepted: &mut Vec<Candidate>) {
 
 fn finding(text: &str, candidate: &Candidate) -> Option<Finding> {
     // Detectors cut at ASCII bytes; the check keeps [`Finding::excerpt`] total anyway.
-    text.get(candidate.start..candidate.end)?;
+    text.get(candidate.start..candidate.end())?;
     Some(Finding {
         kind: candidate.kind,
         start: candidate.start,
-        end: candidate.end,
+        end: candidate.end(),
         confidence: candidate.confidence,
     })
 }
@@ -426,14 +445,18 @@ mod tests {
     }
 
     #[test]
+    fn candidates_are_small_and_bounded() {
+        assert_eq!(std::mem::size_of::<Candidate>(), 16);
+        let candidate = Candidate::new(Kind::Email, 10, 10 + 318, 0.95).unwrap();
+        assert_eq!((candidate.start, candidate.end()), (10, 328));
+        assert!(Candidate::new(Kind::Email, 10, 10 + 65_536, 0.95).is_none());
+        assert!(Candidate::new(Kind::Email, 10, 9, 0.95).is_none());
+    }
+
+    #[test]
     fn overlaps_keep_the_longest() {
         let text = "0123456789abcdef";
-        let candidate = |kind, start, end| Candidate {
-            kind,
-            start,
-            end,
-            confidence: 0.9,
-        };
+        let candidate = |kind, start, end| Candidate::new(kind, start, end, 0.9).unwrap();
         let findings = resolve_all(
             text,
             vec![
@@ -452,12 +475,7 @@ mod tests {
 
     #[test]
     fn merging_keeps_span_order_then_detector_order() {
-        let candidate = |kind, start, end| Candidate {
-            kind,
-            start,
-            end,
-            confidence: 0.9,
-        };
+        let candidate = |kind, start, end| Candidate::new(kind, start, end, 0.9).unwrap();
         let mut sources: [Vec<Candidate>; 4] = [
             vec![candidate(Kind::Siren, 5, 14), candidate(Kind::Siret, 5, 19)],
             vec![candidate(Kind::Email, 0, 4)],

@@ -32,7 +32,7 @@ pub fn scan(text: &str, run: &mut Run, out: &mut Vec<Candidate>) {
             {
                 position = match shape {
                     iban::Shape::Valid(candidate) => {
-                        let end = candidate.end;
+                        let end = candidate.end();
                         out.push(candidate);
                         end
                     }
@@ -63,12 +63,7 @@ pub fn scan(text: &str, run: &mut Run, out: &mut Vec<Candidate>) {
         if run.groups.is_empty() {
             let token = token_end(bytes, start);
             if is_passport_shape(&bytes[start..token]) {
-                out.push(Candidate {
-                    kind: Kind::Passport,
-                    start,
-                    end: token,
-                    confidence: 0.5,
-                });
+                out.extend(Candidate::new(Kind::Passport, start, token, 0.5));
             }
             position = token;
             continue;
@@ -231,12 +226,7 @@ impl Span {
     }
 
     fn candidate(&self, kind: Kind, confidence: f32) -> Option<Candidate> {
-        Some(Candidate {
-            kind,
-            start: self.start,
-            end: self.end,
-            confidence,
-        })
+        Candidate::new(kind, self.start, self.end, confidence)
     }
 }
 
@@ -301,12 +291,7 @@ fn classify_span(
             && span.grouped_as(&[2, 3, 5, 7, 9]) =>
         {
             // The `+` belongs to the number.
-            Some(Candidate {
-                kind: Kind::Phone,
-                start: span.start - 1,
-                end: span.end,
-                confidence: 0.9,
-            })
+            Candidate::new(Kind::Phone, span.start - 1, span.end, 0.9)
         }
         11 if span.boundaries == 0 && checksum::luhn(compact) => {
             if context(&["rpps"]) {
