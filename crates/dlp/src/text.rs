@@ -384,8 +384,7 @@ pub fn for_each_word(text: &str, mut on_word: impl FnMut(Word)) {
                 .get(at)
                 .map_or(0, |&byte| WORD_BYTES[usize::from(byte)]);
             // One test per byte for the usual ASCII letter or digit: 0 and NON_ASCII are the
-            // two values below 1 or above NON_ASCII - 2 (a small loop, whose speed does not
-            // hang on where the build places it).
+            // two values below 1 or above NON_ASCII - 2.
             if folded.wrapping_sub(1) >= NON_ASCII - 1 {
                 if folded == 0 {
                     break;
