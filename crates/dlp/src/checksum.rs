@@ -125,13 +125,32 @@ pub fn iban(compact: &[u8]) -> bool {
 /// The length of an IBAN of this country (ISO 3166 alpha-2, upper case), per the SWIFT IBAN
 /// registry; French overseas territories use FR.
 pub fn iban_length(country: &[u8]) -> Option<usize> {
-    // The table is sorted by country (a unit test checks it).
-    IBAN_LENGTHS
-        .binary_search_by(|(code, _)| code.as_bytes().cmp(country))
-        .ok()
-        .and_then(|index| IBAN_LENGTHS.get(index))
-        .map(|(_, length)| *length)
+    let &[first, second] = country else {
+        return None;
+    };
+    let (first, second) = (first.wrapping_sub(b'A'), second.wrapping_sub(b'A'));
+    if first >= 26 || second >= 26 {
+        return None;
+    }
+    // Looked up directly: every word of two capitals and a digit is asked (`FR14`, `NIR2`).
+    match IBAN_LENGTH_BY_CODE.get(usize::from(first) * 26 + usize::from(second)) {
+        Some(&length) if length > 0 => Some(usize::from(length)),
+        _ => None,
+    }
 }
+
+/// [`IBAN_LENGTHS`] indexed by country code, 0 for a code without IBAN.
+static IBAN_LENGTH_BY_CODE: [u8; 26 * 26] = {
+    let mut table = [0u8; 26 * 26];
+    let mut index = 0;
+    while index < IBAN_LENGTHS.len() {
+        let (code, length) = IBAN_LENGTHS[index];
+        let code = code.as_bytes();
+        table[(code[0] - b'A') as usize * 26 + (code[1] - b'A') as usize] = length as u8;
+        index += 1;
+    }
+    table
+};
 
 const IBAN_LENGTHS: &[(&str, usize)] = &[
     ("AD", 24),
@@ -322,12 +341,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn iban_lengths_are_sorted_by_country() {
+    fn iban_lengths_are_those_of_the_registry() {
         assert!(IBAN_LENGTHS.windows(2).all(|pair| pair[0].0 < pair[1].0));
         assert_eq!(iban_length(b"FR"), Some(27));
         assert_eq!(iban_length(b"AD"), Some(24));
         assert_eq!(iban_length(b"fr"), None);
         assert_eq!(iban_length(b"F"), None);
+        assert_eq!(iban_length(b"FRA"), None);
+        assert_eq!(iban_length(b"ZZ"), None);
+        assert_eq!(iban_length(b"F@"), None);
+        for (code, length) in IBAN_LENGTHS {
+            assert_eq!(iban_length(code.as_bytes()), Some(*length), "{code}");
+        }
     }
 
     #[test]

@@ -204,12 +204,7 @@ fn first_number_after(digits: &mut Digits, from: usize) -> Option<usize> {
 fn birthdate_after(text: &str, digits: &mut Digits, from: usize) -> Option<Candidate> {
     let start = first_number_after(digits, from)?;
     let end = parse_date(text, start)?;
-    Some(Candidate {
-        kind: Kind::Birthdate,
-        start,
-        end,
-        confidence: 0.9,
-    })
+    Candidate::new(Kind::Birthdate, start, end, 0.9)
 }
 
 /// The longest token [`token_after`] is asked to accept: an identity card number of 12.
@@ -239,12 +234,7 @@ fn token_after(
                 .take_while(|byte| is_word_byte(**byte))
                 .count();
         if let Some((kind, confidence)) = shape(&bytes[at..end]) {
-            return Some(Candidate {
-                kind,
-                start: at,
-                end,
-                confidence,
-            });
+            return Candidate::new(kind, at, end, confidence);
         }
         at = end;
     }
@@ -300,12 +290,11 @@ fn adeli_after(text: &str, digits: &mut Digits, from: usize) -> Option<Candidate
         let separator = separator_len(bytes, end);
         if n_digits == 9 {
             let more = separator > 0 && bytes.get(end + separator).is_some_and(u8::is_ascii_digit);
-            return (!more).then_some(Candidate {
-                kind: Kind::Adeli,
-                start,
-                end,
-                confidence: 0.85,
-            });
+            return if more {
+                None
+            } else {
+                Candidate::new(Kind::Adeli, start, end, 0.85)
+            };
         }
         if separator == 0 || !bytes.get(end + separator).is_some_and(u8::is_ascii_digit) {
             return None;
@@ -323,7 +312,7 @@ mod tests {
         let words = first_words().unwrap().candidates(text);
         scan(text, &words, &mut out);
         out.iter()
-            .map(|found| (found.kind, &text[found.start..found.end]))
+            .map(|found| (found.kind, &text[found.start..found.end()]))
             .collect()
     }
 

@@ -22,12 +22,7 @@ pub fn scan(text: &str, out: &mut Vec<Candidate>) {
         let Some(end) = domain_end(bytes, at + 1) else {
             continue;
         };
-        out.push(Candidate {
-            kind: Kind::Email,
-            start,
-            end,
-            confidence: 0.95,
-        });
+        out.extend(Candidate::new(Kind::Email, start, end, 0.95));
         resume = end;
     }
 }
@@ -83,7 +78,7 @@ mod tests {
         let mut out = Vec::new();
         scan(text, &mut out);
         out.iter()
-            .map(|found| &text[found.start..found.end])
+            .map(|found| &text[found.start..found.end()])
             .collect()
     }
 

@@ -27,7 +27,7 @@ const DICTIONARY: &str = include_str!("../data/health_fr.tsv");
 #[derive(Clone, Copy, Debug)]
 struct Term {
     /// Index of the dictionary line, shared by all variants of the term.
-    id: usize,
+    id: u32,
     weight: f32,
     /// A context word: raises the score of terms near it, never reported itself.
     context: bool,
@@ -46,7 +46,7 @@ struct Dictionary {
 static DICTIONARY_MATCHER: LazyLock<Option<Dictionary>> = LazyLock::new(|| {
     let mut patterns = Vec::new();
     let mut terms = Vec::new();
-    for (id, line) in DICTIONARY.lines().enumerate() {
+    for (id, line) in (0u32..).zip(DICTIONARY.lines()) {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -127,10 +127,18 @@ fn strip_accent(c: char) -> impl Iterator<Item = char> {
 }
 
 /// A dictionary match in the text.
+#[derive(Clone, Copy)]
 pub struct Hit {
     start: usize,
-    end: usize,
+    /// Its length in bytes, that of one of the dictionary's spellings.
+    length: u32,
     term: Term,
+}
+
+impl Hit {
+    fn end(&self) -> usize {
+        self.start + self.length as usize
+    }
 }
 
 /// The filter of the words that can start a term.
@@ -154,7 +162,7 @@ fn term_at(dictionary: &Dictionary, text: &str, word: Word) -> Option<Hit> {
     }
     Some(Hit {
         start: word.start,
-        end,
+        length: u32::try_from(end - word.start).ok()?,
         term,
     })
 }
@@ -163,31 +171,44 @@ fn term_at(dictionary: &Dictionary, text: &str, word: Word) -> Option<Hit> {
 /// working memory.
 #[cfg(test)]
 pub fn scan(text: &str, words: &[Word], hits: &mut Vec<Hit>, out: &mut Vec<Candidate>) {
-    let mut terms = Terms::new(text, hits);
+    let mut terms = Terms::new(text, hits, out);
     for &word in words {
         terms.at(word);
     }
-    score(hits, out);
+    terms.finish();
 }
 
-/// The terms of a text, looked up word after word as the word pass finds them.
+/// The terms of a text, looked up word after word as the word pass finds them, and scored as
+/// soon as every hit near them is known: only the hits of a few hundred bytes are kept at a
+/// time, not those of the whole text (a dense text holds one every 90 bytes).
 pub struct Terms<'a> {
     dictionary: Option<&'static Dictionary>,
     text: &'a str,
+    /// The hits not scored yet, and before them those that may still be their neighbours, in
+    /// text order.
     hits: &'a mut Vec<Hit>,
+    /// The next hit to score, and the first and last neighbours of the last one scored.
+    next: usize,
+    first: usize,
+    last: usize,
     /// Where the last term ended: words inside it are not looked up.
     resume: usize,
+    out: &'a mut Vec<Candidate>,
 }
 
 impl<'a> Terms<'a> {
-    /// Starts a scan of `text`, its terms going to `hits` (cleared).
-    pub fn new(text: &'a str, hits: &'a mut Vec<Hit>) -> Terms<'a> {
+    /// Starts a scan of `text`, its candidates appended to `out`; `hits` is working memory.
+    pub fn new(text: &'a str, hits: &'a mut Vec<Hit>, out: &'a mut Vec<Candidate>) -> Terms<'a> {
         hits.clear();
         Terms {
             dictionary: DICTIONARY_MATCHER.as_ref(),
             text,
             hits,
+            next: 0,
+            first: 0,
+            last: 0,
             resume: 0,
+            out,
         }
     }
 
@@ -201,32 +222,67 @@ impl<'a> Terms<'a> {
             return;
         }
         if let Some(hit) = term_at(dictionary, self.text, word) {
-            self.resume = hit.end;
-            self.hits.push(hit);
+            self.resume = hit.end();
+            self.push(hit);
         }
     }
-}
 
-/// Scores the `hits` of a text, in text order, and appends those reported to `out`.
-pub fn score(hits: &[Hit], out: &mut Vec<Candidate>) {
-    // Hits are in text order: a sliding window finds each one's neighbours.
-    let mut first = 0;
-    let mut last = 0;
-    for hit in hits.iter() {
+    /// Scores the hits left, once the text's words are all read.
+    pub fn finish(mut self) {
+        while self.next < self.hits.len() {
+            self.score_next();
+        }
+    }
+
+    fn push(&mut self, hit: Hit) {
+        // A hit whose neighbourhood ends before this one starts has all its neighbours.
+        while self
+            .hits
+            .get(self.next)
+            .is_some_and(|pending| pending.end() + NEIGHBOURHOOD < hit.start)
+        {
+            self.score_next();
+        }
+        // Hits before the last one scored's first neighbour are no later hit's neighbours:
+        // dropped a batch at a time.
+        if self.first >= 64 {
+            self.hits.drain(..self.first);
+            self.next -= self.first;
+            self.last -= self.first;
+            self.first = 0;
+        }
+        self.hits.push(hit);
+    }
+
+    /// Scores `hits[next]`, all of whose neighbours are in `hits`, and reports it if it
+    /// scores at least [`THRESHOLD`]. Hits are in text order: a sliding window finds each
+    /// one's neighbours.
+    fn score_next(&mut self) {
+        let hits = &*self.hits;
+        let Some(&hit) = hits.get(self.next) else {
+            return;
+        };
+        self.next += 1;
         if hit.term.context {
-            continue;
+            return;
         }
-        while hits[first].end + NEIGHBOURHOOD < hit.start {
-            first += 1;
+        while hits
+            .get(self.first)
+            .is_some_and(|other| other.end() + NEIGHBOURHOOD < hit.start)
+        {
+            self.first += 1;
         }
-        while last + 1 < hits.len() && hits[last + 1].start <= hit.end + NEIGHBOURHOOD {
-            last += 1;
+        while hits
+            .get(self.last + 1)
+            .is_some_and(|other| other.start <= hit.end() + NEIGHBOURHOOD)
+        {
+            self.last += 1;
         }
         // The distinct neighbouring terms, at most MAX_NEIGHBOURS: no allocation per hit.
-        let mut neighbours = [0usize; MAX_NEIGHBOURS];
+        let mut neighbours = [0u32; MAX_NEIGHBOURS];
         let mut n_neighbours = 0;
         let mut has_context = false;
-        for other in &hits[first..=last] {
+        for other in hits.get(self.first..=self.last).unwrap_or_default() {
             if other.term.id == hit.term.id {
                 continue;
             }
@@ -244,12 +300,8 @@ pub fn score(hits: &[Hit], out: &mut Vec<Candidate>) {
             + if has_context { CONTEXT_BOOST } else { 0.0 };
         let score = score.min(1.0);
         if score >= THRESHOLD {
-            out.push(Candidate {
-                kind: Kind::Health,
-                start: hit.start,
-                end: hit.end,
-                confidence: score,
-            });
+            self.out
+                .extend(Candidate::new(Kind::Health, hit.start, hit.end(), score));
         }
     }
 }
@@ -263,7 +315,7 @@ mod tests {
         let words = first_words().unwrap().candidates(text);
         scan(text, &words, &mut Vec::new(), &mut out);
         out.iter()
-            .map(|found| &text[found.start..found.end])
+            .map(|found| &text[found.start..found.end()])
             .collect()
     }
 
@@ -275,7 +327,7 @@ mod tests {
             .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
             .count();
         let n_terms = {
-            let mut ids: Vec<usize> = dictionary.terms.iter().map(|term| term.id).collect();
+            let mut ids: Vec<u32> = dictionary.terms.iter().map(|term| term.id).collect();
             ids.dedup();
             ids.len()
         };
@@ -302,6 +354,19 @@ mod tests {
             terms("Traitement : metformine, suivi du diabète de type 2"),
             ["Traitement", "metformine", "diabète de type 2"]
         );
+    }
+
+    #[test]
+    fn long_texts_are_scored_as_their_paragraphs() {
+        // Paragraphs further apart than a neighbourhood: each scores as it does alone, however
+        // many hits come before it.
+        let paragraph = "Patient atteint de schizophrénie, traitement par neuroleptiques, \
+                         suivi du diabète de type 2. Sérologie VIH négative.";
+        let filler = " ".repeat(NEIGHBOURHOOD + 1);
+        let alone = terms(paragraph);
+        assert!(alone.len() >= 4, "{alone:?}");
+        let text = [paragraph; 500].join(&filler);
+        assert_eq!(terms(&text), alone.repeat(500));
     }
 
     #[test]

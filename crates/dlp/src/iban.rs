@@ -38,12 +38,7 @@ pub fn at(bytes: &[u8], start: usize) -> Option<Shape> {
         return None;
     }
     Some(if checksum::iban(&compact[..n_chars]) {
-        Shape::Valid(Candidate {
-            kind: Kind::Iban,
-            start,
-            end: at,
-            confidence: 0.99,
-        })
+        Shape::Valid(Candidate::new(Kind::Iban, start, at, 0.99)?)
     } else {
         Shape::LookAlike(at)
     })
@@ -58,7 +53,7 @@ mod tests {
         crate::numbers::scan(text, &mut crate::numbers::Run::default(), &mut out);
         out.iter()
             .filter(|found| found.kind == Kind::Iban)
-            .map(|found| &text[found.start..found.end])
+            .map(|found| &text[found.start..found.end()])
             .collect()
     }
 

@@ -32,7 +32,7 @@ pub fn scan(text: &str, run: &mut Run, out: &mut Vec<Candidate>) {
             {
                 position = match shape {
                     iban::Shape::Valid(candidate) => {
-                        let end = candidate.end;
+                        let end = candidate.end();
                         out.push(candidate);
                         end
                     }
@@ -43,16 +43,27 @@ pub fn scan(text: &str, run: &mut Run, out: &mut Vec<Candidate>) {
             position = token_end(bytes, start);
             continue;
         }
+        // Most numbers are a lone group shorter than any identifier (a date's parts, an
+        // amount): passed over without collecting them.
+        let digits_end = start
+            + bytes[start..]
+                .iter()
+                .take_while(|byte| byte.is_ascii_digit())
+                .count();
+        if digits_end - start < MIN_LEN
+            && !bytes
+                .get(digits_end)
+                .is_some_and(|&byte| is_word_byte(byte))
+            && !continues_run(bytes, digits_end)
+        {
+            position = digits_end;
+            continue;
+        }
         let (end, truncated) = run.collect(bytes, start);
         if run.groups.is_empty() {
             let token = token_end(bytes, start);
             if is_passport_shape(&bytes[start..token]) {
-                out.push(Candidate {
-                    kind: Kind::Passport,
-                    start,
-                    end: token,
-                    confidence: 0.5,
-                });
+                out.extend(Candidate::new(Kind::Passport, start, token, 0.5));
             }
             position = token;
             continue;
@@ -140,12 +151,10 @@ impl Run {
                 compact_end: self.compact.len(),
                 has_letter,
             });
-            let separator = separator_len(bytes, end);
-            let next = end + separator;
-            if separator == 0 || !bytes.get(next).is_some_and(u8::is_ascii_digit) {
+            if !continues_run(bytes, end) {
                 return (end, false);
             }
-            at = next;
+            at = end + separator_len(bytes, end);
         }
     }
 
@@ -217,12 +226,7 @@ impl Span {
     }
 
     fn candidate(&self, kind: Kind, confidence: f32) -> Option<Candidate> {
-        Some(Candidate {
-            kind,
-            start: self.start,
-            end: self.end,
-            confidence,
-        })
+        Candidate::new(kind, self.start, self.end, confidence)
     }
 }
 
@@ -287,12 +291,7 @@ fn classify_span(
             && span.grouped_as(&[2, 3, 5, 7, 9]) =>
         {
             // The `+` belongs to the number.
-            Some(Candidate {
-                kind: Kind::Phone,
-                start: span.start - 1,
-                end: span.end,
-                confidence: 0.9,
-            })
+            Candidate::new(Kind::Phone, span.start - 1, span.end, 0.9)
         }
         11 if span.boundaries == 0 && checksum::luhn(compact) => {
             if context(&["rpps"]) {
@@ -363,6 +362,12 @@ fn group_at(bytes: &[u8], at: usize) -> (usize, Option<bool>) {
             && matches!(bytes[other], b'A' | b'B' | b'a' | b'b')
             && bytes[other - 1] == b'2');
     (end, is_group.then_some(has_letter))
+}
+
+/// Whether the group ending at `end` is followed by a separator and another group.
+fn continues_run(bytes: &[u8], end: usize) -> bool {
+    let separator = separator_len(bytes, end);
+    separator > 0 && bytes.get(end + separator).is_some_and(u8::is_ascii_digit)
 }
 
 /// French passport numbers: two digits, two letters, five digits.

@@ -29,10 +29,12 @@ pub fn find_digit(bytes: &[u8], from: usize) -> Option<usize> {
         word.copy_from_slice(chunk);
         // Digits become bytes below 10; any byte below 10 sets its high bit in `below_ten`
         // (a byte has a digit iff the whole word test is non-zero).
-        let shifted = u64::from_ne_bytes(word) ^ ZEROS;
+        let shifted = u64::from_le_bytes(word) ^ ZEROS;
         let below_ten = shifted.wrapping_sub(10 * ONES) & !shifted & HIGHS;
         if below_ten != 0 {
-            break;
+            // The lowest byte flagged is the first digit: a borrow runs only upwards, from a
+            // flagged byte.
+            return Some(at + (below_ten.trailing_zeros() / 8) as usize);
         }
         at += 8;
     }
@@ -171,15 +173,83 @@ pub struct Patterns {
 
 struct Group {
     /// The first word of its patterns, ASCII letters lower-cased.
-    word: Box<[u8]>,
+    word: Folded,
     entries: std::ops::Range<usize>,
 }
 
 struct Entry {
     /// The pattern's index in the list given.
     pattern: usize,
-    /// The pattern's bytes after its first word.
-    rest: Box<[u8]>,
+    /// The pattern's bytes after its first word, ASCII letters lower-cased.
+    rest: Folded,
+}
+
+/// Bytes with ASCII letters lower-cased, compared with a text's eight at a time: a text's
+/// bytes are folded once, not both sides byte by byte.
+struct Folded {
+    /// The bytes, then zeros to a whole number of eight-byte pieces.
+    padded: Box<[u8]>,
+    len: usize,
+}
+
+impl Folded {
+    fn new(bytes: &[u8]) -> Folded {
+        let mut padded = bytes.to_ascii_lowercase();
+        padded.resize(bytes.len().div_ceil(8) * 8, 0);
+        Folded {
+            padded: padded.into_boxed_slice(),
+            len: bytes.len(),
+        }
+    }
+
+    /// Whether `text` holds these bytes at `at`, ignoring ASCII case.
+    fn is_at(&self, text: &[u8], at: usize) -> bool {
+        if text.len().saturating_sub(at) < self.len {
+            return false;
+        }
+        self.padded
+            .chunks_exact(8)
+            .enumerate()
+            .all(|(index, piece)| {
+                let offset = index * 8;
+                let left = self.len - offset;
+                let kept = if left >= 8 {
+                    u64::MAX
+                } else {
+                    u64::MAX >> (64 - 8 * left)
+                };
+                let mut eight = [0u8; 8];
+                eight.copy_from_slice(piece);
+                (fold_ascii(load_eight(text, at + offset)) ^ u64::from_le_bytes(eight)) & kept == 0
+            })
+    }
+}
+
+/// The eight bytes of `bytes` at `at`, little-endian, zeros past its end.
+fn load_eight(bytes: &[u8], at: usize) -> u64 {
+    let mut eight = [0u8; 8];
+    match bytes.get(at..at + 8) {
+        Some(piece) => eight.copy_from_slice(piece),
+        None => {
+            for (byte, &text_byte) in eight.iter_mut().zip(bytes.get(at..).unwrap_or_default()) {
+                *byte = text_byte;
+            }
+        }
+    }
+    u64::from_le_bytes(eight)
+}
+
+/// The eight bytes with ASCII capitals lower-cased, other bytes as they are.
+fn fold_ascii(bytes: u64) -> u64 {
+    const LOW_SEVEN: u64 = u64::from_ne_bytes([0x7F; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let low = bytes & LOW_SEVEN;
+    // The high bit of each byte: its low seven bits are at least `A`, past `Z`; no carry
+    // crosses a byte.
+    let at_least_a = low + u64::from_ne_bytes([0x80 - b'A'; 8]);
+    let past_z = low + u64::from_ne_bytes([0x80 - b'Z' - 1; 8]);
+    let capital = at_least_a & !past_z & !bytes & HIGHS;
+    bytes | (capital >> 2)
 }
 
 impl Patterns {
@@ -215,16 +285,16 @@ impl Patterns {
             for (pattern, rest) in members {
                 let shadowed = table.entries[first..]
                     .iter()
-                    .any(|entry| entry.rest.eq_ignore_ascii_case(rest));
+                    .any(|entry| entry.rest.len == rest.len() && entry.rest.is_at(rest, 0));
                 if !shadowed {
                     table.entries.push(Entry {
                         pattern,
-                        rest: rest.into(),
+                        rest: Folded::new(rest),
                     });
                 }
             }
             table.groups.push(Group {
-                word: word.into_boxed_slice(),
+                word: Folded::new(&word),
                 entries: first..table.entries.len(),
             });
             let mut slot = table.slot_of(key);
@@ -240,26 +310,23 @@ impl Patterns {
     /// the offset just past it; see [`Patterns`] for the matches ending inside the word.
     pub fn longest_at(&self, text: &str, word: Word) -> Option<(usize, usize)> {
         let bytes = text.as_bytes();
-        let word_bytes = bytes.get(word.start..word.end)?;
+        let word_len = word.end.checked_sub(word.start)?;
         let mask = self.slots.len() - 1;
         let mut slot = self.slot_of(word.key);
         let group = loop {
             let (key, group) = *self.slots.get(slot)?;
             let group = self.groups.get((group as usize).checked_sub(1)?)?;
-            if key == word.key && group.word.eq_ignore_ascii_case(word_bytes) {
+            if key == word.key && group.word.len == word_len && group.word.is_at(bytes, word.start)
+            {
                 break group;
             }
             slot = (slot + 1) & mask;
         };
-        let after = bytes.get(word.end..)?;
         self.entries
             .get(group.entries.clone())?
             .iter()
-            .find_map(|entry| {
-                let rest = &entry.rest;
-                (after.len() >= rest.len() && after[..rest.len()].eq_ignore_ascii_case(rest))
-                    .then(|| (entry.pattern, word.end + rest.len()))
-            })
+            .find(|entry| entry.rest.is_at(bytes, word.end))
+            .map(|entry| (entry.pattern, word.end + entry.rest.len))
     }
 
     fn slot_of(&self, key: u32) -> usize {
@@ -312,25 +379,29 @@ pub fn for_each_word(text: &str, mut on_word: impl FnMut(Word)) {
         }
         let start = at;
         let mut hash = WordHash::default();
-        while let Some(&byte) = bytes.get(at) {
-            match WORD_BYTES[usize::from(byte)] {
-                0 => break,
-                NON_ASCII => {
-                    let (alphanumeric, length) = char_at(text, at);
-                    if !alphanumeric {
-                        break;
-                    }
-                    // Bytes of non-ASCII characters have no case to fold.
-                    for &byte in bytes.get(at..at + length).unwrap_or_default() {
-                        hash.push(byte);
-                    }
-                    at += length;
+        loop {
+            let folded = bytes
+                .get(at)
+                .map_or(0, |&byte| WORD_BYTES[usize::from(byte)]);
+            // One test per byte for the usual ASCII letter or digit: 0 and NON_ASCII are the
+            // two values below 1 or above NON_ASCII - 2.
+            if folded.wrapping_sub(1) >= NON_ASCII - 1 {
+                if folded == 0 {
+                    break;
                 }
-                folded => {
-                    hash.push(folded);
-                    at += 1;
+                let (alphanumeric, length) = char_at(text, at);
+                if !alphanumeric {
+                    break;
                 }
+                // Bytes of non-ASCII characters have no case to fold.
+                for &byte in bytes.get(at..at + length).unwrap_or_default() {
+                    hash.push(byte);
+                }
+                at += length;
+                continue;
             }
+            hash.push(folded);
+            at += 1;
         }
         on_word(Word {
             start,
@@ -391,35 +462,11 @@ pub fn alphanumeric_at(text: &str, at: usize) -> bool {
     }
 }
 
-/// Whether one of `keywords` (lowercase ASCII) appears in the `window` bytes before `at`,
-/// ignoring ASCII case. Used to tell apart identifiers of the same shape (a FINESS and a
-/// SIREN are both 9 digits with a Luhn key) and to raise confidence.
+/// Whether one of `keywords` (lowercase ASCII, at most 32) appears in the `window` bytes
+/// before `at`, ignoring ASCII case. Used to tell apart identifiers of the same shape (a
+/// FINESS and a SIREN are both 9 digits with a Luhn key) and to raise confidence.
 pub fn context_before(bytes: &[u8], at: usize, window: usize, keywords: &[&str]) -> bool {
-    let start = at.saturating_sub(window);
-    let Some(slice) = bytes.get(start..at) else {
-        return false;
-    };
-    // A window of a few dozen bytes, read once: a position is compared with the keywords only
-    // where its byte starts one of them (a SIREN's label alone is looked for with five
-    // keywords over 40 bytes).
-    let mut firsts = [0u64; 4];
-    for keyword in keywords {
-        if let Some(&first) = keyword.as_bytes().first() {
-            for byte in [first.to_ascii_lowercase(), first.to_ascii_uppercase()] {
-                firsts[usize::from(byte >> 6)] |= 1 << (byte & 63);
-            }
-        }
-    }
-    slice.iter().enumerate().any(|(index, &byte)| {
-        firsts[usize::from(byte >> 6)] & (1 << (byte & 63)) != 0
-            && keywords.iter().any(|keyword| {
-                let keyword = keyword.as_bytes();
-                !keyword.is_empty()
-                    && slice
-                        .get(index..index + keyword.len())
-                        .is_some_and(|candidate| candidate.eq_ignore_ascii_case(keyword))
-            })
-    })
+    labels_before(bytes, at, window, keywords) != 0
 }
 
 /// Which of `keywords` (lowercase ASCII, at most 32) appear in the `window` bytes before `at`,
@@ -430,31 +477,49 @@ pub fn labels_before(bytes: &[u8], at: usize, window: usize, keywords: &[&str]) 
     let Some(slice) = bytes.get(start..at) else {
         return 0;
     };
-    let mut firsts = [0u64; 4];
-    for keyword in keywords {
-        if let Some(&first) = keyword.as_bytes().first() {
-            for byte in [first.to_ascii_lowercase(), first.to_ascii_uppercase()] {
-                firsts[usize::from(byte >> 6)] |= 1 << (byte & 63);
-            }
-        }
-    }
     let mut found = 0u32;
-    for (index, &byte) in slice.iter().enumerate() {
-        if firsts[usize::from(byte >> 6)] & (1 << (byte & 63)) == 0 {
-            continue;
-        }
-        for (bit, keyword) in keywords.iter().enumerate().take(32) {
-            let keyword = keyword.as_bytes();
-            if !keyword.is_empty()
-                && slice
-                    .get(index..index + keyword.len())
-                    .is_some_and(|candidate| candidate.eq_ignore_ascii_case(keyword))
-            {
-                found |= 1 << bit;
+    // Eight bytes at a time, case folded: the bytes that start a keyword are found without a
+    // branch per byte (a SIREN's window holds a few), and only there are keywords compared.
+    let mut offset = 0;
+    while offset < slice.len() {
+        // Zeros past the window, which start no keyword.
+        let eight = fold_ascii(load_eight(slice, offset));
+        let mut starts = 0u64;
+        for keyword in keywords {
+            if let Some(&first) = keyword.as_bytes().first() {
+                starts |= equal_bytes(eight, first);
             }
         }
+        while starts != 0 {
+            let index = offset + (starts.trailing_zeros() / 8) as usize;
+            starts &= starts - 1;
+            let Some(lower) = slice.get(index).map(u8::to_ascii_lowercase) else {
+                break;
+            };
+            // Only the keywords starting with this byte are compared further.
+            for (bit, keyword) in keywords.iter().enumerate().take(32) {
+                if let Some((&first, rest)) = keyword.as_bytes().split_first()
+                    && first == lower
+                    && slice
+                        .get(index + 1..index + 1 + rest.len())
+                        .is_some_and(|candidate| candidate.eq_ignore_ascii_case(rest))
+                {
+                    found |= 1 << bit;
+                }
+            }
+        }
+        offset += 8;
     }
     found
+}
+
+/// The high bit of each byte of `eight` equal to `byte`, exactly (no borrow crosses a byte).
+fn equal_bytes(eight: u64, byte: u8) -> u64 {
+    const LOW_SEVEN: u64 = u64::from_ne_bytes([0x7F; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let difference = eight ^ u64::from_ne_bytes([byte; 8]);
+    // A byte's high bit ends set iff it differs: in its low seven bits, or in the high one.
+    !(((difference & LOW_SEVEN) + LOW_SEVEN) | difference) & HIGHS
 }
 
 /// Parses a date starting exactly at `at` and returns the byte offset just past it.
@@ -700,8 +765,48 @@ pub(crate) mod tests {
             }
         }
         assert_eq!(find_digit("é9".as_bytes(), 0), Some(2));
+        assert_eq!(find_digit("éé:/9é8".as_bytes(), 0), Some(6));
+        assert_eq!(
+            find_digit("\u{7f}\u{80}\u{ff}é\u{2019}01".as_bytes(), 0),
+            Some(10)
+        );
         assert_eq!(find_digit(b"", 0), None);
         assert_eq!(find_digit(b"12", 5), None);
+    }
+
+    #[test]
+    fn folded_bytes_are_found_ignoring_ascii_case_only() {
+        for byte in 0..=255u8 {
+            for place in 0..8 {
+                let mut bytes = [b'a'; 8];
+                bytes[place] = byte;
+                let expected = bytes.map(|byte| byte.to_ascii_lowercase());
+                assert_eq!(
+                    fold_ascii(u64::from_le_bytes(bytes)),
+                    u64::from_le_bytes(expected),
+                    "{byte} at {place}"
+                );
+            }
+        }
+        let text = "x DIABÈTE de Type 2";
+        for (pattern, at, expected) in [
+            ("diabÈte", 2, true),
+            ("diabète", 2, false),
+            ("DIABÈTE DE TYPE 2", 2, true),
+            ("diabÈte de type 2 ", 2, false),
+            ("type 2", 14, true),
+            ("type 3", 14, false),
+            ("2", 19, true),
+            ("2 ", 19, false),
+            ("", 20, true),
+            ("x", 0, true),
+        ] {
+            assert_eq!(
+                Folded::new(pattern.as_bytes()).is_at(text.as_bytes(), at),
+                expected,
+                "{pattern:?} at {at}"
+            );
+        }
     }
 
     #[test]
@@ -754,5 +859,27 @@ pub(crate) mod tests {
             0b110
         );
         assert_eq!(labels_before(text, 2, 64, &["finess"]), 0);
+        // Keywords at every place of the eight-byte pieces, cut by the window's edges.
+        let text = b"xx SIREN siret..Rcs entreprise: 1";
+        let keywords = ["siren", "siret", "rcs", "entreprise", "x", "s"];
+        for at in 0..=text.len() {
+            for window in 0..=at {
+                let slice = &text[at - window..at];
+                let expected = keywords
+                    .iter()
+                    .enumerate()
+                    .fold(0, |found, (bit, keyword)| {
+                        let present = slice
+                            .windows(keyword.len())
+                            .any(|candidate| candidate.eq_ignore_ascii_case(keyword.as_bytes()));
+                        found | u32::from(present) << bit
+                    });
+                assert_eq!(
+                    labels_before(text, at, window, &keywords),
+                    expected,
+                    "{at} {window}"
+                );
+            }
+        }
     }
 }
