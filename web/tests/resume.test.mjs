@@ -19,7 +19,7 @@ let server, proxy, context, alice, bob;
  */
 async function cuttingProxy(target, cutAfter) {
   const { hostname, port } = new URL(target);
-  const state = { armed: false, forwarded: 0, cutAt: 0, cut: false, connections: new Set(), offsets: [] };
+  const state = { armed: false, forwarded: 0, cutAt: 0, cut: false, connections: new Set(), offsets: [], events: [] };
   const listener = createServer((client) => {
     const upstream = connect(Number(port), hostname);
     const connection = { sent: 0 };
@@ -28,9 +28,11 @@ async function cuttingProxy(target, cutAfter) {
       // The Upload-Offset of each upload's request head (a head starts a chunk: no pipelining).
       const head = /^PUT [^\r]*\r\n(?:[^\r]*\r\n)*?upload-offset: *(\d+)\r\n/i.exec(chunk.subarray(0, 4096).toString("latin1"));
       if (state.armed && head) state.offsets.push(Number(head[1]));
-      if (process.env.PLI_PROXY_TRACE && state.armed) {
-        const line = /^(GET|PUT|POST) \S+/.exec(chunk.subarray(0, 100).toString("latin1"));
-        if (line) console.log(`proxy: ${line[0]} ${head?.[1] ?? ""} at ${state.forwarded}`);
+      // What went through once armed, for the failure messages (and printed with PLI_PROXY_TRACE).
+      const line = state.armed && /^(GET|PUT|POST) \S+/.exec(chunk.subarray(0, 100).toString("latin1"));
+      if (line) {
+        state.events.push(`${line[0]} ${head?.[1] ?? ""} at ${state.forwarded}${state.cut ? " (after the cut)" : ""}`);
+        if (process.env.PLI_PROXY_TRACE) console.log(`proxy: ${state.events.at(-1)}`);
       }
       if (state.armed) {
         state.forwarded += chunk.length;
@@ -49,8 +51,11 @@ async function cuttingProxy(target, cutAfter) {
     });
     upstream.on("drain", () => client.resume());
     upstream.on("data", (chunk) => {
-      const status = /^HTTP\/1\.1 \d+/.exec(chunk.subarray(0, 20).toString("latin1"));
-      if (process.env.PLI_PROXY_TRACE && state.armed && status) console.log(`proxy: <- ${status[0]}`);
+      const status = state.armed && /^HTTP\/1\.1 \d+/.exec(chunk.subarray(0, 20).toString("latin1"));
+      if (status) {
+        state.events.push(`<- ${status[0]}`);
+        if (process.env.PLI_PROXY_TRACE) console.log(`proxy: <- ${status[0]}`);
+      }
       if (!client.write(chunk)) upstream.pause();
     });
     client.on("drain", () => upstream.resume());
@@ -97,7 +102,10 @@ after(async () => {
 function resumedAfterTheCut(size) {
   const resumed = proxy.offsets.filter((offset) => offset > 0);
   assert.equal(resumed.length, 1, `upload offsets sent: ${proxy.offsets}`);
-  assert.ok(resumed[0] > proxy.cutAt - 64 * 1024 && resumed[0] <= proxy.cutAt, `resumed at ${resumed[0]}, cut after ${proxy.cutAt}`);
+  assert.ok(
+    resumed[0] > proxy.cutAt - 64 * 1024 && resumed[0] <= proxy.cutAt,
+    `resumed at ${resumed[0]}, cut after ${proxy.cutAt}; through the proxy: ${proxy.events.join("; ")}`,
+  );
   assert.equal(proxy.offsets.at(-1), resumed[0], `upload offsets sent: ${proxy.offsets}`);
   console.log(`resume: ${proxy.forwarded} bytes forwarded for a ${size}-byte envelope, cut after ${proxy.cutAt}, resumed at ${resumed[0]}; offsets sent ${proxy.offsets}`);
 }
@@ -114,7 +122,7 @@ async function recordStatuses(page) {
 
 /** Counts from now on and cuts the next connection that carries the `cutAfter`-th byte. */
 function arm() {
-  Object.assign(proxy, { armed: true, forwarded: 0, cutAt: 0, cut: false, offsets: [] });
+  Object.assign(proxy, { armed: true, forwarded: 0, cutAt: 0, cut: false, offsets: [], events: [] });
   for (const connection of proxy.connections) connection.sent = 0;
 }
 
@@ -144,7 +152,10 @@ test("an upload from the app cut once resumes where the server stopped, and pli 
 
   assert.ok(proxy.cut, "the proxy cut the upload");
   const statuses = await page.evaluate(() => window.__statuses);
-  assert.ok(statuses.includes("Reprise de l'envoi…"), `statuses: ${JSON.stringify([...new Set(statuses)])}`);
+  assert.ok(
+    statuses.includes("Reprise de l'envoi…"),
+    `statuses: ${JSON.stringify([...new Set(statuses)])}; through the proxy: ${proxy.events.join("; ")}`,
+  );
   resumedAfterTheCut(size);
   // Nothing stays staged once the send is done.
   const staged = await page.evaluate(async () => {
@@ -183,7 +194,10 @@ test("the upload page of a request cut once resumes, and the requester opens wha
 
   assert.ok(proxy.cut, "the proxy cut the upload");
   const statuses = await page.evaluate(() => window.__statuses);
-  assert.ok(statuses.includes("Reprise de l'envoi…"), `statuses: ${JSON.stringify([...new Set(statuses)])}`);
+  assert.ok(
+    statuses.includes("Reprise de l'envoi…"),
+    `statuses: ${JSON.stringify([...new Set(statuses)])}; through the proxy: ${proxy.events.join("; ")}`,
+  );
   resumedAfterTheCut(bytes.length);
   assert.deepEqual(problems, []);
 
