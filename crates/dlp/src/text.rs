@@ -17,12 +17,21 @@ pub fn separator_len(bytes: &[u8], at: usize) -> usize {
     }
 }
 
+/// `byte` in each of eight bytes: the constants of the eight-bytes-at-a-time tests below.
+const fn splat(byte: u8) -> u64 {
+    u64::from_ne_bytes([byte; 8])
+}
+
+/// The high bit of each of eight bytes.
+const HIGHS: u64 = splat(0x80);
+/// The seven low bits of each of eight bytes.
+const LOW_SEVEN: u64 = splat(0x7F);
+
 /// Where the first ASCII digit at or after `from` is. Eight bytes at a time: the text is
 /// mostly letters, and identifiers start with a digit.
 pub fn find_digit(bytes: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    const ZEROS: u64 = u64::from_ne_bytes([b'0'; 8]);
+    const ONES: u64 = splat(0x01);
+    const ZEROS: u64 = splat(b'0');
     let mut at = from;
     while let Some(chunk) = bytes.get(at..at + 8) {
         let mut word = [0u8; 8];
@@ -231,9 +240,8 @@ fn load_eight(bytes: &[u8], at: usize) -> u64 {
     match bytes.get(at..at + 8) {
         Some(piece) => eight.copy_from_slice(piece),
         None => {
-            for (byte, &text_byte) in eight.iter_mut().zip(bytes.get(at..).unwrap_or_default()) {
-                *byte = text_byte;
-            }
+            let rest = bytes.get(at..).unwrap_or_default();
+            eight[..rest.len()].copy_from_slice(rest);
         }
     }
     u64::from_le_bytes(eight)
@@ -241,13 +249,11 @@ fn load_eight(bytes: &[u8], at: usize) -> u64 {
 
 /// The eight bytes with ASCII capitals lower-cased, other bytes as they are.
 fn fold_ascii(bytes: u64) -> u64 {
-    const LOW_SEVEN: u64 = u64::from_ne_bytes([0x7F; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
     let low = bytes & LOW_SEVEN;
     // The high bit of each byte: its low seven bits are at least `A`, past `Z`; no carry
     // crosses a byte.
-    let at_least_a = low + u64::from_ne_bytes([0x80 - b'A'; 8]);
-    let past_z = low + u64::from_ne_bytes([0x80 - b'Z' - 1; 8]);
+    let at_least_a = low + splat(0x80 - b'A');
+    let past_z = low + splat(0x80 - b'Z' - 1);
     let capital = at_least_a & !past_z & !bytes & HIGHS;
     bytes | (capital >> 2)
 }
@@ -515,9 +521,7 @@ pub fn labels_before(bytes: &[u8], at: usize, window: usize, keywords: &[&str]) 
 
 /// The high bit of each byte of `eight` equal to `byte`, exactly (no borrow crosses a byte).
 fn equal_bytes(eight: u64, byte: u8) -> u64 {
-    const LOW_SEVEN: u64 = u64::from_ne_bytes([0x7F; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    let difference = eight ^ u64::from_ne_bytes([byte; 8]);
+    let difference = eight ^ splat(byte);
     // A byte's high bit ends set iff it differs: in its low seven bits, or in the high one.
     !(((difference & LOW_SEVEN) + LOW_SEVEN) | difference) & HIGHS
 }
