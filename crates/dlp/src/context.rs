@@ -78,9 +78,9 @@ pub fn first_words() -> Option<&'static FirstWords> {
 /// value after each.
 #[cfg(test)]
 pub fn scan(text: &str, words: &[Word], out: &mut Vec<Candidate>) {
-    let mut labels = Labels::new(text, out);
+    let mut labels = Labels::new(text);
     for &word in words {
-        labels.at(word);
+        labels.at(word, out);
     }
 }
 
@@ -89,27 +89,26 @@ pub fn scan(text: &str, words: &[Word], out: &mut Vec<Candidate>) {
 pub struct Labels<'a> {
     matcher: Option<&'static Matcher>,
     text: &'a str,
-    out: &'a mut Vec<Candidate>,
     /// Where the last label ended: words inside it are not looked up.
     resume: usize,
     digits: Digits<'a>,
 }
 
 impl<'a> Labels<'a> {
-    /// Starts a scan of `text`, its candidates appended to `out`.
-    pub fn new(text: &'a str, out: &'a mut Vec<Candidate>) -> Labels<'a> {
+    /// Starts a scan of `text`.
+    pub fn new(text: &'a str) -> Labels<'a> {
         Labels {
             matcher: MATCHER.as_ref(),
             text,
-            out,
             resume: 0,
             digits: Digits::new(text.as_bytes()),
         }
     }
 
     /// Looks up the label at `word`, one that [`first_words`] lets through, and the value
-    /// after it; words come in text order.
-    pub fn at(&mut self, word: Word) {
+    /// after it, appended to `out`; words come in text order. The value starts after the
+    /// label, so no candidate found later starts before the next word.
+    pub fn at(&mut self, word: Word, out: &mut Vec<Candidate>) {
         let (Some(matcher), text) = (self.matcher, self.text) else {
             return;
         };
@@ -138,7 +137,7 @@ impl<'a> Labels<'a> {
             }),
             Trigger::Adeli => adeli_after(text, digits, end),
         };
-        self.out.extend(candidate);
+        out.extend(candidate);
     }
 }
 

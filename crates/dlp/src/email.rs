@@ -9,21 +9,49 @@ use crate::{Candidate, Kind};
 const MAX_LOCAL: usize = 64;
 const MAX_DOMAIN: usize = 253;
 
+#[cfg(test)]
 pub fn scan(text: &str, out: &mut Vec<Candidate>) {
-    let bytes = text.as_bytes();
-    let mut resume = 0;
-    for at in memchr_iter(b'@', bytes) {
-        if at < resume {
-            continue;
+    Emails::default().scan_until(text, text.len(), out);
+}
+
+/// A scan of one text for email addresses, read a range at a time.
+#[derive(Default)]
+pub struct Emails {
+    /// Where the search for the next `@` resumes.
+    next: usize,
+    /// Where the last address ended: an address found later starts at or after it.
+    resume: usize,
+}
+
+impl Emails {
+    /// No candidate found later starts before this: an address starts at most
+    /// [`MAX_LOCAL`] bytes before its `@`.
+    pub fn horizon(&self) -> usize {
+        self.next.saturating_sub(MAX_LOCAL).max(self.resume)
+    }
+
+    /// Appends to `out` the addresses around the `@`s before `to` not read yet.
+    pub fn scan_until(&mut self, text: &str, to: usize, out: &mut Vec<Candidate>) {
+        let bytes = text.as_bytes();
+        let from = self.next;
+        let Some(range) = bytes.get(from..to) else {
+            return;
+        };
+        self.next = to;
+        for offset in memchr_iter(b'@', range) {
+            let at = from + offset;
+            if at < self.resume {
+                continue;
+            }
+            let Some(start) = local_start(bytes, at, self.resume) else {
+                continue;
+            };
+            let Some(end) = domain_end(bytes, at + 1) else {
+                continue;
+            };
+            out.extend(Candidate::new(Kind::Email, start, end, 0.95));
+            self.resume = end;
         }
-        let Some(start) = local_start(bytes, at, resume) else {
-            continue;
-        };
-        let Some(end) = domain_end(bytes, at + 1) else {
-            continue;
-        };
-        out.extend(Candidate::new(Kind::Email, start, end, 0.95));
-        resume = end;
     }
 }
 

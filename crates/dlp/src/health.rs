@@ -171,11 +171,11 @@ fn term_at(dictionary: &Dictionary, text: &str, word: Word) -> Option<Hit> {
 /// working memory.
 #[cfg(test)]
 pub fn scan(text: &str, words: &[Word], hits: &mut Vec<Hit>, out: &mut Vec<Candidate>) {
-    let mut terms = Terms::new(text, hits, out);
+    let mut terms = Terms::new(text, hits);
     for &word in words {
-        terms.at(word);
+        terms.at(word, out);
     }
-    terms.finish();
+    terms.finish(out);
 }
 
 /// The terms of a text, looked up word after word as the word pass finds them, and scored as
@@ -193,12 +193,11 @@ pub struct Terms<'a> {
     last: usize,
     /// Where the last term ended: words inside it are not looked up.
     resume: usize,
-    out: &'a mut Vec<Candidate>,
 }
 
 impl<'a> Terms<'a> {
-    /// Starts a scan of `text`, its candidates appended to `out`; `hits` is working memory.
-    pub fn new(text: &'a str, hits: &'a mut Vec<Hit>, out: &'a mut Vec<Candidate>) -> Terms<'a> {
+    /// Starts a scan of `text`; `hits` is working memory.
+    pub fn new(text: &'a str, hits: &'a mut Vec<Hit>) -> Terms<'a> {
         hits.clear();
         Terms {
             dictionary: DICTIONARY_MATCHER.as_ref(),
@@ -208,13 +207,12 @@ impl<'a> Terms<'a> {
             first: 0,
             last: 0,
             resume: 0,
-            out,
         }
     }
 
     /// Looks up the term at `word`, one that [`first_words`] lets through; words come in
-    /// text order.
-    pub fn at(&mut self, word: Word) {
+    /// text order. The terms scored on the way are appended to `out`.
+    pub fn at(&mut self, word: Word, out: &mut Vec<Candidate>) {
         let Some(dictionary) = self.dictionary else {
             return;
         };
@@ -223,25 +221,31 @@ impl<'a> Terms<'a> {
         }
         if let Some(hit) = term_at(dictionary, self.text, word) {
             self.resume = hit.end();
-            self.push(hit);
+            self.push(hit, out);
         }
     }
 
     /// Scores the hits left, once the text's words are all read.
-    pub fn finish(mut self) {
+    pub fn finish(&mut self, out: &mut Vec<Candidate>) {
         while self.next < self.hits.len() {
-            self.score_next();
+            self.score_next(out);
         }
     }
 
-    fn push(&mut self, hit: Hit) {
+    /// Where the first hit not scored yet starts: no candidate found later starts before it
+    /// (nor before the next word).
+    pub fn pending(&self) -> Option<usize> {
+        self.hits.get(self.next).map(|hit| hit.start)
+    }
+
+    fn push(&mut self, hit: Hit, out: &mut Vec<Candidate>) {
         // A hit whose neighbourhood ends before this one starts has all its neighbours.
         while self
             .hits
             .get(self.next)
             .is_some_and(|pending| pending.end() + NEIGHBOURHOOD < hit.start)
         {
-            self.score_next();
+            self.score_next(out);
         }
         // Hits before the last one scored's first neighbour are no later hit's neighbours:
         // dropped a batch at a time.
@@ -257,7 +261,7 @@ impl<'a> Terms<'a> {
     /// Scores `hits[next]`, all of whose neighbours are in `hits`, and reports it if it
     /// scores at least [`THRESHOLD`]. Hits are in text order: a sliding window finds each
     /// one's neighbours.
-    fn score_next(&mut self) {
+    fn score_next(&mut self, out: &mut Vec<Candidate>) {
         let hits = &*self.hits;
         let Some(&hit) = hits.get(self.next) else {
             return;
@@ -300,8 +304,7 @@ impl<'a> Terms<'a> {
             + if has_context { CONTEXT_BOOST } else { 0.0 };
         let score = score.min(1.0);
         if score >= THRESHOLD {
-            self.out
-                .extend(Candidate::new(Kind::Health, hit.start, hit.end(), score));
+            out.extend(Candidate::new(Kind::Health, hit.start, hit.end(), score));
         }
     }
 }

@@ -16,10 +16,48 @@ const MIN_LEN: usize = 9;
 const CONTEXT_WINDOW: usize = 40;
 
 /// Appends the candidates of `text` to `out`, in text order; `run` is working memory.
+#[cfg(test)]
 pub fn scan(text: &str, run: &mut Run, out: &mut Vec<Candidate>) {
+    Numbers::default().scan_until(text, text.len(), run, out);
+}
+
+/// A scan of one text for numbers, read a range at a time.
+#[derive(Default)]
+pub struct Numbers {
+    /// Where the search for the next number resumes.
+    position: usize,
+}
+
+impl Numbers {
+    /// No candidate found later starts before this: an IBAN starts two letters before its
+    /// first digit, a `+33` phone number one byte before.
+    pub fn horizon(&self) -> usize {
+        self.position.saturating_sub(2)
+    }
+
+    /// Appends to `out` the candidates of the numbers that start before `to` and have not
+    /// been read yet; `run` is working memory. A number that starts before `to` is read
+    /// whole, wherever it ends: the candidates are those of one scan of the whole text.
+    pub fn scan_until(&mut self, text: &str, to: usize, run: &mut Run, out: &mut Vec<Candidate>) {
+        self.position = scan_range(text, self.position, to, run, out);
+    }
+}
+
+/// Appends the candidates of the numbers starting in `from..to`, `from` being where a scan
+/// of the whole text would look for the next number; returns where it would look next.
+fn scan_range(
+    text: &str,
+    from: usize,
+    to: usize,
+    run: &mut Run,
+    out: &mut Vec<Candidate>,
+) -> usize {
     let bytes = text.as_bytes();
-    let mut position = 0;
+    let mut position = from;
     while let Some(start) = find_digit(bytes, position) {
+        if start >= to {
+            return start;
+        }
         if start > 0 && is_word_byte(bytes[start - 1]) {
             // Digits inside a word ("A380", "x86_64") are not an identifier, except the
             // check digits of an IBAN after its country code.
@@ -96,6 +134,7 @@ pub fn scan(text: &str, run: &mut Run, out: &mut Vec<Candidate>) {
             truncated = more;
         }
     }
+    bytes.len()
 }
 
 /// The most groups a run holds at once; more than [`MAX_LEN`], so that a window's first

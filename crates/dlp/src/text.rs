@@ -129,7 +129,7 @@ impl FirstWords {
     #[cfg(test)]
     pub fn candidates(&self, text: &str) -> Vec<Word> {
         let mut words = Vec::new();
-        for_each_word(text, |word| {
+        for_each_word(text, 0, text.len(), |word| {
             if self.contains(word.bit()) {
                 words.push(word);
             }
@@ -362,12 +362,15 @@ static WORD_BYTES: [u8; 256] = {
 };
 const NON_ASCII: u8 = 0xFF;
 
-/// Calls `on_word` with each [`Word`] of `text`, in order: one pass feeds the filters of
-/// every dictionary.
-pub fn for_each_word(text: &str, mut on_word: impl FnMut(Word)) {
+/// Calls `on_word` with each [`Word`] of `text` that starts in `from..to`, in order, `from`
+/// being where the previous range's words ended (0 at first); returns where the next range's
+/// start. One pass feeds the filters of every dictionary.
+pub fn for_each_word(text: &str, from: usize, to: usize, mut on_word: impl FnMut(Word)) -> usize {
     let bytes = text.as_bytes();
-    let mut at = 0;
-    while let Some(&byte) = bytes.get(at) {
+    // Words are read whole; only their first bytes need to lie before `to`.
+    let starts = bytes.get(..to).unwrap_or(bytes);
+    let mut at = from;
+    while let Some(&byte) = starts.get(at) {
         // Skip to the next word.
         match WORD_BYTES[usize::from(byte)] {
             0 => {
@@ -415,6 +418,7 @@ pub fn for_each_word(text: &str, mut on_word: impl FnMut(Word)) {
             key: hash.key(),
         });
     }
+    at
 }
 
 /// Whether the character starting at `at` (a lead byte of a non-ASCII character) is
@@ -713,7 +717,7 @@ pub(crate) mod tests {
         }
         let mut n_found = 0;
         for text in &texts {
-            for_each_word(text, |word| {
+            for_each_word(text, 0, text.len(), |word| {
                 let input = Input::new(text)
                     .span(word.start..text.len())
                     .anchored(Anchored::Yes);
@@ -817,7 +821,7 @@ pub(crate) mod tests {
     fn words_and_their_filter() {
         let text = "l’hôpital «DIABÈTE»×2 x86_64 Œdème";
         let mut words = Vec::new();
-        for_each_word(text, |word| words.push(word.start));
+        for_each_word(text, 0, text.len(), |word| words.push(word.start));
         let starts: Vec<usize> = ["l’", "hôpital", "DIABÈTE", "2", "x86_64", "Œdème"]
             .iter()
             .map(|word| text.find(word).unwrap())
