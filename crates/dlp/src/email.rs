@@ -38,20 +38,22 @@ impl Emails {
             return;
         };
         self.next = to;
+        let mut resume = self.resume;
         for offset in memchr_iter(b'@', range) {
             let at = from + offset;
-            if at < self.resume {
+            if at < resume {
                 continue;
             }
-            let Some(start) = local_start(bytes, at, self.resume) else {
+            let Some(start) = local_start(bytes, at, resume) else {
                 continue;
             };
             let Some(end) = domain_end(bytes, at + 1) else {
                 continue;
             };
             out.extend(Candidate::new(Kind::Email, start, end, 0.95));
-            self.resume = end;
+            resume = end;
         }
+        self.resume = resume;
     }
 }
 
