@@ -439,6 +439,8 @@ fn char_at(text: &str, at: usize) -> (bool, usize) {
         Some([0xC4 | 0xC5, _, ..]) => (true, 2),
         // U+2000-U+203F: spaces, dashes, quotes and other punctuation.
         Some([0xE2, 0x80, _, ..]) => (false, 3),
+        // U+20A0-U+20BF: currency signs, € among them.
+        Some([0xE2, 0x82, 0xA0..=0xBF, ..]) => (false, 3),
         _ => match text.get(at..).and_then(|tail| tail.chars().next()) {
             Some(c) => (c.is_alphanumeric(), c.len_utf8()),
             None => (false, 1),
