@@ -108,6 +108,7 @@ impl<'a> Labels<'a> {
     /// Looks up the label at `word`, one that [`first_words`] lets through, and the value
     /// after it, appended to `out`; words come in text order. The value starts after the
     /// label, so no candidate found later starts before the next word.
+    #[inline]
     pub fn at(&mut self, word: Word, out: &mut Vec<Candidate>) {
         let (Some(matcher), text) = (self.matcher, self.text) else {
             return;

@@ -232,6 +232,19 @@ impl<'a> Terms<'a> {
         }
     }
 
+    /// Scores the hits whose neighbourhood ends before `position`, where the next word
+    /// starts: no hit found later is their neighbour. Without it, a lone term early in a text
+    /// would wait for the text's end, and every candidate after it with it.
+    pub fn score_before(&mut self, position: usize, out: &mut Vec<Candidate>) {
+        while self
+            .hits
+            .get(self.next)
+            .is_some_and(|pending| pending.end() + NEIGHBOURHOOD < position)
+        {
+            self.score_next(out);
+        }
+    }
+
     /// Where the first hit not scored yet starts: no candidate found later starts before it
     /// (nor before the next word).
     pub fn pending(&self) -> Option<usize> {
@@ -240,19 +253,15 @@ impl<'a> Terms<'a> {
 
     fn push(&mut self, hit: Hit, out: &mut Vec<Candidate>) {
         // A hit whose neighbourhood ends before this one starts has all its neighbours.
-        while self
-            .hits
-            .get(self.next)
-            .is_some_and(|pending| pending.end() + NEIGHBOURHOOD < hit.start)
-        {
-            self.score_next(out);
-        }
+        self.score_before(hit.start, out);
         // Hits before the last one scored's first neighbour are no later hit's neighbours:
         // dropped a batch at a time.
         if self.first >= 64 {
             self.hits.drain(..self.first);
             self.next -= self.first;
-            self.last -= self.first;
+            // Context hits move `first` on, not `last`: `last` can lie before `first`, and
+            // the next hit scored moves it forward from wherever it is.
+            self.last = self.last.saturating_sub(self.first);
             self.first = 0;
         }
         self.hits.push(hit);
@@ -267,14 +276,16 @@ impl<'a> Terms<'a> {
             return;
         };
         self.next += 1;
-        if hit.term.context {
-            return;
-        }
+        // Moved on for context hits too, which are not scored: otherwise a text of context
+        // words alone would keep every hit.
         while hits
             .get(self.first)
             .is_some_and(|other| other.end() + NEIGHBOURHOOD < hit.start)
         {
             self.first += 1;
+        }
+        if hit.term.context {
+            return;
         }
         while hits
             .get(self.last + 1)

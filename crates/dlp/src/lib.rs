@@ -26,6 +26,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+use std::collections::BTreeSet;
 use std::fmt;
 
 mod checksum;
@@ -177,9 +178,7 @@ pub fn scan_text(text: &str) -> Vec<Finding> {
 /// text's size.
 #[derive(Default)]
 pub struct Scanner {
-    /// Candidates of each detector, each in text order: numbers, email, context, health.
-    /// Where two have the same span, the earlier detector's comes first.
-    sources: [Vec<Candidate>; 4],
+    pending: Pending,
     run: numbers::Run,
     hits: Vec<health::Hit>,
     /// The overlapping candidates being resolved, and those chosen among them.
@@ -204,9 +203,7 @@ impl Scanner {
     /// depend on `round`: each detector carries its state from one range to the next, and
     /// only candidates that no later one can precede are resolved.
     fn scan_in_rounds(&mut self, text: &str, round: usize) -> &[Finding] {
-        for source in &mut self.sources {
-            source.clear();
-        }
+        self.pending.clear();
         self.cluster.clear();
         self.findings.clear();
         let mut reach = 0;
@@ -218,7 +215,7 @@ impl Scanner {
         let mut to: usize = 0;
         loop {
             to = to.saturating_add(round.max(1)).min(text.len());
-            let [numbers_out, emails_out, contexts, health] = &mut self.sources;
+            let [numbers_out, emails_out, contexts, health] = &mut self.pending.sources;
             numbers.scan_until(text, to, &mut self.run, numbers_out);
             emails.scan_until(text, to, emails_out);
             // One pass over the words finds those that may start a label or a health term:
@@ -247,6 +244,7 @@ impl Scanner {
                 to
             };
             let done = to == text.len();
+            terms.score_before(words_at, health);
             let horizon = if done {
                 terms.finish(health);
                 usize::MAX
@@ -260,7 +258,7 @@ impl Scanner {
             resolve_before(
                 text,
                 horizon,
-                &mut self.sources,
+                &mut self.pending,
                 &mut reach,
                 &mut self.cluster,
                 &mut self.chosen,
@@ -320,23 +318,84 @@ fn span_key(candidate: &Candidate) -> (usize, usize) {
     (candidate.start, candidate.end())
 }
 
-/// The detectors' candidates in span order; equal spans keep the order of `sources`, as a
-/// stable sort of their concatenation would. Each detector reports in text order, or nearly
-/// (a label's value can lie past the next label): one that does not is sorted first.
-fn merge(sources: &mut [Vec<Candidate>; 4]) -> Merge<'_> {
-    for source in sources.iter_mut() {
-        if !source.is_sorted_by_key(span_key) {
-            source.sort_by_key(span_key);
+/// The detectors' candidates not resolved yet.
+#[derive(Default)]
+struct Pending {
+    /// Candidates of each detector, each in text order: numbers, email, context, health.
+    /// Where two have the same span, the earlier detector's comes first.
+    sources: [Vec<Candidate>; 4],
+    /// Where each source's candidates not resolved yet begin.
+    heads: [usize; 4],
+    /// How much of each source was in span order at the last merge.
+    sorted: [usize; 4],
+}
+
+impl Pending {
+    fn clear(&mut self) {
+        for source in &mut self.sources {
+            source.clear();
+        }
+        self.heads = [0; 4];
+        self.sorted = [0; 4];
+    }
+
+    /// How many candidates are not resolved yet.
+    fn len(&self) -> usize {
+        self.sources
+            .iter()
+            .zip(self.heads)
+            .map(|(source, head)| source.len() - head)
+            .sum()
+    }
+
+    /// The candidates not resolved yet, in span order; equal spans keep the order of
+    /// `sources`, as a stable sort of their concatenation would. Each detector reports in
+    /// text order, or nearly (a label's value can lie past the next label): one that does
+    /// not is sorted first. What was in order at the last merge still is: only what was found
+    /// since is checked, so a source that keeps many candidates from range to range (a run of
+    /// digit groups over megabytes, read at once) is not read again at each range.
+    fn merge(&mut self) -> Merge<'_> {
+        for ((source, &head), sorted) in self
+            .sources
+            .iter_mut()
+            .zip(&self.heads)
+            .zip(&mut self.sorted)
+        {
+            let checked = (*sorted).max(head + 1) - 1;
+            if !source
+                .get(checked..)
+                .unwrap_or_default()
+                .is_sorted_by_key(span_key)
+                && let Some(unresolved) = source.get_mut(head..)
+            {
+                unresolved.sort_by_key(span_key);
+            }
+            *sorted = source.len();
+        }
+        let mut keys = [NO_MORE; 4];
+        for ((key, source), &head) in keys.iter_mut().zip(&self.sources).zip(&self.heads) {
+            *key = source.get(head).map_or(NO_MORE, merge_key);
+        }
+        Merge {
+            sources: &self.sources,
+            heads: self.heads,
+            keys,
         }
     }
-    let mut keys = [NO_MORE; 4];
-    for (key, source) in keys.iter_mut().zip(sources.iter()) {
-        *key = source.first().map_or(NO_MORE, merge_key);
-    }
-    Merge {
-        sources,
-        heads: [0; 4],
-        keys,
+
+    /// Marks the candidates before `heads` resolved. They are dropped once they are at least
+    /// half of their source, so each candidate is moved at most about once.
+    fn resolved(&mut self, heads: [usize; 4]) {
+        for (index, head) in heads.into_iter().enumerate() {
+            let source = &mut self.sources[index];
+            if head * 2 >= source.len() {
+                source.drain(..head);
+                self.sorted[index] -= head.min(self.sorted[index]);
+                self.heads[index] = 0;
+            } else {
+                self.heads[index] = head;
+            }
+        }
     }
 }
 
@@ -392,7 +451,7 @@ impl Iterator for Merge<'_> {
 #[cfg(test)]
 fn resolve(
     text: &str,
-    sources: &mut [Vec<Candidate>; 4],
+    pending: &mut Pending,
     cluster: &mut Vec<Candidate>,
     chosen: &mut Vec<Candidate>,
     findings: &mut Vec<Finding>,
@@ -402,7 +461,7 @@ fn resolve(
     resolve_before(
         text,
         usize::MAX,
-        sources,
+        pending,
         &mut reach,
         cluster,
         chosen,
@@ -411,14 +470,14 @@ fn resolve(
     resolve_cluster(text, cluster, chosen, findings);
 }
 
-/// Resolves, in span order, the candidates of `sources` that start before `horizon` (no
-/// candidate found later starts before it) and removes them from `sources`. The cluster of
+/// Resolves, in span order, the candidates of `pending` that start before `horizon` (no
+/// candidate found later starts before it) and marks them resolved. The cluster of
 /// overlapping candidates still open, and how far it reaches, are carried to the next call;
 /// the last cluster is resolved by [`resolve_cluster`] once the text is read.
 fn resolve_before(
     text: &str,
     horizon: usize,
-    sources: &mut [Vec<Candidate>; 4],
+    pending: &mut Pending,
     reach: &mut usize,
     cluster: &mut Vec<Candidate>,
     chosen: &mut Vec<Candidate>,
@@ -426,10 +485,10 @@ fn resolve_before(
 ) {
     // At most one finding per candidate: room made once per range, where growing would copy
     // the findings again at each doubling.
-    findings.reserve(sources.iter().map(Vec::len).sum());
+    findings.reserve(pending.len());
     // Most candidates overlap nothing: in span order, they fall into clusters of overlapping
     // spans, and only a cluster of several needs choosing.
-    let mut merged = merge(sources);
+    let mut merged = pending.merge();
     let limit = (horizon as u128) << 64;
     while let Some(candidate) = merged.next_before(limit) {
         if !cluster.is_empty() && candidate.start >= *reach {
@@ -443,9 +502,7 @@ fn resolve_before(
         cluster.push(candidate);
     }
     let heads = merged.heads;
-    for (source, head) in sources.iter_mut().zip(heads) {
-        source.drain(..head);
-    }
+    pending.resolved(heads);
 }
 
 /// Moves the findings chosen among `cluster`, overlapping candidates in span order, to
@@ -480,15 +537,44 @@ fn choose(cluster: &mut [Candidate], accepted: &mut Vec<Candidate>) {
             .then(a.start.cmp(&b.start))
     });
     accepted.clear();
+    if cluster.len() <= LINEAR_CHOICE {
+        for candidate in cluster.iter() {
+            let overlaps = accepted
+                .iter()
+                .any(|other| other.start < candidate.end() && candidate.start < other.end());
+            if !overlaps {
+                accepted.push(*candidate);
+            }
+        }
+    } else {
+        choose_among_many(cluster, accepted);
+    }
+}
+
+/// [`choose`] for a cluster of more than [`LINEAR_CHOICE`] candidates, sorted. Out of line:
+/// such clusters are rare, and the common path stays small.
+#[cold]
+#[inline(never)]
+fn choose_among_many(cluster: &[Candidate], accepted: &mut Vec<Candidate>) {
+    // A long chain of overlapping candidates (`06 06 06 ...`, a phone number at each group)
+    // is one cluster: compared with every span accepted, it would take quadratic time. The
+    // spans accepted do not overlap, so their ends are in the order of their starts, and the
+    // one starting last before a candidate's end is the only one that can overlap it.
+    let mut spans = BTreeSet::new();
     for candidate in cluster.iter() {
-        let overlaps = accepted
-            .iter()
-            .any(|other| other.start < candidate.end() && candidate.start < other.end());
+        let overlaps = spans
+            .range(..(candidate.end(), 0))
+            .next_back()
+            .is_some_and(|&(_, end)| end > candidate.start);
         if !overlaps {
+            spans.insert((candidate.start, candidate.end()));
             accepted.push(*candidate);
         }
     }
 }
+
+/// Up to this many candidates, a cluster is resolved by comparing each with those accepted.
+const LINEAR_CHOICE: usize = 32;
 
 fn finding(text: &str, candidate: &Candidate) -> Option<Finding> {
     // Detectors cut at ASCII bytes; the check keeps [`Finding::excerpt`] total anyway.
@@ -504,12 +590,12 @@ fn finding(text: &str, candidate: &Candidate) -> Option<Finding> {
 /// [`resolve`] of candidates from one source, for tests.
 #[cfg(test)]
 fn resolve_all(text: &str, mut candidates: Vec<Candidate>) -> Vec<Finding> {
-    let mut sources: [Vec<Candidate>; 4] = Default::default();
-    sources[0].append(&mut candidates);
+    let mut pending = Pending::default();
+    pending.sources[0].append(&mut candidates);
     let mut findings = Vec::new();
     resolve(
         text,
-        &mut sources,
+        &mut pending,
         &mut Vec::new(),
         &mut Vec::new(),
         &mut findings,
@@ -581,6 +667,8 @@ mod tests {
             "date of birth date of birth date 12/03/1985 ",
             "diabète VIH traitement ",
             // Addresses whose local part holds other findings, found only at their `@`.
+            // A phone number at every group: one cluster of overlapping candidates.
+            "06 ",
             "0612345678.0698765432.x@chu-exemple.fr ",
             "x.2.55.08.14.168.025.38.diabete.vih@chu-exemple.fr ",
         ] {
@@ -681,16 +769,98 @@ mod tests {
     }
 
     #[test]
+    fn a_lone_term_early_in_a_text_does_not_hold_back_what_follows() {
+        // "Dr" is a context word: no hit follows it to score it against. The candidates after
+        // it are resolved range after range all the same, not kept to the text's end.
+        for first_line in ["Dr Martin\n", "Mr Martin\n", "diabète\n"] {
+            let text = format!("{first_line}{}", "06 12 34 56 78\n".repeat(50_000));
+            let mut scanner = Scanner::new();
+            let findings = scanner.scan(&text);
+            let phones = findings.iter().filter(|found| found.kind == Kind::Phone);
+            assert_eq!(phones.count(), 50_000);
+            let held: usize = scanner.pending.sources.iter().map(Vec::capacity).sum();
+            assert!(
+                held <= 3 * ROUND / 15,
+                "{first_line:?}: {held} candidates held"
+            );
+        }
+    }
+
+    #[test]
+    fn a_text_of_context_words_keeps_few_hits() {
+        let text = "patient ".repeat(100_000);
+        let mut scanner = Scanner::new();
+        assert!(scanner.scan(&text).is_empty());
+        assert!(
+            scanner.hits.capacity() <= 1024,
+            "{}",
+            scanner.hits.capacity()
+        );
+    }
+
+    #[test]
+    fn long_clusters_choose_what_short_ones_would() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |below: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % below as u64) as usize
+        };
+        let kinds = [Kind::Phone, Kind::Siren, Kind::Email, Kind::Health];
+        for _ in 0..300 {
+            let n = LINEAR_CHOICE + 1 + next(200);
+            let mut cluster: Vec<Candidate> = (0..n)
+                .map(|_| {
+                    let start = next(400);
+                    let confidence = [0.7, 0.9, 0.95][next(3)];
+                    Candidate::new(kinds[next(4)], start, start + next(30), confidence).unwrap()
+                })
+                .collect();
+            let mut expected = cluster.clone();
+            expected.sort_by(|a, b| {
+                b.length
+                    .cmp(&a.length)
+                    .then(b.confidence.total_cmp(&a.confidence))
+                    .then(a.start.cmp(&b.start))
+            });
+            let mut accepted: Vec<Candidate> = Vec::new();
+            for candidate in &expected {
+                if !accepted
+                    .iter()
+                    .any(|other| other.start < candidate.end() && candidate.start < other.end())
+                {
+                    accepted.push(*candidate);
+                }
+            }
+            let mut chosen = Vec::new();
+            choose(&mut cluster, &mut chosen);
+            let spans = |candidates: &[Candidate]| -> Vec<(Kind, usize, usize)> {
+                candidates
+                    .iter()
+                    .map(|candidate| (candidate.kind, candidate.start, candidate.end()))
+                    .collect()
+            };
+            assert_eq!(spans(&chosen), spans(&accepted));
+        }
+    }
+
+    #[test]
     fn merging_keeps_span_order_then_detector_order() {
         let candidate = |kind, start, end| Candidate::new(kind, start, end, 0.9).unwrap();
-        let mut sources: [Vec<Candidate>; 4] = [
+        let sources: [Vec<Candidate>; 4] = [
             vec![candidate(Kind::Siren, 5, 14), candidate(Kind::Siret, 5, 19)],
             vec![candidate(Kind::Email, 0, 4)],
             // Out of order, as a label's value past the next label.
             vec![candidate(Kind::Adeli, 5, 14), candidate(Kind::Cni, 2, 3)],
             vec![candidate(Kind::Health, 0, 4)],
         ];
-        let order: Vec<_> = merge(&mut sources)
+        let mut pending = Pending {
+            sources,
+            ..Pending::default()
+        };
+        let order: Vec<_> = pending
+            .merge()
             .map(|candidate| (candidate.kind, candidate.start))
             .collect();
         assert_eq!(
