@@ -92,3 +92,33 @@ test("the labelled corpus: the same findings as `pli scan --json`, document by d
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("long chains of overlapping numbers: the same findings as `pli scan --json`", () => {
+  // One cluster of thousands of overlapping candidates each, resolved beyond the linear
+  // comparison's size on both sides.
+  const texts = [
+    "06 ".repeat(20_000),
+    "06 12 34 ".repeat(5_000),
+    "01.".repeat(10_000),
+    `Tél. ${"01 ".repeat(40)}4111 1111 1111 1111 ${"06 ".repeat(40)}`,
+  ];
+  const dir = tempDir("chains");
+  try {
+    const files = texts.map((text, index) => {
+      const file = join(dir, `${index}.txt`);
+      writeFileSync(file, text);
+      return file;
+    });
+    const reports = pli(["scan", "--json", ...files]).split("\n").map((line) => JSON.parse(line));
+    texts.forEach((text, index) => {
+      const rust = reports.find((report) => report.file === files[index]);
+      assert.ok(rust !== undefined, `no report for text ${index}`);
+      const spans = (findings) => findings.map((finding) => [finding.kind, finding.start, finding.end]);
+      const ts = dlp.scanText(text);
+      assert.ok(ts.length > 10, `text ${index}: ${ts.length} findings`);
+      assert.deepEqual(spans(ts), spans(rust.findings), `text ${index}`);
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

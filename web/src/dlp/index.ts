@@ -93,12 +93,45 @@ function resolve(bytes: Uint8Array, candidates: Candidate[]): Finding[] {
   return findings;
 }
 
+/** Up to this many candidates, a cluster is resolved by comparing each with those accepted. */
+const LINEAR_CHOICE = 32;
+
 /** The longest, then the most confident, then the first, and so on with those left. */
 function choose(cluster: Candidate[]): Candidate[] {
   cluster.sort((a, b) => b.end - b.start - (a.end - a.start) || b.confidence - a.confidence || a.start - b.start);
   const accepted: Candidate[] = [];
+  if (cluster.length <= LINEAR_CHOICE) {
+    for (const candidate of cluster) {
+      if (!accepted.some((other) => other.start < candidate.end && candidate.start < other.end)) accepted.push(candidate);
+    }
+    return accepted;
+  }
+  // A long chain of overlapping candidates (`06 06 06 ...`, a phone number at each group) is
+  // one cluster: compared with every span accepted, it would take quadratic time. Each byte
+  // of the cluster records which accepted span covers it (its number plus one), so a
+  // candidate is checked against its own bytes only, as crates/dlp/src/lib.rs does with an
+  // ordered set of the spans.
+  let from = Infinity;
+  let to = 0;
   for (const candidate of cluster) {
-    if (!accepted.some((other) => other.start < candidate.end && candidate.start < other.end)) accepted.push(candidate);
+    from = Math.min(from, candidate.start);
+    to = Math.max(to, candidate.end);
+  }
+  const owner = new Uint32Array(to - from + 1);
+  for (const candidate of cluster) {
+    const start = candidate.start - from;
+    const end = candidate.end - from;
+    let overlaps = false;
+    if (start === end) {
+      // An empty span overlaps a span that holds the bytes on both of its sides.
+      overlaps = start > 0 && owner[start - 1] !== 0 && owner[start - 1] === owner[start];
+    } else {
+      for (let at = start; at < end && !overlaps; at++) overlaps = owner[at] !== 0;
+    }
+    if (!overlaps) {
+      accepted.push(candidate);
+      owner.fill(accepted.length, start, end);
+    }
   }
   return accepted;
 }
