@@ -438,6 +438,8 @@ impl Merge<'_> {
     }
 }
 
+/// The whole merge at once, for tests.
+#[cfg(test)]
 impl Iterator for Merge<'_> {
     type Item = Candidate;
 

@@ -364,7 +364,8 @@ const NON_ASCII: u8 = 0xFF;
 
 /// Calls `on_word` with each [`Word`] of `text` that starts in `from..to`, in order, `from`
 /// being where the previous range's words ended (0 at first); returns where the next range's
-/// start. One pass feeds the filters of every dictionary.
+/// words start. A word that starts before `to` is read whole. One pass feeds the filters of
+/// every dictionary.
 pub fn for_each_word(text: &str, from: usize, to: usize, mut on_word: impl FnMut(Word)) -> usize {
     let bytes = text.as_bytes();
     // Words are read whole; only their first bytes need to lie before `to`.
