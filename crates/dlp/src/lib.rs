@@ -166,10 +166,38 @@ impl Finding {
 
 /// Runs every detector over `text` and returns the findings in text order, without overlaps
 /// (where two detectors claim overlapping bytes, the longer match wins).
+///
+/// The scan's working memory is kept for the thread's next scan, as a [`Scanner`] keeps it, so
+/// that a client scanning many short files does not allocate it again for each; what a large
+/// text made it grow to is given back after the scan.
 pub fn scan_text(text: &str) -> Vec<Finding> {
-    let mut scanner = Scanner::new();
-    scanner.scan(text);
-    std::mem::take(&mut scanner.findings)
+    thread_local! {
+        static SCANNER: std::cell::RefCell<Scanner> = std::cell::RefCell::new(Scanner::new());
+    }
+    let reused = SCANNER.try_with(|scanner| {
+        // Busy only if a scan were started from inside one, which nothing does; a fresh
+        // scanner then serves.
+        let mut scanner = scanner.try_borrow_mut().ok()?;
+        let n_findings = scanner.scan(text).len();
+        // Many findings are handed over as they are, not copied; a few are copied, and the
+        // scanner keeps its buffer.
+        let findings = if n_findings > KEPT_ITEMS {
+            std::mem::take(&mut scanner.findings)
+        } else {
+            scanner.findings.clone()
+        };
+        scanner.release_excess();
+        Some(findings)
+    });
+    match reused {
+        Ok(Some(findings)) => findings,
+        // The thread is ending and its scanner is gone.
+        _ => {
+            let mut scanner = Scanner::new();
+            scanner.scan(text);
+            std::mem::take(&mut scanner.findings)
+        }
+    }
 }
 
 /// [`scan_text`] for texts one after another: the working memory of a scan is kept for the
@@ -197,6 +225,25 @@ impl Scanner {
     /// scan.
     pub fn scan(&mut self, text: &str) -> &[Finding] {
         self.scan_in_rounds(text, ROUND)
+    }
+
+    /// Gives back the working memory beyond what a text of a few megabytes needs: a scanner
+    /// kept between scans holds no more after a large text than after a small one.
+    fn release_excess(&mut self) {
+        fn shrink<T>(items: &mut Vec<T>) {
+            if items.capacity() > KEPT_ITEMS {
+                items.clear();
+                items.shrink_to(KEPT_ITEMS);
+            }
+        }
+        for source in &mut self.pending.sources {
+            shrink(source);
+        }
+        shrink(&mut self.hits);
+        shrink(&mut self.cluster);
+        shrink(&mut self.chosen);
+        shrink(&mut self.findings);
+        self.run.release_excess(KEPT_ITEMS);
     }
 
     /// [`Scanner::scan`], the detectors reading `round` bytes at a time. The findings do not
@@ -281,6 +328,10 @@ impl Scanner {
 /// resolved into findings. The range is read by each detector in turn while it is in cache,
 /// and a scan's working memory is that of one range's candidates, not of the whole text's.
 const ROUND: usize = 64 << 10;
+
+/// How many items each of a kept scanner's buffers may keep between scans (a few hundred
+/// kilobytes each at most).
+const KEPT_ITEMS: usize = 1 << 14;
 
 /// The words that may start a label or a health term.
 static EITHER_FILTER: std::sync::LazyLock<Option<text::FirstWords>> =
@@ -768,6 +819,51 @@ mod tests {
         {
             assert_rounds_agree(&mutate(text, &mut seed), &[1, 3, 16, 101], &mut scanner);
         }
+    }
+
+    #[test]
+    fn scans_on_one_thread_do_not_see_each_other() {
+        // Texts that leave candidates and clusters behind at their end, a text that makes the
+        // buffers grow past what is kept, then short ones: each gives what a fresh scanner
+        // finds in it.
+        let large = "06 12 34 56 78, NIR 2 55 08 14 168 025 38 ".repeat(20_000);
+        let mut texts = texts();
+        texts.truncate(200);
+        texts.insert(50, large.clone());
+        texts.insert(100, "06 ".repeat(30_000));
+        texts.push(large);
+        for text in texts.iter().chain(texts.iter().rev()) {
+            let fresh = Scanner::new().scan(text).to_vec();
+            assert!(scan_text(text) == fresh, "{} bytes", text.len());
+        }
+    }
+
+    #[test]
+    fn a_kept_scanner_gives_back_what_a_large_text_took() {
+        let text = "06 12 34 56 78 ".repeat(3 * KEPT_ITEMS);
+        let mut scanner = Scanner::new();
+        assert_eq!(scanner.scan(&text).len(), 3 * KEPT_ITEMS);
+        let chain = "06 ".repeat(3 * KEPT_ITEMS);
+        scanner.scan(&chain);
+        let held = |scanner: &Scanner| {
+            let buffers = [
+                scanner.findings.capacity(),
+                scanner.cluster.capacity(),
+                scanner.chosen.capacity(),
+                scanner.hits.capacity(),
+                scanner.run.capacity(),
+            ];
+            let sources = scanner.pending.sources.iter().map(Vec::capacity);
+            buffers.into_iter().chain(sources).max().unwrap_or(0)
+        };
+        assert!(held(&scanner) > KEPT_ITEMS);
+        scanner.release_excess();
+        assert!(held(&scanner) <= KEPT_ITEMS, "{}", held(&scanner));
+        // What a short text needs is kept.
+        scanner.scan("06 12 34 56 78");
+        let findings_kept = scanner.findings.capacity();
+        scanner.release_excess();
+        assert!(findings_kept > 0 && scanner.findings.capacity() == findings_kept);
     }
 
     #[test]

@@ -161,6 +161,22 @@ pub struct Run {
 }
 
 impl Run {
+    /// The larger of the run's two buffers, in items.
+    #[cfg(test)]
+    pub fn capacity(&self) -> usize {
+        self.groups.capacity().max(self.compact.capacity())
+    }
+
+    /// Gives back the memory of a run of more than `kept` groups or characters.
+    pub fn release_excess(&mut self, kept: usize) {
+        if self.groups.capacity() > kept {
+            self.groups = Vec::new();
+        }
+        if self.compact.capacity() > kept {
+            self.compact = Vec::new();
+        }
+    }
+
     /// Collects the groups of the run starting at `start`, at most [`MAX_GROUPS`]; returns
     /// where scanning resumes, and whether the run goes on past the groups collected.
     fn collect(&mut self, bytes: &[u8], start: usize) -> (usize, bool) {
