@@ -255,7 +255,7 @@ impl EntryHeader {
 
 /// An audit event's fields, borrowed: what a caller that keeps events in its own type encodes
 /// without copying them into an [`AuditEvent`] first.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AuditEventRef<'a> {
     /// Unix time in seconds.
     pub time: i64,

@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod audit_rows;
 pub mod auth;
 pub mod authz;
 pub mod config;

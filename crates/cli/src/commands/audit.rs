@@ -18,6 +18,7 @@ use pli_audit::{
 use serde_json::json;
 
 use super::{print_line, profile_dir};
+use pli_server::audit_rows::{RowCheck, RowFinding};
 
 /// Entries read per page.
 const PAGE: u32 = 1000;
@@ -242,7 +243,22 @@ async fn verify(args: VerifyArgs) -> Result<()> {
     let n_kept = checkpoints.len();
     checkpoints.extend(latest.clone());
 
-    let outcome = replay(&source, &checkpoints).await?;
+    // The rows reports are read from are checked against the entries, where they can be read.
+    let mut rows = match &source {
+        Source::Data(store) => Some(RowCheck::new(store.clone())),
+        Source::Server(_) => None,
+    };
+    let mut outcome = replay(&source, &checkpoints, rows.as_mut())
+        .await?
+        .map_err(Failure::Log);
+    if let (Ok(_), Some(rows)) = (&outcome, rows)
+        && let Some(finding) = rows
+            .finish()
+            .await
+            .context("reading the audit_events rows")?
+    {
+        outcome = Err(Failure::Row(finding));
+    }
     match outcome {
         Ok(verified) => {
             if let Some(latest) = &latest {
@@ -270,13 +286,31 @@ async fn verify(args: VerifyArgs) -> Result<()> {
                 ))
             }
         }
-        Err(error) => {
+        Err(Failure::Log(error)) => {
             if args.json {
                 print_line(&failure_json(verifier.name(), &error).to_string())?;
             }
             bail!("{error}")
         }
+        Err(Failure::Row(finding)) => {
+            if args.json {
+                let value = json!({
+                    "intact": false,
+                    "origin": verifier.name(),
+                    "finding": finding.to_json(),
+                    "message": finding.to_string(),
+                });
+                print_line(&value.to_string())?;
+            }
+            bail!("the audit trail was tampered with: {finding}")
+        }
     }
+}
+
+/// Why a log did not verify: its entries, or the rows reports are read from.
+enum Failure {
+    Log(VerifyError),
+    Row(RowFinding),
 }
 
 /// A data directory: its database, and the log key derived from its `audit-log.key`.
@@ -343,7 +377,7 @@ pub(crate) async fn verify_store(
     store: std::sync::Arc<dyn pli_store::Store>,
     checkpoints: &[SignedCheckpoint],
 ) -> Result<Result<Verified, VerifyError>> {
-    replay(&Source::Data(store), checkpoints).await
+    replay(&Source::Data(store), checkpoints, None).await
 }
 
 /// A server: the profile's session on it, and its log key as it serves it (pinned on first
@@ -371,9 +405,11 @@ async fn open_server(home: &Path, server: Option<&str>) -> Result<(Source, LogVe
 }
 
 /// Replays every stored entry, in index order, against `checkpoints`.
+/// With `rows`, each event entry that holds its payload is also pushed to it, in log order.
 async fn replay(
     source: &Source,
     checkpoints: &[SignedCheckpoint],
+    mut rows: Option<&mut RowCheck>,
 ) -> Result<Result<Verified, VerifyError>> {
     let mut verification = match Verification::new(checkpoints) {
         Ok(verification) => verification,
@@ -391,8 +427,16 @@ async fn replay(
                     .await
                     .context("reading the log's entries")?;
                 for bundle in &page {
-                    if let Err(error) = push_bundle(&mut verification, bundle) {
-                        return Ok(Err(error));
+                    let events = match push_bundle(&mut verification, bundle) {
+                        Ok(events) => events,
+                        Err(error) => return Ok(Err(error)),
+                    };
+                    if let Some(rows) = rows.as_deref_mut() {
+                        for (index, event) in events {
+                            rows.push(index, event)
+                                .await
+                                .context("reading the audit_events rows")?;
+                        }
                     }
                 }
                 page.last().map(|bundle| bundle.index)
@@ -421,10 +465,11 @@ async fn replay(
 /// Pushes a stored bundle's entries; a pruned one (retention) is known by its header and the
 /// leaf hash kept for its position. A bundle whose stored bytes do not decode (a compressed one
 /// that was changed) is named as such: none of its entries can be read.
+/// Returns the bundle's audit events that hold their payload, with their indexes.
 fn push_bundle(
     verification: &mut Verification,
     bundle: &pli_store::StoredBundle,
-) -> Result<(), VerifyError> {
+) -> Result<Vec<(u64, pli_audit::AuditEvent)>, VerifyError> {
     let first = bundle.index.saturating_mul(pli_audit::BUNDLE_WIDTH);
     let data = bundle.data().map_err(|_| {
         VerifyError::Tampered(Tampering::UndecodableBundle {
@@ -432,14 +477,21 @@ fn push_bundle(
             index: first,
         })
     })?;
+    let mut events = Vec::new();
     for (index, bytes) in (first..).zip(pli_audit::bundle_pieces(&data)) {
         let pruned = bundle.pruned.iter().find(|(pruned, _)| *pruned == index);
         match pruned {
-            None => verification.push(bytes)?,
+            None => {
+                verification.push(bytes)?;
+                // Verified, so it decodes; published keys and receipts have no row.
+                if let Ok(entry) = pli_audit::Entry::decode(bytes) {
+                    events.push((index, entry.event));
+                }
+            }
             Some((_, leaf)) => verification.push_redacted(bytes, Hash::from_bytes(*leaf))?,
         }
     }
-    Ok(())
+    Ok(events)
 }
 
 fn push_served(

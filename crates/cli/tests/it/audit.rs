@@ -354,3 +354,158 @@ fn a_kept_checkpoint_the_log_no_longer_extends_is_reported() {
         "{stderr}"
     );
 }
+
+/// The `audit_events` rows (`seq`, then what a report shows of them), and the indexes of the
+/// event entries logged with them, both in order.
+fn rows_and_event_entries(server: &Server) -> (Vec<(i64, String)>, Vec<u64>) {
+    let rows = server
+        .sql(
+            "SELECT seq, at, ifnull(actor_email, ''), from_addr, action, ifnull(target, ''), \
+             outcome FROM audit_events ORDER BY seq",
+        )
+        .lines()
+        .map(|line| {
+            let (seq, rest) = line.split_once('|').unwrap();
+            (seq.parse().unwrap(), rest.to_owned())
+        })
+        .collect();
+    let entries = bundles(server)
+        .into_iter()
+        .flat_map(|(bundle, entries)| (bundle * pli_audit::BUNDLE_WIDTH..).zip(entries))
+        .filter(|(_, entry)| {
+            pli_audit::EntryHeader::decode(entry)
+                .is_ok_and(|header| header.kind == pli_audit::KIND_AUDIT_EVENT)
+        })
+        .map(|(index, _)| index)
+        .collect();
+    (rows, entries)
+}
+
+/// The position of a row that differs from the row before it and from the two after it, which
+/// differ from each other: what is done to it cannot be mistaken for something done to them.
+fn lone_row(rows: &[(i64, String)]) -> usize {
+    (1..rows.len().saturating_sub(2))
+        .find(|&k| {
+            let around = [&rows[k - 1].1, &rows[k].1, &rows[k + 1].1, &rows[k + 2].1];
+            (0..4).all(|a| (a + 1..4).all(|b| around[a] != around[b]))
+        })
+        .expect("a busy log has such a row")
+}
+
+/// Asserts that verification fails naming a row finding of `kind` with these fields.
+#[track_caller]
+fn assert_row_finding(run: &Run, value: &Value, kind: &str, fields: &[(&str, i64)]) {
+    let stderr = run.fails();
+    assert_eq!(value["intact"], false, "{run:#?}");
+    assert_eq!(value["finding"]["kind"], kind, "{run:#?}");
+    for (name, expected) in fields {
+        assert_eq!(value["finding"][*name], *expected, "{name}: {run:#?}");
+        assert!(
+            stderr.contains(&expected.to_string()),
+            "the message names the {name}: {stderr}"
+        );
+    }
+    assert!(stderr.contains("audit_events row"), "{stderr}");
+}
+
+#[test]
+fn the_rows_reports_read_are_checked_against_the_log() {
+    if crate::sqlite_only() {
+        return;
+    }
+    let (mut server, auditor) = busy_server();
+    server.stop();
+    let (rows, entries) = rows_and_event_entries(&server);
+    // One row per event entry: what the check relies on.
+    assert_eq!(rows.len(), entries.len());
+    assert!(rows.len() >= 8, "{rows:?}");
+    let (run, value) = verify_data(&auditor, &server);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(value["intact"], true);
+}
+
+#[test]
+fn a_rewritten_row_is_named() {
+    if crate::sqlite_only() {
+        return;
+    }
+    let (mut server, auditor) = busy_server();
+    server.stop();
+    let (rows, entries) = rows_and_event_entries(&server);
+    let k = lone_row(&rows);
+    let seq = rows[k].0;
+    // An insider moves an access to another address, leaving the log alone.
+    server.sql(&format!(
+        "UPDATE audit_events SET from_addr = '203.0.113.66' WHERE seq = {seq}"
+    ));
+    let (run, value) = verify_data(&auditor, &server);
+    assert_row_finding(
+        &run,
+        &value,
+        "row_rewritten",
+        &[("index", entries[k] as i64), ("seq", seq)],
+    );
+}
+
+#[test]
+fn a_deleted_row_is_named() {
+    if crate::sqlite_only() {
+        return;
+    }
+    let (mut server, auditor) = busy_server();
+    server.stop();
+    let (rows, entries) = rows_and_event_entries(&server);
+    let k = lone_row(&rows);
+    server.sql(&format!(
+        "DELETE FROM audit_events WHERE seq = {}",
+        rows[k].0
+    ));
+    let (run, value) = verify_data(&auditor, &server);
+    assert_row_finding(&run, &value, "row_deleted", &[("index", entries[k] as i64)]);
+    assert!(value["finding"]["time"].is_i64(), "{value}");
+}
+
+#[test]
+fn an_inserted_row_is_named() {
+    if crate::sqlite_only() {
+        return;
+    }
+    let (mut server, auditor) = busy_server();
+    server.stop();
+    let (rows, _) = rows_and_event_entries(&server);
+    // A forged access, in the form of the others.
+    server.sql(&format!(
+        "INSERT INTO audit_events (at, actor, actor_email, org_id, from_addr, action, target, \
+         outcome) SELECT at, actor, 'someone@else.fr', org_id, from_addr, action, target, \
+         outcome FROM audit_events WHERE seq = {}",
+        rows[lone_row(&rows)].0
+    ));
+    let (rows_after, _) = rows_and_event_entries(&server);
+    let forged = rows_after.last().unwrap().0;
+    let (run, value) = verify_data(&auditor, &server);
+    assert_row_finding(&run, &value, "row_inserted", &[("seq", forged)]);
+}
+
+#[test]
+fn reordered_rows_are_named() {
+    if crate::sqlite_only() {
+        return;
+    }
+    let (mut server, auditor) = busy_server();
+    server.stop();
+    let (rows, entries) = rows_and_event_entries(&server);
+    let k = lone_row(&rows);
+    let (a, b) = (rows[k].0, rows[k + 1].0);
+    server.sql(&format!(
+        "UPDATE audit_events SET seq = -1 WHERE seq = {a}; \
+         UPDATE audit_events SET seq = {a} WHERE seq = {b}; \
+         UPDATE audit_events SET seq = {b} WHERE seq = -1;"
+    ));
+    let (run, value) = verify_data(&auditor, &server);
+    assert_row_finding(
+        &run,
+        &value,
+        "row_reordered",
+        &[("index", entries[k] as i64), ("seq", b)],
+    );
+}

@@ -101,6 +101,9 @@ async fn pruned_entries_lose_their_details_and_the_log_still_verifies() {
     let checkpoint = pli_audit::SignedCheckpoint::open(latest.note.as_bytes(), &verifier).unwrap();
     let rows_before = store.audit_events(None, 0, 1000).await.unwrap().len();
     assert!(rows_before > 0);
+    // The rows say what the entries say, before retention and after it.
+    let rows_agree = || pli_server::audit_rows::check_rows(store.clone());
+    assert_eq!(rows_agree().await.unwrap(), None);
 
     // Everything logged so far is past retention.
     let pruned = pli_server::retention::prune_audit(store.as_ref(), pli_server::auth::now() + 10)
@@ -130,6 +133,7 @@ async fn pruned_entries_lose_their_details_and_the_log_still_verifies() {
         }
     }
     assert_eq!(kinds_kept, 2, "the two account keys");
+    assert_eq!(rows_agree().await.unwrap(), None);
     let verified = verification.finish().unwrap();
     assert_eq!(verified.size, latest.size);
     // Pruning again finds nothing more.
