@@ -542,10 +542,20 @@ impl Api {
 
     /// `GET /api/audit/log/checkpoint?cosigned=true`: the latest checkpoint witnesses
     /// cosigned, with their signature lines.
-    pub async fn audit_log_cosigned_checkpoint(&self) -> Result<String, ApiError> {
+    pub async fn audit_log_cosigned_checkpoint(
+        &self,
+        witnesses: &[String],
+        required: usize,
+    ) -> Result<String, ApiError> {
+        let required = required.to_string();
+        let witnesses = witnesses.join(",");
         let request = self
             .request(Method::GET, &["audit", "log", "checkpoint"], false)?
-            .query(&[("cosigned", "true")]);
+            .query(&[
+                ("cosigned", "true"),
+                ("witnesses", witnesses.as_str()),
+                ("required", required.as_str()),
+            ]);
         self.text(request).await
     }
 

@@ -169,7 +169,11 @@ impl KeyLog {
             return Ok(current);
         }
         let note = if self.witnesses_required > 0 {
-            api.audit_log_cosigned_checkpoint().await?
+            // Only the witnesses this profile trusts: others' cosignatures must not hide the
+            // latest checkpoint those cosigned.
+            let trusted: Vec<String> = self.witnesses.iter().map(ToString::to_string).collect();
+            api.audit_log_cosigned_checkpoint(&trusted, self.witnesses_required)
+                .await?
         } else {
             api.audit_log_checkpoint().await?
         };

@@ -545,8 +545,12 @@ impl Store for PostgresStore {
         witnesses::add_cosignature(&self.pool, size, witness, line).await
     }
 
-    async fn latest_cosigned(&self) -> Result<Option<(StoredCheckpoint, Vec<String>)>> {
-        witnesses::latest_cosigned(&self.pool).await
+    async fn latest_cosigned(
+        &self,
+        witnesses: &[String],
+        required: usize,
+    ) -> Result<Option<(StoredCheckpoint, Vec<String>)>> {
+        witnesses::latest_cosigned(&self.pool, witnesses, required).await
     }
 
     async fn monitor_baseline(&self, subject: Id) -> Result<Option<Vec<u8>>> {

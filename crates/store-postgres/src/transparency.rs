@@ -127,7 +127,7 @@ pub(crate) async fn audit_report(pool: &PgPool, query: &AuditQuery) -> Result<Ve
          WHERE seq > $1 AND at >= $2 AND ($3::BIGINT IS NULL OR at < $3) \
          AND ($4::BYTEA IS NULL OR org_id = $4) \
          AND ($5::TEXT IS NULL OR actor_email = $5 OR target = $5) \
-         AND ($6::TEXT IS NULL OR target = $6) \
+         AND ($6::TEXT IS NULL OR target = $6 OR left(target, 33) = $6 || ' ') \
          ORDER BY seq LIMIT $7",
     )
     .bind(query.after_seq)

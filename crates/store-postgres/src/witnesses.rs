@@ -53,12 +53,19 @@ pub(crate) async fn add_cosignature(
 
 pub(crate) async fn latest_cosigned(
     pool: &PgPool,
+    witnesses: &[String],
+    required: usize,
 ) -> Result<Option<(StoredCheckpoint, Vec<String>)>> {
     let mut tx = read(pool).await?;
+    let any = witnesses.is_empty();
     let row = sqlx::query(
         "SELECT size, note FROM audit_log_checkpoints WHERE size = \
-         (SELECT max(size) FROM audit_log_cosignatures)",
+         (SELECT size FROM audit_log_cosignatures WHERE $1 OR witness = ANY($2) \
+          GROUP BY size HAVING count(*) >= $3 ORDER BY size DESC LIMIT 1)",
     )
+    .bind(any)
+    .bind(witnesses)
+    .bind(i64::try_from(required.max(1)).unwrap_or(i64::MAX))
     .fetch_optional(&mut *tx)
     .await
     .map_err(|error| map_err(error, "audit log checkpoint"))?;
@@ -67,9 +74,12 @@ pub(crate) async fn latest_cosigned(
     };
     let checkpoint = checkpoint_from_row(&row)?;
     let lines = sqlx::query(
-        "SELECT line FROM audit_log_cosignatures WHERE size = $1 ORDER BY witness COLLATE \"C\"",
+        "SELECT line FROM audit_log_cosignatures WHERE size = $1 AND ($2 OR witness = ANY($3)) \
+         ORDER BY witness COLLATE \"C\"",
     )
     .bind(sql_index(checkpoint.size)?)
+    .bind(any)
+    .bind(witnesses)
     .fetch_all(&mut *tx)
     .await
     .map_err(|error| map_err(error, "audit log cosignature"))?

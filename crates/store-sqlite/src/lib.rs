@@ -913,12 +913,25 @@ impl Store for SqliteStore {
         commit(tx).await
     }
 
-    async fn latest_cosigned(&self) -> Result<Option<(StoredCheckpoint, Vec<String>)>> {
+    async fn latest_cosigned(
+        &self,
+        witnesses: &[String],
+        required: usize,
+    ) -> Result<Option<(StoredCheckpoint, Vec<String>)>> {
         let mut tx = self.read().await?;
+        // The witnesses as one JSON array: one statement whatever their number.
+        let listed = serde_json::to_string(witnesses)
+            .map_err(|_| StoreError::Corrupt("witness keys".into()))?;
+        let any = witnesses.is_empty();
         let row = sqlx::query(
             "SELECT size, note FROM audit_log_checkpoints WHERE size = \
-             (SELECT max(size) FROM audit_log_cosignatures)",
+             (SELECT size FROM audit_log_cosignatures \
+              WHERE ?1 OR witness IN (SELECT value FROM json_each(?2)) \
+              GROUP BY size HAVING count(*) >= ?3 ORDER BY size DESC LIMIT 1)",
         )
+        .bind(any)
+        .bind(&listed)
+        .bind(i64::try_from(required.max(1)).unwrap_or(i64::MAX))
         .fetch_optional(&mut *tx)
         .await
         .map_err(|error| map_err(error, "audit log checkpoint"))?;
@@ -926,15 +939,19 @@ impl Store for SqliteStore {
             return Ok(None);
         };
         let checkpoint = checkpoint_from_row(&row)?;
-        let lines =
-            sqlx::query("SELECT line FROM audit_log_cosignatures WHERE size = ? ORDER BY witness")
-                .bind(sql_index(checkpoint.size)?)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(|error| map_err(error, "audit log cosignature"))?
-                .iter()
-                .map(|row| get(row, "line", "audit_log_cosignatures.line"))
-                .collect::<Result<Vec<String>>>()?;
+        let lines = sqlx::query(
+            "SELECT line FROM audit_log_cosignatures WHERE size = ?1 \
+             AND (?2 OR witness IN (SELECT value FROM json_each(?3))) ORDER BY witness",
+        )
+        .bind(sql_index(checkpoint.size)?)
+        .bind(any)
+        .bind(&listed)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "audit log cosignature"))?
+        .iter()
+        .map(|row| get(row, "line", "audit_log_cosignatures.line"))
+        .collect::<Result<Vec<String>>>()?;
         Ok(Some((checkpoint, lines)))
     }
 
@@ -1244,7 +1261,7 @@ impl Store for SqliteStore {
              WHERE seq > ?1 AND at >= ?2 AND (?3 IS NULL OR at < ?3) \
              AND (?4 IS NULL OR org_id = ?4) \
              AND (?5 IS NULL OR actor_email = ?5 OR target = ?5) \
-             AND (?6 IS NULL OR target = ?6) \
+             AND (?6 IS NULL OR target = ?6 OR substr(target, 1, 33) = ?6 || ' ') \
              ORDER BY seq LIMIT ?7",
         )
         .bind(query.after_seq)

@@ -508,7 +508,7 @@ pub async fn compressed_bundles_are_pruned_and_damage_stays_in_them(fixture: &dy
 /// checkpoint comes with its lines.
 pub async fn cosignatures_are_kept_per_witness_and_bounded(fixture: &dyn Fixture) {
     let store = fixture.store();
-    assert_eq!(store.latest_cosigned().await.unwrap(), None);
+    assert_eq!(store.latest_cosigned(&[], 1).await.unwrap(), None);
     store
         .append_audit_logged(&[], &log_batch(0, 2))
         .await
@@ -524,14 +524,35 @@ pub async fn cosignatures_are_kept_per_witness_and_bounded(fixture: &dyn Fixture
     store.add_cosignature(2, "w1", "— w1 old").await.unwrap();
     store.add_cosignature(2, "w1", "— w1 new").await.unwrap();
     store.add_cosignature(2, "w2", "— w2 sig").await.unwrap();
-    let (checkpoint, lines) = store.latest_cosigned().await.unwrap().unwrap();
+    let (checkpoint, lines) = store.latest_cosigned(&[], 1).await.unwrap().unwrap();
     assert_eq!(checkpoint.size, 2);
     assert_eq!(lines, vec!["— w1 new".to_owned(), "— w2 sig".to_owned()]);
 
     store.add_cosignature(3, "w1", "— w1 three").await.unwrap();
-    let (checkpoint, lines) = store.latest_cosigned().await.unwrap().unwrap();
+    let (checkpoint, lines) = store.latest_cosigned(&[], 1).await.unwrap().unwrap();
     assert_eq!(checkpoint.size, 3);
     assert_eq!(lines, vec!["— w1 three".to_owned()]);
+
+    // Asked for given witnesses: the latest checkpoint enough of them cosigned, with only
+    // their lines; another witness's later cosignature does not hide it.
+    let w2 = ["w2".to_owned()];
+    let (checkpoint, lines) = store.latest_cosigned(&w2, 1).await.unwrap().unwrap();
+    assert_eq!(checkpoint.size, 2);
+    assert_eq!(lines, vec!["— w2 sig".to_owned()]);
+    let both = ["w2".to_owned(), "w1".to_owned()];
+    let (checkpoint, lines) = store.latest_cosigned(&both, 2).await.unwrap().unwrap();
+    assert_eq!(checkpoint.size, 2);
+    assert_eq!(lines.len(), 2);
+    let (checkpoint, _) = store.latest_cosigned(&both, 1).await.unwrap().unwrap();
+    assert_eq!(checkpoint.size, 3);
+    assert_eq!(store.latest_cosigned(&both, 3).await.unwrap(), None);
+    assert_eq!(
+        store
+            .latest_cosigned(&["nobody".to_owned()], 1)
+            .await
+            .unwrap(),
+        None
+    );
 
     for n in 2..=pli_store::MAX_WITNESSES {
         store

@@ -144,6 +144,7 @@ macro_rules! store_stories {
             key_log_indexes_are_kept_per_key,
             receipts_are_one_per_recipient,
             audit_reports_filter_and_page,
+            audit_reports_on_an_envelope_find_what_its_links_did,
             pruning_keeps_headers_and_leaf_hashes,
             monitor_baselines_are_kept_per_subject,
             download_holds_escalate_and_lift,

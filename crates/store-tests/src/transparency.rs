@@ -211,6 +211,81 @@ pub async fn audit_reports_filter_and_page(fixture: &dyn Fixture) {
     assert_eq!(report(rest).await, events[2..].to_vec());
 }
 
+/// A report on an envelope finds the events whose target starts with its id and a space (what
+/// its external recipients did through their links, the policy's decision), and no other.
+pub async fn audit_reports_on_an_envelope_find_what_its_links_did(fixture: &dyn Fixture) {
+    let store = fixture.store();
+    let org = store.ensure_org("CHU Nord").await.unwrap();
+    let envelope = Id::random();
+    let link = Id::random();
+    let events = vec![
+        at(
+            NOW,
+            Some(org.id),
+            "ana@x.example",
+            "envelope.create",
+            &envelope.to_string(),
+        ),
+        at(
+            NOW + 1,
+            Some(org.id),
+            "ana@x.example",
+            "link.created",
+            &format!("{envelope} link {link}"),
+        ),
+        at(
+            NOW + 2,
+            Some(org.id),
+            "ext@y.example",
+            "link.downloaded",
+            &format!("{envelope} link {link}"),
+        ),
+        at(
+            NOW + 3,
+            Some(org.id),
+            "ana@x.example",
+            "envelope.dlp",
+            &format!("{envelope} policy 2 warn nir=1"),
+        ),
+        // Targets that only look alike.
+        at(
+            NOW + 4,
+            Some(org.id),
+            "ana@x.example",
+            "x",
+            &format!("{envelope}x"),
+        ),
+        at(
+            NOW + 5,
+            Some(org.id),
+            "ana@x.example",
+            "x",
+            &format!("x {envelope}"),
+        ),
+        at(
+            NOW + 6,
+            Some(org.id),
+            "ana@x.example",
+            "x",
+            &link.to_string(),
+        ),
+    ];
+    store.append_audit(&events).await.unwrap();
+    let found: Vec<AuditEvent> = store
+        .audit_report(&AuditQuery {
+            since: 0,
+            limit: 100,
+            envelope: Some(envelope),
+            ..AuditQuery::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|record| record.event)
+        .collect();
+    assert_eq!(found, events[..4].to_vec());
+}
+
 /// Pruning keeps an entry's header and leaf hash, drops its payload and the old event rows,
 /// and leaves newer entries and rows whole.
 pub async fn pruning_keeps_headers_and_leaf_hashes(fixture: &dyn Fixture) {

@@ -571,7 +571,8 @@ pub struct AuditQuery {
     pub until: Option<Timestamp>,
     /// Events whose actor had this email (lowercase), or whose target is it.
     pub account: Option<String>,
-    /// Events whose target is this envelope id.
+    /// Events whose target is this envelope id, or starts with it and a space (the policy's
+    /// decision on it, what its external recipients did through their links).
     pub envelope: Option<Id>,
     /// Events with `seq > after_seq`.
     pub after_seq: i64,
@@ -748,8 +749,15 @@ pub trait Store: Send + Sync + 'static {
     /// of the same witness). `NotFound` if no checkpoint has that size; `Conflict` if
     /// [`MAX_WITNESSES`] other witnesses already cosigned it.
     async fn add_cosignature(&self, size: u64, witness: &str, line: &str) -> Result<()>;
-    /// The latest checkpoint any witness cosigned, with the cosignature lines.
-    async fn latest_cosigned(&self) -> Result<Option<(StoredCheckpoint, Vec<String>)>>;
+    /// The latest checkpoint cosigned by at least `required` (at least 1) of `witnesses` (their
+    /// keys as stored; empty: any witness), with those witnesses' cosignature lines. A client
+    /// asks for the witnesses it trusts, so cosignatures by others cannot hide the checkpoints
+    /// it would accept.
+    async fn latest_cosigned(
+        &self,
+        witnesses: &[String],
+        required: usize,
+    ) -> Result<Option<(StoredCheckpoint, Vec<String>)>>;
     /// The stored hash tiles asked for that exist, with their bytes (32 per hash).
     async fn audit_log_tiles(&self, tiles: &[TileId]) -> Result<HashMap<TileId, Vec<u8>>>;
     /// Stored tree hashes by stored index, in the order asked, read from their tiles.

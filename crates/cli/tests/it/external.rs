@@ -335,6 +335,33 @@ fn an_external_recipient_opens_the_link_with_the_sms_code() {
     assert!(log.contains("request"), "the debug log is captured: {log}");
     assert!(!log.contains(fragment_half), "F in the server log");
     assert!(!log.contains(&code), "the code in the server log");
+
+    // A report on the envelope shows what the external recipient did through the link.
+    let dpo = User::invited(&server, "dpo@chu.fr", "CHU", "auditor");
+    let run = dpo.run(&[
+        "audit",
+        "report",
+        "--since",
+        "2000-01-01",
+        "--envelope",
+        &id,
+        "--json",
+    ]);
+    let lines: Vec<Value> = serde_json::from_str(run.ok()).unwrap();
+    let by_recipient: Vec<&str> = lines
+        .iter()
+        .filter(|line| line["actor"] == OFFICER)
+        .map(|line| line["action"].as_str().unwrap())
+        .collect();
+    for action in ["link.code_accepted", "link.downloaded"] {
+        assert!(by_recipient.contains(&action), "{action}: {lines:#?}");
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|line| line["action"] == "link.created" && line["actor"] == "secretariat@chu.fr"),
+        "{lines:#?}"
+    );
 }
 
 #[test]

@@ -75,14 +75,31 @@ fn senders_requiring_a_witness_prove_keys_only_against_cosigned_checkpoints() {
     witness(&dpo, &server, &key_file);
     alice.send(&[&paths[0]], "carol@police.fr");
 
-    // A checkpoint cosigned only by a witness Alice does not trust does not count.
+    // A checkpoint cosigned only by a witness Alice does not trust does not count, and does not
+    // hide the latest one her witness cosigned: any account may cosign, so one that does must
+    // not stop her sending to keys her witness saw.
     let other_keys = tempfile::tempdir().unwrap();
     let _dave = User::invited(&server, "dave@police.fr", "Police", "agent");
-    witness(&alice, &server, &other_keys.path().join("w.key"));
+    let mallory = User::invited(&server, "mallory@police.fr", "Police", "agent");
+    witness(&mallory, &server, &other_keys.path().join("w.key"));
+    alice.send(&[&paths[0]], "carol@police.fr");
     let run = alice.run(&["send", paths[0].to_str().unwrap(), "--to", "dave@police.fr"]);
-    assert!(run.fails().contains("cosigned by 0"), "{run:#?}");
-    alice.run(&["audit", "witnesses", "require", "0"]).ok();
+    assert!(
+        run.fails().contains("beyond the signed checkpoint"),
+        "{run:#?}"
+    );
+    witness(&dpo, &server, &key_file);
     alice.send(&[&paths[0]], "dave@police.fr");
+    // The untrusted witness cosigns again, after the newest key: still not enough for Alice.
+    let _erin = User::invited(&server, "erin@police.fr", "Police", "agent");
+    witness(&mallory, &server, &other_keys.path().join("w.key"));
+    let run = alice.run(&["send", paths[0].to_str().unwrap(), "--to", "erin@police.fr"]);
+    assert!(
+        run.fails().contains("beyond the signed checkpoint"),
+        "{run:#?}"
+    );
+    alice.run(&["audit", "witnesses", "require", "0"]).ok();
+    alice.send(&[&paths[0]], "erin@police.fr");
 }
 
 #[test]

@@ -19,6 +19,7 @@ use pli_audit::{Entry, HEADER_BYTES, Hash, MerkleError, leaf_hash};
 use pli_proto::{
     AuditConsistencyProof, AuditInclusionProof, AuditLogEntries, AuditLogEntry, ErrorBody,
 };
+use pli_store::MAX_WITNESSES;
 use pli_store::Outcome;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -34,6 +35,12 @@ pub struct CheckpointQuery {
     /// `true`: the latest checkpoint witnesses cosigned, with their signature lines, instead of
     /// the latest one.
     pub cosigned: Option<bool>,
+    /// With `cosigned`: only these witnesses count, their verifier keys separated by commas
+    /// (the client's trusted witnesses), so that cosignatures by others do not hide the latest
+    /// checkpoint they cosigned.
+    pub witnesses: Option<String>,
+    /// With `cosigned`: how many of `witnesses` must have cosigned (default 1).
+    pub required: Option<u32>,
 }
 
 /// The signed checkpoint of the largest tree, as a C2SP signed note; or the largest that
@@ -49,13 +56,40 @@ pub async fn checkpoint(
     ApiQuery(query): ApiQuery<CheckpointQuery>,
 ) -> Result<Response, ApiError> {
     if query.cosigned == Some(true) {
-        let (stored, lines) = state.store.latest_cosigned().await?.ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "no witness cosigned a checkpoint yet; run pli audit witness",
-            )
-        })?;
+        let witnesses: Vec<String> = query
+            .witnesses
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|key| !key.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if witnesses.len() > MAX_WITNESSES || witnesses.iter().any(|key| key.len() > 512) {
+            return Err(ApiError::invalid(format!(
+                "witnesses: at most {MAX_WITNESSES} witness keys, each at most 512 characters"
+            )));
+        }
+        let required = match query.required {
+            None => 1,
+            Some(required @ 1..) if required as usize <= witnesses.len().max(1) => required,
+            Some(_) => {
+                return Err(ApiError::invalid(
+                    "required must be between 1 and the number of witnesses given",
+                ));
+            }
+        };
+        let (stored, lines) = state
+            .store
+            .latest_cosigned(&witnesses, required as usize)
+            .await?
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    "not_found",
+                    "no checkpoint is cosigned by these witnesses yet; run pli audit witness",
+                )
+            })?;
         let mut note = stored.note;
         for line in lines {
             note.push_str(&line);

@@ -150,7 +150,7 @@ pub async fn create(
             .audit
             .record(principal.event(
                 "link.created",
-                Some(new_link.id.to_string()),
+                Some(link_target(new_link.envelope_id, new_link.id)),
                 Outcome::Failed,
             ))
             .await;
@@ -165,7 +165,7 @@ pub async fn create(
         .audit
         .record_durable(principal.event(
             "link.created",
-            Some(new_link.id.to_string()),
+            Some(link_target(new_link.envelope_id, new_link.id)),
             Outcome::Allowed,
         ))
         .await
@@ -278,7 +278,7 @@ pub async fn withdraw(
         .audit
         .record_durable(principal.event(
             "link.withdrawn",
-            Some(link_id.to_string()),
+            Some(link_target(link.envelope_id, link.id)),
             Outcome::Allowed,
         ))
         .await
@@ -997,9 +997,16 @@ async fn recipient_event(
         org_id: sender_org(state, link).await,
         from: from.to_owned(),
         action: action.to_owned(),
-        target: Some(link.id.to_string()),
+        target: Some(link_target(link.envelope_id, link.id)),
         outcome,
     }
+}
+
+/// The target of a link's audit events: its envelope first, as every event about an envelope
+/// starts with the envelope's id, so that a report on the envelope finds what its external
+/// recipients did, even once the link is gone.
+fn link_target(envelope_id: Id, link_id: Id) -> String {
+    format!("{envelope_id} link {link_id}")
 }
 
 /// An event of the server itself about a link (expiry), in the sender's organisation.
@@ -1011,7 +1018,7 @@ async fn system_event(state: &AppState, link: &Link, action: &str) -> AuditEvent
         org_id: sender_org(state, link).await,
         from: "server".to_owned(),
         action: action.to_owned(),
-        target: Some(link.id.to_string()),
+        target: Some(link_target(link.envelope_id, link.id)),
         outcome: Outcome::Allowed,
     }
 }
