@@ -306,6 +306,29 @@ fn log_event<'a>(
     }
 }
 
+/// The audit event of an alert raised (`alert.raised`): its kind and whom it is about, in the
+/// organisation it was raised in. Its details stay in the alert, which admins read.
+pub fn alert_event(alert: &pli_store::NewAlert) -> AuditEvent {
+    AuditEvent {
+        at: alert.at,
+        actor: alert.account_id,
+        actor_email: alert.email.clone(),
+        org_id: Some(alert.org_id),
+        from: "server".to_owned(),
+        action: "alert.raised".to_owned(),
+        target: Some(alert.kind.clone()),
+        outcome: Outcome::Allowed,
+    }
+}
+
+/// Whether an `audit_events` row says exactly what the log entry logged with it says. Rows and
+/// entries are written in one transaction, each row with the same fields as its entry (text
+/// cut to the same limit), so any difference is a change made to one of them afterwards.
+pub fn row_matches_entry(row: &AuditEvent, entry: &pli_audit::AuditEvent) -> bool {
+    let (mut org, mut actor) = ([0u8; 32], [0u8; 32]);
+    log_event(row, &mut org, &mut actor) == entry.borrowed()
+}
+
 /// An id as its `Display` form (32 lowercase hex digits), without allocating.
 fn hex_id(id: pli_store::Id, buffer: &mut [u8; 32]) -> &str {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

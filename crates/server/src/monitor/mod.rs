@@ -228,6 +228,7 @@ pub async fn check_download(
             details,
         };
         state.store.add_alert(&alert).await?;
+        state.audit.record(crate::audit::alert_event(&alert)).await;
         mail_admins(state, alert);
     }
     match decision.level {
@@ -503,6 +504,7 @@ async fn record(
         details,
     };
     state.store.add_alert(&alert).await?;
+    state.audit.record(crate::audit::alert_event(&alert)).await;
     mail_admins(state, alert);
     Ok(())
 }

@@ -89,9 +89,33 @@ pub async fn login(
             (None, Some(code), Some(totp)) => {
                 second_factor_accepted(&state, &account, totp, code, &from, at).await?
             }
-            _ => return Err(second_factor_needed(totp.is_some(), has_passkey)),
+            _ => {
+                // The password was right: the trail says so, and that the second factor was
+                // asked for, so a stolen password shows even when the code stops it.
+                state
+                    .audit
+                    .record(AuditEvent {
+                        action: "auth.second_factor_needed".into(),
+                        ..login_event(Some(&account), &account.email, from, Outcome::Allowed)
+                    })
+                    .await;
+                return Err(second_factor_needed(totp.is_some(), has_passkey));
+            }
         };
         if !accepted {
+            // Told apart from a wrong password: the password was right.
+            state
+                .audit
+                .record(AuditEvent {
+                    action: "auth.second_factor".into(),
+                    ..login_event(
+                        Some(&account),
+                        &account.email,
+                        from.clone(),
+                        Outcome::Denied,
+                    )
+                })
+                .await;
             let email = account.email.clone();
             return Err(login_failed(&state, Some(&account), &email, from, at).await);
         }
@@ -226,16 +250,27 @@ async fn second_factor_accepted(
     }
     let left = state.store.recovery_codes_left(account.id).await?;
     state
-        .store
-        .add_alert(&NewAlert {
-            at,
-            org_id: account.org.id,
-            account_id: Some(account.id),
-            email: Some(account.email.clone()),
-            kind: "totp.recovery_code_used".into(),
-            details: format!("logged in from {from} with a recovery code; {left} left"),
+        .audit
+        .record(AuditEvent {
+            action: "auth.recovery_code".into(),
+            ..login_event(
+                Some(account),
+                &account.email,
+                from.to_owned(),
+                Outcome::Allowed,
+            )
         })
-        .await?;
+        .await;
+    let alert = NewAlert {
+        at,
+        org_id: account.org.id,
+        account_id: Some(account.id),
+        email: Some(account.email.clone()),
+        kind: "totp.recovery_code_used".into(),
+        details: format!("logged in from {from} with a recovery code; {left} left"),
+    };
+    state.store.add_alert(&alert).await?;
+    state.audit.record(crate::audit::alert_event(&alert)).await;
     Ok(true)
 }
 
@@ -288,6 +323,7 @@ async fn login_failed(
             if let Err(error) = state.store.add_alert(&alert).await {
                 return error.into();
             }
+            state.audit.record(crate::audit::alert_event(&alert)).await;
         }
     }
     tokio::time::sleep(throttle::failure_delay(n_failures)).await;

@@ -388,10 +388,17 @@ pub async fn download(
         }
         Err(error) => return Err(error.into()),
     };
+    // Durable before the content goes out, as for a link's download: an access the trail
+    // cannot hold is refused, not served unrecorded.
     state
         .audit
-        .record(principal.event("envelope.download", Some(id.to_string()), Outcome::Allowed))
-        .await;
+        .record_durable(principal.event(
+            "envelope.download",
+            Some(id.to_string()),
+            Outcome::Allowed,
+        ))
+        .await
+        .map_err(|error| ApiError::internal(error.to_string()))?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/octet-stream".to_owned()),

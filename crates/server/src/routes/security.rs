@@ -128,24 +128,23 @@ pub async fn unblock(
         .record_durable(principal.event("login.unblock", target, Outcome::Allowed))
         .await
         .map_err(|error| ApiError::internal(error.to_string()))?;
-    state
-        .store
-        .add_alert(&NewAlert {
-            at: now(),
-            org_id: org,
-            account_id: Some(account.id),
-            email: Some(account.email.clone()),
-            kind: if downloads_unblocked {
-                "downloads.unblocked".into()
-            } else {
-                "login.unblocked".into()
-            },
-            details: format!(
-                "{lifted} unblocked by {}: {reason}",
-                principal.account.email
-            ),
-        })
-        .await?;
+    let alert = NewAlert {
+        at: now(),
+        org_id: org,
+        account_id: Some(account.id),
+        email: Some(account.email.clone()),
+        kind: if downloads_unblocked {
+            "downloads.unblocked".into()
+        } else {
+            "login.unblocked".into()
+        },
+        details: format!(
+            "{lifted} unblocked by {}: {reason}",
+            principal.account.email
+        ),
+    };
+    state.store.add_alert(&alert).await?;
+    state.audit.record(crate::audit::alert_event(&alert)).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

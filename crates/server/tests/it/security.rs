@@ -85,6 +85,48 @@ async fn totp_codes_work_once_and_recovery_codes_once() {
         disabled.body
     );
     assert_eq!(login_with(&app, &alice, None).await.status, StatusCode::OK);
+
+    // The trail tells a right password stopped at the second factor from a wrong password,
+    // and a recovery code from a code; the alert is a log entry too.
+    app.state.flush_audit().await;
+    let events: Vec<(String, Option<String>, pli_store::Outcome)> = app
+        .state
+        .store()
+        .audit_events(None, 0, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|record| record.event.actor_email.as_deref() == Some("alice@chu.fr"))
+        .map(|record| {
+            (
+                record.event.action,
+                record.event.target,
+                record.event.outcome,
+            )
+        })
+        .collect();
+    let count = |action: &str, outcome: pli_store::Outcome| {
+        events
+            .iter()
+            .filter(|(logged, _, logged_outcome)| logged == action && *logged_outcome == outcome)
+            .count()
+    };
+    use pli_store::Outcome::{Allowed, Denied};
+    assert_eq!(
+        count("auth.second_factor_needed", Allowed),
+        1,
+        "{events:#?}"
+    );
+    // The guess, the replayed code and the used recovery code.
+    assert_eq!(count("auth.second_factor", Denied), 3, "{events:#?}");
+    assert_eq!(count("auth.recovery_code", Allowed), 1, "{events:#?}");
+    assert!(
+        events
+            .iter()
+            .any(|(action, target, _)| action == "alert.raised"
+                && target.as_deref() == Some("totp.recovery_code_used")),
+        "{events:#?}"
+    );
 }
 
 #[tokio::test]
