@@ -213,3 +213,28 @@ test("the policy version a visit saw is required on the next visit: a rollback i
   assert.equal(envelopes(), before, "nothing was announced");
   assert.deepEqual(problems, []);
 });
+
+test("the subject and the files' names are checked like the files: a social-security number there is blocked too", async () => {
+  setPolicy('version = 5\n[kinds.nir]\nexternal = "block"\n');
+  const { page, problems, form } = await sendPage();
+  const before = envelopes();
+  const blocked = page.getByRole("alert").filter({ hasText: "Bloqué par la politique d'envoi de votre organisation (version 5)" });
+  await form.getByLabel("Destinataires").fill(agent.email);
+  await form.getByLabel("Objet").fill("Dossier 2 55 08 14 168 025 38");
+  await form.getByLabel("Documents").setInputFiles([writeText("menu.txt", "Lundi : soupe\n")]);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  await blocked.waitFor({ timeout: 60_000 });
+  assert.match(await blocked.innerText(), /nir vers l'extérieur \(bloqué\)/);
+  assert.equal(envelopes(), before, "nothing was announced");
+  await form.getByLabel("Objet").fill("Menu");
+  await form.getByLabel("Documents").setInputFiles([writeText("Dupont_255081416802538.txt", "Lundi : soupe\n")]);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  await page.getByRole("alert").filter({ hasText: "nir vers l'extérieur" }).last().waitFor({ timeout: 60_000 });
+  assert.equal(envelopes(), before, "nothing was announced");
+  // Under a plain subject and name, the same content goes.
+  await form.getByLabel("Documents").setInputFiles([writeText("menu.txt", "Lundi : soupe\n")]);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  await sentId(page);
+  assert.equal(envelopes(), before + 1);
+  assert.deepEqual(problems, []);
+});

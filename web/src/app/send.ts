@@ -13,7 +13,8 @@ import { concatBytes, toHex, utf8 } from "../envelope/bytes.js";
 import { decode32, deriveLinkKeys, encodeBase64url, receiptPublicKey } from "../envelope/keys.js";
 import { sealEnvelope, type SealInput } from "../envelope/writer.js";
 import { KeyLog } from "../transparency/keylog.js";
-import { decide, destination, type Decision, type Reason } from "../dlp/policy.js";
+import { addFindings, decide, destination, type Decision, type Reason } from "../dlp/policy.js";
+import { scanText } from "../dlp/index.js";
 import { inspectFilesInWorker, type Inspection } from "../dlp/files.js";
 import type { Dlp } from "../envelope/manifest.js";
 import { ApiFailure, type CreateLinkRequest, type DirectoryEntry, type DlpSummary, type LinkCreated } from "./api.js";
@@ -128,7 +129,7 @@ export async function sendFiles(
   }
   keep(session, log.latest());
   const externalEmails = external === null ? [] : [external.email];
-  const dlp = trusted === null ? undefined : await applyPolicy(session, trusted, files, orgs, external !== null, review, onScan);
+  const dlp = trusted === null ? undefined : await applyPolicy(session, trusted, files, subject, orgs, external !== null, review, onScan);
 
   const id = toHex(crypto.getRandomValues(new Uint8Array(16)));
   const inputs: SealInput[] = files.map((file) => ({ name: file.name, mediaType: mediaType(file), size: file.size, stream: () => file.stream() as ReadableStream<Uint8Array> }));
@@ -199,12 +200,15 @@ const MAX_JUSTIFICATION_BYTES = 2048;
  * the policy to every recipient's destination, refuses when it blocks, has the sender confirm
  * a warning or write a justification, and returns the label for the signed manifest.
  */
-async function applyPolicy(session: Session, trusted: TrustedPolicy, files: File[], orgs: Set<string>, external: boolean, review: ReviewPolicy, onScan: (done: number, total: number) => void): Promise<Dlp> {
+async function applyPolicy(session: Session, trusted: TrustedPolicy, files: File[], subject: string, orgs: Set<string>, external: boolean, review: ReviewPolicy, onScan: (done: number, total: number) => void): Promise<Dlp> {
   const { policy, signed } = trusted;
   const destinations = new Set([...orgs].map((org) => destination(policy, session.account.org, org)));
   // A person without an account is outside every organisation and trust zone.
   if (external) destinations.add("external");
   const inspection = await inspectFilesInWorker(files, onScan);
+  // What recipients see besides the contents, as `pli send` checks it: the subject and the
+  // files' names (`_` read as the separator it usually is in a name).
+  addFindings(inspection.labels, scanText([subject, ...files.map((file) => file.name.replaceAll("_", " "))].join("\n")));
   const decision = decide(policy, inspection.labels, destinations);
   const detail = { version: signed.version };
   if (decision.action === "block") throw new SendRefused("policy_block", "", detail, decision.reasons);

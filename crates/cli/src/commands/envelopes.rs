@@ -35,6 +35,7 @@ pub async fn send(args: SendArgs) -> Result<()> {
     let dlp = super::policy::check_before_send(
         &session,
         &args.files,
+        &args.subject,
         &args.to,
         link.is_some(),
         args.justification.as_deref(),

@@ -117,6 +117,7 @@ async fn fetch(session: &LoggedIn) -> Result<Option<TrustedPolicy>> {
 pub async fn check_before_send(
     session: &LoggedIn,
     files: &[PathBuf],
+    subject: &str,
     to: &[String],
     external: bool,
     justification: Option<&str>,
@@ -140,9 +141,12 @@ pub async fn check_before_send(
         destinations.insert(pli_dlp::Destination::External);
     }
     let owned = files.to_vec();
-    let labels: Labels = tokio::task::spawn_blocking(move || scan::labels_of(&owned))
+    let mut labels: Labels = tokio::task::spawn_blocking(move || scan::labels_of(&owned))
         .await
         .map_err(|error| anyhow!("internal error: {error}"))??;
+    // What the recipients see besides the contents: the subject and the files' names (a
+    // social-security number in a subject line or a name is as much a leak as in a file).
+    labels.add_findings(&pli_dlp::scan_text(&outside_text(files, subject)));
     let decision = trusted.policy.decide(&labels, &destinations);
     let version = trusted.signed.version;
     let reasons: Vec<String> = decision.reasons.iter().map(ToString::to_string).collect();
@@ -174,6 +178,20 @@ pub async fn check_before_send(
         .ok_or_else(|| {
             anyhow!("a justification is required: pass --justification TEXT (it travels encrypted with the files)")
         })
+}
+
+/// The subject and the files' names, one per line, as one text to scan. In names, `_` is read
+/// as the separator it usually is (`Dupont_255081416802538.pdf`): as a word character it would
+/// hide the number from the detectors.
+fn outside_text(files: &[PathBuf], subject: &str) -> String {
+    let mut text = String::from(subject);
+    for file in files {
+        if let Some(name) = file.file_name() {
+            text.push('\n');
+            text.push_str(&name.to_string_lossy().replace('_', " "));
+        }
+    }
+    text
 }
 
 fn ask_justification() -> Result<String> {

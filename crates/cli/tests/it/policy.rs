@@ -244,3 +244,36 @@ fn forged_rolled_back_and_invalid_policies_are_refused() {
         "{run:#?}"
     );
 }
+
+#[test]
+fn the_subject_and_the_file_names_are_checked_like_the_files() {
+    if crate::sqlite_only() {
+        return;
+    }
+    let world = World::start();
+    let eve = world.user("eve@bank.fr", "bank");
+    let work = tempfile::tempdir().unwrap();
+    let policy = write_policy(work.path(), "policy.toml", POLICY);
+    world.alice.run(&["admin", "policy", "set", &policy]).ok();
+    let (_sources, paths) = files(&[
+        ("menu.txt", b"Lundi : soupe\n"),
+        ("Dupont_255081416802538.txt", b"Lundi : soupe\n"),
+    ]);
+    // A clean file under a subject holding a social-security number.
+    let run = world.bob.run(&send_args(
+        &paths[0],
+        "eve@bank.fr",
+        &["--subject", "Dossier 2 55 08 14 168 025 38"],
+    ));
+    assert!(run.fails().contains("nir to external: block"), "{run:#?}");
+    // A clean file whose name holds one.
+    let run = world.bob.run(&send_args(&paths[1], "eve@bank.fr", &[]));
+    assert!(run.fails().contains("nir to external: block"), "{run:#?}");
+    assert!(inbox_ids(&eve).is_empty());
+    // The same file under a plain name and subject goes (with the default's warning).
+    let run = world
+        .bob
+        .run(&send_args(&paths[0], "eve@bank.fr", &["--subject", "Menu"]));
+    run.ok();
+    assert_eq!(inbox_ids(&eve).len(), 1);
+}
