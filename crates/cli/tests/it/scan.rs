@@ -85,7 +85,7 @@ fn docx(document_xml: &[u8]) -> Vec<u8> {
 }
 
 /// [`docx`] with more parts.
-fn docx_with(document_xml: &[u8], parts: &[(&str, &[u8])]) -> Vec<u8> {
+pub fn docx_with(document_xml: &[u8], parts: &[(&str, &[u8])]) -> Vec<u8> {
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default();
     writer.start_file("[Content_Types].xml", options).unwrap();
