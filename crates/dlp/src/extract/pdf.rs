@@ -137,6 +137,10 @@ fn resources_have_images(
 /// Whether a content stream holds an inline image (`BI ... ID ... EI`). Content that does not
 /// parse may hide one.
 fn content_has_inline_image(content: &[u8]) -> bool {
+    // Most pages have none: their content is not parsed a second time.
+    if memchr::memmem::find(content, b"BI").is_none() {
+        return false;
+    }
     match Content::decode(content) {
         Ok(content) => content
             .operations

@@ -428,6 +428,11 @@ fn thumbnails_and_text_only_documents_are_inspected() {
     )));
     assert_eq!(text.format, Format::Docx);
     assert_eq!(text_of(extracted(&pdf(&[NIR]))).format, Format::Pdf);
+    // Text that spells the operator of an inline image is only text.
+    assert_eq!(
+        text_of(extracted(&pdf(&["OBJET : BILAN BI ID EI"]))).format,
+        Format::Pdf
+    );
 }
 
 #[test]
