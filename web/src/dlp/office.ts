@@ -67,9 +67,11 @@ function extract(bytes: Uint8Array, limits: Limits): Read {
       })
       .sort(compareBytes);
     const unread: Unread = { images: false, objects: false };
+    // `word/media/`, and the media of sub-parts such as the glossary's.
     for (const { name } of entries) {
-      if (!name.startsWith("word/")) continue;
-      const folders = name.split("/").slice(1);
+      const last = name.lastIndexOf("/");
+      if (!name.startsWith("word/") || last < 5) continue;
+      const folders = name.slice(5, last).split("/");
       unread.images ||= folders.includes("media");
       unread.objects ||= folders.includes("embeddings");
     }

@@ -46,11 +46,16 @@ pub(super) fn extract(bytes: &[u8], limits: &Limits) -> Result<Reading, NotInspe
         extra.sort();
         parts.extend(extra);
         let mut unread = Unread::default();
-        for name in &names {
-            let mut folders = name.split('/').skip(1);
-            if name.starts_with("word/") {
-                unread.images |= folders.clone().any(|folder| folder == "media");
-                unread.objects |= folders.any(|folder| folder == "embeddings");
+        // `word/media/`, and the media of sub-parts such as the glossary's.
+        let folders = names
+            .iter()
+            .filter_map(|name| name.strip_prefix("word/")?.rsplit_once('/'))
+            .flat_map(|(folders, _)| folders.split('/'));
+        for folder in folders {
+            match folder {
+                "media" => unread.images = true,
+                "embeddings" => unread.objects = true,
+                _ => {}
             }
         }
         return read_parts(
