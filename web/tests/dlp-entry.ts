@@ -4,3 +4,4 @@ export * from "../src/dlp/extract.js";
 export * from "../src/dlp/policy.js";
 export { xmlText } from "../src/dlp/office.js";
 export { PolicyNotTrusted, fetchPolicy, policySignedBytes } from "../src/app/policy.js";
+export { inspectFiles } from "../src/dlp/files.js";

@@ -4,7 +4,7 @@
 // decided with the same reasons.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { zipSync, strToU8 } from "fflate";
+import { zipSync, unzipSync, strToU8 } from "fflate";
 import { loadModule } from "./pli.mjs";
 
 let dlp;
@@ -84,6 +84,64 @@ test("truncated or damaged archives and XML are corrupt, never clean", () => {
   assert.deepEqual(dlp.extractBytes(badXml, "x.docx"), { notInspectable: "corrupt" });
   // Another kind of zip: not a document whose text is read.
   assert.deepEqual(dlp.extractBytes(zipSync({ "a.txt": strToU8("x") }), "a.zip"), { notInspectable: "unsupported-format" });
+});
+
+const NIR = "NIR 2 55 08 14 168 025 38";
+// The smallest PNG header: the content does not matter, only that a picture is there.
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** `archive` (from docx or odt) with more entries. */
+function withEntries(archive, entries) {
+  const all = { ...unzipSync(archive), ...entries };
+  if ("mimetype" in all) all.mimetype = [all.mimetype, { level: 0 }];
+  return zipSync(all);
+}
+
+test("DOCX with a picture: its text read, the file not inspectable", () => {
+  const extracted = dlp.extractBytes(withEntries(docx([NIR]), { "word/media/image1.png": PNG }), "carte.docx");
+  assert.equal(extracted.unread, "images-not-inspected");
+  assert.deepEqual(kinds(extracted), ["nir", "email"]);
+  for (const name of ["word/glossary/media/image1.jpeg", "word/media/logo.emf"]) {
+    assert.equal(dlp.extractBytes(withEntries(docx(["Bonjour"]), { [name]: PNG }), "a.docx").unread, "images-not-inspected", name);
+  }
+});
+
+test("DOCX with an embedded object or an imported chunk: not inspectable", () => {
+  const spreadsheet = zipSync({ "xl/workbook.xml": strToU8("<workbook/>") });
+  for (const entries of [{ "word/embeddings/Microsoft_Excel_Worksheet.xlsx": spreadsheet }, { "word/embeddings/oleObject1.bin": new Uint8Array([0xd0, 0xcf, 0x11, 0xe0]), "word/media/image1.emf": PNG }]) {
+    const extracted = dlp.extractBytes(withEntries(docx([NIR]), entries), "a.docx");
+    assert.equal(extracted.unread, "embedded-objects-not-inspected");
+    assert.ok(kinds(extracted).includes("nir"));
+  }
+  const chunk = zipSync({ "word/document.xml": strToU8('<w:document><w:body><w:p><w:r><w:t>Bonjour</w:t></w:r></w:p><w:altChunk r:id="rId9"/></w:body></w:document>') });
+  assert.equal(dlp.extractBytes(chunk, "a.docx").unread, "embedded-objects-not-inspected");
+});
+
+test("ODT with pictures or objects: not inspectable; thumbnails and text-only documents are inspected", () => {
+  const extracted = dlp.extractBytes(withEntries(odt([NIR]), { "Pictures/a.png": PNG }), "a.odt");
+  assert.equal(extracted.unread, "images-not-inspected");
+  assert.deepEqual(kinds(extracted), ["nir"]);
+  const object = withEntries(odt(["Bonjour"]), { "Object 1/content.xml": strToU8("<office:document-content/>"), "ObjectReplacements/Object 1": PNG });
+  assert.equal(dlp.extractBytes(object, "a.odt").unread, "embedded-objects-not-inspected");
+  const inlined = odt(["Bonjour<draw:frame><draw:image><office:binary-data>iVBORw0KGgo=</office:binary-data></draw:image></draw:frame>"]);
+  assert.equal(dlp.extractBytes(inlined, "a.odt").unread, "images-not-inspected");
+  // A thumbnail renders the document's own first page.
+  assert.deepEqual(dlp.extractBytes(withEntries(odt(["Bonjour"]), { "Thumbnails/thumbnail.png": PNG }), "a.odt"), { text: "Bonjour\n", format: "odt" });
+  assert.equal(dlp.extractBytes(withEntries(docx(["Bonjour"]), { "docProps/thumbnail.jpeg": PNG }), "a.docx").unread, undefined);
+  assert.equal(dlp.extractBytes(docx([NIR]), "a.docx").unread, undefined);
+});
+
+test("a file read in part counts its findings and as not inspected", async () => {
+  const file = (name, bytes) => ({ name, size: bytes.length, bytes: async () => bytes });
+  const inspection = await dlp.inspectFiles([file("carte.docx", withEntries(docx([NIR]), { "word/media/image1.png": PNG })), file("clean.odt", odt(["Bonjour"]))]);
+  assert.equal(inspection.labels.notInspectable, 1);
+  assert.equal(inspection.labels.kinds.get("nir"), 1);
+  assert.equal(inspection.files[0].notInspectable, "images-not-inspected");
+  assert.deepEqual(
+    inspection.files[0].kinds.map((entry) => entry.kind),
+    ["nir", "email"],
+  );
+  assert.equal(inspection.files[1].notInspectable, null);
 });
 
 test("plain text: formats by content, encodings as the Rust crate reads them", () => {

@@ -9,7 +9,8 @@
 //!   when it is right.
 //! - [`extract`] and [`extract_bytes`] turn a TXT, CSV, PDF, DOCX or ODT file into text, or say
 //!   why it cannot be inspected ([`NotInspectable`]): a scanned PDF, an image, an unknown or
-//!   broken file is never silently passed. Parsers of untrusted files can crash or loop: run
+//!   broken file is never silently passed, nor is a document whose text was read but which
+//!   also holds images or embedded objects ([`Extracted::Partial`]). Parsers of untrusted files can crash or loop: run
 //!   them in a child process with time and memory limits (the `pli` binary does); the
 //!   [`Extracted::encode`] / [`Extracted::decode`] pair carries the result back.
 //!

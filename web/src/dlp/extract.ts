@@ -3,7 +3,9 @@
 // not the name. Plain text and CSV (UTF-8, UTF-16 with a byte-order mark, Windows-1252), DOCX
 // and ODT (office.ts) are read; PDF and images are not inspectable here: the browser has no
 // PDF text extraction, and an image's text needs OCR. Such files follow the policy's
-// `[not_inspectable]` rules, as a file `pli send` cannot inspect does.
+// `[not_inspectable]` rules, as a file `pli send` cannot inspect does. A DOCX or ODT whose
+// text is read but which also holds pictures or embedded objects is read in part: its text is
+// scanned, and the file still counts as not inspectable (`unread`), as in Rust.
 import { officeText } from "./office.js";
 
 export interface Limits {
@@ -21,9 +23,26 @@ export const DEFAULT_LIMITS: Limits = { maxFileBytes: 256 << 20, maxPartBytes: 6
 export type Format = "text" | "csv" | "docx" | "odt";
 
 /** The stable codes of `pli scan --json`. */
-export type NotInspectable = "scanned-pdf" | "encrypted" | "image" | "unsupported-format" | "unknown-format" | "corrupt" | "too-large" | "pdf" | "timeout" | "extractor-failed";
+export type NotInspectable =
+  | "scanned-pdf"
+  | "encrypted"
+  | "image"
+  | "unsupported-format"
+  | "unknown-format"
+  | "corrupt"
+  | "too-large"
+  | "pdf"
+  | "timeout"
+  | "extractor-failed"
+  | "images-not-inspected"
+  | "embedded-objects-not-inspected";
 
-export type Extracted = { text: string; format: Format } | { notInspectable: NotInspectable };
+/**
+ * The file's text, or why it cannot be inspected. `unread`, when present, says what the file
+ * holds besides its text that was not read (pictures, embedded objects): its findings stand,
+ * and the file still counts as not inspectable.
+ */
+export type Extracted = { text: string; format: Format; unread?: "images-not-inspected" | "embedded-objects-not-inspected" } | { notInspectable: NotInspectable };
 
 /** Extracts the text of a file's `bytes`; `name` only tells CSV from plain text. */
 export function extractBytes(bytes: Uint8Array, name: string | null, limits: Limits = DEFAULT_LIMITS): Extracted {

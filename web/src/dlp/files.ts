@@ -10,9 +10,9 @@ const EXCERPTS_PER_KIND = 3;
 
 export interface FileInspection {
   name: string;
-  /** Why the file could not be inspected, or null. */
+  /** Why the file could not be inspected (wholly), or null. */
   notInspectable: NotInspectable | null;
-  /** Per kind found: how many, and a few masked excerpts. */
+  /** Per kind found: how many, and a few masked excerpts (in the text read, for a file read in part). */
   kinds: { kind: Kind; count: number; excerpts: string[] }[];
 }
 
@@ -42,8 +42,13 @@ export async function inspectFiles(files: readonly Inspectable[], onProgress: (d
       notInspectable = "too-large";
     } else {
       const extracted = extractBytes(await file.bytes(), file.name);
-      if ("text" in extracted) findings = scanText(extracted.text);
-      else notInspectable = extracted.notInspectable;
+      if ("text" in extracted) {
+        findings = scanText(extracted.text);
+        // Read in part: the findings of its text count, and so does what was not read.
+        notInspectable = extracted.unread ?? null;
+      } else {
+        notInspectable = extracted.notInspectable;
+      }
     }
     if (notInspectable !== null) labels.notInspectable += 1;
     addFindings(labels, findings);

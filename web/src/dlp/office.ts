@@ -2,6 +2,13 @@
 // read here; each part is inflated by fflate's streaming inflater under a size cap (a zip
 // bomb's declared sizes are not trusted: inflating stops at the cap) and its text read by a
 // small XML tokenizer that expands no custom entity.
+//
+// Only text is read. Pictures (`word/media/`, ODT `Pictures/`, images inlined in the XML) and
+// embedded objects (`word/embeddings/`, imported chunks, ODT `Object N/` sub-documents) are
+// not: a document holding any is read in part (`unread`), since a picture may be the scan of
+// an identity card and an embedded spreadsheet a list of patients. Whether a picture is only a
+// logo cannot be told, so every one counts. A thumbnail (ODT `Thumbnails/`, DOCX
+// `docProps/thumbnail.*`) renders the document's own first page and is ignored.
 import { Inflate } from "fflate";
 import type { Extracted, Limits, NotInspectable } from "./extract.js";
 
@@ -32,7 +39,22 @@ export function officeText(bytes: Uint8Array, limits: Limits): Extracted {
   }
 }
 
-function extract(bytes: Uint8Array, limits: Limits): { text: string; format: "docx" | "odt" } {
+/** Content of a document whose text is not read. */
+interface Unread {
+  images: boolean;
+  objects: boolean;
+}
+
+type Read = { text: string; format: "docx" | "odt"; unread?: "images-not-inspected" | "embedded-objects-not-inspected" };
+
+/** The text read, with what was not read: objects first, one may hold a whole document. */
+function read(text: string, format: "docx" | "odt", unread: Unread): Read {
+  if (unread.objects) return { text, format, unread: "embedded-objects-not-inspected" };
+  if (unread.images) return { text, format, unread: "images-not-inspected" };
+  return { text, format };
+}
+
+function extract(bytes: Uint8Array, limits: Limits): Read {
   const entries = directory(bytes);
   const byName = new Map(entries.map((entry) => [entry.name, entry]));
   if (byName.has("word/document.xml")) {
@@ -44,7 +66,16 @@ function extract(bytes: Uint8Array, limits: Limits): { text: string; format: "do
         return ((part.startsWith("header") || part.startsWith("footer")) && part.endsWith(".xml") && !part.includes("/")) || ["footnotes.xml", "endnotes.xml", "comments.xml"].includes(part);
       })
       .sort(compareBytes);
-    return { text: readParts(bytes, byName, ["word/document.xml", ...extra], "word", limits), format: "docx" };
+    const unread: Unread = { images: false, objects: false };
+    // `word/media/`, and the media of sub-parts such as the glossary's.
+    for (const { name } of entries) {
+      const last = name.lastIndexOf("/");
+      if (!name.startsWith("word/") || last < 5) continue;
+      const folders = name.slice(5, last).split("/");
+      unread.images ||= folders.includes("media");
+      unread.objects ||= folders.includes("embeddings");
+    }
+    return read(readParts(bytes, byName, ["word/document.xml", ...extra], "word", limits, unread), "docx", unread);
   }
   let mimetype: Uint8Array | null = null;
   try {
@@ -55,7 +86,13 @@ function extract(bytes: Uint8Array, limits: Limits): { text: string; format: "do
   if (mimetype !== null && new TextDecoder().decode(mimetype) === "application/vnd.oasis.opendocument.text") {
     // Headers and footers of an ODT live in its styles.
     const parts = byName.has("styles.xml") ? ["content.xml", "styles.xml"] : ["content.xml"];
-    return { text: readParts(bytes, byName, parts, "odf", limits), format: "odt" };
+    const unread: Unread = { images: false, objects: false };
+    for (const { name } of entries) {
+      unread.images ||= name.startsWith("Pictures/");
+      // `Object 1/` is a sub-document; `ObjectReplacements/` holds pictures of objects.
+      unread.objects ||= name.startsWith("Object");
+    }
+    return read(readParts(bytes, byName, parts, "odf", limits, unread), "odt", unread);
   }
   if (byName.has("[Content_Types].xml") && entries.some((entry) => entry.name.includes("/encryption"))) throw new Refused("encrypted");
   throw new Refused("unsupported-format");
@@ -152,12 +189,12 @@ function readPart(bytes: Uint8Array, byName: Map<string, Entry>, name: string, m
 
 type Dialect = "word" | "odf";
 
-function readParts(bytes: Uint8Array, byName: Map<string, Entry>, parts: string[], dialect: Dialect, limits: Limits): string {
+function readParts(bytes: Uint8Array, byName: Map<string, Entry>, parts: string[], dialect: Dialect, limits: Limits, unread: Unread): string {
   let text = "";
   for (const part of parts) {
     const xml = readPart(bytes, byName, part, limits.maxPartBytes);
     if (text !== "" && !text.endsWith("\n")) text += "\n";
-    text += xmlText(xml, dialect);
+    text += xmlText(xml, dialect, unread);
     if (text.length > limits.maxTextBytes) throw new Refused("too-large");
   }
   return text;
@@ -173,10 +210,20 @@ function isParagraph(dialect: Dialect, name: string): boolean {
 }
 
 /**
- * The text of a WordprocessingML or ODF part: runs of text, with tabs and line breaks where
- * the document has them and a newline after each paragraph.
+ * Elements that bring in content whose text is not read: an imported chunk (HTML, RTF or
+ * another document) in Word, a picture inlined as base64 in ODF.
  */
-export function xmlText(bytes: Uint8Array, dialect: Dialect): string {
+function noteUnread(dialect: Dialect, name: string, unread: Unread): void {
+  if (dialect === "word" && name === "w:altChunk") unread.objects = true;
+  if (dialect === "odf" && name === "office:binary-data") unread.images = true;
+}
+
+/**
+ * The text of a WordprocessingML or ODF part: runs of text, with tabs and line breaks where
+ * the document has them and a newline after each paragraph. Content the part holds but whose
+ * text is not read is noted in `unread`.
+ */
+export function xmlText(bytes: Uint8Array, dialect: Dialect, unread: Unread = { images: false, objects: false }): string {
   let xml: string;
   try {
     xml = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -224,6 +271,7 @@ export function xmlText(bytes: Uint8Array, dialect: Dialect): string {
       const body = empty ? tag.slice(0, -1) : tag;
       const name = /^[^\s/>]+/.exec(body)?.[0];
       if (name === undefined) throw new Refused("corrupt");
+      noteUnread(dialect, name, unread);
       if (!empty) {
         open.push(name);
         if (isTextElement(dialect, name)) inText += 1;

@@ -69,8 +69,14 @@ pub fn labels_of(files: &[std::path::PathBuf]) -> Result<pli_dlp::Labels> {
         match inspect(path, &settings)
             .with_context(|| format!("scanning {}", format::clean(&path.display().to_string())))?
         {
-            Report::Inspected { findings, .. } => {
+            Report::Inspected {
+                findings, unread, ..
+            } => {
                 labels.add_findings(findings.iter().map(|(finding, _)| finding));
+                // Partly read: its findings count, and so does what was not read.
+                if unread.is_some() {
+                    labels.not_inspectable += 1;
+                }
             }
             Report::NotInspectable(_) => labels.not_inspectable += 1,
         }
@@ -136,6 +142,9 @@ enum Report {
         offsets_in_file: bool,
         /// Each with its masked excerpt.
         findings: Vec<(Finding, String)>,
+        /// What the file holds besides its text that was not read (images, embedded
+        /// objects): such a file is not inspectable, with the findings of its text.
+        unread: Option<NotInspectable>,
     },
     NotInspectable(NotInspectable),
 }
@@ -150,6 +159,13 @@ fn inspect(path: &Path, settings: &Settings) -> Result<Report> {
             format: text.format,
             offsets_in_file: text.offsets.in_file(),
             findings: text.scan_with_excerpts(),
+            unread: None,
+        },
+        Extracted::Partial { text, unread } => Report::Inspected {
+            format: text.format,
+            offsets_in_file: text.offsets.in_file(),
+            findings: text.scan_with_excerpts(),
+            unread: Some(unread),
         },
         Extracted::NotInspectable(reason) => Report::NotInspectable(reason),
     })
@@ -221,20 +237,28 @@ fn report_json(file: &str, report: &Report) -> serde_json::Value {
             format,
             offsets_in_file,
             findings,
-        } => json!({
-            "file": file,
-            "inspectable": true,
-            "format": format.as_str(),
-            "offsets": if *offsets_in_file { "file" } else { "text" },
-            "findings": findings.iter().map(|(finding, excerpt)| json!({
-                "kind": finding.kind.as_str(),
-                "start": finding.start,
-                "end": finding.end,
-                "excerpt": excerpt,
-                "confidence": (f64::from(finding.confidence) * 100.0).round() / 100.0,
-            })).collect::<Vec<_>>(),
-            "labels": labels(findings),
-        }),
+            unread,
+        } => {
+            let mut value = json!({
+                "file": file,
+                "inspectable": unread.is_none(),
+                "format": format.as_str(),
+                "offsets": if *offsets_in_file { "file" } else { "text" },
+                "findings": findings.iter().map(|(finding, excerpt)| json!({
+                    "kind": finding.kind.as_str(),
+                    "start": finding.start,
+                    "end": finding.end,
+                    "excerpt": excerpt,
+                    "confidence": (f64::from(finding.confidence) * 100.0).round() / 100.0,
+                })).collect::<Vec<_>>(),
+                "labels": labels(findings),
+            });
+            if let (Some(reason), Some(object)) = (unread, value.as_object_mut()) {
+                object.insert("reason".into(), reason.code().into());
+                object.insert("message".into(), reason.to_string().into());
+            }
+            value
+        }
         Report::NotInspectable(reason) => json!({
             "file": file,
             "inspectable": false,
@@ -252,10 +276,24 @@ fn print_human(file: &str, report: &Report) -> Result<()> {
             format,
             offsets_in_file,
             findings,
+            unread,
         } => {
-            if findings.is_empty() {
-                return print_line(&format!("{file}: no findings ({})", format.as_str()));
-            }
+            let file = match unread {
+                Some(reason) => {
+                    print_line(&format!("{file}: not inspectable: {reason}"))?;
+                    if findings.is_empty() {
+                        return print_line(&format!(
+                            "  its text: no findings ({})",
+                            format.as_str()
+                        ));
+                    }
+                    "  its text"
+                }
+                None if findings.is_empty() => {
+                    return print_line(&format!("{file}: no findings ({})", format.as_str()));
+                }
+                None => file,
+            };
             let unit = if *offsets_in_file {
                 "byte offsets in the file"
             } else {
@@ -295,6 +333,8 @@ fn labels(findings: &[(Finding, String)]) -> Vec<&'static str> {
 struct Summary {
     n_files: usize,
     n_with_findings: usize,
+    /// Inspected whole, nothing found.
+    n_clean: usize,
     n_not_inspectable: usize,
     n_errors: usize,
     per_kind: Vec<(Kind, usize)>,
@@ -304,9 +344,18 @@ impl Summary {
     fn add(&mut self, report: &Report) {
         self.n_files += 1;
         match report {
-            Report::Inspected { findings, .. } => {
+            Report::Inspected {
+                findings, unread, ..
+            } => {
+                // A partly read file is counted both with findings (if any) and not
+                // inspectable: it is never "without".
                 if !findings.is_empty() {
                     self.n_with_findings += 1;
+                }
+                if unread.is_some() {
+                    self.n_not_inspectable += 1;
+                } else if findings.is_empty() {
+                    self.n_clean += 1;
                 }
                 for (finding, _) in findings {
                     match self
@@ -335,7 +384,7 @@ impl Summary {
             self.n_files,
             if self.n_files == 1 { "" } else { "s" },
             self.n_with_findings,
-            self.n_files - self.n_with_findings - self.n_not_inspectable,
+            self.n_clean,
             self.n_not_inspectable,
         );
         if self.n_errors > 0 {

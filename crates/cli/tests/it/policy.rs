@@ -77,6 +77,37 @@ fn the_policy_is_applied_before_encrypting_and_its_labels_travel_signed() {
     run.ok();
     assert_eq!(run.stderr, "", "{run:#?}");
 
+    // A letter whose text holds a NIR and which carries a picture: the NIR counts, and so
+    // does the picture, which was not inspected ([not_inspectable] warns by default).
+    let (_letter_dir, letter) = files(&[(
+        "carte.docx",
+        &crate::scan::docx_with(
+            b"<w:document><w:body><w:p><w:r><w:t>Assure : 2 55 08 14 168 025 38</w:t></w:r></w:p></w:body></w:document>",
+            &[("word/media/image1.png", b"\x89PNG\r\n\x1a\n")],
+        ),
+    )]);
+    let run = world
+        .bob
+        .run(&send_args(&letter[0], "alice@hospital.fr", &[]));
+    let partly_id = run.ok().to_owned();
+    assert!(
+        run.stderr
+            .contains("not inspectable to same_organisation: warn"),
+        "{run:#?}"
+    );
+    let partly_out = tempfile::tempdir().unwrap();
+    let got = world.alice.run(&[
+        "get",
+        &partly_id,
+        "-o",
+        partly_out.path().to_str().unwrap(),
+        "--json",
+    ]);
+    let got: serde_json::Value = serde_json::from_str(got.ok()).unwrap();
+    assert_eq!(got["dlp"]["decision"], "warn");
+    assert_eq!(got["dlp"]["kinds"], serde_json::json!({"nir": 1}));
+    assert_eq!(got["dlp"]["not_inspectable"], 1);
+
     // External: blocked, with the rule that fired, and nothing reaches the recipient.
     let run = world.bob.run(&send_args(nir, "eve@bank.fr", &[]));
     assert_eq!(

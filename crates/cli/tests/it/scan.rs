@@ -81,12 +81,21 @@ fn pdf(line: Option<&str>) -> Vec<u8> {
 }
 
 fn docx(document_xml: &[u8]) -> Vec<u8> {
+    docx_with(document_xml, &[])
+}
+
+/// [`docx`] with more parts.
+pub fn docx_with(document_xml: &[u8], parts: &[(&str, &[u8])]) -> Vec<u8> {
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default();
     writer.start_file("[Content_Types].xml", options).unwrap();
     writer.write_all(b"<Types/>").unwrap();
     writer.start_file("word/document.xml", options).unwrap();
     writer.write_all(document_xml).unwrap();
+    for (name, content) in parts {
+        writer.start_file(*name, options).unwrap();
+        writer.write_all(content).unwrap();
+    }
     writer.finish().unwrap().into_inner()
 }
 
@@ -211,6 +220,52 @@ fn documents_are_extracted() {
     assert_eq!(reports[0]["labels"], serde_json::json!(["nir"]));
     assert_eq!(reports[1]["format"], "docx");
     assert_eq!(reports[1]["labels"], serde_json::json!(["iban"]));
+}
+
+#[test]
+fn documents_with_pictures_are_not_inspectable_with_their_texts_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let document = format!(
+        "<w:document><w:body><w:p><w:r><w:t>NIR {NIR}</w:t></w:r></w:p></w:body></w:document>"
+    );
+    let scanned_card = write(
+        dir.path(),
+        "carte.docx",
+        &docx_with(
+            document.as_bytes(),
+            &[("word/media/image1.png", b"\x89PNG\r\n\x1a\n")],
+        ),
+    );
+    let clean = write(dir.path(), "clean.txt", b"Bonjour.\n");
+    let run = scan(&[&scanned_card, &clean], true, &[]);
+    let reports = json_lines(&run);
+    let report = &reports[0];
+    assert_eq!(report["inspectable"], false);
+    assert_eq!(report["reason"], "images-not-inspected");
+    assert_eq!(report["format"], "docx");
+    assert_eq!(report["labels"], serde_json::json!(["nir"]));
+    assert_eq!(report["findings"][0]["kind"], "nir");
+    assert!(report["findings"][0]["end"].as_u64() > report["findings"][0]["start"].as_u64());
+
+    let run = scan(&[&scanned_card, &clean], false, &[]);
+    let lines: Vec<&str> = run.ok().lines().collect();
+    assert_eq!(
+        lines[0],
+        format!(
+            "{}: not inspectable: holds images, whose text cannot be read without OCR (its \
+             text was scanned)",
+            scanned_card.display()
+        )
+    );
+    assert_eq!(
+        lines[1],
+        "  its text: 1 finding (nir; byte offsets in the extracted text)"
+    );
+    assert!(lines[2].starts_with("  nir "), "{lines:?}");
+    assert_eq!(
+        lines.last(),
+        Some(&"scanned 2 files: 1 with findings, 1 without, 1 not inspectable; findings: nir 1")
+    );
 }
 
 #[test]

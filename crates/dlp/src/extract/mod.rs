@@ -39,6 +39,17 @@ pub enum Extracted {
     Text(Text),
     /// The file cannot be inspected; it must not be treated as clean.
     NotInspectable(NotInspectable),
+    /// The file's text was read, but the file also holds content whose text was not: images
+    /// (a pasted scan of an identity card), embedded objects (a spreadsheet inside a letter).
+    /// The text's findings stand, and the file still counts as not inspectable: what was not
+    /// read may hold more.
+    Partial {
+        /// The text that was read.
+        text: Text,
+        /// What was not read: [`NotInspectable::ImagesNotInspected`] or
+        /// [`NotInspectable::EmbeddedObjectsNotInspected`].
+        unread: NotInspectable,
+    },
 }
 
 /// A file's formats from which text is extracted.
@@ -194,10 +205,17 @@ pub enum NotInspectable {
     Timeout,
     /// The extraction crashed or exceeded its memory limit.
     ExtractorFailed,
+    /// A document whose text was read but which also holds images (pictures, scanned pages):
+    /// their text could only be read by OCR. Whether an image is a logo or a scan cannot be
+    /// told, so any image counts.
+    ImagesNotInspected,
+    /// A document whose text was read but which also holds embedded objects or attached files
+    /// (an OLE object, a spreadsheet, a sub-document), whose content is not extracted.
+    EmbeddedObjectsNotInspected,
 }
 
 impl NotInspectable {
-    const ALL: [NotInspectable; 9] = [
+    const ALL: [NotInspectable; 11] = [
         NotInspectable::ScannedPdf,
         NotInspectable::Encrypted,
         NotInspectable::Image,
@@ -207,6 +225,8 @@ impl NotInspectable {
         NotInspectable::TooLarge,
         NotInspectable::Timeout,
         NotInspectable::ExtractorFailed,
+        NotInspectable::ImagesNotInspected,
+        NotInspectable::EmbeddedObjectsNotInspected,
     ];
 
     /// Stable code, as in `pli scan --json`: `scanned-pdf`, `encrypted`, `image`, ...
@@ -221,6 +241,8 @@ impl NotInspectable {
             NotInspectable::TooLarge => "too-large",
             NotInspectable::Timeout => "timeout",
             NotInspectable::ExtractorFailed => "extractor-failed",
+            NotInspectable::ImagesNotInspected => "images-not-inspected",
+            NotInspectable::EmbeddedObjectsNotInspected => "embedded-objects-not-inspected",
         }
     }
 
@@ -246,6 +268,13 @@ impl fmt::Display for NotInspectable {
             NotInspectable::TooLarge => "larger than the inspection limits",
             NotInspectable::Timeout => "extraction ran past its time limit",
             NotInspectable::ExtractorFailed => "extraction crashed or ran out of memory",
+            NotInspectable::ImagesNotInspected => {
+                "holds images, whose text cannot be read without OCR (its text was scanned)"
+            }
+            NotInspectable::EmbeddedObjectsNotInspected => {
+                "holds embedded objects or attached files, whose content is not extracted \
+                 (its text was scanned)"
+            }
         })
     }
 }
@@ -296,15 +325,25 @@ pub fn extract_bytes(bytes: &[u8], name: Option<&str>, limits: &Limits) -> Extra
         Sniffed::Zip => office::extract(bytes, limits),
         Sniffed::Image => Err(NotInspectable::Image),
         Sniffed::Unsupported => Err(NotInspectable::UnsupportedFormat),
-        Sniffed::Other => plain_text(bytes, name),
+        Sniffed::Other => plain_text(bytes, name).map(|text| Reading { text, unread: None }),
     };
     match result {
-        Ok(text) if text.text.len() > limits.max_text_bytes => {
+        Ok(reading) if reading.text.text.len() > limits.max_text_bytes => {
             Extracted::NotInspectable(NotInspectable::TooLarge)
         }
-        Ok(text) => Extracted::Text(text),
+        Ok(Reading { text, unread: None }) => Extracted::Text(text),
+        Ok(Reading {
+            text,
+            unread: Some(unread),
+        }) => Extracted::Partial { text, unread },
         Err(reason) => Extracted::NotInspectable(reason),
     }
+}
+
+/// What an extractor read: the text, and what of the file it could not read, if anything.
+struct Reading {
+    text: Text,
+    unread: Option<NotInspectable>,
 }
 
 const MAGIC: &[u8] = b"PLI-EXTRACT 1\n";
@@ -323,6 +362,18 @@ impl Extracted {
             Extracted::NotInspectable(reason) => {
                 out.extend_from_slice(format!("none {}\n", reason.code()).as_bytes());
             }
+            Extracted::Partial { text, unread } => {
+                out.extend_from_slice(
+                    format!(
+                        "partial {} {} {}\n",
+                        text.format.as_str(),
+                        text.offsets.as_str(),
+                        unread.code()
+                    )
+                    .as_bytes(),
+                );
+                out.extend_from_slice(text.text.as_bytes());
+            }
         }
         out
     }
@@ -334,17 +385,19 @@ impl Extracted {
         let header = std::str::from_utf8(&rest[..newline]).map_err(|_| DecodeError::Malformed)?;
         let body = &rest[newline + 1..];
         let fields: Vec<&str> = header.split(' ').collect();
+        let text = |format: &str, offsets: &str| -> Result<Text, DecodeError> {
+            Ok(Text {
+                format: Format::from_name(format).ok_or(DecodeError::Malformed)?,
+                text: String::from_utf8(body.to_vec()).map_err(|_| DecodeError::Malformed)?,
+                offsets: Offsets::from_name(offsets).ok_or(DecodeError::Malformed)?,
+            })
+        };
         match fields.as_slice() {
-            ["text", format, offsets] => {
-                let format = Format::from_name(format).ok_or(DecodeError::Malformed)?;
-                let offsets = Offsets::from_name(offsets).ok_or(DecodeError::Malformed)?;
-                let text = String::from_utf8(body.to_vec()).map_err(|_| DecodeError::Malformed)?;
-                Ok(Extracted::Text(Text {
-                    format,
-                    text,
-                    offsets,
-                }))
-            }
+            ["text", format, offsets] => Ok(Extracted::Text(text(format, offsets)?)),
+            ["partial", format, offsets, code] => Ok(Extracted::Partial {
+                unread: NotInspectable::from_code(code).ok_or(DecodeError::Malformed)?,
+                text: text(format, offsets)?,
+            }),
             ["none", code] if body.is_empty() => NotInspectable::from_code(code)
                 .map(Extracted::NotInspectable)
                 .ok_or(DecodeError::Malformed),
@@ -507,6 +560,14 @@ mod tests {
                 offsets: Offsets::Extracted,
             }),
             Extracted::NotInspectable(NotInspectable::ScannedPdf),
+            Extracted::Partial {
+                text: Text {
+                    format: Format::Pdf,
+                    text: "NIR 2 55 08 14 168 025 38\n".into(),
+                    offsets: Offsets::Extracted,
+                },
+                unread: NotInspectable::ImagesNotInspected,
+            },
         ] {
             assert_eq!(Extracted::decode(&extracted.encode()), Ok(extracted));
         }
@@ -517,6 +578,10 @@ mod tests {
         );
         assert_eq!(
             Extracted::decode(b"PLI-EXTRACT 1\ntext pdf file\n\xff"),
+            Err(DecodeError::Malformed)
+        );
+        assert_eq!(
+            Extracted::decode(b"PLI-EXTRACT 1\npartial pdf extracted nothing\n"),
             Err(DecodeError::Malformed)
         );
     }

@@ -110,10 +110,12 @@ function showReview(review: PolicyReview): Promise<string | null> {
   list.replaceChildren(
     ...review.inspection.files.map((file) => {
       const item = document.createElement("li");
-      if (file.notInspectable !== null) {
+      const found = file.kinds.map((entry) => t("dlp_kind_count", { kind: entry.kind, count: entry.count, excerpts: entry.excerpts.join(", ") }));
+      if (file.notInspectable !== null && found.length > 0) {
+        item.textContent = t("dlp_file_partly_inspected", { name: file.name, reason: notInspectableText(file.notInspectable), found: found.join(" ; ") });
+      } else if (file.notInspectable !== null) {
         item.textContent = t("dlp_file_not_inspected", { name: file.name, reason: notInspectableText(file.notInspectable) });
       } else {
-        const found = file.kinds.map((entry) => t("dlp_kind_count", { kind: entry.kind, count: entry.count, excerpts: entry.excerpts.join(", ") }));
         item.textContent = t("dlp_file_found", { name: file.name, found: found.length === 0 ? "—" : found.join(" ; ") });
       }
       return item;
@@ -165,6 +167,8 @@ function notInspectableText(reason: NotInspectable): string {
   if (reason === "image") return t("dlp_not_inspectable_image");
   if (reason === "timeout") return t("dlp_not_inspectable_timeout");
   if (reason === "extractor-failed") return t("dlp_not_inspectable_failed");
+  if (reason === "images-not-inspected") return t("dlp_not_inspectable_images");
+  if (reason === "embedded-objects-not-inspected") return t("dlp_not_inspectable_objects");
   return t("dlp_not_inspectable_other");
 }
 
