@@ -154,6 +154,12 @@ test("plain text: formats by content, encodings as the Rust crate reads them", (
   // Windows-1252: "Née le 12/03/1985".
   const latin = new Uint8Array([0x4e, 0xe9, 0x65, 0x20, 0x6c, 0x65, 0x20, ...encode("12/03/1985")]);
   assert.deepEqual(kinds(dlp.extractBytes(latin, "old.txt")), ["birthdate"]);
+  // UTF-8 with one stray byte stays UTF-8: the accented words are still read.
+  const clean = encode("Née le 12/03/1985, suivie pour une schizophrénie.\n");
+  const stray = new Uint8Array([...clean.subarray(0, 4), 0xff, ...clean.subarray(4)]);
+  const read = dlp.extractBytes(stray, "notes.txt");
+  assert.ok(read.text.includes("schizophrénie"), read.text);
+  assert.deepEqual(kinds(read), ["birthdate", "health"]);
   // UTF-16 with its byte-order mark.
   const utf16 = new Uint8Array([0xff, 0xfe, ...[..."NIR 2 55 08 14 168 025 38"].flatMap((c) => [c.charCodeAt(0), 0])]);
   assert.deepEqual(kinds(dlp.extractBytes(utf16, "x.txt")), ["nir"]);

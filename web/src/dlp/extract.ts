@@ -167,6 +167,17 @@ function plainText(bytes: Uint8Array, name: string | null, maxTextBytes: number)
     try {
       return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes), format };
     } catch {
+      // UTF-8 but for a few stray bytes, as pli scan reads it (extract::utf8_with_stray_bytes):
+      // read as UTF-8, each invalid sequence a `?`. Decoding it all as Windows-1252 would
+      // garble every accented word.
+      const lossy = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+      let stray = 0;
+      let wide = 0;
+      for (const c of lossy) {
+        if (c === "\uFFFD") stray += 1;
+        else if (c.charCodeAt(0) >= 0x80) wide += 1;
+      }
+      if (wide > 0 && stray <= wide) return { text: lossy.replaceAll("\uFFFD", "?"), format };
       // Not UTF-8: French text from older systems is Windows-1252. Binary data decodes too, so
       // it must look like text: few control characters besides line breaks and tabs.
     }

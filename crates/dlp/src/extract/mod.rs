@@ -486,6 +486,16 @@ fn plain_text(bytes: &[u8], name: Option<&str>) -> Result<Text, NotInspectable> 
             offsets: Offsets::File,
         });
     }
+    // UTF-8 but for a few stray bytes (a truncated copy, one pasted character): each invalid
+    // byte becomes `?`, so the rest is read as written and offsets stay those of the file.
+    // Decoding it all as Windows-1252 instead would garble every accented word.
+    if let Some(text) = utf8_with_stray_bytes(bytes) {
+        return Ok(Text {
+            format,
+            text,
+            offsets: Offsets::File,
+        });
+    }
     // Not UTF-8: French text from older systems is Windows-1252. Binary data decodes too, so
     // it must look like text: few control characters besides line breaks and tabs.
     let n_controls = bytes
@@ -501,6 +511,39 @@ fn plain_text(bytes: &[u8], name: Option<&str>) -> Result<Text, NotInspectable> 
         text: text.into_owned(),
         offsets: Offsets::SingleByte,
     })
+}
+
+/// `bytes` as UTF-8 with each byte that is not part of a valid character replaced by `?`, when
+/// such bytes are no more than the valid characters outside ASCII, of which there is one at
+/// least (in Windows-1252 text every accented letter is such a byte, and valid sequences are
+/// rare); `None` otherwise.
+fn utf8_with_stray_bytes(bytes: &[u8]) -> Option<String> {
+    let mut text = String::with_capacity(bytes.len());
+    let (mut n_stray, mut n_wide) = (0usize, 0usize);
+    let mut rest = bytes;
+    loop {
+        let (valid, invalid) = match std::str::from_utf8(rest) {
+            Ok(valid) => (valid, None),
+            Err(error) => {
+                let (valid, after) = rest.split_at(error.valid_up_to());
+                // Everything up to `valid_up_to` is UTF-8 by the error's own account.
+                let valid = std::str::from_utf8(valid).ok()?;
+                (
+                    valid,
+                    Some((error.error_len().unwrap_or(after.len()), after)),
+                )
+            }
+        };
+        n_wide += valid.chars().filter(|c| !c.is_ascii()).count();
+        text.push_str(valid);
+        let Some((length, after)) = invalid else {
+            break;
+        };
+        n_stray += length;
+        text.extend(std::iter::repeat_n('?', length));
+        rest = after.get(length..).unwrap_or_default();
+    }
+    (n_wide > 0 && n_stray <= n_wide).then_some(text)
 }
 
 #[cfg(test)]
@@ -533,6 +576,34 @@ mod tests {
             panic!("an empty file holds nothing to hide");
         };
         assert_eq!(empty.text, "");
+    }
+
+    #[test]
+    fn utf8_with_a_stray_byte_stays_utf8_with_file_offsets() {
+        let clean = "Née le 12/03/1985, suivie pour une schizophrénie. NIR 2 55 08 14 168 025 38\n";
+        let mut bytes = clean.as_bytes().to_vec();
+        bytes.insert(4, 0xFF);
+        bytes.extend_from_slice(b"fin\xC3");
+        let Extracted::Text(text) = extract_text(&bytes, "notes.txt") else {
+            panic!("text with a stray byte is text");
+        };
+        assert_eq!(text.offsets, Offsets::File);
+        assert_eq!(text.text.len(), bytes.len(), "one byte for one byte");
+        assert!(text.text.contains("schizophrénie"), "{}", text.text);
+        assert!(text.text.ends_with("fin?"), "{}", text.text);
+        let kinds: Vec<_> = crate::scan_text(&text.text)
+            .iter()
+            .map(|f| f.kind)
+            .collect();
+        assert!(kinds.contains(&crate::Kind::Health), "{kinds:?}");
+        assert!(kinds.contains(&crate::Kind::Nir), "{kinds:?}");
+        // Windows-1252 text is still read as such.
+        let latin = b"N\xe9e le 12/03/1985, schizophr\xe9nie, d\xe9pression";
+        let Extracted::Text(text) = extract_text(latin, "old.txt") else {
+            panic!("Windows-1252 is text");
+        };
+        assert_eq!(text.offsets, Offsets::SingleByte);
+        assert!(text.text.contains("schizophrénie"));
     }
 
     #[test]
