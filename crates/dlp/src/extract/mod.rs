@@ -113,6 +113,9 @@ pub enum Offsets {
     /// The file is in a single-byte encoding (Windows-1252): each character of the text is
     /// one byte of the file, and [`Text::scan`] converts offsets back to the file's.
     SingleByte,
+    /// The file is UTF-16 behind its byte-order mark: [`Text::scan`] converts offsets back to
+    /// the file's (two bytes a code unit, after the mark's two).
+    Utf16,
     /// The text was extracted from a document: offsets are in the text only.
     Extracted,
 }
@@ -122,19 +125,25 @@ impl Offsets {
         match self {
             Offsets::File => "file",
             Offsets::SingleByte => "single-byte",
+            Offsets::Utf16 => "utf-16",
             Offsets::Extracted => "extracted",
         }
     }
 
     fn from_name(name: &str) -> Option<Offsets> {
-        [Offsets::File, Offsets::SingleByte, Offsets::Extracted]
-            .into_iter()
-            .find(|offsets| offsets.as_str() == name)
+        [
+            Offsets::File,
+            Offsets::SingleByte,
+            Offsets::Utf16,
+            Offsets::Extracted,
+        ]
+        .into_iter()
+        .find(|offsets| offsets.as_str() == name)
     }
 
     /// Whether the offsets [`Text::scan`] reports are byte offsets in the file itself.
     pub fn in_file(self) -> bool {
-        matches!(self, Offsets::File | Offsets::SingleByte)
+        matches!(self, Offsets::File | Offsets::SingleByte | Offsets::Utf16)
     }
 }
 
@@ -161,19 +170,21 @@ impl Text {
     /// Converts the offsets of `findings`, sorted and disjoint, from the text's to the file's
     /// where they differ.
     fn to_file_offsets<'a>(&self, findings: impl Iterator<Item = &'a mut Finding>) {
-        if self.offsets != Offsets::SingleByte {
-            return;
-        }
+        // Bytes of the file before the text, and per character of the text.
+        let (mut file, per_char): (usize, fn(char) -> usize) = match self.offsets {
+            Offsets::SingleByte => (0, |_| 1),
+            Offsets::Utf16 => (2, |c| 2 * c.len_utf16()),
+            Offsets::File | Offsets::Extracted => return,
+        };
         // One walk converts every offset.
         let mut byte = 0;
-        let mut chars = 0;
         let mut advance = |to: usize| {
-            chars += self
+            file += self
                 .text
                 .get(byte..to)
-                .map_or(0, |part| part.chars().count());
+                .map_or(0, |part| part.chars().map(per_char).sum());
             byte = to;
-            chars
+            file
         };
         for finding in findings {
             finding.start = advance(finding.start);
@@ -459,7 +470,7 @@ fn plain_text(bytes: &[u8], name: Option<&str>) -> Result<Text, NotInspectable> 
         Some("csv" | "tsv") => Format::Csv,
         _ => Format::Text,
     };
-    // UTF-16 with a byte-order mark: decoded, offsets in the text only.
+    // UTF-16 with a byte-order mark: decoded, offsets converted back to the file's.
     for (bom, encoding) in [
         (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE),
         (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE),
@@ -472,7 +483,7 @@ fn plain_text(bytes: &[u8], name: Option<&str>) -> Result<Text, NotInspectable> 
             return Ok(Text {
                 format,
                 text: text.into_owned(),
-                offsets: Offsets::Extracted,
+                offsets: Offsets::Utf16,
             });
         }
     }
@@ -579,6 +590,45 @@ mod tests {
     }
 
     #[test]
+    fn utf16_text_reports_file_offsets() {
+        let text = "Né 😀 le 12/03/1985 ; NIR 2 55 08 14 168 025 38 ; fin";
+        for (bom, big_endian) in [(b"\xFF\xFE", false), (b"\xFE\xFF", true)] {
+            let mut bytes = bom.to_vec();
+            for unit in text.encode_utf16() {
+                let pair = if big_endian {
+                    unit.to_be_bytes()
+                } else {
+                    unit.to_le_bytes()
+                };
+                bytes.extend_from_slice(&pair);
+            }
+            let Extracted::Text(read) = extract_text(&bytes, "notes.txt") else {
+                panic!("UTF-16 is text");
+            };
+            assert_eq!(read.offsets, Offsets::Utf16);
+            assert!(read.offsets.in_file());
+            let findings = read.scan();
+            assert_eq!(findings.len(), 2, "{findings:?}");
+            for (finding, expected) in findings.iter().zip(["12/03/1985", "2 55 08 14 168 025 38"])
+            {
+                // The file's bytes at the finding's offsets are the value, in UTF-16.
+                let units: Vec<u16> = bytes[finding.start..finding.end]
+                    .chunks_exact(2)
+                    .map(|pair| {
+                        let pair = [pair[0], pair[1]];
+                        if big_endian {
+                            u16::from_be_bytes(pair)
+                        } else {
+                            u16::from_le_bytes(pair)
+                        }
+                    })
+                    .collect();
+                assert_eq!(String::from_utf16(&units).unwrap(), expected);
+            }
+        }
+    }
+
+    #[test]
     fn utf8_with_a_stray_byte_stays_utf8_with_file_offsets() {
         let clean = "Née le 12/03/1985, suivie pour une schizophrénie. NIR 2 55 08 14 168 025 38\n";
         let mut bytes = clean.as_bytes().to_vec();
@@ -629,6 +679,11 @@ mod tests {
                 format: Format::Docx,
                 text: "Né le 1er mars\n".into(),
                 offsets: Offsets::Extracted,
+            }),
+            Extracted::Text(Text {
+                format: Format::Text,
+                text: "Né le 1er mars\n".into(),
+                offsets: Offsets::Utf16,
             }),
             Extracted::NotInspectable(NotInspectable::ScannedPdf),
             Extracted::Partial {
