@@ -75,6 +75,8 @@ test("a policy that blocks nir to external recipients refuses the file, naming t
   assert.match(await alert.innerText(), /nir vers l'extérieur \(bloqué\).*Rien n'a été envoyé/);
   assert.equal(envelopes(), before, "nothing was announced");
   assert.equal(await page.locator("#send-review").isHidden(), true, "a block is not a question");
+  // The organisation's trail has the refusal, kinds and counts only.
+  assert.equal(server.sql("SELECT actor_email, target, outcome FROM audit_events WHERE action = 'policy.refused'"), `${alice.email}|policy 1 block nir=1|denied`);
   // To the sender's own organisation the same file goes: the rule is for external recipients.
   await form.getByLabel("Destinataires").fill(chief.email);
   await form.getByLabel("Documents").setInputFiles([writeText("attestation.txt", NIR_TEXT)]);

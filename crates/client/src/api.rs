@@ -559,6 +559,15 @@ impl Api {
         self.text(request).await
     }
 
+    /// `POST /api/policy/refusals`: tells the organisation's audit trail that its policy stopped
+    /// a send on this side (kinds and counts only).
+    pub async fn policy_refused(&self, refusal: &pli_proto::DlpSummary) -> Result<(), ApiError> {
+        let request = self
+            .request(Method::POST, &["policy", "refusals"], true)?
+            .json(refusal);
+        self.empty(request).await
+    }
+
     /// `POST /api/audit/log/cosignature`: hands in a witness's cosigned note.
     pub async fn cosign_checkpoint(&self, witness_key: &str, note: &str) -> Result<(), ApiError> {
         let body = serde_json::json!({ "witness_key": witness_key, "note": note });

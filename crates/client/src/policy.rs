@@ -193,6 +193,21 @@ pub fn manifest_label(
     })
 }
 
+/// What the server records of a send the policy stopped: the decision, kinds and counts.
+pub fn refusal(version: u64, labels: &Labels, decision: &Decision) -> DlpSummary {
+    DlpSummary {
+        policy_version: version,
+        decision: decision.action.as_str().to_owned(),
+        kinds: labels
+            .kinds
+            .iter()
+            .map(|(kind, count)| (kind.as_str().to_owned(), *count))
+            .collect(),
+        not_inspectable: labels.not_inspectable,
+        justified: false,
+    }
+}
+
 /// What the server records of a label: kinds and counts, whether it was justified.
 pub fn summary(label: &DlpLabel) -> DlpSummary {
     DlpSummary {

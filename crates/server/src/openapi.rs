@@ -54,6 +54,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/mailboxes/{name}/keys/wraps"),
     ("GET", "/api/policy"),
     ("PUT", "/api/policy"),
+    ("POST", "/api/policy/refusals"),
     ("POST", "/api/me/totp"),
     ("POST", "/api/me/totp/confirm"),
     ("POST", "/api/me/totp/disable"),
@@ -163,6 +164,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(mailboxes::keyring, mailboxes::rotate))
         .routes(routes!(mailboxes::wrap))
         .routes(routes!(policy::get, policy::set))
+        .routes(routes!(policy::refused))
         .routes(routes!(second_factor::begin))
         .routes(routes!(second_factor::confirm))
         .routes(routes!(second_factor::disable))

@@ -86,10 +86,10 @@ export interface SignedPolicy {
   set_at: string;
 }
 
-/** What the server records of a sender's check: kinds and counts, never values. */
+/** What the server records of a sender's check: kinds and counts, never values (`block` only in a refusal). */
 export interface DlpSummary {
   policy_version: number;
-  decision: "allow" | "warn" | "justify";
+  decision: "allow" | "warn" | "justify" | "block";
   kinds: Record<string, number>;
   not_inspectable: number;
   justified: boolean;
@@ -368,6 +368,11 @@ export class Client {
     const fields = ["org", "text", "signer", "signature", "set_at"];
     if (typeof policy !== "object" || !fields.every((field) => typeof policy[field] === "string") || typeof policy.version !== "number") throw new ApiFailure(502, "bad_response", {});
     return policy as unknown as SignedPolicy;
+  }
+
+  /** `POST /api/policy/refusals`: tells the organisation's audit trail its policy stopped a send here (kinds and counts only). */
+  async policyRefused(refusal: DlpSummary): Promise<void> {
+    await call("/api/policy/refusals", this.auth(post(refusal)));
   }
 
   /** `POST /api/envelopes`: announces an envelope of `size` bytes before its content. */

@@ -211,7 +211,15 @@ async function applyPolicy(session: Session, trusted: TrustedPolicy, files: File
   addFindings(inspection.labels, scanText([subject, ...files.map((file) => file.name.replaceAll("_", " "))].join("\n")));
   const decision = decide(policy, inspection.labels, destinations);
   const detail = { version: signed.version };
-  if (decision.action === "block") throw new SendRefused("policy_block", "", detail, decision.reasons);
+  if (decision.action === "block") {
+    // The organisation's auditors see the sends its policy stopped, as pli send reports them;
+    // recorded or not, the send stays refused.
+    const kinds = Object.fromEntries([...inspection.labels.kinds].filter(([, count]) => count > 0));
+    await session.client
+      .policyRefused({ policy_version: signed.version, decision: "block", kinds, not_inspectable: inspection.labels.notInspectable, justified: false })
+      .catch(() => undefined);
+    throw new SendRefused("policy_block", "", detail, decision.reasons);
+  }
   let justification: string | undefined;
   if (decision.action !== "allow") {
     const answer = await review({ version: signed.version, decision, inspection });

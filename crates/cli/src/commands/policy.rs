@@ -150,6 +150,17 @@ pub async fn check_before_send(
     let decision = trusted.policy.decide(&labels, &destinations);
     let version = trusted.signed.version;
     let reasons: Vec<String> = decision.reasons.iter().map(ToString::to_string).collect();
+    let refuse_without_justification = decision.action == Action::Justify
+        && justification.is_none()
+        && !std::io::stdin().is_terminal();
+    if decision.action == Action::Block || refuse_without_justification {
+        // The organisation's auditors see the sends its policy stopped, as those it let go.
+        // Recorded or not, the send stays refused.
+        let refusal = policy::refusal(version, &labels, &decision);
+        if let Err(error) = session.api.policy_refused(&refusal).await {
+            eprintln!("warning: the refusal could not be recorded in the audit trail: {error}");
+        }
+    }
     match decision.action {
         Action::Allow => {}
         Action::Warn => eprintln!(

@@ -301,6 +301,15 @@ fn the_subject_and_the_file_names_are_checked_like_the_files() {
     let run = world.bob.run(&send_args(&paths[1], "eve@bank.fr", &[]));
     assert!(run.fails().contains("nir to external: block"), "{run:#?}");
     assert!(inbox_ids(&eve).is_empty());
+    // Both refusals are in the trail, kinds and counts only.
+    let refusals = world.server.sql(
+        "SELECT actor_email, target, outcome FROM audit_events WHERE action = 'policy.refused'",
+    );
+    assert_eq!(
+        refusals,
+        "bob@hospital.fr|policy 1 block nir=1|denied\n".repeat(2),
+        "{refusals}"
+    );
     // The same file under a plain name and subject goes (with the default's warning).
     let run = world
         .bob

@@ -229,6 +229,12 @@ pub(crate) async fn check_announced(
             ));
         }
     }
+    Ok(Some(format!("{envelope_id} {}", decision_target(dlp)?)))
+}
+
+/// What the audit trail says of a policy's decision: its version, the decision, the kinds and
+/// counts found, the files not inspected (never a value, nor the justification).
+fn decision_target(dlp: &DlpSummary) -> Result<String, ApiError> {
     if dlp.kinds.len() > 64
         || dlp.kinds.iter().any(|(kind, _)| {
             kind.is_empty() || kind.len() > 32 || !kind.bytes().all(|b| b.is_ascii_lowercase())
@@ -238,10 +244,7 @@ pub(crate) async fn check_announced(
             "dlp.kinds must map at most 64 lowercase kind names to counts",
         ));
     }
-    let mut target = format!(
-        "{envelope_id} policy {} {}",
-        dlp.policy_version, dlp.decision
-    );
+    let mut target = format!("policy {} {}", dlp.policy_version, dlp.decision);
     for (kind, count) in &dlp.kinds {
         target.push_str(&format!(" {kind}={count}"));
     }
@@ -251,5 +254,40 @@ pub(crate) async fn check_announced(
     if dlp.justified {
         target.push_str(" justified");
     }
-    Ok(Some(target))
+    Ok(target)
+}
+
+/// A send the policy stopped on the sender's side (blocked, or a justification not given):
+/// nothing was announced, so the client says so, and the trail keeps it (kinds and counts
+/// only) for the organisation's auditors, as it keeps the decisions on sends that went.
+#[utoipa::path(post, path = "/api/policy/refusals", tag = "policy",
+    security(("bearer" = [])),
+    request_body = DlpSummary,
+    responses(
+        (status = 204, description = "recorded"),
+        (status = 400, description = "a decision other than block or justify, or malformed kinds", body = ErrorBody),
+        (status = 401, description = "no valid session", body = ErrorBody),
+        (status = 415, description = "not JSON", body = ErrorBody),
+        (status = 422, description = "body of the wrong shape", body = ErrorBody),
+    ))]
+pub async fn refused(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(dlp): ApiJson<DlpSummary>,
+) -> Result<StatusCode, ApiError> {
+    let org = &principal.account.org;
+    authorize(&principal, Action::ReadPolicy, &Resource::Org(org))
+        .map_err(|_| ApiError::forbidden("you may not report to this organisation's policy"))?;
+    if !matches!(dlp.decision.as_str(), "block" | "justify") || dlp.justified {
+        return Err(ApiError::invalid(
+            "a refusal's decision is \"block\", or \"justify\" without a justification",
+        ));
+    }
+    let target = decision_target(&dlp)?;
+    state
+        .audit
+        .record_durable(principal.event("policy.refused", Some(target), Outcome::Denied))
+        .await
+        .map_err(|error| ApiError::internal(error.to_string()))?;
+    Ok(StatusCode::NO_CONTENT)
 }

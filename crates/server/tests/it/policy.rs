@@ -201,3 +201,89 @@ async fn under_a_policy_an_announce_must_say_how_it_was_applied() {
     );
     assert_eq!(rows.len(), 3, "{rows:?}");
 }
+
+#[tokio::test]
+async fn a_send_the_policy_stopped_is_recorded_and_a_malformed_report_refused() {
+    let app = TestApp::fast().await;
+    let admin = keyed(&app, "admin@chu.fr", "chu", Role::Admin).await;
+    let agent = keyed(&app, "agent@chu.fr", "chu", Role::Agent).await;
+    let refusal = |decision: &str, kinds: Value, justified: bool| {
+        json!({
+            "policy_version": 2,
+            "decision": decision,
+            "kinds": kinds,
+            "not_inspectable": 1,
+            "justified": justified,
+        })
+    };
+    let report = |body: Value| {
+        let app = &app;
+        let token = agent.user.token.clone();
+        async move {
+            app.call(
+                Method::POST,
+                "/api/policy/refusals",
+                Some(&token),
+                Some(body),
+            )
+            .await
+        }
+    };
+    let answer = report(refusal("block", json!({ "nir": 2 }), false)).await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT, "{:?}", answer.body);
+    let answer = report(refusal("justify", json!({ "health": 1 }), false)).await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT, "{:?}", answer.body);
+    // Only refusals; kinds are names, never values.
+    for body in [
+        refusal("allow", json!({ "nir": 1 }), false),
+        refusal("justify", json!({ "nir": 1 }), true),
+        refusal("block", json!({ "NIR 2 55 08 14 168 025 38": 1 }), false),
+    ] {
+        let answer = report(body.clone()).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(
+            !answer.body.to_string().contains("2 55 08"),
+            "{:?}",
+            answer.body
+        );
+    }
+    let answer = report(json!({ "decision": "block" })).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let anonymous = app
+        .call(
+            Method::POST,
+            "/api/policy/refusals",
+            None,
+            Some(refusal("block", json!({}), false)),
+        )
+        .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+
+    app.state.flush_audit().await;
+    let rows: Vec<(String, String)> =
+        app.get("/api/audit?limit=1000", &admin.user).await.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|row| row["action"] == "policy.refused")
+            .map(|row| {
+                (
+                    row["target"].as_str().unwrap().to_owned(),
+                    row["outcome"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "policy 2 block nir=2 not_inspectable=1".to_owned(),
+                "denied".to_owned()
+            ),
+            (
+                "policy 2 justify health=1 not_inspectable=1".to_owned(),
+                "denied".to_owned()
+            ),
+        ]
+    );
+}

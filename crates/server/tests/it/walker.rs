@@ -265,6 +265,16 @@ fn requests(
             })),
             json,
         ),
+        ("POST", "/api/policy/refusals") => with(
+            json_body(json!({
+                "policy_version": 1,
+                "decision": "block",
+                "kinds": { "nir": 1 },
+                "not_inspectable": 0,
+                "justified": false,
+            })),
+            json,
+        ),
         ("GET", "/api/audit/log/inclusion") => {
             vec![(format!("{path}?index=0&size=2"), None, json)]
         }
@@ -441,6 +451,7 @@ async fn anonymous_clients_get_nothing() {
                 | ("POST", "/api/mailboxes/{name}/keys/wraps")
                 | ("GET", "/api/policy")
                 | ("PUT", "/api/policy")
+                | ("POST", "/api/policy/refusals")
                 | ("POST", "/api/me/totp")
                 | ("POST", "/api/me/totp/confirm")
                 | ("POST", "/api/me/totp/disable")
@@ -742,6 +753,11 @@ async fn an_authenticated_stranger_gets_nothing() {
                 ("POST", "/api/audit/log/cosignature") => {
                     // A malformed witness key; a valid one adds a line clients may ignore.
                     assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{what}");
+                    assert_nothing_of_victims(&world, &answer, &what);
+                }
+                ("POST", "/api/policy/refusals") => {
+                    // Recorded in the caller's own organisation's trail; nothing comes back.
+                    assert_eq!(answer.status, StatusCode::NO_CONTENT, "{what}");
                     assert_nothing_of_victims(&world, &answer, &what);
                 }
                 ("PUT", "/api/policy") => {
