@@ -417,21 +417,27 @@ fn hash_files(paths: &[PathBuf]) -> Result<(Vec<FileEntry>, Vec<FileStamp>), Sen
 }
 
 fn open_file(path: &Path) -> Result<File, SendError> {
-    let file = File::open(path).map_err(|source| SendError::File {
+    let error = |source| SendError::File {
         path: path.to_path_buf(),
         source,
-    })?;
-    let metadata = file.metadata().map_err(|source| SendError::File {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if !metadata.is_file() {
-        return Err(SendError::File {
-            path: path.to_path_buf(),
-            source: io::Error::new(io::ErrorKind::InvalidInput, "not a regular file"),
-        });
-    }
+    };
+    // Opening a named pipe waits for a writer, possibly forever: the path is checked before
+    // the open, and the opened file again, in case another took its place in between.
+    regular_file(&std::fs::metadata(path).map_err(error)?).map_err(error)?;
+    let file = File::open(path).map_err(error)?;
+    regular_file(&file.metadata().map_err(error)?).map_err(error)?;
     Ok(file)
+}
+
+fn regular_file(metadata: &std::fs::Metadata) -> io::Result<()> {
+    if metadata.is_file() {
+        Ok(())
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ))
+    }
 }
 
 /// Seals and uploads, resuming after a dropped connection or a server failure: the server
@@ -944,5 +950,27 @@ mod tests {
             hash_files(&[dir.path().to_path_buf()]),
             Err(SendError::File { .. }) | Err(SendError::InvalidFileName { .. })
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn hashing_refuses_a_named_pipe_without_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.txt");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // On another thread: opening the pipe would wait for a writer that never comes.
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || sender.send(hash_files(&[fifo]).map(|_| ())));
+        let hashed = receiver
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("hashing a named pipe still running after 30 s");
+        assert!(
+            matches!(&hashed, Err(SendError::File { source, .. }) if source.kind() == io::ErrorKind::InvalidInput),
+            "{hashed:?}"
+        );
     }
 }

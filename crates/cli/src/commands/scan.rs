@@ -5,17 +5,16 @@
 //! inspectable, never as clean.
 
 use std::fs::File;
-use std::io::{Read as _, Write as _};
+use std::io::{BufWriter, Read as _, Write};
 use std::path::Path;
 use std::process::{ExitCode, Stdio};
 use std::time::Duration;
 
 use anyhow::{Context as _, Result, bail};
 use pli_dlp::{Extracted, Finding, Kind, Limits, NotInspectable};
-use serde_json::json;
 use wait_timeout::ChildExt as _;
 
-use super::print_line;
+use super::{StdoutClosed, print_line};
 use crate::args::{ExtractArgs, ScanArgs};
 use crate::format;
 
@@ -42,7 +41,7 @@ pub fn run(args: &ScanArgs) -> Result<()> {
         };
         summary.add(&report);
         if args.json {
-            print_line(&report_json(&shown, &report).to_string())?;
+            print_json(&shown, &report)?;
         } else {
             print_human(&format::clean(&shown), &report)?;
         }
@@ -150,10 +149,11 @@ enum Report {
 }
 
 fn inspect(path: &Path, settings: &Settings) -> Result<Report> {
+    // Opening a named pipe waits for a writer, possibly forever: the path is checked before
+    // the open, and the opened file again, in case another took its place in between.
+    regular_file(&std::fs::metadata(path).context("opening the file")?)?;
     let file = File::open(path).context("opening the file")?;
-    if !file.metadata().context("reading the file")?.is_file() {
-        bail!("not a regular file");
-    }
+    regular_file(&file.metadata().context("reading the file")?)?;
     Ok(match extract_isolated(file, path, settings)? {
         Extracted::Text(text) => Report::Inspected {
             format: text.format,
@@ -169,6 +169,38 @@ fn inspect(path: &Path, settings: &Settings) -> Result<Report> {
         },
         Extracted::NotInspectable(reason) => Report::NotInspectable(reason),
     })
+}
+
+fn regular_file(metadata: &std::fs::Metadata) -> Result<()> {
+    let file_type = metadata.file_type();
+    if file_type.is_file() {
+        return Ok(());
+    }
+    let what = if file_type.is_dir() {
+        "a directory"
+    } else {
+        special_file(&file_type)
+    };
+    bail!("not a regular file ({what})")
+}
+
+#[cfg(unix)]
+fn special_file(file_type: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt as _;
+    if file_type.is_fifo() {
+        "a named pipe"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else if file_type.is_block_device() || file_type.is_char_device() {
+        "a device"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_file(_: &std::fs::FileType) -> &'static str {
+    "a special file"
 }
 
 /// Extracts `file`'s text in a child process with time, CPU and memory limits.
@@ -231,7 +263,24 @@ fn apply_limits(memory_mb: u64, cpu_secs: u64) -> std::io::Result<()> {
     Ok(())
 }
 
-fn report_json(file: &str, report: &Report) -> serde_json::Value {
+/// Writes `report` as one line of JSON on stdout. The object is written as it goes, a finding
+/// at a time: built whole as a `serde_json::Value`, a file with millions of findings took
+/// gigabytes. Keys are in the order `serde_json::Value` gave them before: sorted.
+fn print_json(file: &str, report: &Report) -> Result<()> {
+    let mut stdout = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = write_json(&mut stdout, file, report)
+        .and_then(|()| stdout.write_all(b"\n"))
+        .and_then(|()| stdout.flush());
+    match written {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Err(StdoutClosed.into()),
+        Err(error) => Err(anyhow::Error::new(error).context("writing to stdout")),
+    }
+}
+
+fn write_json(out: &mut impl Write, file: &str, report: &Report) -> std::io::Result<()> {
+    out.write_all(b"{\"file\":")?;
+    serde_json::to_writer(&mut *out, file)?;
     match report {
         Report::Inspected {
             format,
@@ -239,35 +288,53 @@ fn report_json(file: &str, report: &Report) -> serde_json::Value {
             findings,
             unread,
         } => {
-            let mut value = json!({
-                "file": file,
-                "inspectable": unread.is_none(),
-                "format": format.as_str(),
-                "offsets": if *offsets_in_file { "file" } else { "text" },
-                "findings": findings.iter().map(|(finding, excerpt)| json!({
-                    "kind": finding.kind.as_str(),
-                    "start": finding.start,
-                    "end": finding.end,
-                    "excerpt": excerpt,
-                    "confidence": (f64::from(finding.confidence) * 100.0).round() / 100.0,
-                })).collect::<Vec<_>>(),
-                "labels": labels(findings),
-            });
-            if let (Some(reason), Some(object)) = (unread, value.as_object_mut()) {
-                object.insert("reason".into(), reason.code().into());
-                object.insert("message".into(), reason.to_string().into());
+            out.write_all(b",\"findings\":[")?;
+            for (index, (finding, excerpt)) in findings.iter().enumerate() {
+                if index > 0 {
+                    out.write_all(b",")?;
+                }
+                out.write_all(b"{\"confidence\":")?;
+                serde_json::to_writer(&mut *out, &confidence(finding))?;
+                out.write_all(b",\"end\":")?;
+                serde_json::to_writer(&mut *out, &finding.end)?;
+                out.write_all(b",\"excerpt\":")?;
+                serde_json::to_writer(&mut *out, excerpt)?;
+                out.write_all(b",\"kind\":")?;
+                serde_json::to_writer(&mut *out, finding.kind.as_str())?;
+                out.write_all(b",\"start\":")?;
+                serde_json::to_writer(&mut *out, &finding.start)?;
+                out.write_all(b"}")?;
             }
-            value
+            // Keys in the order a JSON object sorts them, as before streaming.
+            out.write_all(b"],\"format\":")?;
+            serde_json::to_writer(&mut *out, format.as_str())?;
+            out.write_all(b",\"inspectable\":")?;
+            serde_json::to_writer(&mut *out, &unread.is_none())?;
+            out.write_all(b",\"labels\":")?;
+            serde_json::to_writer(&mut *out, &labels(findings))?;
+            if let Some(reason) = unread {
+                out.write_all(b",\"message\":")?;
+                serde_json::to_writer(&mut *out, &reason.to_string())?;
+            }
+            out.write_all(b",\"offsets\":")?;
+            serde_json::to_writer(&mut *out, if *offsets_in_file { "file" } else { "text" })?;
+            if let Some(reason) = unread {
+                out.write_all(b",\"reason\":")?;
+                serde_json::to_writer(&mut *out, reason.code())?;
+            }
         }
-        Report::NotInspectable(reason) => json!({
-            "file": file,
-            "inspectable": false,
-            "reason": reason.code(),
-            "message": reason.to_string(),
-            "findings": [],
-            "labels": [],
-        }),
+        Report::NotInspectable(reason) => {
+            out.write_all(b",\"findings\":[],\"inspectable\":false,\"labels\":[],\"message\":")?;
+            serde_json::to_writer(&mut *out, &reason.to_string())?;
+            out.write_all(b",\"reason\":")?;
+            serde_json::to_writer(&mut *out, reason.code())?;
+        }
     }
+    out.write_all(b"}")
+}
+
+fn confidence(finding: &Finding) -> f64 {
+    (f64::from(finding.confidence) * 100.0).round() / 100.0
 }
 
 fn print_human(file: &str, report: &Report) -> Result<()> {
@@ -394,5 +461,138 @@ impl Summary {
             line.push_str(&format!("; findings: {}", counts.join(", ")));
         }
         line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pli_dlp::Format;
+    use serde_json::json;
+
+    use super::*;
+
+    /// How a report was written before it was streamed: built whole as one value.
+    fn as_value(file: &str, report: &Report) -> serde_json::Value {
+        match report {
+            Report::Inspected {
+                format,
+                offsets_in_file,
+                findings,
+                unread,
+            } => {
+                let mut value = json!({
+                    "file": file,
+                    "inspectable": unread.is_none(),
+                    "format": format.as_str(),
+                    "offsets": if *offsets_in_file { "file" } else { "text" },
+                    "findings": findings.iter().map(|(finding, excerpt)| json!({
+                        "kind": finding.kind.as_str(),
+                        "start": finding.start,
+                        "end": finding.end,
+                        "excerpt": excerpt,
+                        "confidence": (f64::from(finding.confidence) * 100.0).round() / 100.0,
+                    })).collect::<Vec<_>>(),
+                    "labels": labels(findings),
+                });
+                if let (Some(reason), Some(object)) = (unread, value.as_object_mut()) {
+                    object.insert("reason".into(), reason.code().into());
+                    object.insert("message".into(), reason.to_string().into());
+                }
+                value
+            }
+            Report::NotInspectable(reason) => json!({
+                "file": file,
+                "inspectable": false,
+                "reason": reason.code(),
+                "message": reason.to_string(),
+                "findings": [],
+                "labels": [],
+            }),
+        }
+    }
+
+    fn check(file: &str, report: &Report) {
+        let mut streamed = Vec::new();
+        write_json(&mut streamed, file, report).unwrap();
+        let streamed = String::from_utf8(streamed).unwrap();
+        let value = as_value(file, report);
+        assert_eq!(streamed, value.to_string());
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&streamed).unwrap(),
+            value
+        );
+    }
+
+    fn finding(kind: Kind, start: usize, confidence: f32) -> Finding {
+        Finding {
+            kind,
+            start,
+            end: start + 10,
+            confidence,
+        }
+    }
+
+    #[test]
+    fn streamed_json_is_the_value_it_replaces() {
+        let letter = "Lyon, le 3 mai 2024\nObjet : Mme Durand, née le 12/03/1985\n\
+                      NIR : 2 55 08 14 168 025 38\nSuivie pour schizophrénie.\n\
+                      IBAN FR14 2004 1010 0505 0001 3M02 606\nCarte 4111 1111 1111 1111\n\
+                      Contact : secretariat@chu-exemple.fr, 06 12 34 56 78\n";
+        let Extracted::Text(text) =
+            pli_dlp::extract_bytes(letter.as_bytes(), Some("lettre.txt"), &Limits::default())
+        else {
+            panic!("the letter is text");
+        };
+        let scanned = Report::Inspected {
+            format: text.format,
+            offsets_in_file: true,
+            findings: text.scan_with_excerpts(),
+            unread: None,
+        };
+        check("lettre.txt", &scanned);
+        check("dossier \"Durand\"\u{7}\\é\n.txt", &scanned);
+        check(
+            "cr.pdf",
+            &Report::Inspected {
+                format: Format::Pdf,
+                offsets_in_file: false,
+                findings: vec![
+                    (finding(Kind::Card, 0, 1.0), "**** 1111".to_owned()),
+                    (
+                        finding(Kind::Health, 9, 0.333_333),
+                        "s\"\\\u{1}\u{2028}**".to_owned(),
+                    ),
+                    (finding(Kind::Phone, usize::MAX - 10, 0.7), String::new()),
+                    (finding(Kind::Nir, 3, 0.954), "2 55 **".to_owned()),
+                ],
+                unread: None,
+            },
+        );
+        // A document read in part: its text's findings, and why it is not inspectable.
+        check(
+            "carte.docx",
+            &Report::Inspected {
+                format: Format::Docx,
+                offsets_in_file: false,
+                findings: vec![(finding(Kind::Nir, 12, 0.95), "2 55 **".to_owned())],
+                unread: Some(NotInspectable::ImagesNotInspected),
+            },
+        );
+        check(
+            "menu.txt",
+            &Report::Inspected {
+                format: Format::Csv,
+                offsets_in_file: true,
+                findings: Vec::new(),
+                unread: None,
+            },
+        );
+        for reason in [
+            NotInspectable::ScannedPdf,
+            NotInspectable::Corrupt,
+            NotInspectable::Timeout,
+        ] {
+            check("scan.pdf", &Report::NotInspectable(reason));
+        }
     }
 }

@@ -357,6 +357,65 @@ fn unreadable_files_fail_but_the_others_are_scanned() {
 }
 
 #[test]
+fn special_files_are_refused_without_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.txt");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let good = write(dir.path(), "note.txt", format!("NIR {NIR}").as_bytes());
+    let mut command = pli(None);
+    command
+        .args(["scan", "--json"])
+        .arg(&fifo)
+        .arg(&good)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    // Opening the pipe would wait for a writer that never comes: the test must not.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("pli scan of a named pipe still running after 30 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let run = Run::from(child.wait_with_output().unwrap());
+    let stderr = run.fails();
+    assert!(
+        stderr.contains(&format!(
+            "{}: not a regular file (a named pipe)",
+            fifo.display()
+        )),
+        "{stderr}"
+    );
+    let reports: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0]["labels"], serde_json::json!(["nir"]));
+}
+
+#[test]
+fn a_text_mentioning_a_pdf_header_is_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "note.txt",
+        format!("Convertir en %PDF-1.4 svp. NIR {NIR}\n").as_bytes(),
+    );
+    let report = &json_lines(&scan(&[&path], true, &[]))[0];
+    assert_eq!(report["format"], "text");
+    assert_eq!(report["labels"], serde_json::json!(["nir"]));
+}
+
+#[test]
 fn usage_errors() {
     let run = Run::from(pli(None).arg("scan").output().unwrap());
     assert_eq!(run.code, 2, "{run:#?}");

@@ -427,8 +427,10 @@ enum Sniffed {
 
 fn sniff(bytes: &[u8]) -> Sniffed {
     let head = &bytes[..bytes.len().min(1024)];
-    // Readers accept a PDF header anywhere in the first kilobyte; so do we.
-    if memchr::memmem::find(head, b"%PDF-").is_some() {
+    // Readers accept a PDF header anywhere in the first kilobyte, after junk such as a
+    // MacBinary or mail header. A text that only mentions "%PDF-" in a sentence is not a PDF:
+    // it would be reported corrupt and its findings never seen.
+    if memchr::memmem::find_iter(head, b"%PDF-").any(|at| !is_written_text(&head[..at])) {
         return Sniffed::Pdf;
     }
     let starts = |magic: &[u8]| bytes.starts_with(magic);
@@ -460,6 +462,16 @@ fn sniff(bytes: &[u8]) -> Sniffed {
         return Sniffed::Unsupported;
     }
     Sniffed::Other
+}
+
+/// Whether `before`, what precedes a "%PDF-" in a file, is text with something written in it:
+/// not only whitespace (or a byte-order mark), and no control byte that text does not hold.
+fn is_written_text(before: &[u8]) -> bool {
+    let before = before.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(before);
+    let is_control = |byte: &u8| {
+        (*byte < 0x20 && !matches!(byte, b'\n' | b'\r' | b'\t' | 0x0C)) || *byte == 0x7F
+    };
+    !before.iter().all(u8::is_ascii_whitespace) && !before.iter().any(is_control)
 }
 
 fn plain_text(bytes: &[u8], name: Option<&str>) -> Result<Text, NotInspectable> {
@@ -654,6 +666,37 @@ mod tests {
         };
         assert_eq!(text.offsets, Offsets::SingleByte);
         assert!(text.text.contains("schizophrénie"));
+    }
+
+    #[test]
+    fn a_pdf_header_is_told_from_a_mention() {
+        let pdf = |bytes: &[u8]| matches!(sniff(bytes), Sniffed::Pdf);
+        for real in [
+            &b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj"[..],
+            b"\n\r\n  %PDF-1.4\n",
+            b"\xEF\xBB\xBF%PDF-1.4\n",
+            // A MacBinary header before the PDF.
+            b"\x00\x11report.pdf\x00\x00PDF CARO\x01\x00%PDF-1.3\n",
+            b"Rapport mensuel\x00\x00\x02%PDF-1.5\n",
+        ] {
+            assert!(pdf(real), "{}", real.escape_ascii());
+        }
+        for text in [
+            &b"Convertir en %PDF-1.4 svp. NIR 2 55 08 14 168 025 38\n"[..],
+            b"Objet : export\n%PDF-1.4 est l'en-t\xC3\xAAte d'un PDF\n",
+            b"Le fichier commen\xE7ait par %PDF-1.4\n",
+            b"%PDF",
+        ] {
+            assert!(!pdf(text), "{}", text.escape_ascii());
+        }
+        let mention = format!(
+            "Convertir en %PDF-1.4 svp. NIR {}\n",
+            "2 55 08 14 168 025 38"
+        );
+        let Extracted::Text(text) = extract_text(mention.as_bytes(), "note.txt") else {
+            panic!("a mention of a PDF header is text");
+        };
+        assert_eq!(text.scan()[0].kind, crate::Kind::Nir);
     }
 
     #[test]
