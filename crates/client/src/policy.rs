@@ -183,14 +183,19 @@ pub fn manifest_label(
     Some(DlpLabel {
         policy_version: version,
         decision: decision.action.as_str().to_owned(),
-        kinds: labels
-            .kinds
-            .iter()
-            .map(|(kind, count)| (kind.as_str().to_owned(), *count))
-            .collect(),
+        kinds: kind_counts(labels),
         not_inspectable: labels.not_inspectable,
         justification,
     })
+}
+
+/// The labels' counts by kind name, as the manifest and the server's records carry them.
+fn kind_counts(labels: &Labels) -> std::collections::BTreeMap<String, u64> {
+    labels
+        .kinds
+        .iter()
+        .map(|(kind, count)| (kind.as_str().to_owned(), *count))
+        .collect()
 }
 
 /// What the server records of a send the policy stopped: the decision, kinds and counts.
@@ -198,11 +203,7 @@ pub fn refusal(version: u64, labels: &Labels, decision: &Decision) -> DlpSummary
     DlpSummary {
         policy_version: version,
         decision: decision.action.as_str().to_owned(),
-        kinds: labels
-            .kinds
-            .iter()
-            .map(|(kind, count)| (kind.as_str().to_owned(), *count))
-            .collect(),
+        kinds: kind_counts(labels),
         not_inspectable: labels.not_inspectable,
         justified: false,
     }
