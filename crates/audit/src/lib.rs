@@ -49,6 +49,7 @@ mod bundles;
 mod checkpoint;
 mod cosignature;
 mod entry;
+mod key_history;
 mod log;
 mod merkle;
 mod record;
@@ -70,6 +71,7 @@ pub use entry::{
     AuditEvent, AuditEventRef, ENTRY_VERSION, Entry, EntryError, EntryHeader, HEADER_BYTES,
     KIND_AUDIT_EVENT, MAX_ENTRY_BYTES, MAX_FIELD_BYTES, Outcome, encode_event_ref,
 };
+pub use key_history::{KeyChange, KeyHistory};
 pub use log::{Appended, AuditLog, LogError, LogStore, MAX_BATCH_EVENTS, MemoryLog, PendingBatch};
 pub use merkle::{
     EMPTY_ROOT, Frontier, HASH_SIZE, Hash, HashStore, MAX_PROOF_HASHES, MAX_TREE_SIZE,

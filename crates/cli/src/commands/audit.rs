@@ -12,8 +12,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use clap::{Args, Subcommand};
 use pli_audit::{
-    Checkpoint, Hash, LogVerifier, SignedCheckpoint, Tampering, Verification, Verified,
-    VerifyError, VerifyingKey,
+    Checkpoint, Hash, KeyHistory, LogVerifier, Record, SignedCheckpoint, Tampering, Verification,
+    Verified, VerifyError, VerifyingKey,
 };
 use serde_json::json;
 
@@ -248,7 +248,8 @@ async fn verify(args: VerifyArgs) -> Result<()> {
         Source::Data(store) => Some(RowCheck::new(store.clone())),
         Source::Server(_) => None,
     };
-    let mut outcome = replay(&source, &checkpoints, rows.as_mut())
+    let mut keys = KeyHistory::default();
+    let mut outcome = replay(&source, &checkpoints, rows.as_mut(), &mut keys)
         .await?
         .map_err(Failure::Log);
     if let (Ok(_), Some(rows)) = (&outcome, rows)
@@ -264,6 +265,11 @@ async fn verify(args: VerifyArgs) -> Result<()> {
             if let Some(latest) = &latest {
                 keep(&kept_dir, latest)?;
             }
+            let changes: Vec<_> = keys
+                .changes()
+                .iter()
+                .map(|change| json!({ "email": change.email, "index": change.index, "time": change.time }))
+                .collect();
             if args.json {
                 let value = json!({
                     "intact": true,
@@ -273,9 +279,20 @@ async fn verify(args: VerifyArgs) -> Result<()> {
                     "root": verified.root.to_string(),
                     "checkpoints": verified.checkpoints,
                     "kept_checkpoints": n_kept,
+                    "key_changes": changes,
                 });
                 print_line(&value.to_string())
             } else {
+                // The log is intact, but a second key for an account is the mark of a server
+                // that gave senders a substitute: said on stderr, where warnings go.
+                for change in keys.changes() {
+                    eprintln!(
+                        "warning: entry {} (Unix time {}) publishes another key for {}: accounts do not change keys, so senders who proved it were given a substitute",
+                        change.index,
+                        change.time,
+                        crate::format::clean(&change.email)
+                    );
+                }
                 print_line(&format!(
                     "audit log {} intact: {} entries, {} signed, checked against {} checkpoints ({} kept earlier)",
                     verifier.name(),
@@ -377,7 +394,13 @@ pub(crate) async fn verify_store(
     store: std::sync::Arc<dyn pli_store::Store>,
     checkpoints: &[SignedCheckpoint],
 ) -> Result<Result<Verified, VerifyError>> {
-    replay(&Source::Data(store), checkpoints, None).await
+    replay(
+        &Source::Data(store),
+        checkpoints,
+        None,
+        &mut KeyHistory::default(),
+    )
+    .await
 }
 
 /// A server: the profile's session on it, and its log key as it serves it (pinned on first
@@ -410,6 +433,7 @@ async fn replay(
     source: &Source,
     checkpoints: &[SignedCheckpoint],
     mut rows: Option<&mut RowCheck>,
+    keys: &mut KeyHistory,
 ) -> Result<Result<Verified, VerifyError>> {
     let mut verification = match Verification::new(checkpoints) {
         Ok(verification) => verification,
@@ -427,7 +451,7 @@ async fn replay(
                     .await
                     .context("reading the log's entries")?;
                 for bundle in &page {
-                    let events = match push_bundle(&mut verification, bundle) {
+                    let events = match push_bundle(&mut verification, bundle, keys) {
                         Ok(events) => events,
                         Err(error) => return Ok(Err(error)),
                     };
@@ -447,7 +471,7 @@ async fn replay(
                     .await
                     .context("fetching the log's entries")?;
                 for item in &page.items {
-                    if let Err(error) = push_served(&mut verification, item)? {
+                    if let Err(error) = push_served(&mut verification, item, keys)? {
                         return Ok(Err(error));
                     }
                 }
@@ -469,6 +493,7 @@ async fn replay(
 fn push_bundle(
     verification: &mut Verification,
     bundle: &pli_store::StoredBundle,
+    keys: &mut KeyHistory,
 ) -> Result<Vec<(u64, pli_audit::AuditEvent)>, VerifyError> {
     let first = bundle.index.saturating_mul(pli_audit::BUNDLE_WIDTH);
     let data = bundle.data().map_err(|_| {
@@ -484,8 +509,10 @@ fn push_bundle(
             None => {
                 verification.push(bytes)?;
                 // Verified, so it decodes; published keys and receipts have no row.
-                if let Ok(entry) = pli_audit::Entry::decode(bytes) {
-                    events.push((index, entry.event));
+                match pli_audit::Record::decode(bytes) {
+                    Ok((_, Record::Event(event))) => events.push((index, event)),
+                    Ok((_, Record::Key(key))) => keys.push(index, &key),
+                    _ => {}
                 }
             }
             Some((_, leaf)) => verification.push_redacted(bytes, Hash::from_bytes(*leaf))?,
@@ -497,6 +524,7 @@ fn push_bundle(
 fn push_served(
     verification: &mut Verification,
     item: &pli_proto::AuditLogEntry,
+    keys: &mut KeyHistory,
 ) -> Result<Result<(), VerifyError>> {
     let decode = |text: &str| {
         STANDARD
@@ -504,7 +532,16 @@ fn push_served(
             .with_context(|| format!("entry {} is not base64", item.index))
     };
     Ok(match (&item.entry, &item.header, &item.leaf_hash) {
-        (Some(entry), _, _) => verification.push(&decode(entry)?),
+        (Some(entry), _, _) => {
+            let bytes = decode(entry)?;
+            let pushed = verification.push(&bytes);
+            if pushed.is_ok()
+                && let Ok((_, Record::Key(key))) = Record::decode(&bytes)
+            {
+                keys.push(item.index, &key);
+            }
+            pushed
+        }
         (None, Some(header), Some(leaf)) => {
             let leaf = Hash::from_base64(leaf)
                 .ok_or_else(|| anyhow!("entry {}: bad leaf hash", item.index))?;

@@ -215,6 +215,25 @@ fn audit_reports_filter_by_account_envelope_and_period_in_three_formats() {
             .any(|line| line["action"] == "audit.report" && line["outcome"] == "denied"),
         "{denied:?}"
     );
+    // Each report the auditor ran is on record with what it asked for.
+    let all = report(&dpo, &[]);
+    let asked: Vec<&str> = all
+        .iter()
+        .filter(|line| line["action"] == "audit.report" && line["actor"] == "dpo@hospital.fr")
+        .map(|line| line["target"].as_str().unwrap())
+        .collect();
+    assert!(
+        asked.contains(&"since=946684800 account=bob@hospital.fr"),
+        "{asked:?}"
+    );
+    assert!(
+        asked.contains(&format!("since=946684800 envelope={id}").as_str()),
+        "{asked:?}"
+    );
+    assert!(
+        asked.contains(&"since=946684800 until=946771200"),
+        "{asked:?}"
+    );
 }
 
 /// Points a profile at the server's new address after a restart.

@@ -79,22 +79,36 @@ pub async fn report(
             "only auditors and admins read the audit trail",
         ));
     }
+    let account = query.account.map(|email| email.trim().to_lowercase());
+    // Who looked up whom, and over which period, is on record before the answer: a report is
+    // itself an access to personal data.
+    let mut asked = format!("since={}", query.since);
+    if let Some(until) = query.until {
+        asked.push_str(&format!(" until={until}"));
+    }
+    if let Some(account) = &account {
+        asked.push_str(&format!(" account={account}"));
+    }
+    if let Some(envelope) = envelope {
+        asked.push_str(&format!(" envelope={envelope}"));
+    }
+    state
+        .audit
+        .record_durable(principal.event("audit.report", Some(asked), Outcome::Allowed))
+        .await
+        .map_err(|error| ApiError::internal(error.to_string()))?;
     let records = state
         .store
         .audit_report(&AuditQuery {
             org_id: Some(org.id),
             since: query.since,
             until: query.until,
-            account: query.account.map(|email| email.trim().to_lowercase()),
+            account,
             envelope,
             after_seq: query.after.unwrap_or(0),
             limit,
         })
         .await?;
-    state
-        .audit
-        .record(principal.event("audit.report", None, Outcome::Allowed))
-        .await;
     let items = records.into_iter().map(audit_entry).collect();
     Ok(Json(AuditPage { items }))
 }
