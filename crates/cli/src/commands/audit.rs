@@ -22,6 +22,8 @@ use pli_server::audit_rows::{RowCheck, RowFinding};
 
 /// Entries read per page.
 const PAGE: u32 = 1000;
+/// Events of a report page, as the server pages them (its default and largest).
+const REPORT_PAGE: usize = 1000;
 /// Entry bundles read at a time from a data directory (256 entries each).
 const BUNDLES_PER_PAGE: u32 = 16;
 
@@ -152,8 +154,14 @@ async fn report(args: ReportArgs) -> Result<()> {
         let Some(last) = page.items.last().map(|item| item.seq) else {
             break;
         };
+        // A short page is the last: each page read is itself recorded as an event of the
+        // trail, so reading until an empty page would chase those events for ever.
+        let full = page.items.len() >= REPORT_PAGE;
         after = last;
         items.extend(page.items);
+        if !full {
+            break;
+        }
     }
     if args.json {
         return print_line(&serde_json::to_string_pretty(&items)?);
