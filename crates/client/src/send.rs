@@ -429,15 +429,42 @@ fn open_file(path: &Path) -> Result<File, SendError> {
     Ok(file)
 }
 
-fn regular_file(metadata: &std::fs::Metadata) -> io::Result<()> {
-    if metadata.is_file() {
-        Ok(())
-    } else {
-        Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "not a regular file",
-        ))
+/// Refuses anything but a regular file, naming what it is (`not a regular file (a named
+/// pipe)`): reading a named pipe, a socket or a device can wait for ever. Shared by `pli send`
+/// and `pli scan`.
+pub fn regular_file(metadata: &std::fs::Metadata) -> io::Result<()> {
+    let file_type = metadata.file_type();
+    if file_type.is_file() {
+        return Ok(());
     }
+    let what = if file_type.is_dir() {
+        "a directory"
+    } else {
+        special_file(&file_type)
+    };
+    Err(io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("not a regular file ({what})"),
+    ))
+}
+
+#[cfg(unix)]
+fn special_file(file_type: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt as _;
+    if file_type.is_fifo() {
+        "a named pipe"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else if file_type.is_block_device() || file_type.is_char_device() {
+        "a device"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_file(_: &std::fs::FileType) -> &'static str {
+    "a special file"
 }
 
 /// Seals and uploads, resuming after a dropped connection or a server failure: the server

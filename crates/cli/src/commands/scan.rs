@@ -172,35 +172,7 @@ fn inspect(path: &Path, settings: &Settings) -> Result<Report> {
 }
 
 fn regular_file(metadata: &std::fs::Metadata) -> Result<()> {
-    let file_type = metadata.file_type();
-    if file_type.is_file() {
-        return Ok(());
-    }
-    let what = if file_type.is_dir() {
-        "a directory"
-    } else {
-        special_file(&file_type)
-    };
-    bail!("not a regular file ({what})")
-}
-
-#[cfg(unix)]
-fn special_file(file_type: &std::fs::FileType) -> &'static str {
-    use std::os::unix::fs::FileTypeExt as _;
-    if file_type.is_fifo() {
-        "a named pipe"
-    } else if file_type.is_socket() {
-        "a socket"
-    } else if file_type.is_block_device() || file_type.is_char_device() {
-        "a device"
-    } else {
-        "a special file"
-    }
-}
-
-#[cfg(not(unix))]
-fn special_file(_: &std::fs::FileType) -> &'static str {
-    "a special file"
+    Ok(pli_client::send::regular_file(metadata)?)
 }
 
 /// Extracts `file`'s text in a child process with time, CPU and memory limits.
