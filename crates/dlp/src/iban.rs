@@ -17,16 +17,21 @@ pub enum Shape {
 
 /// The IBAN, or look-alike, starting at `start` (its country code).
 pub fn at(bytes: &[u8], start: usize) -> Option<Shape> {
+    // Typed in lower case too ("fr76 3000 ..."): the country is read upper-cased.
     let country = bytes.get(start..start + 2)?;
-    let length = checksum::iban_length(country)?;
+    let length = checksum::iban_length(&[
+        country[0].to_ascii_uppercase(),
+        country[1].to_ascii_uppercase(),
+    ])?;
     // The longest IBAN has 34 characters.
     let mut compact = [0u8; 34];
     let mut n_chars = 0;
     let mut at = start;
     while n_chars < length {
         let separator = separator_len(bytes, at);
-        // Separators between groups: one space (or no-break space), not a dot or a dash.
-        if separator > 0 && bytes[at] != b'.' && bytes[at] != b'-' && n_chars > 0 {
+        // Separators between groups: spaces, no-break spaces or dashes, not a dot (an IBAN
+        // ending a sentence must not swallow the next word).
+        if separator > 0 && bytes[at] != b'.' && n_chars > 0 {
             at += separator;
         }
         let byte = *bytes.get(at).filter(|byte| byte.is_ascii_alphanumeric())?;
@@ -67,7 +72,19 @@ mod tests {
         assert!(spans("FR14 2004 1010 0505 0001 3M02 607").is_empty());
         assert!(spans("FR14 2004 1010 0505 0001 3M02 6061").is_empty());
         assert!(spans("XFR1420041010050500013M02606").is_empty());
-        assert!(spans("FR14-2004-1010-0505-0001-3M02-606").is_empty());
+        // Dashes between groups, and an IBAN typed in lower case.
+        assert_eq!(
+            spans("IBAN FR14-2004-1010-0505-0001-3M02-606."),
+            ["FR14-2004-1010-0505-0001-3M02-606"]
+        );
+        assert_eq!(
+            spans("iban : fr14 2004 1010 0505 0001 3m02 606"),
+            ["fr14 2004 1010 0505 0001 3m02 606"]
+        );
+        assert_eq!(spans("de89370400440532013000"), ["de89370400440532013000"]);
+        assert!(spans("fr14 2004 1010 0505 0001 3m02 607").is_empty());
+        // A dot ends it: the sentence goes on after it.
+        assert!(spans("FR14.2004.1010.0505.0001.3M02.606").is_empty());
     }
 
     #[test]

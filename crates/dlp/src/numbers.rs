@@ -60,11 +60,11 @@ fn scan_range(
         }
         if start > 0 && is_word_byte(bytes[start - 1]) {
             // Digits inside a word ("A380", "x86_64") are not an identifier, except the
-            // check digits of an IBAN after its country code.
+            // check digits of an IBAN after its country code (in either case).
             let word_start = start.wrapping_sub(2);
             if start >= 2
-                && bytes[word_start].is_ascii_uppercase()
-                && bytes[word_start + 1].is_ascii_uppercase()
+                && bytes[word_start].is_ascii_alphabetic()
+                && bytes[word_start + 1].is_ascii_alphabetic()
                 && (word_start == 0 || !is_word_byte(bytes[word_start - 1]))
                 && let Some(shape) = iban::at(bytes, word_start)
             {
@@ -79,6 +79,11 @@ fn scan_range(
                 continue;
             }
             position = token_end(bytes, start);
+            continue;
+        }
+        if let Some(candidate) = phone_with_trunk_zero(bytes, start) {
+            position = candidate.end();
+            out.push(candidate);
             continue;
         }
         // Most numbers are a lone group shorter than any identifier (a date's parts, an
@@ -379,6 +384,60 @@ fn classify_span(
     }
 }
 
+/// A French number written with its country code and the trunk zero in brackets, as on
+/// letterheads: `+33 (0)6 12 34 56 78`, `+33(0)612345678`, `0033 (0) 1 23 45 67 89`. `start`
+/// is the first digit of the country code. Read apart from the runs of groups: the brackets
+/// end a run, and the nine digits after them would otherwise be read alone (as a SIREN).
+fn phone_with_trunk_zero(bytes: &[u8], start: usize) -> Option<Candidate> {
+    let rest = &bytes[start..];
+    let (phone_start, country_len) =
+        if rest.starts_with(b"33") && start > 0 && bytes[start - 1] == b'+' {
+            (start - 1, 2)
+        } else if rest.starts_with(b"0033") {
+            (start, 4)
+        } else {
+            return None;
+        };
+    let mut at = start + country_len;
+    if bytes.get(at) == Some(&b' ') {
+        at += 1;
+    }
+    if !bytes[at..].starts_with(b"(0)") {
+        return None;
+    }
+    at += 3;
+    if bytes.get(at) == Some(&b' ') {
+        at += 1;
+    }
+    // The subscriber's nine digits, compact or as 6 12 34 56 78.
+    let first = at;
+    let mut lengths = [0usize; 5];
+    let mut n_groups = 0;
+    loop {
+        let end = at
+            + bytes[at..]
+                .iter()
+                .take_while(|byte| byte.is_ascii_digit())
+                .count();
+        *lengths.get_mut(n_groups)? = end - at;
+        n_groups += 1;
+        at = end;
+        if n_groups == 5 || !continues_run(bytes, end) {
+            break;
+        }
+        at = end + separator_len(bytes, end);
+    }
+    let grouped = matches!(&lengths[..n_groups], [9] | [1, 2, 2, 2, 2]);
+    if !grouped
+        || bytes[first] == b'0'
+        || bytes.get(at).is_some_and(|&byte| is_word_byte(byte))
+        || continues_run(bytes, at)
+    {
+        return None;
+    }
+    Candidate::new(Kind::Phone, phone_start, at, 0.9)
+}
+
 /// Cards are printed in groups of four, or 4-6-4 / 4-6-5 (Diners, American Express).
 fn card_grouping(length: usize, span: &Span) -> bool {
     span.grouped_as(&[4, 8, 12, 16]) || (matches!(length, 14 | 15) && span.grouped_as(&[4, 10]))
@@ -479,6 +538,47 @@ mod tests {
             kinds("2 55 08 14 168 025 38"),
             [(Kind::Nir, "2 55 08 14 168 025 38")]
         );
+    }
+
+    #[test]
+    fn phone_numbers_with_the_trunk_zero_in_brackets() {
+        for phone in [
+            "+33 (0)6 12 34 56 78",
+            "+33(0)612345678",
+            "+33 (0) 1 23 45 67 89",
+            "0033 (0)6 12 34 56 78",
+        ] {
+            assert_eq!(
+                kinds(&format!("Tél. : {phone}, merci.")),
+                [(Kind::Phone, phone)],
+                "{phone}"
+            );
+        }
+        // Not a phone number, and its nine digits are not read as a SIREN either.
+        for text in [
+            "+33 (0)0 12 34 56 78",
+            "+33 (0)6 12 34 56 789",
+            "+33 (0)61234567",
+            "+33 (0)61 23 45 67 8",
+        ] {
+            assert_eq!(kinds(text), [], "{text}");
+        }
+        // 732829320 is a valid SIREN on its own.
+        assert_eq!(kinds("+33(0)732829320"), [(Kind::Phone, "+33(0)732829320")]);
+    }
+
+    #[test]
+    fn groups_separated_by_two_spaces() {
+        assert_eq!(
+            kinds("NIR : 2  55  08  14  168  025  38"),
+            [(Kind::Nir, "2  55  08  14  168  025  38")]
+        );
+        assert_eq!(
+            kinds("Tél 06  12  34  56  78"),
+            [(Kind::Phone, "06  12  34  56  78")]
+        );
+        // Three spaces end a run.
+        assert_eq!(kinds("2 55 08   14 168 025 38"), []);
     }
 
     #[test]

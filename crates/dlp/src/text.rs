@@ -10,6 +10,8 @@ pub fn is_word_byte(byte: u8) -> bool {
 /// a dash, or the no-break spaces French typography puts in numbers (U+00A0, U+202F, U+2009).
 pub fn separator_len(bytes: &[u8], at: usize) -> usize {
     match bytes.get(at..) {
+        // Two spaces: a number retyped from a form's boxes, or aligned in a letter.
+        Some([b' ', b' ', ..]) => 2,
         Some([b' ' | b'.' | b'-', ..]) => 1,
         Some([0xC2, 0xA0, ..]) => 2,
         Some([0xE2, 0x80, 0xAF | 0x89, ..]) => 3,

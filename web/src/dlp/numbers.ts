@@ -224,15 +224,17 @@ function tokenEnd(bytes: Uint8Array, start: number): number {
 /** An IBAN at `start` (its country code): the candidate, a look-alike's end, or null. */
 function ibanAt(bytes: Uint8Array, start: number): Candidate | number | null {
   if (start + 2 > bytes.length) return null;
-  const length = checksum.ibanLength(bytes[start] as number, bytes[start + 1] as number);
+  // Typed in lower case too ("fr76 3000 ..."): the country is read upper-cased.
+  const length = checksum.ibanLength(upper(bytes[start] as number), upper(bytes[start + 1] as number));
   if (length < 0) return null;
   const compact = new Uint8Array(length);
   let count = 0;
   let at = start;
   while (count < length) {
     const separator = separatorLen(bytes, at);
-    // Separators between groups: one space (or no-break space), not a dot or a dash.
-    if (separator > 0 && bytes[at] !== 0x2e && bytes[at] !== 0x2d && count > 0) at += separator;
+    // Separators between groups: spaces, no-break spaces or dashes, not a dot (an IBAN ending a
+    // sentence must not swallow the next word).
+    if (separator > 0 && bytes[at] !== 0x2e && count > 0) at += separator;
     const byte = bytes[at];
     if (!isAlnum(byte)) return null;
     compact[count++] = upper(byte as number);
@@ -242,6 +244,57 @@ function ibanAt(bytes: Uint8Array, start: number): Candidate | number | null {
   return checksum.iban(compact) ? { kind: "iban", start, end: at, confidence: f32(0.99) } : at;
 }
 
+function startsWithAscii(bytes: Uint8Array, at: number, prefix: string): boolean {
+  for (let index = 0; index < prefix.length; index++) {
+    if (bytes[at + index] !== prefix.charCodeAt(index)) return false;
+  }
+  return true;
+}
+
+/**
+ * A French number written with its country code and the trunk zero in brackets, as on letterheads:
+ * `+33 (0)6 12 34 56 78`, `+33(0)612345678`, `0033 (0) 1 23 45 67 89`. `start` is the first digit of
+ * the country code. Read apart from the runs of groups: the brackets end a run, and the nine digits
+ * after them would otherwise be read alone (as a SIREN).
+ */
+function phoneWithTrunkZero(bytes: Uint8Array, start: number): Candidate | null {
+  let phoneStart: number;
+  let at: number;
+  if (start > 0 && bytes[start - 1] === 0x2b && startsWithAscii(bytes, start, "33")) {
+    phoneStart = start - 1;
+    at = start + 2;
+  } else if (startsWithAscii(bytes, start, "0033")) {
+    phoneStart = start;
+    at = start + 4;
+  } else {
+    return null;
+  }
+  if (bytes[at] === 0x20) at += 1;
+  if (!startsWithAscii(bytes, at, "(0)")) return null;
+  at += 3;
+  if (bytes[at] === 0x20) at += 1;
+  // The subscriber's nine digits, compact or as 6 12 34 56 78.
+  const first = at;
+  const lengths: number[] = [];
+  for (;;) {
+    let end = at;
+    while (isDigit(bytes[end])) end++;
+    lengths.push(end - at);
+    at = end;
+    if (lengths.length === 5 || !continuesRun(bytes, end)) break;
+    at = end + separatorLen(bytes, end);
+  }
+  const shape = lengths.join(",");
+  if ((shape !== "9" && shape !== "1,2,2,2,2") || bytes[first] === 0x30 || isWordByte(bytes[at]) || continuesRun(bytes, at)) return null;
+  return { kind: "phone", start: phoneStart, end: at, confidence: f32(0.9) };
+}
+
+/** Whether the group ending at `end` is followed by a separator and another group. */
+function continuesRun(bytes: Uint8Array, end: number): boolean {
+  const separator = separatorLen(bytes, end);
+  return separator > 0 && isDigit(bytes[end + separator]);
+}
+
 export function scanNumbers(bytes: Uint8Array, out: Candidate[]): void {
   const run = new Run();
   let position = 0;
@@ -249,9 +302,10 @@ export function scanNumbers(bytes: Uint8Array, out: Candidate[]): void {
     const start = findDigit(bytes, position);
     if (start < 0) return;
     if (start > 0 && isWordByte(bytes[start - 1])) {
-      // Digits inside a word are not an identifier, except an IBAN's after its country code.
+      // Digits inside a word are not an identifier, except an IBAN's after its country code
+      // (in either case).
       const wordStart = start - 2;
-      if (start >= 2 && isUpper(bytes[wordStart]) && isUpper(bytes[wordStart + 1]) && (wordStart === 0 || !isWordByte(bytes[wordStart - 1]))) {
+      if (start >= 2 && isAlpha(bytes[wordStart]) && isAlpha(bytes[wordStart + 1]) && (wordStart === 0 || !isWordByte(bytes[wordStart - 1]))) {
         const shape = ibanAt(bytes, wordStart);
         if (shape !== null) {
           if (typeof shape === "number") {
@@ -264,6 +318,12 @@ export function scanNumbers(bytes: Uint8Array, out: Candidate[]): void {
         }
       }
       position = tokenEnd(bytes, start);
+      continue;
+    }
+    const phone = phoneWithTrunkZero(bytes, start);
+    if (phone !== null) {
+      out.push(phone);
+      position = phone.end;
       continue;
     }
     let end = run.collect(bytes, start);

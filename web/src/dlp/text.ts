@@ -38,6 +38,8 @@ export function lower(byte: number): number {
  */
 export function separatorLen(bytes: Uint8Array, at: number): number {
   const byte = bytes[at];
+  // Two spaces: a number retyped from a form's boxes, or aligned in a letter.
+  if (byte === 0x20 && bytes[at + 1] === 0x20) return 2;
   if (byte === 0x20 || byte === 0x2e || byte === 0x2d) return 1;
   if (byte === 0xc2 && bytes[at + 1] === 0xa0) return 2;
   if (byte === 0xe2 && bytes[at + 1] === 0x80 && (bytes[at + 2] === 0xaf || bytes[at + 2] === 0x89)) return 3;

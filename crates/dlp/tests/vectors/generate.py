@@ -91,6 +91,9 @@ case("nir conventional month 30", "NIR " + nir_special_month, [("nir", nir_speci
 case("nir wrong key", "N° de sécurité sociale : 2 55 08 14 168 025 39.", [],
      "look-alike: key off by one")
 case("nir month 13 does not exist", "NIR 2 55 13 14 168 025 " + nir_key("2551314168025"), [])
+case("nir with two spaces between its groups", "NIR : 2  55  08  14  168  025  38",
+     [("nir", "2  55  08  14  168  025  38", "2  55  **  **  ***  ***  38")],
+     "a number typed from a form's boxes")
 case("nir corsica with the key of 2B", "NIR " + body + nir_key(body.replace("2A", "2B")), [],
      "2A number with a key computed as if 2B")
 
@@ -110,6 +113,13 @@ case("iban followed by a currency", "IBAN : FR14 2004 1010 0505 0001 3M02 606 EU
      [("iban", "FR14 2004 1010 0505 0001 3M02 606", "FR14 **** **** **** **** **** *06")])
 case("iban wrong check digits", "IBAN FR15 2004 1010 0505 0001 3M02 606", [])
 case("iban wrong length for its country", "IBAN FR14 2004 1010 0505 0001 3M02 60", [])
+case("iban with dashes between its groups", "IBAN : FR14-2004-1010-0505-0001-3M02-606.",
+     [("iban", "FR14-2004-1010-0505-0001-3M02-606", "FR14-****-****-****-****-****-*06")])
+case("iban in lower case", "iban fr7630006000011234567890189 (compte courant)",
+     [("iban", "fr7630006000011234567890189")])
+case("iban in lower case, wrong check digits", "iban fr7630006000011234567890188", [])
+case("iban with dots is not read as one", "FR14.2004.1010.0505.0001.3M02.606", [],
+     "a dot ends the IBAN: the sentence goes on after it")
 case("iban unknown country", "IBAN XX14 2004 1010 0505 0001 3M02 606", [])
 
 # RIB
@@ -170,11 +180,19 @@ for name, phone in [
     ("phone compact", "0612345678"),
     ("phone international", "+33 6 12 34 56 78"),
     ("phone international 0033", "0033 1 23 45 67 89"),
+    ("phone international with the trunk zero", "+33 (0)6 12 34 56 78"),
+    ("phone international with the trunk zero, compact", "+33(0)612345678"),
+    ("phone 0033 with the trunk zero", "0033 (0) 1 23 45 67 89"),
+    ("phone with two spaces between its groups", "06  12  34  56  78"),
 ]:
     case(name, "Tél. : %s (standard)" % phone, [("phone", phone)])
 case("phone excerpt", "Tél 06 12 34 56 78", [("phone", "06 12 34 56 78", "06 ** ** ** 78")])
 case("not a phone: starts with 00", "Code 00 12 34 56 78", [])
 case("not a phone: odd grouping", "Code 061 234 5678", [])
+case("not a phone: trunk zero then a zero", "Tél +33 (0)0 12 34 56 78", [],
+     "and its nine digits are not a SIREN either")
+case("phone with the trunk zero, not read as a SIREN", "+33(0)732829320",
+     [("phone", "+33(0)732829320")], "732829320 alone is a valid SIREN")
 
 # Email
 case("email", "Écrire à jean.dupont@chu-lyon.fr.",
