@@ -81,18 +81,20 @@ fn scan_range(
             position = token_end(bytes, start);
             continue;
         }
-        if let Some(candidate) = phone_with_trunk_zero(bytes, start) {
+        let digits_end = start
+            + bytes[start..]
+                .iter()
+                .take_while(|byte| byte.is_ascii_digit())
+                .count();
+        if matches!(digits_end - start, 2 | 4)
+            && let Some(candidate) = phone_with_trunk_zero(bytes, start)
+        {
             position = candidate.end();
             out.push(candidate);
             continue;
         }
         // Most numbers are a lone group shorter than any identifier (a date's parts, an
         // amount): passed over without collecting them.
-        let digits_end = start
-            + bytes[start..]
-                .iter()
-                .take_while(|byte| byte.is_ascii_digit())
-                .count();
         if digits_end - start < MIN_LEN
             && !bytes
                 .get(digits_end)

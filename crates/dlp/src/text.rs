@@ -6,15 +6,16 @@ pub fn is_word_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_'
 }
 
-/// The length of a separator allowed between two groups of a number at `at`: a space, a dot,
-/// a dash, or the no-break spaces French typography puts in numbers (U+00A0, U+202F, U+2009).
+/// The length of a separator allowed between two groups of a number at `at`: a space (or two,
+/// as in a number retyped from a form's boxes), a dot, a dash, or the no-break spaces French
+/// typography puts in numbers (U+00A0, U+202F, U+2009).
 pub fn separator_len(bytes: &[u8], at: usize) -> usize {
-    match bytes.get(at..) {
-        // Two spaces: a number retyped from a form's boxes, or aligned in a letter.
-        Some([b' ', b' ', ..]) => 2,
-        Some([b' ' | b'.' | b'-', ..]) => 1,
-        Some([0xC2, 0xA0, ..]) => 2,
-        Some([0xE2, 0x80, 0xAF | 0x89, ..]) => 3,
+    match bytes.get(at) {
+        // Spaces first: most separators are one, and the byte after it is a digit.
+        Some(b' ') => 1 + usize::from(bytes.get(at + 1) == Some(&b' ')),
+        Some(b'.' | b'-') => 1,
+        Some(0xC2) if bytes.get(at + 1) == Some(&0xA0) => 2,
+        Some(0xE2) if matches!(bytes.get(at + 1..at + 3), Some([0x80, 0xAF | 0x89])) => 3,
         _ => 0,
     }
 }
