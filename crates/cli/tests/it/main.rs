@@ -219,13 +219,23 @@ impl Server {
         find_file(&self.data.path().join("blobs"), id).unwrap_or_else(|| panic!("no blob for {id}"))
     }
 
-    /// Runs SQL on the server's database with the `sqlite3` tool (embedded backend only: see
-    /// `sqlite_only`).
+    /// Runs SQL on the server's database, as an insider with access to it would: the `sqlite3`
+    /// tool on the data directory's file, or `psql` on the PostgreSQL database. Rows come out
+    /// one per line, fields separated by `|`, on both. The two dialects differ: a test meant
+    /// for both backends writes what both accept, or asks [`Server::is_postgres`].
     pub fn sql(&self, statement: &str) -> String {
-        assert!(
-            self.backend.database.is_none(),
-            "sql edits SQLite: call sqlite_only() first"
-        );
+        if let Some(database) = &self.backend.database {
+            let output = Command::new("psql")
+                .args(["-X", "-q", "-A", "-t", "-F", "|", "-v", "ON_ERROR_STOP=1"])
+                .arg("-d")
+                .arg(database)
+                .arg("-c")
+                .arg(statement)
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "psql: {output:?}");
+            return String::from_utf8(output.stdout).unwrap();
+        }
         // The server may be writing (audit batches): wait for its lock rather than fail.
         let output = Command::new("sqlite3")
             .args(["-cmd", ".timeout 10000"])
@@ -239,6 +249,38 @@ impl Server {
 }
 
 impl Server {
+    /// Whether the server keeps its metadata in PostgreSQL (`PLI_TEST_BACKEND=postgres-s3`).
+    pub fn is_postgres(&self) -> bool {
+        self.backend.database.is_some()
+    }
+
+    /// SQL for the hexadecimal text (upper case) of the blob `expression`, for [`Server::sql`].
+    pub fn sql_hex(&self, expression: &str) -> String {
+        if self.is_postgres() {
+            format!("upper(encode({expression}, 'hex'))")
+        } else {
+            format!("hex({expression})")
+        }
+    }
+
+    /// SQL for the blob whose bytes are `hex`, for [`Server::sql`].
+    pub fn sql_blob(&self, hex: &str) -> String {
+        if self.is_postgres() {
+            format!("'\\x{hex}'::bytea")
+        } else {
+            format!("X'{hex}'")
+        }
+    }
+
+    /// SQL for a blob of `length` (an SQL expression) zero bytes, for [`Server::sql`].
+    pub fn sql_zeros(&self, length: &str) -> String {
+        if self.is_postgres() {
+            format!("decode(repeat('00', {length}), 'hex')")
+        } else {
+            format!("zeroblob({length})")
+        }
+    }
+
     /// `kill -9` of the server; returns its data directory, untouched, to restart on.
     pub fn kill_9(mut self) -> TempDir {
         // `Child::kill` is SIGKILL on Unix: no shutdown handler runs.

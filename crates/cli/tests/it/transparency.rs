@@ -9,7 +9,8 @@ use crate::{Server, User, files};
 fn account_id(server: &Server, email: &str) -> String {
     server
         .sql(&format!(
-            "SELECT hex(id) FROM accounts WHERE email = '{email}'"
+            "SELECT {} FROM accounts WHERE email = '{email}'",
+            server.sql_hex("id")
         ))
         .trim()
         .to_owned()
@@ -17,9 +18,6 @@ fn account_id(server: &Server, email: &str) -> String {
 
 #[test]
 fn a_substituted_key_is_refused_and_an_untouched_directory_sends() {
-    if crate::sqlite_only() {
-        return;
-    }
     let server = Server::start();
     let alice = User::invited(&server, "alice@hospital.fr", "Hospital", "agent");
     let _bob = User::invited(&server, "bob@hospital.fr", "Hospital", "agent");
@@ -38,11 +36,11 @@ fn a_substituted_key_is_refused_and_an_untouched_directory_sends() {
     alice.send(&[&paths[0]], "bob@hospital.fr");
 
     // The server now serves Mallory's key as Bob's.
-    let bob_id = account_id(&server, "bob@hospital.fr");
+    let bob_id = server.sql_blob(&account_id(&server, "bob@hospital.fr"));
     server.sql(&format!(
         "UPDATE accounts SET age_recipient = \
          (SELECT age_recipient FROM accounts WHERE email = 'mallory@hospital.fr') \
-         WHERE id = X'{bob_id}'"
+         WHERE id = {bob_id}"
     ));
     let run = alice.run(&[
         "send",
@@ -56,13 +54,13 @@ fn a_substituted_key_is_refused_and_an_untouched_directory_sends() {
     assert!(run.stdout.is_empty(), "{run:#?}");
 
     // Pointing Bob's entry at Mallory's logged key does not help: the entry names Mallory.
-    let mallory_id = account_id(&server, "mallory@hospital.fr");
+    let mallory_id = server.sql_blob(&account_id(&server, "mallory@hospital.fr"));
     server.sql(&format!(
         "UPDATE accounts SET signing_key = \
-         (SELECT signing_key FROM accounts WHERE id = X'{mallory_id}') WHERE id = X'{bob_id}'; \
+         (SELECT signing_key FROM accounts WHERE id = {mallory_id}) WHERE id = {bob_id}; \
          UPDATE account_key_log SET log_index = \
-         (SELECT log_index FROM account_key_log WHERE account_id = X'{mallory_id}') \
-         WHERE account_id = X'{bob_id}'"
+         (SELECT log_index FROM account_key_log WHERE account_id = {mallory_id}) \
+         WHERE account_id = {bob_id}"
     ));
     let run = alice.run(&[
         "send",
@@ -74,7 +72,7 @@ fn a_substituted_key_is_refused_and_an_untouched_directory_sends() {
 
     // Nor does dropping the index.
     server.sql(&format!(
-        "DELETE FROM account_key_log WHERE account_id = X'{bob_id}'"
+        "DELETE FROM account_key_log WHERE account_id = {bob_id}"
     ));
     let run = alice.run(&[
         "send",
@@ -286,10 +284,10 @@ fn keys_made_before_key_logging_are_logged_at_the_next_start_and_only_then() {
 
     // Once done, a start does not log keys again: an index deleted from the database stays
     // missing, and the sender refuses the key rather than trusting it.
-    let bob_id = account_id(&server, "bob@hospital.fr");
+    let bob_id = server.sql_blob(&account_id(&server, "bob@hospital.fr"));
     server.stop();
     server.sql(&format!(
-        "DELETE FROM account_key_log WHERE account_id = X'{bob_id}'"
+        "DELETE FROM account_key_log WHERE account_id = {bob_id}"
     ));
     server.restart();
     repoint(&alice, &server.url);
