@@ -102,6 +102,73 @@ fn senders_requiring_a_witness_prove_keys_only_against_cosigned_checkpoints() {
     alice.send(&[&paths[0]], "erin@police.fr");
 }
 
+/// Runs the witness once as `user`; returns its standard output.
+fn witness_run(user: &User, server: &Server, key: &std::path::Path) -> String {
+    user.run(&[
+        "audit",
+        "witness",
+        "--server",
+        &server.url,
+        "--key",
+        key.to_str().unwrap(),
+    ])
+    .ok()
+    .to_owned()
+}
+
+#[test]
+fn witnesses_running_at_different_moments_meet_on_checkpoints_a_sender_requiring_both_accepts() {
+    let server = Server::start();
+    let dpo = User::invited(&server, "dpo@hospital.fr", "Hospital", "auditor");
+    let regulator = User::invited(&server, "controle@cnil.fr", "CNIL", "auditor");
+    let alice = User::invited(&server, "alice@hospital.fr", "Hospital", "agent");
+    let _bob = User::invited(&server, "bob@police.fr", "Police", "agent");
+    let keys = tempfile::tempdir().unwrap();
+    let (dpo_key, regulator_key) = (keys.path().join("dpo.key"), keys.path().join("cnil.key"));
+    let (_dir, paths) = files(&[("a.txt", b"a")]);
+
+    // The DPO's witness runs, the log moves on (each login, listing and key is an entry), then
+    // the regulator's runs: its latest checkpoint is not the DPO's, but it cosigns the DPO's
+    // too, having proven it a prefix of its own.
+    let dpo_witness = witness(&dpo, &server, &dpo_key);
+    alice.run(&["inbox"]).ok();
+    let _carol = User::invited(&server, "carol@police.fr", "Police", "agent");
+    let regulator_witness = witness(&regulator, &server, &regulator_key);
+    let out = witness_run(&regulator, &server, &regulator_key);
+    assert!(out.starts_with("cosigned the checkpoint of "), "{out}");
+
+    for key in [&dpo_witness, &regulator_witness] {
+        alice.run(&["audit", "witnesses", "trust", key]).ok();
+    }
+    alice.run(&["audit", "witnesses", "require", "2"]).ok();
+    // Bob's key is in the checkpoint both cosigned.
+    alice.send(&[&paths[0]], "bob@police.fr");
+    // Dave's comes after anything both cosigned: refused until both have run again.
+    let _dave = User::invited(&server, "dave@police.fr", "Police", "agent");
+    let refused = |to: &str| {
+        let run = alice.run(&["send", paths[0].to_str().unwrap(), "--to", to]);
+        assert!(
+            run.fails().contains("beyond the signed checkpoint"),
+            "{run:#?}"
+        );
+    };
+    refused("dave@police.fr");
+    let out = witness_run(&dpo, &server, &dpo_key);
+    assert!(
+        out.lines()
+            .any(|line| line.starts_with("also cosigned 2 checkpoint(s) other witnesses cosigned")),
+        "{out}"
+    );
+    // The regulator's two checkpoints since the DPO's last run are cosigned by both now; the
+    // DPO's latest holds Dave's key, but the regulator has not seen it yet.
+    refused("dave@police.fr");
+    witness_run(&regulator, &server, &regulator_key);
+    alice.send(&[&paths[0]], "dave@police.fr");
+    let listed: Value =
+        serde_json::from_str(alice.run(&["audit", "witnesses", "--json"]).ok()).unwrap();
+    assert_eq!(listed["required"], 2);
+}
+
 #[test]
 fn a_witness_refuses_a_log_that_rewrote_its_history() {
     let server = Server::start();

@@ -172,3 +172,68 @@ async fn plain_future_foreign_and_malformed_cosignatures_are_refused() {
     let answer = hand_in(&app, &dpo, &vkey, near.as_str()).await;
     assert_eq!(answer.status, StatusCode::NO_CONTENT, "{:?}", answer.body);
 }
+
+#[tokio::test]
+async fn cosigned_checkpoints_are_found_between_sizes_and_the_bounds_are_checked() {
+    let app = TestApp::fast().await;
+    let dpo = app.user("dpo@chu.fr", "CHU", Role::Agent).await;
+    let key = witness();
+    let vkey = key.verifier().to_string();
+    let first = served(&app, &dpo).await;
+    let cosigned = key.cosign(&first, now()).unwrap();
+    let answer = hand_in(&app, &dpo, &vkey, cosigned.as_str()).await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT, "{:?}", answer.body);
+    app.user("later@chu.fr", "CHU", Role::Agent).await;
+    let second = served(&app, &dpo).await;
+    let cosigned = key.cosign(&second, now()).unwrap();
+    let answer = hand_in(&app, &dpo, &vkey, cosigned.as_str()).await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT, "{:?}", answer.body);
+    let (small, large) = (first.checkpoint().size(), second.checkpoint().size());
+    assert!(small < large);
+
+    let log = app.state.audit_verifier().unwrap();
+    let size_of = |answer: crate::helpers::Answer| {
+        assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
+        SignedCheckpoint::open(&answer.bytes, &log)
+            .unwrap()
+            .checkpoint()
+            .size()
+    };
+    let get = |query: String| {
+        let app = &app;
+        let dpo = &dpo;
+        async move {
+            app.get(
+                &format!("/api/audit/log/checkpoint?cosigned=true{query}"),
+                dpo,
+            )
+            .await
+        }
+    };
+    assert_eq!(size_of(get(String::new()).await), large);
+    assert_eq!(size_of(get(format!("&below={large}")).await), small);
+    assert_eq!(size_of(get(format!("&after={small}")).await), large);
+    // Both bounds are excluded.
+    let none = get(format!("&after={small}&below={large}")).await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND, "{:?}", none.body);
+    let none = get(format!("&below={small}")).await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND, "{:?}", none.body);
+
+    // Malformed bounds, and bounds without `cosigned=true`, are refused with a reason.
+    for query in [
+        "/api/audit/log/checkpoint?cosigned=true&below=-1",
+        "/api/audit/log/checkpoint?cosigned=true&after=ten",
+        "/api/audit/log/checkpoint?cosigned=true&below=99999999999999999999999",
+        "/api/audit/log/checkpoint?below=3",
+        "/api/audit/log/checkpoint?witnesses=abc",
+    ] {
+        let answer = app.get(query, &dpo).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::BAD_REQUEST,
+            "{query}: {:?}",
+            answer.body
+        );
+        assert!(answer.body["message"].as_str().is_some(), "{query}");
+    }
+}
