@@ -8,8 +8,9 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { Server, User, pli, tempDir, totp, sha256 } from "./pli.mjs";
+import { Server, User, pli, pliBinary, tempDir, totp, sha256 } from "./pli.mjs";
 import { launch, openPage } from "./browser.mjs";
 import { Decrypter } from "age-encryption";
 
@@ -461,4 +462,77 @@ test("send from the browser: pli get opens it byte for byte, to an account and a
   await page.getByRole("alert").filter({ hasText: "ne peut pas être vérifiée" }).waitFor({ timeout: 30_000 });
   server.sql("DELETE FROM sending_policies");
   assert.equal(server.sql("SELECT count(*) FROM envelopes"), before, "nothing was announced");
+});
+
+test("witnesses set in the page: a key they have not cosigned yet is refused, then sent once they ran; bad settings say why", async () => {
+  const dpo = server.user("dpo@hopital.fr", "hopital", "auditor");
+  const secret = dpo.run(["2fa", "enable"]).split("\n")[1].trim();
+  dpo.run(["2fa", "confirm", totp(secret, 0)]);
+  const keyFile = join(tempDir("witness"), "witness.key");
+  // `pli audit witness` as the DPO; returns the witness key it prints on stderr.
+  const witness = () => {
+    const run = spawnSync(pliBinary(), ["audit", "witness", "--key", keyFile], {
+      env: { PATH: process.env.PATH, HOME: "/nonexistent", LANG: "C.UTF-8", PLI_HOME: dpo.home, PLI_PASSWORD: dpo.password },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    assert.equal(run.status, 0, run.stderr);
+    return /^witness key: (\S+)/m.exec(run.stderr)[1];
+  };
+  const witnessKey = witness();
+  const zoe = server.user("zoe@hopital.fr");
+  const note = writeFile("note.txt", 300);
+
+  const { page, problems } = await logIn(alice);
+  await inboxShown(page);
+  await page.getByRole("link", { name: "Témoins" }).click();
+  await page.getByRole("heading", { name: "Témoins du journal d'audit" }).waitFor();
+  await page.getByText("Aucun témoin exigé (0 clé(s) de confiance).").waitFor();
+  const keys = page.getByLabel("Clés des témoins de confiance");
+  const required = page.getByLabel("Nombre de témoins exigés");
+  await keys.fill("pas une clé");
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  await page.getByRole("alert").filter({ hasText: "La ligne 1 n'est pas une clé de témoin" }).waitFor();
+  assert.equal(await keys.getAttribute("aria-invalid"), "true");
+  await keys.fill(`${witnessKey}\n${witnessKey}\n`);
+  await required.fill("2");
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  // The same key twice is one witness.
+  await page.getByRole("alert").filter({ hasText: "entre 0 et 1" }).waitFor();
+  await required.fill("1");
+  await required.press("Enter");
+  await page.getByRole("status").filter({ hasText: "Témoins enregistrés pour ce navigateur." }).waitFor();
+  await page.getByText("1 témoin(s) exigé(s) parmi 1 de confiance.").waitFor();
+  assert.equal(await keys.inputValue(), witnessKey);
+
+  // Zoe joined after the witness's run: her key is not in a checkpoint it cosigned.
+  const before = server.sql("SELECT count(*) FROM envelopes");
+  await page.getByRole("link", { name: "Envoyer" }).click();
+  const form = page.locator("#send-form");
+  await form.getByLabel("Destinataires").fill(zoe.email);
+  await form.getByLabel("Documents").setInputFiles([note.path]);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  await page.getByRole("alert").filter({ hasText: `La clé de ${zoe.email} n'est pas encore dans un point de contrôle cosigné par les témoins` }).waitFor({ timeout: 30_000 });
+  assert.equal(server.sql("SELECT count(*) FROM envelopes"), before, "nothing was announced");
+  witness();
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  const status = page.getByRole("status").filter({ hasText: "Envoyé. Numéro de l'envoi" });
+  await status.waitFor({ timeout: 60_000 });
+  const id = /([0-9a-f]{32})/.exec(await status.innerText())[1];
+  const got = JSON.parse(zoe.run(["get", id, "-o", tempDir("got-witnessed"), "--json"]));
+  assert.equal(got.sender, alice.email);
+
+  // Kept between visits; set back to none for the other tests of this browser.
+  const again = await openPage(context, `${server.url}/app#/witnesses`);
+  await again.page.getByLabel("Adresse électronique", { exact: true }).fill(alice.email);
+  await again.page.getByLabel("Mot de passe").fill(alice.password);
+  await again.page.getByRole("button", { name: "Se connecter", exact: true }).click();
+  // The link led to the witnesses page, shown once logged in.
+  await again.page.getByRole("heading", { name: "Témoins du journal d'audit" }).waitFor({ timeout: 60_000 });
+  await again.page.getByText("1 témoin(s) exigé(s) parmi 1 de confiance.").waitFor();
+  await again.page.getByLabel("Nombre de témoins exigés").fill("0");
+  await again.page.getByRole("button", { name: "Enregistrer" }).click();
+  await again.page.getByText("Aucun témoin exigé (1 clé(s) de confiance).").waitFor();
+  assert.deepEqual(problems, []);
+  assert.deepEqual(again.problems, []);
 });

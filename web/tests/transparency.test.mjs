@@ -6,15 +6,17 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { Server, loadModule, pli, root } from "./pli.mjs";
+import { Server, loadModule, pli, pliBinary, root, tempDir, totp } from "./pli.mjs";
 
 const vectors = (name) => JSON.parse(readFileSync(join(root, "crates", "audit", "tests", "vectors", name), "utf8"));
 const hex = (text) => Uint8Array.from(Buffer.from(text, "hex"));
-let merkle, note, keylog;
+let merkle, note, keylog, cosignature;
 
 before(async () => {
   merkle = await loadModule("src/transparency/merkle.ts");
+  cosignature = await loadModule("src/transparency/cosignature.ts");
   note = await loadModule("src/transparency/note.ts");
   keylog = await loadModule("src/transparency/keylog.ts");
 });
@@ -261,4 +263,131 @@ test("published-key entries are decoded strictly", () => {
   ]) {
     assert.throws(() => keylog.decodeKeyEntry(bad), { name: "Unproven" });
   }
+});
+
+test("cosignature/v1 lines made by another implementation verify, and forgeries do not", () => {
+  const v = vectors("cosignature-aics-tlog.json");
+  const witness = cosignature.parseCosigner(v.witness_vkey);
+  assert.equal(witness.text, v.witness_vkey);
+  const now = v.time + 10;
+  assert.equal(cosignature.countCosignatures([witness], v.cosigned_note, now), 1);
+  // The log's own signature is no cosignature; a note without the line has none.
+  assert.equal(cosignature.countCosignatures([witness], v.log_signed_note, now), 0);
+  // Another checkpoint text, another time, another key id: refused.
+  assert.equal(cosignature.countCosignatures([witness], v.cosigned_note.replace("\n1234\n", "\n1235\n"), now), 0);
+  assert.equal(cosignature.countCosignatures([witness], v.cosigned_note.replace("an extension", "An extension"), now), 0);
+  const line = v.cosignature_line;
+  const body = Buffer.from(line.split(" ").pop(), "base64");
+  const later = Buffer.from(body);
+  later.writeBigUInt64BE(BigInt(v.time + 1), 4);
+  assert.equal(cosignature.countCosignatures([witness], v.cosigned_note.replace(line, `${line.slice(0, line.lastIndexOf(" "))} ${later.toString("base64")}`), now), 0);
+  // Dated beyond the allowed clock skew after this machine's clock: not counted yet.
+  assert.equal(cosignature.countCosignatures([witness], v.cosigned_note, v.time - cosignature.MAX_COSIGNATURE_CLOCK_SKEW - 1), 0);
+  assert.equal(cosignature.countCosignatures([witness], v.cosigned_note, v.time - cosignature.MAX_COSIGNATURE_CLOCK_SKEW), 1);
+  // The same key trusted twice, or in its plain form too, counts once; a stranger's key, never.
+  const plain = cosignature.parseCosigner(v.witness_vkey);
+  assert.equal(cosignature.countCosignatures([witness, plain], v.cosigned_note, now), 1);
+  const stranger = cosignature.parseCosigner(v.log_vkey);
+  assert.equal(cosignature.countCosignatures([stranger], v.cosigned_note, now), 0);
+  // Malformed notes count nothing and throw nothing.
+  for (const bad of ["", "\n\n", v.cosigned_note.slice(0, -1), v.cosigned_note.replace(line, `${line}=`), "x".repeat(70000) + "\n\n— a b\n"]) {
+    assert.equal(cosignature.countCosignatures([witness], bad, now), 0);
+  }
+});
+
+test("witness keys parse as the transparency-dev witnesses' library parses them", () => {
+  const v = vectors("cosignature-vkeys.json");
+  for (const key of Object.keys(v.valid)) {
+    const parsed = cosignature.parseCosigner(key);
+    // Listed in the cosignature/v1 form whatever form it was given in.
+    // base64 of 0x04 then a key byte: B, then A to P.
+    assert.match(parsed.text, /^[^+]+\+[0-9a-f]{8}\+B[A-P]/, key);
+    assert.equal(cosignature.parseCosigner(parsed.text).text, parsed.text);
+  }
+  const native = Object.keys(v.valid)[0];
+  assert.equal(cosignature.parseCosigner(native).text, native);
+  for (const key of [...Object.keys(v.invalid), "", "a+b+c", `${native.slice(0, -2)}xx`, native.replace("+da77ade7+", "+da77ade8+"), "x".repeat(2000)]) {
+    assert.throws(() => cosignature.parseCosigner(key), { name: "NoteError" }, key);
+  }
+});
+
+test("keys are proven only against checkpoints the required witnesses cosigned, and witnesses running apart meet", async () => {
+  server ??= await Server.start();
+  const alice = server.user("alice3@hopital.fr");
+  const dpo = server.user("dpo3@hopital.fr", "hopital", "auditor");
+  const cnil = server.user("cnil3@cnil.fr", "cnil", "auditor");
+  // Auditors must have a second factor before anything else.
+  for (const auditor of [dpo, cnil]) {
+    const secret = auditor.run(["2fa", "enable"]).split("\n")[1].trim();
+    auditor.run(["2fa", "confirm", totp(secret, 0)]);
+  }
+  const token = JSON.parse(readFileSync(join(alice.home, "profile.json"), "utf8")).token;
+  const fetchText = async (path) => {
+    const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    if (response.status === 404 && path.includes("cosigned=true")) return null;
+    if (!response.ok) throw new Error(`${path}: ${response.status}`);
+    return path.includes("/log/") ? response.text() : response.json();
+  };
+  const source = {
+    checkpoint: () => fetchText("/api/audit/log/checkpoint"),
+    cosignedCheckpoint: (witnesses, required) => fetchText(`/api/audit/log/checkpoint?cosigned=true&witnesses=${encodeURIComponent(witnesses.join(","))}&required=${required}`),
+    keyProof: (index, size) => fetchText(`/api/keys/proof?index=${index}&size=${size}`),
+    keyConsistency: (from, to) => fetchText(`/api/keys/consistency?from=${from}&to=${to}`),
+  };
+  const verifier = note.parseVerifier((await fetchText("/api/audit/log/key")).trim());
+  const keyOf = async (user) => (await fetchText(`/api/directory/${encodeURIComponent(user.email)}`)).keys[0];
+  const keys = tempDir("witness-keys");
+  // `pli audit witness` as `user`; returns its key, which it prints on stderr.
+  const witness = (user, name) => {
+    const run = spawnSync(pliBinary(), ["audit", "witness", "--key", join(keys, name)], {
+      env: { PATH: process.env.PATH, HOME: "/nonexistent", LANG: "C.UTF-8", PLI_HOME: user.home, PLI_PASSWORD: user.password },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^cosigned the checkpoint of \d+ entries/);
+    return /^witness key: (\S+)/m.exec(run.stderr)[1];
+  };
+  const proves = (witnesses, required) => new keylog.KeyLog(verifier, source, null, { witnesses: witnesses.map(cosignature.parseCosigner), required });
+
+  // Nothing cosigned yet: nothing is proven under a rule that requires a witness.
+  const bobKey = await keyOf(server.user("bob3@hopital.fr"));
+  const unknown = cosignature.parseCosigner(cosignature.parseCosigner(vectors("cosignature-aics-tlog.json").witness_vkey).text);
+  await assert.rejects(proves([unknown.text], 1).checkAccount("bob3@hopital.fr", bobKey), { name: "NotWitnessed" });
+
+  // The DPO's witness runs; Carol joins; the CNIL's witness runs, and cosigns the DPO's
+  // checkpoint too: a rule requiring both proves Bob's key, not yet Carol's.
+  const dpoKey = witness(dpo, "dpo.key");
+  const carol = server.user("carol3@hopital.fr");
+  const cnilKey = witness(cnil, "cnil.key");
+  const carolKey = await keyOf(carol);
+  await proves([dpoKey], 1).checkAccount("bob3@hopital.fr", bobKey);
+  await proves([dpoKey, cnilKey], 2).checkAccount("bob3@hopital.fr", bobKey);
+  await assert.rejects(proves([dpoKey, cnilKey], 2).checkAccount(carol.email, carolKey), { name: "NotWitnessed" });
+  await proves([cnilKey], 1).checkAccount(carol.email, carolKey);
+  // Trusting a witness that did not cosign, or one key twice, is not two witnesses.
+  await assert.rejects(proves([dpoKey, unknown.text], 2).checkAccount("bob3@hopital.fr", bobKey), { name: "NotWitnessed" });
+  const plainDpo = cosignature.parseCosigner(dpoKey);
+  await assert.rejects(proves([dpoKey, plainDpo.text], 2).checkAccount("bob3@hopital.fr", bobKey), { name: "NotWitnessed" });
+  // Once both have run again, Carol's key is in a checkpoint both cosigned.
+  witness(dpo, "dpo.key");
+  witness(cnil, "cnil.key");
+  const both = proves([dpoKey, cnilKey], 2);
+  await both.checkAccount(carol.email, carolKey);
+  // A substituted key is still refused under witnesses, as without.
+  await assert.rejects(both.checkAccount(carol.email, { ...carolKey, public_keys: bobKey.public_keys }), { name: "Unproven" });
+
+  // A kept checkpoint larger than the latest witnessed one: the witnessed one must be its
+  // prefix, and the larger stays kept.
+  const latest = new keylog.KeyLog(verifier, source);
+  await latest.checkAccount(carol.email, carolKey);
+  server.user("dave3@hopital.fr");
+  const newest = new keylog.KeyLog(verifier, source, latest.latest());
+  await newest.checkAccount(carol.email, carolKey);
+  const kept = newest.latest();
+  const witnessed = new keylog.KeyLog(verifier, source, kept, { witnesses: [dpoKey, cnilKey].map(cosignature.parseCosigner), required: 2 });
+  await witnessed.checkAccount(carol.email, carolKey);
+  assert.equal(witnessed.latest().size, kept.size);
+  const forked = { ...kept, root: merkle.leafHash(new Uint8Array([2])) };
+  await assert.rejects(new keylog.KeyLog(verifier, source, forked, { witnesses: [dpoKey, cnilKey].map(cosignature.parseCosigner), required: 2 }).checkAccount(carol.email, carolKey), /does not extend/);
 });

@@ -433,6 +433,17 @@ export class Client {
   logSource(): LogSource {
     return {
       checkpoint: () => text("/api/audit/log/checkpoint", this.auth({ method: "GET" })),
+      cosignedCheckpoint: async (witnesses, required) => {
+        try {
+          return await text(
+            `/api/audit/log/checkpoint?cosigned=true&witnesses=${encodeURIComponent(witnesses.join(","))}&required=${required}`,
+            this.auth({ method: "GET" }),
+          );
+        } catch (error) {
+          if (error instanceof ApiFailure && error.status === 404) return null;
+          throw error;
+        }
+      },
       keyProof: async (index, size) =>
         (await call(`/api/keys/proof?index=${index}&size=${size}`, this.auth({ method: "GET" }))) as unknown as Awaited<ReturnType<LogSource["keyProof"]>>,
       keyConsistency: async (from, to) =>

@@ -8,7 +8,7 @@ import { decode32, readSignedManifest } from "../envelope/index.js";
 import { KeyLog, Unproven } from "../transparency/keylog.js";
 import { ApiFailure, type LinkSummary, type ReceiptInfo } from "./api.js";
 import { receiptSignatureValid } from "./open.js";
-import { keep, type Session } from "./session.js";
+import { keep, keyLog, type Session } from "./session.js";
 
 export type ReceiptStatus = "verified" | "signature_only" | "invalid";
 
@@ -25,7 +25,7 @@ export interface SentState {
 
 export async function sentState(session: Session, id: string, sealed: Uint8Array | null): Promise<SentState> {
   const [receipts, links] = await Promise.all([session.client.receipts(id), session.client.links(id)]);
-  const log = new KeyLog(session.logVerifier, session.client.logSource(), session.keptCheckpoint);
+  const log = keyLog(session);
   const checked: CheckedReceipt[] = [];
   for (const receipt of receipts) checked.push(await checkReceipt(session, log, id, receipt, sealed));
   keep(session, log.latest());

@@ -10,6 +10,7 @@ import type { Checkpoint } from "../transparency/note.js";
 const LOG_KEY = "pli.audit-log-key";
 const CHECKPOINT = "pli.audit-log-checkpoint";
 const POLICY_VERSION = "pli.policy-version.";
+const WITNESSES = "pli.witnesses";
 
 /** The server's log key is not the one this browser pinned. */
 export class LogKeyChanged extends Error {
@@ -73,4 +74,31 @@ export function keptPolicyVersion(org: string): number | undefined {
 
 export function keepPolicyVersion(org: string, version: number): void {
   if (Number.isSafeInteger(version) && version >= 0) storage()?.setItem(POLICY_VERSION + org, String(version));
+}
+
+/** Witnesses this browser trusts (their keys) and how many must have cosigned a checkpoint. */
+export interface TrustedWitnesses {
+  keys: string[];
+  required: number;
+}
+
+/** What an earlier visit set; none trusted and none required when nothing was, or it is malformed. */
+export function trustedWitnesses(): TrustedWitnesses {
+  const none = { keys: [], required: 0 };
+  const text = storage()?.getItem(WITNESSES) ?? null;
+  if (text === null) return none;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== "object" || parsed === null) return none;
+    const { keys, required } = parsed as Record<string, unknown>;
+    if (!Array.isArray(keys) || !keys.every((key) => typeof key === "string") || typeof required !== "number") return none;
+    if (!Number.isSafeInteger(required) || required < 0 || required > keys.length) return none;
+    return { keys: keys as string[], required };
+  } catch {
+    return none;
+  }
+}
+
+export function keepTrustedWitnesses(witnesses: TrustedWitnesses): void {
+  storage()?.setItem(WITNESSES, JSON.stringify(witnesses));
 }

@@ -7,10 +7,9 @@ import { ed25519 } from "@noble/curves/ed25519.js";
 import { toHex } from "../envelope/bytes.js";
 import { encodeBase64url } from "../envelope/keys.js";
 import { statementBytes } from "../envelope/statement.js";
-import { KeyLog } from "../transparency/keylog.js";
 import type { UploadRequestCreated } from "./api.js";
 import { recipientsOf } from "./send.js";
-import { keep, type Session } from "./session.js";
+import { keep, keyLog, type Session } from "./session.js";
 
 /** Why a request was not made; nothing reached the server. */
 export class RequestRefused extends Error {
@@ -53,7 +52,7 @@ export async function askForDocuments(session: Session, typed: RequestTyped): Pr
     addressee = session.account.email.toLowerCase();
     recipients = [session.keys.publicKeys.age_recipient];
   } else {
-    const log = new KeyLog(session.logVerifier, session.client.logSource(), session.keptCheckpoint);
+    const log = keyLog(session);
     try {
       // `address_recipients` gathers them in a sorted set: the same order is signed here.
       recipients = [...new Set(await recipientsOf(session, log, mailbox))].sort();

@@ -12,14 +12,14 @@ import { identityToRecipient } from "age-encryption";
 import { concatBytes, toHex, utf8 } from "../envelope/bytes.js";
 import { decode32, deriveLinkKeys, encodeBase64url, receiptPublicKey } from "../envelope/keys.js";
 import { sealEnvelope, type SealInput } from "../envelope/writer.js";
-import { KeyLog } from "../transparency/keylog.js";
+import { NotWitnessed, type KeyLog } from "../transparency/keylog.js";
 import { addFindings, decide, destination, type Decision, type Reason } from "../dlp/policy.js";
 import { scanText } from "../dlp/index.js";
 import { inspectFilesInWorker, type Inspection } from "../dlp/files.js";
 import type { Dlp } from "../envelope/manifest.js";
 import { ApiFailure, type CreateLinkRequest, type DirectoryEntry, type DlpSummary, type LinkCreated } from "./api.js";
 import { PolicyNotTrusted, fetchPolicy, type TrustedPolicy } from "./policy.js";
-import { keep, type Session } from "./session.js";
+import { keep, keyLog, type Session } from "./session.js";
 
 /** Why a send stopped before anything was uploaded; `address` names the recipient at fault. */
 export class SendRefused extends Error {
@@ -28,6 +28,7 @@ export class SendRefused extends Error {
       | "unknown_recipient"
       | "untrusted_key"
       | "unproven_key"
+      | "unwitnessed_key"
       | "no_recipient"
       | "no_file"
       | "external_email"
@@ -120,7 +121,7 @@ export async function sendFiles(
   if (addresses.length === 0 && external === null) throw new SendRefused("no_recipient");
   const trusted = await trustedPolicy(session);
 
-  const log = new KeyLog(session.logVerifier, session.client.logSource(), session.keptCheckpoint);
+  const log = keyLog(session);
   const ageRecipients = new Set([session.keys.publicKeys.age_recipient]);
   if (external !== null) ageRecipients.add(external.ageRecipient);
   const orgs = new Set<string>();
@@ -375,7 +376,7 @@ async function prove(check: () => Promise<void>, address: string): Promise<void>
     await check();
   } catch (error) {
     if (error instanceof ApiFailure && error.status !== 404) throw error;
-    throw new SendRefused("unproven_key", address);
+    throw new SendRefused(error instanceof NotWitnessed ? "unwitnessed_key" : "unproven_key", address);
   }
 }
 

@@ -6,7 +6,9 @@ import { base64urlnopad } from "@scure/base";
 import { checkMatches, checkParams, decodeSalt, deriveKeys, encodeKey, normalizeEmail, unwrapKeys, type AccountKeys } from "../account/keys.js";
 import { parseVerifier, type Checkpoint, type Verifier } from "../transparency/note.js";
 import { ApiFailure, Client, login, passkeyLoginChallenge, prelogin, type AccountInfo, type PasskeyAnswer } from "./api.js";
-import { keepCheckpoint, keptCheckpoint, pinLogKey } from "./pins.js";
+import { keepCheckpoint, keptCheckpoint, pinLogKey, trustedWitnesses } from "./pins.js";
+import { parseCosigner, type Cosigner } from "../transparency/cosignature.js";
+import { KeyLog, Unproven } from "../transparency/keylog.js";
 import { getAssertion } from "./webauthn.js";
 
 export interface Session {
@@ -93,6 +95,22 @@ export async function logIn(
   } finally {
     derived.wrapKey.fill(0);
   }
+}
+
+/**
+ * A key log for one command, as `pli send` makes one: the pinned log key, the checkpoint kept, and
+ * the witnesses this browser requires. A witness key stored here that no longer parses is refused
+ * rather than dropped: dropping it could lower what is required.
+ */
+export function keyLog(session: Session): KeyLog {
+  const trusted = trustedWitnesses();
+  let witnesses: Cosigner[];
+  try {
+    witnesses = trusted.keys.map(parseCosigner);
+  } catch {
+    throw new Unproven("a trusted witness key does not parse");
+  }
+  return new KeyLog(session.logVerifier, session.client.logSource(), session.keptCheckpoint, { witnesses, required: trusted.required });
 }
 
 /** The latest checkpoint verified becomes the one the next check, and the next visit, extend. */

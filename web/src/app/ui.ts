@@ -10,7 +10,7 @@ import type { StagedFile } from "../opfs.js";
 
 export const language = pageLanguage(location.search);
 export const t = appTranslator(language);
-const SECTIONS = ["login", "inbox", "envelope", "outbox", "send", "requests", "passkeys", "admin"] as const;
+const SECTIONS = ["login", "inbox", "envelope", "outbox", "send", "requests", "passkeys", "witnesses", "admin"] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export const app = {
@@ -52,6 +52,7 @@ export function show(name: SectionName, title: AppMessage): void {
     ["nav-send", "send"],
     ["nav-requests", "requests"],
     ["nav-passkeys", "passkeys"],
+    ["nav-witnesses", "witnesses"],
     ["nav-admin", "admin"],
   ] as const) {
     const link = element(id);

@@ -1,6 +1,6 @@
 // The account holders' app, /app (docs/WEB.md): log in, the inbox and its mailboxes, opening
 // an envelope, the outbox, sending. Hash routes (#/inbox, #/inbox/MAILBOX, #/envelope/ID,
-// #/outbox, #/send, #/requests, #/passkeys, #/admin) so the server serves one page; the session lives in the page's memory
+// #/outbox, #/send, #/requests, #/passkeys, #/witnesses, #/admin) so the server serves one page; the session lives in the page's memory
 // only (app/ui.ts).
 import { ENVELOPE_ID } from "../app/open.js";
 import { setUpAdmin, showAdmin } from "../app/views/admin.js";
@@ -10,6 +10,7 @@ import { showInbox } from "../app/views/inbox.js";
 import { clearViews, setUpLogin, showLogin } from "../app/views/login.js";
 import { showOutbox } from "../app/views/outbox.js";
 import { setUpPasskeys, showPasskeys } from "../app/views/passkeys.js";
+import { setUpWitnesses, showWitnesses } from "../app/views/witnesses.js";
 import { showRequests } from "../app/views/requests.js";
 import { showSend } from "../app/views/send.js";
 import { removeStaleStaging } from "../opfs.js";
@@ -50,6 +51,9 @@ function route(): void {
     case "passkeys":
       void showPasskeys(session);
       return;
+    case "witnesses":
+      showWitnesses();
+      return;
     case "admin":
       void showAdmin(session);
       return;
@@ -71,6 +75,7 @@ function main(): void {
   };
   setUpLogin(route);
   setUpPasskeys();
+  setUpWitnesses();
   setUpAdmin();
   window.addEventListener("hashchange", route);
   route();

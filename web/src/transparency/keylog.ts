@@ -4,12 +4,18 @@
 // consistent with the last checkpoint verified. The server is reached through `LogSource`.
 import { base64, base64urlnopad } from "@scure/base";
 import { equalBytes } from "../envelope/bytes.js";
+import { countCosignatures, type Cosigner } from "./cosignature.js";
 import { leafHash, verifyConsistency, verifyInclusion } from "./merkle.js";
 import { openCheckpoint, type Checkpoint, type Verifier } from "./note.js";
 
 /** What the log answers: its latest checkpoint, key entries with proofs, consistency proofs. */
 export interface LogSource {
   checkpoint(): Promise<string>;
+  /**
+   * The latest checkpoint at least `required` of `witnesses` (their keys) cosigned, with their
+   * lines; null when they cosigned none.
+   */
+  cosignedCheckpoint?(witnesses: readonly string[], required: number): Promise<string | null>;
   keyProof(index: bigint, size: bigint): Promise<{ index: number; size: number; entry: string; hashes: string[] }>;
   keyConsistency(from: bigint, to: bigint): Promise<{ hashes: string[] }>;
 }
@@ -31,19 +37,37 @@ export class Unproven extends Error {
   }
 }
 
+/** A key not (yet) in a checkpoint enough of the witnesses required here cosigned. */
+export class NotWitnessed extends Unproven {
+  constructor(detail: string) {
+    super(detail);
+    this.name = "NotWitnessed";
+  }
+}
+
+/** Witnesses trusted, and how many of them must have cosigned a checkpoint keys are proven against. */
+export interface WitnessRule {
+  witnesses: readonly Cosigner[];
+  required: number;
+}
+
 export class KeyLog {
   private current: Checkpoint | null = null;
 
-  /** `kept`: the last checkpoint verified, which the next must extend. */
+  /**
+   * `kept`: the last checkpoint verified, which the next must extend (or, with witnesses required,
+   * be a prefix of: the latest checkpoint they cosigned may be older than one verified without them).
+   */
   constructor(
     private readonly verifier: Verifier,
     private readonly source: LogSource,
     private kept: Checkpoint | null = null,
+    private readonly rule: WitnessRule = { witnesses: [], required: 0 },
   ) {}
 
-  /** The latest checkpoint verified, to keep. */
+  /** The largest checkpoint verified, to keep. */
   latest(): Checkpoint | null {
-    return this.current ?? this.kept;
+    return this.kept;
   }
 
   /** Fails unless the log publishes exactly these keys for account `email`. */
@@ -79,21 +103,40 @@ export class KeyLog {
 
   private async checkpoint(): Promise<Checkpoint> {
     if (this.current !== null) return this.current;
+    const witnessed = this.rule.required > 0;
+    let note: string;
+    if (witnessed) {
+      if (this.source.cosignedCheckpoint === undefined) throw new Unproven("this log source cannot serve cosigned checkpoints");
+      // Only the witnesses trusted here: others' cosignatures must not hide the latest checkpoint these cosigned.
+      const cosigned = await this.source.cosignedCheckpoint(
+        this.rule.witnesses.map((witness) => witness.text),
+        this.rule.required,
+      );
+      if (cosigned === null) throw new NotWitnessed("the witnesses trusted here have cosigned no checkpoint yet");
+      note = cosigned;
+    } else {
+      note = await this.source.checkpoint();
+    }
     let fresh: Checkpoint;
     try {
-      fresh = openCheckpoint(await this.source.checkpoint(), this.verifier);
+      fresh = openCheckpoint(note, this.verifier);
     } catch {
       throw new Unproven("the log's checkpoint is not signed by the pinned key");
     }
+    if (witnessed && countCosignatures(this.rule.witnesses, note, Math.floor(Date.now() / 1000)) < this.rule.required) {
+      throw new NotWitnessed("its latest witnessed checkpoint is not cosigned by enough of the witnesses trusted here");
+    }
     if (this.kept !== null) {
-      if (fresh.size < this.kept.size) throw new Unproven("the log shrank");
-      const proof = await this.source.keyConsistency(this.kept.size, fresh.size);
-      if (!verifyConsistency(this.kept.size, fresh.size, this.kept.root, fresh.root, decodeHashes(proof.hashes))) {
+      if (fresh.size < this.kept.size && !witnessed) throw new Unproven("the log shrank");
+      const [smaller, larger] = fresh.size < this.kept.size ? [fresh, this.kept] : [this.kept, fresh];
+      const proof = await this.source.keyConsistency(smaller.size, larger.size);
+      if (!verifyConsistency(smaller.size, larger.size, smaller.root, larger.root, decodeHashes(proof.hashes))) {
         throw new Unproven("the log's checkpoint does not extend the one verified before");
       }
     }
     this.current = fresh;
-    this.kept = fresh;
+    // The larger of the two stays kept: the next visit must find a log that extends it.
+    if (this.kept === null || fresh.size >= this.kept.size) this.kept = fresh;
     return fresh;
   }
 
@@ -101,7 +144,10 @@ export class KeyLog {
     if (typeof logIndex !== "number" || !Number.isSafeInteger(logIndex) || logIndex < 0) throw new Unproven("the directory names no log entry for it");
     const index = BigInt(logIndex);
     const checkpoint = await this.checkpoint();
-    if (index >= checkpoint.size) throw new Unproven("its log entry is beyond the signed checkpoint");
+    if (index >= checkpoint.size) {
+      const detail = "its log entry is beyond the signed checkpoint";
+      throw this.rule.required > 0 ? new NotWitnessed(detail) : new Unproven(detail);
+    }
     const proof = await this.source.keyProof(index, checkpoint.size);
     if (BigInt(proof.index) !== index || BigInt(proof.size) !== checkpoint.size) throw new Unproven("the server proved another entry");
     let entry: Uint8Array;

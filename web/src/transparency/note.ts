@@ -107,7 +107,7 @@ function decodeBase64(text: string): Uint8Array | null {
 }
 
 /** As `ed25519-dalek`'s `verify_strict`: canonical encodings, no small-order key or R. */
-function verifyStrict(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+export function verifyStrict(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
   try {
     const key = ed25519.Point.fromBytes(publicKey, false);
     const r = ed25519.Point.fromBytes(signature.subarray(0, 32), false);

@@ -49,7 +49,7 @@ export async function showRequests(current: Session): Promise<void> {
           showAlert(refusal(error.reason), { value: error.value });
           ({ email, expiry: expires, uploads, too_long: email } as const)[error.reason].focus();
         } else if (error instanceof SendRefused) {
-          const message: AppMessage = error.reason === "unknown_recipient" ? "request_no_mailbox" : error.reason === "unproven_key" ? "request_unproven_key" : "request_untrusted_key";
+          const message: AppMessage = error.reason === "unknown_recipient" ? "request_no_mailbox" : error.reason === "unproven_key" || error.reason === "unwitnessed_key" ? "request_unproven_key" : "request_untrusted_key";
           showAlert(message, { value: error.address });
           mailbox.focus();
         } else if (error instanceof ApiFailure && error.status === 404 && asked !== "") {

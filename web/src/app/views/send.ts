@@ -201,6 +201,8 @@ function refusal(reason: SendRefused["reason"]): AppMessage {
       return "send_untrusted_key";
     case "unproven_key":
       return "send_unproven_key";
+    case "unwitnessed_key":
+      return "send_unwitnessed_key";
     case "policy_untrusted":
       return "send_policy_untrusted";
     case "policy_rolled_back":
