@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { Server, loadModule, pli, pliBinary, root, tempDir, totp } from "./pli.mjs";
@@ -390,4 +390,54 @@ test("keys are proven only against checkpoints the required witnesses cosigned, 
   assert.equal(witnessed.latest().size, kept.size);
   const forked = { ...kept, root: merkle.leafHash(new Uint8Array([2])) };
   await assert.rejects(new keylog.KeyLog(verifier, source, forked, { witnesses: [dpoKey, cnilKey].map(cosignature.parseCosigner), required: 2 }).checkAccount(carol.email, carolKey), /does not extend/);
+});
+
+test("a receipt is proven as the log's entry of its envelope, and decoded strictly", async () => {
+  server ??= await Server.start();
+  const alice = server.user("alice4@hopital.fr");
+  const bob = server.user("bob4@hopital.fr");
+  const dir = tempDir("receipt-files");
+  const file = join(dir, "compte-rendu.txt");
+  writeFileSync(file, "résultats");
+  const first = alice.send([file], bob.email);
+  const second = alice.send([file], bob.email);
+  for (const id of [first, second]) bob.run(["get", id, "-o", tempDir("receipt-got")]);
+  const token = JSON.parse(readFileSync(join(alice.home, "profile.json"), "utf8")).token;
+  const get = async (path) => {
+    const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!response.ok) throw Object.assign(new Error(`${path}: ${response.status}`), { status: response.status });
+    return path.includes("/log/") ? response.text() : response.json();
+  };
+  const source = {
+    checkpoint: () => get("/api/audit/log/checkpoint"),
+    keyProof: (index, size) => get(`/api/keys/proof?index=${index}&size=${size}`),
+    receiptProof: (id, index, size) => get(`/api/envelopes/${id}/receipts/proof?index=${index}&size=${size}`),
+    keyConsistency: (from, to) => get(`/api/keys/consistency?from=${from}&to=${to}`),
+  };
+  const verifier = note.parseVerifier((await get("/api/audit/log/key")).trim());
+  const [receipt] = (await get(`/api/envelopes/${first}/receipts`)).items;
+  const [other] = (await get(`/api/envelopes/${second}/receipts`)).items;
+  const log = new keylog.KeyLog(verifier, source);
+  const logged = await log.checkReceipt(first, receipt.log_index);
+  assert.equal(Buffer.from(logged.envelopeId).toString("hex"), first);
+  assert.equal(Buffer.from(logged.manifestHash).toString("base64url"), receipt.manifest_hash);
+  assert.equal(logged.openedAt, BigInt(receipt.opened_at));
+  assert.equal(logged.recipient, bob.email);
+  assert.equal(Buffer.from(logged.signature).toString("base64url"), receipt.signature);
+  assert.equal(Buffer.from(logged.signingKey).toString("base64url"), bob.signingKey());
+  // Another envelope's receipt is not served as this one's; nor is an index beyond the log.
+  await assert.rejects(log.checkReceipt(first, other.log_index), (error) => error.status === 404);
+  await assert.rejects(log.checkReceipt(first, 1e9), { name: "Unproven" });
+
+  // Strict decoding: the entry as proven, then every truncation and any trailing byte refused.
+  const proof = await get(`/api/envelopes/${first}/receipts/proof?index=${receipt.log_index}&size=${(await log.checkReceipt(first, receipt.log_index)).index + 1n}`);
+  const entry = Uint8Array.from(Buffer.from(proof.entry, "base64"));
+  assert.equal(keylog.decodeReceiptEntry(entry).recipient, bob.email);
+  for (let cut = 0; cut < entry.length; cut += 7) {
+    assert.throws(() => keylog.decodeReceiptEntry(entry.subarray(0, cut)), { name: "Unproven" });
+  }
+  assert.throws(() => keylog.decodeReceiptEntry(Uint8Array.from([...entry, 0])), { name: "Unproven" });
+  const asKey = Uint8Array.from(entry);
+  asKey[1] = 2;
+  assert.throws(() => keylog.decodeReceiptEntry(asKey), { name: "Unproven" });
 });

@@ -653,6 +653,20 @@ impl Api {
         self.json(request).await
     }
 
+    /// `GET /api/envelopes/{id}/receipts/proof`: a receipt's log entry and its inclusion proof
+    /// in the tree of `size` entries.
+    pub async fn receipt_proof(
+        &self,
+        id: &str,
+        index: u64,
+        size: u64,
+    ) -> Result<pli_proto::KeyProof, ApiError> {
+        let request = self
+            .request(Method::GET, &["envelopes", id, "receipts", "proof"], true)?
+            .query(&[("index", index.to_string()), ("size", size.to_string())]);
+        self.json(request).await
+    }
+
     /// `POST /api/envelopes/{id}/receipt`: hands in a signed receipt.
     pub async fn sign_receipt(
         &self,

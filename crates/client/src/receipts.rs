@@ -96,7 +96,7 @@ pub async fn check(
     let mut checked = Vec::with_capacity(list.items.len());
     for receipt in &list.items {
         let status = match envelope_id {
-            Some(envelope_id) => status(api, log, &envelope_id, sealed, receipt).await?,
+            Some(envelope_id) => status(api, log, id, &envelope_id, sealed, receipt).await?,
             None => ReceiptStatus::Invalid("the envelope id is malformed".into()),
         };
         checked.push(CheckedReceipt {
@@ -112,6 +112,7 @@ pub async fn check(
 async fn status(
     api: &Api,
     log: &KeyLog,
+    id: &str,
     envelope_id: &[u8; 16],
     sealed: Option<&[u8; 32]>,
     receipt: &ReceiptInfo,
@@ -163,6 +164,29 @@ async fn status(
         .is_err()
     {
         return invalid("its signature does not verify with the signer's key");
+    }
+    // The receipt must be the log's entry, proven in the checkpoint this profile trusts: a
+    // server cannot show a receipt it did not log, nor log another than the one it shows.
+    let logged = match log
+        .check_receipt(api, id, receipt.log_index, &receipt.email)
+        .await
+    {
+        Ok(logged) => logged,
+        Err(TransparencyError::Unproven { reason, .. }) => {
+            return Ok(ReceiptStatus::Invalid(format!(
+                "it is not proven by the audit log ({reason})"
+            )));
+        }
+        Err(error) => return Err(error),
+    };
+    let same = logged.envelope_id == *envelope_id
+        && logged.manifest_hash == manifest_hash
+        && logged.opened_at == receipt.opened_at
+        && logged.recipient.eq_ignore_ascii_case(&receipt.email)
+        && logged.signing_key == verifying_key.to_bytes()
+        && logged.signature == signature;
+    if !same {
+        return invalid("the audit log's entry for it differs from the receipt shown");
     }
     Ok(match sealed {
         Some(sealed) if *sealed == manifest_hash => ReceiptStatus::Verified,

@@ -246,7 +246,7 @@ impl KeyLog {
         let index = key
             .log_index
             .ok_or_else(|| unproven("the directory names no log entry for it"))?;
-        let record = self.prove(api, index, &unproven).await?;
+        let record = self.prove(api, index, None, &unproven).await?;
         let Record::Key(published) = record else {
             return Err(unproven("the entry is not a published key"));
         };
@@ -284,7 +284,7 @@ impl KeyLog {
         let index = key
             .log_index
             .ok_or_else(|| unproven("the directory names no log entry for its key"))?;
-        let record = self.prove(api, index, &unproven).await?;
+        let record = self.prove(api, index, None, &unproven).await?;
         let Record::Key(published) = record else {
             return Err(unproven("the entry is not a published key"));
         };
@@ -305,10 +305,32 @@ impl KeyLog {
 
     /// Fetches entry `index` with its inclusion proof against the verified checkpoint, checks
     /// the proof, and decodes the entry.
+    /// The receipt logged at `index` for envelope `envelope_id`, proven included in the
+    /// checkpoint keys are proven against. `Unproven` (naming `signer`) when it is not.
+    pub async fn check_receipt(
+        &self,
+        api: &Api,
+        envelope_id: &str,
+        index: u64,
+        signer: &str,
+    ) -> Result<pli_audit::Receipt, TransparencyError> {
+        let unproven = |reason: &str| TransparencyError::Unproven {
+            address: sanitize(signer),
+            reason: reason.to_owned(),
+        };
+        match self.prove(api, index, Some(envelope_id), &unproven).await? {
+            Record::Receipt(receipt) => Ok(receipt),
+            _ => Err(unproven("the entry is not a receipt")),
+        }
+    }
+
+    /// Entry `index` proven included in the checkpoint: a published key, or with `receipt_of`
+    /// a receipt of that envelope (served only to those who may read its receipts).
     async fn prove(
         &self,
         api: &Api,
         index: u64,
+        receipt_of: Option<&str>,
         unproven: &dyn Fn(&str) -> TransparencyError,
     ) -> Result<Record, TransparencyError> {
         let checkpoint = self.checkpoint(api).await?;
@@ -316,10 +338,17 @@ impl KeyLog {
         if index >= size {
             return Err(unproven("its log entry is beyond the signed checkpoint"));
         }
-        let proof = match api.key_proof(index, size).await {
+        let served = match receipt_of {
+            None => api.key_proof(index, size).await,
+            Some(envelope_id) => api.receipt_proof(envelope_id, index, size).await,
+        };
+        let proof = match served {
             Ok(proof) => proof,
             Err(error) if error.is_not_found() => {
-                return Err(unproven("the log holds no published key at its index"));
+                return Err(unproven(match receipt_of {
+                    None => "the log holds no published key at its index",
+                    Some(_) => "the log holds no receipt of this envelope at its index",
+                }));
             }
             Err(error) => return Err(error.into()),
         };

@@ -36,6 +36,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/envelopes/{id}/content/offset"),
     ("POST", "/api/envelopes/{id}/receipt"),
     ("GET", "/api/envelopes/{id}/receipts"),
+    ("GET", "/api/envelopes/{id}/receipts/proof"),
     ("GET", "/api/inbox"),
     ("GET", "/api/outbox"),
     ("GET", "/api/audit"),
@@ -182,6 +183,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(security::revoke))
         .routes(routes!(receipts::sign))
         .routes(routes!(receipts::list))
+        .routes(routes!(receipts::proof))
         .routes(routes!(keys::proof))
         .routes(routes!(witnesses::cosign))
         .routes(routes!(keys::consistency))

@@ -446,6 +446,10 @@ export class Client {
       },
       keyProof: async (index, size) =>
         (await call(`/api/keys/proof?index=${index}&size=${size}`, this.auth({ method: "GET" }))) as unknown as Awaited<ReturnType<LogSource["keyProof"]>>,
+      receiptProof: async (envelopeId, index, size) =>
+        (await call(`/api/envelopes/${encodeURIComponent(envelopeId)}/receipts/proof?index=${index}&size=${size}`, this.auth({ method: "GET" }))) as unknown as Awaited<
+          ReturnType<LogSource["keyProof"]>
+        >,
       keyConsistency: async (from, to) =>
         (await call(`/api/keys/consistency?from=${from}&to=${to}`, this.auth({ method: "GET" }))) as unknown as { hashes: string[] },
     };

@@ -5,7 +5,8 @@
 // on request, by reading the head of the envelope (the sender is always a recipient).
 import { base64urlnopad } from "@scure/base";
 import { decode32, readSignedManifest } from "../envelope/index.js";
-import { KeyLog, Unproven } from "../transparency/keylog.js";
+import { type KeyLog, type LoggedReceipt, Unproven } from "../transparency/keylog.js";
+import { equalBytes, toHex } from "../envelope/bytes.js";
 import { ApiFailure, type LinkSummary, type ReceiptInfo } from "./api.js";
 import { receiptSignatureValid } from "./open.js";
 import { keep, keyLog, type Session } from "./session.js";
@@ -59,6 +60,34 @@ async function checkReceipt(session: Session, log: KeyLog, id: string, receipt: 
   if (signingKey === null || !receiptSignatureValid(id, receipt.manifest_hash, receipt.opened_at, receipt.signature, signingKey)) {
     return { ...base, status: "invalid" };
   }
+  // The receipt must be the log's entry, proven in the checkpoint this browser trusts, as
+  // `pli outbox` checks it: a server cannot show a receipt it did not log.
+  if (!(await loggedAsShown(log, id, receipt, signingKey))) return { ...base, status: "invalid" };
   if (sealed === null) return { ...base, status: "signature_only" };
   return { ...base, status: base64urlnopad.encode(sealed) === receipt.manifest_hash ? "verified" : "invalid" };
+}
+
+async function loggedAsShown(log: KeyLog, id: string, receipt: ReceiptInfo, signingKey: string): Promise<boolean> {
+  if (!Number.isSafeInteger(receipt.opened_at) || !Number.isSafeInteger(receipt.log_index)) return false;
+  let logged: LoggedReceipt;
+  try {
+    logged = await log.checkReceipt(id, receipt.log_index);
+  } catch (error) {
+    if (error instanceof Unproven || (error instanceof ApiFailure && error.status === 404)) return false;
+    throw error;
+  }
+  let shown: { hash: Uint8Array; key: Uint8Array; signature: Uint8Array };
+  try {
+    shown = { hash: base64urlnopad.decode(receipt.manifest_hash), key: base64urlnopad.decode(signingKey), signature: base64urlnopad.decode(receipt.signature) };
+  } catch {
+    return false;
+  }
+  return (
+    toHex(logged.envelopeId) === id &&
+    equalBytes(logged.manifestHash, shown.hash) &&
+    logged.openedAt === BigInt(receipt.opened_at) &&
+    logged.recipient.toLowerCase() === String(receipt.email).toLowerCase() &&
+    equalBytes(logged.signingKey, shown.key) &&
+    equalBytes(logged.signature, shown.signature)
+  );
 }

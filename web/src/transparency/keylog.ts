@@ -17,6 +17,8 @@ export interface LogSource {
    */
   cosignedCheckpoint?(witnesses: readonly string[], required: number): Promise<string | null>;
   keyProof(index: bigint, size: bigint): Promise<{ index: number; size: number; entry: string; hashes: string[] }>;
+  /** A receipt's entry of envelope `envelopeId` and its inclusion proof. */
+  receiptProof?(envelopeId: string, index: bigint, size: bigint): Promise<{ index: number; size: number; entry: string; hashes: string[] }>;
   keyConsistency(from: bigint, to: bigint): Promise<{ hashes: string[] }>;
 }
 
@@ -27,6 +29,17 @@ export interface PublishedKey {
   ageRecipient: string;
   /** The account's Ed25519 key; null for a mailbox. */
   signingKey: Uint8Array | null;
+}
+
+/** A receipt entry (kind 3): what the recipient signed, as the log holds it. */
+export interface LoggedReceipt {
+  index: bigint;
+  envelopeId: Uint8Array;
+  manifestHash: Uint8Array;
+  openedAt: bigint;
+  recipient: string;
+  signingKey: Uint8Array;
+  signature: Uint8Array;
 }
 
 /** A key the log does not prove, or a log that cannot be trusted. */
@@ -140,7 +153,27 @@ export class KeyLog {
     return fresh;
   }
 
+  /**
+   * The receipt logged at `logIndex` for envelope `envelopeId` (32 hex digits), proven included in
+   * the checkpoint keys are proven against, as `pli outbox` proves it.
+   */
+  async checkReceipt(envelopeId: string, logIndex: number): Promise<LoggedReceipt> {
+    const source = this.source.receiptProof;
+    if (source === undefined) throw new Unproven("this log source cannot prove receipts");
+    const entry = await this.proven(logIndex, (index, size) => source(envelopeId, index, size));
+    return decodeReceiptEntry(entry);
+  }
+
   private async prove(logIndex: number | null | undefined): Promise<PublishedKey> {
+    const entry = await this.proven(logIndex, (index, size) => this.source.keyProof(index, size));
+    return decodeKeyEntry(entry);
+  }
+
+  /** The bytes of entry `logIndex`, as served by `fetchProof` and proven in the checkpoint. */
+  private async proven(
+    logIndex: number | null | undefined,
+    fetchProof: (index: bigint, size: bigint) => Promise<{ index: number; size: number; entry: string; hashes: string[] }>,
+  ): Promise<Uint8Array> {
     if (typeof logIndex !== "number" || !Number.isSafeInteger(logIndex) || logIndex < 0) throw new Unproven("the directory names no log entry for it");
     const index = BigInt(logIndex);
     const checkpoint = await this.checkpoint();
@@ -148,7 +181,7 @@ export class KeyLog {
       const detail = "its log entry is beyond the signed checkpoint";
       throw this.rule.required > 0 ? new NotWitnessed(detail) : new Unproven(detail);
     }
-    const proof = await this.source.keyProof(index, checkpoint.size);
+    const proof = await fetchProof(index, checkpoint.size);
     if (BigInt(proof.index) !== index || BigInt(proof.size) !== checkpoint.size) throw new Unproven("the server proved another entry");
     let entry: Uint8Array;
     try {
@@ -159,9 +192,10 @@ export class KeyLog {
     if (!verifyInclusion(leafHash(entry), index, checkpoint.size, decodeHashes(proof.hashes), checkpoint.root)) {
       throw new Unproven("its inclusion proof does not verify against the signed checkpoint");
     }
-    const published = decodeKeyEntry(entry);
-    if (published.index !== index) throw new Unproven("its log entry names another index");
-    return published;
+    if (entry.length < 10 || new DataView(entry.buffer, entry.byteOffset + 2, 8).getBigUint64(0, false) !== index) {
+      throw new Unproven("its log entry names another index");
+    }
+    return entry;
   }
 }
 
@@ -219,4 +253,42 @@ export function decodeKeyEntry(entry: Uint8Array): PublishedKey {
   }
   if (ownerType !== 1 || generation === 0) bad();
   return { index, owner: { kind: "mailbox", name: owner, generation }, ageRecipient, signingKey };
+}
+
+/** Decodes a receipt entry strictly (docs/AUDIT.md sections 1 and 8). */
+export function decodeReceiptEntry(entry: Uint8Array): LoggedReceipt {
+  const bad = (): never => {
+    throw new Unproven("its log entry is not a receipt");
+  };
+  const view = new DataView(entry.buffer, entry.byteOffset, entry.byteLength);
+  let at = 0;
+  const take = (n: number): number => {
+    if (at + n > entry.length) bad();
+    const start = at;
+    at += n;
+    return start;
+  };
+  const bytes = (n: number): Uint8Array => {
+    const start = take(n);
+    return entry.slice(start, start + n);
+  };
+  if (entry[take(1)] !== 1 || entry[take(1)] !== 3) bad();
+  const index = view.getBigUint64(take(8), false);
+  take(32 + 8);
+  const envelopeId = bytes(16);
+  const manifestHash = bytes(32);
+  const openedAt = view.getBigInt64(take(8), false);
+  const length = view.getUint16(take(2), false);
+  if (length > 1024) bad();
+  const start = take(length);
+  let recipient: string;
+  try {
+    recipient = new TextDecoder("utf-8", { fatal: true }).decode(entry.subarray(start, start + length));
+  } catch {
+    return bad();
+  }
+  const signingKey = bytes(32);
+  const signature = bytes(64);
+  if (at !== entry.length) bad();
+  return { index, envelopeId, manifestHash, openedAt, recipient, signingKey, signature };
 }

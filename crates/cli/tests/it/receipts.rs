@@ -84,3 +84,59 @@ fn a_recipient_signs_what_it_opened_and_the_sender_checks_it() {
     );
     assert!(alice.run(&["outbox"]).ok().contains("receipt NOT verified"));
 }
+
+#[test]
+fn a_receipt_the_log_does_not_hold_as_shown_is_not_verified() {
+    let server = Server::start();
+    let alice = User::invited(&server, "alice@hospital.fr", "Hospital", "agent");
+    let bob = User::invited(&server, "bob@police.fr", "Police", "agent");
+    let (_dir, paths) = files(&[("rapport.pdf", b"%PDF medico-legal")]);
+    let first = alice.send(&[&paths[0]], "bob@police.fr");
+    let second = alice.send(&[&paths[0]], "bob@police.fr");
+    for id in [&first, &second] {
+        bob.get(id, tempfile::tempdir().unwrap().path()).ok();
+    }
+    let items = outbox(&alice);
+    for id in [&first, &second] {
+        assert_eq!(
+            receipts_of(&items, id)[0]["status"],
+            "verified",
+            "{items:#?}"
+        );
+    }
+    let index_of = |id: &str| receipts_of(&items, id)[0]["log_index"].as_u64().unwrap();
+    let (first_index, second_index) = (index_of(&first), index_of(&second));
+    assert_ne!(first_index, second_index);
+    let set_index = |id: &str, index: u64| {
+        server.sql(&format!(
+            "UPDATE receipts SET log_index = {index} WHERE envelope_id = {}",
+            server.sql_blob(&id.to_uppercase())
+        ));
+    };
+    let reason = |id: &str| {
+        let items = outbox(&alice);
+        let receipt = receipts_of(&items, id)[0].clone();
+        assert_eq!(receipt["status"], "invalid", "{receipt}");
+        receipt["reason"].as_str().unwrap().to_owned()
+    };
+
+    // The server points the first receipt at the second envelope's logged receipt, which it
+    // serves only as that envelope's: not proven.
+    set_index(&first, second_index);
+    let why = reason(&first);
+    assert!(why.contains("not proven by the audit log"), "{why}");
+    assert!(why.contains("no receipt of this envelope"), "{why}");
+    // At a published key's entry, or beyond the log: not proven either.
+    set_index(&first, 0);
+    assert!(reason(&first).contains("no receipt of this envelope"));
+    set_index(&first, 1_000_000);
+    assert!(reason(&first).contains("beyond the signed checkpoint"));
+    set_index(&first, first_index);
+    assert_eq!(
+        receipts_of(&outbox(&alice), &first)[0]["status"],
+        "verified"
+    );
+    // The human listing says so too.
+    set_index(&first, second_index);
+    assert!(alice.run(&["outbox"]).ok().contains("receipt NOT verified"));
+}

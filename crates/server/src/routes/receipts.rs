@@ -9,15 +9,20 @@
 use crate::auth::{Principal, now};
 use crate::authz::Action;
 use crate::error::ApiError;
+use crate::routes::audit_log::{InclusionQuery, bad_proof, check_size, fetch};
 use crate::routes::envelopes::load;
-use crate::routes::{ApiJson, ApiPath};
+use crate::routes::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 use crate::validate::{EnvelopeId, base64_bytes, base64_encode};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use pli_audit::{Receipt, Record};
-use pli_proto::{ErrorBody, ReceiptInfo, ReceiptList, ReceiptRequest, receipt_signed_bytes};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use pli_audit::{Hash, KIND_RECEIPT, Receipt, Record};
+use pli_proto::{
+    ErrorBody, KeyProof, ReceiptInfo, ReceiptList, ReceiptRequest, receipt_signed_bytes,
+};
 use pli_store::{Outcome, StoreError, StoredReceipt};
 
 /// How far a recipient's clock may be from the server's (clocks drift).
@@ -148,6 +153,68 @@ pub async fn list(
         .await;
     Ok(Json(ReceiptList {
         items: receipts.iter().map(info).collect(),
+    }))
+}
+
+/// One receipt's audit log entry and its inclusion proof in the tree of `size` entries, for
+/// those who may read the envelope's receipts: the sender's client proves that a receipt it
+/// shows is in the log it trusts, as it proves keys.
+#[utoipa::path(get, path = "/api/envelopes/{id}/receipts/proof", tag = "envelopes",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "envelope id, 32 lowercase hex digits"), InclusionQuery),
+    responses(
+        (status = 200, description = "the receipt's entry and its audit path", body = KeyProof),
+        (status = 400, description = "index not below size, or size beyond the log", body = ErrorBody),
+        (status = 401, description = "no valid session", body = ErrorBody),
+        (status = 404, description = "no such envelope for this account, or no receipt of it at this index", body = ErrorBody),
+    ))]
+pub async fn proof(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<InclusionQuery>,
+) -> Result<Json<KeyProof>, ApiError> {
+    let id = EnvelopeId::parse(&id)?.id();
+    load(
+        &state,
+        &principal,
+        id,
+        Action::ReadReceipts,
+        "envelope.receipts",
+    )
+    .await?;
+    check_size(&state, query.size).await?;
+    if query.index >= query.size {
+        return Err(ApiError::invalid("index must be below size"));
+    }
+    let not_a_receipt = || {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no receipt of this envelope at this index of the audit log",
+        )
+    };
+    let entry = state
+        .store
+        .audit_log_stored(query.index, 1)
+        .await?
+        .into_iter()
+        .find(|entry| entry.index == query.index && entry.pruned_leaf.is_none())
+        .filter(|entry| entry.bytes.get(1) == Some(&KIND_RECEIPT))
+        .ok_or_else(not_a_receipt)?;
+    // Only this envelope's receipts: another envelope's would tell who opened it.
+    match Record::decode(&entry.bytes) {
+        Ok((_, Record::Receipt(receipt))) if receipt.envelope_id == *id.as_bytes() => {}
+        _ => return Err(not_a_receipt()),
+    }
+    let indexes = pli_audit::inclusion_proof_indexes(query.size, query.index).map_err(bad_proof)?;
+    let hashes = fetch(&state, &indexes).await?;
+    let proof = pli_audit::inclusion_proof(query.size, query.index, &hashes).map_err(bad_proof)?;
+    Ok(Json(KeyProof {
+        index: query.index,
+        size: query.size,
+        entry: STANDARD.encode(&entry.bytes),
+        hashes: proof.iter().map(Hash::to_string).collect(),
     }))
 }
 

@@ -135,4 +135,77 @@ async fn recipients_sign_once_and_senders_and_auditors_read() {
         .decode(signed.body["signature"].as_str().unwrap())
         .unwrap();
     assert_eq!(logged.signature.as_slice(), signature.as_slice());
+
+    // Its inclusion proof, for those who read the receipts: the entry and an audit path that
+    // verifies against the latest checkpoint.
+    let latest = app.get("/api/audit/log/checkpoint", &alice.user).await;
+    let log = app.state.audit_verifier().unwrap();
+    let checkpoint = pli_audit::SignedCheckpoint::open(&latest.bytes, &log).unwrap();
+    let size = checkpoint.checkpoint().size();
+    let proof_uri = |index: u64, size: u64| {
+        format!("/api/envelopes/{id}/receipts/proof?index={index}&size={size}")
+    };
+    for reader in [&alice, &dpo] {
+        let proof = app.get(&proof_uri(index, size), &reader.user).await;
+        assert_eq!(proof.status, StatusCode::OK, "{:?}", proof.body);
+        let entry = base64::engine::general_purpose::STANDARD
+            .decode(proof.body["entry"].as_str().unwrap())
+            .unwrap();
+        assert_eq!(entry, stored[0].1);
+        let hashes: Vec<pli_audit::Hash> = proof.body["hashes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|hash| pli_audit::Hash::from_base64(hash.as_str().unwrap()).unwrap())
+            .collect();
+        pli_audit::verify_inclusion(
+            &pli_audit::leaf_hash(&entry),
+            index,
+            size,
+            checkpoint.checkpoint().root(),
+            &hashes,
+        )
+        .unwrap();
+    }
+    // Not to the recipient, a stranger or another organisation's auditor; not another entry.
+    for outsider in [&bob, &mallory, &police] {
+        let proof = app.get(&proof_uri(index, size), &outsider.user).await;
+        assert_eq!(
+            proof.status,
+            StatusCode::NOT_FOUND,
+            "{}",
+            outsider.user.email
+        );
+    }
+    let other = app.get(&proof_uri(0, size), &alice.user).await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    assert!(
+        other.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("no receipt of this envelope")
+    );
+    // Malformed or impossible queries say what is wrong.
+    for (query, expected) in [
+        (format!("index={size}&size={size}"), "below size"),
+        (format!("index={index}&size={}", size + 1000), "size"),
+        ("index=x&size=2".to_owned(), "index"),
+        ("index=1".to_owned(), "size"),
+        ("index=-1&size=2".to_owned(), "index"),
+    ] {
+        let answer = app
+            .get(
+                &format!("/api/envelopes/{id}/receipts/proof?{query}"),
+                &alice.user,
+            )
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::BAD_REQUEST,
+            "{query}: {:?}",
+            answer.body
+        );
+        let message = answer.body["message"].as_str().unwrap();
+        assert!(message.contains(expected), "{query}: {message}");
+    }
 }

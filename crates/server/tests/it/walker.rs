@@ -285,6 +285,12 @@ fn requests(
             .map(|index| (format!("{path}?index={index}&size=2"), None, json))
             .collect(),
         ("GET", "/api/audit/report") => vec![(format!("{path}?since=0"), None, json)],
+        ("GET", "/api/envelopes/{id}/receipts/proof") => uris
+            .iter()
+            .flat_map(|uri| {
+                (0..2).map(move |index| (format!("{uri}?index={index}&size=2"), None, json))
+            })
+            .collect(),
         ("GET", "/api/inbox") => {
             let mut requests = with(None, json);
             requests.push(("/api/inbox?mailbox=vbox".into(), None, json));
@@ -434,6 +440,7 @@ async fn anonymous_clients_get_nothing() {
                 | ("GET", "/api/envelopes/{id}/content/offset")
                 | ("POST", "/api/envelopes/{id}/receipt")
                 | ("GET", "/api/envelopes/{id}/receipts")
+                | ("GET", "/api/envelopes/{id}/receipts/proof")
                 | ("POST", "/api/audit/log/cosignature")
                 | ("GET", "/api/inbox")
                 | ("GET", "/api/outbox")
@@ -642,7 +649,8 @@ async fn an_authenticated_stranger_gets_nothing() {
                 | ("GET", "/api/envelopes/{id}/content")
                 | ("GET", "/api/envelopes/{id}/content/offset")
                 | ("POST", "/api/envelopes/{id}/receipt")
-                | ("GET", "/api/envelopes/{id}/receipts") => {
+                | ("GET", "/api/envelopes/{id}/receipts")
+                | ("GET", "/api/envelopes/{id}/receipts/proof") => {
                     assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
                     assert_eq!(
                         answer.without_request_id(),
