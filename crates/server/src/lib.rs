@@ -279,12 +279,21 @@ async fn prune_periodically(state: AppState, days: u32) {
         return;
     }
     let mut interval = tokio::time::interval(CLEANUP_EVERY);
+    // Where the last pass stopped: the log before it is pruned already (from 0 after a start).
+    let mut resume_at = 0;
     loop {
         interval.tick().await;
         let before = auth::now() - i64::from(days) * 86_400;
-        match retention::prune_audit(state.store.as_ref(), before).await {
-            Ok(0) => {}
-            Ok(n_pruned) => tracing::info!(n_pruned, "pruned audit entries past retention"),
+        match retention::prune_audit_from(state.store.as_ref(), before, resume_at).await {
+            Ok(pass) => {
+                resume_at = pass.resume_at;
+                if pass.pruned > 0 {
+                    tracing::info!(
+                        n_pruned = pass.pruned,
+                        "pruned audit entries past retention"
+                    );
+                }
+            }
             Err(error) => tracing::error!(%error, "pruning the audit trail failed"),
         }
     }

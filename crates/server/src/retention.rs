@@ -19,15 +19,37 @@ const PAGE: u32 = 1000;
 /// older than it. Returns the number of entries pruned. Entries are scanned in log order up to
 /// the first event at or after `before`.
 pub async fn prune_audit(store: &dyn Store, before: Timestamp) -> Result<u64, StoreError> {
+    Ok(prune_audit_from(store, before, 0).await?.pruned)
+}
+
+/// What one pass of retention did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pruning {
+    /// Entries pruned.
+    pub pruned: u64,
+    /// Where the next pass may start: every audit event entry before it is pruned (entries of
+    /// other kinds are never pruned), so a later pass, with a later cut-off, has nothing to do
+    /// there. The index of the first event kept, or the end of the log.
+    pub resume_at: u64,
+}
+
+/// [`prune_audit`] scanning from entry `from`, which a previous pass returned as its
+/// [`Pruning::resume_at`] (0 the first time): the hourly pass reads only what was logged since
+/// the cut-off last stopped, not the whole log again.
+pub async fn prune_audit_from(
+    store: &dyn Store,
+    before: Timestamp,
+    from: u64,
+) -> Result<Pruning, StoreError> {
     let mut pruned = 0u64;
-    let mut start = 0u64;
+    let mut start = from;
     loop {
         let page = store.audit_log_stored(start, PAGE).await?;
         let Some(last) = page.last().map(|entry| entry.index) else {
             break;
         };
         let mut batch = Vec::new();
-        let mut reached_newer = false;
+        let mut reached_newer = None;
         for entry in &page {
             if entry.pruned_leaf.is_some() {
                 continue;
@@ -40,7 +62,7 @@ pub async fn prune_audit(store: &dyn Store, before: Timestamp) -> Result<u64, St
                 continue;
             }
             if header.time >= before {
-                reached_newer = true;
+                reached_newer = Some(entry.index);
                 break;
             }
             batch.push(PrunedEntry {
@@ -51,10 +73,16 @@ pub async fn prune_audit(store: &dyn Store, before: Timestamp) -> Result<u64, St
         }
         pruned += batch.len() as u64;
         store.prune_audit(&batch, before).await?;
-        if reached_newer {
-            break;
+        if let Some(kept) = reached_newer {
+            return Ok(Pruning {
+                pruned,
+                resume_at: kept,
+            });
         }
         start = last.saturating_add(1);
     }
-    Ok(pruned)
+    Ok(Pruning {
+        pruned,
+        resume_at: start,
+    })
 }

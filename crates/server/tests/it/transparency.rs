@@ -142,3 +142,69 @@ async fn pruned_entries_lose_their_details_and_the_log_still_verifies() {
         .unwrap();
     assert_eq!(again, 0);
 }
+
+#[tokio::test]
+async fn retention_resumes_where_its_last_pass_stopped() {
+    use pli_server::retention::{Pruning, prune_audit_from};
+    let app = TestApp::fast().await;
+    let alice = app.user("alice@chu.fr", "CHU", Role::Agent).await;
+    app.user("bob@chu.fr", "CHU", Role::Agent).await;
+    app.send(&alice, &["bob@chu.fr"], b"x").await;
+    app.state.flush_audit().await;
+    let store = app.state.store().clone();
+    let now = pli_server::auth::now();
+    let first_event = store
+        .audit_log_stored(0, 1000)
+        .await
+        .unwrap()
+        .iter()
+        .find(|entry| entry.bytes[1] == pli_audit::KIND_AUDIT_EVENT)
+        .unwrap()
+        .index;
+
+    // Nothing is past retention: the pass stops at the first event, and prunes nothing.
+    let pass = prune_audit_from(store.as_ref(), now - 3600, 0)
+        .await
+        .unwrap();
+    assert_eq!(
+        pass,
+        Pruning {
+            pruned: 0,
+            resume_at: first_event
+        }
+    );
+    // From there, with a later cut-off, the pass prunes what a pass from 0 would.
+    let pass = prune_audit_from(store.as_ref(), now + 10, pass.resume_at)
+        .await
+        .unwrap();
+    assert!(pass.pruned > 0);
+    let size = store.audit_log_latest().await.unwrap().unwrap().size;
+    assert_eq!(pass.resume_at, size, "all of the log is behind it");
+    let everything_pruned = |entries: &[pli_store::StoredEntry]| {
+        entries
+            .iter()
+            .filter(|entry| entry.bytes[1] == pli_audit::KIND_AUDIT_EVENT)
+            .all(|entry| entry.pruned_leaf.is_some())
+    };
+    assert!(everything_pruned(
+        &store.audit_log_stored(0, 1000).await.unwrap()
+    ));
+    assert_eq!(
+        pli_server::retention::prune_audit(store.as_ref(), now + 10)
+            .await
+            .unwrap(),
+        0
+    );
+
+    // Later events are found from where it stopped, and only they are read.
+    app.send(&alice, &["bob@chu.fr"], b"y").await;
+    app.state.flush_audit().await;
+    let later = prune_audit_from(store.as_ref(), pli_server::auth::now() + 10, pass.resume_at)
+        .await
+        .unwrap();
+    assert!(later.pruned > 0);
+    assert!(later.resume_at > pass.resume_at);
+    assert!(everything_pruned(
+        &store.audit_log_stored(0, 1000).await.unwrap()
+    ));
+}
