@@ -16,6 +16,16 @@ use tokio::sync::{mpsc, oneshot};
 
 /// Most events written in one transaction.
 const MAX_BATCH: usize = 1024;
+
+/// How many events the next batch may take when the log holds `size` entries: up to
+/// [`MAX_BATCH`], but ending where an entry bundle of 256 ends. When events queue faster than
+/// they are written, every batch after the first then fills whole bundles, which the store
+/// inserts compressed, instead of reading back, extending and rewriting the last one's raw
+/// bytes each time (`docs/AUDIT.md`, section 6). A quiet log's small batches are unaffected.
+fn batch_limit(size: Option<u64>) -> usize {
+    let into_bundle = size.map_or(0, |size| size % pli_audit::BUNDLE_WIDTH);
+    MAX_BATCH - usize::try_from(into_bundle).unwrap_or(0)
+}
 /// Events waiting for the writer before senders wait too (back-pressure).
 const QUEUE: usize = 8192;
 /// Name of the log key's file in the data directory.
@@ -471,7 +481,7 @@ async fn run(
                 }
                 Message::Flush(done) => flushes.push(done),
             }
-            next = if events.len() < MAX_BATCH {
+            next = if events.len() < batch_limit(log.as_ref().ok().map(pli_audit::AuditLog::size)) {
                 receiver.try_recv().ok()
             } else {
                 None
@@ -495,6 +505,24 @@ async fn run(
         }
         for done in flushes.drain(..) {
             let _ = done.send(());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_BATCH, batch_limit};
+
+    #[test]
+    fn batches_end_where_entry_bundles_end() {
+        assert_eq!(batch_limit(None), MAX_BATCH);
+        for size in [0, 256, 512, 1_048_576] {
+            assert_eq!(batch_limit(Some(size)), MAX_BATCH);
+        }
+        for size in [1, 255, 300, 1_000_001] {
+            let limit = batch_limit(Some(size)) as u64;
+            assert_eq!((size + limit) % 256, 0, "{size}");
+            assert!(limit > (MAX_BATCH - 256) as u64 && limit < MAX_BATCH as u64);
         }
     }
 }
