@@ -165,34 +165,54 @@ async fn status(
     {
         return invalid("its signature does not verify with the signer's key");
     }
-    // The receipt must be the log's entry, proven in the checkpoint this profile trusts: a
-    // server cannot show a receipt it did not log, nor log another than the one it shows.
-    let logged = match log
-        .check_receipt(api, id, receipt.log_index, &receipt.email)
-        .await
+    if let Some(reason) = not_logged_as_shown(
+        api,
+        log,
+        id,
+        receipt,
+        &receipt.email,
+        &verifying_key.to_bytes(),
+    )
+    .await?
     {
-        Ok(logged) => logged,
-        Err(TransparencyError::Unproven { reason, .. }) => {
-            return Ok(ReceiptStatus::Invalid(format!(
-                "it is not proven by the audit log ({reason})"
-            )));
-        }
-        Err(error) => return Err(error),
-    };
-    let same = logged.envelope_id == *envelope_id
-        && logged.manifest_hash == manifest_hash
-        && logged.opened_at == receipt.opened_at
-        && logged.recipient.eq_ignore_ascii_case(&receipt.email)
-        && logged.signing_key == verifying_key.to_bytes()
-        && logged.signature == signature;
-    if !same {
-        return invalid("the audit log's entry for it differs from the receipt shown");
+        return Ok(ReceiptStatus::Invalid(reason));
     }
     Ok(match sealed {
         Some(sealed) if *sealed == manifest_hash => ReceiptStatus::Verified,
         Some(_) => ReceiptStatus::Invalid("it signs another document than the one sent".into()),
         None => ReceiptStatus::SignatureOnly,
     })
+}
+
+/// Why `receipt` (of envelope `id`, signed by `signer` with `signing_key`) is not the audit
+/// log's entry at its index, proven in the checkpoint `log` trusts; `None` when it is. A server
+/// then cannot show a receipt it did not log, nor log another than the one it shows.
+pub async fn not_logged_as_shown(
+    api: &Api,
+    log: &KeyLog,
+    id: &str,
+    receipt: &ReceiptInfo,
+    signer: &str,
+    signing_key: &[u8; 32],
+) -> Result<Option<String>, TransparencyError> {
+    let logged = match log.check_receipt(api, id, receipt.log_index, signer).await {
+        Ok(logged) => logged,
+        Err(TransparencyError::Unproven { reason, .. }) => {
+            return Ok(Some(format!(
+                "it is not proven by the audit log ({reason})"
+            )));
+        }
+        Err(error) => return Err(error),
+    };
+    let decoded = |text: &str| URL_SAFE_NO_PAD.decode(text).ok();
+    let same = envelope_id(id).is_some_and(|envelope| logged.envelope_id == envelope)
+        && decoded(&receipt.manifest_hash).is_some_and(|hash| logged.manifest_hash[..] == hash[..])
+        && logged.opened_at == receipt.opened_at
+        && logged.recipient.eq_ignore_ascii_case(signer)
+        && logged.signing_key == *signing_key
+        && decoded(&receipt.signature)
+            .is_some_and(|signature| logged.signature[..] == signature[..]);
+    Ok((!same).then(|| "the audit log's entry for it differs from the receipt shown".to_owned()))
 }
 
 /// What the sender's machine keeps of each envelope it sent: the hash of the manifest it

@@ -257,11 +257,20 @@ pub async fn outbox(args: OutboxArgs) -> Result<()> {
             .map_err(|error| api_error(error, Some(&session.profile)))
             .context("listing the external links")?;
         let sealed = records.manifest_hash(&item.id);
-        let checked: Vec<CheckedLink> = list
-            .items
-            .into_iter()
-            .map(|link| check_link(&records, &item.id, sealed.as_ref(), link))
-            .collect();
+        let mut checked = Vec::with_capacity(list.items.len());
+        for link in list.items {
+            let mut link = check_link(&records, &item.id, sealed.as_ref(), link);
+            logged_as_shown(&session.api, &log, &item.id, &mut link)
+                .await
+                .map_err(|error| match error {
+                    pli_client::TransparencyError::Api(api) => {
+                        api_error(api, Some(&session.profile))
+                    }
+                    other => anyhow::Error::new(other),
+                })
+                .context("checking the receipts")?;
+            checked.push(link);
+        }
         links.push(checked);
     }
     if args.json {
@@ -327,6 +336,39 @@ pub async fn outbox(args: OutboxArgs) -> Result<()> {
 struct CheckedLink {
     link: pli_proto::LinkSummary,
     receipt: Option<ReceiptStatus>,
+    /// The receipt key its receipt was checked with.
+    key: Option<[u8; 32]>,
+}
+
+/// A link receipt that checks out must also be the audit log's entry, as an account's receipt
+/// must (`pli_client::receipts::not_logged_as_shown`).
+async fn logged_as_shown(
+    api: &pli_client::api::Api,
+    log: &pli_client::transparency::KeyLog,
+    envelope_id: &str,
+    checked: &mut CheckedLink,
+) -> Result<(), pli_client::TransparencyError> {
+    let (Some(receipt), Some(ReceiptStatus::Verified | ReceiptStatus::SignatureOnly)) =
+        (&checked.link.receipt, &checked.receipt)
+    else {
+        return Ok(());
+    };
+    let Some(key) = checked.key else {
+        return Ok(());
+    };
+    if let Some(reason) = pli_client::receipts::not_logged_as_shown(
+        api,
+        log,
+        envelope_id,
+        receipt,
+        &checked.link.email,
+        &key,
+    )
+    .await?
+    {
+        checked.receipt = Some(ReceiptStatus::Invalid(reason));
+    }
+    Ok(())
 }
 
 fn check_link(
@@ -355,7 +397,11 @@ fn check_link(
         }
         (None, None) => ReceiptStatus::Invalid("the link's receipt key is malformed".into()),
     });
-    CheckedLink { link, receipt }
+    CheckedLink {
+        key: local.or(named),
+        link,
+        receipt,
+    }
 }
 
 fn link_json(checked: &CheckedLink) -> serde_json::Value {

@@ -291,6 +291,24 @@ fn an_external_recipient_opens_the_link_with_the_sms_code() {
         "{text:#?}"
     );
     assert!(text.ok().contains("receipt verified"), "{text:#?}");
+    // The receipt must be the log's entry of this envelope: pointed at another entry by the
+    // server, it is not verified, and put back, it is again.
+    let logged = links[0]["receipt"]["log_index"].as_u64().unwrap();
+    let point_at = |index: u64| {
+        server.sql(&format!(
+            "UPDATE links SET receipt_log_index = {index} WHERE receipt_log_index IS NOT NULL"
+        ))
+    };
+    point_at(0);
+    let links = outbox_links(&alice, &id);
+    assert_eq!(links[0]["receipt"]["status"], "invalid", "{links:#?}");
+    let reason = links[0]["receipt"]["reason"].as_str().unwrap();
+    assert!(reason.contains("not proven by the audit log"), "{reason}");
+    point_at(logged);
+    assert_eq!(
+        outbox_links(&alice, &id)[0]["receipt"]["status"],
+        "verified"
+    );
 
     // The second download is the last; a third is refused.
     let content = format!("/api/links/{link_id}/content");
