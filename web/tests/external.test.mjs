@@ -174,6 +174,28 @@ test("the app sends to an external address: the link mail and the code mail open
   assert.equal(listed.downloads, 1);
   const lifetime = Date.parse(listed.expires_at) - Date.parse(listed.created_at);
   assert.equal(Math.round(lifetime / 3_600_000), 48);
+  // The recipient's page signed a receipt with the link's key: the CLI and the app's outbox
+  // show it, proven in the audit log, with the key the server names (this machine kept none).
+  let receipt = null;
+  for (let attempt = 0; attempt < 60 && receipt === null; attempt++) {
+    const item = JSON.parse(alice.run(["outbox", "--json"])).find((entry) => entry.id === envelopeId);
+    receipt = item.links[0].receipt ?? null;
+    if (receipt === null) await new Promise((done) => setTimeout(done, 500));
+  }
+  assert.ok(receipt, "the recipient's receipt arrived");
+  assert.equal(receipt.status, "signature_only", JSON.stringify(receipt));
+  await page.getByRole("link", { name: "Envois" }).click();
+  const row = page.locator(`#outbox-rows tr[data-id="${envelopeId}"]`);
+  await row.getByText(`${email} : ouvert le`).waitFor({ timeout: 30_000 });
+  assert.match(await row.innerText(), /accusé signé et inscrit au journal d'audit/);
+  // The server points the receipt at another entry of the log: the app no longer says so.
+  server.sql(`UPDATE links SET receipt_log_index = 0 WHERE receipt_log_index IS NOT NULL`);
+  await page.getByRole("link", { name: "Envoyer" }).click();
+  await page.getByRole("link", { name: "Envois" }).click();
+  await row.getByText(`${email} : accusé NON vérifié`).waitFor({ timeout: 30_000 });
+  server.sql(`UPDATE links SET receipt_log_index = ${receipt.log_index} WHERE receipt_log_index IS NOT NULL`);
+  assert.deepEqual(problems, []);
+
   // The manifest names the external recipient, as `pli send --external` writes it.
   const decrypter = new Decrypter();
   decrypter.addIdentity(alice.identity());

@@ -19,9 +19,19 @@ export interface CheckedReceipt {
   status: ReceiptStatus;
 }
 
+/**
+ * An external link's receipt, signed with the link's receipt key. The browser that sent keeps
+ * nothing between visits, so the key is the one the server names: at best `signature_only`,
+ * as `pli outbox` says of a link sent from another machine.
+ */
+export interface CheckedLinkReceipt extends CheckedReceipt {
+  linkId: string;
+}
+
 export interface SentState {
   receipts: CheckedReceipt[];
   links: LinkSummary[];
+  linkReceipts: CheckedLinkReceipt[];
 }
 
 export async function sentState(session: Session, id: string, sealed: Uint8Array | null): Promise<SentState> {
@@ -29,8 +39,21 @@ export async function sentState(session: Session, id: string, sealed: Uint8Array
   const log = keyLog(session);
   const checked: CheckedReceipt[] = [];
   for (const receipt of receipts) checked.push(await checkReceipt(session, log, id, receipt, sealed));
+  const linkReceipts: CheckedLinkReceipt[] = [];
+  for (const link of links) {
+    if (link.receipt !== undefined && link.receipt !== null) linkReceipts.push(await checkLinkReceipt(log, id, link, link.receipt, sealed));
+  }
   keep(session, log.latest());
-  return { receipts: checked, links };
+  return { receipts: checked, links, linkReceipts };
+}
+
+async function checkLinkReceipt(log: KeyLog, id: string, link: LinkSummary, receipt: ReceiptInfo, sealed: Uint8Array | null): Promise<CheckedLinkReceipt> {
+  const base = { linkId: String(link.id), email: String(link.email), openedAt: Number(receipt.opened_at) };
+  const shown = { ...receipt, email: String(link.email) };
+  if (!receiptSignatureValid(id, receipt.manifest_hash, receipt.opened_at, receipt.signature, link.receipt_key)) return { ...base, status: "invalid" };
+  if (!(await loggedAsShown(log, id, shown, link.receipt_key))) return { ...base, status: "invalid" };
+  if (sealed !== null && base64urlnopad.encode(sealed) !== receipt.manifest_hash) return { ...base, status: "invalid" };
+  return { ...base, status: "signature_only" };
 }
 
 /** The hash of the manifest this account sealed, read from the head of its own envelope. */

@@ -97,10 +97,22 @@ function fillOutboxRow(current: Session, id: string, row: HTMLTableRowElement, s
     receiptsCell.append(button);
   }
   linksCell.replaceChildren(list(
-    state.links.map((link) => ({
-      text: t("link_state", { email: String(link.email), state: linkState(String(link.state)), downloads: Number(link.downloads), max: Number(link.max_downloads) }),
-      mark: link.state === "locked" ? "mark" : "",
-    })),
+    state.links.flatMap((link) => {
+      const lines = [{
+        text: t("link_state", { email: String(link.email), state: linkState(String(link.state)), downloads: Number(link.downloads), max: Number(link.max_downloads) }),
+        mark: link.state === "locked" ? "mark" : "",
+      }];
+      const receipt = state.linkReceipts.find((checked) => checked.linkId === link.id);
+      if (receipt !== undefined) {
+        const date = formatTime(receipt.openedAt, language);
+        lines.push(
+          receipt.status === "invalid"
+            ? { text: t("receipt_invalid", { email: receipt.email, date }), mark: "mark" }
+            : { text: t("link_receipt_logged", { email: receipt.email, date }), mark: "" },
+        );
+      }
+      return lines;
+    }),
   ));
 }
 
