@@ -559,31 +559,6 @@ impl Api {
         self.text(request).await
     }
 
-    /// `GET /api/audit/log/checkpoint?cosigned=true&after=A&below=B`: the latest checkpoint any
-    /// witness cosigned with more than `after` and fewer than `below` entries, with the
-    /// witnesses' lines; `None` if there is none.
-    pub async fn audit_log_cosigned_between(
-        &self,
-        after: Option<u64>,
-        below: u64,
-    ) -> Result<Option<String>, ApiError> {
-        let mut query = vec![
-            ("cosigned", "true".to_owned()),
-            ("below", below.to_string()),
-        ];
-        if let Some(after) = after {
-            query.push(("after", after.to_string()));
-        }
-        let request = self
-            .request(Method::GET, &["audit", "log", "checkpoint"], false)?
-            .query(&query);
-        match self.text(request).await {
-            Ok(note) => Ok(Some(note)),
-            Err(error) if error.is_not_found() => Ok(None),
-            Err(error) => Err(error),
-        }
-    }
-
     /// `POST /api/policy/refusals`: tells the organisation's audit trail that its policy stopped
     /// a send on this side (kinds and counts only).
     pub async fn policy_refused(&self, refusal: &pli_proto::DlpSummary) -> Result<(), ApiError> {

@@ -21,19 +21,13 @@ pub struct WitnessState {
     pub checkpoint: Option<String>,
 }
 
-/// Most checkpoints other witnesses cosigned that one run cosigns too, newest first.
-pub const MAX_OTHERS_COSIGNED: usize = 16;
-
 /// What one run did.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Witnessed {
     /// Size of the checkpoint seen last time, if any.
     pub previous: Option<u64>,
     /// Size of the checkpoint cosigned now.
     pub size: u64,
-    /// Sizes of the older checkpoints, cosigned by other witnesses since the last run, that
-    /// this run checked and cosigned too, newest first.
-    pub others: Vec<u64>,
 }
 
 /// Checks the server's latest checkpoint against `state`, cosigns it with `key` at `time`
@@ -101,9 +95,6 @@ pub async fn witness(
             Some(old.size())
         }
     };
-    // Checked before anything is cosigned: a history shown to other witnesses that differs
-    // from this one is a reason to cosign nothing.
-    let others = others_to_cosign(api, &verifier, previous, &fresh).await?;
     let cosigned = key
         .cosign(&fresh, time)
         .map_err(|error| TransparencyError::Log(format!("cosigning: {error}")))?;
@@ -111,77 +102,8 @@ pub async fn witness(
         .await?;
     state.log_key = Some(verifier.to_string());
     state.checkpoint = Some(note);
-    let mut cosigned_others = Vec::with_capacity(others.len());
-    for other in &others {
-        let cosigned = key
-            .cosign(other, time)
-            .map_err(|error| TransparencyError::Log(format!("cosigning: {error}")))?;
-        match api
-            .cosign_checkpoint(&key.verifier().to_string(), cosigned.as_str())
-            .await
-        {
-            Ok(()) => cosigned_others.push(other.checkpoint().size()),
-            // As many witnesses as it may keep: this one adds nothing there.
-            Err(error) if error.status() == Some(409) => {}
-            Err(error) => return Err(error.into()),
-        }
-    }
     Ok(Witnessed {
         previous,
         size: new.size(),
-        others: cosigned_others,
     })
-}
-
-/// The checkpoints other witnesses cosigned since the last run (more than `previous` entries,
-/// fewer than `latest`'s), newest first, at most [`MAX_OTHERS_COSIGNED`], each proven a prefix
-/// of `latest`, which this run checked: this witness cosigns them too. With a checkpoint per
-/// batch, witnesses that run at different moments would otherwise rarely cosign the same one,
-/// and a client requiring two of them would find none. Cosigning a prefix of a checkpoint
-/// already checked says nothing this witness has not checked. A checkpoint that is not such a
-/// prefix is proof that the server shows other witnesses another history: an error.
-async fn others_to_cosign(
-    api: &Api,
-    verifier: &LogVerifier,
-    previous: Option<u64>,
-    latest: &SignedCheckpoint,
-) -> Result<Vec<SignedCheckpoint>, TransparencyError> {
-    let latest = latest.checkpoint();
-    let mut below = latest.size();
-    let mut others = Vec::new();
-    while others.len() < MAX_OTHERS_COSIGNED {
-        let Some(note) = api.audit_log_cosigned_between(previous, below).await? else {
-            break;
-        };
-        let other = SignedCheckpoint::open(note.as_bytes(), verifier).map_err(|error| {
-            TransparencyError::Log(format!(
-                "a checkpoint other witnesses cosigned does not open: {error}"
-            ))
-        })?;
-        let size = other.checkpoint().size();
-        if previous.is_some_and(|previous| size <= previous) || size >= below {
-            return Err(TransparencyError::Log(format!(
-                "asked for a cosigned checkpoint of fewer than {below} entries, it served one of {size}"
-            )));
-        }
-        let proof = api.key_consistency(size, latest.size()).await?;
-        let hashes =
-            crate::transparency::decode_hashes(&proof.hashes).map_err(TransparencyError::Log)?;
-        verify_consistency(
-            size,
-            other.checkpoint().root(),
-            latest.size(),
-            latest.root(),
-            &hashes,
-        )
-        .map_err(|error| {
-            TransparencyError::Log(format!(
-                "other witnesses cosigned a checkpoint of {size} entries that is not a prefix of the one of {} checked now: the server shows them another history ({error})",
-                latest.size()
-            ))
-        })?;
-        below = size;
-        others.push(other);
-    }
-    Ok(others)
 }

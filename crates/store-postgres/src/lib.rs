@@ -545,14 +545,12 @@ impl Store for PostgresStore {
         witnesses::add_cosignature(&self.pool, size, witness, line).await
     }
 
-    async fn latest_cosigned_between(
+    async fn latest_cosigned(
         &self,
         witnesses: &[String],
         required: usize,
-        after: Option<u64>,
-        below: Option<u64>,
     ) -> Result<Option<(StoredCheckpoint, Vec<String>)>> {
-        witnesses::latest_cosigned(&self.pool, witnesses, required, after, below).await
+        witnesses::latest_cosigned(&self.pool, witnesses, required).await
     }
 
     async fn monitor_baseline(&self, subject: Id) -> Result<Option<Vec<u8>>> {

@@ -55,23 +55,17 @@ pub(crate) async fn latest_cosigned(
     pool: &PgPool,
     witnesses: &[String],
     required: usize,
-    after: Option<u64>,
-    below: Option<u64>,
 ) -> Result<Option<(StoredCheckpoint, Vec<String>)>> {
-    let (after, below) = pli_store::cosigned_size_bounds(after, below);
     let mut tx = read(pool).await?;
     let any = witnesses.is_empty();
     let row = sqlx::query(
         "SELECT size, note FROM audit_log_checkpoints WHERE size = \
-         (SELECT size FROM audit_log_cosignatures WHERE ($1 OR witness = ANY($2)) \
-          AND size > $4 AND size < $5 \
+         (SELECT size FROM audit_log_cosignatures WHERE $1 OR witness = ANY($2) \
           GROUP BY size HAVING count(*) >= $3 ORDER BY size DESC LIMIT 1)",
     )
     .bind(any)
     .bind(witnesses)
     .bind(i64::try_from(required.max(1)).unwrap_or(i64::MAX))
-    .bind(after)
-    .bind(below)
     .fetch_optional(&mut *tx)
     .await
     .map_err(|error| map_err(error, "audit log checkpoint"))?;

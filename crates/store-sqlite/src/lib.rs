@@ -913,14 +913,11 @@ impl Store for SqliteStore {
         commit(tx).await
     }
 
-    async fn latest_cosigned_between(
+    async fn latest_cosigned(
         &self,
         witnesses: &[String],
         required: usize,
-        after: Option<u64>,
-        below: Option<u64>,
     ) -> Result<Option<(StoredCheckpoint, Vec<String>)>> {
-        let (after, below) = pli_store::cosigned_size_bounds(after, below);
         let mut tx = self.read().await?;
         // The witnesses as one JSON array: one statement whatever their number.
         let listed = serde_json::to_string(witnesses)
@@ -929,15 +926,12 @@ impl Store for SqliteStore {
         let row = sqlx::query(
             "SELECT size, note FROM audit_log_checkpoints WHERE size = \
              (SELECT size FROM audit_log_cosignatures \
-              WHERE (?1 OR witness IN (SELECT value FROM json_each(?2))) \
-              AND size > ?4 AND size < ?5 \
+              WHERE ?1 OR witness IN (SELECT value FROM json_each(?2)) \
               GROUP BY size HAVING count(*) >= ?3 ORDER BY size DESC LIMIT 1)",
         )
         .bind(any)
         .bind(&listed)
         .bind(i64::try_from(required.max(1)).unwrap_or(i64::MAX))
-        .bind(after)
-        .bind(below)
         .fetch_optional(&mut *tx)
         .await
         .map_err(|error| map_err(error, "audit log checkpoint"))?;

@@ -377,14 +377,6 @@ pub struct LogBatch {
 /// Most witnesses kept per checkpoint: a bound on what one checkpoint's note can grow to.
 pub const MAX_WITNESSES: usize = 16;
 
-/// The bounds of [`Store::latest_cosigned_between`] as SQL integers, both exclusive: no bound is
-/// -1 below and `i64::MAX` above, and a size beyond `i64::MAX` (which no stored checkpoint has)
-/// is `i64::MAX`.
-pub fn cosigned_size_bounds(after: Option<u64>, below: Option<u64>) -> (i64, i64) {
-    let clamp = |size: u64| i64::try_from(size).unwrap_or(i64::MAX);
-    (after.map_or(-1, clamp), below.map_or(i64::MAX, clamp))
-}
-
 /// A signed checkpoint of the audit log as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredCheckpoint {
@@ -765,19 +757,6 @@ pub trait Store: Send + Sync + 'static {
         &self,
         witnesses: &[String],
         required: usize,
-    ) -> Result<Option<(StoredCheckpoint, Vec<String>)>> {
-        self.latest_cosigned_between(witnesses, required, None, None)
-            .await
-    }
-    /// Like [`Store::latest_cosigned`], among checkpoints of more than `after` and fewer than
-    /// `below` entries (either bound optional). A witness asks for those others cosigned
-    /// since it last ran, to cosign them too once it has checked them.
-    async fn latest_cosigned_between(
-        &self,
-        witnesses: &[String],
-        required: usize,
-        after: Option<u64>,
-        below: Option<u64>,
     ) -> Result<Option<(StoredCheckpoint, Vec<String>)>>;
     /// The stored hash tiles asked for that exist, with their bytes (32 per hash).
     async fn audit_log_tiles(&self, tiles: &[TileId]) -> Result<HashMap<TileId, Vec<u8>>>;

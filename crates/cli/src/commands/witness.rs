@@ -131,14 +131,6 @@ pub async fn witness_command(args: WitnessArgs) -> Result<()> {
                 witnessed.size
             ))?,
         }
-        if !witnessed.others.is_empty() {
-            let sizes: Vec<String> = witnessed.others.iter().map(u64::to_string).collect();
-            print_line(&format!(
-                "also cosigned {} checkpoint(s) other witnesses cosigned since, of {} entries",
-                witnessed.others.len(),
-                sizes.join(", ")
-            ))?;
-        }
         match args.every {
             Some(seconds) => tokio::time::sleep(Duration::from_secs(seconds.max(1))).await,
             None => return Ok(()),

@@ -41,12 +41,6 @@ pub struct CheckpointQuery {
     pub witnesses: Option<String>,
     /// With `cosigned`: how many of `witnesses` must have cosigned (default 1).
     pub required: Option<u32>,
-    /// With `cosigned`: only checkpoints of more than this many entries.
-    pub after: Option<u64>,
-    /// With `cosigned`: only checkpoints of fewer than this many entries. A witness asks for the
-    /// latest others cosigned between the checkpoint it saw last and the one it cosigns now,
-    /// to cosign it too, so that witnesses running at different moments meet on checkpoints.
-    pub below: Option<u64>,
 }
 
 /// The signed checkpoint of the largest tree, as a C2SP signed note; or the largest that
@@ -87,7 +81,7 @@ pub async fn checkpoint(
         };
         let (stored, lines) = state
             .store
-            .latest_cosigned_between(&witnesses, required as usize, query.after, query.below)
+            .latest_cosigned(&witnesses, required as usize)
             .await?
             .ok_or_else(|| {
                 ApiError::new(
@@ -102,15 +96,6 @@ pub async fn checkpoint(
             note.push('\n');
         }
         return Ok(text(note));
-    }
-    if query.witnesses.is_some()
-        || query.required.is_some()
-        || query.after.is_some()
-        || query.below.is_some()
-    {
-        return Err(ApiError::invalid(
-            "witnesses, required, after and below go with cosigned=true",
-        ));
     }
     let latest =
         state.store.audit_log_latest().await?.ok_or_else(|| {
