@@ -311,7 +311,7 @@ test("witness keys parse as the transparency-dev witnesses' library parses them"
   }
 });
 
-test("keys are proven only against checkpoints the required witnesses cosigned, and witnesses running apart meet", async () => {
+test("keys are proven only against checkpoints the required witnesses cosigned, witnesses running apart vouching together", async () => {
   server ??= await Server.start();
   const alice = server.user("alice3@hopital.fr");
   const dpo = server.user("dpo3@hopital.fr", "hopital", "auditor");
@@ -355,8 +355,8 @@ test("keys are proven only against checkpoints the required witnesses cosigned, 
   const unknown = cosignature.parseCosigner(cosignature.parseCosigner(vectors("cosignature-aics-tlog.json").witness_vkey).text);
   await assert.rejects(proves([unknown.text], 1).checkAccount("bob3@hopital.fr", bobKey), { name: "NotWitnessed" });
 
-  // The DPO's witness runs; Carol joins; the CNIL's witness runs, and cosigns the DPO's
-  // checkpoint too: a rule requiring both proves Bob's key, not yet Carol's.
+  // The DPO's witness runs; Carol joins; the CNIL's witness runs: they cosigned two checkpoints,
+  // and a rule requiring both proves Bob's key (in both), not yet Carol's (in the CNIL's only).
   const dpoKey = witness(dpo, "dpo.key");
   const carol = server.user("carol3@hopital.fr");
   const cnilKey = witness(cnil, "cnil.key");

@@ -168,30 +168,17 @@ impl KeyLog {
         if let Some(current) = self.current.lock().ok().and_then(|c| c.clone()) {
             return Ok(current);
         }
-        let note = if self.witnesses_required > 0 {
-            // Only the witnesses this profile trusts: others' cosignatures must not hide the
-            // latest checkpoint those cosigned.
-            let trusted: Vec<String> = self.witnesses.iter().map(ToString::to_string).collect();
-            api.audit_log_cosigned_checkpoint(&trusted, self.witnesses_required)
-                .await?
+        let fresh = if self.witnesses_required > 0 {
+            self.witnessed_checkpoint(api).await?
         } else {
-            api.audit_log_checkpoint().await?
+            let note = api.audit_log_checkpoint().await?;
+            SignedCheckpoint::open(note.as_bytes(), &self.verifier).map_err(|error| {
+                TransparencyError::Log(format!(
+                    "its checkpoint is not signed by the pinned key {}: {error}",
+                    fingerprint(&self.verifier)
+                ))
+            })?
         };
-        let fresh = SignedCheckpoint::open(note.as_bytes(), &self.verifier).map_err(|error| {
-            TransparencyError::Log(format!(
-                "its checkpoint is not signed by the pinned key {}: {error}",
-                fingerprint(&self.verifier)
-            ))
-        })?;
-        if self.witnesses_required > 0 {
-            let cosigned = count_cosignatures(&self.witnesses, note.as_bytes(), unix_now());
-            if cosigned < self.witnesses_required {
-                return Err(TransparencyError::Log(format!(
-                    "its latest witnessed checkpoint is cosigned by {cosigned} of the witnesses this profile trusts, {} required",
-                    self.witnesses_required
-                )));
-            }
-        }
         let kept = self.kept.lock().ok().and_then(|k| k.clone());
         if let Some(kept) = kept {
             let (old, new) = (kept.checkpoint(), fresh.checkpoint());
@@ -230,6 +217,78 @@ impl KeyLog {
             *current = Some(fresh.clone());
         }
         Ok(fresh)
+    }
+
+    /// The checkpoint keys are proven against when witnesses are required: each trusted
+    /// witness's latest cosigned checkpoint is fetched (its line checked here), and the one at
+    /// which enough of them vouch is used, the `required`-th largest, once proven a prefix of
+    /// each larger one. A `cosignature/v1` line says a checkpoint was the largest its witness
+    /// had seen, and that witness checked it extends everything it saw before; so each of them
+    /// vouches for a history holding the checkpoint used, as if all had cosigned it. Witnesses
+    /// that run at different moments thus need not meet on the same checkpoint. Checkpoints
+    /// that are not prefixes of one another are proof of a split view: an error.
+    async fn witnessed_checkpoint(&self, api: &Api) -> Result<SignedCheckpoint, TransparencyError> {
+        let now = unix_now();
+        let mut vouched: Vec<SignedCheckpoint> = Vec::new();
+        let mut counted: Vec<&pli_audit::VerifyingKey> = Vec::new();
+        for witness in &self.witnesses {
+            // One key under two names is one witness.
+            if counted.contains(&witness.verifying_key()) {
+                continue;
+            }
+            // Asked for this witness alone: others' cosignatures must not hide its latest.
+            let note = match api
+                .audit_log_cosigned_checkpoint(&[witness.to_string()], 1)
+                .await
+            {
+                Ok(note) => note,
+                Err(error) if error.is_not_found() => continue,
+                Err(error) => return Err(error.into()),
+            };
+            let opened =
+                SignedCheckpoint::open(note.as_bytes(), &self.verifier).map_err(|error| {
+                    TransparencyError::Log(format!(
+                        "a witnessed checkpoint is not signed by the pinned key {}: {error}",
+                        fingerprint(&self.verifier)
+                    ))
+                })?;
+            if count_cosignatures(std::slice::from_ref(witness), note.as_bytes(), now) == 1 {
+                counted.push(witness.verifying_key());
+                vouched.push(opened);
+            }
+        }
+        if vouched.len() < self.witnesses_required {
+            return Err(TransparencyError::Log(format!(
+                "its latest witnessed checkpoint is cosigned by {} of the witnesses this profile trusts, {} required",
+                vouched.len(),
+                self.witnesses_required
+            )));
+        }
+        vouched.sort_by_key(|signed| std::cmp::Reverse(signed.checkpoint().size()));
+        let chosen = vouched[self.witnesses_required - 1].clone();
+        for larger in &vouched[..self.witnesses_required - 1] {
+            let (small, large) = (chosen.checkpoint(), larger.checkpoint());
+            if small.size() == large.size() {
+                if small.root() != large.root() {
+                    return Err(TransparencyError::Log(format!(
+                        "its witnesses cosigned two different trees of {} entries",
+                        small.size()
+                    )));
+                }
+                continue;
+            }
+            let proof = api.key_consistency(small.size(), large.size()).await?;
+            let hashes = decode_hashes(&proof.hashes).map_err(TransparencyError::Log)?;
+            verify_consistency(small.size(), small.root(), large.size(), large.root(), &hashes)
+                .map_err(|error| {
+                    TransparencyError::Log(format!(
+                        "its witnesses cosigned checkpoints of {} and {} entries that are not one history: {error}",
+                        small.size(),
+                        large.size()
+                    ))
+                })?;
+        }
+        Ok(chosen)
     }
 
     /// Checks that the log publishes exactly `key` for account `address`.

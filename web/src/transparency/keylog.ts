@@ -83,6 +83,52 @@ export class KeyLog {
     return this.kept;
   }
 
+  /**
+   * With witnesses required, as `pli_client::transparency::KeyLog`: each trusted witness's latest
+   * cosigned checkpoint (its line checked here), and the one at which enough of them vouch, the
+   * `required`-th largest, once proven a prefix of each larger one. A cosignature says its
+   * checkpoint was the largest its witness had seen, extending all it saw before, so each vouches
+   * for a history holding the one used; witnesses running at different moments need not meet.
+   */
+  private async witnessedCheckpoint(): Promise<Checkpoint> {
+    const source = this.source.cosignedCheckpoint;
+    if (source === undefined) throw new Unproven("this log source cannot serve cosigned checkpoints");
+    const now = Math.floor(Date.now() / 1000);
+    const vouched: Checkpoint[] = [];
+    const counted: Uint8Array[] = [];
+    for (const witness of this.rule.witnesses) {
+      // One key under two names is one witness.
+      if (counted.some((key) => equalBytes(key, witness.publicKey))) continue;
+      // Asked for this witness alone: others' cosignatures must not hide its latest.
+      const note = await source([witness.text], 1);
+      if (note === null) continue;
+      let opened: Checkpoint;
+      try {
+        opened = openCheckpoint(note, this.verifier);
+      } catch {
+        throw new Unproven("a witnessed checkpoint is not signed by the pinned key");
+      }
+      if (countCosignatures([witness], note, now) === 1) {
+        counted.push(witness.publicKey);
+        vouched.push(opened);
+      }
+    }
+    if (vouched.length < this.rule.required) throw new NotWitnessed("its checkpoints are not cosigned by enough of the witnesses trusted here");
+    vouched.sort((a, b) => (a.size === b.size ? 0 : a.size > b.size ? -1 : 1));
+    const chosen = vouched[this.rule.required - 1] as Checkpoint;
+    for (const larger of vouched.slice(0, this.rule.required - 1)) {
+      if (larger.size === chosen.size) {
+        if (!equalBytes(larger.root, chosen.root)) throw new Unproven("its witnesses cosigned two different trees of one size");
+        continue;
+      }
+      const proof = await this.source.keyConsistency(chosen.size, larger.size);
+      if (!verifyConsistency(chosen.size, larger.size, chosen.root, larger.root, decodeHashes(proof.hashes))) {
+        throw new Unproven("its witnesses cosigned checkpoints that are not one history");
+      }
+    }
+    return chosen;
+  }
+
   /** Fails unless the log publishes exactly these keys for account `email`. */
   async checkAccount(email: string, key: { public_keys: { age_recipient: string; signing_key: string }; log_index?: number | null }): Promise<void> {
     const published = await this.prove(key.log_index);
@@ -117,27 +163,15 @@ export class KeyLog {
   private async checkpoint(): Promise<Checkpoint> {
     if (this.current !== null) return this.current;
     const witnessed = this.rule.required > 0;
-    let note: string;
-    if (witnessed) {
-      if (this.source.cosignedCheckpoint === undefined) throw new Unproven("this log source cannot serve cosigned checkpoints");
-      // Only the witnesses trusted here: others' cosignatures must not hide the latest checkpoint these cosigned.
-      const cosigned = await this.source.cosignedCheckpoint(
-        this.rule.witnesses.map((witness) => witness.text),
-        this.rule.required,
-      );
-      if (cosigned === null) throw new NotWitnessed("the witnesses trusted here have cosigned no checkpoint yet");
-      note = cosigned;
-    } else {
-      note = await this.source.checkpoint();
-    }
     let fresh: Checkpoint;
-    try {
-      fresh = openCheckpoint(note, this.verifier);
-    } catch {
-      throw new Unproven("the log's checkpoint is not signed by the pinned key");
-    }
-    if (witnessed && countCosignatures(this.rule.witnesses, note, Math.floor(Date.now() / 1000)) < this.rule.required) {
-      throw new NotWitnessed("its latest witnessed checkpoint is not cosigned by enough of the witnesses trusted here");
+    if (witnessed) {
+      fresh = await this.witnessedCheckpoint();
+    } else {
+      try {
+        fresh = openCheckpoint(await this.source.checkpoint(), this.verifier);
+      } catch {
+        throw new Unproven("the log's checkpoint is not signed by the pinned key");
+      }
     }
     if (this.kept !== null) {
       if (fresh.size < this.kept.size && !witnessed) throw new Unproven("the log shrank");

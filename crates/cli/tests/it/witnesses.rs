@@ -103,6 +103,62 @@ fn senders_requiring_a_witness_prove_keys_only_against_cosigned_checkpoints() {
 }
 
 #[test]
+fn a_sender_requiring_two_witnesses_that_ran_at_different_moments_proves_keys_both_vouch_for() {
+    let server = Server::start();
+    let dpo = User::invited(&server, "dpo@hospital.fr", "Hospital", "auditor");
+    let regulator = User::invited(&server, "controle@cnil.fr", "CNIL", "auditor");
+    let alice = User::invited(&server, "alice@hospital.fr", "Hospital", "agent");
+    let _bob = User::invited(&server, "bob@police.fr", "Police", "agent");
+    let keys = tempfile::tempdir().unwrap();
+    let (dpo_key, regulator_key) = (keys.path().join("dpo.key"), keys.path().join("cnil.key"));
+    let (_dir, paths) = files(&[("a.txt", b"a")]);
+    let refused = |to: &str| {
+        let run = alice.run(&["send", paths[0].to_str().unwrap(), "--to", to]);
+        let stderr = run.fails();
+        assert!(stderr.contains(to), "{stderr}");
+        assert!(stderr.contains("beyond the signed checkpoint"), "{stderr}");
+    };
+
+    // The DPO's witness runs, Carol joins, then the regulator's: they cosigned two different
+    // checkpoints, and Bob's key is in both.
+    let dpo_witness = witness(&dpo, &server, &dpo_key);
+    let _carol = User::invited(&server, "carol@police.fr", "Police", "agent");
+    let regulator_witness = witness(&regulator, &server, &regulator_key);
+    for key in [&dpo_witness, &regulator_witness] {
+        alice.run(&["audit", "witnesses", "trust", key]).ok();
+    }
+    alice.run(&["audit", "witnesses", "require", "2"]).ok();
+    alice.send(&[&paths[0]], "bob@police.fr");
+    // Carol's key is only in the regulator's: one witness vouches for it, two are required.
+    refused("carol@police.fr");
+    // Once the DPO's witness has run again, both vouch for a history holding her key.
+    witness(&dpo, &server, &dpo_key);
+    alice.send(&[&paths[0]], "carol@police.fr");
+    // Dave joins: the regulator's checkpoint does not hold his key yet.
+    let _dave = User::invited(&server, "dave@police.fr", "Police", "agent");
+    witness(&dpo, &server, &dpo_key);
+    refused("dave@police.fr");
+    witness(&regulator, &server, &regulator_key);
+    alice.send(&[&paths[0]], "dave@police.fr");
+    // Requiring one of the two: the larger of their checkpoints is enough.
+    alice.run(&["audit", "witnesses", "require", "1"]).ok();
+    let _erin = User::invited(&server, "erin@police.fr", "Police", "agent");
+    witness(&regulator, &server, &regulator_key);
+    alice.send(&[&paths[0]], "erin@police.fr");
+
+    // The two checkpoints must be one history: a server whose stored tree no longer links them
+    // is refused before any key is proven.
+    alice.run(&["audit", "witnesses", "require", "2"]).ok();
+    server.sql(&format!(
+        "UPDATE audit_log_tiles SET data = {}",
+        server.sql_zeros("length(data)")
+    ));
+    let run = alice.run(&["send", paths[0].to_str().unwrap(), "--to", "bob@police.fr"]);
+    let stderr = run.fails();
+    assert!(stderr.contains("not one history"), "{stderr}");
+}
+
+#[test]
 fn a_witness_refuses_a_log_that_rewrote_its_history() {
     let server = Server::start();
     let dpo = User::invited(&server, "dpo@hospital.fr", "Hospital", "auditor");
