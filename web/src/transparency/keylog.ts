@@ -246,83 +246,109 @@ function decodeHashes(hashes: unknown): Uint8Array[] {
   });
 }
 
+/**
+ * Reads an entry field by field (docs/AUDIT.md section 1): every read past its end, an over-long
+ * or invalid UTF-8 string, throws `Unproven(reason)`.
+ */
+class EntryReader {
+  private at = 0;
+  private readonly view: DataView;
+
+  constructor(
+    private readonly entry: Uint8Array,
+    private readonly reason: string,
+  ) {
+    this.view = new DataView(entry.buffer, entry.byteOffset, entry.byteLength);
+  }
+
+  bad(): never {
+    throw new Unproven(this.reason);
+  }
+
+  private take(n: number): number {
+    if (this.at + n > this.entry.length) this.bad();
+    const start = this.at;
+    this.at += n;
+    return start;
+  }
+
+  byte(): number {
+    return this.entry[this.take(1)] as number;
+  }
+
+  bytes(n: number): Uint8Array {
+    const start = this.take(n);
+    return this.entry.slice(start, start + n);
+  }
+
+  u32(): number {
+    return this.view.getUint32(this.take(4), false);
+  }
+
+  u64(): bigint {
+    return this.view.getBigUint64(this.take(8), false);
+  }
+
+  i64(): bigint {
+    return this.view.getBigInt64(this.take(8), false);
+  }
+
+  string(): string {
+    const length = this.view.getUint16(this.take(2), false);
+    if (length > 1024) this.bad();
+    const start = this.take(length);
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(this.entry.subarray(start, start + length));
+    } catch {
+      return this.bad();
+    }
+  }
+
+  /** The version and kind bytes, the index, and past the previous leaf hash and the time. */
+  header(kind: number): bigint {
+    if (this.byte() !== 1 || this.byte() !== kind) this.bad();
+    const index = this.u64();
+    this.take(32 + 8);
+    return index;
+  }
+
+  /** Nothing may follow the last field. */
+  end(): void {
+    if (this.at !== this.entry.length) this.bad();
+  }
+}
+
 /** Decodes a published-key entry strictly (docs/AUDIT.md sections 1 and 7). */
 export function decodeKeyEntry(entry: Uint8Array): PublishedKey {
-  const bad = (): never => {
-    throw new Unproven("its log entry does not parse");
-  };
-  const view = new DataView(entry.buffer, entry.byteOffset, entry.byteLength);
-  let at = 0;
-  const take = (n: number): number => {
-    if (at + n > entry.length) bad();
-    const start = at;
-    at += n;
-    return start;
-  };
-  const string = (): string => {
-    const length = view.getUint16(take(2), false);
-    if (length > 1024) bad();
-    const start = take(length);
-    try {
-      return new TextDecoder("utf-8", { fatal: true }).decode(entry.subarray(start, start + length));
-    } catch {
-      return bad();
-    }
-  };
-  if (entry[take(1)] !== 1 || entry[take(1)] !== 2) bad();
-  const index = view.getBigUint64(take(8), false);
-  take(32 + 8);
-  const ownerType = entry[take(1)];
-  const owner = string();
-  const generation = view.getUint32(take(4), false);
-  const ageRecipient = string();
-  const presence = entry[take(1)];
+  const reader = new EntryReader(entry, "its log entry does not parse");
+  const index = reader.header(2);
+  const ownerType = reader.byte();
+  const owner = reader.string();
+  const generation = reader.u32();
+  const ageRecipient = reader.string();
+  const presence = reader.byte();
   let signingKey: Uint8Array | null = null;
-  if (presence === 1) signingKey = entry.slice(take(32), at);
-  else if (presence !== 0) bad();
-  if (at !== entry.length) bad();
+  if (presence === 1) signingKey = reader.bytes(32);
+  else if (presence !== 0) reader.bad();
+  reader.end();
   if (ownerType === 0) {
-    if (generation !== 0) bad();
+    if (generation !== 0) reader.bad();
     return { index, owner: { kind: "account", email: owner }, ageRecipient, signingKey };
   }
-  if (ownerType !== 1 || generation === 0) bad();
+  if (ownerType !== 1 || generation === 0) reader.bad();
   return { index, owner: { kind: "mailbox", name: owner, generation }, ageRecipient, signingKey };
 }
 
 /** Decodes a receipt entry strictly (docs/AUDIT.md sections 1 and 8). */
 export function decodeReceiptEntry(entry: Uint8Array): LoggedReceipt {
-  const bad = (): never => {
-    throw new Unproven("its log entry is not a receipt");
-  };
-  const view = new DataView(entry.buffer, entry.byteOffset, entry.byteLength);
-  let at = 0;
-  const take = (n: number): number => {
-    if (at + n > entry.length) bad();
-    const start = at;
-    at += n;
-    return start;
-  };
-  const bytes = (n: number): Uint8Array => {
-    const start = take(n);
-    return entry.slice(start, start + n);
-  };
-  if (entry[take(1)] !== 1 || entry[take(1)] !== 3) bad();
-  const index = view.getBigUint64(take(8), false);
-  take(32 + 8);
-  const envelopeId = bytes(16);
-  const manifestHash = bytes(32);
-  const openedAt = view.getBigInt64(take(8), false);
-  const length = view.getUint16(take(2), false);
-  if (length > 1024) bad();
-  const start = take(length);
-  let recipient: string;
-  try {
-    recipient = new TextDecoder("utf-8", { fatal: true }).decode(entry.subarray(start, start + length));
-  } catch {
-    return bad();
-  }
-  const signingKey = bytes(32);
-  const signature = bytes(64);
-  if (at !== entry.length) bad();
+  const reader = new EntryReader(entry, "its log entry is not a receipt");
+  const index = reader.header(3);
+  const envelopeId = reader.bytes(16);
+  const manifestHash = reader.bytes(32);
+  const openedAt = reader.i64();
+  const recipient = reader.string();
+  const signingKey = reader.bytes(32);
+  const signature = reader.bytes(64);
+  reader.end();
   return { index, envelopeId, manifestHash, openedAt, recipient, signingKey, signature };
 }

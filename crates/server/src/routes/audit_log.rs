@@ -326,6 +326,40 @@ pub(crate) async fn fetch(
         .collect())
 }
 
+/// The entry at `query.index` of the tree of `query.size` entries with its inclusion proof, as
+/// served to prove a key or a receipt: `None` when that entry is pruned, missing or not of
+/// `kind` (the callers answer 404 in their own words). 400 for an index not below the size or
+/// a size beyond the log.
+pub(crate) async fn proven_entry(
+    state: &AppState,
+    query: &InclusionQuery,
+    kind: u8,
+) -> Result<Option<pli_proto::KeyProof>, ApiError> {
+    check_size(state, query.size).await?;
+    if query.index >= query.size {
+        return Err(ApiError::invalid("index must be below size"));
+    }
+    let Some(entry) = state
+        .store
+        .audit_log_stored(query.index, 1)
+        .await?
+        .into_iter()
+        .find(|entry| entry.index == query.index && entry.pruned_leaf.is_none())
+        .filter(|entry| entry.bytes.get(1) == Some(&kind))
+    else {
+        return Ok(None);
+    };
+    let indexes = pli_audit::inclusion_proof_indexes(query.size, query.index).map_err(bad_proof)?;
+    let hashes = fetch(state, &indexes).await?;
+    let proof = pli_audit::inclusion_proof(query.size, query.index, &hashes).map_err(bad_proof)?;
+    Ok(Some(pli_proto::KeyProof {
+        index: query.index,
+        size: query.size,
+        entry: STANDARD.encode(&entry.bytes),
+        hashes: proof.iter().map(Hash::to_string).collect(),
+    }))
+}
+
 pub(crate) fn bad_proof(error: MerkleError) -> ApiError {
     match error {
         MerkleError::Storage(error) => ApiError::internal(format!("audit log hashes: {error}")),

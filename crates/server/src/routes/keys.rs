@@ -9,13 +9,13 @@ use crate::auth::Principal;
 use crate::authz::{Action, Resource, authorize};
 use crate::error::ApiError;
 use crate::routes::ApiQuery;
-use crate::routes::audit_log::{ConsistencyQuery, InclusionQuery, bad_proof, check_size, fetch};
+use crate::routes::audit_log::{
+    ConsistencyQuery, InclusionQuery, bad_proof, check_size, fetch, proven_entry,
+};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use pli_audit::{Hash, KIND_PUBLISHED_KEY, KeyOwner, PublishedKey, Record};
 use pli_proto::{AuditConsistencyProof, ErrorBody, KeyProof};
 use pli_store::{Account, Mailbox};
@@ -123,27 +123,10 @@ pub async fn proof(
     ApiQuery(query): ApiQuery<InclusionQuery>,
 ) -> Result<Json<KeyProof>, ApiError> {
     authorize(&principal, Action::ProveKey, &Resource::Server).map_err(|_| not_a_key())?;
-    check_size(&state, query.size).await?;
-    if query.index >= query.size {
-        return Err(ApiError::invalid("index must be below size"));
-    }
-    let entry = state
-        .store
-        .audit_log_stored(query.index, 1)
+    proven_entry(&state, &query, KIND_PUBLISHED_KEY)
         .await?
-        .into_iter()
-        .find(|entry| entry.index == query.index && entry.pruned_leaf.is_none())
-        .filter(|entry| entry.bytes.get(1) == Some(&KIND_PUBLISHED_KEY))
-        .ok_or_else(not_a_key)?;
-    let indexes = pli_audit::inclusion_proof_indexes(query.size, query.index).map_err(bad_proof)?;
-    let hashes = fetch(&state, &indexes).await?;
-    let proof = pli_audit::inclusion_proof(query.size, query.index, &hashes).map_err(bad_proof)?;
-    Ok(Json(KeyProof {
-        index: query.index,
-        size: query.size,
-        entry: STANDARD.encode(&entry.bytes),
-        hashes: proof.iter().map(Hash::to_string).collect(),
-    }))
+        .map(Json)
+        .ok_or_else(not_a_key)
 }
 
 /// Consistency proof between the trees of `from` and `to` entries, for any account checking

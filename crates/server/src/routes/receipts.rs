@@ -9,7 +9,7 @@
 use crate::auth::{Principal, now};
 use crate::authz::Action;
 use crate::error::ApiError;
-use crate::routes::audit_log::{InclusionQuery, bad_proof, check_size, fetch};
+use crate::routes::audit_log::{InclusionQuery, proven_entry};
 use crate::routes::envelopes::load;
 use crate::routes::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -19,7 +19,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use pli_audit::{Hash, KIND_RECEIPT, Receipt, Record};
+use pli_audit::{KIND_RECEIPT, Receipt, Record};
 use pli_proto::{
     ErrorBody, KeyProof, ReceiptInfo, ReceiptList, ReceiptRequest, receipt_signed_bytes,
 };
@@ -183,10 +183,6 @@ pub async fn proof(
         "envelope.receipts",
     )
     .await?;
-    check_size(&state, query.size).await?;
-    if query.index >= query.size {
-        return Err(ApiError::invalid("index must be below size"));
-    }
     let not_a_receipt = || {
         ApiError::new(
             StatusCode::NOT_FOUND,
@@ -194,28 +190,17 @@ pub async fn proof(
             "no receipt of this envelope at this index of the audit log",
         )
     };
-    let entry = state
-        .store
-        .audit_log_stored(query.index, 1)
+    let proof = proven_entry(&state, &query, KIND_RECEIPT)
         .await?
-        .into_iter()
-        .find(|entry| entry.index == query.index && entry.pruned_leaf.is_none())
-        .filter(|entry| entry.bytes.get(1) == Some(&KIND_RECEIPT))
         .ok_or_else(not_a_receipt)?;
     // Only this envelope's receipts: another envelope's would tell who opened it.
-    match Record::decode(&entry.bytes) {
-        Ok((_, Record::Receipt(receipt))) if receipt.envelope_id == *id.as_bytes() => {}
-        _ => return Err(not_a_receipt()),
+    let entry = STANDARD.decode(&proof.entry).map_err(|_| not_a_receipt())?;
+    match Record::decode(&entry) {
+        Ok((_, Record::Receipt(receipt))) if receipt.envelope_id == *id.as_bytes() => {
+            Ok(Json(proof))
+        }
+        _ => Err(not_a_receipt()),
     }
-    let indexes = pli_audit::inclusion_proof_indexes(query.size, query.index).map_err(bad_proof)?;
-    let hashes = fetch(&state, &indexes).await?;
-    let proof = pli_audit::inclusion_proof(query.size, query.index, &hashes).map_err(bad_proof)?;
-    Ok(Json(KeyProof {
-        index: query.index,
-        size: query.size,
-        entry: STANDARD.encode(&entry.bytes),
-        hashes: proof.iter().map(Hash::to_string).collect(),
-    }))
 }
 
 fn info(receipt: &StoredReceipt) -> ReceiptInfo {
