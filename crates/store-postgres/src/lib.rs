@@ -541,8 +541,14 @@ impl Store for PostgresStore {
         witnesses::unlogged_keys(&self.pool).await
     }
 
-    async fn add_cosignature(&self, size: u64, witness: &str, line: &str) -> Result<()> {
-        witnesses::add_cosignature(&self.pool, size, witness, line).await
+    async fn add_cosignature(
+        &self,
+        size: u64,
+        witness: &str,
+        line: &str,
+        account: Id,
+    ) -> Result<()> {
+        witnesses::add_cosignature(&self.pool, size, witness, line, account).await
     }
 
     async fn latest_cosigned(

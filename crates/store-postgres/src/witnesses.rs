@@ -4,7 +4,7 @@
 use crate::accounts::connection;
 use crate::rows::{checkpoint_from_row, generation, get, id_from_row, sql_index};
 use crate::{commit, map_err, read, write};
-use pli_store::{MAX_WITNESSES, Result, StoreError, StoredCheckpoint, UnloggedKeys};
+use pli_store::{Id, MAX_WITNESSES, Result, StoreError, StoredCheckpoint, UnloggedKeys};
 use sqlx::postgres::PgPool;
 
 pub(crate) async fn add_cosignature(
@@ -12,6 +12,7 @@ pub(crate) async fn add_cosignature(
     size: u64,
     witness: &str,
     line: &str,
+    account: Id,
 ) -> Result<()> {
     let size = sql_index(size)?;
     let mut tx = write(pool).await?;
@@ -25,26 +26,31 @@ pub(crate) async fn add_cosignature(
     if exists.is_none() {
         return Err(StoreError::NotFound);
     }
-    let others: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM audit_log_cosignatures WHERE size = $1 AND witness <> $2",
+    let (others, mine): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), count(*) FILTER (WHERE account_id = $3) FROM audit_log_cosignatures \
+         WHERE size = $1 AND witness <> $2",
     )
     .bind(size)
     .bind(witness)
+    .bind(account.as_bytes().as_slice())
     .fetch_one(&mut *tx)
     .await
     .map_err(|error| map_err(error, "audit log cosignature"))?;
     if usize::try_from(others).unwrap_or(usize::MAX) >= MAX_WITNESSES {
-        return Err(StoreError::Conflict(
-            "this checkpoint has as many witnesses as it may",
-        ));
+        return Err(StoreError::Conflict(pli_store::ALL_WITNESS_SLOTS_TAKEN));
+    }
+    if usize::try_from(mine).unwrap_or(usize::MAX) >= pli_store::MAX_WITNESSES_PER_ACCOUNT {
+        return Err(StoreError::Conflict(pli_store::ACCOUNT_WITNESS_SLOTS_TAKEN));
     }
     sqlx::query(
-        "INSERT INTO audit_log_cosignatures (size, witness, line) VALUES ($1, $2, $3) \
+        "INSERT INTO audit_log_cosignatures (size, witness, line, account_id) \
+         VALUES ($1, $2, $3, $4) \
          ON CONFLICT (size, witness) DO UPDATE SET line = excluded.line",
     )
     .bind(size)
     .bind(witness)
     .bind(line)
+    .bind(account.as_bytes().as_slice())
     .execute(&mut *tx)
     .await
     .map_err(|error| map_err(error, "audit log cosignature"))?;

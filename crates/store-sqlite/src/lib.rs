@@ -876,7 +876,13 @@ impl Store for SqliteStore {
         checkpoint_from_row(&row)
     }
 
-    async fn add_cosignature(&self, size: u64, witness: &str, line: &str) -> Result<()> {
+    async fn add_cosignature(
+        &self,
+        size: u64,
+        witness: &str,
+        line: &str,
+        account: Id,
+    ) -> Result<()> {
         let size = sql_index(size)?;
         let mut tx = self.write().await?;
         let exists = sqlx::query("SELECT 1 FROM audit_log_checkpoints WHERE size = ?")
@@ -887,26 +893,31 @@ impl Store for SqliteStore {
         if exists.is_none() {
             return Err(StoreError::NotFound);
         }
-        let others: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM audit_log_cosignatures WHERE size = ? AND witness <> ?",
+        let (others, mine): (i64, i64) = sqlx::query_as(
+            "SELECT count(*), count(*) FILTER (WHERE account_id = ?3) FROM audit_log_cosignatures \
+             WHERE size = ?1 AND witness <> ?2",
         )
         .bind(size)
         .bind(witness)
+        .bind(account.as_bytes().as_slice())
         .fetch_one(&mut *tx)
         .await
         .map_err(|error| map_err(error, "audit log cosignature"))?;
         if usize::try_from(others).unwrap_or(usize::MAX) >= pli_store::MAX_WITNESSES {
-            return Err(StoreError::Conflict(
-                "this checkpoint has as many witnesses as it may",
-            ));
+            return Err(StoreError::Conflict(pli_store::ALL_WITNESS_SLOTS_TAKEN));
+        }
+        if usize::try_from(mine).unwrap_or(usize::MAX) >= pli_store::MAX_WITNESSES_PER_ACCOUNT {
+            return Err(StoreError::Conflict(pli_store::ACCOUNT_WITNESS_SLOTS_TAKEN));
         }
         sqlx::query(
-            "INSERT INTO audit_log_cosignatures (size, witness, line) VALUES (?, ?, ?) \
+            "INSERT INTO audit_log_cosignatures (size, witness, line, account_id) \
+             VALUES (?, ?, ?, ?) \
              ON CONFLICT (size, witness) DO UPDATE SET line = excluded.line",
         )
         .bind(size)
         .bind(witness)
         .bind(line)
+        .bind(account.as_bytes().as_slice())
         .execute(&mut *tx)
         .await
         .map_err(|error| map_err(error, "audit log cosignature"))?;

@@ -517,18 +517,38 @@ pub async fn cosignatures_are_kept_per_witness_and_bounded(fixture: &dyn Fixture
         .append_audit_logged(&[], &log_batch(2, 1))
         .await
         .unwrap();
+    // Each witness handed in by an account of its own, unless said otherwise.
+    let mut accounts = std::collections::HashMap::new();
+    let mut account_of = |witness: &str| {
+        *accounts
+            .entry(witness.to_owned())
+            .or_insert_with(Id::random)
+    };
+    let (a1, a2, a3) = (account_of("w1"), account_of("w2"), account_of("w3"));
     assert!(matches!(
-        store.add_cosignature(5, "w1", "— w1 AAAA").await,
+        store.add_cosignature(5, "w1", "— w1 AAAA", a1).await,
         Err(StoreError::NotFound)
     ));
-    store.add_cosignature(2, "w1", "— w1 old").await.unwrap();
-    store.add_cosignature(2, "w1", "— w1 new").await.unwrap();
-    store.add_cosignature(2, "w2", "— w2 sig").await.unwrap();
+    store
+        .add_cosignature(2, "w1", "— w1 old", a1)
+        .await
+        .unwrap();
+    store
+        .add_cosignature(2, "w1", "— w1 new", a1)
+        .await
+        .unwrap();
+    store
+        .add_cosignature(2, "w2", "— w2 sig", a2)
+        .await
+        .unwrap();
     let (checkpoint, lines) = store.latest_cosigned(&[], 1).await.unwrap().unwrap();
     assert_eq!(checkpoint.size, 2);
     assert_eq!(lines, vec!["— w1 new".to_owned(), "— w2 sig".to_owned()]);
 
-    store.add_cosignature(3, "w1", "— w1 three").await.unwrap();
+    store
+        .add_cosignature(3, "w1", "— w1 three", a1)
+        .await
+        .unwrap();
     let (checkpoint, lines) = store.latest_cosigned(&[], 1).await.unwrap().unwrap();
     assert_eq!(checkpoint.size, 3);
     assert_eq!(lines, vec!["— w1 three".to_owned()]);
@@ -554,18 +574,48 @@ pub async fn cosignatures_are_kept_per_witness_and_bounded(fixture: &dyn Fixture
         None
     );
 
-    for n in 2..=pli_store::MAX_WITNESSES {
+    // One account hands in lines of at most MAX_WITNESSES_PER_ACCOUNT witness keys per
+    // checkpoint (replacing its own lines still allowed); others are not held back by it.
+    assert_eq!(pli_store::MAX_WITNESSES_PER_ACCOUNT, 2);
+    store
+        .add_cosignature(3, "w2", "— w2 three", a1)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.add_cosignature(3, "w3", "— w3 three", a1).await,
+        Err(StoreError::Conflict(pli_store::ACCOUNT_WITNESS_SLOTS_TAKEN))
+    ));
+    store
+        .add_cosignature(3, "w2", "— w2 again", a1)
+        .await
+        .unwrap();
+    store
+        .add_cosignature(3, "w3", "— w3 three", a3)
+        .await
+        .unwrap();
+    // The account bound is per checkpoint.
+    store
+        .add_cosignature(2, "w3", "— w3 two", a1)
+        .await
+        .unwrap();
+    for n in 4..=pli_store::MAX_WITNESSES {
+        let witness = format!("w{n}");
         store
-            .add_cosignature(3, &format!("w{n}"), "— line")
+            .add_cosignature(3, &witness, "— line", account_of(&witness))
             .await
             .unwrap();
     }
     assert!(matches!(
-        store.add_cosignature(3, "one too many", "— line").await,
-        Err(StoreError::Conflict(_))
+        store
+            .add_cosignature(3, "one too many", "— line", Id::random())
+            .await,
+        Err(StoreError::Conflict(pli_store::ALL_WITNESS_SLOTS_TAKEN))
     ));
     // A witness already there may still replace its line.
-    store.add_cosignature(3, "w1", "— w1 again").await.unwrap();
+    store
+        .add_cosignature(3, "w1", "— w1 again", a1)
+        .await
+        .unwrap();
 }
 
 /// Tiles hold the tree across their boundaries: after batches ending at 255, 256, 257 and

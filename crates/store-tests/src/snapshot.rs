@@ -166,7 +166,12 @@ pub async fn populate(store: &dyn Snapshot) {
         .await
         .unwrap();
     store
-        .add_cosignature(2, "witness.example", "— witness.example sig\n")
+        .add_cosignature(
+            2,
+            "witness.example",
+            "— witness.example sig\n",
+            Id::random(),
+        )
         .await
         .unwrap();
     // Retention: entry 0 cut to its header, its leaf hash kept (audit_log_pruned); no event

@@ -377,6 +377,17 @@ pub struct LogBatch {
 /// Most witnesses kept per checkpoint: a bound on what one checkpoint's note can grow to.
 pub const MAX_WITNESSES: usize = 16;
 
+/// Most witness keys one account may hand in cosignatures of for one checkpoint: a witness is
+/// one key, and a few accounts cannot fill the [`MAX_WITNESSES`] slots.
+pub const MAX_WITNESSES_PER_ACCOUNT: usize = 2;
+
+/// [`Store::add_cosignature`]'s conflict when the checkpoint has [`MAX_WITNESSES`] witnesses.
+pub const ALL_WITNESS_SLOTS_TAKEN: &str = "this checkpoint has as many witnesses as it may";
+
+/// [`Store::add_cosignature`]'s conflict when the account used its [`MAX_WITNESSES_PER_ACCOUNT`].
+pub const ACCOUNT_WITNESS_SLOTS_TAKEN: &str =
+    "this account handed in as many witnesses' cosignatures of this checkpoint as it may";
+
 /// A signed checkpoint of the audit log as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredCheckpoint {
@@ -745,10 +756,18 @@ pub trait Store: Send + Sync + 'static {
     async fn audit_log_latest(&self) -> Result<Option<StoredCheckpoint>>;
     /// The checkpoint signed for a tree of exactly `size` entries. `NotFound` if none.
     async fn audit_log_checkpoint(&self, size: u64) -> Result<StoredCheckpoint>;
-    /// Keeps `witness`'s cosignature `line` of the checkpoint of `size` (replacing an older line
-    /// of the same witness). `NotFound` if no checkpoint has that size; `Conflict` if
-    /// [`MAX_WITNESSES`] other witnesses already cosigned it.
-    async fn add_cosignature(&self, size: u64, witness: &str, line: &str) -> Result<()>;
+    /// Keeps `witness`'s cosignature `line` of the checkpoint of `size`, handed in by `account`
+    /// (replacing an older line of the same witness). `NotFound` if no checkpoint has that size;
+    /// `Conflict(ALL_WITNESS_SLOTS_TAKEN)` if [`MAX_WITNESSES`] other witnesses already cosigned
+    /// it, `Conflict(ACCOUNT_WITNESS_SLOTS_TAKEN)` if `account` handed in lines of
+    /// [`MAX_WITNESSES_PER_ACCOUNT`] other witnesses for it.
+    async fn add_cosignature(
+        &self,
+        size: u64,
+        witness: &str,
+        line: &str,
+        account: Id,
+    ) -> Result<()>;
     /// The latest checkpoint cosigned by at least `required` (at least 1) of `witnesses` (their
     /// keys as stored; empty: any witness), with those witnesses' cosignature lines. A client
     /// asks for the witnesses it trusts, so cosignatures by others cannot hide the checkpoints

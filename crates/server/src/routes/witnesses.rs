@@ -8,7 +8,9 @@
 //! given, over a checkpoint it signed itself, and is not dated more than
 //! [`MAX_COSIGNATURE_CLOCK_SKEW`] seconds ahead of the server's clock (such a line could pass
 //! for fresh later); which witnesses count is each client's choice, so a junk witness costs at
-//! most one line among [`MAX_WITNESSES`]. Plain Ed25519 note signatures, which Pli's witnesses
+//! most one line among [`MAX_WITNESSES`], and one account may hand in lines of at most
+//! [`MAX_WITNESSES_PER_ACCOUNT`] witness keys per checkpoint, so that no single account can take
+//! all the slots and keep honest witnesses from cosigning. Plain Ed25519 note signatures, which Pli's witnesses
 //! made before, are refused: they do not say when the witness saw the checkpoint.
 
 use crate::auth::Principal;
@@ -20,7 +22,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use pli_audit::{Cosignature, CosignerVerifier, MAX_COSIGNATURE_CLOCK_SKEW, SignedCheckpoint};
 use pli_proto::ErrorBody;
-use pli_store::{MAX_WITNESSES, Outcome, StoreError};
+use pli_store::{
+    ACCOUNT_WITNESS_SLOTS_TAKEN, MAX_WITNESSES, MAX_WITNESSES_PER_ACCOUNT, Outcome, StoreError,
+};
 use serde::Deserialize;
 
 /// `POST /api/audit/log/cosignature`.
@@ -95,10 +99,20 @@ pub async fn cosign(
     }
     match state
         .store
-        .add_cosignature(size, &witness.to_string(), cosignature.line())
+        .add_cosignature(
+            size,
+            &witness.to_string(),
+            cosignature.line(),
+            principal.account.id,
+        )
         .await
     {
         Ok(()) => {}
+        Err(StoreError::Conflict(ACCOUNT_WITNESS_SLOTS_TAKEN)) => {
+            return Err(ApiError::conflict(format!(
+                "this account already handed in cosignatures of {MAX_WITNESSES_PER_ACCOUNT} other witness keys for this checkpoint; one witness is one key"
+            )));
+        }
         Err(StoreError::Conflict(_)) => {
             return Err(ApiError::conflict(format!(
                 "this checkpoint already has {MAX_WITNESSES} witnesses"

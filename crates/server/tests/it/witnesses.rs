@@ -172,3 +172,66 @@ async fn plain_future_foreign_and_malformed_cosignatures_are_refused() {
     let answer = hand_in(&app, &dpo, &vkey, near.as_str()).await;
     assert_eq!(answer.status, StatusCode::NO_CONTENT, "{:?}", answer.body);
 }
+
+#[tokio::test]
+async fn one_account_cannot_take_a_checkpoints_witness_slots() {
+    let app = TestApp::fast().await;
+    let mallory = app.user("mallory@chu.fr", "CHU", Role::Agent).await;
+    let dpo = app.user("dpo@chu.fr", "CHU", Role::Agent).await;
+    let checkpoint = served(&app, &mallory).await;
+    let key = |n: u8| {
+        CosignerKey::new(
+            &format!("witness/junk{n}"),
+            SigningKey::from_bytes(&[n; 32]),
+        )
+        .unwrap()
+    };
+    for n in 1..=2 {
+        let cosigned = key(n).cosign(&checkpoint, now()).unwrap();
+        let answer = hand_in(
+            &app,
+            &mallory,
+            &key(n).verifier().to_string(),
+            cosigned.as_str(),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::NO_CONTENT, "{:?}", answer.body);
+    }
+    let cosigned = key(3).cosign(&checkpoint, now()).unwrap();
+    let answer = hand_in(
+        &app,
+        &mallory,
+        &key(3).verifier().to_string(),
+        cosigned.as_str(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::CONFLICT, "{:?}", answer.body);
+    assert!(
+        answer.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("one witness is one key"),
+        "{:?}",
+        answer.body
+    );
+    // Mallory may still renew the lines she handed in, and another account is not held back.
+    let again = key(1).cosign(&checkpoint, now()).unwrap();
+    let answer = hand_in(
+        &app,
+        &mallory,
+        &key(1).verifier().to_string(),
+        again.as_str(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT, "{:?}", answer.body);
+    let honest = witness();
+    let cosigned = honest.cosign(&checkpoint, now()).unwrap();
+    let answer = hand_in(
+        &app,
+        &dpo,
+        &honest.verifier().to_string(),
+        cosigned.as_str(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT, "{:?}", answer.body);
+}
