@@ -47,7 +47,7 @@ pub struct CosignatureRequest {
         (status = 204, description = "kept; served with the checkpoint"),
         (status = 400, description = "malformed key or note, a checkpoint this log did not sign, no valid cosignature/v1 line by that key, or one dated in the future", body = ErrorBody),
         (status = 401, description = "no valid session", body = ErrorBody),
-        (status = 409, description = "the checkpoint has as many witnesses as it may", body = ErrorBody),
+        (status = 409, description = "the checkpoint has as many witnesses as it may, or this account handed in lines of as many witness keys for it as it may", body = ErrorBody),
     ))]
 pub async fn cosign(
     State(state): State<AppState>,
