@@ -188,6 +188,10 @@ test("the app sends to an external address: the link mail and the code mail open
   const row = page.locator(`#outbox-rows tr[data-id="${envelopeId}"]`);
   await row.getByText(`${email} : ouvert le`).waitFor({ timeout: 30_000 });
   assert.match(await row.innerText(), /accusé signé et inscrit au journal d'audit/);
+  // The document it signs is compared on request, as an account's receipt is.
+  await row.getByRole("button", { name: "Comparer au document envoyé" }).click();
+  await row.getByText("document comparé").waitFor({ timeout: 30_000 });
+  assert.equal(await row.getByRole("button", { name: "Comparer au document envoyé" }).count(), 0);
   // The server points the receipt at another entry of the log: the app no longer says so.
   server.sql(`UPDATE links SET receipt_log_index = 0 WHERE receipt_log_index IS NOT NULL`);
   await page.getByRole("link", { name: "Envoyer" }).click();

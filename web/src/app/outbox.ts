@@ -32,6 +32,8 @@ export interface SentState {
   receipts: CheckedReceipt[];
   links: LinkSummary[];
   linkReceipts: CheckedLinkReceipt[];
+  /** The receipts were compared with the manifest this account sealed. */
+  compared: boolean;
 }
 
 export async function sentState(session: Session, id: string, sealed: Uint8Array | null): Promise<SentState> {
@@ -44,7 +46,7 @@ export async function sentState(session: Session, id: string, sealed: Uint8Array
     if (link.receipt !== undefined && link.receipt !== null) linkReceipts.push(await checkLinkReceipt(log, id, link, link.receipt, sealed));
   }
   keep(session, log.latest());
-  return { receipts: checked, links, linkReceipts };
+  return { receipts: checked, links, linkReceipts, compared: sealed !== null };
 }
 
 async function checkLinkReceipt(log: KeyLog, id: string, link: LinkSummary, receipt: ReceiptInfo, sealed: Uint8Array | null): Promise<CheckedLinkReceipt> {

@@ -88,7 +88,10 @@ function fillOutboxRow(current: Session, id: string, row: HTMLTableRowElement, s
       return { text: t(key, { email: receipt.email, date }), mark: receipt.status === "invalid" ? "mark" : receipt.status === "verified" ? "mark ok" : "" };
     }),
   ));
-  if (state.receipts.some((receipt) => receipt.status === "signature_only")) {
+  // A link's receipt stays signed with the key the server names, compared or not: it asks for a
+  // comparison of its document until one was made.
+  const comparable = state.receipts.some((receipt) => receipt.status === "signature_only") || state.linkReceipts.some((receipt) => receipt.status !== "invalid");
+  if (!state.compared && comparable) {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "secondary";
@@ -108,7 +111,7 @@ function fillOutboxRow(current: Session, id: string, row: HTMLTableRowElement, s
         lines.push(
           receipt.status === "invalid"
             ? { text: t("receipt_invalid", { email: receipt.email, date }), mark: "mark" }
-            : { text: t("link_receipt_logged", { email: receipt.email, date }), mark: "" },
+            : { text: t(state.compared ? "link_receipt_compared" : "link_receipt_logged", { email: receipt.email, date }), mark: "" },
         );
       }
       return lines;
