@@ -4,7 +4,7 @@
 // verifies against it.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
@@ -251,6 +251,8 @@ test("published-key entries are decoded strictly", () => {
   assert.equal(account.ageRecipient, "age1xyz");
   assert.deepEqual(Buffer.from(account.signingKey), Buffer.alloc(32, 9));
   assert.deepEqual(keylog.decodeKeyEntry(entry({ ownerType: 1, owner: "urgences", generation: 3, key: false })).owner, { kind: "mailbox", name: "urgences", generation: 3 });
+  // A leading byte-order mark is part of the owner, as Rust reads it: not alice.
+  assert.equal(keylog.decodeKeyEntry(entry({ owner: "\uFEFFalice@hopital.fr" })).owner.email, "\uFEFFalice@hopital.fr");
   for (const bad of [
     entry({ version: 2 }),
     entry({ kind: 1 }),
@@ -304,6 +306,15 @@ test("witness keys parse as the transparency-dev witnesses' library parses them"
     assert.match(parsed.text, /^[^+]+\+[0-9a-f]{8}\+B[A-P]/, key);
     assert.equal(cosignature.parseCosigner(parsed.text).text, parsed.text);
   }
+  // A key servers cannot be asked for: a comma in its name (keys are listed with commas), or too long.
+  const keyText = (name) => {
+    const key = Buffer.concat([Buffer.from([4]), Buffer.alloc(32, 9)]);
+    const id = createHash("sha256").update(Buffer.concat([Buffer.from(`${name}\n`), key])).digest().subarray(0, 4).toString("hex");
+    return `${name}+${id}+${key.toString("base64")}`;
+  };
+  assert.equal(cosignature.parseCosigner(keyText("witness/dpo")).text, keyText("witness/dpo"));
+  assert.throws(() => cosignature.parseCosigner(keyText("witness/dpo,cnil")), /comma/);
+  assert.throws(() => cosignature.parseCosigner(keyText(`witness/${"a".repeat(500)}`)), /too long/);
   const native = Object.keys(v.valid)[0];
   assert.equal(cosignature.parseCosigner(native).text, native);
   for (const key of [...Object.keys(v.invalid), "", "a+b+c", `${native.slice(0, -2)}xx`, native.replace("+da77ade7+", "+da77ade8+"), "x".repeat(2000)]) {

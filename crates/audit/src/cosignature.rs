@@ -39,6 +39,10 @@ pub const MAX_COSIGNATURE_TIME: u64 = i64::MAX as u64;
 /// room for the clocks of a witness and a server that disagree a little.
 pub const MAX_COSIGNATURE_CLOCK_SKEW: u64 = 300;
 
+/// Longest witness key, as text, that a client may name when it asks a server for the
+/// checkpoints its witnesses cosigned (`witnesses=KEY,KEY...`).
+pub const MAX_WITNESS_KEY_CHARS: usize = 512;
+
 const HEADER: &str = "cosignature/v1\n";
 
 /// Bytes of a cosignature after its key id: the time and the Ed25519 signature.
@@ -194,6 +198,13 @@ impl CosignerVerifier {
             .map_err(|_| CheckpointError::MalformedKey)?;
         let key = VerifyingKey::from_bytes(&public).map_err(|_| CheckpointError::MalformedKey)?;
         CosignerVerifier::new(name, key)
+    }
+
+    /// Whether clients can name this key when they ask for the checkpoints it cosigned: at most
+    /// [`MAX_WITNESS_KEY_CHARS`] as text, and no comma in its name (keys are listed separated by
+    /// commas). Servers keep, and clients trust, only such keys.
+    pub fn is_listable(&self) -> bool {
+        !self.name.contains(',') && self.to_string().len() <= MAX_WITNESS_KEY_CHARS
     }
 
     /// The cosigner's name.

@@ -65,7 +65,7 @@ pub use checkpoint::{
 };
 pub use cosignature::{
     ALG_COSIGNATURE_V1, Cosignature, CosignerKey, CosignerVerifier, MAX_COSIGNATURE_CLOCK_SKEW,
-    MAX_COSIGNATURE_TIME, cosignature_message, cosigner_key_id,
+    MAX_COSIGNATURE_TIME, MAX_WITNESS_KEY_CHARS, cosignature_message, cosigner_key_id,
 };
 pub use entry::{
     AuditEvent, AuditEventRef, ENTRY_VERSION, Entry, EntryError, EntryHeader, HEADER_BYTES,

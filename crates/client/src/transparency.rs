@@ -122,9 +122,16 @@ impl KeyLog {
         let witnesses = witnesses
             .iter()
             .map(|text| {
-                CosignerVerifier::parse(text.trim()).map_err(|error| {
+                let witness = CosignerVerifier::parse(text.trim()).map_err(|error| {
                     TransparencyError::Log(format!("a trusted witness key: {error}"))
-                })
+                })?;
+                if !witness.is_listable() {
+                    return Err(TransparencyError::Log(
+                        "a trusted witness key is too long or has a comma in its name: no server can be asked for it"
+                            .into(),
+                    ));
+                }
+                Ok(witness)
             })
             .collect::<Result<Vec<_>, _>>()?;
         let required = usize::try_from(required).unwrap_or(usize::MAX);

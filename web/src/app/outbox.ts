@@ -111,8 +111,13 @@ async function loggedAsShown(log: KeyLog, id: string, receipt: ReceiptInfo, sign
     toHex(logged.envelopeId) === id &&
     equalBytes(logged.manifestHash, shown.hash) &&
     logged.openedAt === BigInt(receipt.opened_at) &&
-    logged.recipient.toLowerCase() === String(receipt.email).toLowerCase() &&
+    asciiLower(logged.recipient) === asciiLower(String(receipt.email)) &&
     equalBytes(logged.signingKey, shown.key) &&
     equalBytes(logged.signature, shown.signature)
   );
+}
+
+/** Case folded as `pli outbox` folds it (`eq_ignore_ascii_case`): ASCII letters only. */
+function asciiLower(text: string): string {
+  return text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
 }

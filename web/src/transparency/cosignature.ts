@@ -11,6 +11,9 @@ import { MAX_NOTE_BYTES, NoteError, verifyStrict } from "./note.js";
 const ALG_COSIGNATURE_V1 = 0x04;
 const ALG_ED25519 = 0x01;
 
+/** Longest witness key, as text, a server can be asked for (`pli_audit::MAX_WITNESS_KEY_CHARS`). */
+const MAX_WITNESS_KEY_CHARS = 512;
+
 /** How far ahead of this machine's clock a cosignature may be dated, in seconds. */
 export const MAX_COSIGNATURE_CLOCK_SKEW = 300;
 
@@ -46,6 +49,8 @@ export function parseCosigner(text: string): Cosigner {
   const publicKey = typed.slice(1);
   const keyId = keyIdOf(name, concatBytes(new Uint8Array([ALG_COSIGNATURE_V1]), publicKey));
   const canonical = `${name}+${keyId.toString(16).padStart(8, "0")}+${base64.encode(concatBytes(new Uint8Array([ALG_COSIGNATURE_V1]), publicKey))}`;
+  // As `CosignerVerifier::is_listable`: servers are asked for witnesses by keys separated by commas.
+  if (name.includes(",") || canonical.length > MAX_WITNESS_KEY_CHARS) throw new NoteError("a witness key is too long or has a comma in its name");
   return { name, keyId, publicKey, text: canonical };
 }
 

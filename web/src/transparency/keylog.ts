@@ -298,7 +298,8 @@ class EntryReader {
     if (length > 1024) this.bad();
     const start = this.take(length);
     try {
-      return new TextDecoder("utf-8", { fatal: true }).decode(this.entry.subarray(start, start + length));
+      // The bytes as logged: a leading U+FEFF kept, as Rust keeps it (an owner "\uFEFFalice@..." is not alice).
+      return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(this.entry.subarray(start, start + length));
     } catch {
       return this.bad();
     }

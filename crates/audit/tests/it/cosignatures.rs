@@ -478,3 +478,27 @@ proptest! {
         prop_assert!(witness().verifier().verify(note.as_bytes()).is_err());
     }
 }
+
+#[test]
+fn only_keys_clients_can_name_are_listable() {
+    let key = |name: &str| {
+        pli_audit::CosignerKey::new(name, pli_audit::SigningKey::from_bytes(&[7; 32]))
+            .unwrap()
+            .verifier()
+    };
+    assert!(key("witness/dpo@chu.fr").is_listable());
+    // Keys are listed separated by commas, and at most 512 characters each.
+    assert!(!key("witness/dpo,cnil").is_listable());
+    let long = format!("witness/{}", "a".repeat(500));
+    assert!(key(&long).to_string().len() > pli_audit::MAX_WITNESS_KEY_CHARS);
+    assert!(!key(&long).is_listable());
+    let longest = format!(
+        "witness/{}",
+        "a".repeat(pli_audit::MAX_WITNESS_KEY_CHARS - 62)
+    );
+    assert_eq!(
+        key(&longest).to_string().len(),
+        pli_audit::MAX_WITNESS_KEY_CHARS
+    );
+    assert!(key(&longest).is_listable());
+}

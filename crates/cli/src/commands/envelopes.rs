@@ -247,7 +247,6 @@ pub async fn outbox(args: OutboxArgs) -> Result<()> {
             .context("checking the receipts")?;
         receipts.push(checked);
     }
-    save_log_state(&session.profile, &log)?;
     let mut links = Vec::with_capacity(items.len());
     for item in &items {
         let list = session
@@ -273,6 +272,8 @@ pub async fn outbox(args: OutboxArgs) -> Result<()> {
         }
         links.push(checked);
     }
+    // After the links' receipts too: they may be what fetched the checkpoint.
+    save_log_state(&session.profile, &log)?;
     if args.json {
         let array: Vec<_> = items
             .iter()

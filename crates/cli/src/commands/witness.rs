@@ -157,6 +157,12 @@ pub fn witnesses_command(args: WitnessesArgs) -> Result<()> {
         Some(WitnessesAction::Trust { key }) => {
             let verifier = CosignerVerifier::parse(key.trim())
                 .context("not a witness key: give NAME+ID+KEY as pli audit witness prints it")?;
+            if !verifier.is_listable() {
+                anyhow::bail!(
+                    "this witness key is over {} characters or has a comma in its name: servers cannot be asked for it",
+                    pli_audit::MAX_WITNESS_KEY_CHARS
+                );
+            }
             // A cosignature/v1 line does not cover the witness's name: one key under two names
             // would let one witness count twice.
             if let Some(same_key) = profile.witnesses.iter().find(|trusted| {

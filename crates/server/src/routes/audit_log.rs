@@ -65,9 +65,14 @@ pub async fn checkpoint(
             .filter(|key| !key.is_empty())
             .map(str::to_owned)
             .collect();
-        if witnesses.len() > MAX_WITNESSES || witnesses.iter().any(|key| key.len() > 512) {
+        if witnesses.len() > MAX_WITNESSES
+            || witnesses
+                .iter()
+                .any(|key| key.len() > pli_audit::MAX_WITNESS_KEY_CHARS)
+        {
             return Err(ApiError::invalid(format!(
-                "witnesses: at most {MAX_WITNESSES} witness keys, each at most 512 characters"
+                "witnesses: at most {MAX_WITNESSES} witness keys, each at most {} characters",
+                pli_audit::MAX_WITNESS_KEY_CHARS
             )));
         }
         let required = match query.required {

@@ -20,7 +20,10 @@ use crate::routes::ApiJson;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
-use pli_audit::{Cosignature, CosignerVerifier, MAX_COSIGNATURE_CLOCK_SKEW, SignedCheckpoint};
+use pli_audit::{
+    Cosignature, CosignerVerifier, MAX_COSIGNATURE_CLOCK_SKEW, MAX_WITNESS_KEY_CHARS,
+    SignedCheckpoint,
+};
 use pli_proto::ErrorBody;
 use pli_store::{
     ACCOUNT_WITNESS_SLOTS_TAKEN, MAX_WITNESSES, MAX_WITNESSES_PER_ACCOUNT, Outcome, StoreError,
@@ -58,6 +61,11 @@ pub async fn cosign(
         .map_err(|_| ApiError::forbidden("you may not cosign this log"))?;
     let witness = CosignerVerifier::parse(request.witness_key.trim())
         .map_err(|error| ApiError::invalid(format!("witness_key: {error}")))?;
+    if !witness.is_listable() {
+        return Err(ApiError::invalid(format!(
+            "witness_key: at most {MAX_WITNESS_KEY_CHARS} characters, and no comma in its name, so that clients can name it"
+        )));
+    }
     let log = state.audit_verifier().ok_or_else(|| {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,

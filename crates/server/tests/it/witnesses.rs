@@ -235,3 +235,31 @@ async fn one_account_cannot_take_a_checkpoints_witness_slots() {
     .await;
     assert_eq!(answer.status, StatusCode::NO_CONTENT, "{:?}", answer.body);
 }
+
+#[tokio::test]
+async fn witness_keys_clients_could_not_name_are_refused() {
+    let app = TestApp::fast().await;
+    let dpo = app.user("dpo@chu.fr", "CHU", Role::Agent).await;
+    let checkpoint = served(&app, &dpo).await;
+    for name in [
+        "witness/dpo,cnil".to_owned(),
+        format!("witness/{}", "a".repeat(500)),
+    ] {
+        let key = CosignerKey::new(&name, SigningKey::from_bytes(&[11; 32])).unwrap();
+        let cosigned = key.cosign(&checkpoint, now()).unwrap();
+        let answer = hand_in(&app, &dpo, &key.verifier().to_string(), cosigned.as_str()).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{:?}", answer.body);
+        assert!(
+            answer.body["message"]
+                .as_str()
+                .unwrap()
+                .contains("no comma"),
+            "{:?}",
+            answer.body
+        );
+    }
+    let none = app
+        .get("/api/audit/log/checkpoint?cosigned=true", &dpo)
+        .await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND, "nothing kept");
+}
