@@ -137,15 +137,7 @@ pub async fn list(
     principal: Principal,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ReceiptList>, ApiError> {
-    let id = EnvelopeId::parse(&id)?.id();
-    load(
-        &state,
-        &principal,
-        id,
-        Action::ReadReceipts,
-        "envelope.receipts",
-    )
-    .await?;
+    let id = receipts_readable(&state, &principal, &id).await?;
     let receipts = state.store.receipts(id).await?;
     state
         .audit
@@ -174,15 +166,7 @@ pub async fn proof(
     ApiPath(id): ApiPath<String>,
     ApiQuery(query): ApiQuery<InclusionQuery>,
 ) -> Result<Json<KeyProof>, ApiError> {
-    let id = EnvelopeId::parse(&id)?.id();
-    load(
-        &state,
-        &principal,
-        id,
-        Action::ReadReceipts,
-        "envelope.receipts",
-    )
-    .await?;
+    let id = receipts_readable(&state, &principal, &id).await?;
     let not_a_receipt = || {
         ApiError::new(
             StatusCode::NOT_FOUND,
@@ -201,6 +185,25 @@ pub async fn proof(
         }
         _ => Err(not_a_receipt()),
     }
+}
+
+/// The envelope `id` names, once `principal` may read its receipts (the sender, its
+/// organisation's auditors and admins); everyone else gets the envelope's 404.
+async fn receipts_readable(
+    state: &AppState,
+    principal: &Principal,
+    id: &str,
+) -> Result<pli_store::Id, ApiError> {
+    let id = EnvelopeId::parse(id)?.id();
+    load(
+        state,
+        principal,
+        id,
+        Action::ReadReceipts,
+        "envelope.receipts",
+    )
+    .await?;
+    Ok(id)
 }
 
 fn info(receipt: &StoredReceipt) -> ReceiptInfo {
