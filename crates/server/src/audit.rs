@@ -138,11 +138,6 @@ impl Batch {
             Item::Record(record) => self.records.push((self.len(), record)),
         }
     }
-
-    fn clear(&mut self) {
-        self.events.clear();
-        self.records.clear();
-    }
 }
 
 type Waiter = oneshot::Sender<Result<u64, AuditError>>;
@@ -371,15 +366,13 @@ fn shorten(event: &mut AuditEvent) {
     }
 }
 
-/// Writes one batch: rows and log entries in one transaction, then advances the log, and
-/// returns the index of its first entry. On error nothing was written; `true` says the log's
-/// end was taken by another writer (offline administration beside a running server), so
-/// reopening the log and retrying can succeed.
-async fn write_batch(
-    store: &dyn Store,
-    log: &mut pli_audit::AuditLog,
+/// Encodes, hashes and signs a batch against `log` without changing it: the log entries to
+/// store, and the pending batch that advances `log` once they are stored. Full entry bundles are
+/// compressed here, before the store's transaction.
+fn prepare_batch(
+    log: &pli_audit::AuditLog,
     batch: &mut Batch,
-) -> Result<u64, (bool, AuditError)> {
+) -> Result<(pli_audit::PendingBatch, LogBatch), AuditError> {
     for event in &mut batch.events {
         shorten(event);
     }
@@ -398,16 +391,31 @@ async fn write_batch(
                 None => Err(pli_audit::EntryError::Truncated),
             }
         })
-        .map_err(|error| (false, AuditError(error.to_string())))?;
+        .map_err(|error| AuditError(error.to_string()))?;
+    let first_index = pending.first_index();
     let log_batch = LogBatch {
-        first_index: pending.first_index(),
-        entries: pending.take_entries(),
+        first_index,
+        bundles: pli_store::bundle_writes(first_index, &pending.take_entries())
+            .map_err(|error| AuditError(error.to_string()))?,
         tiles: pending
             .tile_appends()
-            .map_err(|error| (false, AuditError(error.to_string())))?,
+            .map_err(|error| AuditError(error.to_string()))?,
         size: pending.size(),
         checkpoint: pending.checkpoint().as_str().to_owned(),
     };
+    Ok((pending, log_batch))
+}
+
+/// Writes one batch: rows and log entries in one transaction, then advances the log, and
+/// returns the index of its first entry. On error nothing was written; `true` says the log's
+/// end was taken by another writer (offline administration beside a running server), so
+/// reopening the log and retrying can succeed.
+async fn write_batch(
+    store: &dyn Store,
+    log: &mut pli_audit::AuditLog,
+    batch: &mut Batch,
+) -> Result<u64, (bool, AuditError)> {
+    let (pending, log_batch) = prepare_batch(log, batch).map_err(|error| (false, error))?;
     store
         .append_audit_logged(&batch.events, &log_batch)
         .await
@@ -452,59 +460,252 @@ async fn write_with_retry(
     }
 }
 
+/// A batch whose store transaction runs while the writer prepares the next one, and whom to
+/// answer when it ends.
+struct InFlight {
+    write: tokio::task::JoinHandle<(Batch, pli_store::Result<()>)>,
+    first_index: u64,
+    waiters: Vec<(u64, Waiter)>,
+    flushes: Vec<oneshot::Sender<()>>,
+}
+
+/// The writer's state: the store, how to reopen the log, the log as it will be once the batch
+/// in flight is stored, and the key readers check checkpoints with.
+struct Writer {
+    store: Arc<dyn Store>,
+    source: LogSource,
+    log: Result<pli_audit::AuditLog, AuditError>,
+    verifier: Arc<RwLock<Option<LogVerifier>>>,
+}
+
+impl Writer {
+    /// Publishes the key of the log as (re)opened: another writer may have given the log its
+    /// origin first.
+    fn share_verifier(&self) {
+        if let (Ok(opened), Ok(mut shared)) = (&self.log, self.verifier.write()) {
+            *shared = Some(opened.verifier());
+        }
+    }
+
+    /// Prepares `batch` on top of the batch in flight, if any, and advances the log past it in
+    /// memory: the log must be reopened if its store write then fails.
+    fn prepare_ahead(&mut self, batch: &mut Batch) -> Result<(u64, LogBatch), AuditError> {
+        let log = self.log.as_mut().map_err(|error| error.clone())?;
+        let (pending, log_batch) = prepare_batch(log, batch)?;
+        let appended = log
+            .commit(pending)
+            .map_err(|error| AuditError(error.to_string()))?;
+        Ok((appended.first_index, log_batch))
+    }
+
+    /// Starts a prepared batch's store transaction.
+    fn start(
+        &self,
+        batch: Batch,
+        first_index: u64,
+        log_batch: LogBatch,
+        waiters: Vec<(u64, Waiter)>,
+        flushes: Vec<oneshot::Sender<()>>,
+    ) -> InFlight {
+        let store = self.store.clone();
+        let write = tokio::spawn(async move {
+            let result = store.append_audit_logged(&batch.events, &log_batch).await;
+            (batch, result)
+        });
+        InFlight {
+            write,
+            first_index,
+            waiters,
+            flushes,
+        }
+    }
+
+    /// Waits for a batch in flight and answers its waiters. A batch that failed leaves the log
+    /// reopened from the store (whatever was prepared on top of it is stale); one that lost the
+    /// log's end to another writer is written again as [`write_with_retry`] does. Whether the
+    /// log prepared on top of it still stands.
+    async fn finish(&mut self, mut flight: InFlight) -> bool {
+        let written = (&mut flight.write).await;
+        self.conclude(flight, written).await
+    }
+
+    /// [`Writer::finish`], once the batch's write has ended with `written`.
+    async fn conclude(
+        &mut self,
+        flight: InFlight,
+        written: Result<(Batch, pli_store::Result<()>), tokio::task::JoinError>,
+    ) -> bool {
+        let InFlight {
+            first_index,
+            waiters,
+            flushes,
+            ..
+        } = flight;
+        let (result, stands) = match written {
+            Ok((_, Ok(()))) => (Ok(first_index), true),
+            Ok((mut batch, Err(error))) => {
+                self.log = self.source.open(self.store.as_ref()).await;
+                let result = if matches!(error, StoreError::Conflict(_)) {
+                    write_with_retry(self.store.as_ref(), &self.source, &mut self.log, &mut batch)
+                        .await
+                } else {
+                    Err(AuditError(error.to_string()))
+                };
+                if let Err(error) = &result {
+                    tracing::error!(n_events = batch.len(), %error, "audit batch not written");
+                }
+                (result, false)
+            }
+            Err(_) => {
+                self.log = self.source.open(self.store.as_ref()).await;
+                let error = AuditError("the audit batch's write stopped".into());
+                tracing::error!(%error, "audit batch not written");
+                (Err(error), false)
+            }
+        };
+        self.share_verifier();
+        answer(&result, waiters, flushes);
+        stands
+    }
+
+    /// Writes a batch and waits for it, when it cannot be prepared ahead (the log is not open,
+    /// or the batch before it failed).
+    async fn write_now(
+        &mut self,
+        batch: &mut Batch,
+        waiters: Vec<(u64, Waiter)>,
+        flushes: Vec<oneshot::Sender<()>>,
+    ) {
+        let result =
+            write_with_retry(self.store.as_ref(), &self.source, &mut self.log, batch).await;
+        self.share_verifier();
+        if let Err(error) = &result {
+            tracing::error!(n_events = batch.len(), %error, "audit batch not written");
+        }
+        answer(&result, waiters, flushes);
+    }
+}
+
+/// Tells each waiter where its entry is (or why it is not), then answers the flushes.
+fn answer(
+    result: &Result<u64, AuditError>,
+    waiters: Vec<(u64, Waiter)>,
+    flushes: Vec<oneshot::Sender<()>>,
+) {
+    for (position, waiter) in waiters {
+        let _ = waiter.send(result.clone().map(|first| first + position));
+    }
+    for done in flushes {
+        let _ = done.send(());
+    }
+}
+
+/// What the writer has gathered for its next batch.
+#[derive(Default)]
+struct Gathered {
+    batch: Batch,
+    waiters: Vec<(u64, Waiter)>,
+    flushes: Vec<oneshot::Sender<()>>,
+}
+
+impl Gathered {
+    fn take(&mut self, message: Message) {
+        match message {
+            Message::Item(item, waiter) => {
+                if let Some(waiter) = waiter {
+                    self.waiters.push((self.batch.len() as u64, waiter));
+                }
+                self.batch.push(item);
+            }
+            Message::Flush(done) => self.flushes.push(done),
+        }
+    }
+}
+
+/// The writer task. Batches are pipelined: while one batch's transaction runs, the next one
+/// gathers what arrives; once it is full it is encoded, hashed, signed and compressed on top of
+/// the one in flight, and it starts as soon as that one is durable. Batches are stored one at a
+/// time, in order, and each is as large as the queue allows, as commits cost more than rows.
 async fn run(
     store: Arc<dyn Store>,
     mut source: LogSource,
     mut receiver: mpsc::Receiver<Message>,
     verifier: Arc<RwLock<Option<LogVerifier>>>,
 ) {
-    let mut log = match source.opened.take() {
+    let log = match source.opened.take() {
         Some(log) => Ok(log),
         None => source.open(store.as_ref()).await,
     };
-    if let (Ok(opened), Ok(mut shared)) = (&log, verifier.write()) {
-        *shared = Some(opened.verifier());
-    }
-    let mut events = Batch::default();
-    let mut waiters = Vec::new();
-    let mut flushes = Vec::new();
-    while let Some(first) = receiver.recv().await {
-        let mut next = Some(first);
-        // Whatever arrived while the previous commit ran joins this one.
-        while let Some(message) = next {
-            match message {
-                Message::Item(item, waiter) => {
-                    if let Some(waiter) = waiter {
-                        waiters.push((events.len() as u64, waiter));
+    let mut writer = Writer {
+        store,
+        source,
+        log,
+        verifier,
+    };
+    writer.share_verifier();
+    let mut in_flight: Option<InFlight> = None;
+    let mut next = Gathered::default();
+    let mut open = true;
+    loop {
+        let limit = batch_limit(writer.log.as_ref().ok().map(pli_audit::AuditLog::size));
+        match in_flight.as_mut() {
+            Some(flight) if open && next.batch.len() < limit => {
+                tokio::select! {
+                    written = &mut flight.write => {
+                        if let Some(flight) = in_flight.take() {
+                            writer.conclude(flight, written).await;
+                        }
                     }
-                    events.push(item);
+                    message = receiver.recv() => match message {
+                        Some(message) => next.take(message),
+                        None => open = false,
+                    },
                 }
-                Message::Flush(done) => flushes.push(done),
+                continue;
             }
-            next = if events.len() < batch_limit(log.as_ref().ok().map(pli_audit::AuditLog::size)) {
-                receiver.try_recv().ok()
-            } else {
-                None
-            };
+            Some(_) => {}
+            None if open && next.batch.is_empty() && next.flushes.is_empty() => {
+                match receiver.recv().await {
+                    Some(message) => next.take(message),
+                    None => open = false,
+                }
+            }
+            None => {}
         }
-        let result = if events.is_empty() {
-            Ok(0)
-        } else {
-            write_with_retry(store.as_ref(), &source, &mut log, &mut events).await
+        // Whatever else is queued joins the batch.
+        while open && next.batch.len() < limit {
+            match receiver.try_recv() {
+                Ok(message) => next.take(message),
+                Err(mpsc::error::TryRecvError::Empty) => break,
+                Err(mpsc::error::TryRecvError::Disconnected) => open = false,
+            }
+        }
+        let Gathered {
+            mut batch,
+            waiters,
+            flushes,
+        } = std::mem::take(&mut next);
+        if batch.is_empty() {
+            if let Some(flight) = in_flight.take() {
+                writer.finish(flight).await;
+            }
+            answer(&Ok(0), waiters, flushes);
+            if open {
+                continue;
+            }
+            break;
+        }
+        let prepared = writer.prepare_ahead(&mut batch);
+        let stands = match in_flight.take() {
+            Some(flight) => writer.finish(flight).await,
+            None => true,
         };
-        // The log may have been (re)opened under the origin another writer gave it first.
-        if let (Ok(opened), Ok(mut shared)) = (&log, verifier.write()) {
-            *shared = Some(opened.verifier());
-        }
-        if let Err(error) = &result {
-            tracing::error!(n_events = events.len(), %error, "audit batch not written");
-        }
-        events.clear();
-        for (position, waiter) in waiters.drain(..) {
-            let _ = waiter.send(result.clone().map(|first| first + position));
-        }
-        for done in flushes.drain(..) {
-            let _ = done.send(());
+        match prepared {
+            Ok((first_index, log_batch)) if stands => {
+                in_flight = Some(writer.start(batch, first_index, log_batch, waiters, flushes));
+            }
+            // Prepared on top of a batch that failed, or not prepared: written on its own.
+            _ => writer.write_now(&mut batch, waiters, flushes).await,
         }
     }
 }

@@ -56,7 +56,7 @@ pub(crate) async fn append_audit_logged(
     let size = sql_index(batch.size)?;
     let mut tx = sequencer(pool).await?;
     insert_audit_rows(&mut tx, events).await?;
-    crate::bundles::write_bundles(&mut tx, batch.first_index, &batch.entries).await?;
+    crate::bundles::write_bundles(&mut tx, &batch.bundles).await?;
     write_tiles(&mut tx, &batch.tiles).await?;
     sqlx::query("INSERT INTO audit_log_checkpoints (size, note) VALUES ($1, $2)")
         .bind(size)

@@ -5,30 +5,24 @@ use crate::audit::sequencer;
 use crate::rows::{get, sql_index};
 use crate::{Transaction, commit, map_err, read};
 use pli_store::{
-    BUNDLE_WIDTH, BundleCodec, PrunedEntry, Result, StoreError, StoredBundle, Timestamp,
-    bundle_appends, bundle_entries, decode_bundle, encode_bundle, prune_stored_bundle,
+    BUNDLE_WIDTH, BundleCodec, BundleWrite, PrunedEntry, Result, StoreError, StoredBundle,
+    Timestamp, bundle_entries, decode_bundle, encode_bundle, prune_stored_bundle,
 };
 use sqlx::postgres::{PgPool, PgRow};
 
 /// Writes a batch's entries into bundles: a new bundle is inserted (`Conflict` if another writer
 /// made it), the last one extended only if it still holds exactly the entries the batch was
 /// prepared against; otherwise nothing of the batch is kept. A bundle that the batch fills is
-/// stored compressed ([`encode_bundle`]), a partial one as it is. Runs under the audit sequencer.
-pub(crate) async fn write_bundles(
-    tx: &mut Transaction,
-    first_index: u64,
-    entries: &[Vec<u8>],
-) -> Result<()> {
-    let appends = bundle_appends(first_index, entries)
-        .ok_or_else(|| StoreError::Backend("an audit log entry over 65,535 bytes".into()))?;
+/// stored compressed (as [`pli_store::bundle_writes`] encoded it), a partial one as it is. Runs
+/// under the audit sequencer.
+pub(crate) async fn write_bundles(tx: &mut Transaction, appends: &[BundleWrite]) -> Result<()> {
     for append in appends {
         let index = sql_index(append.index)?;
         if append.start == 0 {
-            let (codec, stored) = encode_bundle(&append.data, u64::from(append.count))?;
             sqlx::query("INSERT INTO audit_log_bundles (idx, codec, data) VALUES ($1, $2, $3)")
                 .bind(index)
-                .bind(codec.code())
-                .bind(stored)
+                .bind(append.codec.code())
+                .bind(append.data.as_slice())
                 .execute(&mut **tx)
                 .await
                 .map_err(|error| map_err(error, "audit log bundle"))?;

@@ -845,7 +845,7 @@ impl Store for SqliteStore {
         let size = sql_index(batch.size)?;
         let mut tx = self.write().await?;
         insert_audit_rows(&mut tx, events).await?;
-        bundles::write_bundles(&mut tx, batch.first_index, &batch.entries).await?;
+        bundles::write_bundles(&mut tx, &batch.bundles).await?;
         write_tiles(&mut tx, &batch.tiles).await?;
         sqlx::query("INSERT INTO audit_log_checkpoints (size, note) VALUES (?, ?)")
             .bind(size)

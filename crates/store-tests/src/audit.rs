@@ -178,7 +178,7 @@ fn entry(index: u64) -> Vec<u8> {
 /// store) and the hash tiles of [`tree`].
 fn log_batch(first: u64, n: u64) -> LogBatch {
     LogBatch {
-        entries: (first..first + n).map(entry).collect(),
+        bundles: bundles(first, &(first..first + n).map(entry).collect::<Vec<_>>()),
         ..tiles_batch(&tree(first + n), first)
     }
 }
@@ -191,11 +191,16 @@ fn tiles_batch(tree: &MemoryHashes, first: u64) -> LogBatch {
     let stored = tree.read_hashes(&indexes).unwrap();
     LogBatch {
         first_index: first,
-        entries: Vec::new(),
+        bundles: Vec::new(),
         tiles: tile_appends(first, tree.size(), start, &stored).unwrap(),
         size: tree.size(),
         checkpoint: format!("pli.example/audit\n{}\nroot\n\n— sig\n", tree.size()),
     }
+}
+
+/// The bundle writes of `entries` from index `first`, as the server's writer makes them.
+pub(crate) fn bundles(first: u64, entries: &[Vec<u8>]) -> Vec<pli_store::BundleWrite> {
+    pli_store::bundle_writes(first, entries).unwrap()
 }
 
 /// Hashes as the store gives them back, as the tree holds them.
@@ -244,9 +249,7 @@ pub async fn audit_log_batches_are_kept_with_their_rows(fixture: &dyn Fixture) {
     assert_eq!(rows, [first_events, second_events].concat());
 
     let entries = store.audit_log_entries(0, 10).await.unwrap();
-    let expected: Vec<(u64, Vec<u8>)> = (0..3)
-        .zip(first.entries.iter().chain(&second.entries).cloned())
-        .collect();
+    let expected: Vec<(u64, Vec<u8>)> = (0..3).zip((0..3).map(entry)).collect();
     assert_eq!(entries, expected);
     assert_eq!(store.audit_log_entries(1, 1).await.unwrap(), expected[1..2]);
     assert!(store.audit_log_entries(3, 10).await.unwrap().is_empty());
@@ -290,7 +293,7 @@ pub async fn audit_log_positions_are_never_overwritten(fixture: &dyn Fixture) {
         .await
         .unwrap();
     let mut replay = log_batch(0, 2);
-    replay.entries[1] = b"rewritten".to_vec();
+    replay.bundles = bundles(0, &[entry(0), b"rewritten".to_vec()]);
     assert!(matches!(
         store
             .append_audit_logged(&[event(None, "replayed", Outcome::Allowed)], &replay)
@@ -324,7 +327,7 @@ pub async fn audit_log_positions_are_never_overwritten(fixture: &dyn Fixture) {
     for first in [1, 3, 257] {
         let stale = LogBatch {
             first_index: first,
-            entries: vec![entry(first)],
+            bundles: bundles(first, &[entry(first)]),
             tiles: Vec::new(),
             size: first + 1,
             checkpoint: format!("pli.example/audit\n{}\nroot\n\n— sig\n", first + 1),
@@ -342,7 +345,7 @@ pub async fn audit_log_positions_are_never_overwritten(fixture: &dyn Fixture) {
     assert_eq!(rows[0].event.action, "first");
     let entries = store.audit_log_entries(0, 10).await.unwrap();
     assert_eq!(entries.len(), 2);
-    assert_eq!(entries[1].1, batch.entries[1]);
+    assert_eq!(entries[1].1, entry(1));
     assert_eq!(store.audit_log_latest().await.unwrap().unwrap().size, 2);
 }
 
@@ -355,7 +358,7 @@ pub async fn audit_log_bundles_hold_entries_across_boundaries(fixture: &dyn Fixt
     for size in [255, 256, 257, 300, 700] {
         let batch = LogBatch {
             first_index: written,
-            entries: (written..size).map(entry).collect(),
+            bundles: bundles(written, &(written..size).map(entry).collect::<Vec<_>>()),
             tiles: Vec::new(),
             size,
             checkpoint: format!("pli.example/audit\n{size}\nroot\n\n— sig\n"),
@@ -424,7 +427,10 @@ pub async fn compressed_bundles_are_pruned_and_damage_stays_in_them(fixture: &dy
     for size in [100, 600, 768] {
         let batch = LogBatch {
             first_index: written,
-            entries: (written..size).map(long_entry).collect(),
+            bundles: bundles(
+                written,
+                &(written..size).map(long_entry).collect::<Vec<_>>(),
+            ),
             tiles: Vec::new(),
             size,
             checkpoint: format!("pli.example/audit\n{size}\nroot\n\n— sig\n"),

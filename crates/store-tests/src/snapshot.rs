@@ -149,10 +149,13 @@ pub async fn populate(store: &dyn Snapshot) {
             &LogBatch {
                 first_index: 0,
                 // Entry 0 is pruned below: longer than the 50-byte header it keeps.
-                entries: vec![
-                    [b"entry 0 ".as_slice(), &[7; 60]].concat(),
-                    vec![0, 1, 2, 255],
-                ],
+                bundles: crate::audit::bundles(
+                    0,
+                    &[
+                        [b"entry 0 ".as_slice(), &[7; 60]].concat(),
+                        vec![0, 1, 2, 255],
+                    ],
+                ),
                 // Two leaf hashes in the tile of level 0 (the node over them is recomputed).
                 tiles: vec![pli_store::TileAppend {
                     tile: pli_store::TileId { level: 0, index: 0 },

@@ -294,7 +294,7 @@ pub async fn pruning_keeps_headers_and_leaf_hashes(fixture: &dyn Fixture) {
     let new = at(NOW, None, "ana@x.example", "auth.login", "b");
     let batch = LogBatch {
         first_index: 0,
-        entries: vec![vec![1; 80], vec![2; 80]],
+        bundles: crate::audit::bundles(0, &[vec![1; 80], vec![2; 80]]),
         tiles: vec![pli_store::TileAppend {
             tile: pli_store::TileId { level: 0, index: 0 },
             start: 0,

@@ -120,7 +120,7 @@ pub async fn check_upgraded(store: &dyn Store, batches: &[u64], pruned: u64) {
             &[],
             &LogBatch {
                 first_index: next.first_index(),
-                entries: next.entries().to_vec(),
+                bundles: crate::audit::bundles(next.first_index(), next.entries()),
                 tiles: next.tile_appends().unwrap(),
                 size: next.size(),
                 checkpoint: next.checkpoint().as_str().to_owned(),

@@ -7,7 +7,9 @@
 use std::borrow::Cow;
 
 use crate::{PrunedEntry, StoreError, StoredBundle, StoredEntry};
-use pli_audit::{BUNDLE_WIDTH, HEADER_BYTES, bundle_entries, bundle_pieces, push_bundle_entry};
+use pli_audit::{
+    BUNDLE_WIDTH, HEADER_BYTES, bundle_appends, bundle_entries, bundle_pieces, push_bundle_entry,
+};
 
 /// Largest bundle there can be: 256 entries, each at most the 65,535 bytes its u16 length
 /// prefix allows. A compressed bundle declaring more is refused before anything is allocated.
@@ -91,6 +93,55 @@ pub fn decode_bundle(codec: BundleCodec, stored: &[u8]) -> Result<Cow<'_, [u8]>,
             }
         }
     }
+}
+
+/// What a batch writes to one bundle ([`bundle_writes`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BundleWrite {
+    /// Number of the bundle: it holds entries `256 * index` onwards.
+    pub index: u64,
+    /// Entries the bundle held before the batch (0: the bundle is new).
+    pub start: u32,
+    /// Entries the batch adds to it.
+    pub count: u32,
+    /// How [`BundleWrite::data`] is stored.
+    pub codec: BundleCodec,
+    /// A new bundle (`start` 0): its bytes as stored, in `codec`. Otherwise the entries to
+    /// append, each behind its u16 length ([`BundleCodec::Raw`]).
+    pub data: Vec<u8>,
+}
+
+impl BundleWrite {
+    /// Whether the bundle holds all its 256 entries after this write.
+    pub fn fills(&self) -> bool {
+        u64::from(self.start) + u64::from(self.count) == BUNDLE_WIDTH
+    }
+}
+
+/// The bundle writes that add `entries` at log indexes `first_index` onwards, new bundles
+/// already in the form they are stored in ([`encode_bundle`]). Made before the store's
+/// transaction, so that compressing full bundles is not done while the database waits.
+/// `Backend` if an entry is too long for its u16 length prefix (no entry the log encodes is).
+pub fn bundle_writes(first_index: u64, entries: &[Vec<u8>]) -> crate::Result<Vec<BundleWrite>> {
+    let appends = bundle_appends(first_index, entries)
+        .ok_or_else(|| StoreError::Backend("an audit log entry over 65,535 bytes".into()))?;
+    appends
+        .into_iter()
+        .map(|append| {
+            let (codec, data) = if append.start == 0 {
+                encode_bundle(&append.data, u64::from(append.count))?
+            } else {
+                (BundleCodec::Raw, append.data)
+            };
+            Ok(BundleWrite {
+                index: append.index,
+                start: append.start,
+                count: append.count,
+                codec,
+                data,
+            })
+        })
+        .collect()
 }
 
 /// How bundle bytes holding `entries` entries are to be stored: a full bundle (256 entries)

@@ -92,8 +92,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Roles of an account in its organisation, as stored.
 pub use bundles::{
-    BundleCodec, BundleError, MAX_BUNDLE_BYTES, compress_bundle, decode_bundle, encode_bundle,
-    prune_bundle, prune_stored_bundle,
+    BundleCodec, BundleError, BundleWrite, MAX_BUNDLE_BYTES, bundle_writes, compress_bundle,
+    decode_bundle, encode_bundle, prune_bundle, prune_stored_bundle,
 };
 pub use pli_audit::{BUNDLE_WIDTH, TileAppend, TileId, bundle_appends, bundle_entries};
 pub use pli_proto::Role;
@@ -363,8 +363,9 @@ pub struct AuditRecord {
 pub struct LogBatch {
     /// Index of the first entry.
     pub first_index: u64,
-    /// Encoded entries, at indexes `first_index` onwards.
-    pub entries: Vec<Vec<u8>>,
+    /// Encoded entries, at indexes `first_index` onwards, as the bundle writes that add them
+    /// ([`bundle_writes`]).
+    pub bundles: Vec<BundleWrite>,
     /// Tree hashes the batch adds, as tiles (`pli_audit::tiles`): a new tile when `start` is 0,
     /// else hashes appended to a tile that held exactly `start` of them.
     pub tiles: Vec<TileAppend>,
