@@ -8,7 +8,8 @@ use std::borrow::Cow;
 
 use crate::{PrunedEntry, StoreError, StoredBundle, StoredEntry};
 use pli_audit::{
-    BUNDLE_WIDTH, HEADER_BYTES, bundle_appends, bundle_entries, bundle_pieces, push_bundle_entry,
+    BUNDLE_WIDTH, HEADER_BYTES, bundle_appends, bundle_entries, bundle_pieces, leaf_hash,
+    push_bundle_entry,
 };
 
 /// Largest bundle there can be: 256 entries, each at most the 65,535 bytes its u16 length
@@ -29,6 +30,10 @@ pub enum BundleCodec {
     Raw,
     /// A full bundle as one zstd frame that declares its decompressed size.
     Zstd,
+    /// A full bundle as one zstd frame, each entry after the first without 28 of the 32 bytes
+    /// of its `prev` (the leaf hash of the entry before it), which reading rebuilds
+    /// ([`decode_bundle`]). Only bundles whose entries all link that way are stored so.
+    ZstdLinked,
 }
 
 impl BundleCodec {
@@ -37,6 +42,7 @@ impl BundleCodec {
         match self {
             BundleCodec::Raw => 0,
             BundleCodec::Zstd => 1,
+            BundleCodec::ZstdLinked => 2,
         }
     }
 
@@ -45,6 +51,7 @@ impl BundleCodec {
         match code {
             0 => Some(BundleCodec::Raw),
             1 => Some(BundleCodec::Zstd),
+            2 => Some(BundleCodec::ZstdLinked),
             _ => None,
         }
     }
@@ -64,6 +71,10 @@ pub enum BundleError {
     /// The compressed bytes do not decompress to the size they declare.
     #[error("its compressed bytes do not decompress to the {0} bytes they declare")]
     Corrupt(u64),
+    /// A linked bundle ([`BundleCodec::ZstdLinked`]) whose entries cannot be rebuilt: cut
+    /// short, more than 512, or one too short to hold what it keeps of its header.
+    #[error("its linked entries cannot be rebuilt")]
+    Unlinkable,
 }
 
 /// A stored bundle's bytes as written: each entry behind its u16 length. The one way every
@@ -73,25 +84,30 @@ pub enum BundleError {
 pub fn decode_bundle(codec: BundleCodec, stored: &[u8]) -> Result<Cow<'_, [u8]>, BundleError> {
     match codec {
         BundleCodec::Raw => Ok(Cow::Borrowed(stored)),
-        BundleCodec::Zstd => {
-            let declared = zstd::zstd_safe::get_frame_content_size(stored)
-                .ok()
-                .flatten()
-                .ok_or(BundleError::NoDeclaredSize)?;
-            let size = usize::try_from(declared)
-                .ok()
-                .filter(|size| *size <= MAX_BUNDLE_BYTES)
-                .ok_or(BundleError::TooLarge(declared))?;
-            let mut data = Vec::with_capacity(size);
-            let mut decompressor =
-                zstd::bulk::Decompressor::new().map_err(|_| BundleError::Corrupt(declared))?;
-            // The output buffer is the declared size: more output is an error, not a larger
-            // allocation, and a frame that stops short is caught below.
-            match decompressor.decompress_to_buffer(stored, &mut data) {
-                Ok(written) if written == size && data.len() == size => Ok(Cow::Owned(data)),
-                _ => Err(BundleError::Corrupt(declared)),
-            }
-        }
+        BundleCodec::Zstd => decompress(stored).map(Cow::Owned),
+        BundleCodec::ZstdLinked => relink(&decompress(stored)?).map(Cow::Owned),
+    }
+}
+
+/// The content of one zstd frame, allocating exactly the size it declares, at most
+/// [`MAX_BUNDLE_BYTES`].
+fn decompress(stored: &[u8]) -> Result<Vec<u8>, BundleError> {
+    let declared = zstd::zstd_safe::get_frame_content_size(stored)
+        .ok()
+        .flatten()
+        .ok_or(BundleError::NoDeclaredSize)?;
+    let size = usize::try_from(declared)
+        .ok()
+        .filter(|size| *size <= MAX_BUNDLE_BYTES)
+        .ok_or(BundleError::TooLarge(declared))?;
+    let mut data = Vec::with_capacity(size);
+    let mut decompressor =
+        zstd::bulk::Decompressor::new().map_err(|_| BundleError::Corrupt(declared))?;
+    // The output buffer is the declared size: more output is an error, not a larger
+    // allocation, and a frame that stops short is caught below.
+    match decompressor.decompress_to_buffer(stored, &mut data) {
+        Ok(written) if written == size && data.len() == size => Ok(data),
+        _ => Err(BundleError::Corrupt(declared)),
     }
 }
 
@@ -145,12 +161,89 @@ pub fn bundle_writes(first_index: u64, entries: &[Vec<u8>]) -> crate::Result<Vec
 }
 
 /// How bundle bytes holding `entries` entries are to be stored: a full bundle (256 entries)
-/// compressed, any other as it is.
+/// compressed, linked ([`BundleCodec::ZstdLinked`]) when each entry after the first carries the
+/// leaf hash of the one before it as its `prev`, as the log writes them; any other bundle as it
+/// is.
 pub fn encode_bundle(data: &[u8], entries: u64) -> crate::Result<(BundleCodec, Vec<u8>)> {
     if entries != BUNDLE_WIDTH {
         return Ok((BundleCodec::Raw, data.to_vec()));
     }
-    Ok((BundleCodec::Zstd, compress_bundle(data)?))
+    match unlink(data) {
+        Some(unlinked) => Ok((BundleCodec::ZstdLinked, compress_bundle(&unlinked)?)),
+        None => Ok((BundleCodec::Zstd, compress_bundle(data)?)),
+    }
+}
+
+/// Where an entry's `prev` starts, and how many of its bytes a linked bundle keeps: enough for
+/// a rebuilt entry that an edit before it no longer links to to differ from the entry written
+/// (all but once in 2^32), so a verifier still names the edited entry by the broken link.
+const PREV_AT: usize = 10;
+const PREV_KEPT: usize = 4;
+const PREV_DROPPED: std::ops::Range<usize> = PREV_AT + PREV_KEPT..PREV_AT + HASH_BYTES;
+const HASH_BYTES: usize = 32;
+// The layout of `pli_audit`'s entry header: version, kind, index, prev, time.
+const _: () = assert!(HEADER_BYTES == PREV_AT + HASH_BYTES + 8);
+
+/// A bundle's bytes with each entry after the first cut of [`PREV_DROPPED`], if each of those
+/// entries is a whole entry (at least a header long) whose `prev` is the leaf hash of the entry
+/// before it; `None` otherwise (a pruned entry, or bytes the log did not write), as only then
+/// does [`relink`] give back exactly `data`.
+fn unlink(data: &[u8]) -> Option<Vec<u8>> {
+    let entries = bundle_entries(data)?;
+    let mut out = Vec::with_capacity(data.len());
+    let mut previous: Option<&[u8]> = None;
+    for entry in entries {
+        match previous {
+            None => push_bundle_entry(&mut out, entry)?,
+            Some(before) => {
+                if entry.len() < HEADER_BYTES
+                    || entry[PREV_AT..PREV_AT + HASH_BYTES] != *leaf_hash(before).as_bytes()
+                {
+                    return None;
+                }
+                let kept = entry.len() - PREV_DROPPED.len();
+                out.extend_from_slice(&u16::try_from(kept).ok()?.to_be_bytes());
+                out.extend_from_slice(&entry[..PREV_DROPPED.start]);
+                out.extend_from_slice(&entry[PREV_DROPPED.end..]);
+            }
+        }
+        previous = Some(entry);
+    }
+    Some(out)
+}
+
+/// The bundle [`unlink`] cut: each entry after the first given back the dropped bytes of its
+/// `prev` from the leaf hash of the entry rebuilt before it. An entry whose kept bytes do not
+/// match that hash (an edit before it) is rebuilt with its kept bytes, so it no longer links.
+fn relink(unlinked: &[u8]) -> Result<Vec<u8>, BundleError> {
+    let entries = bundle_entries(unlinked).ok_or(BundleError::Unlinkable)?;
+    // Beyond a bundle's 256, a few entries an insider slipped in are still rebuilt for the
+    // verifier to name; the bound keeps what reading allocates near the declared size.
+    if entries.len() as u64 > 2 * BUNDLE_WIDTH {
+        return Err(BundleError::Unlinkable);
+    }
+    let mut out = Vec::with_capacity(unlinked.len() + entries.len() * PREV_DROPPED.len());
+    let mut previous: Option<std::ops::Range<usize>> = None;
+    for entry in entries {
+        let Some(before) = previous else {
+            push_bundle_entry(&mut out, entry).ok_or(BundleError::Unlinkable)?;
+            previous = Some(out.len() - entry.len()..out.len());
+            continue;
+        };
+        if entry.len() < PREV_DROPPED.start {
+            return Err(BundleError::Unlinkable);
+        }
+        let hash = leaf_hash(&out[before]);
+        let length =
+            u16::try_from(entry.len() + PREV_DROPPED.len()).map_err(|_| BundleError::Unlinkable)?;
+        out.extend_from_slice(&length.to_be_bytes());
+        let start = out.len();
+        out.extend_from_slice(&entry[..PREV_DROPPED.start]);
+        out.extend_from_slice(&hash.as_bytes()[PREV_KEPT..]);
+        out.extend_from_slice(&entry[PREV_DROPPED.start..]);
+        previous = Some(start..out.len());
+    }
+    Ok(out)
 }
 
 /// Bundle bytes as [`BundleCodec::Zstd`] stores them: one zstd frame declaring its size, with a
@@ -229,9 +322,11 @@ pub fn prune_stored_bundle<'a>(
 ) -> Option<(BundleCodec, Vec<u8>, Vec<&'a PrunedEntry>)> {
     let data = decode_bundle(codec, stored).ok()?;
     let (data, done) = prune_bundle(index, &data, pruned, entries)?;
-    let stored = match codec {
-        BundleCodec::Raw => data,
-        BundleCodec::Zstd => compress_bundle(&data).ok()?,
+    let (codec, stored) = match codec {
+        BundleCodec::Raw => (codec, data),
+        BundleCodec::Zstd => (codec, compress_bundle(&data).ok()?),
+        // Entries cut to their header no longer link: the bundle is stored as `Zstd` then.
+        BundleCodec::ZstdLinked => encode_bundle(&data, BUNDLE_WIDTH).ok()?,
     };
     Some((codec, stored, done))
 }
@@ -273,6 +368,238 @@ pub fn prune_bundle<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pli_audit::{AuditLog, LogKey, MemoryLog, SigningKey, Tampering, Verification};
+
+    /// A log of `n` events, written as the server writes them, and its checkpoint.
+    fn logged(n: u64) -> (Vec<Vec<u8>>, pli_audit::SignedCheckpoint) {
+        let key = LogKey::new("pli.example/audit", SigningKey::from_bytes(&[7; 32])).unwrap();
+        let mut log = AuditLog::new(key);
+        let mut memory = MemoryLog::new();
+        let events: Vec<pli_audit::AuditEvent> = (0..n)
+            .map(|index| pli_audit::AuditEvent {
+                time: 1_750_000_000 + index as i64,
+                org: Some("0a1b2c3d4e5f60718293a4b5c6d7e8f9".into()),
+                actor: Some(format!("{:032x}", index % 7)),
+                actor_email: Some(format!("agent{}@chu.example", index % 7)),
+                address: "192.0.2.7".into(),
+                action: "envelope.download".into(),
+                target: Some(format!("{index:032x}")),
+                outcome: pli_audit::Outcome::Allowed,
+            })
+            .collect();
+        let appended = log.append(&mut memory, &events).unwrap();
+        (memory.entries().to_vec(), appended.checkpoint)
+    }
+
+    fn bundle_of(entries: &[Vec<u8>]) -> Vec<u8> {
+        let mut data = Vec::new();
+        for entry in entries {
+            push_bundle_entry(&mut data, entry).unwrap();
+        }
+        data
+    }
+
+    /// What the verifier says of the log whose first bundle is stored as `stored` (linked) and
+    /// whose other entries are `rest`.
+    fn verdict(
+        stored: &[u8],
+        rest: &[Vec<u8>],
+        checkpoint: &pli_audit::SignedCheckpoint,
+    ) -> Result<pli_audit::Verified, pli_audit::VerifyError> {
+        let data = decode_bundle(BundleCodec::ZstdLinked, stored).unwrap();
+        let mut verification = Verification::new(std::slice::from_ref(checkpoint)).unwrap();
+        for entry in bundle_pieces(&data)
+            .into_iter()
+            .chain(rest.iter().map(Vec::as_slice))
+        {
+            verification.push(entry).unwrap();
+        }
+        verification.finish()
+    }
+
+    #[test]
+    fn a_full_bundle_of_logged_entries_is_stored_linked_and_read_back_exactly() {
+        let (entries, checkpoint) = logged(300);
+        let data = bundle_of(&entries[..256]);
+        let (codec, stored) = encode_bundle(&data, BUNDLE_WIDTH).unwrap();
+        assert_eq!(codec, BundleCodec::ZstdLinked);
+        assert_eq!(decode_bundle(codec, &stored).unwrap(), data);
+        // Smaller than the bundle compressed whole: 28 bytes of hash per entry are not stored.
+        let whole = compress_bundle(&data).unwrap();
+        assert!(
+            stored.len() + 255 * 20 < whole.len(),
+            "{} {}",
+            stored.len(),
+            whole.len()
+        );
+        assert_eq!(
+            verdict(&stored, &entries[256..], &checkpoint).unwrap().size,
+            300
+        );
+    }
+
+    #[test]
+    fn bundles_whose_entries_do_not_link_are_stored_whole() {
+        let (mut entries, _) = logged(256);
+        // An entry cut to its header by retention: the next one no longer links to it.
+        entries[9].truncate(HEADER_BYTES);
+        let data = bundle_of(&entries);
+        let (codec, stored) = encode_bundle(&data, BUNDLE_WIDTH).unwrap();
+        assert_eq!(codec, BundleCodec::Zstd);
+        assert_eq!(decode_bundle(codec, &stored).unwrap(), data);
+        // Bytes the log did not write (shorter than a header) are stored as they are too.
+        let data = bundle_of(&vec![vec![1; 60]; 256]);
+        let (codec, stored) = encode_bundle(&data, BUNDLE_WIDTH).unwrap();
+        assert_eq!(codec, BundleCodec::Zstd);
+        assert_eq!(decode_bundle(codec, &stored).unwrap(), data);
+    }
+
+    #[test]
+    fn retention_in_a_linked_bundle_stores_it_whole() {
+        let (entries, _) = logged(256);
+        let data = bundle_of(&entries);
+        let (codec, stored) = encode_bundle(&data, BUNDLE_WIDTH).unwrap();
+        let header = entries[3][..HEADER_BYTES].to_vec();
+        let prune = PrunedEntry {
+            index: 3,
+            header,
+            leaf: *leaf_hash(&entries[3]).as_bytes(),
+        };
+        let (codec, stored, done) = prune_stored_bundle(0, codec, &stored, &[], &[&prune]).unwrap();
+        assert_eq!(done.len(), 1);
+        assert_eq!(codec, BundleCodec::Zstd);
+        let read = decode_bundle(codec, &stored).unwrap();
+        let read = bundle_entries(&read).unwrap();
+        assert_eq!(read[3], &entries[3][..HEADER_BYTES]);
+        assert_eq!(read[4], entries[4].as_slice());
+    }
+
+    /// An insider who edits a linked bundle (decompressing it, changing its entries as kept,
+    /// compressing it again) is named as precisely as in a bundle stored whole: the dropped
+    /// bytes are rebuilt from the entry before, and the kept ones then no longer match.
+    #[test]
+    fn edits_inside_a_linked_bundle_are_named() {
+        let (entries, checkpoint) = logged(300);
+        let (_, stored) = encode_bundle(&bundle_of(&entries[..256]), BUNDLE_WIDTH).unwrap();
+        let kept = decompress(&stored).unwrap();
+        let kept: Vec<Vec<u8>> = bundle_entries(&kept)
+            .unwrap()
+            .into_iter()
+            .map(<[u8]>::to_vec)
+            .collect();
+        let edited = |edit: &dyn Fn(&mut Vec<Vec<u8>>)| {
+            let mut pieces = kept.clone();
+            edit(&mut pieces);
+            let stored = compress_bundle(&bundle_of(&pieces)).unwrap();
+            match verdict(&stored, &entries[256..], &checkpoint) {
+                Err(pli_audit::VerifyError::Tampered(tampering)) => tampering,
+                other => panic!("not caught: {other:?}"),
+            }
+        };
+        let last = |pieces: &mut Vec<Vec<u8>>| pieces.len() - 1;
+
+        // The body of entry 100 rewritten (its time and target).
+        let rewritten = edited(&|pieces| {
+            let end = pieces[100].len() - 1;
+            pieces[100][end] ^= 1;
+        });
+        assert!(
+            matches!(rewritten, Tampering::Rewritten { index: 100, .. }),
+            "{rewritten:?}"
+        );
+        // Entry 0, stored whole, rewritten.
+        let first = edited(&|pieces| {
+            let end = pieces[0].len() - 1;
+            pieces[0][end] ^= 1;
+        });
+        assert!(
+            matches!(first, Tampering::Rewritten { index: 0, .. }),
+            "{first:?}"
+        );
+        // The last entry of the bundle.
+        let at_end = edited(&|pieces| {
+            let end = last(pieces);
+            let byte = pieces[end].len() - 1;
+            pieces[end][byte] ^= 1;
+        });
+        assert!(
+            matches!(at_end, Tampering::Rewritten { index: 255, .. }),
+            "{at_end:?}"
+        );
+        // Entry 100 deleted.
+        let deleted = edited(&|pieces| {
+            pieces.remove(100);
+        });
+        assert!(
+            matches!(
+                deleted,
+                Tampering::Deleted {
+                    index: 100,
+                    count: 1,
+                    ..
+                }
+            ),
+            "{deleted:?}"
+        );
+        // Entries 100 and 101 swapped.
+        let reordered = edited(&|pieces| pieces.swap(100, 101));
+        assert!(
+            matches!(reordered, Tampering::Reordered { index: 100, .. }),
+            "{reordered:?}"
+        );
+        // A copy of entry 100 slipped in after it.
+        let inserted = edited(&|pieces| {
+            let copy = pieces[100].clone();
+            pieces.insert(101, copy);
+        });
+        assert!(
+            matches!(inserted, Tampering::Inserted { index: 101, .. }),
+            "{inserted:?}"
+        );
+    }
+
+    #[test]
+    fn hostile_linked_bundles_are_refused_without_panicking() {
+        let linked = |pieces: &[Vec<u8>]| compress_bundle(&bundle_of(pieces)).unwrap();
+        let (entries, _) = logged(2);
+        // Far more entries than a bundle holds.
+        let many = vec![vec![1; 20]; 513];
+        assert_eq!(
+            decode_bundle(BundleCodec::ZstdLinked, &linked(&many)),
+            Err(BundleError::Unlinkable)
+        );
+        // An entry after the first too short to hold its kept header.
+        let short = [entries[0].clone(), vec![1; 13]];
+        assert_eq!(
+            decode_bundle(BundleCodec::ZstdLinked, &linked(&short)),
+            Err(BundleError::Unlinkable)
+        );
+        // An entry that would be over 65,535 bytes once rebuilt.
+        let long = [entries[0].clone(), vec![1; usize::from(u16::MAX) - 20]];
+        assert_eq!(
+            decode_bundle(BundleCodec::ZstdLinked, &linked(&long)),
+            Err(BundleError::Unlinkable)
+        );
+        // Bytes cut inside an entry.
+        let mut cut = bundle_of(&entries);
+        cut.truncate(cut.len() - 3);
+        assert_eq!(
+            decode_bundle(BundleCodec::ZstdLinked, &compress_bundle(&cut).unwrap()),
+            Err(BundleError::Unlinkable)
+        );
+        // Not a zstd frame at all.
+        assert!(decode_bundle(BundleCodec::ZstdLinked, b"not zstd").is_err());
+        // The empty bundle and one entry alone are read as they are.
+        assert_eq!(
+            decode_bundle(BundleCodec::ZstdLinked, &linked(&[])).unwrap(),
+            Vec::<u8>::new()
+        );
+        let one = bundle_of(&entries[..1]);
+        assert_eq!(
+            decode_bundle(BundleCodec::ZstdLinked, &compress_bundle(&one).unwrap()).unwrap(),
+            one
+        );
+    }
 
     fn bundle(index: u64, entries: &[Vec<u8>]) -> Vec<u8> {
         let appends = pli_audit::bundle_appends(index * BUNDLE_WIDTH, entries).unwrap();
@@ -317,6 +644,7 @@ mod tests {
     fn full_bundles_are_compressed_and_read_back() {
         let data = full_bundle(3);
         let (codec, stored) = encode_bundle(&data, BUNDLE_WIDTH).unwrap();
+        // Not entries that link (see the linked bundles' tests): compressed whole.
         assert_eq!(codec, BundleCodec::Zstd);
         assert!(stored.len() < data.len() / 4, "{} bytes", stored.len());
         assert_eq!(decode_bundle(codec, &stored).unwrap(), &data[..]);
@@ -325,10 +653,10 @@ mod tests {
         let (codec, stored) = encode_bundle(&partial, 1).unwrap();
         assert_eq!((codec, &stored), (BundleCodec::Raw, &partial));
         assert_eq!(decode_bundle(codec, &stored).unwrap(), &partial[..]);
-        for codec in [BundleCodec::Raw, BundleCodec::Zstd] {
+        for codec in [BundleCodec::Raw, BundleCodec::Zstd, BundleCodec::ZstdLinked] {
             assert_eq!(BundleCodec::from_code(codec.code()), Some(codec));
         }
-        assert_eq!(BundleCodec::from_code(2), None);
+        assert_eq!(BundleCodec::from_code(3), None);
     }
 
     #[test]
