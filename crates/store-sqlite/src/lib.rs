@@ -1518,6 +1518,10 @@ async fn write_tiles(
     tiles: &[TileAppend],
 ) -> Result<()> {
     for append in tiles {
+        // Leaf hashes are derived from the entries (`Store::audit_log_hashes`), not stored.
+        if append.tile.level == 0 {
+            continue;
+        }
         let level = i64::from(append.tile.level);
         let index = sql_index(append.tile.index)?;
         if append.start == 0 {

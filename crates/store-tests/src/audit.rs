@@ -183,8 +183,8 @@ fn log_batch(first: u64, n: u64) -> LogBatch {
     }
 }
 
-/// A batch of the tiles `tree` adds after its first `first` leaves, without entries (the tiles'
-/// stories are about the tree's storage).
+/// A batch of the tiles `tree` adds after its first `first` leaves, without entries (which
+/// [`log_batch`] adds).
 fn tiles_batch(tree: &MemoryHashes, first: u64) -> LogBatch {
     let start = stored_hash_count(first);
     let indexes: Vec<u64> = (start..stored_hash_count(tree.size())).collect();
@@ -300,27 +300,32 @@ pub async fn audit_log_positions_are_never_overwritten(fixture: &dyn Fixture) {
             .await,
         Err(StoreError::Conflict(_))
     ));
-    // New entry and checkpoint positions, but tiles prepared against another tree: a tile said
-    // to be new that exists, or to hold fewer hashes than it does.
-    for start in [0, 1] {
-        let mut stale = log_batch(2, 1);
-        stale.tiles[0].start = start;
+    // New entry and checkpoint positions, but tiles prepared against another tree: the tile
+    // of level 1 that the batch taking the log to 256 entries starts, said to hold a hash
+    // already, or said to have grown at another index, where none was started. (Tiles of level
+    // 0, the leaf hashes, are derived from the entries and never stored.)
+    let level_one = |batch: &mut LogBatch| -> usize {
+        batch
+            .tiles
+            .iter()
+            .position(|append| append.tile.level == 1)
+            .unwrap()
+    };
+    let mut stale = log_batch(2, 254);
+    let at = level_one(&mut stale);
+    stale.tiles[at].start = 1;
+    let mut unstarted = log_batch(2, 254);
+    let at = level_one(&mut unstarted);
+    unstarted.tiles[at].tile.index = 7;
+    unstarted.tiles[at].start = 1;
+    for (name, batch) in [("stale", stale), ("unstarted", unstarted)] {
         assert!(matches!(
             store
-                .append_audit_logged(&[event(None, "stale", Outcome::Allowed)], &stale)
+                .append_audit_logged(&[event(None, name, Outcome::Allowed)], &batch)
                 .await,
             Err(StoreError::Conflict(_))
         ));
     }
-    // A tile said to have grown that was never started.
-    let mut unstarted = log_batch(2, 1);
-    unstarted.tiles[0].tile.index = 7;
-    assert!(matches!(
-        store
-            .append_audit_logged(&[event(None, "unstarted", Outcome::Allowed)], &unstarted)
-            .await,
-        Err(StoreError::Conflict(_))
-    ));
 
     // Entries prepared against another log: the last bundle holds 2 entries, a batch says it
     // holds 1 or 3, or adds to a bundle beyond it as if that held one.
@@ -638,7 +643,7 @@ pub async fn audit_log_tiles_hold_the_tree_across_boundaries(fixture: &dyn Fixtu
             prefix.push_leaf(&entry(index)).unwrap();
         }
         store
-            .append_audit_logged(&[], &tiles_batch(&prefix, written))
+            .append_audit_logged(&[], &log_batch(written, size - written))
             .await
             .unwrap();
         written = size;

@@ -156,9 +156,10 @@ pub async fn populate(store: &dyn Snapshot) {
                         vec![0, 1, 2, 255],
                     ],
                 ),
-                // Two leaf hashes in the tile of level 0 (the node over them is recomputed).
+                // Two hashes in a tile of level 1 (leaf hashes, of level 0, are derived from
+                // the entries, not stored; a snapshot carries the tiles as they are).
                 tiles: vec![pli_store::TileAppend {
-                    tile: pli_store::TileId { level: 0, index: 0 },
+                    tile: pli_store::TileId { level: 1, index: 0 },
                     start: 0,
                     hashes: [digest("hash 0"), digest("hash 1")].concat(),
                 }],

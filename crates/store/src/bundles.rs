@@ -309,6 +309,23 @@ pub(crate) fn stored_entries(
     Ok(entries)
 }
 
+/// The tile of level 0 over a bundle's entries: each one's leaf hash, or the one kept for it
+/// when it was pruned. Leaf hashes are not stored beside the entries: each entry is stored
+/// once, and this is what proofs and a reopening log read. `Corrupt` if the bundle does not
+/// decode.
+pub(crate) fn leaf_tile(bundle: &StoredBundle) -> crate::Result<Vec<u8>> {
+    let first = bundle.index.saturating_mul(BUNDLE_WIDTH);
+    let entries = stored_entries(std::slice::from_ref(bundle), first, BUNDLE_WIDTH as u32)?;
+    let mut tile = Vec::with_capacity(entries.len() * HASH_BYTES);
+    for entry in &entries {
+        match entry.pruned_leaf {
+            Some(leaf) => tile.extend_from_slice(&leaf),
+            None => tile.extend_from_slice(leaf_hash(&entry.bytes).as_bytes()),
+        }
+    }
+    Ok(tile)
+}
+
 /// Retention in one stored bundle: [`prune_bundle`] on its decoded bytes, the result stored
 /// with the same codec (a full bundle stays compressed). Returns the codec and bytes to store
 /// and the entries pruned now; `None` if the bundle does not decode or is not well-formed (it is

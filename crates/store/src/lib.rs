@@ -367,7 +367,8 @@ pub struct LogBatch {
     /// ([`bundle_writes`]).
     pub bundles: Vec<BundleWrite>,
     /// Tree hashes the batch adds, as tiles (`pli_audit::tiles`): a new tile when `start` is 0,
-    /// else hashes appended to a tile that held exactly `start` of them.
+    /// else hashes appended to a tile that held exactly `start` of them. Stores keep the tiles
+    /// of level 1 and above; the leaf hashes of level 0 are derived from the entries.
     pub tiles: Vec<TileAppend>,
     /// Number of entries of the log after the batch.
     pub size: u64,
@@ -778,13 +779,24 @@ pub trait Store: Send + Sync + 'static {
         witnesses: &[String],
         required: usize,
     ) -> Result<Option<(StoredCheckpoint, Vec<String>)>>;
-    /// The stored hash tiles asked for that exist, with their bytes (32 per hash).
+    /// The stored hash tiles asked for that exist, with their bytes (32 per hash). Tiles of
+    /// level 0 (the leaf hashes) are not stored: [`Store::audit_log_hashes`] derives them from
+    /// the entries.
     async fn audit_log_tiles(&self, tiles: &[TileId]) -> Result<HashMap<TileId, Vec<u8>>>;
-    /// Stored tree hashes by stored index, in the order asked, read from their tiles.
-    /// `NotFound` if one is missing.
+    /// Stored tree hashes by stored index, in the order asked, read from their tiles; the leaf
+    /// hashes from the entries of their bundle ([`bundles::leaf_tile`]). `NotFound` if one is
+    /// missing.
     async fn audit_log_hashes(&self, indexes: &[u64]) -> Result<Vec<[u8; 32]>> {
         let tiles = pli_audit::tiles_for(indexes).ok_or(StoreError::NotFound)?;
-        let data = self.audit_log_tiles(&tiles).await?;
+        let (leaves, stored): (Vec<TileId>, Vec<TileId>) =
+            tiles.into_iter().partition(|tile| tile.level == 0);
+        let mut data = self.audit_log_tiles(&stored).await?;
+        for tile in leaves {
+            let bundles = self.audit_log_bundles(tile.index, 1).await?;
+            if let Some(bundle) = bundles.iter().find(|bundle| bundle.index == tile.index) {
+                data.insert(tile, bundles::leaf_tile(bundle)?);
+            }
+        }
         let hashes =
             pli_audit::hashes_from_tiles(&data, indexes).map_err(|_| StoreError::NotFound)?;
         Ok(hashes.iter().map(|hash| *hash.as_bytes()).collect())

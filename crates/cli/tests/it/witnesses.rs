@@ -149,10 +149,7 @@ fn a_sender_requiring_two_witnesses_that_ran_at_different_moments_proves_keys_bo
     // The two checkpoints must be one history: a server whose stored tree no longer links them
     // is refused before any key is proven.
     alice.run(&["audit", "witnesses", "require", "2"]).ok();
-    server.sql(&format!(
-        "UPDATE audit_log_tiles SET data = {}",
-        server.sql_zeros("length(data)")
-    ));
+    rewrite_stored_tree(&server);
     let run = alice.run(&["send", paths[0].to_str().unwrap(), "--to", "bob@police.fr"]);
     let stderr = run.fails();
     assert!(stderr.contains("not one history"), "{stderr}");
@@ -168,10 +165,7 @@ fn a_witness_refuses_a_log_that_rewrote_its_history() {
     let _alice = User::invited(&server, "alice@hospital.fr", "Hospital", "agent");
     // The server's stored tree is rewritten: its hashes no longer match what the
     // witness saw, so no consistency proof can link the two checkpoints.
-    server.sql(&format!(
-        "UPDATE audit_log_tiles SET data = {}",
-        server.sql_zeros("length(data)")
-    ));
+    rewrite_stored_tree(&server);
     let run = dpo.run(&[
         "audit",
         "witness",
@@ -263,4 +257,15 @@ fn the_witness_makes_cosignature_v1_lines_and_trust_takes_either_key_form() {
     let listed: Value =
         serde_json::from_str(alice.run(&["audit", "witnesses", "--json"]).ok()).unwrap();
     assert_eq!(listed["witnesses"], serde_json::json!([]));
+}
+
+/// Rewrites the stored tree as an insider would: every entry (of the partial bundle these small
+/// logs fit in), from which the leaf hashes are derived, and every stored tile above them.
+fn rewrite_stored_tree(server: &Server) {
+    for table in ["audit_log_bundles", "audit_log_tiles"] {
+        server.sql(&format!(
+            "UPDATE {table} SET data = {}",
+            server.sql_zeros("length(data)")
+        ));
+    }
 }
