@@ -460,22 +460,83 @@ async fn write_with_retry(
     }
 }
 
-/// A batch whose store transaction runs while the writer prepares the next one, and whom to
-/// answer when it ends.
-struct InFlight {
-    write: tokio::task::JoinHandle<(Batch, pli_store::Result<()>)>,
+/// Most batches handed to the store task and not yet answered: one being written, and the next
+/// one, which the store task starts as soon as the first is durable.
+const AHEAD: usize = 2;
+
+/// A prepared batch for the store task. `epoch` counts the log's reopenings: a batch prepared
+/// on top of one the store refused belongs to a stale epoch and must not be written.
+struct Job {
+    epoch: u64,
+    batch: Batch,
+    log_batch: LogBatch,
+}
+
+/// What the store task did with a job, in the order the jobs came.
+struct Done {
+    batch: Batch,
+    written: Written,
+}
+
+enum Written {
+    Yes,
+    /// The store refused it; every later job of its epoch is skipped.
+    Failed(StoreError),
+    /// Prepared on top of a refused batch: not written.
+    Skipped,
+}
+
+/// Whom to answer when a job is done.
+struct Pending {
     first_index: u64,
     waiters: Vec<(u64, Waiter)>,
     flushes: Vec<oneshot::Sender<()>>,
 }
 
-/// The writer's state: the store, how to reopen the log, the log as it will be once the batch
-/// in flight is stored, and the key readers check checkpoints with.
+/// Writes the jobs it is given, one at a time and in order, starting each as soon as the one
+/// before is durable.
+async fn store_task(
+    store: Arc<dyn Store>,
+    mut jobs: mpsc::Receiver<Job>,
+    done: mpsc::Sender<Done>,
+) {
+    let mut refused_epoch = None;
+    while let Some(Job {
+        epoch,
+        batch,
+        log_batch,
+    }) = jobs.recv().await
+    {
+        let written = if refused_epoch == Some(epoch) {
+            Written::Skipped
+        } else {
+            match store.append_audit_logged(&batch.events, &log_batch).await {
+                Ok(()) => Written::Yes,
+                Err(error) => {
+                    refused_epoch = Some(epoch);
+                    Written::Failed(error)
+                }
+            }
+        };
+        if done.send(Done { batch, written }).await.is_err() {
+            break;
+        }
+    }
+}
+
+/// The writer's state: the store, how to reopen the log, the log as it will be once every
+/// batch handed to the store task is stored, and the key readers check checkpoints with.
 struct Writer {
     store: Arc<dyn Store>,
     source: LogSource,
     log: Result<pli_audit::AuditLog, AuditError>,
     verifier: Arc<RwLock<Option<LogVerifier>>>,
+    epoch: u64,
+    jobs: mpsc::Sender<Job>,
+    pending: std::collections::VecDeque<Pending>,
+    /// A batch was refused: nothing more is handed to the store task until every job before
+    /// is answered, so that rewriting those does not race with new ones.
+    draining: bool,
 }
 
 impl Writer {
@@ -487,101 +548,100 @@ impl Writer {
         }
     }
 
-    /// Prepares `batch` on top of the batch in flight, if any, and advances the log past it in
-    /// memory: the log must be reopened if its store write then fails.
-    fn prepare_ahead(&mut self, batch: &mut Batch) -> Result<(u64, LogBatch), AuditError> {
-        let log = self.log.as_mut().map_err(|error| error.clone())?;
-        let (pending, log_batch) = prepare_batch(log, batch)?;
-        let appended = log
-            .commit(pending)
-            .map_err(|error| AuditError(error.to_string()))?;
-        Ok((appended.first_index, log_batch))
-    }
-
-    /// Starts a prepared batch's store transaction.
-    fn start(
-        &self,
-        batch: Batch,
-        first_index: u64,
-        log_batch: LogBatch,
-        waiters: Vec<(u64, Waiter)>,
-        flushes: Vec<oneshot::Sender<()>>,
-    ) -> InFlight {
-        let store = self.store.clone();
-        let write = tokio::spawn(async move {
-            let result = store.append_audit_logged(&batch.events, &log_batch).await;
-            (batch, result)
-        });
-        InFlight {
-            write,
-            first_index,
+    /// Prepares `batch` on top of the batches handed to the store task and hands it over; the
+    /// log advances past it in memory, and is reopened if the store refuses it. A batch that
+    /// cannot be prepared so (the log is not open) is written on its own once the store task
+    /// is idle.
+    async fn hand_over(&mut self, mut gathered: Gathered, done: &mut mpsc::Receiver<Done>) {
+        let prepared = self
+            .log
+            .as_mut()
+            .map_err(|error| error.clone())
+            .and_then(|log| {
+                let (pending, log_batch) = prepare_batch(log, &mut gathered.batch)?;
+                let appended = log
+                    .commit(pending)
+                    .map_err(|error| AuditError(error.to_string()))?;
+                Ok((appended.first_index, log_batch))
+            });
+        let Gathered {
+            mut batch,
             waiters,
             flushes,
-        }
-    }
-
-    /// Waits for a batch in flight and answers its waiters. A batch that failed leaves the log
-    /// reopened from the store (whatever was prepared on top of it is stale); one that lost the
-    /// log's end to another writer is written again as [`write_with_retry`] does. Whether the
-    /// log prepared on top of it still stands.
-    async fn finish(&mut self, mut flight: InFlight) -> bool {
-        let written = (&mut flight.write).await;
-        self.conclude(flight, written).await
-    }
-
-    /// [`Writer::finish`], once the batch's write has ended with `written`.
-    async fn conclude(
-        &mut self,
-        flight: InFlight,
-        written: Result<(Batch, pli_store::Result<()>), tokio::task::JoinError>,
-    ) -> bool {
-        let InFlight {
-            first_index,
-            waiters,
-            flushes,
-            ..
-        } = flight;
-        let (result, stands) = match written {
-            Ok((_, Ok(()))) => (Ok(first_index), true),
-            Ok((mut batch, Err(error))) => {
-                self.log = self.source.open(self.store.as_ref()).await;
-                let result = if matches!(error, StoreError::Conflict(_)) {
-                    write_with_retry(self.store.as_ref(), &self.source, &mut self.log, &mut batch)
-                        .await
-                } else {
-                    Err(AuditError(error.to_string()))
-                };
-                if let Err(error) = &result {
-                    tracing::error!(n_events = batch.len(), %error, "audit batch not written");
+        } = gathered;
+        if let Ok((first_index, log_batch)) = prepared {
+            let job = Job {
+                epoch: self.epoch,
+                batch,
+                log_batch,
+            };
+            match self.jobs.send(job).await {
+                Ok(()) => {
+                    self.pending.push_back(Pending {
+                        first_index,
+                        waiters,
+                        flushes,
+                    });
+                    return;
                 }
-                (result, false)
+                Err(mpsc::error::SendError(job)) => batch = job.batch,
             }
-            Err(_) => {
-                self.log = self.source.open(self.store.as_ref()).await;
-                let error = AuditError("the audit batch's write stopped".into());
-                tracing::error!(%error, "audit batch not written");
-                (Err(error), false)
+            // The store task has stopped (not reached while the writer holds its channel).
+            self.log = self.source.open(self.store.as_ref()).await;
+        }
+        while !self.pending.is_empty() {
+            match done.recv().await {
+                Some(finished) => self.finish(finished).await,
+                None => break,
             }
-        };
-        self.share_verifier();
-        answer(&result, waiters, flushes);
-        stands
-    }
-
-    /// Writes a batch and waits for it, when it cannot be prepared ahead (the log is not open,
-    /// or the batch before it failed).
-    async fn write_now(
-        &mut self,
-        batch: &mut Batch,
-        waiters: Vec<(u64, Waiter)>,
-        flushes: Vec<oneshot::Sender<()>>,
-    ) {
+        }
         let result =
-            write_with_retry(self.store.as_ref(), &self.source, &mut self.log, batch).await;
+            write_with_retry(self.store.as_ref(), &self.source, &mut self.log, &mut batch).await;
         self.share_verifier();
         if let Err(error) = &result {
             tracing::error!(n_events = batch.len(), %error, "audit batch not written");
         }
+        answer(&result, waiters, flushes);
+    }
+
+    /// Answers the oldest job handed over. A refused batch leaves the log reopened from the
+    /// store (whatever was prepared on top of it is stale, and written again here once the
+    /// store task skips it); one that lost the log's end to another writer is written again as
+    /// [`write_with_retry`] does.
+    async fn finish(&mut self, done: Done) {
+        let Some(Pending {
+            first_index,
+            waiters,
+            flushes,
+        }) = self.pending.pop_front()
+        else {
+            return;
+        };
+        let Done { mut batch, written } = done;
+        let result = match written {
+            Written::Yes => Ok(first_index),
+            Written::Failed(error) => {
+                self.epoch += 1;
+                self.draining = true;
+                self.log = self.source.open(self.store.as_ref()).await;
+                if matches!(error, StoreError::Conflict(_)) {
+                    write_with_retry(self.store.as_ref(), &self.source, &mut self.log, &mut batch)
+                        .await
+                } else {
+                    Err(AuditError(error.to_string()))
+                }
+            }
+            Written::Skipped => {
+                write_with_retry(self.store.as_ref(), &self.source, &mut self.log, &mut batch).await
+            }
+        };
+        if let Err(error) = &result {
+            tracing::error!(n_events = batch.len(), %error, "audit batch not written");
+        }
+        if self.pending.is_empty() {
+            self.draining = false;
+        }
+        self.share_verifier();
         answer(&result, waiters, flushes);
     }
 }
@@ -622,10 +682,12 @@ impl Gathered {
     }
 }
 
-/// The writer task. Batches are pipelined: while one batch's transaction runs, the next one
-/// gathers what arrives; once it is full it is encoded, hashed, signed and compressed on top of
-/// the one in flight, and it starts as soon as that one is durable. Batches are stored one at a
-/// time, in order, and each is as large as the queue allows, as commits cost more than rows.
+/// The writer task. Batches are pipelined: a store task writes them one at a time and in order,
+/// starting each as soon as the one before is durable, while the writer gathers the next one
+/// from what arrives; once it is full (or the store task is idle) the writer encodes, hashes and
+/// signs it and compresses its bundles on top of those handed over, and hands it over too (at
+/// most [`AHEAD`] at a time). Batches are as large as the queue allows, as commits cost more
+/// than rows.
 async fn run(
     store: Arc<dyn Store>,
     mut source: LogSource,
@@ -636,78 +698,77 @@ async fn run(
         Some(log) => Ok(log),
         None => source.open(store.as_ref()).await,
     };
+    let (jobs, job_receiver) = mpsc::channel(AHEAD);
+    let (done_sender, mut done) = mpsc::channel(AHEAD);
+    let task = tokio::spawn(store_task(store.clone(), job_receiver, done_sender));
     let mut writer = Writer {
         store,
         source,
         log,
         verifier,
+        epoch: 0,
+        jobs,
+        pending: std::collections::VecDeque::new(),
+        draining: false,
     };
     writer.share_verifier();
-    let mut in_flight: Option<InFlight> = None;
     let mut next = Gathered::default();
     let mut open = true;
     loop {
         let limit = batch_limit(writer.log.as_ref().ok().map(pli_audit::AuditLog::size));
-        match in_flight.as_mut() {
-            Some(flight) if open && next.batch.len() < limit => {
-                tokio::select! {
-                    written = &mut flight.write => {
-                        if let Some(flight) = in_flight.take() {
-                            writer.conclude(flight, written).await;
-                        }
-                    }
-                    message = receiver.recv() => match message {
-                        Some(message) => next.take(message),
-                        None => open = false,
-                    },
-                }
-                continue;
-            }
-            Some(_) => {}
-            None if open && next.batch.is_empty() && next.flushes.is_empty() => {
-                match receiver.recv().await {
-                    Some(message) => next.take(message),
-                    None => open = false,
-                }
-            }
-            None => {}
+        let full = next.batch.len() >= limit;
+        let can_hand_over = !writer.draining && writer.pending.len() < AHEAD;
+        if !next.batch.is_empty() && (writer.pending.is_empty() || (full && can_hand_over)) {
+            writer.hand_over(std::mem::take(&mut next), &mut done).await;
+            continue;
         }
-        // Whatever else is queued joins the batch.
-        while open && next.batch.len() < limit {
-            match receiver.try_recv() {
-                Ok(message) => next.take(message),
-                Err(mpsc::error::TryRecvError::Empty) => break,
-                Err(mpsc::error::TryRecvError::Disconnected) => open = false,
+        if next.batch.is_empty() && !next.flushes.is_empty() {
+            // Answered with the last batch handed over, or now if there is none.
+            match writer.pending.back_mut() {
+                Some(last) => last.flushes.append(&mut next.flushes),
+                None => answer(&Ok(0), Vec::new(), std::mem::take(&mut next.flushes)),
             }
+            continue;
         }
-        let Gathered {
-            mut batch,
-            waiters,
-            flushes,
-        } = std::mem::take(&mut next);
-        if batch.is_empty() {
-            if let Some(flight) = in_flight.take() {
-                writer.finish(flight).await;
-            }
-            answer(&Ok(0), waiters, flushes);
-            if open {
-                continue;
-            }
+        if !open && next.batch.is_empty() && writer.pending.is_empty() {
             break;
         }
-        let prepared = writer.prepare_ahead(&mut batch);
-        let stands = match in_flight.take() {
-            Some(flight) => writer.finish(flight).await,
-            None => true,
-        };
-        match prepared {
-            Ok((first_index, log_batch)) if stands => {
-                in_flight = Some(writer.start(batch, first_index, log_batch, waiters, flushes));
-            }
-            // Prepared on top of a batch that failed, or not prepared: written on its own.
-            _ => writer.write_now(&mut batch, waiters, flushes).await,
+        let accepting = open && !full;
+        tokio::select! {
+            finished = done.recv(), if !writer.pending.is_empty() => match finished {
+                Some(finished) => writer.finish(finished).await,
+                // The store task stopped: what it held is answered as not written.
+                None => {
+                    for Pending { waiters, flushes, .. } in writer.pending.drain(..) {
+                        answer(&Err(AuditError("the audit store task stopped".into())), waiters, flushes);
+                    }
+                    writer.log = writer.source.open(writer.store.as_ref()).await;
+                }
+            },
+            message = receiver.recv(), if accepting => match message {
+                Some(message) => {
+                    next.take(message);
+                    // Whatever else is queued joins the batch.
+                    while next.batch.len() < limit {
+                        match receiver.try_recv() {
+                            Ok(message) => next.take(message),
+                            Err(mpsc::error::TryRecvError::Empty) => break,
+                            Err(mpsc::error::TryRecvError::Disconnected) => {
+                                open = false;
+                                break;
+                            }
+                        }
+                    }
+                }
+                None => open = false,
+            },
+            // Not reached: with nothing handed over, the loop above hands over or stops
+            // unless events are still accepted.
+            else => break,
         }
     }
+    drop(writer);
+    let _ = task.await;
 }
 
 #[cfg(test)]
