@@ -283,6 +283,18 @@ impl PendingBatch {
         &self.stored_hashes
     }
 
+    /// The leaf hashes of the batch's entries, in order: each computed from the entry's bytes
+    /// when the batch was prepared (they are among [`PendingBatch::stored_hashes`]).
+    pub fn leaf_hashes(&self) -> Vec<Hash> {
+        let start = self.stored_hashes_start();
+        (self.first_index..self.size())
+            .filter_map(|index| {
+                let at = stored_hash_index(0, index).checked_sub(start)?;
+                self.stored_hashes.get(usize::try_from(at).ok()?).copied()
+            })
+            .collect()
+    }
+
     /// The batch's stored hashes as tile writes (see [`TileAppend`]): what a store that keeps
     /// tiles rather than single hashes writes.
     pub fn tile_appends(&self) -> Result<Vec<TileAppend>, LogError> {

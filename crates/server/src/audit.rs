@@ -395,8 +395,12 @@ fn prepare_batch(
     let first_index = pending.first_index();
     let log_batch = LogBatch {
         first_index,
-        bundles: pli_store::bundle_writes(first_index, &pending.take_entries())
-            .map_err(|error| AuditError(error.to_string()))?,
+        bundles: pli_store::bundle_writes(
+            first_index,
+            &pending.take_entries(),
+            Some(&pending.leaf_hashes()),
+        )
+        .map_err(|error| AuditError(error.to_string()))?,
         tiles: pending
             .tile_appends()
             .map_err(|error| AuditError(error.to_string()))?,

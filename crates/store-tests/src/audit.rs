@@ -200,7 +200,7 @@ fn tiles_batch(tree: &MemoryHashes, first: u64) -> LogBatch {
 
 /// The bundle writes of `entries` from index `first`, as the server's writer makes them.
 pub(crate) fn bundles(first: u64, entries: &[Vec<u8>]) -> Vec<pli_store::BundleWrite> {
-    pli_store::bundle_writes(first, entries).unwrap()
+    pli_store::bundle_writes(first, entries, None).unwrap()
 }
 
 /// Hashes as the store gives them back, as the tree holds them.

@@ -138,16 +138,31 @@ impl BundleWrite {
 /// already in the form they are stored in ([`encode_bundle`]). Made before the store's
 /// transaction, so that compressing full bundles is not done while the database waits.
 /// `Backend` if an entry is too long for its u16 length prefix (no entry the log encodes is).
-pub fn bundle_writes(first_index: u64, entries: &[Vec<u8>]) -> crate::Result<Vec<BundleWrite>> {
+///
+/// `leaves`, when given, are the entries' leaf hashes as the log computed them from these
+/// bytes ([`pli_audit::PendingBatch::leaf_hashes`]): a full bundle is then checked to link
+/// against them, not hashed again.
+pub fn bundle_writes(
+    first_index: u64,
+    entries: &[Vec<u8>],
+    leaves: Option<&[pli_audit::Hash]>,
+) -> crate::Result<Vec<BundleWrite>> {
     let appends = bundle_appends(first_index, entries)
         .ok_or_else(|| StoreError::Backend("an audit log entry over 65,535 bytes".into()))?;
+    let leaves = leaves.filter(|leaves| leaves.len() == entries.len());
+    let mut position = 0;
     appends
         .into_iter()
         .map(|append| {
-            let (codec, data) = if append.start == 0 {
-                encode_bundle(&append.data, u64::from(append.count))?
-            } else {
-                (BundleCodec::Raw, append.data)
+            let first = position;
+            position += append.count as usize;
+            let (codec, data) = match leaves {
+                Some(leaves) if append.start == 0 && u64::from(append.count) == BUNDLE_WIDTH => {
+                    let known = |k: usize, _: &[u8]| leaves.get(first + k).copied();
+                    encode_full_bundle(&append.data, known)?
+                }
+                _ if append.start == 0 => encode_bundle(&append.data, u64::from(append.count))?,
+                _ => (BundleCodec::Raw, append.data),
             };
             Ok(BundleWrite {
                 index: append.index,
@@ -168,7 +183,16 @@ pub fn encode_bundle(data: &[u8], entries: u64) -> crate::Result<(BundleCodec, V
     if entries != BUNDLE_WIDTH {
         return Ok((BundleCodec::Raw, data.to_vec()));
     }
-    match unlink(data) {
+    encode_full_bundle(data, |_, entry| Some(leaf_hash(entry)))
+}
+
+/// A full bundle as stored: linked when its entries link, given `leaf(k, bytes)`, the leaf hash
+/// of its entry `k`; compressed whole otherwise.
+fn encode_full_bundle(
+    data: &[u8],
+    leaf: impl Fn(usize, &[u8]) -> Option<pli_audit::Hash>,
+) -> crate::Result<(BundleCodec, Vec<u8>)> {
+    match unlink(data, leaf) {
         Some(unlinked) => Ok((BundleCodec::ZstdLinked, compress_bundle(&unlinked)?)),
         None => Ok((BundleCodec::Zstd, compress_bundle(data)?)),
     }
@@ -188,16 +212,16 @@ const _: () = assert!(HEADER_BYTES == PREV_AT + HASH_BYTES + 8);
 /// entries is a whole entry (at least a header long) whose `prev` is the leaf hash of the entry
 /// before it; `None` otherwise (a pruned entry, or bytes the log did not write), as only then
 /// does [`relink`] give back exactly `data`.
-fn unlink(data: &[u8]) -> Option<Vec<u8>> {
+fn unlink(data: &[u8], leaf: impl Fn(usize, &[u8]) -> Option<pli_audit::Hash>) -> Option<Vec<u8>> {
     let entries = bundle_entries(data)?;
     let mut out = Vec::with_capacity(data.len());
     let mut previous: Option<&[u8]> = None;
-    for entry in entries {
+    for (k, entry) in entries.into_iter().enumerate() {
         match previous {
             None => push_bundle_entry(&mut out, entry)?,
             Some(before) => {
                 if entry.len() < HEADER_BYTES
-                    || entry[PREV_AT..PREV_AT + HASH_BYTES] != *leaf_hash(before).as_bytes()
+                    || entry[PREV_AT..PREV_AT + HASH_BYTES] != *leaf(k - 1, before)?.as_bytes()
                 {
                     return None;
                 }
@@ -452,6 +476,35 @@ mod tests {
         assert_eq!(
             verdict(&stored, &entries[256..], &checkpoint).unwrap().size,
             300
+        );
+    }
+
+    #[test]
+    fn a_batch_links_its_full_bundles_against_the_leaf_hashes_given() {
+        let (entries, _) = logged(300);
+        let leaves: Vec<pli_audit::Hash> = entries.iter().map(|entry| leaf_hash(entry)).collect();
+        let writes = bundle_writes(0, &entries, Some(&leaves)).unwrap();
+        assert_eq!(writes[0].codec, BundleCodec::ZstdLinked);
+        assert_eq!(
+            decode_bundle(writes[0].codec, &writes[0].data).unwrap(),
+            bundle_of(&entries[..256])
+        );
+        assert_eq!(writes[1].codec, BundleCodec::Raw);
+        // Leaf hashes that are not the entries' (or not one per entry): the bundle is still
+        // read back exactly, stored whole or checked by hashing.
+        let mut wrong = leaves.clone();
+        wrong[10] = pli_audit::Hash::default();
+        let writes = bundle_writes(0, &entries, Some(&wrong)).unwrap();
+        assert_eq!(writes[0].codec, BundleCodec::Zstd);
+        assert_eq!(
+            decode_bundle(writes[0].codec, &writes[0].data).unwrap(),
+            bundle_of(&entries[..256])
+        );
+        let writes = bundle_writes(0, &entries, Some(&leaves[..5])).unwrap();
+        assert_eq!(writes[0].codec, BundleCodec::ZstdLinked);
+        assert_eq!(
+            decode_bundle(writes[0].codec, &writes[0].data).unwrap(),
+            bundle_of(&entries[..256])
         );
     }
 

@@ -168,3 +168,19 @@ fn failures_leave_the_log_unchanged() {
     ));
     assert_eq!(log.size(), 4);
 }
+
+#[test]
+fn a_pending_batch_gives_its_entries_leaf_hashes() {
+    // After batches that end inside and at a tile's edge, so that the stored hashes a batch
+    // adds mix leaves and nodes from several tiles.
+    let (log, _) = log_with_batches(&[3, 253]);
+    let events: Vec<_> = (256..556).map(event).collect();
+    let batch = log.prepare(&events).unwrap();
+    let expected: Vec<Hash> = batch
+        .entries()
+        .iter()
+        .map(|entry| leaf_hash(entry))
+        .collect();
+    assert_eq!(batch.leaf_hashes(), expected);
+    assert_eq!(expected.len(), 300);
+}
