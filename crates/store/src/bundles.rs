@@ -85,7 +85,7 @@ pub fn decode_bundle(codec: BundleCodec, stored: &[u8]) -> Result<Cow<'_, [u8]>,
     match codec {
         BundleCodec::Raw => Ok(Cow::Borrowed(stored)),
         BundleCodec::Zstd => decompress(stored).map(Cow::Owned),
-        BundleCodec::ZstdLinked => relink(&decompress(stored)?).map(Cow::Owned),
+        BundleCodec::ZstdLinked => relink(&decompress(stored)?, None).map(Cow::Owned),
     }
 }
 
@@ -239,7 +239,9 @@ fn unlink(data: &[u8], leaf: impl Fn(usize, &[u8]) -> Option<pli_audit::Hash>) -
 /// The bundle [`unlink`] cut: each entry after the first given back the dropped bytes of its
 /// `prev` from the leaf hash of the entry rebuilt before it. An entry whose kept bytes do not
 /// match that hash (an edit before it) is rebuilt with its kept bytes, so it no longer links.
-fn relink(unlinked: &[u8]) -> Result<Vec<u8>, BundleError> {
+/// With `leaves`, the leaf hash of every rebuilt entry is appended to it, as they are computed
+/// anyway.
+fn relink(unlinked: &[u8], mut leaves: Option<&mut Vec<u8>>) -> Result<Vec<u8>, BundleError> {
     let entries = bundle_entries(unlinked).ok_or(BundleError::Unlinkable)?;
     // Beyond a bundle's 256, a few entries an insider slipped in are still rebuilt for the
     // verifier to name; the bound keeps what reading allocates near the declared size.
@@ -258,6 +260,9 @@ fn relink(unlinked: &[u8]) -> Result<Vec<u8>, BundleError> {
             return Err(BundleError::Unlinkable);
         }
         let hash = leaf_hash(&out[before]);
+        if let Some(leaves) = leaves.as_deref_mut() {
+            leaves.extend_from_slice(hash.as_bytes());
+        }
         let length =
             u16::try_from(entry.len() + PREV_DROPPED.len()).map_err(|_| BundleError::Unlinkable)?;
         out.extend_from_slice(&length.to_be_bytes());
@@ -266,6 +271,9 @@ fn relink(unlinked: &[u8]) -> Result<Vec<u8>, BundleError> {
         out.extend_from_slice(&hash.as_bytes()[PREV_KEPT..]);
         out.extend_from_slice(&entry[PREV_DROPPED.start..]);
         previous = Some(start..out.len());
+    }
+    if let (Some(leaves), Some(last)) = (leaves, previous) {
+        leaves.extend_from_slice(leaf_hash(&out[last]).as_bytes());
     }
     Ok(out)
 }
@@ -339,6 +347,30 @@ pub(crate) fn stored_entries(
 /// decode.
 pub(crate) fn leaf_tile(bundle: &StoredBundle) -> crate::Result<Vec<u8>> {
     let first = bundle.index.saturating_mul(BUNDLE_WIDTH);
+    if bundle.codec == BundleCodec::ZstdLinked {
+        // Rebuilding the entries hashes each of them already.
+        let corrupt = |error: BundleError| {
+            StoreError::Corrupt(format!("audit log bundle {}: {error}", bundle.index))
+        };
+        let mut tile = Vec::with_capacity(BUNDLE_WIDTH as usize * HASH_BYTES);
+        relink(
+            &decompress(&bundle.stored).map_err(corrupt)?,
+            Some(&mut tile),
+        )
+        .map_err(corrupt)?;
+        tile.truncate(BUNDLE_WIDTH as usize * HASH_BYTES);
+        for (index, leaf) in &bundle.pruned {
+            let at = index
+                .checked_sub(first)
+                .and_then(|k| usize::try_from(k).ok())
+                .and_then(|k| k.checked_mul(HASH_BYTES))
+                .and_then(|at| Some(at..at.checked_add(HASH_BYTES)?));
+            if let Some(slot) = at.and_then(|at| tile.get_mut(at)) {
+                slot.copy_from_slice(leaf);
+            }
+        }
+        return Ok(tile);
+    }
     let entries = stored_entries(std::slice::from_ref(bundle), first, BUNDLE_WIDTH as u32)?;
     let mut tile = Vec::with_capacity(entries.len() * HASH_BYTES);
     for entry in &entries {
@@ -476,6 +508,46 @@ mod tests {
         assert_eq!(
             verdict(&stored, &entries[256..], &checkpoint).unwrap().size,
             300
+        );
+    }
+
+    #[test]
+    fn the_leaf_tile_of_a_bundle_is_its_entries_leaf_hashes_or_those_kept() {
+        let (entries, _) = logged(300);
+        let expected = |range: std::ops::Range<usize>| -> Vec<u8> {
+            entries[range]
+                .iter()
+                .flat_map(|entry| *leaf_hash(entry).as_bytes())
+                .collect()
+        };
+        let writes = bundle_writes(0, &entries, None).unwrap();
+        let stored = |write: &BundleWrite, pruned: Vec<(u64, [u8; 32])>| StoredBundle {
+            index: write.index,
+            codec: write.codec,
+            stored: write.data.clone(),
+            pruned,
+        };
+        assert_eq!(writes[0].codec, BundleCodec::ZstdLinked);
+        assert_eq!(
+            leaf_tile(&stored(&writes[0], Vec::new())).unwrap(),
+            expected(0..256)
+        );
+        assert_eq!(writes[1].codec, BundleCodec::Raw);
+        assert_eq!(
+            leaf_tile(&stored(&writes[1], Vec::new())).unwrap(),
+            expected(256..300)
+        );
+        // A kept leaf hash stands for its entry, in either form; one outside the bundle is
+        // ignored.
+        let mut with_kept = expected(0..256);
+        with_kept[3 * 32..4 * 32].copy_from_slice(&[9; 32]);
+        let pruned = vec![(3, [9; 32]), (700, [8; 32])];
+        assert_eq!(leaf_tile(&stored(&writes[0], pruned)).unwrap(), with_kept);
+        let mut with_kept = expected(256..300);
+        with_kept[..32].copy_from_slice(&[9; 32]);
+        assert_eq!(
+            leaf_tile(&stored(&writes[1], vec![(256, [9; 32])])).unwrap(),
+            with_kept
         );
     }
 
