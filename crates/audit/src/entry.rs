@@ -33,8 +33,12 @@ pub const KIND_AUDIT_EVENT: u8 = 1;
 /// address) before logging them.
 pub const MAX_FIELD_BYTES: usize = 1024;
 
+/// Offset of `prev` (the leaf hash of the entry before) in every entry: after the version, the
+/// kind and the index.
+pub const PREV_OFFSET: usize = 1 + 1 + 8;
+
 /// Length of the header every entry starts with.
-pub const HEADER_BYTES: usize = 1 + 1 + 8 + HASH_SIZE + 8;
+pub const HEADER_BYTES: usize = PREV_OFFSET + HASH_SIZE + 8;
 
 /// Longest encoded entry.
 pub const MAX_ENTRY_BYTES: usize =

@@ -69,7 +69,7 @@ pub use cosignature::{
 };
 pub use entry::{
     AuditEvent, AuditEventRef, ENTRY_VERSION, Entry, EntryError, EntryHeader, HEADER_BYTES,
-    KIND_AUDIT_EVENT, MAX_ENTRY_BYTES, MAX_FIELD_BYTES, Outcome, encode_event_ref,
+    KIND_AUDIT_EVENT, MAX_ENTRY_BYTES, MAX_FIELD_BYTES, Outcome, PREV_OFFSET, encode_event_ref,
 };
 pub use key_history::{KeyChange, KeyHistory};
 pub use log::{Appended, AuditLog, LogError, LogStore, MAX_BATCH_EVENTS, MemoryLog, PendingBatch};

@@ -203,16 +203,7 @@ impl KeyLog {
             } else {
                 (old, new)
             };
-            let proof = api.key_consistency(smaller.size(), larger.size()).await?;
-            let hashes = decode_hashes(&proof.hashes).map_err(TransparencyError::Log)?;
-            verify_consistency(
-                smaller.size(),
-                smaller.root(),
-                larger.size(),
-                larger.root(),
-                &hashes,
-            )
-            .map_err(|error| {
+            check_extends(api, smaller, larger).await?.map_err(|error| {
                 TransparencyError::Log(format!(
                     "its checkpoint of {} entries is not an extension of the one of {} this profile verified: {error}",
                     larger.size(),
@@ -284,10 +275,7 @@ impl KeyLog {
                 }
                 continue;
             }
-            let proof = api.key_consistency(small.size(), large.size()).await?;
-            let hashes = decode_hashes(&proof.hashes).map_err(TransparencyError::Log)?;
-            verify_consistency(small.size(), small.root(), large.size(), large.root(), &hashes)
-                .map_err(|error| {
+            check_extends(api, small, large).await?.map_err(|error| {
                     TransparencyError::Log(format!(
                         "its witnesses cosigned checkpoints of {} and {} entries that are not one history: {error}",
                         small.size(),
@@ -445,6 +433,25 @@ impl KeyLog {
 }
 
 /// Proof hashes as served (base64), decoded.
+/// Fetches the proof that checkpoint `larger` extends `smaller` and checks it. The outer error
+/// is the request's, or a malformed proof's; the inner one says the two are not one history,
+/// for the caller to word.
+pub(crate) async fn check_extends(
+    api: &Api,
+    smaller: &pli_audit::Checkpoint,
+    larger: &pli_audit::Checkpoint,
+) -> Result<Result<(), pli_audit::MerkleError>, TransparencyError> {
+    let proof = api.key_consistency(smaller.size(), larger.size()).await?;
+    let hashes = decode_hashes(&proof.hashes).map_err(TransparencyError::Log)?;
+    Ok(verify_consistency(
+        smaller.size(),
+        smaller.root(),
+        larger.size(),
+        larger.root(),
+        &hashes,
+    ))
+}
+
 pub(crate) fn decode_hashes(hashes: &[String]) -> Result<Vec<Hash>, String> {
     hashes
         .iter()

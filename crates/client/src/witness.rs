@@ -5,7 +5,7 @@
 //! that rewrote its history, or shows different histories to different people, cannot get its
 //! new checkpoint cosigned by an honest witness.
 
-use pli_audit::{CosignerKey, LogVerifier, SignedCheckpoint, verify_consistency};
+use pli_audit::{CosignerKey, LogVerifier, SignedCheckpoint};
 use serde::{Deserialize, Serialize};
 
 use crate::api::Api;
@@ -80,10 +80,8 @@ pub async fn witness(
                     )));
                 }
             } else {
-                let proof = api.key_consistency(old.size(), new.size()).await?;
-                let hashes = crate::transparency::decode_hashes(&proof.hashes)
-                    .map_err(TransparencyError::Log)?;
-                verify_consistency(old.size(), old.root(), new.size(), new.root(), &hashes)
+                crate::transparency::check_extends(api, old, new)
+                    .await?
                     .map_err(|error| {
                         TransparencyError::Log(format!(
                             "its checkpoint of {} entries is not an extension of the one of {} cosigned before: {error}",

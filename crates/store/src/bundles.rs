@@ -8,8 +8,8 @@ use std::borrow::Cow;
 
 use crate::{PrunedEntry, StoreError, StoredBundle, StoredEntry};
 use pli_audit::{
-    BUNDLE_WIDTH, HEADER_BYTES, bundle_appends, bundle_entries, bundle_pieces, leaf_hash,
-    push_bundle_entry,
+    BUNDLE_WIDTH, HASH_SIZE, HEADER_BYTES, PREV_OFFSET, bundle_appends, bundle_entries,
+    bundle_pieces, leaf_hash, push_bundle_entry,
 };
 
 /// Largest bundle there can be: 256 entries, each at most the 65,535 bytes its u16 length
@@ -198,15 +198,11 @@ fn encode_full_bundle(
     }
 }
 
-/// Where an entry's `prev` starts, and how many of its bytes a linked bundle keeps: enough for
-/// a rebuilt entry that an edit before it no longer links to to differ from the entry written
-/// (all but once in 2^32), so a verifier still names the edited entry by the broken link.
-const PREV_AT: usize = 10;
+/// How many bytes of an entry's `prev` a linked bundle keeps: enough for a rebuilt entry that
+/// an edit before it no longer links to to differ from the entry written (all but once in
+/// 2^32), so a verifier still names the edited entry by the broken link.
 const PREV_KEPT: usize = 4;
-const PREV_DROPPED: std::ops::Range<usize> = PREV_AT + PREV_KEPT..PREV_AT + HASH_BYTES;
-const HASH_BYTES: usize = 32;
-// The layout of `pli_audit`'s entry header: version, kind, index, prev, time.
-const _: () = assert!(HEADER_BYTES == PREV_AT + HASH_BYTES + 8);
+const PREV_DROPPED: std::ops::Range<usize> = PREV_OFFSET + PREV_KEPT..PREV_OFFSET + HASH_SIZE;
 
 /// A bundle's bytes with each entry after the first cut of [`PREV_DROPPED`], if each of those
 /// entries is a whole entry (at least a header long) whose `prev` is the leaf hash of the entry
@@ -221,7 +217,8 @@ fn unlink(data: &[u8], leaf: impl Fn(usize, &[u8]) -> Option<pli_audit::Hash>) -
             None => push_bundle_entry(&mut out, entry)?,
             Some(before) => {
                 if entry.len() < HEADER_BYTES
-                    || entry[PREV_AT..PREV_AT + HASH_BYTES] != *leaf(k - 1, before)?.as_bytes()
+                    || entry[PREV_OFFSET..PREV_OFFSET + HASH_SIZE]
+                        != *leaf(k - 1, before)?.as_bytes()
                 {
                     return None;
                 }
@@ -352,19 +349,19 @@ pub(crate) fn leaf_tile(bundle: &StoredBundle) -> crate::Result<Vec<u8>> {
         let corrupt = |error: BundleError| {
             StoreError::Corrupt(format!("audit log bundle {}: {error}", bundle.index))
         };
-        let mut tile = Vec::with_capacity(BUNDLE_WIDTH as usize * HASH_BYTES);
+        let mut tile = Vec::with_capacity(BUNDLE_WIDTH as usize * HASH_SIZE);
         relink(
             &decompress(&bundle.stored).map_err(corrupt)?,
             Some(&mut tile),
         )
         .map_err(corrupt)?;
-        tile.truncate(BUNDLE_WIDTH as usize * HASH_BYTES);
+        tile.truncate(BUNDLE_WIDTH as usize * HASH_SIZE);
         for (index, leaf) in &bundle.pruned {
             let at = index
                 .checked_sub(first)
                 .and_then(|k| usize::try_from(k).ok())
-                .and_then(|k| k.checked_mul(HASH_BYTES))
-                .and_then(|at| Some(at..at.checked_add(HASH_BYTES)?));
+                .and_then(|k| k.checked_mul(HASH_SIZE))
+                .and_then(|at| Some(at..at.checked_add(HASH_SIZE)?));
             if let Some(slot) = at.and_then(|at| tile.get_mut(at)) {
                 slot.copy_from_slice(leaf);
             }
@@ -372,7 +369,7 @@ pub(crate) fn leaf_tile(bundle: &StoredBundle) -> crate::Result<Vec<u8>> {
         return Ok(tile);
     }
     let entries = stored_entries(std::slice::from_ref(bundle), first, BUNDLE_WIDTH as u32)?;
-    let mut tile = Vec::with_capacity(entries.len() * HASH_BYTES);
+    let mut tile = Vec::with_capacity(entries.len() * HASH_SIZE);
     for entry in &entries {
         match entry.pruned_leaf {
             Some(leaf) => tile.extend_from_slice(&leaf),

@@ -784,7 +784,7 @@ pub trait Store: Send + Sync + 'static {
     /// the entries.
     async fn audit_log_tiles(&self, tiles: &[TileId]) -> Result<HashMap<TileId, Vec<u8>>>;
     /// Stored tree hashes by stored index, in the order asked, read from their tiles; the leaf
-    /// hashes from the entries of their bundle ([`bundles::leaf_tile`]). `NotFound` if one is
+    /// hashes from the entries of their bundle (`bundles::leaf_tile`). `NotFound` if one is
     /// missing.
     async fn audit_log_hashes(&self, indexes: &[u64]) -> Result<Vec<[u8; 32]>> {
         let tiles = pli_audit::tiles_for(indexes).ok_or(StoreError::NotFound)?;
