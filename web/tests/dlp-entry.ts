@@ -5,3 +5,4 @@ export * from "../src/dlp/policy.js";
 export { xmlText } from "../src/dlp/office.js";
 export { PolicyNotTrusted, fetchPolicy, policySignedBytes } from "../src/app/policy.js";
 export { inspectFiles } from "../src/dlp/files.js";
+export { Unproven } from "../src/transparency/keylog.js";

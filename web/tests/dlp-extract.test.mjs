@@ -272,7 +272,7 @@ test("the signed bytes of a policy are pli_proto::policy_signed_bytes", () => {
   assert.deepEqual([...bytes], [...Buffer.from("pli-policy-v1\0\0\x03chu\0\0\0\0\0\0\0\x03\0\0\0\x0cversion = 3\n", "latin1")]);
 });
 
-test("the page trusts a policy signed by an account of its organisation, never an older one", async () => {
+test("the page trusts a policy signed by an admin of its organisation with a logged key, never an older one", async () => {
   const { ed25519 } = await import("@noble/curves/ed25519.js");
   const seed = new Uint8Array(32).fill(7);
   const key = Buffer.from(ed25519.getPublicKey(seed)).toString("base64url");
@@ -281,6 +281,7 @@ test("the page trusts a policy signed by an account of its organisation, never a
     version,
     text,
     signer: "chef@chu.fr",
+    signer_role: "admin",
     signature: Buffer.from(ed25519.sign(dlp.policySignedBytes(org, version, text), signer)).toString("base64url"),
     set_at: "2026-11-23T00:00:00Z",
   });
@@ -289,22 +290,42 @@ test("the page trusts a policy signed by an account of its organisation, never a
     sendingPolicy: async () => policy,
     directory: async () => directory,
   });
+  // The audit log as the page's KeyLog: it proves the signer's key, or throws Unproven.
+  const proven = [];
+  const log = {
+    checkAccount: async (email, shown) => {
+      proven.push([email, shown.public_keys.signing_key]);
+    },
+  };
+  const unprovenLog = {
+    checkAccount: async () => {
+      throw new dlp.Unproven("the logged key differs from the one the directory gave");
+    },
+  };
+  const fetchPolicy = (client, org, withLog = log) => dlp.fetchPolicy(client, org, withLog);
   const refused = async (promise, reason) => {
     await assert.rejects(promise, (error) => error instanceof dlp.PolicyNotTrusted && error.reason === reason);
   };
-  assert.equal(await dlp.fetchPolicy(client(null), "chu"), null);
+  assert.equal(await fetchPolicy(client(null), "chu"), null);
   const v2 = signed("chu", 2, "version = 2\n");
-  assert.equal((await dlp.fetchPolicy(client(v2), "chu")).policy.version, 2);
+  assert.equal((await fetchPolicy(client(v2), "chu")).policy.version, 2);
+  assert.deepEqual(proven, [["chef@chu.fr", key]]);
+  // A signer that is not (or no longer) an admin, or no longer in the organisation.
+  for (const role of ["agent", "auditor", null, undefined]) {
+    await assert.rejects(fetchPolicy(client({ ...v2, signer_role: role }), "chu"), (error) => error instanceof dlp.PolicyNotTrusted && error.reason === "signer_not_admin" && error.detail.signer === "chef@chu.fr");
+  }
+  // A signer's key the audit log does not prove (a server signing with a key of its own).
+  await refused(fetchPolicy(client(v2), "chu", unprovenLog), "untrusted");
   // Altered text, another version, another organisation, another signer's key, a signer of another organisation.
-  await refused(dlp.fetchPolicy(client({ ...v2, text: 'version = 2\n[default]\nexternal = "allow"\n' }), "chu"), "untrusted");
-  await refused(dlp.fetchPolicy(client({ ...v2, version: 3 }), "chu"), "untrusted");
-  await refused(dlp.fetchPolicy(client(signed("police", 4, "version = 4\n")), "chu"), "untrusted");
-  await refused(dlp.fetchPolicy(client(signed("chu", 4, "version = 4\n", new Uint8Array(32).fill(8))), "chu"), "untrusted");
-  await refused(dlp.fetchPolicy(client(signed("chu", 4, "version = 4\n"), { ...entry, org: "police" }), "chu"), "untrusted");
+  await refused(fetchPolicy(client({ ...v2, text: 'version = 2\n[default]\nexternal = "allow"\n' }), "chu"), "untrusted");
+  await refused(fetchPolicy(client({ ...v2, version: 3 }), "chu"), "untrusted");
+  await refused(fetchPolicy(client(signed("police", 4, "version = 4\n")), "chu"), "untrusted");
+  await refused(fetchPolicy(client(signed("chu", 4, "version = 4\n", new Uint8Array(32).fill(8))), "chu"), "untrusted");
+  await refused(fetchPolicy(client(signed("chu", 4, "version = 4\n"), { ...entry, org: "police" }), "chu"), "untrusted");
   // A text stating another version than the signed one.
-  await refused(dlp.fetchPolicy(client(signed("chu", 5, "version = 6\n")), "chu"), "untrusted");
+  await refused(fetchPolicy(client(signed("chu", 5, "version = 6\n")), "chu"), "untrusted");
   // Once version 2 was seen: version 1 is a rollback, no policy a withdrawal.
-  await refused(dlp.fetchPolicy(client(signed("chu", 1, "version = 1\n")), "chu"), "rolled_back");
-  await refused(dlp.fetchPolicy(client(null), "chu"), "withdrawn");
-  assert.equal((await dlp.fetchPolicy(client(signed("chu", 3, "version = 3\n")), "chu")).policy.version, 3);
+  await refused(fetchPolicy(client(signed("chu", 1, "version = 1\n")), "chu"), "rolled_back");
+  await refused(fetchPolicy(client(null), "chu"), "withdrawn");
+  assert.equal((await fetchPolicy(client(signed("chu", 3, "version = 3\n")), "chu")).policy.version, 3);
 });

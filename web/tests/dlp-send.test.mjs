@@ -240,3 +240,20 @@ test("the subject and the files' names are checked like the files: a social-secu
   assert.equal(envelopes(), before + 1);
   assert.deepEqual(problems, []);
 });
+
+test("a policy whose signer is no longer an admin stops the send, naming the signer, until an admin signs again", async () => {
+  server.sql(`UPDATE accounts SET role = 'agent' WHERE email = '${chief.email}'`);
+  const { page, problems, form } = await sendPage();
+  const before = envelopes();
+  await form.getByLabel("Destinataires").fill(agent.email);
+  await form.getByLabel("Documents").setInputFiles([writeText("menu.txt", "Lundi : soupe\n")]);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  await page.getByRole("alert").filter({ hasText: `signée par ${chief.email}, qui n'en est plus administrateur` }).waitFor({ timeout: 60_000 });
+  assert.equal(envelopes(), before, "nothing was announced");
+  // Made an admin again, the signer's version counts again.
+  server.sql(`UPDATE accounts SET role = 'admin' WHERE email = '${chief.email}'`);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  await sentId(page);
+  assert.equal(envelopes(), before + 1);
+  assert.deepEqual(problems, []);
+});

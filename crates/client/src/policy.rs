@@ -2,9 +2,15 @@
 //! and checking the current one before a send, and applying it to what the scan found.
 //!
 //! The server stores the policy but cannot forge it: the client checks the signature of an
-//! account of its own organisation over [`policy_signed_bytes`], and refuses a version older
-//! than one it has already seen, so a hostile server can neither weaken the rules nor roll
-//! them back to an earlier version.
+//! admin of its own organisation over [`policy_signed_bytes`], with the signer's key as the
+//! audit log publishes it (key transparency), and refuses a version older than one it has
+//! already seen, so a hostile server can neither weaken the rules, nor sign them with a key
+//! of its own making, nor roll them back to an earlier version.
+//!
+//! The signer's role is the server's word: it guards against a fault in the server's own check
+//! of who may publish, and retires a policy whose signer is no longer an admin. A server that
+//! lies about roles could still pass off a policy signed by another account of the
+//! organisation; its audit trail records who set each version (`policy.set`).
 
 use std::collections::BTreeSet;
 
@@ -14,12 +20,14 @@ use ed25519_dalek::Signer as _;
 use pli_dlp::{Action, Decision, Destination, Labels, Policy};
 use pli_envelope::DlpLabel;
 use pli_proto::{
-    AddressKind, DirectoryEntry, DlpSummary, SetPolicyRequest, SignedPolicy, policy_signed_bytes,
+    AccountKey, AddressKind, DirectoryEntry, DlpSummary, Role, SetPolicyRequest, SignedPolicy,
+    policy_signed_bytes,
 };
 
 use crate::api::{Api, ApiError, sanitize};
 use crate::keys::{AccountKeys, b64};
 use crate::mailbox::decode_verifying_key;
+use crate::transparency::{KeyLog, TransparencyError};
 
 /// Errors of fetching, checking or publishing a policy.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +49,9 @@ pub enum PolicyError {
         "the server gave no policy, though version {seen} was seen before: refusing to send without it"
     )]
     Withdrawn { seen: u64 },
+    /// The audit log that proves the signer's key cannot be trusted or reached.
+    #[error(transparent)]
+    Transparency(#[from] TransparencyError),
     #[error(transparent)]
     Api(#[from] ApiError),
 }
@@ -64,11 +75,13 @@ pub struct TrustedPolicy {
     pub signed: SignedPolicy,
 }
 
-/// Fetches the caller's organisation's policy and checks it: signed by an account of `own_org`
-/// (key from the directory), over this organisation, version and text; a valid policy whose
-/// version is the signed one; not older than `seen`, the highest version this client saw.
+/// Fetches the caller's organisation's policy and checks it: signed by an admin of `own_org`
+/// (key from the directory, proven by the audit log under `log`), over this organisation,
+/// version and text; a valid policy whose version is the signed one; not older than `seen`,
+/// the highest version this client saw.
 pub async fn fetch(
     api: &Api,
+    log: &KeyLog,
     own_org: &str,
     seen: Option<u64>,
 ) -> Result<Option<TrustedPolicy>, PolicyError> {
@@ -104,7 +117,16 @@ pub async fn fetch(
         }
         Err(error) => return Err(error.into()),
     };
-    check_signature(&signed, own_org, &signer)?;
+    let key = check_signature(&signed, own_org, &signer)?;
+    match log.check_account(api, &signed.signer, key).await {
+        Ok(()) => {}
+        Err(TransparencyError::Unproven { reason, .. }) => {
+            return Err(untrusted(format!(
+                "its signer's key is not proven by the server's audit log ({reason})"
+            )));
+        }
+        Err(error) => return Err(error.into()),
+    }
     let policy = Policy::parse(&signed.text)
         .map_err(|error| untrusted(format!("its text is invalid ({error})")))?;
     if policy.version() != signed.version {
@@ -115,11 +137,13 @@ pub async fn fetch(
     Ok(Some(TrustedPolicy { policy, signed }))
 }
 
-fn check_signature(
+/// Checks the signature with the directory's key for the signer, an admin of `own_org`;
+/// returns that key, for the audit log to prove.
+fn check_signature<'a>(
     signed: &SignedPolicy,
     own_org: &str,
-    signer: &DirectoryEntry,
-) -> Result<(), PolicyError> {
+    signer: &'a DirectoryEntry,
+) -> Result<&'a AccountKey, PolicyError> {
     let key = match (signer.kind, signer.keys.as_slice()) {
         (AddressKind::Account, [key])
             if key.email.eq_ignore_ascii_case(&signed.signer)
@@ -144,7 +168,14 @@ fn check_signature(
     let message = policy_signed_bytes(own_org, signed.version, &signed.text);
     verifying_key
         .verify_strict(&message, &ed25519_dalek::Signature::from_bytes(&signature))
-        .map_err(|_| untrusted("its signature does not verify".into()))
+        .map_err(|_| untrusted("its signature does not verify".into()))?;
+    if signed.signer_role != Some(Role::Admin) {
+        return Err(untrusted(format!(
+            "its signer {} is not an admin of the organisation (any more): an admin must sign it again with `pli admin policy set`",
+            sanitize(&signed.signer)
+        )));
+    }
+    Ok(key)
 }
 
 fn untrusted(reason: String) -> PolicyError {
@@ -235,6 +266,7 @@ mod tests {
             version: request.version,
             text: request.text,
             signer: "admin@chu.fr".into(),
+            signer_role: Some(Role::Admin),
             signature: request.signature,
             set_at: "2026-11-22T00:00:00Z".into(),
         }
@@ -259,7 +291,9 @@ mod tests {
     fn a_signed_policy_verifies_and_any_change_is_caught() {
         let admin = AccountKeys::generate();
         let signed = signed_by(&admin, "chu", TEXT);
-        check_signature(&signed, "chu", &entry(&admin, "chu")).unwrap();
+        let entry_of_admin = entry(&admin, "chu");
+        let key = check_signature(&signed, "chu", &entry_of_admin).unwrap();
+        assert_eq!(key.public_keys, admin.public_keys());
 
         let mut altered = signed.clone();
         altered.text = TEXT.replace("justify", "allow");
@@ -273,9 +307,21 @@ mod tests {
         let stranger = AccountKeys::generate();
         assert!(check_signature(&signed, "chu", &entry(&stranger, "chu")).is_err());
         assert!(check_signature(&signed, "chu", &entry(&admin, "police")).is_err());
-        let mut garbled = signed;
+        let mut garbled = signed.clone();
         garbled.signature = "AAAA".into();
         assert!(check_signature(&garbled, "chu", &entry(&admin, "chu")).is_err());
+        // Signed by an account that is not (or no longer) an admin, or no longer in it.
+        for role in [Some(Role::Agent), Some(Role::Auditor), None] {
+            let mut demoted = signed.clone();
+            demoted.signer_role = role;
+            let error = check_signature(&demoted, "chu", &entry(&admin, "chu")).unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .contains("is not an admin of the organisation"),
+                "{error}"
+            );
+        }
     }
 
     #[test]

@@ -492,6 +492,10 @@ pub struct SignedPolicy {
     pub text: String,
     /// Email of the admin who signed it.
     pub signer: String,
+    /// The signer's role in the organisation now, or `None` when the signer's account is no
+    /// longer in it. Clients follow a policy only while its signer is an admin.
+    #[serde(default)]
+    pub signer_role: Option<Role>,
     /// Ed25519 signature over [`policy_signed_bytes`], unpadded base64url.
     pub signature: String,
     /// RFC 3339.

@@ -82,6 +82,8 @@ export interface SignedPolicy {
   /** The policy file (TOML). */
   text: string;
   signer: string;
+  /** The signer's role in the organisation now; null when it is no longer in it. */
+  signer_role?: string | null;
   signature: string;
   set_at: string;
 }

@@ -1,7 +1,8 @@
 // The organisation's sending policy in the browser, as pli_client::policy::fetch: signed by an
-// account of the sender's own organisation (key from the directory) over the organisation, the
-// version and the text; a valid policy stating the signed version; never older than a version
-// this page saw (the server can neither roll the policy back nor withdraw it).
+// admin of the sender's own organisation (key from the directory, proven by the audit log) over
+// the organisation, the version and the text; a valid policy stating the signed version; never
+// older than a version this page saw (the server can neither roll the policy back nor withdraw
+// it).
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { base64urlnopad } from "@scure/base";
 import { concatBytes, utf8 } from "../envelope/bytes.js";
@@ -9,6 +10,7 @@ import { decode32 } from "../envelope/keys.js";
 import { PolicyInvalid, parsePolicy, type Policy } from "../dlp/policy.js";
 import { ApiFailure, type Client, type SignedPolicy } from "./api.js";
 import { keepPolicyVersion, keptPolicyVersion } from "./pins.js";
+import { Unproven, type KeyLog } from "../transparency/keylog.js";
 
 function maxVersion(a: number | undefined, b: number | undefined): number | undefined {
   if (a === undefined) return b;
@@ -24,7 +26,7 @@ export interface TrustedPolicy {
 /** Why the policy the server gave cannot be used: nothing is sent under it. */
 export class PolicyNotTrusted extends Error {
   constructor(
-    readonly reason: "untrusted" | "rolled_back" | "withdrawn",
+    readonly reason: "untrusted" | "signer_not_admin" | "rolled_back" | "withdrawn",
     readonly detail: Record<string, string | number> = {},
   ) {
     super(reason);
@@ -39,7 +41,7 @@ export class PolicyNotTrusted extends Error {
 const seen = new Map<string, number>();
 
 /** The caller's organisation's policy, verified; null when it has none (and never had one here). */
-export async function fetchPolicy(client: Client, ownOrg: string): Promise<TrustedPolicy | null> {
+export async function fetchPolicy(client: Client, ownOrg: string, log: Pick<KeyLog, "checkAccount">): Promise<TrustedPolicy | null> {
   const org = ownOrg.toLowerCase();
   const seenVersion = maxVersion(seen.get(org), keptPolicyVersion(org));
   const signed = await client.sendingPolicy();
@@ -62,6 +64,15 @@ export async function fetchPolicy(client: Client, ownOrg: string): Promise<Trust
   }
   const message = policySignedBytes(ownOrg, signed.version, signed.text);
   if (!verifyStrict(signed.signature, message, key.public_keys.signing_key)) throw new PolicyNotTrusted("untrusted");
+  // The server's word, checked again here: a policy stops counting once its signer is no
+  // longer an admin, until an admin signs it again.
+  if (signed.signer_role !== "admin") throw new PolicyNotTrusted("signer_not_admin", { signer: signed.signer });
+  try {
+    await log.checkAccount(signed.signer, key);
+  } catch (error) {
+    if (error instanceof Unproven) throw new PolicyNotTrusted("untrusted");
+    throw error;
+  }
   let policy: Policy;
   try {
     policy = parsePolicy(signed.text);

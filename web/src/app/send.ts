@@ -36,6 +36,7 @@ export class SendRefused extends Error {
       | "link_expiry"
       | "link_downloads"
       | "policy_untrusted"
+      | "policy_signer_not_admin"
       | "policy_rolled_back"
       | "policy_withdrawn"
       | "policy_block"
@@ -119,9 +120,9 @@ export async function sendFiles(
   const addresses = [...new Set(addressesTyped.split(/[\s,;]+/).map((address) => address.trim().toLowerCase()).filter((address) => address !== ""))];
   const external = externalTyped === null ? null : await externalSend(externalTyped);
   if (addresses.length === 0 && external === null) throw new SendRefused("no_recipient");
-  const trusted = await trustedPolicy(session);
-
   const log = keyLog(session);
+  const trusted = await trustedPolicy(session, log);
+
   const ageRecipients = new Set([session.keys.publicKeys.age_recipient]);
   if (external !== null) ageRecipients.add(external.ageRecipient);
   const orgs = new Set<string>();
@@ -184,12 +185,12 @@ export async function sendFiles(
 const HOUR = 3600;
 
 /** The organisation's policy, verified (./policy.ts); a policy that cannot be trusted stops the send. */
-async function trustedPolicy(session: Session): Promise<TrustedPolicy | null> {
+async function trustedPolicy(session: Session, log: KeyLog): Promise<TrustedPolicy | null> {
   try {
-    return await fetchPolicy(session.client, session.account.org);
+    return await fetchPolicy(session.client, session.account.org, log);
   } catch (error) {
     if (!(error instanceof PolicyNotTrusted)) throw error;
-    throw new SendRefused(error.reason === "untrusted" ? "policy_untrusted" : error.reason === "rolled_back" ? "policy_rolled_back" : "policy_withdrawn", "", error.detail);
+    throw new SendRefused(`policy_${error.reason}`, "", error.detail);
   }
 }
 

@@ -32,6 +32,7 @@ pub async fn send(args: SendArgs) -> Result<()> {
         Some(email) => Some(ExternalSend::new(email, args.sms.as_deref())?),
         None => None,
     };
+    let log = key_log(&session).await?;
     let dlp = super::policy::check_before_send(
         &session,
         &args.files,
@@ -39,8 +40,16 @@ pub async fn send(args: SendArgs) -> Result<()> {
         &args.to,
         link.is_some(),
         args.justification.as_deref(),
+        &log,
     )
-    .await?;
+    .await;
+    let dlp = match dlp {
+        Ok(dlp) => dlp,
+        Err(error) => {
+            save_log_state(&session.profile, &log)?;
+            return Err(error);
+        }
+    };
     let external: Vec<(String, age::x25519::Recipient)> = link
         .iter()
         .map(|link| (link.email.clone(), link.keys.recipient()))
@@ -52,7 +61,6 @@ pub async fn send(args: SendArgs) -> Result<()> {
         dlp,
         external: &external,
     };
-    let log = key_log(&session).await?;
     let result = pli_client::send::send(
         &session.api,
         &sender,

@@ -5,11 +5,13 @@ use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, anyhow, bail};
+use pli_client::KeyLog;
 use pli_client::policy::{self, PolicyError, TrustedPolicy};
 use pli_dlp::{Action, Labels};
 use pli_envelope::DlpLabel;
 use serde_json::json;
 
+use super::envelopes::{key_log, save_log_state};
 use super::{LoggedIn, api_error, logged_in, print_line, profile_dir, scan};
 use crate::args::{PolicyCommand, PolicySetArgs};
 use crate::format::clean;
@@ -60,7 +62,11 @@ fn read_policy(path: &Path) -> Result<String> {
 
 async fn show(as_json: bool) -> Result<()> {
     let session = logged_in(false).await?;
-    let trusted = fetch(&session).await?;
+    let log = key_log(&session).await?;
+    let trusted = fetch(&session, &log).await;
+    // A checkpoint that verified is kept whatever the outcome: later ones must extend it.
+    save_log_state(&session.profile, &log)?;
+    let trusted = trusted?;
     match (trusted, as_json) {
         (None, false) => print_line("no sending policy: files are sent without a check"),
         (None, true) => print_line(&json!({ "policy": null }).to_string()),
@@ -95,10 +101,11 @@ async fn show(as_json: bool) -> Result<()> {
     }
 }
 
-/// The organisation's policy, verified, not older than what this profile saw.
-async fn fetch(session: &LoggedIn) -> Result<Option<TrustedPolicy>> {
+/// The organisation's policy, verified (its signer's key proven under `log`), not older than
+/// what this profile saw.
+async fn fetch(session: &LoggedIn, log: &KeyLog) -> Result<Option<TrustedPolicy>> {
     let seen = seen(&session.profile.org)?;
-    let trusted = policy::fetch(&session.api, &session.profile.org, seen)
+    let trusted = policy::fetch(&session.api, log, &session.profile.org, seen)
         .await
         .map_err(|error| match error {
             PolicyError::Api(api) => api_error(api, Some(&session.profile)),
@@ -121,8 +128,9 @@ pub async fn check_before_send(
     to: &[String],
     external: bool,
     justification: Option<&str>,
+    log: &KeyLog,
 ) -> Result<Option<DlpLabel>> {
-    let Some(trusted) = fetch(session).await? else {
+    let Some(trusted) = fetch(session, log).await? else {
         return Ok(None);
     };
     let own_org = &session.profile.org;

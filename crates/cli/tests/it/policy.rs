@@ -277,6 +277,74 @@ fn forged_rolled_back_and_invalid_policies_are_refused() {
 }
 
 #[test]
+fn a_policy_counts_only_while_an_admin_with_a_logged_key_signed_it() {
+    if crate::sqlite_only() {
+        return;
+    }
+    let world = World::start();
+    let work = tempfile::tempdir().unwrap();
+    let (_sources, paths) = files(&[("nir.txt", NIR_LINE)]);
+    let v1 = write_policy(work.path(), "v1.toml", POLICY);
+    world.alice.run(&["admin", "policy", "set", &v1]).ok();
+    let show = world.bob.run(&["admin", "policy", "show"]);
+    assert!(
+        show.ok().contains("signed by alice@hospital.fr"),
+        "{show:#?}"
+    );
+
+    // Its signer is no longer an admin: nothing is sent under it, and the sender is told who
+    // must act.
+    world
+        .server
+        .sql("UPDATE accounts SET role = 'agent' WHERE email = 'alice@hospital.fr'");
+    let not_admin = "its signer alice@hospital.fr is not an admin of the organisation";
+    let run = world.bob.run(&["admin", "policy", "show"]);
+    assert!(run.fails().contains(not_admin), "{run:#?}");
+    let run = world
+        .bob
+        .run(&send_args(&paths[0], "alice@hospital.fr", &[]));
+    let stderr = run.fails();
+    assert!(stderr.contains(not_admin), "{run:#?}");
+    assert!(stderr.contains("pli admin policy set"), "{run:#?}");
+    assert!(run.stdout.is_empty(), "{run:#?}");
+    assert!(inbox_ids(&world.alice).is_empty());
+
+    // An admin signs it again: sends resume.
+    let carol = User::invited(&world.server, "carol@hospital.fr", "hospital", "admin");
+    let v2 = write_policy(
+        work.path(),
+        "v2.toml",
+        &POLICY.replace("version = 1", "version = 2"),
+    );
+    carol.run(&["admin", "policy", "set", &v2]).ok();
+    let id = world
+        .bob
+        .run(&send_args(&paths[0], "alice@hospital.fr", &[]))
+        .ok()
+        .to_owned();
+    assert_eq!(inbox_ids(&world.alice), [id]);
+
+    // A server passing a policy off as Alice's: Carol's signature over version 2, and Carol's
+    // signing key served as Alice's. The signature verifies with the key the directory gives,
+    // but the audit log publishes Alice's own key.
+    world.server.sql(
+        "UPDATE accounts SET role = 'admin' WHERE email = 'alice@hospital.fr'; \
+         UPDATE sending_policies SET signer_email = 'alice@hospital.fr', signer_id = \
+         (SELECT id FROM accounts WHERE email = 'alice@hospital.fr') WHERE version = 2; \
+         UPDATE accounts SET signing_key = \
+         (SELECT signing_key FROM accounts WHERE email = 'carol@hospital.fr') \
+         WHERE email = 'alice@hospital.fr'",
+    );
+    let run = world.bob.run(&["admin", "policy", "show"]);
+    assert!(
+        run.fails().contains(
+            "its signer's key is not proven by the server's audit log (the logged key differs from the one the directory gave)"
+        ),
+        "{run:#?}"
+    );
+}
+
+#[test]
 fn the_subject_and_the_file_names_are_checked_like_the_files() {
     if crate::sqlite_only() {
         return;

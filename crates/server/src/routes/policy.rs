@@ -12,7 +12,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use pli_proto::{
-    DlpSummary, ErrorBody, PolicyAnswer, SetPolicyRequest, SignedPolicy, policy_signed_bytes,
+    DlpSummary, ErrorBody, PolicyAnswer, Role, SetPolicyRequest, SignedPolicy, policy_signed_bytes,
 };
 use pli_store::{NewPolicy, Outcome, StoreError, StoredPolicy};
 
@@ -30,9 +30,18 @@ pub async fn get(
     let org = &principal.account.org;
     authorize(&principal, Action::ReadPolicy, &Resource::Org(org))
         .map_err(|_| ApiError::forbidden("you may not read this organisation's policy"))?;
-    let policy = state.store.latest_policy(org.id).await?;
+    let Some(policy) = state.store.latest_policy(org.id).await? else {
+        return Ok(Json(PolicyAnswer { policy: None }));
+    };
+    // The signer's role now, not when it signed: a policy stops counting once its signer is
+    // no longer an admin (or no longer in the organisation), until an admin signs it again.
+    let signer_role = match state.store.account_by_email(&policy.signer_email).await {
+        Ok(signer) if signer.org.id == org.id => Some(signer.role),
+        Ok(_) | Err(StoreError::NotFound) => None,
+        Err(error) => return Err(error.into()),
+    };
     Ok(Json(PolicyAnswer {
-        policy: policy.map(|policy| signed(&org.name, policy)),
+        policy: Some(signed(&org.name, policy, signer_role)),
     }))
 }
 
@@ -83,7 +92,10 @@ pub async fn set(
         .record_durable(principal.event("policy.set", target, Outcome::Allowed))
         .await
         .map_err(|error| ApiError::internal(error.to_string()))?;
-    Ok((StatusCode::CREATED, Json(signed(&org.name, stored))))
+    Ok((
+        StatusCode::CREATED,
+        Json(signed(&org.name, stored, Some(principal.account.role))),
+    ))
 }
 
 async fn check_and_store(
@@ -163,12 +175,13 @@ async fn check_and_store(
     })
 }
 
-fn signed(org: &str, policy: StoredPolicy) -> SignedPolicy {
+fn signed(org: &str, policy: StoredPolicy, signer_role: Option<Role>) -> SignedPolicy {
     SignedPolicy {
         org: org.to_owned(),
         version: policy.version,
         text: policy.text,
         signer: policy.signer_email,
+        signer_role,
         signature: base64_encode(&policy.signature),
         set_at: rfc3339(policy.set_at),
     }

@@ -205,6 +205,8 @@ function refusal(reason: SendRefused["reason"]): AppMessage {
       return "send_unwitnessed_key";
     case "policy_untrusted":
       return "send_policy_untrusted";
+    case "policy_signer_not_admin":
+      return "send_policy_signer_not_admin";
     case "policy_rolled_back":
       return "send_policy_rolled_back";
     case "policy_withdrawn":
