@@ -25,6 +25,10 @@ N_DOCUMENTS = 900
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 rng = random.Random(SEED)
+# Draws of the less common ways of writing an identifier (an IBAN in lower case or with dashes,
+# `+33 (0)6 ...`, two spaces between groups): a stream of their own, so that adding them left
+# the documents' structure and values as they were.
+forms = random.Random(SEED + 1)
 
 # ---------------------------------------------------------------------------------------
 # Check digits
@@ -87,7 +91,11 @@ def space():
 
 
 def spaced(groups):
-    return space().join(groups)
+    separator = space()
+    # Numbers typed from a form's boxes keep two spaces between groups.
+    if forms.random() < 0.04:
+        separator = "  "
+    return separator.join(groups)
 
 
 def digits(n):
@@ -155,7 +163,13 @@ def iban():
             bban = digits(length)
     value = country + iban_check(country, bban) + bban
     assert iban_valid(value)
-    return value, group4(value) if rng.random() < 0.75 else value
+    text = group4(value) if rng.random() < 0.75 else value
+    roll = forms.random()
+    if roll < 0.08:
+        text = text.lower()
+    elif roll < 0.16:
+        text = "-".join(value[i:i + 4] for i in range(0, len(value), 4))
+    return value, text
 
 
 def rib():
@@ -249,6 +263,14 @@ def phone():
     else:
         separator = space()
         text = separator.join(["+33", value[1]] + pairs[1:])
+        # The trunk zero kept in brackets, as many letterheads print it.
+        roll = forms.random()
+        if roll < 0.2:
+            text = "+33 (0)" + value[1] + " " + " ".join(pairs[1:])
+        elif roll < 0.3:
+            text = "0033 (0) " + value[1] + " " + " ".join(pairs[1:])
+        elif roll < 0.35:
+            text = "+33(0)" + value[1:]
     return value, text
 
 
