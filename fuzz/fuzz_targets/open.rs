@@ -80,6 +80,8 @@ fuzz_target!(|data: &[u8]| {
                         sha256,
                     },
                 ],
+                dlp: None,
+                outside: None,
             };
             let mut sealed = Vec::new();
             let (mut first, mut second) = (contents, contents);
