@@ -257,3 +257,61 @@ test("a policy whose signer is no longer an admin stops the send, naming the sig
   assert.equal(envelopes(), before + 1);
   assert.deepEqual(problems, []);
 });
+
+/** A PDF file of these objects, numbered from 1, the first being the catalog (as crates/dlp's tests build them). */
+function pdfOf(objects) {
+  let out = "%PDF-1.4\n";
+  const offsets = [];
+  objects.forEach((object, index) => {
+    offsets.push(out.length);
+    out += `${index + 1} 0 obj\n${object}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const offset of offsets) out += `${String(offset).padStart(10, "0")} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, "latin1");
+}
+
+/** A one-page PDF whose text layer holds `lines` (Helvetica), or, without lines, only a filled rectangle (a scan). */
+function pdf(lines) {
+  let content = "BT /F1 12 Tf 72 720 Td 14 TL\n" + lines.map((line) => `(${line}) Tj T*\n`).join("") + "ET\n";
+  if (lines.length === 0) content = "0 0 0 rg 72 72 100 100 re f\n";
+  return pdfOf([
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+  ]);
+}
+
+test("a PDF's text is read in the scan's worker: a social-security number in it is blocked; a scanned PDF is not inspectable", async () => {
+  setPolicy('version = 7\n[kinds.nir]\nexternal = "block"\n');
+  const { page, problems, form } = await sendPage();
+  const before = envelopes();
+  await form.getByLabel("Destinataires").fill(agent.email);
+  await form.getByLabel("Documents").setInputFiles([{ name: "certificat.pdf", mimeType: "application/pdf", buffer: pdf(["Certificat medical initial", "Assure : 2 55 08 14 168 025 38"]) }]);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  const blocked = page.getByRole("alert").filter({ hasText: "Bloqué par la politique d'envoi de votre organisation (version 7)" });
+  await blocked.waitFor({ timeout: 60_000 });
+  assert.match(await blocked.innerText(), /nir vers l'extérieur \(bloqué\)/);
+  assert.equal(envelopes(), before, "nothing was announced");
+  // A PDF without a text layer: counted not inspectable, which warns by default.
+  await form.getByLabel("Documents").setInputFiles([{ name: "scan.pdf", mimeType: "application/pdf", buffer: pdf([]) }]);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  const review = page.getByRole("region", { name: "Contrôle avant envoi" });
+  await review.waitFor({ timeout: 60_000 });
+  assert.match(await review.innerText(), /scan\.pdf : non examiné \(PDF sans texte/);
+  await review.getByRole("button", { name: "Confirmer l'envoi" }).click();
+  await sentId(page);
+  assert.equal(envelopes(), before + 1);
+  // A PDF whose text holds nothing sensitive goes without a prompt.
+  await form.getByLabel("Destinataires").fill(agent.email);
+  await form.getByLabel("Documents").setInputFiles([{ name: "menu.pdf", mimeType: "application/pdf", buffer: pdf(["Lundi : gratin dauphinois"]) }]);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  const id = await sentId(page);
+  const got = JSON.parse(agent.run(["get", id, "-o", join(tempDir("got"), "menu-pdf"), "--json"]));
+  assert.deepEqual(got.dlp, { policy_version: 7, decision: "allow", kinds: {}, not_inspectable: 0, justification: null });
+  assert.deepEqual(problems, []);
+});

@@ -1,9 +1,10 @@
 // Text extraction in the browser, as crates/dlp/src/extract: a file's bytes become the text the
 // detectors scan, or a reason why it cannot be inspected. The format is told by the content,
 // not the name. Plain text and CSV (UTF-8, UTF-16 with a byte-order mark, Windows-1252), DOCX
-// and ODT (office.ts) are read; PDF and images are not inspectable here: the browser has no
-// PDF text extraction, and an image's text needs OCR. Such files follow the policy's
-// `[not_inspectable]` rules, as a file `pli send` cannot inspect does. A DOCX or ODT whose
+// and ODT (office.ts) are read here; a PDF is read by pdf.ts in the scan's worker (here it is
+// reported as `pdf`, which the worker replaces with its text), and an image is not
+// inspectable: its text needs OCR. Such files follow the policy's `[not_inspectable]` rules,
+// as a file `pli send` cannot inspect does. A DOCX or ODT whose
 // text is read but which also holds pictures or embedded objects is read in part: its text is
 // scanned, and the file still counts as not inspectable (`unread`), as in Rust.
 import { officeText } from "./office.js";
@@ -20,7 +21,7 @@ export interface Limits {
 /** The Rust crate's defaults. */
 export const DEFAULT_LIMITS: Limits = { maxFileBytes: 256 << 20, maxPartBytes: 64 << 20, maxTextBytes: 64 << 20 };
 
-export type Format = "text" | "csv" | "docx" | "odt";
+export type Format = "text" | "csv" | "docx" | "odt" | "pdf";
 
 /** The stable codes of `pli scan --json`. */
 export type NotInspectable =

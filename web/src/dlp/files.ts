@@ -2,7 +2,7 @@
 // results kept as the sender is shown them (kinds, counts, masked excerpts) and as the policy
 // counts them (labels: kinds and counts over all files, and files not inspected).
 import { addFindings, type Labels } from "./policy.js";
-import { DEFAULT_LIMITS, extractBytes, type NotInspectable } from "./extract.js";
+import { DEFAULT_LIMITS, extractBytes, type Extracted, type NotInspectable } from "./extract.js";
 import { scanText, type Finding, type Kind } from "./index.js";
 
 /** Masked excerpts shown per kind and file: enough to find them, not a listing. */
@@ -29,7 +29,11 @@ export interface Inspectable {
 }
 
 /** Scans every file; `onProgress` gets the bytes done so far and the total. */
-export async function inspectFiles(files: readonly Inspectable[], onProgress: (done: number, total: number) => void = () => undefined): Promise<Inspection> {
+export async function inspectFiles(
+  files: readonly Inspectable[],
+  onProgress: (done: number, total: number) => void = () => undefined,
+  readPdf: ((bytes: Uint8Array) => Promise<Extracted>) | null = null,
+): Promise<Inspection> {
   const labels: Labels = { kinds: new Map(), notInspectable: 0 };
   const inspected: FileInspection[] = [];
   const total = files.reduce((sum, file) => sum + file.size, 0);
@@ -41,7 +45,10 @@ export async function inspectFiles(files: readonly Inspectable[], onProgress: (d
     if (file.size > DEFAULT_LIMITS.maxFileBytes) {
       notInspectable = "too-large";
     } else {
-      const extracted = extractBytes(await file.bytes(), file.name);
+      const bytes = await file.bytes();
+      let extracted = extractBytes(bytes, file.name);
+      // PDF is read in the scan's worker only (`readPdf`): the parser stays off the page.
+      if ("notInspectable" in extracted && extracted.notInspectable === "pdf" && readPdf !== null) extracted = await readPdf(bytes);
       if ("text" in extracted) {
         findings = scanText(extracted.text);
         // Read in part: the findings of its text count, and so does what was not read.
@@ -113,8 +120,9 @@ function inspectInWorker(file: File, timeLimitMs: number): Promise<Inspection | 
     worker.onmessage = (event: MessageEvent<{ ready?: true; progress?: [number, number]; inspection?: Inspection; error?: string }>) => {
       started = true;
       const message = event.data;
-      if (message.ready !== undefined || message.progress !== undefined) return;
-      finish(message.inspection ?? "extractor-failed");
+      // Only the scan's answers end it: pdf.js's parser posts messages of its own here.
+      if (message.inspection !== undefined) finish(message.inspection);
+      else if (message.error !== undefined) finish("extractor-failed");
     };
     worker.onerror = (event) => {
       event.preventDefault();

@@ -2,7 +2,9 @@
 // the page posts the files, the worker reads, extracts and scans them (./files.ts) and posts
 // its progress, then the inspection (kinds, counts and masked excerpts, never values), so the
 // page stays responsive during a large file.
+import { DEFAULT_LIMITS } from "./extract.js";
 import { inspectFiles } from "./files.js";
+import { pdfText } from "./pdf.js";
 
 interface Scope {
   onmessage: ((event: MessageEvent<{ files: File[] }>) => void) | null;
@@ -18,6 +20,7 @@ scope.onmessage = (event) => {
   inspectFiles(
     files.map((file) => ({ name: file.name, size: file.size, bytes: async () => new Uint8Array(await file.arrayBuffer()) })),
     (done, total) => scope.postMessage({ progress: [done, total] }),
+    (bytes) => pdfText(bytes, DEFAULT_LIMITS),
   )
     .then((inspection) => scope.postMessage({ inspection }))
     .catch((error: unknown) => scope.postMessage({ error: error instanceof Error ? error.name : "error" }));

@@ -165,6 +165,7 @@ function reasonsText(reasons: readonly Reason[]): string {
 function notInspectableText(reason: NotInspectable): string {
   if (reason === "pdf") return t("dlp_not_inspectable_pdf");
   if (reason === "image") return t("dlp_not_inspectable_image");
+  if (reason === "scanned-pdf") return t("dlp_not_inspectable_scanned");
   if (reason === "timeout") return t("dlp_not_inspectable_timeout");
   if (reason === "extractor-failed") return t("dlp_not_inspectable_failed");
   if (reason === "images-not-inspected") return t("dlp_not_inspectable_images");
