@@ -315,3 +315,51 @@ test("a PDF's text is read in the scan's worker: a social-security number in it 
   assert.deepEqual(got.dlp, { policy_version: 7, decision: "allow", kinds: {}, not_inspectable: 0, justification: null });
   assert.deepEqual(problems, []);
 });
+
+test("the scan's worker reaches nothing: no request, no script, no eval, no WebAssembly; the page can", async () => {
+  const { page } = await openPage(context, `${server.url}/app`);
+  // What each context may do, tried from inside it: the worker reads the plain text of the
+  // files about to be sent, so its policy (`default-src 'none'`) must refuse every way out.
+  const attempts = async (inWorker) => {
+    const tryIt = async (attempt) => {
+      try {
+        await attempt();
+        return "allowed";
+      } catch {
+        return "refused";
+      }
+    };
+    return {
+      fetch: await tryIt(async () => {
+        await fetch("/api/health");
+      }),
+      xhr: await tryIt(
+        () =>
+          new Promise((resolve, reject) => {
+            const request = new XMLHttpRequest();
+            request.onload = resolve;
+            request.onerror = reject;
+            request.open("GET", "/api/health");
+            request.send();
+          }),
+      ),
+      // (In the page, the app's own script would start the app again.)
+      import: inWorker ? await tryIt(() => import("/assets/app.js")) : "not tried",
+      eval: await tryIt(() => new Function("return 1")()),
+      wasm: await tryIt(() => WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]))),
+    };
+  };
+  const spawned = page.waitForEvent("worker");
+  await page.evaluate(() => {
+    globalThis.scanWorker = new Worker("/assets/dlp-worker.js", { type: "module" });
+  });
+  const worker = await spawned;
+  assert.equal(new URL(worker.url()).pathname, "/assets/dlp-worker.js");
+  assert.deepEqual(await worker.evaluate(`(${attempts})(true)`), { fetch: "refused", xhr: "refused", import: "refused", eval: "refused", wasm: "refused" });
+  // The same attempts from the page: its own requests go (its policy allows this server), so
+  // the refusals above are the worker's policy at work, not a broken test.
+  const fromPage = await page.evaluate(`(${attempts})(false)`);
+  assert.equal(fromPage.fetch, "allowed");
+  assert.equal(fromPage.xhr, "allowed");
+  assert.equal(fromPage.eval, "refused");
+});

@@ -24,6 +24,11 @@ use crate::state::AppState;
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
      style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; \
      frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+/// The scan worker's own policy (a worker follows the policy its script is served with): it
+/// reads the plain text of the files about to be sent, so it may fetch nothing, open no socket,
+/// import no script, evaluate no string and compile no WebAssembly. It only answers the page.
+pub const WORKER_CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 /// Sent over TLS only: a browser that saw it refuses plain HTTP to this host for two years.
 pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=63072000; includeSubDomains";
 
@@ -53,7 +58,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/assets/dlp-worker.js",
-            get(|| async { asset(JAVASCRIPT, DLP_WORKER_JS) }),
+            get(|| async {
+                let mut response = asset(JAVASCRIPT, DLP_WORKER_JS);
+                response.headers_mut().insert(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(WORKER_CONTENT_SECURITY_POLICY),
+                );
+                response
+            }),
         )
         .route("/x/{link_id}", get(recipient_page))
         .route(
@@ -79,8 +91,14 @@ pub enum Transport {
 pub async fn security_headers(transport: Transport, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    let fixed: [(HeaderName, &'static str); 7] = [
-        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+    // A route may have set a stricter policy of its own (the scan worker's).
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        );
+    }
+    let fixed: [(HeaderName, &'static str); 6] = [
         // The fragment holds a key: no page address ever leaves in a Referer.
         (header::REFERRER_POLICY, "no-referrer"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),

@@ -55,11 +55,12 @@ export async function pdfText(bytes: Uint8Array, limits: Limits): Promise<Extrac
         line += item.str;
         if (item.hasEOL) {
           lines.push(line);
+          length += line.length + 1;
           line = "";
         }
       }
       lines.push(line, "");
-      length += lines.reduce((sum, text) => sum + text.length, 0);
+      length += line.length + 2;
       if (length > limits.maxTextBytes) return { notInspectable: "too-large" };
       if (!images) {
         const operators = await page.getOperatorList();
