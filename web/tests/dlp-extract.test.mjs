@@ -292,14 +292,26 @@ test("the page trusts a policy signed by an admin of its organisation with a log
   });
   // The audit log as the page's KeyLog: it proves the signer's key, or throws Unproven.
   const proven = [];
+  const logged = [];
   const log = {
     checkAccount: async (email, shown) => {
       proven.push([email, shown.public_keys.signing_key]);
     },
+    checkPolicy: async (served) => {
+      logged.push(served);
+    },
   };
   const unprovenLog = {
+    ...log,
     checkAccount: async () => {
       throw new dlp.Unproven("the logged key differs from the one the directory gave");
+    },
+  };
+  // A version the audit log does not show (or shows otherwise).
+  const unloggedLog = {
+    ...log,
+    checkPolicy: async () => {
+      throw new dlp.Unproven("the logged version differs from the one the server gave");
     },
   };
   const fetchPolicy = (client, org, withLog = log) => dlp.fetchPolicy(client, org, withLog);
@@ -308,8 +320,21 @@ test("the page trusts a policy signed by an admin of its organisation with a log
   };
   assert.equal(await fetchPolicy(client(null), "chu"), null);
   const v2 = signed("chu", 2, "version = 2\n");
-  assert.equal((await fetchPolicy(client(v2), "chu")).policy.version, 2);
+  assert.equal((await fetchPolicy(client({ ...v2, log_index: 17 }), "chu")).policy.version, 2);
   assert.deepEqual(proven, [["chef@chu.fr", key]]);
+  // The version itself is proven in the log: exactly what was served and verified.
+  assert.deepEqual(logged, [
+    {
+      org: "chu",
+      version: 2,
+      text: "version = 2\n",
+      signer: "chef@chu.fr",
+      signingKey: new Uint8Array(Buffer.from(key, "base64url")),
+      signature: new Uint8Array(Buffer.from(v2.signature, "base64url")),
+      logIndex: 17,
+    },
+  ]);
+  await assert.rejects(fetchPolicy(client(v2), "chu", unloggedLog), (error) => error instanceof dlp.PolicyNotTrusted && error.reason === "not_logged" && error.detail.version === 2);
   // A signer that is not (or no longer) an admin, or no longer in the organisation.
   for (const role of ["agent", "auditor", null, undefined]) {
     await assert.rejects(fetchPolicy(client({ ...v2, signer_role: role }), "chu"), (error) => error instanceof dlp.PolicyNotTrusted && error.reason === "signer_not_admin" && error.detail.signer === "chef@chu.fr");

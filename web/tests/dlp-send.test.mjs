@@ -258,6 +258,27 @@ test("a policy whose signer is no longer an admin stops the send, naming the sig
   assert.deepEqual(problems, []);
 });
 
+test("a policy version the audit log does not show stops the send; logged again, it counts", async () => {
+  setPolicy('version = 6\n[kinds.nir]\nexternal = "block"\n');
+  // The server names another version's entry for the current one (a version it never logged).
+  server.sql("UPDATE sending_policies SET log_index = (SELECT log_index FROM sending_policies WHERE version = 1) WHERE version = 6");
+  const { page, problems, form } = await sendPage();
+  const before = envelopes();
+  await form.getByLabel("Destinataires").fill(agent.email);
+  await form.getByLabel("Documents").setInputFiles([writeText("menu.txt", "Lundi : soupe\n")]);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  await page.getByRole("alert").filter({ hasText: "La version 6 de la politique d'envoi de votre organisation n'est pas dans le journal d'audit du serveur : rien n'a été envoyé." }).waitFor({ timeout: 60_000 });
+  assert.equal(envelopes(), before, "nothing was announced");
+  // No entry named (as a version set before versions were logged): the server logs it when
+  // it serves it next, and the send goes.
+  server.sql("UPDATE sending_policies SET log_index = NULL WHERE version = 6");
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  await sentId(page);
+  assert.equal(envelopes(), before + 1);
+  assert.equal(server.sql("SELECT log_index IS NOT NULL FROM sending_policies WHERE version = 6"), "1");
+  assert.deepEqual(problems, []);
+});
+
 /** A PDF file of these objects, numbered from 1, the first being the catalog (as crates/dlp's tests build them). */
 function pdfOf(objects) {
   let out = "%PDF-1.4\n";
@@ -273,10 +294,14 @@ function pdfOf(objects) {
   return Buffer.from(out, "latin1");
 }
 
-/** A one-page PDF whose text layer holds `lines` (Helvetica), or, without lines, only a filled rectangle (a scan). */
-function pdf(lines) {
+/**
+ * A one-page PDF whose text layer holds `lines` (Helvetica), or, without lines, only a filled
+ * rectangle (a scan); with `image`, the page also draws a one-pixel grey image.
+ */
+function pdf(lines, { image = false } = {}) {
   let content = "BT /F1 12 Tf 72 720 Td 14 TL\n" + lines.map((line) => `(${line}) Tj T*\n`).join("") + "ET\n";
   if (lines.length === 0) content = "0 0 0 rg 72 72 100 100 re f\n";
+  if (image) content += "q 100 0 0 100 72 500 cm\nBI /W 1 /H 1 /CS /G /BPC 8 ID \x80 EI\nQ\n";
   return pdfOf([
     "<< /Type /Catalog /Pages 2 0 R >>",
     "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -313,6 +338,26 @@ test("a PDF's text is read in the scan's worker: a social-security number in it 
   const id = await sentId(page);
   const got = JSON.parse(agent.run(["get", id, "-o", join(tempDir("got"), "menu-pdf"), "--json"]));
   assert.deepEqual(got.dlp, { policy_version: 7, decision: "allow", kinds: {}, not_inspectable: 0, justification: null });
+  // A page that also draws an image is read in part: its text is scanned, the file counts as
+  // not wholly inspected. A PDF cut short cannot be opened; neither stops the other.
+  const whole = pdf(["Lundi : gratin dauphinois"]);
+  await form.getByLabel("Destinataires").fill(agent.email);
+  await form.getByLabel("Documents").setInputFiles([
+    { name: "radio.pdf", mimeType: "application/pdf", buffer: pdf(["Contact : jean.dupont@chu-lyon.fr"], { image: true }) },
+    { name: "coupe.pdf", mimeType: "application/pdf", buffer: whole.subarray(0, 40) },
+  ]);
+  const beforeParts = envelopes();
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  await review.waitFor({ timeout: 60_000 });
+  const shown = await review.innerText();
+  assert.match(shown, /radio\.pdf : non examiné en entier \(contient des images, dont le texte ne se lit pas sans reconnaissance de caractères\) ; dans son texte : email × 1/);
+  assert.match(shown, /coupe\.pdf : non examiné \(format non lu, chiffré, endommagé ou trop grand\)/);
+  assert.ok(!shown.includes("jean.dupont"), "masked excerpts only");
+  await review.getByRole("button", { name: "Confirmer l'envoi" }).click();
+  const parts = await sentId(page);
+  assert.equal(envelopes(), beforeParts + 1);
+  const gotParts = JSON.parse(agent.run(["get", parts, "-o", join(tempDir("got"), "parts-pdf"), "--json"]));
+  assert.deepEqual(gotParts.dlp, { policy_version: 7, decision: "warn", kinds: { email: 1 }, not_inspectable: 2, justification: null });
   assert.deepEqual(problems, []);
 });
 

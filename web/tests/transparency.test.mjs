@@ -8,7 +8,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { Server, loadModule, pli, pliBinary, root, tempDir, totp } from "./pli.mjs";
+import { Server, User, loadModule, pli, pliBinary, root, tempDir, totp } from "./pli.mjs";
 
 const vectors = (name) => JSON.parse(readFileSync(join(root, "crates", "audit", "tests", "vectors", name), "utf8"));
 const hex = (text) => Uint8Array.from(Buffer.from(text, "hex"));
@@ -451,4 +451,83 @@ test("a receipt is proven as the log's entry of its envelope, and decoded strict
   const asKey = Uint8Array.from(entry);
   asKey[1] = 2;
   assert.throws(() => keylog.decodeReceiptEntry(asKey), { name: "Unproven" });
+});
+
+test("a policy version is proven as the log's entry of its organisation, and decoded strictly", async () => {
+  server ??= await Server.start();
+  const chief = new User("chef5@hopital.fr", tempDir("home"));
+  chief.run(["join", server.url, "--email", chief.email, "--code", server.invite(chief.email, "hopital", "admin")]);
+  const secret = chief.run(["2fa", "enable"]).split("\n")[1].trim();
+  chief.run(["2fa", "confirm", totp(secret, 0)]);
+  const file = join(tempDir("policy"), "policy.toml");
+  writeFileSync(file, 'version = 1\n[kinds.nir]\nexternal = "block"\n');
+  chief.run(["admin", "policy", "set", file]);
+  const agent = server.user("agent5@hopital.fr");
+  const stranger = server.user("agent5@police.fr", "police");
+  const getter = (user) => async (path) => {
+    const token = JSON.parse(readFileSync(join(user.home, "profile.json"), "utf8")).token;
+    const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!response.ok) throw Object.assign(new Error(`${path}: ${response.status}`), { status: response.status });
+    return path.includes("/log/") ? response.text() : response.json();
+  };
+  const sourceOf = (get) => ({
+    checkpoint: () => get("/api/audit/log/checkpoint"),
+    keyProof: (index, size) => get(`/api/keys/proof?index=${index}&size=${size}`),
+    policyProof: (index, size) => get(`/api/policy/proof?index=${index}&size=${size}`),
+    keyConsistency: (from, to) => get(`/api/keys/consistency?from=${from}&to=${to}`),
+  });
+  const get = getter(agent);
+  const verifier = note.parseVerifier((await get("/api/audit/log/key")).trim());
+  const { policy } = await get("/api/policy");
+  const served = {
+    org: policy.org,
+    version: policy.version,
+    text: policy.text,
+    signer: policy.signer,
+    signingKey: Uint8Array.from(Buffer.from(chief.signingKey(), "base64url")),
+    signature: Uint8Array.from(Buffer.from(policy.signature, "base64url")),
+    logIndex: policy.log_index,
+  };
+  const log = new keylog.KeyLog(verifier, sourceOf(get));
+  await log.checkPolicy(served);
+  // The organisation's name and the signer compare as Rust compares them, ASCII case aside.
+  await log.checkPolicy({ ...served, org: "HOPITAL", signer: "Chef5@Hopital.fr" });
+  // Anything else served otherwise than logged is refused.
+  const otherKey = Uint8Array.from(served.signingKey, (byte, at) => (at === 0 ? byte ^ 1 : byte));
+  for (const changed of [
+    { version: 2 },
+    { text: 'version = 1\n[kinds.nir]\nexternal = "allow"\n' },
+    { signer: "agent5@hopital.fr" },
+    { org: "police" },
+    { signingKey: otherKey },
+    { signature: Uint8Array.from(served.signature, (byte, at) => (at === 63 ? byte ^ 1 : byte)) },
+    { logIndex: null },
+    { logIndex: undefined },
+    { logIndex: 1e9 },
+  ]) {
+    await assert.rejects(log.checkPolicy({ ...served, ...changed }), { name: "Unproven" }, JSON.stringify(Object.keys(changed)));
+  }
+  // A published key's index is no policy; another organisation's account is not shown this one.
+  const [chiefKey] = (await get(`/api/directory/${chief.email}`)).keys;
+  await assert.rejects(log.checkPolicy({ ...served, logIndex: chiefKey.log_index }), (error) => error.status === 404);
+  await assert.rejects(new keylog.KeyLog(verifier, sourceOf(getter(stranger))).checkPolicy(served), (error) => error.status === 404);
+
+  // Strict decoding: the entry as proven, then every truncation, a trailing byte, version 0.
+  const size = BigInt(policy.log_index) + 1n;
+  const proof = await get(`/api/policy/proof?index=${policy.log_index}&size=${size}`);
+  const entry = Uint8Array.from(Buffer.from(proof.entry, "base64"));
+  const decoded = keylog.decodePolicyEntry(entry);
+  assert.deepEqual([decoded.org, decoded.version, decoded.signer], ["hopital", 1n, chief.email]);
+  assert.deepEqual(Buffer.from(decoded.textHash), createHash("sha256").update(policy.text).digest());
+  for (let cut = 0; cut < entry.length; cut += 7) {
+    assert.throws(() => keylog.decodePolicyEntry(entry.subarray(0, cut)), { name: "Unproven" });
+  }
+  assert.throws(() => keylog.decodePolicyEntry(Uint8Array.from([...entry, 0])), { name: "Unproven" });
+  const unversioned = Uint8Array.from(entry);
+  const at = 50 + 2 + Buffer.byteLength("hopital");
+  unversioned.fill(0, at, at + 8);
+  assert.throws(() => keylog.decodePolicyEntry(unversioned), { name: "Unproven" });
+  const asKey = Uint8Array.from(entry);
+  asKey[1] = 2;
+  assert.throws(() => keylog.decodePolicyEntry(asKey), { name: "Unproven" });
 });

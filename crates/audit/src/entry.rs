@@ -162,6 +162,12 @@ pub enum EntryError {
         /// Name of the field.
         field: &'static str,
     },
+    /// A number is outside the values its field may hold (a policy version of 0).
+    #[error("field {field} is out of range")]
+    OutOfRange {
+        /// Name of the field.
+        field: &'static str,
+    },
     /// A field is longer than [`MAX_FIELD_BYTES`].
     #[error("field {field} is {len} bytes, over the limit of {MAX_FIELD_BYTES}")]
     FieldTooLong {

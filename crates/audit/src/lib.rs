@@ -79,7 +79,10 @@ pub use merkle::{
     inclusion_proof, inclusion_proof_indexes, leaf_hash, node_hash, stored_hash_count,
     stored_hash_index, tree_root, verify_consistency, verify_inclusion,
 };
-pub use record::{KIND_PUBLISHED_KEY, KIND_RECEIPT, KeyOwner, PublishedKey, Receipt, Record};
+pub use record::{
+    KIND_PUBLISHED_KEY, KIND_PUBLISHED_POLICY, KIND_RECEIPT, KeyOwner, PublishedKey,
+    PublishedPolicy, Receipt, Record,
+};
 pub use tiles::{
     TILE_HEIGHT, TILE_WIDTH, TileAppend, TileId, hash_in_tile, hashes_from_tiles, tile_appends,
     tile_of, tiles_for,

@@ -1,20 +1,23 @@
-//! Entry kinds beside audit events: published keys (key transparency) and signed receipts.
+//! Entry kinds beside audit events: published keys (key transparency), signed receipts and
+//! published sending policies.
 //!
 //! ```text
-//! kind 0x02, published key         kind 0x03, receipt
-//! owner type   1 byte (0 account,  envelope id     16 bytes
-//!              1 mailbox)          manifest hash   32 bytes
-//! owner        string              opened at       i64, Unix seconds
-//! generation   u32 (0: account)    recipient       string (email)
-//! age key      string              signing key     32 bytes (Ed25519)
-//! signing key  0x00, or 0x01 and   signature       64 bytes
+//! kind 0x02, published key         kind 0x03, receipt             kind 0x04, published policy
+//! owner type   1 byte (0 account,  envelope id     16 bytes       organisation  string
+//!              1 mailbox)          manifest hash   32 bytes       version       u64
+//! owner        string              opened at       i64, Unix s.   text hash     32 bytes (SHA-256)
+//! generation   u32 (0: account)    recipient       string (email) signer        string (email)
+//! age key      string              signing key     32 bytes       signing key   32 bytes
+//! signing key  0x00, or 0x01 and   signature       64 bytes       signature     64 bytes
 //!              32 bytes
 //! ```
 //!
 //! Strings are as in audit events (u16 length, UTF-8, at most [`MAX_FIELD_BYTES`]). A key entry
 //! binds the exact bytes a directory serves for an address, so a sender holding a checkpoint
 //! that includes it knows the server cannot give another sender a different key for the same
-//! address without logging it too.
+//! address without logging it too. A policy entry does the same for a version of an
+//! organisation's sending policy: clients follow only a version the log shows, so every version
+//! any client was given is in the log, with its signer, for the organisation's auditors.
 
 use crate::entry::{
     AuditEvent, ENTRY_VERSION, EntryError, EntryHeader, HEADER_BYTES, KIND_AUDIT_EVENT,
@@ -27,6 +30,9 @@ pub const KIND_PUBLISHED_KEY: u8 = 2;
 
 /// Kind byte of a receipt entry.
 pub const KIND_RECEIPT: u8 = 3;
+
+/// Kind byte of a published policy entry.
+pub const KIND_PUBLISHED_POLICY: u8 = 4;
 
 /// Whose key an entry publishes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,6 +84,26 @@ pub struct Receipt {
     pub signature: [u8; 64],
 }
 
+/// A version of an organisation's sending policy as an admin signed it and the server
+/// published it. The text itself stays out of the log (its hash binds it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishedPolicy {
+    /// When it was published, Unix seconds.
+    pub time: i64,
+    /// The organisation's name.
+    pub org: String,
+    /// The policy's version, from 1.
+    pub version: u64,
+    /// SHA-256 of the policy's text, exactly as signed.
+    pub text_hash: [u8; 32],
+    /// Email of the account that signed it.
+    pub signer: String,
+    /// The signer's Ed25519 verifying key.
+    pub signing_key: [u8; 32],
+    /// The signer's Ed25519 signature over the policy's signed bytes.
+    pub signature: [u8; 64],
+}
+
 /// What one entry records.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -88,6 +114,8 @@ pub enum Record {
     Key(PublishedKey),
     /// A signed receipt (kind 0x03).
     Receipt(Receipt),
+    /// A published sending policy (kind 0x04).
+    Policy(PublishedPolicy),
 }
 
 impl Record {
@@ -97,6 +125,7 @@ impl Record {
             Record::Event(event) => event.time,
             Record::Key(key) => key.time,
             Record::Receipt(receipt) => receipt.time,
+            Record::Policy(policy) => policy.time,
         }
     }
 
@@ -106,6 +135,7 @@ impl Record {
             Record::Event(_) => KIND_AUDIT_EVENT,
             Record::Key(_) => KIND_PUBLISHED_KEY,
             Record::Receipt(_) => KIND_RECEIPT,
+            Record::Policy(_) => KIND_PUBLISHED_POLICY,
         }
     }
 
@@ -116,6 +146,7 @@ impl Record {
             Record::Event(event) => return encode_event(index, prev, event),
             Record::Key(key) => key,
             Record::Receipt(receipt) => return encode_receipt(index, prev, receipt),
+            Record::Policy(policy) => return encode_policy(index, prev, policy),
         };
         let mut out = header(KIND_PUBLISHED_KEY, index, prev, key.time);
         let (owner_type, owner, generation) = match &key.owner {
@@ -183,6 +214,22 @@ impl Record {
                 signing_key: reader.array()?,
                 signature: reader.array()?,
             }),
+            KIND_PUBLISHED_POLICY => {
+                let org = reader.string("org")?;
+                let version = u64::from_be_bytes(reader.array()?);
+                if version == 0 {
+                    return Err(EntryError::OutOfRange { field: "version" });
+                }
+                Record::Policy(PublishedPolicy {
+                    time: header.time,
+                    org,
+                    version,
+                    text_hash: reader.array()?,
+                    signer: reader.string("signer")?,
+                    signing_key: reader.array()?,
+                    signature: reader.array()?,
+                })
+            }
             kind => return Err(EntryError::UnknownKind(kind)),
         };
         if !reader.rest.is_empty() {
@@ -210,6 +257,20 @@ fn encode_receipt(index: u64, prev: &Hash, receipt: &Receipt) -> Result<Vec<u8>,
     put_str(&mut out, "recipient", &receipt.recipient)?;
     out.extend_from_slice(&receipt.signing_key);
     out.extend_from_slice(&receipt.signature);
+    Ok(out)
+}
+
+fn encode_policy(index: u64, prev: &Hash, policy: &PublishedPolicy) -> Result<Vec<u8>, EntryError> {
+    if policy.version == 0 {
+        return Err(EntryError::OutOfRange { field: "version" });
+    }
+    let mut out = header(KIND_PUBLISHED_POLICY, index, prev, policy.time);
+    put_str(&mut out, "org", &policy.org)?;
+    out.extend_from_slice(&policy.version.to_be_bytes());
+    out.extend_from_slice(&policy.text_hash);
+    put_str(&mut out, "signer", &policy.signer)?;
+    out.extend_from_slice(&policy.signing_key);
+    out.extend_from_slice(&policy.signature);
     Ok(out)
 }
 
@@ -284,5 +345,54 @@ mod tests {
             Record::decode(&bytes[..bytes.len() - 1]).unwrap_err(),
             EntryError::Truncated
         );
+    }
+
+    #[test]
+    fn policies_round_trip_in_the_documented_layout_and_refuse_version_zero() {
+        let policy = PublishedPolicy {
+            time: 1_700_000_200,
+            org: "chu".into(),
+            version: 3,
+            text_hash: [5; 32],
+            signer: "chef@chu.fr".into(),
+            signing_key: [6; 32],
+            signature: [7; 64],
+        };
+        let record = Record::Policy(policy.clone());
+        let bytes = record.encode(4, &leaf_hash(b"three")).unwrap();
+        let mut expected = bytes[..HEADER_BYTES].to_vec();
+        assert_eq!(&expected[..2], &[1, KIND_PUBLISHED_POLICY]);
+        expected.extend_from_slice(b"\0\x03chu");
+        expected.extend_from_slice(&3u64.to_be_bytes());
+        expected.extend_from_slice(&[5; 32]);
+        expected.extend_from_slice(b"\0\x0bchef@chu.fr");
+        expected.extend_from_slice(&[6; 32]);
+        expected.extend_from_slice(&[7; 64]);
+        assert_eq!(bytes, expected);
+        let (header, decoded) = Record::decode(&bytes).unwrap();
+        assert_eq!(
+            (header.index, header.kind, header.time),
+            (4, KIND_PUBLISHED_POLICY, 1_700_000_200)
+        );
+        assert_eq!(decoded, record);
+        assert_eq!(
+            Record::decode(&bytes[..bytes.len() - 1]).unwrap_err(),
+            EntryError::Truncated
+        );
+        let mut trailing = bytes.clone();
+        trailing.push(0);
+        assert_eq!(
+            Record::decode(&trailing).unwrap_err(),
+            EntryError::TrailingBytes(1)
+        );
+        let mut zero = bytes;
+        let at = HEADER_BYTES + 2 + 3;
+        zero[at..at + 8].copy_from_slice(&0u64.to_be_bytes());
+        assert!(Record::decode(&zero).is_err());
+        let unversioned = Record::Policy(PublishedPolicy {
+            version: 0,
+            ..policy
+        });
+        assert!(unversioned.encode(0, &Hash::default()).is_err());
     }
 }

@@ -628,6 +628,19 @@ impl Api {
         self.json(request).await
     }
 
+    /// `GET /api/policy/proof`: a published policy's log entry and its inclusion proof in the
+    /// tree of `size` entries (the caller's organisation's only).
+    pub async fn policy_proof(
+        &self,
+        index: u64,
+        size: u64,
+    ) -> Result<pli_proto::KeyProof, ApiError> {
+        let request = self
+            .request(Method::GET, &["policy", "proof"], true)?
+            .query(&[("index", index.to_string()), ("size", size.to_string())]);
+        self.json(request).await
+    }
+
     /// `GET /api/envelopes/{id}/receipts/proof`: a receipt's log entry and its inclusion proof
     /// in the tree of `size` entries.
     pub async fn receipt_proof(

@@ -7,10 +7,15 @@
 //! already seen, so a hostile server can neither weaken the rules, nor sign them with a key
 //! of its own making, nor roll them back to an earlier version.
 //!
+//! Each version must also be in the audit log (an entry of its own: organisation, version, hash
+//! of the text, signer, key and signature), proven against a checkpoint the client trusts, so
+//! that every version any client follows is where the organisation's auditors and the log's
+//! witnesses see it.
+//!
 //! The signer's role is the server's word: it guards against a fault in the server's own check
 //! of who may publish, and retires a policy whose signer is no longer an admin. A server that
 //! lies about roles could still pass off a policy signed by another account of the
-//! organisation; its audit trail records who set each version (`policy.set`).
+//! organisation, but only by logging it, signer named, for the auditors to see.
 
 use std::collections::BTreeSet;
 
@@ -27,7 +32,7 @@ use pli_proto::{
 use crate::api::{Api, ApiError, sanitize};
 use crate::keys::{AccountKeys, b64};
 use crate::mailbox::decode_verifying_key;
-use crate::transparency::{KeyLog, TransparencyError};
+use crate::transparency::{KeyLog, LoggedPolicy, TransparencyError};
 
 /// Errors of fetching, checking or publishing a policy.
 #[derive(Debug, thiserror::Error)]
@@ -117,12 +122,30 @@ pub async fn fetch(
         }
         Err(error) => return Err(error.into()),
     };
-    let key = check_signature(&signed, own_org, &signer)?;
-    match log.check_account(api, &signed.signer, key).await {
+    let checked = check_signature(&signed, own_org, &signer)?;
+    match log.check_account(api, &signed.signer, checked.key).await {
         Ok(()) => {}
         Err(TransparencyError::Unproven { reason, .. }) => {
             return Err(untrusted(format!(
                 "its signer's key is not proven by the server's audit log ({reason})"
+            )));
+        }
+        Err(error) => return Err(error.into()),
+    }
+    let logged = LoggedPolicy {
+        org: own_org,
+        version: signed.version,
+        text: &signed.text,
+        signer: &signed.signer,
+        signing_key: &checked.signing_key,
+        signature: &checked.signature,
+        log_index: signed.log_index,
+    };
+    match log.check_policy(api, &logged).await {
+        Ok(()) => {}
+        Err(TransparencyError::Unproven { reason, .. }) => {
+            return Err(untrusted(format!(
+                "this version is not proven by the server's audit log ({reason}): an admin may sign it again with `pli admin policy set`"
             )));
         }
         Err(error) => return Err(error.into()),
@@ -137,13 +160,21 @@ pub async fn fetch(
     Ok(Some(TrustedPolicy { policy, signed }))
 }
 
-/// Checks the signature with the directory's key for the signer, an admin of `own_org`;
-/// returns that key, for the audit log to prove.
+/// A policy's signature, checked with the signer's key from the directory.
+#[derive(Debug)]
+struct CheckedSignature<'a> {
+    /// The directory's key for the signer, for the audit log to prove.
+    key: &'a AccountKey,
+    signing_key: [u8; 32],
+    signature: [u8; 64],
+}
+
+/// Checks the signature with the directory's key for the signer, an admin of `own_org`.
 fn check_signature<'a>(
     signed: &SignedPolicy,
     own_org: &str,
     signer: &'a DirectoryEntry,
-) -> Result<&'a AccountKey, PolicyError> {
+) -> Result<CheckedSignature<'a>, PolicyError> {
     let key = match (signer.kind, signer.keys.as_slice()) {
         (AddressKind::Account, [key])
             if key.email.eq_ignore_ascii_case(&signed.signer)
@@ -175,7 +206,11 @@ fn check_signature<'a>(
             sanitize(&signed.signer)
         )));
     }
-    Ok(key)
+    Ok(CheckedSignature {
+        key,
+        signing_key: verifying_key.to_bytes(),
+        signature,
+    })
 }
 
 fn untrusted(reason: String) -> PolicyError {
@@ -269,6 +304,7 @@ mod tests {
             signer_role: Some(Role::Admin),
             signature: request.signature,
             set_at: "2026-11-22T00:00:00Z".into(),
+            log_index: None,
         }
     }
 
@@ -292,8 +328,13 @@ mod tests {
         let admin = AccountKeys::generate();
         let signed = signed_by(&admin, "chu", TEXT);
         let entry_of_admin = entry(&admin, "chu");
-        let key = check_signature(&signed, "chu", &entry_of_admin).unwrap();
-        assert_eq!(key.public_keys, admin.public_keys());
+        let checked = check_signature(&signed, "chu", &entry_of_admin).unwrap();
+        assert_eq!(checked.key.public_keys, admin.public_keys());
+        assert_eq!(
+            b64(&checked.signing_key),
+            admin.public_keys().signing_key,
+            "the key the log must show with this version"
+        );
 
         let mut altered = signed.clone();
         altered.text = TEXT.replace("justify", "allow");

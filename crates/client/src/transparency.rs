@@ -15,6 +15,7 @@ use pli_audit::{
     verify_consistency, verify_inclusion,
 };
 use pli_proto::{AccountKey, CurrentMailboxKey};
+use sha2::{Digest, Sha256};
 
 use crate::api::{Api, ApiError, sanitize};
 
@@ -300,7 +301,7 @@ impl KeyLog {
         let index = key
             .log_index
             .ok_or_else(|| unproven("the directory names no log entry for it"))?;
-        let record = self.prove(api, index, None, &unproven).await?;
+        let record = self.prove(api, index, Proven::Key, &unproven).await?;
         let Record::Key(published) = record else {
             return Err(unproven("the entry is not a published key"));
         };
@@ -338,7 +339,7 @@ impl KeyLog {
         let index = key
             .log_index
             .ok_or_else(|| unproven("the directory names no log entry for its key"))?;
-        let record = self.prove(api, index, None, &unproven).await?;
+        let record = self.prove(api, index, Proven::Key, &unproven).await?;
         let Record::Key(published) = record else {
             return Err(unproven("the entry is not a published key"));
         };
@@ -372,19 +373,57 @@ impl KeyLog {
             address: sanitize(signer),
             reason: reason.to_owned(),
         };
-        match self.prove(api, index, Some(envelope_id), &unproven).await? {
+        match self
+            .prove(api, index, Proven::Receipt(envelope_id), &unproven)
+            .await?
+        {
             Record::Receipt(receipt) => Ok(receipt),
             _ => Err(unproven("the entry is not a receipt")),
         }
     }
 
-    /// Entry `index` proven included in the checkpoint: a published key, or with `receipt_of`
-    /// a receipt of that envelope (served only to those who may read its receipts).
+    /// Checks that the log publishes exactly this version of the organisation's policy: its
+    /// organisation, version, text, signer, the signer's key and signature. `Unproven` (naming
+    /// the signer) when it does not, or when the server names no entry.
+    pub async fn check_policy(
+        &self,
+        api: &Api,
+        policy: &LoggedPolicy<'_>,
+    ) -> Result<(), TransparencyError> {
+        let unproven = |reason: &str| TransparencyError::Unproven {
+            address: sanitize(policy.signer),
+            reason: reason.to_owned(),
+        };
+        let index = policy
+            .log_index
+            .ok_or_else(|| unproven("the server names no log entry for this version"))?;
+        let Record::Policy(published) = self.prove(api, index, Proven::Policy, &unproven).await?
+        else {
+            return Err(unproven("the entry is not a published policy"));
+        };
+        let text_hash: [u8; 32] = Sha256::digest(policy.text.as_bytes()).into();
+        let matches = published.org.eq_ignore_ascii_case(policy.org)
+            && published.version == policy.version
+            && published.text_hash == text_hash
+            && published.signer.eq_ignore_ascii_case(policy.signer)
+            && published.signing_key == *policy.signing_key
+            && published.signature == *policy.signature;
+        if !matches {
+            return Err(unproven(
+                "the logged version differs from the one the server gave",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Entry `index` proven included in the checkpoint, through the endpoint that serves its
+    /// kind (a receipt only to those who may read the envelope's receipts, a policy only to
+    /// its organisation).
     async fn prove(
         &self,
         api: &Api,
         index: u64,
-        receipt_of: Option<&str>,
+        kind: Proven<'_>,
         unproven: &dyn Fn(&str) -> TransparencyError,
     ) -> Result<Record, TransparencyError> {
         let checkpoint = self.checkpoint(api).await?;
@@ -392,16 +431,18 @@ impl KeyLog {
         if index >= size {
             return Err(unproven("its log entry is beyond the signed checkpoint"));
         }
-        let served = match receipt_of {
-            None => api.key_proof(index, size).await,
-            Some(envelope_id) => api.receipt_proof(envelope_id, index, size).await,
+        let served = match kind {
+            Proven::Key => api.key_proof(index, size).await,
+            Proven::Receipt(envelope_id) => api.receipt_proof(envelope_id, index, size).await,
+            Proven::Policy => api.policy_proof(index, size).await,
         };
         let proof = match served {
             Ok(proof) => proof,
             Err(error) if error.is_not_found() => {
-                return Err(unproven(match receipt_of {
-                    None => "the log holds no published key at its index",
-                    Some(_) => "the log holds no receipt of this envelope at its index",
+                return Err(unproven(match kind {
+                    Proven::Key => "the log holds no published key at its index",
+                    Proven::Receipt(_) => "the log holds no receipt of this envelope at its index",
+                    Proven::Policy => "the log holds no policy of the organisation at its index",
                 }));
             }
             Err(error) => return Err(error.into()),
@@ -430,6 +471,25 @@ impl KeyLog {
         }
         Ok(record)
     }
+}
+
+/// Which kind of entry a proof is asked for.
+#[derive(Clone, Copy)]
+enum Proven<'a> {
+    Key,
+    Receipt(&'a str),
+    Policy,
+}
+
+/// A version of a sending policy as the server gave it, for [`KeyLog::check_policy`].
+pub struct LoggedPolicy<'a> {
+    pub org: &'a str,
+    pub version: u64,
+    pub text: &'a str,
+    pub signer: &'a str,
+    pub signing_key: &'a [u8; 32],
+    pub signature: &'a [u8; 64],
+    pub log_index: Option<u64>,
 }
 
 /// Proof hashes as served (base64), decoded.

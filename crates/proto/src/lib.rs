@@ -500,6 +500,10 @@ pub struct SignedPolicy {
     pub signature: String,
     /// RFC 3339.
     pub set_at: String,
+    /// Index of the audit log entry that publishes this version (kind 0x04). Clients follow a
+    /// version only once they have proved that entry included in a checkpoint they trust.
+    #[serde(default)]
+    pub log_index: Option<u64>,
 }
 
 /// Domain separation of a policy signature.

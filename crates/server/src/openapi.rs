@@ -56,6 +56,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/policy"),
     ("PUT", "/api/policy"),
     ("POST", "/api/policy/refusals"),
+    ("GET", "/api/policy/proof"),
     ("POST", "/api/me/totp"),
     ("POST", "/api/me/totp/confirm"),
     ("POST", "/api/me/totp/disable"),
@@ -166,6 +167,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(mailboxes::wrap))
         .routes(routes!(policy::get, policy::set))
         .routes(routes!(policy::refused))
+        .routes(routes!(policy::proof))
         .routes(routes!(second_factor::begin))
         .routes(routes!(second_factor::confirm))
         .routes(routes!(second_factor::disable))

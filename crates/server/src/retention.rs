@@ -3,8 +3,8 @@
 //! lose their payload. Their log entries keep their 50-byte header and their leaf hash, so the
 //! tree, the chain and every signed checkpoint still verify; their `audit_events` rows go.
 //!
-//! Published keys and receipts are not pruned: senders prove keys against them, and a receipt
-//! is evidence for as long as the envelope's sender needs it.
+//! Published keys, receipts and policies are not pruned: senders prove keys and policies against
+//! them, and a receipt is evidence for as long as the envelope's sender needs it.
 
 use pli_audit::{EntryHeader, HEADER_BYTES, KIND_AUDIT_EVENT, leaf_hash};
 use pli_store::{PrunedEntry, Store, StoreError, Timestamp};

@@ -404,6 +404,10 @@ impl Store for PostgresStore {
         policies::latest_policy(&self.pool, org_id).await
     }
 
+    async fn set_policy_log_index(&self, org_id: Id, version: u64, index: u64) -> Result<()> {
+        policies::set_policy_log_index(&self.pool, org_id, version, index).await
+    }
+
     async fn totp(&self, account_id: Id) -> Result<Option<Totp>> {
         security::totp(&self.pool, account_id).await
     }

@@ -50,7 +50,8 @@ pub(crate) async fn set_policy(pool: &PgPool, policy: &NewPolicy) -> Result<()> 
 pub(crate) async fn latest_policy(pool: &PgPool, org_id: Id) -> Result<Option<StoredPolicy>> {
     let mut connection = connection(pool).await?;
     let row = sqlx::query(
-        "SELECT org_id, version, text, signer_email, signature, set_at FROM sending_policies \
+        "SELECT org_id, version, text, signer_email, signature, set_at, log_index \
+         FROM sending_policies \
          WHERE org_id = $1 ORDER BY version DESC LIMIT 1",
     )
     .bind(blob(org_id))
@@ -69,5 +70,33 @@ pub(crate) async fn latest_policy(pool: &PgPool, org_id: Id) -> Result<Option<St
         signer_email: get(&row, "signer_email", "sending_policies.signer_email")?,
         signature: get(&row, "signature", "sending_policies.signature")?,
         set_at: get(&row, "set_at", "sending_policies.set_at")?,
+        log_index: get::<Option<i64>>(&row, "log_index", "sending_policies.log_index")?
+            .map(|index| {
+                u64::try_from(index)
+                    .map_err(|_| StoreError::Corrupt("sending_policies.log_index".into()))
+            })
+            .transpose()?,
     }))
+}
+
+pub(crate) async fn set_policy_log_index(
+    pool: &PgPool,
+    org_id: Id,
+    version: u64,
+    index: u64,
+) -> Result<()> {
+    let mut tx = write(pool).await?;
+    let updated = sqlx::query(
+        "UPDATE sending_policies SET log_index = $1 WHERE org_id = $2 AND version = $3",
+    )
+    .bind(sql_index(index)?)
+    .bind(blob(org_id))
+    .bind(sql_index(version)?)
+    .execute(&mut *tx)
+    .await
+    .map_err(|error| map_err(error, "policy log index"))?;
+    if updated.rows_affected() != 1 {
+        return Err(StoreError::NotFound);
+    }
+    commit(tx).await
 }

@@ -1017,6 +1017,10 @@ impl Store for SqliteStore {
         policies::latest_policy(self, org_id).await
     }
 
+    async fn set_policy_log_index(&self, org_id: Id, version: u64, index: u64) -> Result<()> {
+        policies::set_policy_log_index(self, org_id, version, index).await
+    }
+
     async fn totp(&self, account_id: Id) -> Result<Option<Totp>> {
         self.totp_impl(account_id).await
     }

@@ -42,7 +42,8 @@ pub(crate) async fn set_policy(store: &SqliteStore, policy: &NewPolicy) -> Resul
 pub(crate) async fn latest_policy(store: &SqliteStore, org_id: Id) -> Result<Option<StoredPolicy>> {
     let mut connection = store.read_one().await?;
     let row = sqlx::query(
-        "SELECT org_id, version, text, signer_email, signature, set_at FROM sending_policies \
+        "SELECT org_id, version, text, signer_email, signature, set_at, log_index \
+         FROM sending_policies \
          WHERE org_id = ? ORDER BY version DESC LIMIT 1",
     )
     .bind(blob(org_id))
@@ -61,5 +62,32 @@ pub(crate) async fn latest_policy(store: &SqliteStore, org_id: Id) -> Result<Opt
         signer_email: get(&row, "signer_email", "sending_policies.signer_email")?,
         signature: get(&row, "signature", "sending_policies.signature")?,
         set_at: get(&row, "set_at", "sending_policies.set_at")?,
+        log_index: get::<Option<i64>>(&row, "log_index", "sending_policies.log_index")?
+            .map(|index| {
+                u64::try_from(index)
+                    .map_err(|_| StoreError::Corrupt("sending_policies.log_index".into()))
+            })
+            .transpose()?,
     }))
+}
+
+pub(crate) async fn set_policy_log_index(
+    store: &SqliteStore,
+    org_id: Id,
+    version: u64,
+    index: u64,
+) -> Result<()> {
+    let mut tx = store.write().await?;
+    let updated =
+        sqlx::query("UPDATE sending_policies SET log_index = ? WHERE org_id = ? AND version = ?")
+            .bind(sql_index(index)?)
+            .bind(blob(org_id))
+            .bind(sql_index(version)?)
+            .execute(&mut *tx)
+            .await
+            .map_err(|error| map_err(error, "policy log index"))?;
+    if updated.rows_affected() != 1 {
+        return Err(StoreError::NotFound);
+    }
+    commit(tx).await
 }

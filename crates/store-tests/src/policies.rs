@@ -45,6 +45,24 @@ pub async fn policy_versions_only_grow(fixture: &dyn Fixture) {
     assert_eq!(latest.signer_email, "admin@chu.fr");
     assert_eq!(latest.signature, vec![2u8; 64]);
     assert_eq!(latest.set_at, NOW + 2);
+    // Logged afterwards: the entry's index is kept with the version it publishes, and only there.
+    assert_eq!(latest.log_index, None);
+    store.set_policy_log_index(org.id, 2, 41).await.unwrap();
+    assert_eq!(
+        store
+            .latest_policy(org.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .log_index,
+        Some(41)
+    );
+    for (org_id, version) in [(org.id, 3), (other.id, 2)] {
+        assert!(matches!(
+            store.set_policy_log_index(org_id, version, 42).await,
+            Err(StoreError::NotFound)
+        ));
+    }
 
     // Another organisation starts from nothing, whatever the first one holds.
     assert_eq!(store.latest_policy(other.id).await.unwrap(), None);

@@ -423,6 +423,8 @@ pub struct StoredPolicy {
     pub signer_email: String,
     pub signature: Vec<u8>,
     pub set_at: Timestamp,
+    /// Index of the audit log entry that publishes this version; `None` until it is logged.
+    pub log_index: Option<u64>,
 }
 
 /// An account's TOTP second factor as stored. The secret is sealed by the server; the store
@@ -823,6 +825,8 @@ pub trait Store: Send + Sync + 'static {
     async fn set_policy(&self, policy: &NewPolicy) -> Result<()>;
     /// The latest version of an organisation's policy, if one was ever set.
     async fn latest_policy(&self, org_id: Id) -> Result<Option<StoredPolicy>>;
+    /// Records the audit log entry that publishes a version. `NotFound` for an unknown version.
+    async fn set_policy_log_index(&self, org_id: Id, version: u64, index: u64) -> Result<()>;
     // Second factor, brute-force limits, scoped and expiring access, alerts.
 
     /// The account's TOTP second factor, if it has one (confirmed or not).

@@ -2,7 +2,7 @@
 // lives in this object only: no cookie is ever set, so no other site can ride the session.
 import { ApiFailure } from "../api.js";
 import type { KdfParams } from "../account/keys.js";
-import type { LogSource } from "../transparency/keylog.js";
+import { Unproven, type LogSource } from "../transparency/keylog.js";
 
 export { ApiFailure };
 
@@ -86,6 +86,8 @@ export interface SignedPolicy {
   signer_role?: string | null;
   signature: string;
   set_at: string;
+  /** The audit log entry that publishes this version, which the page proves before following it. */
+  log_index?: number | null;
 }
 
 /** What the server records of a sender's check: kinds and counts, never values (`block` only in a refusal). */
@@ -452,6 +454,14 @@ export class Client {
         (await call(`/api/envelopes/${encodeURIComponent(envelopeId)}/receipts/proof?index=${index}&size=${size}`, this.auth({ method: "GET" }))) as unknown as Awaited<
           ReturnType<LogSource["keyProof"]>
         >,
+      policyProof: async (index, size) => {
+        try {
+          return (await call(`/api/policy/proof?index=${index}&size=${size}`, this.auth({ method: "GET" }))) as unknown as Awaited<ReturnType<LogSource["keyProof"]>>;
+        } catch (error) {
+          if (error instanceof ApiFailure && error.status === 404) throw new Unproven("the log holds no policy of the organisation at its index");
+          throw error;
+        }
+      },
       keyConsistency: async (from, to) =>
         (await call(`/api/keys/consistency?from=${from}&to=${to}`, this.auth({ method: "GET" }))) as unknown as { hashes: string[] },
     };

@@ -1,6 +1,7 @@
 // The organisation's sending policy in the browser, as pli_client::policy::fetch: signed by an
 // admin of the sender's own organisation (key from the directory, proven by the audit log) over
-// the organisation, the version and the text; a valid policy stating the signed version; never
+// the organisation, the version and the text; the version itself in the audit log (its entry
+// proven in the checkpoint the page trusts); a valid policy stating the signed version; never
 // older than a version this page saw (the server can neither roll the policy back nor withdraw
 // it).
 import { ed25519 } from "@noble/curves/ed25519.js";
@@ -26,7 +27,7 @@ export interface TrustedPolicy {
 /** Why the policy the server gave cannot be used: nothing is sent under it. */
 export class PolicyNotTrusted extends Error {
   constructor(
-    readonly reason: "untrusted" | "signer_not_admin" | "rolled_back" | "withdrawn",
+    readonly reason: "untrusted" | "signer_not_admin" | "not_logged" | "rolled_back" | "withdrawn",
     readonly detail: Record<string, string | number> = {},
   ) {
     super(reason);
@@ -41,7 +42,7 @@ export class PolicyNotTrusted extends Error {
 const seen = new Map<string, number>();
 
 /** The caller's organisation's policy, verified; null when it has none (and never had one here). */
-export async function fetchPolicy(client: Client, ownOrg: string, log: Pick<KeyLog, "checkAccount">): Promise<TrustedPolicy | null> {
+export async function fetchPolicy(client: Client, ownOrg: string, log: Pick<KeyLog, "checkAccount" | "checkPolicy">): Promise<TrustedPolicy | null> {
   const org = ownOrg.toLowerCase();
   const seenVersion = maxVersion(seen.get(org), keptPolicyVersion(org));
   const signed = await client.sendingPolicy();
@@ -71,6 +72,23 @@ export async function fetchPolicy(client: Client, ownOrg: string, log: Pick<KeyL
     await log.checkAccount(signed.signer, key);
   } catch (error) {
     if (error instanceof Unproven) throw new PolicyNotTrusted("untrusted");
+    throw error;
+  }
+  // Every version followed is one the log shows, where the organisation's auditors see it.
+  const signingKey = decode32(key.public_keys.signing_key);
+  if (signingKey === null) throw new PolicyNotTrusted("untrusted");
+  try {
+    await log.checkPolicy({
+      org: ownOrg,
+      version: signed.version,
+      text: signed.text,
+      signer: signed.signer,
+      signingKey,
+      signature: base64urlnopad.decode(signed.signature),
+      logIndex: signed.log_index,
+    });
+  } catch (error) {
+    if (error instanceof Unproven) throw new PolicyNotTrusted("not_logged", { version: signed.version });
     throw error;
   }
   let policy: Policy;

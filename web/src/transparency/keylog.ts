@@ -3,7 +3,8 @@
 // an entry publishing exactly it, included in a checkpoint signed by the pinned log key and
 // consistent with the last checkpoint verified. The server is reached through `LogSource`.
 import { base64, base64urlnopad } from "@scure/base";
-import { equalBytes } from "../envelope/bytes.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { equalBytes, utf8 } from "../envelope/bytes.js";
 import { countCosignatures, type Cosigner } from "./cosignature.js";
 import { leafHash, verifyConsistency, verifyInclusion } from "./merkle.js";
 import { openCheckpoint, type Checkpoint, type Verifier } from "./note.js";
@@ -19,6 +20,8 @@ export interface LogSource {
   keyProof(index: bigint, size: bigint): Promise<{ index: number; size: number; entry: string; hashes: string[] }>;
   /** A receipt's entry of envelope `envelopeId` and its inclusion proof. */
   receiptProof?(envelopeId: string, index: bigint, size: bigint): Promise<{ index: number; size: number; entry: string; hashes: string[] }>;
+  /** A published policy's entry (the caller's organisation's) and its inclusion proof. */
+  policyProof?(index: bigint, size: bigint): Promise<{ index: number; size: number; entry: string; hashes: string[] }>;
   keyConsistency(from: bigint, to: bigint): Promise<{ hashes: string[] }>;
 }
 
@@ -40,6 +43,28 @@ export interface LoggedReceipt {
   recipient: string;
   signingKey: Uint8Array;
   signature: Uint8Array;
+}
+
+/** A published policy entry (kind 4): a version of an organisation's sending policy, its text by hash. */
+export interface LoggedPolicy {
+  index: bigint;
+  org: string;
+  version: bigint;
+  textHash: Uint8Array;
+  signer: string;
+  signingKey: Uint8Array;
+  signature: Uint8Array;
+}
+
+/** A version of a sending policy as the server gave it, for `KeyLog.checkPolicy`. */
+export interface ServedPolicy {
+  org: string;
+  version: number;
+  text: string;
+  signer: string;
+  signingKey: Uint8Array;
+  signature: Uint8Array;
+  logIndex: number | null | undefined;
 }
 
 /** A key the log does not prove, or a log that cannot be trusted. */
@@ -198,6 +223,25 @@ export class KeyLog {
     return decodeReceiptEntry(entry);
   }
 
+  /**
+   * Fails unless the log publishes exactly this version of the organisation's policy (its
+   * organisation, version, text, signer, key and signature), as `pli send` checks it.
+   */
+  async checkPolicy(served: ServedPolicy): Promise<void> {
+    const source = this.source.policyProof;
+    if (source === undefined) throw new Unproven("this log source cannot prove policies");
+    if (served.logIndex === null || served.logIndex === undefined) throw new Unproven("the server names no log entry for this version");
+    const logged = decodePolicyEntry(await this.proven(served.logIndex, (index, size) => source(index, size)));
+    const matches =
+      asciiLower(logged.org) === asciiLower(served.org) &&
+      logged.version === BigInt(served.version) &&
+      equalBytes(logged.textHash, sha256(utf8.encode(served.text))) &&
+      asciiLower(logged.signer) === asciiLower(served.signer) &&
+      equalBytes(logged.signingKey, served.signingKey) &&
+      equalBytes(logged.signature, served.signature);
+    if (!matches) throw new Unproven("the logged version differs from the one the server gave");
+  }
+
   private async prove(logIndex: number | null | undefined): Promise<PublishedKey> {
     const entry = await this.proven(logIndex, (index, size) => this.source.keyProof(index, size));
     return decodeKeyEntry(entry);
@@ -338,6 +382,26 @@ export function decodeKeyEntry(entry: Uint8Array): PublishedKey {
   }
   if (ownerType !== 1 || generation === 0) reader.bad();
   return { index, owner: { kind: "mailbox", name: owner, generation }, ageRecipient, signingKey };
+}
+
+/** ASCII lower case, as Rust's `eq_ignore_ascii_case` compares. */
+function asciiLower(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+/** Decodes a published policy entry strictly (docs/AUDIT.md section 1). */
+export function decodePolicyEntry(entry: Uint8Array): LoggedPolicy {
+  const reader = new EntryReader(entry, "its log entry is not a published policy");
+  const index = reader.header(4);
+  const org = reader.string();
+  const version = reader.u64();
+  if (version === 0n) reader.bad();
+  const textHash = reader.bytes(32);
+  const signer = reader.string();
+  const signingKey = reader.bytes(32);
+  const signature = reader.bytes(64);
+  reader.end();
+  return { index, org, version, textHash, signer, signingKey, signature };
 }
 
 /** Decodes a receipt entry strictly (docs/AUDIT.md sections 1 and 8). */

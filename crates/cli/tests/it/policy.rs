@@ -385,3 +385,68 @@ fn the_subject_and_the_file_names_are_checked_like_the_files() {
     run.ok();
     assert_eq!(inbox_ids(&eve).len(), 1);
 }
+
+#[test]
+fn a_version_counts_only_once_the_audit_log_shows_it() {
+    if crate::sqlite_only() {
+        return;
+    }
+    let world = World::start();
+    let work = tempfile::tempdir().unwrap();
+    let v1 = write_policy(work.path(), "v1.toml", POLICY);
+    let v2 = write_policy(
+        work.path(),
+        "v2.toml",
+        &POLICY.replace("version = 1", "version = 2"),
+    );
+    world.alice.run(&["admin", "policy", "set", &v1]).ok();
+    world.alice.run(&["admin", "policy", "set", &v2]).ok();
+    let shown = world.bob.run(&["admin", "policy", "show", "--json"]);
+    let shown: serde_json::Value = serde_json::from_str(shown.ok()).unwrap();
+    assert_eq!(shown["policy"]["version"], 2);
+    let (_sources, paths) = files(&[("menu.txt", b"Lundi : soupe\n")]);
+
+    // The server names version 1's entry for version 2: the log shows another version.
+    world.server.sql(
+        "UPDATE sending_policies SET log_index = \
+         (SELECT log_index FROM sending_policies WHERE version = 1) WHERE version = 2",
+    );
+    let differs = "this version is not proven by the server's audit log (the logged version differs from the one the server gave)";
+    let run = world.bob.run(&["admin", "policy", "show"]);
+    assert!(run.fails().contains(differs), "{run:#?}");
+    let run = world
+        .bob
+        .run(&send_args(&paths[0], "alice@hospital.fr", &[]));
+    assert!(run.fails().contains(differs), "{run:#?}");
+    assert!(inbox_ids(&world.alice).is_empty());
+
+    // An entry of another kind (the first key published) is no policy.
+    world.server.sql(
+        "UPDATE sending_policies SET log_index = \
+         (SELECT MIN(log_index) FROM account_key_log) WHERE version = 2",
+    );
+    let run = world.bob.run(&["admin", "policy", "show"]);
+    assert!(
+        run.fails()
+            .contains("the log holds no policy of the organisation at its index"),
+        "{run:#?}"
+    );
+
+    // A version the server holds no entry for (as one set before versions were logged) is
+    // logged when next served, and counts again.
+    world
+        .server
+        .sql("UPDATE sending_policies SET log_index = NULL WHERE version = 2");
+    let shown = world.bob.run(&["admin", "policy", "show", "--json"]);
+    let shown: serde_json::Value = serde_json::from_str(shown.ok()).unwrap();
+    assert_eq!(shown["policy"]["verified"], true);
+    let logged = world
+        .server
+        .sql("SELECT log_index IS NOT NULL FROM sending_policies WHERE version = 2");
+    assert_eq!(logged.trim(), "1");
+    world
+        .bob
+        .run(&send_args(&paths[0], "alice@hospital.fr", &[]))
+        .ok();
+    assert_eq!(inbox_ids(&world.alice).len(), 1);
+}

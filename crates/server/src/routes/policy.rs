@@ -5,16 +5,22 @@
 use crate::auth::{Principal, now, rfc3339};
 use crate::authz::{Action, Resource, authorize};
 use crate::error::ApiError;
-use crate::routes::ApiJson;
+use crate::routes::audit_log::{InclusionQuery, proven_entry};
+use crate::routes::{ApiJson, ApiQuery};
 use crate::state::AppState;
 use crate::validate::{base64_bytes, base64_encode};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use pli_audit::{KIND_PUBLISHED_POLICY, PublishedPolicy, Record};
 use pli_proto::{
-    DlpSummary, ErrorBody, PolicyAnswer, Role, SetPolicyRequest, SignedPolicy, policy_signed_bytes,
+    DlpSummary, ErrorBody, KeyProof, PolicyAnswer, Role, SetPolicyRequest, SignedPolicy,
+    policy_signed_bytes,
 };
-use pli_store::{NewPolicy, Outcome, StoreError, StoredPolicy};
+use pli_store::{NewPolicy, Org, Outcome, StoreError, StoredPolicy};
+use sha2::{Digest, Sha256};
 
 /// The latest version of the caller's organisation's policy, if it has one.
 #[utoipa::path(get, path = "/api/policy", tag = "policy",
@@ -30,19 +36,109 @@ pub async fn get(
     let org = &principal.account.org;
     authorize(&principal, Action::ReadPolicy, &Resource::Org(org))
         .map_err(|_| ApiError::forbidden("you may not read this organisation's policy"))?;
-    let Some(policy) = state.store.latest_policy(org.id).await? else {
+    let Some(mut policy) = state.store.latest_policy(org.id).await? else {
         return Ok(Json(PolicyAnswer { policy: None }));
     };
     // The signer's role now, not when it signed: a policy stops counting once its signer is
     // no longer an admin (or no longer in the organisation), until an admin signs it again.
-    let signer_role = match state.store.account_by_email(&policy.signer_email).await {
-        Ok(signer) if signer.org.id == org.id => Some(signer.role),
+    let signer = match state.store.account_by_email(&policy.signer_email).await {
+        Ok(signer) if signer.org.id == org.id => Some(signer),
         Ok(_) | Err(StoreError::NotFound) => None,
         Err(error) => return Err(error.into()),
     };
+    // A version set before policies were logged is logged now, with its signer's key if that
+    // key still verifies it; otherwise it stays unlogged and clients refuse it until an admin
+    // signs again.
+    if policy.log_index.is_none()
+        && let Some(signer) = &signer
+        && verifies(&org.name, &policy, &signer.signing_key)
+    {
+        policy.log_index = Some(publish(&state, org, &policy, signer.signing_key).await?);
+    }
+    let signer_role = signer.map(|signer| signer.role);
     Ok(Json(PolicyAnswer {
         policy: Some(signed(&org.name, policy, signer_role)),
     }))
+}
+
+fn verifies(org: &str, policy: &StoredPolicy, signing_key: &[u8; 32]) -> bool {
+    let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(signing_key) else {
+        return false;
+    };
+    let Ok(signature) = <[u8; 64]>::try_from(policy.signature.as_slice()) else {
+        return false;
+    };
+    let message = policy_signed_bytes(org, policy.version, &policy.text);
+    key.verify_strict(&message, &ed25519_dalek::Signature::from_bytes(&signature))
+        .is_ok()
+}
+
+/// Logs a version of the organisation's policy (kind 0x04: organisation, version, hash of the
+/// text, signer and signature) and records the entry's index, which clients prove.
+async fn publish(
+    state: &AppState,
+    org: &Org,
+    policy: &StoredPolicy,
+    signing_key: [u8; 32],
+) -> Result<u64, ApiError> {
+    let signature = <[u8; 64]>::try_from(policy.signature.as_slice())
+        .map_err(|_| ApiError::internal("a stored policy signature is not 64 bytes"))?;
+    let record = Record::Policy(PublishedPolicy {
+        time: now(),
+        org: org.name.clone(),
+        version: policy.version,
+        text_hash: Sha256::digest(policy.text.as_bytes()).into(),
+        signer: policy.signer_email.clone(),
+        signing_key,
+        signature,
+    });
+    let index = state
+        .audit
+        .log_durable(record)
+        .await
+        .map_err(|error| ApiError::internal(error.to_string()))?;
+    state
+        .store
+        .set_policy_log_index(org.id, policy.version, index)
+        .await?;
+    Ok(index)
+}
+
+/// A published policy's log entry and its inclusion proof in the tree of `size` entries, for
+/// the accounts of the organisation it belongs to.
+#[utoipa::path(get, path = "/api/policy/proof", tag = "policy",
+    security(("bearer" = [])),
+    params(InclusionQuery),
+    responses(
+        (status = 200, description = "the policy entry and its audit path", body = KeyProof),
+        (status = 400, description = "index not below size, or size beyond the log", body = ErrorBody),
+        (status = 401, description = "no valid session", body = ErrorBody),
+        (status = 404, description = "no policy of your organisation at this index", body = ErrorBody),
+    ))]
+pub async fn proof(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiQuery(query): ApiQuery<InclusionQuery>,
+) -> Result<Json<KeyProof>, ApiError> {
+    let org = &principal.account.org;
+    authorize(&principal, Action::ReadPolicy, &Resource::Org(org))
+        .map_err(|_| ApiError::forbidden("you may not read this organisation's policy"))?;
+    let not_found = || {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no policy of your organisation at this index of the audit log",
+        )
+    };
+    let proof = proven_entry(&state, &query, KIND_PUBLISHED_POLICY)
+        .await?
+        .ok_or_else(not_found)?;
+    // Only the caller's organisation's: another's would tell who signs its rules.
+    let entry = STANDARD.decode(&proof.entry).map_err(|_| not_found())?;
+    match Record::decode(&entry) {
+        Ok((_, Record::Policy(policy))) if policy.org == org.name => Ok(Json(proof)),
+        _ => Err(not_found()),
+    }
 }
 
 /// Publishes a new version of the caller's organisation's policy. Admins only; the text must
@@ -92,6 +188,9 @@ pub async fn set(
         .record_durable(principal.event("policy.set", target, Outcome::Allowed))
         .await
         .map_err(|error| ApiError::internal(error.to_string()))?;
+    // Stored first: should logging fail, the version is logged when it is next served.
+    let mut stored = stored;
+    stored.log_index = Some(publish(&state, &org, &stored, principal.account.signing_key).await?);
     Ok((
         StatusCode::CREATED,
         Json(signed(&org.name, stored, Some(principal.account.role))),
@@ -172,6 +271,7 @@ async fn check_and_store(
         signer_email: account.email.clone(),
         signature: new.signature,
         set_at: new.set_at,
+        log_index: None,
     })
 }
 
@@ -184,6 +284,7 @@ fn signed(org: &str, policy: StoredPolicy, signer_role: Option<Role>) -> SignedP
         signer_role,
         signature: base64_encode(&policy.signature),
         set_at: rfc3339(policy.set_at),
+        log_index: policy.log_index,
     }
 }
 

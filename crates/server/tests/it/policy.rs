@@ -287,3 +287,97 @@ async fn a_send_the_policy_stopped_is_recorded_and_a_malformed_report_refused() 
         ]
     );
 }
+
+/// The latest checkpoint's size, once every pending entry is written.
+async fn log_size(app: &TestApp) -> u64 {
+    app.state.flush_audit().await;
+    app.state
+        .store()
+        .audit_log_latest()
+        .await
+        .unwrap()
+        .unwrap()
+        .size
+}
+
+#[tokio::test]
+async fn each_version_is_a_log_entry_proven_to_its_organisation_only() {
+    use base64::Engine as _;
+    use sha2::{Digest, Sha256};
+
+    let app = TestApp::fast().await;
+    let admin = keyed(&app, "admin@chu.fr", "chu", Role::Admin).await;
+    let agent = keyed(&app, "agent@chu.fr", "chu", Role::Agent).await;
+    let stranger = keyed(&app, "agent@police.fr", "police", Role::Agent).await;
+    let body = signed(&admin, "chu", 2, TEXT);
+    let answer = put(&app, &admin, body.clone()).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    let index = answer.body["log_index"]
+        .as_u64()
+        .expect("the version is logged");
+    let served = app.get("/api/policy", &agent.user).await;
+    assert_eq!(served.body["policy"]["log_index"], index);
+
+    let size = log_size(&app).await;
+    let proof = app
+        .get(
+            &format!("/api/policy/proof?index={index}&size={size}"),
+            &agent.user,
+        )
+        .await;
+    assert_eq!(proof.status, StatusCode::OK, "{:?}", proof.body);
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(proof.body["entry"].as_str().unwrap())
+        .unwrap();
+    let (header, record) = pli_audit::Record::decode(&bytes).unwrap();
+    assert_eq!(header.index, index);
+    let pli_audit::Record::Policy(logged) = record else {
+        panic!("not a policy entry: {record:?}");
+    };
+    assert_eq!(
+        (logged.org.as_str(), logged.version, logged.signer.as_str()),
+        ("chu", 2, "admin@chu.fr")
+    );
+    assert_eq!(logged.text_hash, <[u8; 32]>::from(Sha256::digest(TEXT)));
+    assert_eq!(logged.signing_key, admin.signing.verifying_key().to_bytes());
+    assert_eq!(b64(&logged.signature), body["signature"].as_str().unwrap());
+    assert_eq!(
+        proof.body["hashes"].as_array().map(Vec::is_empty),
+        Some(size == 1)
+    );
+
+    // Another organisation's account learns nothing of it; an index holding another kind of
+    // entry is no policy; a size beyond the log is refused.
+    let answer = app
+        .get(
+            &format!("/api/policy/proof?index={index}&size={size}"),
+            &stranger.user,
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    let answer = app
+        .get(
+            &format!("/api/policy/proof?index=0&size={size}"),
+            &agent.user,
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    let answer = app
+        .get(
+            &format!("/api/policy/proof?index=0&size={}", size + 1_000_000),
+            &agent.user,
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    for query in ["", "?index=1", "?index=x&size=2", "?index=5&size=5"] {
+        let answer = app
+            .get(&format!("/api/policy/proof{query}"), &agent.user)
+            .await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query}");
+    }
+
+    // Later versions are logged too, each its own entry.
+    let newer = TEXT.replace("version = 2", "version = 3");
+    let answer = put(&app, &admin, signed(&admin, "chu", 3, &newer)).await;
+    assert!(answer.body["log_index"].as_u64().unwrap() > index);
+}

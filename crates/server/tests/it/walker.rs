@@ -281,7 +281,7 @@ fn requests(
         ("GET", "/api/audit/log/consistency") | ("GET", "/api/keys/consistency") => {
             vec![(format!("{path}?from=1&to=2"), None, json)]
         }
-        ("GET", "/api/keys/proof") => (0..2)
+        ("GET", "/api/keys/proof") | ("GET", "/api/policy/proof") => (0..2)
             .map(|index| (format!("{path}?index={index}&size=2"), None, json))
             .collect(),
         ("GET", "/api/audit/report") => vec![(format!("{path}?since=0"), None, json)],
@@ -459,6 +459,7 @@ async fn anonymous_clients_get_nothing() {
                 | ("GET", "/api/policy")
                 | ("PUT", "/api/policy")
                 | ("POST", "/api/policy/refusals")
+                | ("GET", "/api/policy/proof")
                 | ("POST", "/api/me/totp")
                 | ("POST", "/api/me/totp/confirm")
                 | ("POST", "/api/me/totp/disable")
@@ -752,6 +753,12 @@ async fn an_authenticated_stranger_gets_nothing() {
                             "{what}: {actor:?}"
                         );
                     }
+                }
+                ("GET", "/api/policy/proof") => {
+                    // Its own organisation's policies only (a victim's would name its signer);
+                    // tests/it/policy.rs proves it with a victim's logged policy.
+                    assert_eq!(answer.status, StatusCode::NOT_FOUND, "{what}");
+                    assert_nothing_of_victims(&world, &answer, &what);
                 }
                 ("GET", "/api/policy") => {
                     // The stranger's own organisation's policy (none), nothing of the victims'.
