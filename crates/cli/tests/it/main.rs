@@ -166,35 +166,38 @@ impl Server {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
+        // The log is drained from the start: a server logging at debug level writes more than
+        // a pipe holds before it listens (every migration, for one), and would wait forever.
+        let mut stderr = child.stderr.take().unwrap();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let kept = log.clone();
+        let drain = std::thread::spawn(move || {
+            let mut buffer = [0u8; 8192];
+            loop {
+                match stderr.read(&mut buffer) {
+                    Ok(0) => break,
+                    Ok(n) => kept
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .extend_from_slice(&buffer[..n]),
+                    Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
+        });
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
         stdout.read_line(&mut line).unwrap();
         let Some(url) = line.trim().strip_prefix("Listening on ") else {
             let _ = child.kill();
-            let mut stderr = String::new();
-            child
-                .stderr
-                .take()
-                .unwrap()
-                .read_to_string(&mut stderr)
-                .unwrap();
+            let _ = child.wait();
+            let _ = drain.join();
+            let stderr = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();
             panic!("the server did not start: {line:?} {stderr}");
         };
         let url = url.to_owned();
         // Keep draining the server's output so it never blocks on a full pipe.
         std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-        let mut stderr = child.stderr.take().unwrap();
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let kept = log.clone();
-        std::thread::spawn(move || {
-            let mut buffer = [0u8; 8192];
-            while let Ok(n) = stderr.read(&mut buffer) {
-                if n == 0 {
-                    break;
-                }
-                kept.lock().unwrap().extend_from_slice(&buffer[..n]);
-            }
-        });
         Server {
             child,
             url,
