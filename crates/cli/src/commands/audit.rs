@@ -256,8 +256,8 @@ async fn verify(args: VerifyArgs) -> Result<()> {
         Source::Data(store) => Some(RowCheck::new(store.clone())),
         Source::Server(_) => None,
     };
-    let mut keys = KeyHistory::default();
-    let mut outcome = replay(&source, &checkpoints, rows.as_mut(), &mut keys)
+    let mut published = Published::default();
+    let mut outcome = replay(&source, &checkpoints, rows.as_mut(), &mut published)
         .await?
         .map_err(Failure::Log);
     if let (Ok(_), Some(rows)) = (&outcome, rows)
@@ -273,10 +273,24 @@ async fn verify(args: VerifyArgs) -> Result<()> {
             if let Some(latest) = &latest {
                 keep(&kept_dir, latest)?;
             }
+            let keys = &published.keys;
             let changes: Vec<_> = keys
                 .changes()
                 .iter()
                 .map(|change| json!({ "email": change.email, "index": change.index, "time": change.time }))
+                .collect();
+            let policies: Vec<_> = published
+                .policies
+                .iter()
+                .map(|(index, policy)| {
+                    json!({
+                        "org": policy.org,
+                        "version": policy.version,
+                        "signer": policy.signer,
+                        "index": index,
+                        "time": policy.time,
+                    })
+                })
                 .collect();
             if args.json {
                 let value = json!({
@@ -288,6 +302,7 @@ async fn verify(args: VerifyArgs) -> Result<()> {
                     "checkpoints": verified.checkpoints,
                     "kept_checkpoints": n_kept,
                     "key_changes": changes,
+                    "policies": policies,
                 });
                 print_line(&value.to_string())
             } else {
@@ -308,7 +323,18 @@ async fn verify(args: VerifyArgs) -> Result<()> {
                     verified.signed_size,
                     verified.checkpoints,
                     n_kept
-                ))
+                ))?;
+                // Every version of a sending policy any client followed is one of these.
+                for (index, policy) in &published.policies {
+                    print_line(&format!(
+                        "sending policy version {} of {} published at entry {index} (Unix time {}), signed by {}",
+                        policy.version,
+                        crate::format::clean(&policy.org),
+                        policy.time,
+                        crate::format::clean(&policy.signer)
+                    ))?;
+                }
+                Ok(())
             }
         }
         Err(Failure::Log(error)) => {
@@ -328,6 +354,24 @@ async fn verify(args: VerifyArgs) -> Result<()> {
                 print_line(&value.to_string())?;
             }
             bail!("the audit trail was tampered with: {finding}")
+        }
+    }
+}
+
+/// What the readable entries say besides events: keys published for accounts (to find
+/// substitutes) and the sending policies published.
+#[derive(Default)]
+struct Published {
+    keys: KeyHistory,
+    policies: Vec<(u64, pli_audit::PublishedPolicy)>,
+}
+
+impl Published {
+    fn push(&mut self, index: u64, record: &Record) {
+        match record {
+            Record::Key(key) => self.keys.push(index, key),
+            Record::Policy(policy) => self.policies.push((index, policy.clone())),
+            _ => {}
         }
     }
 }
@@ -406,7 +450,7 @@ pub(crate) async fn verify_store(
         &Source::Data(store),
         checkpoints,
         None,
-        &mut KeyHistory::default(),
+        &mut Published::default(),
     )
     .await
 }
@@ -441,7 +485,7 @@ async fn replay(
     source: &Source,
     checkpoints: &[SignedCheckpoint],
     mut rows: Option<&mut RowCheck>,
-    keys: &mut KeyHistory,
+    published: &mut Published,
 ) -> Result<Result<Verified, VerifyError>> {
     let mut verification = match Verification::new(checkpoints) {
         Ok(verification) => verification,
@@ -459,7 +503,7 @@ async fn replay(
                     .await
                     .context("reading the log's entries")?;
                 for bundle in &page {
-                    let events = match push_bundle(&mut verification, bundle, keys) {
+                    let events = match push_bundle(&mut verification, bundle, published) {
                         Ok(events) => events,
                         Err(error) => return Ok(Err(error)),
                     };
@@ -479,7 +523,7 @@ async fn replay(
                     .await
                     .context("fetching the log's entries")?;
                 for item in &page.items {
-                    if let Err(error) = push_served(&mut verification, item, keys)? {
+                    if let Err(error) = push_served(&mut verification, item, published)? {
                         return Ok(Err(error));
                     }
                 }
@@ -501,7 +545,7 @@ async fn replay(
 fn push_bundle(
     verification: &mut Verification,
     bundle: &pli_store::StoredBundle,
-    keys: &mut KeyHistory,
+    published: &mut Published,
 ) -> Result<Vec<(u64, pli_audit::AuditEvent)>, VerifyError> {
     let first = bundle.index.saturating_mul(pli_audit::BUNDLE_WIDTH);
     let data = bundle.data().map_err(|_| {
@@ -516,11 +560,11 @@ fn push_bundle(
         match pruned {
             None => {
                 verification.push(bytes)?;
-                // Verified, so it decodes; published keys and receipts have no row.
+                // Verified, so it decodes; published keys, receipts and policies have no row.
                 match pli_audit::Record::decode(bytes) {
                     Ok((_, Record::Event(event))) => events.push((index, event)),
-                    Ok((_, Record::Key(key))) => keys.push(index, &key),
-                    _ => {}
+                    Ok((_, record)) => published.push(index, &record),
+                    Err(_) => {}
                 }
             }
             Some((_, leaf)) => verification.push_redacted(bytes, Hash::from_bytes(*leaf))?,
@@ -532,7 +576,7 @@ fn push_bundle(
 fn push_served(
     verification: &mut Verification,
     item: &pli_proto::AuditLogEntry,
-    keys: &mut KeyHistory,
+    published: &mut Published,
 ) -> Result<Result<(), VerifyError>> {
     let decode = |text: &str| {
         STANDARD
@@ -544,9 +588,9 @@ fn push_served(
             let bytes = decode(entry)?;
             let pushed = verification.push(&bytes);
             if pushed.is_ok()
-                && let Ok((_, Record::Key(key))) = Record::decode(&bytes)
+                && let Ok((_, record)) = Record::decode(&bytes)
             {
-                keys.push(item.index, &key);
+                published.push(item.index, &record);
             }
             pushed
         }

@@ -186,6 +186,70 @@ fn an_untouched_log_verifies_through_the_server_and_the_data_directory() {
 }
 
 #[test]
+fn the_sending_policies_published_are_listed_for_their_organisation_auditors() {
+    let (mut server, auditor) = busy_server();
+    let admin = User::invited(&server, "admin@hospital.fr", "Hospital", "admin");
+    let police = User::invited(&server, "dpo@police.fr", "Police", "auditor");
+    let work = tempfile::tempdir().unwrap();
+    for version in [1, 2] {
+        let path = work.path().join(format!("v{version}.toml"));
+        std::fs::write(
+            &path,
+            format!("version = {version}\n[kinds.nir]\nexternal = \"block\"\n"),
+        )
+        .unwrap();
+        admin
+            .run(&["admin", "policy", "set", path.to_str().unwrap()])
+            .ok();
+    }
+    let listed = |value: &Value| -> Vec<(String, u64, String)> {
+        value["policies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|policy| {
+                assert!(
+                    policy["index"].is_u64() && policy["time"].is_i64(),
+                    "{policy}"
+                );
+                (
+                    policy["org"].as_str().unwrap().to_owned(),
+                    policy["version"].as_u64().unwrap(),
+                    policy["signer"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let expected = vec![
+        ("Hospital".to_owned(), 1, "admin@hospital.fr".to_owned()),
+        ("Hospital".to_owned(), 2, "admin@hospital.fr".to_owned()),
+    ];
+    // The organisation's auditor reads its policies' entries through the server.
+    let run = auditor.run(&["audit", "verify", "--json"]);
+    let value: Value = serde_json::from_str(run.ok()).unwrap();
+    assert_eq!(value["intact"], true);
+    assert_eq!(listed(&value), expected);
+    let run = auditor.run(&["audit", "verify"]);
+    let lines: Vec<&str> = run.ok().lines().collect();
+    assert!(lines[0].contains("intact"), "{run:#?}");
+    assert!(
+        lines[2].starts_with("sending policy version 2 of Hospital published at entry ")
+            && lines[2].ends_with(", signed by admin@hospital.fr"),
+        "{run:#?}"
+    );
+    // Another organisation's auditor gets them redacted: the log still verifies.
+    let run = police.run(&["audit", "verify", "--json"]);
+    let value: Value = serde_json::from_str(run.ok()).unwrap();
+    assert_eq!(value["intact"], true);
+    assert_eq!(listed(&value), []);
+    // The data directory holds them all.
+    server.stop();
+    let (run, value) = verify_data(&auditor, &server);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(listed(&value), expected);
+}
+
+#[test]
 fn a_rewritten_entry_is_named() {
     let (mut server, auditor) = busy_server();
     server.stop();

@@ -15,7 +15,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use pli_audit::{Entry, HEADER_BYTES, Hash, MerkleError, leaf_hash};
+use pli_audit::{HEADER_BYTES, Hash, MerkleError, Record, leaf_hash};
 use pli_proto::{
     AuditConsistencyProof, AuditInclusionProof, AuditLogEntries, AuditLogEntry, ErrorBody,
 };
@@ -214,8 +214,9 @@ pub struct EntriesQuery {
     pub limit: Option<u32>,
 }
 
-/// Stored entries from `start`, by increasing index. Entries of other organisations (and
-/// server-wide ones) come as header and leaf hash only.
+/// Stored entries from `start`, by increasing index. The caller's organisation's events and
+/// published policies come whole; other entries (other organisations', server-wide ones, keys
+/// and receipts) as header and leaf hash only.
 #[utoipa::path(get, path = "/api/audit/log/entries", tag = "audit",
     security(("bearer" = [])),
     params(EntriesQuery),
@@ -259,8 +260,13 @@ pub async fn entries(
                     leaf_hash: Some(Hash::from_bytes(leaf).to_string()),
                 };
             }
-            let own = Entry::decode(&bytes)
-                .is_ok_and(|entry| entry.event.org.as_deref() == Some(own_org.as_str()));
+            // The caller's organisation's events, and the sending policies it published (its
+            // auditors must see every version its clients may have followed).
+            let own = match Record::decode(&bytes) {
+                Ok((_, Record::Event(event))) => event.org.as_deref() == Some(own_org.as_str()),
+                Ok((_, Record::Policy(policy))) => policy.org == principal.account.org.name,
+                _ => false,
+            };
             match bytes.get(..HEADER_BYTES) {
                 Some(header) if !own => AuditLogEntry {
                     index,
