@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pdfOf } from "../tests/pdf-files.mjs";
 import { pliBinary, tempDir } from "../tests/pli.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -63,17 +64,7 @@ function report(pages) {
     kids.push(`${objects.length} 0 R`);
   }
   objects[1] = `<< /Type /Pages /Kids [${kids.join(" ")}] /Count ${pages} >>`;
-  let text = "%PDF-1.4\n";
-  const offsets = [];
-  objects.forEach((object, index) => {
-    offsets.push(text.length);
-    text += `${index + 1} 0 obj\n${object}\nendobj\n`;
-  });
-  const xref = text.length;
-  text += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const offset of offsets) text += `${String(offset).padStart(10, "0")} 00000 n \n`;
-  text += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(text, "latin1");
+  return pdfOf(objects);
 }
 
 function countKinds(kinds) {

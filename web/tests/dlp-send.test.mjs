@@ -11,6 +11,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Server, User, tempDir, totp } from "./pli.mjs";
 import { launch, openPage } from "./browser.mjs";
+import { pdfOf } from "./pdf-files.mjs";
 
 const NIR_TEXT = "Assuré : 2 55 08 14 168 025 38\n";
 
@@ -278,21 +279,6 @@ test("a policy version the audit log does not show stops the send; logged again,
   assert.equal(server.sql("SELECT log_index IS NOT NULL FROM sending_policies WHERE version = 6"), "1");
   assert.deepEqual(problems, []);
 });
-
-/** A PDF file of these objects, numbered from 1, the first being the catalog (as crates/dlp's tests build them). */
-function pdfOf(objects) {
-  let out = "%PDF-1.4\n";
-  const offsets = [];
-  objects.forEach((object, index) => {
-    offsets.push(out.length);
-    out += `${index + 1} 0 obj\n${object}\nendobj\n`;
-  });
-  const xref = out.length;
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const offset of offsets) out += `${String(offset).padStart(10, "0")} 00000 n \n`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, "latin1");
-}
 
 /**
  * A one-page PDF whose text layer holds `lines` (Helvetica), or, without lines, only a filled

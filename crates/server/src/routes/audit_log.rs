@@ -338,13 +338,14 @@ pub(crate) async fn fetch(
 }
 
 /// The entry at `query.index` of the tree of `query.size` entries with its inclusion proof, as
-/// served to prove a key or a receipt: `None` when that entry is pruned, missing or not of
-/// `kind` (the callers answer 404 in their own words). 400 for an index not below the size or
+/// served to prove a key, a receipt or a policy: `None` when that entry is pruned, missing or
+/// not a record `accept` takes (a key, this envelope's receipt, the caller's organisation's
+/// policy; the callers answer 404 in their own words). 400 for an index not below the size or
 /// a size beyond the log.
 pub(crate) async fn proven_entry(
     state: &AppState,
     query: &InclusionQuery,
-    kind: u8,
+    accept: impl Fn(&Record) -> bool,
 ) -> Result<Option<pli_proto::KeyProof>, ApiError> {
     check_size(state, query.size).await?;
     if query.index >= query.size {
@@ -356,7 +357,7 @@ pub(crate) async fn proven_entry(
         .await?
         .into_iter()
         .find(|entry| entry.index == query.index && entry.pruned_leaf.is_none())
-        .filter(|entry| entry.bytes.get(1) == Some(&kind))
+        .filter(|entry| Record::decode(&entry.bytes).is_ok_and(|(_, record)| accept(&record)))
     else {
         return Ok(None);
     };

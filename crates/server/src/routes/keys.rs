@@ -16,7 +16,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use pli_audit::{Hash, KIND_PUBLISHED_KEY, KeyOwner, PublishedKey, Record};
+use pli_audit::{Hash, KeyOwner, PublishedKey, Record};
 use pli_proto::{AuditConsistencyProof, ErrorBody, KeyProof};
 use pli_store::{Account, Mailbox};
 
@@ -123,7 +123,7 @@ pub async fn proof(
     ApiQuery(query): ApiQuery<InclusionQuery>,
 ) -> Result<Json<KeyProof>, ApiError> {
     authorize(&principal, Action::ProveKey, &Resource::Server).map_err(|_| not_a_key())?;
-    proven_entry(&state, &query, KIND_PUBLISHED_KEY)
+    proven_entry(&state, &query, |record| matches!(record, Record::Key(_)))
         .await?
         .map(Json)
         .ok_or_else(not_a_key)

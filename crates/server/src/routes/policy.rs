@@ -12,9 +12,7 @@ use crate::validate::{base64_bytes, base64_encode};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
-use pli_audit::{KIND_PUBLISHED_POLICY, PublishedPolicy, Record};
+use pli_audit::{PublishedPolicy, Record};
 use pli_proto::{
     DlpSummary, ErrorBody, KeyProof, PolicyAnswer, Role, SetPolicyRequest, SignedPolicy,
     policy_signed_bytes,
@@ -130,15 +128,15 @@ pub async fn proof(
             "no policy of your organisation at this index of the audit log",
         )
     };
-    let proof = proven_entry(&state, &query, KIND_PUBLISHED_POLICY)
-        .await?
-        .ok_or_else(not_found)?;
     // Only the caller's organisation's: another's would tell who signs its rules.
-    let entry = STANDARD.decode(&proof.entry).map_err(|_| not_found())?;
-    match Record::decode(&entry) {
-        Ok((_, Record::Policy(policy))) if policy.org == org.name => Ok(Json(proof)),
-        _ => Err(not_found()),
-    }
+    proven_entry(
+        &state,
+        &query,
+        |record| matches!(record, Record::Policy(policy) if policy.org == org.name),
+    )
+    .await?
+    .map(Json)
+    .ok_or_else(not_found)
 }
 
 /// Publishes a new version of the caller's organisation's policy. Admins only; the text must

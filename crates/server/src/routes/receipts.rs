@@ -17,9 +17,7 @@ use crate::validate::{EnvelopeId, base64_bytes, base64_encode};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use pli_audit::{KIND_RECEIPT, Receipt, Record};
+use pli_audit::{Receipt, Record};
 use pli_proto::{
     ErrorBody, KeyProof, ReceiptInfo, ReceiptList, ReceiptRequest, receipt_signed_bytes,
 };
@@ -174,17 +172,13 @@ pub async fn proof(
             "no receipt of this envelope at this index of the audit log",
         )
     };
-    let proof = proven_entry(&state, &query, KIND_RECEIPT)
-        .await?
-        .ok_or_else(not_a_receipt)?;
     // Only this envelope's receipts: another envelope's would tell who opened it.
-    let entry = STANDARD.decode(&proof.entry).map_err(|_| not_a_receipt())?;
-    match Record::decode(&entry) {
-        Ok((_, Record::Receipt(receipt))) if receipt.envelope_id == *id.as_bytes() => {
-            Ok(Json(proof))
-        }
-        _ => Err(not_a_receipt()),
-    }
+    proven_entry(&state, &query, |record| {
+        matches!(record, Record::Receipt(receipt) if receipt.envelope_id == *id.as_bytes())
+    })
+    .await?
+    .map(Json)
+    .ok_or_else(not_a_receipt)
 }
 
 /// The envelope `id` names, once `principal` may read its receipts (the sender, its
