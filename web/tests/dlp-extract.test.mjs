@@ -293,6 +293,7 @@ test("the page trusts a policy signed by an admin of its organisation with a log
   // The audit log as the page's KeyLog: it proves the signer's key, or throws Unproven.
   const proven = [];
   const logged = [];
+  const roles = [];
   const log = {
     checkAccount: async (email, shown) => {
       proven.push([email, shown.public_keys.signing_key]);
@@ -300,11 +301,21 @@ test("the page trusts a policy signed by an admin of its organisation with a log
     checkPolicy: async (served) => {
       logged.push(served);
     },
+    checkAdmin: async (org, signer, logIndex) => {
+      roles.push([org, signer, logIndex]);
+    },
   };
   const unprovenLog = {
     ...log,
     checkAccount: async () => {
       throw new dlp.Unproven("the logged key differs from the one the directory gave");
+    },
+  };
+  // A signer the log does not state as an admin (the server's word on roles is not enough).
+  const notAdminLog = {
+    ...log,
+    checkAdmin: async () => {
+      throw new dlp.Unproven("the log states it is agent, not an admin");
     },
   };
   // A version the audit log does not show (or shows otherwise).
@@ -320,8 +331,11 @@ test("the page trusts a policy signed by an admin of its organisation with a log
   };
   assert.equal(await fetchPolicy(client(null), "chu"), null);
   const v2 = signed("chu", 2, "version = 2\n");
-  assert.equal((await fetchPolicy(client({ ...v2, log_index: 17 }), "chu")).policy.version, 2);
+  assert.equal((await fetchPolicy(client({ ...v2, log_index: 17, signer_role_log_index: 4 }), "chu")).policy.version, 2);
   assert.deepEqual(proven, [["chef@chu.fr", key]]);
+  // The signer's role is proven in the log at the index the server names.
+  assert.deepEqual(roles, [["chu", "chef@chu.fr", 4]]);
+  await assert.rejects(fetchPolicy(client(v2), "chu", notAdminLog), (error) => error instanceof dlp.PolicyNotTrusted && error.reason === "role_not_logged" && error.detail.signer === "chef@chu.fr");
   // The version itself is proven in the log: exactly what was served and verified.
   assert.deepEqual(logged, [
     {

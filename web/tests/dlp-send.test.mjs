@@ -280,6 +280,28 @@ test("a policy version the audit log does not show stops the send; logged again,
   assert.deepEqual(problems, []);
 });
 
+test("a policy whose signer the audit log does not show as an admin stops the send; with its own role entry, it counts", async () => {
+  const roleOf = (email) => `(SELECT l.log_index FROM account_role_log l JOIN accounts a ON a.id = l.account_id WHERE a.email = '${email}')`;
+  const chiefAccount = `(SELECT id FROM accounts WHERE email = '${chief.email}')`;
+  const own = server.sql(`SELECT ${roleOf(chief.email)}`);
+  assert.match(own, /^\d+$/, "the signer's role was logged when it joined");
+  // The server names an agent's role entry (Alice's) for the signer.
+  server.sql(`UPDATE account_role_log SET log_index = ${roleOf(alice.email)} WHERE account_id = ${chiefAccount}`);
+  const { page, problems, form } = await sendPage();
+  const before = envelopes();
+  await form.getByLabel("Destinataires").fill(agent.email);
+  await form.getByLabel("Documents").setInputFiles([writeText("menu.txt", "Lundi : soupe\n")]);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  await page.getByRole("alert").filter({ hasText: `signée par ${chief.email}, que le journal d'audit du serveur n'atteste pas comme administrateur : rien n'a été envoyé.` }).waitFor({ timeout: 60_000 });
+  assert.equal(envelopes(), before, "nothing was announced");
+  // Its own entry again: the send goes.
+  server.sql(`UPDATE account_role_log SET log_index = ${own} WHERE account_id = ${chiefAccount}`);
+  await page.getByRole("button", { name: "Chiffrer et envoyer" }).click();
+  await sentId(page);
+  assert.equal(envelopes(), before + 1);
+  assert.deepEqual(problems, []);
+});
+
 /**
  * A one-page PDF whose text layer holds `lines` (Helvetica), or, without lines, only a filled
  * rectangle (a scan); with `image`, the page also draws a one-pixel grey image.

@@ -531,3 +531,80 @@ test("a policy version is proven as the log's entry of its organisation, and dec
   asKey[1] = 2;
   assert.throws(() => keylog.decodePolicyEntry(asKey), { name: "Unproven" });
 });
+
+test("a policy signer's role is proven as the log's role entry of its organisation, and decoded strictly", async () => {
+  server ??= await Server.start();
+  const chief = new User("chef6@clinique.fr", tempDir("home"));
+  chief.run(["join", server.url, "--email", chief.email, "--code", server.invite(chief.email, "clinique", "admin")]);
+  const secret = chief.run(["2fa", "enable"]).split("\n")[1].trim();
+  chief.run(["2fa", "confirm", totp(secret, 0)]);
+  const file = join(tempDir("policy"), "policy.toml");
+  writeFileSync(file, 'version = 1\n[kinds.nir]\nexternal = "block"\n');
+  chief.run(["admin", "policy", "set", file]);
+  const agent = server.user("agent6@clinique.fr", "clinique");
+  const stranger = server.user("agent6@police.fr", "police");
+  const getter = (user) => async (path) => {
+    const token = JSON.parse(readFileSync(join(user.home, "profile.json"), "utf8")).token;
+    const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!response.ok) throw Object.assign(new Error(`${path}: ${response.status}`), { status: response.status });
+    return path.includes("/log/") ? response.text() : response.json();
+  };
+  const sourceOf = (get) => ({
+    checkpoint: () => get("/api/audit/log/checkpoint"),
+    keyProof: (index, size) => get(`/api/keys/proof?index=${index}&size=${size}`),
+    policyProof: (index, size) => get(`/api/policy/proof?index=${index}&size=${size}`),
+    keyConsistency: (from, to) => get(`/api/keys/consistency?from=${from}&to=${to}`),
+  });
+  const get = getter(agent);
+  const verifier = note.parseVerifier((await get("/api/audit/log/key")).trim());
+  const { policy } = await get("/api/policy");
+  assert.equal(typeof policy.signer_role_log_index, "number");
+  const log = new keylog.KeyLog(verifier, sourceOf(get));
+  await log.checkAdmin(policy.org, policy.signer, policy.signer_role_log_index);
+  await log.checkAdmin("CLINIQUE", "Chef6@Clinique.fr", policy.signer_role_log_index);
+  // Another account, another organisation, no index, an index beyond the log: refused.
+  for (const [org, signer, index] of [
+    [policy.org, agent.email, policy.signer_role_log_index],
+    ["police", policy.signer, policy.signer_role_log_index],
+    [policy.org, policy.signer, null],
+    [policy.org, policy.signer, undefined],
+    [policy.org, policy.signer, 1e9],
+  ]) {
+    await assert.rejects(log.checkAdmin(org, signer, index), { name: "Unproven" }, JSON.stringify([org, signer, index]));
+  }
+  // The agent's own role entry (logged when it joined) states agent, not admin.
+  const size = note.openCheckpoint(await get("/api/audit/log/checkpoint"), verifier).size;
+  // The agent joined after the policy was set: its entry is among the last.
+  let agentRole = null;
+  for (let index = size - 1n; index >= 0n && agentRole === null; index--) {
+    try {
+      const proof = await get(`/api/policy/proof?index=${index}&size=${size}`);
+      const decoded = keylog.decodeRoleEntry(Uint8Array.from(Buffer.from(proof.entry, "base64")));
+      if (decoded.email === agent.email) agentRole = { index: Number(index), decoded };
+    } catch (error) {
+      if (error.status !== 404 && error.name !== "Unproven") throw error;
+    }
+  }
+  assert.ok(agentRole, "the agent's role entry is served to its organisation");
+  assert.deepEqual([agentRole.decoded.org, agentRole.decoded.role], ["clinique", "agent"]);
+  await assert.rejects(log.checkAdmin(policy.org, agent.email, agentRole.index), (error) => error.name === "Unproven" && /agent, not an admin/.test(error.message));
+  // A policy's index is no role; another organisation's account is not shown this one.
+  await assert.rejects(log.checkAdmin(policy.org, policy.signer, policy.log_index), { name: "Unproven" });
+  await assert.rejects(new keylog.KeyLog(verifier, sourceOf(getter(stranger))).checkAdmin(policy.org, policy.signer, policy.signer_role_log_index), (error) => error.status === 404);
+
+  // Strict decoding: every truncation, a trailing byte, an unknown role, another kind.
+  const proof = await get(`/api/policy/proof?index=${policy.signer_role_log_index}&size=${size}`);
+  const entry = Uint8Array.from(Buffer.from(proof.entry, "base64"));
+  const decoded = keylog.decodeRoleEntry(entry);
+  assert.deepEqual([decoded.org, decoded.email, decoded.role, decoded.index], ["clinique", chief.email, "admin", BigInt(policy.signer_role_log_index)]);
+  for (let cut = 0; cut < entry.length; cut++) {
+    assert.throws(() => keylog.decodeRoleEntry(entry.subarray(0, cut)), { name: "Unproven" });
+  }
+  assert.throws(() => keylog.decodeRoleEntry(Uint8Array.from([...entry, 0])), { name: "Unproven" });
+  const unknown = Uint8Array.from(entry);
+  unknown[unknown.length - 1] = 3;
+  assert.throws(() => keylog.decodeRoleEntry(unknown), { name: "Unproven" });
+  const asPolicy = Uint8Array.from(entry);
+  asPolicy[1] = 4;
+  assert.throws(() => keylog.decodeRoleEntry(asPolicy), { name: "Unproven" });
+});

@@ -80,8 +80,8 @@ pub use merkle::{
     stored_hash_index, tree_root, verify_consistency, verify_inclusion,
 };
 pub use record::{
-    KIND_PUBLISHED_KEY, KIND_PUBLISHED_POLICY, KIND_RECEIPT, KeyOwner, PublishedKey,
-    PublishedPolicy, Receipt, Record,
+    AccountRole, KIND_ACCOUNT_ROLE, KIND_PUBLISHED_KEY, KIND_PUBLISHED_POLICY, KIND_RECEIPT,
+    KeyOwner, PublishedKey, PublishedPolicy, PublishedRole, Receipt, Record,
 };
 pub use tiles::{
     TILE_HEIGHT, TILE_WIDTH, TileAppend, TileId, hash_in_tile, hashes_from_tiles, tile_appends,

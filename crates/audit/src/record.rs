@@ -1,5 +1,5 @@
-//! Entry kinds beside audit events: published keys (key transparency), signed receipts and
-//! published sending policies.
+//! Entry kinds beside audit events: published keys (key transparency), signed receipts,
+//! published sending policies and accounts' roles.
 //!
 //! ```text
 //! kind 0x02, published key         kind 0x03, receipt             kind 0x04, published policy
@@ -10,6 +10,11 @@
 //! age key      string              signing key     32 bytes       signing key   32 bytes
 //! signing key  0x00, or 0x01 and   signature       64 bytes       signature     64 bytes
 //!              32 bytes
+//!
+//! kind 0x05, account role
+//! organisation string
+//! account      string (email)
+//! role         1 byte (0 admin, 1 agent, 2 auditor)
 //! ```
 //!
 //! Strings are as in audit events (u16 length, UTF-8, at most [`MAX_FIELD_BYTES`]). A key entry
@@ -18,6 +23,8 @@
 //! address without logging it too. A policy entry does the same for a version of an
 //! organisation's sending policy: clients follow only a version the log shows, so every version
 //! any client was given is in the log, with its signer, for the organisation's auditors.
+//! A role entry states an account's role in its organisation, so that a client checks that a
+//! policy's signer is an admin against the log, not on the server's word alone.
 
 use crate::entry::{
     AuditEvent, ENTRY_VERSION, EntryError, EntryHeader, HEADER_BYTES, KIND_AUDIT_EVENT,
@@ -33,6 +40,9 @@ pub const KIND_RECEIPT: u8 = 3;
 
 /// Kind byte of a published policy entry.
 pub const KIND_PUBLISHED_POLICY: u8 = 4;
+
+/// Kind byte of an account role entry.
+pub const KIND_ACCOUNT_ROLE: u8 = 5;
 
 /// Whose key an entry publishes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,6 +114,59 @@ pub struct PublishedPolicy {
     pub signature: [u8; 64],
 }
 
+/// An account's role in its organisation, as a role entry states it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountRole {
+    /// Manages the organisation and signs its sending policy.
+    Admin,
+    /// Sends and receives.
+    Agent,
+    /// Reads the organisation's audit trail.
+    Auditor,
+}
+
+impl AccountRole {
+    fn byte(self) -> u8 {
+        match self {
+            AccountRole::Admin => 0,
+            AccountRole::Agent => 1,
+            AccountRole::Auditor => 2,
+        }
+    }
+
+    fn from_byte(byte: u8) -> Option<AccountRole> {
+        match byte {
+            0 => Some(AccountRole::Admin),
+            1 => Some(AccountRole::Agent),
+            2 => Some(AccountRole::Auditor),
+            _ => None,
+        }
+    }
+
+    /// Its name in the API and the documentation.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountRole::Admin => "admin",
+            AccountRole::Agent => "agent",
+            AccountRole::Auditor => "auditor",
+        }
+    }
+}
+
+/// An account's role in its organisation as the server published it: logged when the account
+/// is made, and whenever its role is needed as proof and has no entry yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishedRole {
+    /// When it was published, Unix seconds.
+    pub time: i64,
+    /// The organisation's name.
+    pub org: String,
+    /// The account's email.
+    pub email: String,
+    /// Its role there.
+    pub role: AccountRole,
+}
+
 /// What one entry records.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -116,6 +179,8 @@ pub enum Record {
     Receipt(Receipt),
     /// A published sending policy (kind 0x04).
     Policy(PublishedPolicy),
+    /// An account's role (kind 0x05).
+    Role(PublishedRole),
 }
 
 impl Record {
@@ -126,6 +191,7 @@ impl Record {
             Record::Key(key) => key.time,
             Record::Receipt(receipt) => receipt.time,
             Record::Policy(policy) => policy.time,
+            Record::Role(role) => role.time,
         }
     }
 
@@ -136,6 +202,7 @@ impl Record {
             Record::Key(_) => KIND_PUBLISHED_KEY,
             Record::Receipt(_) => KIND_RECEIPT,
             Record::Policy(_) => KIND_PUBLISHED_POLICY,
+            Record::Role(_) => KIND_ACCOUNT_ROLE,
         }
     }
 
@@ -147,6 +214,7 @@ impl Record {
             Record::Key(key) => key,
             Record::Receipt(receipt) => return encode_receipt(index, prev, receipt),
             Record::Policy(policy) => return encode_policy(index, prev, policy),
+            Record::Role(role) => return encode_role(index, prev, role),
         };
         let mut out = header(KIND_PUBLISHED_KEY, index, prev, key.time);
         let (owner_type, owner, generation) = match &key.owner {
@@ -230,6 +298,18 @@ impl Record {
                     signature: reader.array()?,
                 })
             }
+            KIND_ACCOUNT_ROLE => {
+                let org = reader.string("org")?;
+                let email = reader.string("email")?;
+                let role = AccountRole::from_byte(reader.byte()?)
+                    .ok_or(EntryError::OutOfRange { field: "role" })?;
+                Record::Role(PublishedRole {
+                    time: header.time,
+                    org,
+                    email,
+                    role,
+                })
+            }
             kind => return Err(EntryError::UnknownKind(kind)),
         };
         if !reader.rest.is_empty() {
@@ -271,6 +351,14 @@ fn encode_policy(index: u64, prev: &Hash, policy: &PublishedPolicy) -> Result<Ve
     put_str(&mut out, "signer", &policy.signer)?;
     out.extend_from_slice(&policy.signing_key);
     out.extend_from_slice(&policy.signature);
+    Ok(out)
+}
+
+fn encode_role(index: u64, prev: &Hash, role: &PublishedRole) -> Result<Vec<u8>, EntryError> {
+    let mut out = header(KIND_ACCOUNT_ROLE, index, prev, role.time);
+    put_str(&mut out, "org", &role.org)?;
+    put_str(&mut out, "email", &role.email)?;
+    out.push(role.role.byte());
     Ok(out)
 }
 
@@ -394,5 +482,54 @@ mod tests {
             ..policy
         });
         assert!(unversioned.encode(0, &Hash::default()).is_err());
+    }
+
+    #[test]
+    fn roles_round_trip_in_the_documented_layout_and_refuse_unknown_roles() {
+        for (role, byte) in [
+            (AccountRole::Admin, 0u8),
+            (AccountRole::Agent, 1),
+            (AccountRole::Auditor, 2),
+        ] {
+            let record = Record::Role(PublishedRole {
+                time: 1_700_000_300,
+                org: "chu".into(),
+                email: "chef@chu.fr".into(),
+                role,
+            });
+            let bytes = record.encode(5, &leaf_hash(b"four")).unwrap();
+            let mut expected = bytes[..HEADER_BYTES].to_vec();
+            assert_eq!(&expected[..2], &[1, KIND_ACCOUNT_ROLE]);
+            expected.extend_from_slice(b"\0\x03chu\0\x0bchef@chu.fr");
+            expected.push(byte);
+            assert_eq!(bytes, expected);
+            let (header, decoded) = Record::decode(&bytes).unwrap();
+            assert_eq!(
+                (header.index, header.kind, header.time),
+                (5, KIND_ACCOUNT_ROLE, 1_700_000_300)
+            );
+            assert_eq!(decoded, record);
+            for cut in HEADER_BYTES..bytes.len() {
+                assert_eq!(
+                    Record::decode(&bytes[..cut]).unwrap_err(),
+                    EntryError::Truncated,
+                    "cut at {cut}"
+                );
+            }
+            let mut trailing = bytes.clone();
+            trailing.push(0);
+            assert_eq!(
+                Record::decode(&trailing).unwrap_err(),
+                EntryError::TrailingBytes(1)
+            );
+            let mut unknown = bytes;
+            if let Some(last) = unknown.last_mut() {
+                *last = 3;
+            }
+            assert_eq!(
+                Record::decode(&unknown).unwrap_err(),
+                EntryError::OutOfRange { field: "role" }
+            );
+        }
     }
 }

@@ -12,10 +12,10 @@
 //! that every version any client follows is where the organisation's auditors and the log's
 //! witnesses see it.
 //!
-//! The signer's role is the server's word: it guards against a fault in the server's own check
-//! of who may publish, and retires a policy whose signer is no longer an admin. A server that
-//! lies about roles could still pass off a policy signed by another account of the
-//! organisation, but only by logging it, signer named, for the auditors to see.
+//! The signer must be an admin twice over: in the server's answer (its role now, which retires
+//! a policy whose signer is no longer an admin) and in the audit log, whose entry for the
+//! signer's role the client proves too. A server that lies about roles must log the lie, an
+//! account named as an admin, where the organisation's auditors see it.
 
 use std::collections::BTreeSet;
 
@@ -146,6 +146,18 @@ pub async fn fetch(
         Err(TransparencyError::Unproven { reason, .. }) => {
             return Err(untrusted(format!(
                 "this version is not proven by the server's audit log ({reason}): an admin may sign it again with `pli admin policy set`"
+            )));
+        }
+        Err(error) => return Err(error.into()),
+    }
+    match log
+        .check_admin(api, own_org, &signed.signer, signed.signer_role_log_index)
+        .await
+    {
+        Ok(()) => {}
+        Err(TransparencyError::Unproven { reason, .. }) => {
+            return Err(untrusted(format!(
+                "its signer's role is not proven by the server's audit log ({reason}): an admin must sign it again with `pli admin policy set`"
             )));
         }
         Err(error) => return Err(error.into()),
@@ -305,6 +317,7 @@ mod tests {
             signature: request.signature,
             set_at: "2026-11-22T00:00:00Z".into(),
             log_index: None,
+            signer_role_log_index: None,
         }
     }
 

@@ -11,8 +11,8 @@ use std::sync::Mutex;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use pli_audit::{
-    CosignerVerifier, Hash, KeyOwner, LogVerifier, Record, SignedCheckpoint, leaf_hash,
-    verify_consistency, verify_inclusion,
+    AccountRole, CosignerVerifier, Hash, KeyOwner, LogVerifier, Record, SignedCheckpoint,
+    leaf_hash, verify_consistency, verify_inclusion,
 };
 use pli_proto::{AccountKey, CurrentMailboxKey};
 use sha2::{Digest, Sha256};
@@ -416,6 +416,37 @@ impl KeyLog {
         Ok(())
     }
 
+    /// Checks that the log states `signer` is an admin of `org`, at `log_index` (the entry the
+    /// server names for the signer's role). `Unproven` (naming the signer) when it does not,
+    /// or when the server names no entry.
+    pub async fn check_admin(
+        &self,
+        api: &Api,
+        org: &str,
+        signer: &str,
+        log_index: Option<u64>,
+    ) -> Result<(), TransparencyError> {
+        let unproven = |reason: &str| TransparencyError::Unproven {
+            address: sanitize(signer),
+            reason: reason.to_owned(),
+        };
+        let index =
+            log_index.ok_or_else(|| unproven("the server names no log entry for its role"))?;
+        let Record::Role(logged) = self.prove(api, index, Proven::Role, &unproven).await? else {
+            return Err(unproven("the entry is not an account's role"));
+        };
+        if !(logged.org.eq_ignore_ascii_case(org) && logged.email.eq_ignore_ascii_case(signer)) {
+            return Err(unproven("the logged role is another account's"));
+        }
+        if logged.role != AccountRole::Admin {
+            return Err(unproven(&format!(
+                "the log states it is {}, not an admin",
+                logged.role.as_str()
+            )));
+        }
+        Ok(())
+    }
+
     /// Entry `index` proven included in the checkpoint, through the endpoint that serves its
     /// kind (a receipt only to those who may read the envelope's receipts, a policy only to
     /// its organisation).
@@ -434,7 +465,7 @@ impl KeyLog {
         let served = match kind {
             Proven::Key => api.key_proof(index, size).await,
             Proven::Receipt(envelope_id) => api.receipt_proof(envelope_id, index, size).await,
-            Proven::Policy => api.policy_proof(index, size).await,
+            Proven::Policy | Proven::Role => api.policy_proof(index, size).await,
         };
         let proof = match served {
             Ok(proof) => proof,
@@ -443,6 +474,9 @@ impl KeyLog {
                     Proven::Key => "the log holds no published key at its index",
                     Proven::Receipt(_) => "the log holds no receipt of this envelope at its index",
                     Proven::Policy => "the log holds no policy of the organisation at its index",
+                    Proven::Role => {
+                        "the log holds no role of the organisation's accounts at its index"
+                    }
                 }));
             }
             Err(error) => return Err(error.into()),
@@ -479,6 +513,8 @@ enum Proven<'a> {
     Key,
     Receipt(&'a str),
     Policy,
+    /// An account's role, served by the policy endpoint to its organisation.
+    Role,
 }
 
 /// A version of a sending policy as the server gave it, for [`KeyLog::check_policy`].

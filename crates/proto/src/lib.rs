@@ -504,6 +504,11 @@ pub struct SignedPolicy {
     /// version only once they have proved that entry included in a checkpoint they trust.
     #[serde(default)]
     pub log_index: Option<u64>,
+    /// Index of the audit log entry stating the signer's role in the organisation (kind 0x05),
+    /// `None` when the signer is no longer in it. Clients follow a version only once they have
+    /// proved that entry, and it says admin.
+    #[serde(default)]
+    pub signer_role_log_index: Option<u64>,
 }
 
 /// Domain separation of a policy signature.

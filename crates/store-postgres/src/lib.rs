@@ -512,6 +512,14 @@ impl Store for PostgresStore {
         transparency::account_key_log_index(&self.pool, account_id).await
     }
 
+    async fn set_account_role_log_index(&self, account_id: Id, index: u64) -> Result<()> {
+        transparency::set_account_role_log_index(&self.pool, account_id, index).await
+    }
+
+    async fn account_role_log_index(&self, account_id: Id) -> Result<Option<u64>> {
+        transparency::account_role_log_index(&self.pool, account_id).await
+    }
+
     async fn set_mailbox_key_log_index(
         &self,
         mailbox_id: Id,

@@ -36,6 +36,35 @@ pub(crate) async fn account_key_log_index(pool: &PgPool, account_id: Id) -> Resu
         .transpose()
 }
 
+pub(crate) async fn set_account_role_log_index(
+    pool: &PgPool,
+    account_id: Id,
+    index: u64,
+) -> Result<()> {
+    let mut tx = write(pool).await?;
+    sqlx::query(
+        "INSERT INTO account_role_log (account_id, log_index) VALUES ($1, $2) \
+         ON CONFLICT (account_id) DO UPDATE SET log_index = excluded.log_index",
+    )
+    .bind(blob(account_id))
+    .bind(sql_index(index)?)
+    .execute(&mut *tx)
+    .await
+    .map_err(|error| map_err(error, "account role log index"))?;
+    commit(tx).await
+}
+
+pub(crate) async fn account_role_log_index(pool: &PgPool, account_id: Id) -> Result<Option<u64>> {
+    let mut connection = connection(pool).await?;
+    let row = sqlx::query("SELECT log_index FROM account_role_log WHERE account_id = $1")
+        .bind(blob(account_id))
+        .fetch_optional(&mut *connection)
+        .await
+        .map_err(|error| map_err(error, "account role log index"))?;
+    row.map(|row| log_index(&row, "account_role_log.log_index"))
+        .transpose()
+}
+
 pub(crate) async fn set_mailbox_key_log_index(
     pool: &PgPool,
     mailbox_id: Id,

@@ -1143,6 +1143,31 @@ impl Store for SqliteStore {
             .transpose()
     }
 
+    async fn set_account_role_log_index(&self, account_id: Id, index: u64) -> Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO account_role_log (account_id, log_index) VALUES (?, ?) \
+             ON CONFLICT (account_id) DO UPDATE SET log_index = excluded.log_index",
+        )
+        .bind(blob(account_id))
+        .bind(sql_index(index)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, "account role log index"))?;
+        commit(tx).await
+    }
+
+    async fn account_role_log_index(&self, account_id: Id) -> Result<Option<u64>> {
+        let mut connection = self.read_one().await?;
+        let row = sqlx::query("SELECT log_index FROM account_role_log WHERE account_id = ?")
+            .bind(blob(account_id))
+            .fetch_optional(&mut *connection)
+            .await
+            .map_err(|error| map_err(error, "account role log index"))?;
+        row.map(|row| log_index(&row, "account_role_log.log_index"))
+            .transpose()
+    }
+
     async fn unlogged_keys(&self) -> Result<UnloggedKeys> {
         let mut connection = self.read_one().await?;
         let rows = sqlx::query(

@@ -142,6 +142,7 @@ macro_rules! store_stories {
             grants_scope_and_expire_access,
             alerts_are_kept_per_organisation,
             key_log_indexes_are_kept_per_key,
+            role_log_indexes_are_kept_per_account,
             receipts_are_one_per_recipient,
             audit_reports_filter_and_page,
             audit_reports_on_an_envelope_find_what_its_links_did,

@@ -66,6 +66,7 @@ pub async fn populate(store: &dyn Snapshot) {
         .await
         .unwrap();
     store.set_account_key_log_index(doctor.id, 1).await.unwrap();
+    store.set_account_role_log_index(admin.id, 2).await.unwrap();
 
     // A read-only grant with an end (memberships with every flag and a NULL-able column).
     store

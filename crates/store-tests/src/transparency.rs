@@ -6,6 +6,29 @@ use pli_store::{
     StoredReceipt, UnloggedKeys,
 };
 
+/// The log index of an account's role entry is kept per account and replaced.
+pub async fn role_log_indexes_are_kept_per_account(fixture: &dyn Fixture) {
+    let store = fixture.store();
+    let org = store.ensure_org("CHU Est").await.unwrap();
+    let ana = join(store, &org, "ana@chu-est.example", Role::Admin, &[]).await;
+    let bruno = join(store, &org, "bruno@chu-est.example", Role::Agent, &[]).await;
+    assert_eq!(store.account_role_log_index(ana.id).await.unwrap(), None);
+    store.set_account_role_log_index(ana.id, 5).await.unwrap();
+    assert_eq!(store.account_role_log_index(ana.id).await.unwrap(), Some(5));
+    assert_eq!(store.account_role_log_index(bruno.id).await.unwrap(), None);
+    // Apart from the key's index.
+    assert_eq!(store.account_key_log_index(ana.id).await.unwrap(), None);
+    store.set_account_role_log_index(ana.id, 11).await.unwrap();
+    assert_eq!(
+        store.account_role_log_index(ana.id).await.unwrap(),
+        Some(11)
+    );
+    assert_eq!(
+        store.account_role_log_index(Id::random()).await.unwrap(),
+        None
+    );
+}
+
 /// The log index of an account's keys and of each mailbox generation is kept and replaced.
 pub async fn key_log_indexes_are_kept_per_key(fixture: &dyn Fixture) {
     let store = fixture.store();

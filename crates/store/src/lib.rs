@@ -904,6 +904,10 @@ pub trait Store: Send + Sync + 'static {
     async fn set_account_key_log_index(&self, account_id: Id, index: u64) -> Result<()>;
     /// The audit log index of the entry publishing the account's current keys, if logged.
     async fn account_key_log_index(&self, account_id: Id) -> Result<Option<u64>>;
+    /// Records the audit log index of the entry stating the account's role.
+    async fn set_account_role_log_index(&self, account_id: Id, index: u64) -> Result<()>;
+    /// The audit log index of the entry stating the account's role, if logged.
+    async fn account_role_log_index(&self, account_id: Id) -> Result<Option<u64>>;
     /// Records the audit log index of the entry publishing a mailbox key generation.
     async fn set_mailbox_key_log_index(
         &self,

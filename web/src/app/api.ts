@@ -88,6 +88,8 @@ export interface SignedPolicy {
   set_at: string;
   /** The audit log entry that publishes this version, which the page proves before following it. */
   log_index?: number | null;
+  /** The audit log entry stating the signer's role, which the page proves says admin. */
+  signer_role_log_index?: number | null;
 }
 
 /** What the server records of a sender's check: kinds and counts, never values (`block` only in a refusal). */

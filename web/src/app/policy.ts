@@ -1,7 +1,8 @@
 // The organisation's sending policy in the browser, as pli_client::policy::fetch: signed by an
 // admin of the sender's own organisation (key from the directory, proven by the audit log) over
 // the organisation, the version and the text; the version itself in the audit log (its entry
-// proven in the checkpoint the page trusts); a valid policy stating the signed version; never
+// proven in the checkpoint the page trusts); the signer an admin in the audit log too (its role
+// entry proven the same way); a valid policy stating the signed version; never
 // older than a version this page saw (the server can neither roll the policy back nor withdraw
 // it).
 import { ed25519 } from "@noble/curves/ed25519.js";
@@ -27,7 +28,7 @@ export interface TrustedPolicy {
 /** Why the policy the server gave cannot be used: nothing is sent under it. */
 export class PolicyNotTrusted extends Error {
   constructor(
-    readonly reason: "untrusted" | "signer_not_admin" | "not_logged" | "rolled_back" | "withdrawn",
+    readonly reason: "untrusted" | "signer_not_admin" | "role_not_logged" | "not_logged" | "rolled_back" | "withdrawn",
     readonly detail: Record<string, string | number> = {},
   ) {
     super(reason);
@@ -42,7 +43,7 @@ export class PolicyNotTrusted extends Error {
 const seen = new Map<string, number>();
 
 /** The caller's organisation's policy, verified; null when it has none (and never had one here). */
-export async function fetchPolicy(client: Client, ownOrg: string, log: Pick<KeyLog, "checkAccount" | "checkPolicy">): Promise<TrustedPolicy | null> {
+export async function fetchPolicy(client: Client, ownOrg: string, log: Pick<KeyLog, "checkAccount" | "checkPolicy" | "checkAdmin">): Promise<TrustedPolicy | null> {
   const org = ownOrg.toLowerCase();
   const seenVersion = maxVersion(seen.get(org), keptPolicyVersion(org));
   const signed = await client.sendingPolicy();
@@ -89,6 +90,13 @@ export async function fetchPolicy(client: Client, ownOrg: string, log: Pick<KeyL
     });
   } catch (error) {
     if (error instanceof Unproven) throw new PolicyNotTrusted("not_logged", { version: signed.version });
+    throw error;
+  }
+  // The role the server gives, proven by the log: a lie about it would be logged, in the open.
+  try {
+    await log.checkAdmin(ownOrg, signed.signer, signed.signer_role_log_index);
+  } catch (error) {
+    if (error instanceof Unproven) throw new PolicyNotTrusted("role_not_logged", { signer: signed.signer });
     throw error;
   }
   let policy: Policy;

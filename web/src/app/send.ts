@@ -37,6 +37,7 @@ export class SendRefused extends Error {
       | "link_downloads"
       | "policy_untrusted"
       | "policy_signer_not_admin"
+      | "policy_role_not_logged"
       | "policy_not_logged"
       | "policy_rolled_back"
       | "policy_withdrawn"

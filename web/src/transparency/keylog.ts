@@ -56,6 +56,14 @@ export interface LoggedPolicy {
   signature: Uint8Array;
 }
 
+/** An account role entry (kind 5): an account's role in its organisation. */
+export interface LoggedRole {
+  index: bigint;
+  org: string;
+  email: string;
+  role: "admin" | "agent" | "auditor";
+}
+
 /** A version of a sending policy as the server gave it, for `KeyLog.checkPolicy`. */
 export interface ServedPolicy {
   org: string;
@@ -242,6 +250,21 @@ export class KeyLog {
     if (!matches) throw new Unproven("the logged version differs from the one the server gave");
   }
 
+  /**
+   * Fails unless the log states that `signer` is an admin of `org` at `logIndex` (the entry
+   * the server names for the signer's role), as `pli send` checks it.
+   */
+  async checkAdmin(org: string, signer: string, logIndex: number | null | undefined): Promise<void> {
+    const source = this.source.policyProof;
+    if (source === undefined) throw new Unproven("this log source cannot prove roles");
+    if (logIndex === null || logIndex === undefined) throw new Unproven("the server names no log entry for its role");
+    const logged = decodeRoleEntry(await this.proven(logIndex, (index, size) => source(index, size)));
+    if (asciiLower(logged.org) !== asciiLower(org) || asciiLower(logged.email) !== asciiLower(signer)) {
+      throw new Unproven("the logged role is another account's");
+    }
+    if (logged.role !== "admin") throw new Unproven(`the log states it is ${logged.role}, not an admin`);
+  }
+
   private async prove(logIndex: number | null | undefined): Promise<PublishedKey> {
     const entry = await this.proven(logIndex, (index, size) => this.source.keyProof(index, size));
     return decodeKeyEntry(entry);
@@ -402,6 +425,18 @@ export function decodePolicyEntry(entry: Uint8Array): LoggedPolicy {
   const signature = reader.bytes(64);
   reader.end();
   return { index, org, version, textHash, signer, signingKey, signature };
+}
+
+/** Decodes an account role entry strictly (docs/AUDIT.md section 1). */
+export function decodeRoleEntry(entry: Uint8Array): LoggedRole {
+  const reader = new EntryReader(entry, "its log entry is not an account's role");
+  const index = reader.header(5);
+  const org = reader.string();
+  const email = reader.string();
+  const roles = ["admin", "agent", "auditor"] as const;
+  const role = roles[reader.byte()] ?? reader.bad();
+  reader.end();
+  return { index, org, email, role };
 }
 
 /** Decodes a receipt entry strictly (docs/AUDIT.md sections 1 and 8). */

@@ -12,8 +12,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use clap::{Args, Subcommand};
 use pli_audit::{
-    Checkpoint, Hash, KeyHistory, LogVerifier, Record, SignedCheckpoint, Tampering, Verification,
-    Verified, VerifyError, VerifyingKey,
+    AccountRole, Checkpoint, Hash, KeyHistory, LogVerifier, PublishedRole, Record,
+    SignedCheckpoint, Tampering, Verification, Verified, VerifyError, VerifyingKey,
 };
 use serde_json::json;
 
@@ -287,8 +287,22 @@ async fn verify(args: VerifyArgs) -> Result<()> {
                         "org": policy.org,
                         "version": policy.version,
                         "signer": policy.signer,
+                        "signer_role": published.signer_role(*index, policy).map(AccountRole::as_str),
                         "index": index,
                         "time": policy.time,
+                    })
+                })
+                .collect();
+            let roles: Vec<_> = published
+                .roles
+                .iter()
+                .map(|(index, role)| {
+                    json!({
+                        "org": role.org,
+                        "email": role.email,
+                        "role": role.role.as_str(),
+                        "index": index,
+                        "time": role.time,
                     })
                 })
                 .collect();
@@ -303,6 +317,7 @@ async fn verify(args: VerifyArgs) -> Result<()> {
                     "kept_checkpoints": n_kept,
                     "key_changes": changes,
                     "policies": policies,
+                    "roles": roles,
                 });
                 print_line(&value.to_string())
             } else {
@@ -314,6 +329,18 @@ async fn verify(args: VerifyArgs) -> Result<()> {
                         change.index,
                         change.time,
                         crate::format::clean(&change.email)
+                    );
+                }
+                // Likewise for roles: no request changes one, so a second role is an edit of
+                // the server's database, logged.
+                for (index, role, before) in published.role_changes() {
+                    eprintln!(
+                        "warning: entry {index} (Unix time {}) states {} is {} of {}, where an earlier entry stated {}: no request changes a role, so the server's database was edited",
+                        role.time,
+                        crate::format::clean(&role.email),
+                        role.role.as_str(),
+                        crate::format::clean(&role.org),
+                        before.as_str()
                     );
                 }
                 print_line(&format!(
@@ -333,6 +360,19 @@ async fn verify(args: VerifyArgs) -> Result<()> {
                         policy.time,
                         crate::format::clean(&policy.signer)
                     ))?;
+                    let role = published.signer_role(*index, policy);
+                    if role != Some(AccountRole::Admin) {
+                        eprintln!(
+                            "warning: sending policy version {} of {} (entry {index}) was signed by {}, whom the log {}: clients that prove roles refuse it, so a client that followed it was misled",
+                            policy.version,
+                            crate::format::clean(&policy.org),
+                            crate::format::clean(&policy.signer),
+                            match role {
+                                Some(role) => format!("states as {}, not an admin", role.as_str()),
+                                None => "names in no role entry".to_owned(),
+                            }
+                        );
+                    }
                 }
                 Ok(())
             }
@@ -359,11 +399,12 @@ async fn verify(args: VerifyArgs) -> Result<()> {
 }
 
 /// What the readable entries say besides events: keys published for accounts (to find
-/// substitutes) and the sending policies published.
+/// substitutes), the sending policies published and the accounts' roles.
 #[derive(Default)]
 struct Published {
     keys: KeyHistory,
     policies: Vec<(u64, pli_audit::PublishedPolicy)>,
+    roles: Vec<(u64, PublishedRole)>,
 }
 
 impl Published {
@@ -371,8 +412,49 @@ impl Published {
         match record {
             Record::Key(key) => self.keys.push(index, key),
             Record::Policy(policy) => self.policies.push((index, policy.clone())),
+            Record::Role(role) => self.roles.push((index, role.clone())),
             _ => {}
         }
+    }
+
+    /// Role entries stating another role for an account than its previous entry did, with
+    /// that previous role.
+    fn role_changes(&self) -> Vec<(u64, &PublishedRole, AccountRole)> {
+        let mut last: std::collections::HashMap<(String, String), AccountRole> =
+            std::collections::HashMap::new();
+        let mut changes = Vec::new();
+        for (index, role) in &self.roles {
+            let account = (
+                role.org.to_ascii_lowercase(),
+                role.email.to_ascii_lowercase(),
+            );
+            if let Some(before) = last.insert(account, role.role)
+                && before != role.role
+            {
+                changes.push((*index, role, before));
+            }
+        }
+        changes
+    }
+
+    /// The role the log states for a policy's signer when the version was published: its
+    /// last role entry before the policy's, or, for an account made before roles were logged,
+    /// its first one after.
+    fn signer_role(&self, index: u64, policy: &pli_audit::PublishedPolicy) -> Option<AccountRole> {
+        let signers = self.roles.iter().filter(|(_, role)| {
+            role.org.eq_ignore_ascii_case(&policy.org)
+                && role.email.eq_ignore_ascii_case(&policy.signer)
+        });
+        let mut before = None;
+        let mut after = None;
+        for (at, role) in signers {
+            if *at < index {
+                before = Some(role.role);
+            } else if after.is_none() {
+                after = Some(role.role);
+            }
+        }
+        before.or(after)
     }
 }
 

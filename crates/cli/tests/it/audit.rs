@@ -229,7 +229,35 @@ fn the_sending_policies_published_are_listed_for_their_organisation_auditors() {
     let value: Value = serde_json::from_str(run.ok()).unwrap();
     assert_eq!(value["intact"], true);
     assert_eq!(listed(&value), expected);
+    // With the role the log states for each version's signer, and the organisation's roles.
+    for policy in value["policies"].as_array().unwrap() {
+        assert_eq!(policy["signer_role"], "admin", "{policy}");
+    }
+    let roles: Vec<(String, String)> = value["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|role| {
+            assert_eq!(role["org"], "Hospital", "{role}");
+            assert!(role["index"].is_u64() && role["time"].is_i64(), "{role}");
+            (
+                role["email"].as_str().unwrap().to_owned(),
+                role["role"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        roles.contains(&("admin@hospital.fr".to_owned(), "admin".to_owned())),
+        "{roles:?}"
+    );
+    assert!(
+        roles
+            .iter()
+            .all(|(email, _)| !email.ends_with("@police.fr")),
+        "another organisation's roles come redacted: {roles:?}"
+    );
     let run = auditor.run(&["audit", "verify"]);
+    assert!(!run.stderr.contains("warning"), "{run:#?}");
     let lines: Vec<&str> = run.ok().lines().collect();
     assert!(lines[0].contains("intact"), "{run:#?}");
     assert!(

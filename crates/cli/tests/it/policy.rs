@@ -450,3 +450,125 @@ fn a_version_counts_only_once_the_audit_log_shows_it() {
         .ok();
     assert_eq!(inbox_ids(&world.alice).len(), 1);
 }
+
+#[test]
+fn a_signer_counts_only_as_an_admin_the_audit_log_states() {
+    if crate::sqlite_only() {
+        return;
+    }
+    let world = World::start();
+    let work = tempfile::tempdir().unwrap();
+    let v1 = write_policy(work.path(), "v1.toml", POLICY);
+    let v2 = write_policy(
+        work.path(),
+        "v2.toml",
+        &POLICY.replace("version = 1", "version = 2"),
+    );
+    world.alice.run(&["admin", "policy", "set", &v1]).ok();
+    let (_sources, paths) = files(&[("menu.txt", b"Lundi : soupe\n")]);
+    world
+        .bob
+        .run(&send_args(&paths[0], "alice@hospital.fr", &[]))
+        .ok();
+    assert_eq!(inbox_ids(&world.alice).len(), 1);
+    // Every account's role was logged when it joined.
+    let logged = world.server.sql(
+        "SELECT COUNT(*) FROM accounts a JOIN account_role_log l ON l.account_id = a.id \
+         WHERE a.email IN ('alice@hospital.fr', 'bob@hospital.fr')",
+    );
+    assert_eq!(logged.trim(), "2");
+
+    // An agent made an admin in the database alone signs version 2: the server takes it, but
+    // the log states the role the agent joined with.
+    let mut dave = User::invited(&world.server, "dave@hospital.fr", "hospital", "agent");
+    dave.enrol();
+    world
+        .server
+        .sql("UPDATE accounts SET role = 'admin' WHERE email = 'dave@hospital.fr'");
+    dave.run(&["admin", "policy", "set", &v2]).ok();
+    let not_admin = "its signer's role is not proven by the server's audit log (the log states it is agent, not an admin): an admin must sign it again with `pli admin policy set`";
+    let run = world.bob.run(&["admin", "policy", "show"]);
+    assert!(run.fails().contains(not_admin), "{run:#?}");
+    let run = world
+        .bob
+        .run(&send_args(&paths[0], "alice@hospital.fr", &[]));
+    assert!(run.fails().contains(not_admin), "{run:#?}");
+    assert_eq!(inbox_ids(&world.alice).len(), 1, "nothing more was sent");
+
+    // The organisation's auditor sees the version and who the log says signed it.
+    let auditor = User::invited(&world.server, "dpo@hospital.fr", "hospital", "auditor");
+    let run = auditor.run(&["audit", "verify", "--json"]);
+    let value: serde_json::Value = serde_json::from_str(run.ok()).unwrap();
+    let versions: Vec<(u64, &str, &str)> = value["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|policy| {
+            (
+                policy["version"].as_u64().unwrap(),
+                policy["signer"].as_str().unwrap(),
+                policy["signer_role"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        versions,
+        [
+            (1, "alice@hospital.fr", "admin"),
+            (2, "dave@hospital.fr", "agent")
+        ]
+    );
+    let run = auditor.run(&["audit", "verify"]);
+    run.ok();
+    assert!(
+        run.stderr
+            .contains("warning: sending policy version 2 of hospital (entry ")
+            && run.stderr.contains(
+                "was signed by dave@hospital.fr, whom the log states as agent, not an admin"
+            ),
+        "{run:#?}"
+    );
+
+    // The server names another account's role entry (Alice's, an admin's) for Dave.
+    world.server.sql(
+        "UPDATE account_role_log SET log_index = (SELECT l.log_index FROM account_role_log l \
+         JOIN accounts a ON a.id = l.account_id WHERE a.email = 'alice@hospital.fr') \
+         WHERE account_id = (SELECT id FROM accounts WHERE email = 'dave@hospital.fr')",
+    );
+    let run = world.bob.run(&["admin", "policy", "show"]);
+    assert!(
+        run.fails()
+            .contains("its signer's role is not proven by the server's audit log (the logged role is another account's)"),
+        "{run:#?}"
+    );
+    // An entry of another kind (version 1's) is no role.
+    world.server.sql(
+        "UPDATE account_role_log SET log_index = \
+         (SELECT log_index FROM sending_policies WHERE version = 1) \
+         WHERE account_id = (SELECT id FROM accounts WHERE email = 'dave@hospital.fr')",
+    );
+    let run = world.bob.run(&["admin", "policy", "show"]);
+    assert!(
+        run.fails().contains("the entry is not an account's role"),
+        "{run:#?}"
+    );
+
+    // With no entry at all (as for an account made before roles were logged), the server logs
+    // the role it holds now: the send goes, and the change is in the open for the auditor.
+    world.server.sql(
+        "DELETE FROM account_role_log \
+         WHERE account_id = (SELECT id FROM accounts WHERE email = 'dave@hospital.fr')",
+    );
+    world
+        .bob
+        .run(&send_args(&paths[0], "alice@hospital.fr", &[]))
+        .ok();
+    assert_eq!(inbox_ids(&world.alice).len(), 2);
+    let run = auditor.run(&["audit", "verify"]);
+    run.ok();
+    assert!(
+        run.stderr
+            .contains("states dave@hospital.fr is admin of hospital, where an earlier entry stated agent: no request changes a role, so the server's database was edited"),
+        "{run:#?}"
+    );
+}

@@ -214,9 +214,9 @@ pub struct EntriesQuery {
     pub limit: Option<u32>,
 }
 
-/// Stored entries from `start`, by increasing index. The caller's organisation's events and
-/// published policies come whole; other entries (other organisations', server-wide ones, keys
-/// and receipts) as header and leaf hash only.
+/// Stored entries from `start`, by increasing index. The caller's organisation's events,
+/// published policies and account roles come whole; other entries (other organisations',
+/// server-wide ones, keys and receipts) as header and leaf hash only.
 #[utoipa::path(get, path = "/api/audit/log/entries", tag = "audit",
     security(("bearer" = [])),
     params(EntriesQuery),
@@ -260,11 +260,13 @@ pub async fn entries(
                     leaf_hash: Some(Hash::from_bytes(leaf).to_string()),
                 };
             }
-            // The caller's organisation's events, and the sending policies it published (its
-            // auditors must see every version its clients may have followed).
+            // The caller's organisation's events, the sending policies it published (its
+            // auditors must see every version its clients may have followed) and its accounts'
+            // roles (to check that each version's signer was an admin).
             let own = match Record::decode(&bytes) {
                 Ok((_, Record::Event(event))) => event.org.as_deref() == Some(own_org.as_str()),
                 Ok((_, Record::Policy(policy))) => policy.org == principal.account.org.name,
+                Ok((_, Record::Role(role))) => role.org == principal.account.org.name,
                 _ => false,
             };
             match bytes.get(..HEADER_BYTES) {

@@ -476,6 +476,7 @@ pub async fn join(
         .await
         .map_err(|error| ApiError::internal(error.to_string()))?;
     crate::routes::keys::publish_account_key(&state, &account).await?;
+    crate::routes::keys::account_role_entry(&state, &account).await?;
     let response = open_session(&state, account).await?;
     Ok((StatusCode::CREATED, Json(response)))
 }

@@ -16,8 +16,8 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use pli_audit::{Hash, KeyOwner, PublishedKey, Record};
-use pli_proto::{AuditConsistencyProof, ErrorBody, KeyProof};
+use pli_audit::{AccountRole, Hash, KeyOwner, PublishedKey, PublishedRole, Record};
+use pli_proto::{AuditConsistencyProof, ErrorBody, KeyProof, Role};
 use pli_store::{Account, Mailbox};
 
 /// Logs an account's current keys and records the entry's index for the directory.
@@ -43,6 +43,44 @@ pub(crate) async fn publish_account_key(
         .set_account_key_log_index(account.id, index)
         .await?;
     Ok(index)
+}
+
+/// The index of the entry stating the account's role in its organisation (kind 0x05), logged
+/// when the account joins with the role its invitation gave. An account made before roles were
+/// logged has none: its role now is logged the first time it is needed. An entry is never
+/// logged again for a role changed in the database since: no request changes a role, so
+/// clients go on proving the role the log stated, and refuse such an account as a signer.
+pub(crate) async fn account_role_entry(
+    state: &AppState,
+    account: &Account,
+) -> Result<u64, ApiError> {
+    if let Some(index) = state.store.account_role_log_index(account.id).await? {
+        return Ok(index);
+    }
+    let record = Record::Role(PublishedRole {
+        time: crate::auth::now(),
+        org: account.org.name.clone(),
+        email: account.email.clone(),
+        role: logged_role(account.role),
+    });
+    let index = state
+        .audit
+        .log_durable(record)
+        .await
+        .map_err(|error| ApiError::internal(error.to_string()))?;
+    state
+        .store
+        .set_account_role_log_index(account.id, index)
+        .await?;
+    Ok(index)
+}
+
+fn logged_role(role: Role) -> AccountRole {
+    match role {
+        Role::Admin => AccountRole::Admin,
+        Role::Agent => AccountRole::Agent,
+        Role::Auditor => AccountRole::Auditor,
+    }
 }
 
 /// Logs a mailbox key generation and records the entry's index for the directory.

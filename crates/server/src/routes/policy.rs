@@ -6,6 +6,7 @@ use crate::auth::{Principal, now, rfc3339};
 use crate::authz::{Action, Resource, authorize};
 use crate::error::ApiError;
 use crate::routes::audit_log::{InclusionQuery, proven_entry};
+use crate::routes::keys::account_role_entry;
 use crate::routes::{ApiJson, ApiQuery};
 use crate::state::AppState;
 use crate::validate::{base64_bytes, base64_encode};
@@ -53,9 +54,12 @@ pub async fn get(
     {
         policy.log_index = Some(publish(&state, org, &policy, signer.signing_key).await?);
     }
-    let signer_role = signer.map(|signer| signer.role);
+    let signer = match signer {
+        Some(signer) => Some((signer.role, account_role_entry(&state, &signer).await?)),
+        None => None,
+    };
     Ok(Json(PolicyAnswer {
-        policy: Some(signed(&org.name, policy, signer_role)),
+        policy: Some(signed(&org.name, policy, signer)),
     }))
 }
 
@@ -102,16 +106,16 @@ async fn publish(
     Ok(index)
 }
 
-/// A published policy's log entry and its inclusion proof in the tree of `size` entries, for
-/// the accounts of the organisation it belongs to.
+/// A published policy's log entry, or the entry stating the role of one of its accounts, and
+/// its inclusion proof in the tree of `size` entries, for the accounts of that organisation.
 #[utoipa::path(get, path = "/api/policy/proof", tag = "policy",
     security(("bearer" = [])),
     params(InclusionQuery),
     responses(
-        (status = 200, description = "the policy entry and its audit path", body = KeyProof),
+        (status = 200, description = "the policy or role entry and its audit path", body = KeyProof),
         (status = 400, description = "index not below size, or size beyond the log", body = ErrorBody),
         (status = 401, description = "no valid session", body = ErrorBody),
-        (status = 404, description = "no policy of your organisation at this index", body = ErrorBody),
+        (status = 404, description = "no policy or role entry of your organisation at this index", body = ErrorBody),
     ))]
 pub async fn proof(
     State(state): State<AppState>,
@@ -125,15 +129,15 @@ pub async fn proof(
         ApiError::new(
             StatusCode::NOT_FOUND,
             "not_found",
-            "no policy of your organisation at this index of the audit log",
+            "no policy or role entry of your organisation at this index of the audit log",
         )
     };
     // Only the caller's organisation's: another's would tell who signs its rules.
-    proven_entry(
-        &state,
-        &query,
-        |record| matches!(record, Record::Policy(policy) if policy.org == org.name),
-    )
+    proven_entry(&state, &query, |record| match record {
+        Record::Policy(policy) => policy.org == org.name,
+        Record::Role(role) => role.org == org.name,
+        _ => false,
+    })
     .await?
     .map(Json)
     .ok_or_else(not_found)
@@ -189,9 +193,14 @@ pub async fn set(
     // Stored first: should logging fail, the version is logged when it is next served.
     let mut stored = stored;
     stored.log_index = Some(publish(&state, &org, &stored, principal.account.signing_key).await?);
+    let role_index = account_role_entry(&state, &principal.account).await?;
     Ok((
         StatusCode::CREATED,
-        Json(signed(&org.name, stored, Some(principal.account.role))),
+        Json(signed(
+            &org.name,
+            stored,
+            Some((principal.account.role, role_index)),
+        )),
     ))
 }
 
@@ -273,13 +282,15 @@ async fn check_and_store(
     })
 }
 
-fn signed(org: &str, policy: StoredPolicy, signer_role: Option<Role>) -> SignedPolicy {
+/// The policy as served, with its signer's role now and the index of the entry stating it.
+fn signed(org: &str, policy: StoredPolicy, signer: Option<(Role, u64)>) -> SignedPolicy {
     SignedPolicy {
         org: org.to_owned(),
         version: policy.version,
         text: policy.text,
         signer: policy.signer_email,
-        signer_role,
+        signer_role: signer.map(|(role, _)| role),
+        signer_role_log_index: signer.map(|(_, index)| index),
         signature: base64_encode(&policy.signature),
         set_at: rfc3339(policy.set_at),
         log_index: policy.log_index,

@@ -381,3 +381,54 @@ async fn each_version_is_a_log_entry_proven_to_its_organisation_only() {
     let answer = put(&app, &admin, signed(&admin, "chu", 3, &newer)).await;
     assert!(answer.body["log_index"].as_u64().unwrap() > index);
 }
+
+#[tokio::test]
+async fn the_signers_role_is_a_log_entry_proven_to_its_organisation_only() {
+    use base64::Engine as _;
+
+    let app = TestApp::fast().await;
+    let admin = keyed(&app, "admin@chu.fr", "chu", Role::Admin).await;
+    let agent = keyed(&app, "agent@chu.fr", "chu", Role::Agent).await;
+    let stranger = keyed(&app, "agent@police.fr", "police", Role::Agent).await;
+    let answer = put(&app, &admin, signed(&admin, "chu", 2, TEXT)).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{:?}", answer.body);
+    let index = answer.body["signer_role_log_index"]
+        .as_u64()
+        .expect("the signer's role is logged");
+    let served = app.get("/api/policy", &agent.user).await;
+    assert_eq!(served.body["policy"]["signer_role_log_index"], index);
+    // Served again, the same entry: a role is logged once.
+    let again = app.get("/api/policy", &agent.user).await;
+    assert_eq!(again.body["policy"]["signer_role_log_index"], index);
+
+    let size = log_size(&app).await;
+    let proof = app
+        .get(
+            &format!("/api/policy/proof?index={index}&size={size}"),
+            &agent.user,
+        )
+        .await;
+    assert_eq!(proof.status, StatusCode::OK, "{:?}", proof.body);
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(proof.body["entry"].as_str().unwrap())
+        .unwrap();
+    let (header, record) = pli_audit::Record::decode(&bytes).unwrap();
+    assert_eq!(header.index, index);
+    assert_eq!(
+        record,
+        pli_audit::Record::Role(pli_audit::PublishedRole {
+            time: header.time,
+            org: "chu".into(),
+            email: "admin@chu.fr".into(),
+            role: pli_audit::AccountRole::Admin,
+        })
+    );
+    // Another organisation's account is not told who the organisation's admins are.
+    let answer = app
+        .get(
+            &format!("/api/policy/proof?index={index}&size={size}"),
+            &stranger.user,
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+}

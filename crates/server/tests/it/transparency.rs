@@ -125,14 +125,14 @@ async fn pruned_entries_lose_their_details_and_the_log_still_verifies() {
                     .unwrap();
             }
             None => {
-                // Published keys stay whole.
+                // Published keys and roles stay whole.
                 assert_ne!(entry.bytes[1], pli_audit::KIND_AUDIT_EVENT);
                 kinds_kept += 1;
                 verification.push(&entry.bytes).unwrap();
             }
         }
     }
-    assert_eq!(kinds_kept, 2, "the two account keys");
+    assert_eq!(kinds_kept, 4, "the two account keys and the two accounts' roles");
     assert_eq!(rows_agree().await.unwrap(), None);
     let verified = verification.finish().unwrap();
     assert_eq!(verified.size, latest.size);

@@ -745,13 +745,21 @@ async fn an_authenticated_stranger_gets_nothing() {
                             entry,
                         )
                         .unwrap();
-                        // Whole entries are the stranger's organisation's own attempts.
-                        let entry = pli_audit::Entry::decode(&bytes).unwrap();
-                        let actor = entry.event.actor_email.as_deref();
-                        assert!(
-                            actor.is_none() || actor == Some("stranger@other.fr"),
-                            "{what}: {actor:?}"
-                        );
+                        // Whole entries are the stranger's organisation's own attempts, and
+                        // its own role.
+                        match pli_audit::Record::decode(&bytes).unwrap().1 {
+                            pli_audit::Record::Event(event) => {
+                                let actor = event.actor_email.as_deref();
+                                assert!(
+                                    actor.is_none() || actor == Some("stranger@other.fr"),
+                                    "{what}: {actor:?}"
+                                );
+                            }
+                            pli_audit::Record::Role(role) => {
+                                assert_eq!(role.email, "stranger@other.fr", "{what}");
+                            }
+                            record => panic!("{what}: {record:?}"),
+                        }
                     }
                 }
                 ("GET", "/api/policy/proof") => {

@@ -208,6 +208,8 @@ function refusal(reason: SendRefused["reason"]): AppMessage {
       return "send_policy_untrusted";
     case "policy_signer_not_admin":
       return "send_policy_signer_not_admin";
+    case "policy_role_not_logged":
+      return "send_policy_role_not_logged";
     case "policy_not_logged":
       return "send_policy_not_logged";
     case "policy_rolled_back":
