@@ -132,7 +132,10 @@ async fn pruned_entries_lose_their_details_and_the_log_still_verifies() {
             }
         }
     }
-    assert_eq!(kinds_kept, 4, "the two account keys and the two accounts' roles");
+    assert_eq!(
+        kinds_kept, 4,
+        "the two account keys and the two accounts' roles"
+    );
     assert_eq!(rows_agree().await.unwrap(), None);
     let verified = verification.finish().unwrap();
     assert_eq!(verified.size, latest.size);
