@@ -213,6 +213,13 @@ impl From<pli_store::StoreError> for ApiError {
     }
 }
 
+/// An action whose audit entry could not be made durable is not acknowledged.
+impl From<crate::audit::AuditError> for ApiError {
+    fn from(error: crate::audit::AuditError) -> ApiError {
+        ApiError::internal(error.to_string())
+    }
+}
+
 impl From<pli_blob::BlobError> for ApiError {
     fn from(error: pli_blob::BlobError) -> ApiError {
         ApiError::internal(format!("blob store: {error}"))

@@ -487,11 +487,7 @@ async fn record(
     }
     let event = principal.event(action, Some(details.clone()), outcome);
     if hold.is_some() {
-        state
-            .audit
-            .record_durable(event)
-            .await
-            .map_err(|error| ApiError::internal(error.to_string()))?;
+        state.audit.record_durable(event).await?;
     } else {
         state.audit.record(event).await;
     }

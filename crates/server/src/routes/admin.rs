@@ -89,8 +89,7 @@ pub async fn invite(
     state
         .audit
         .record_durable(principal.event("admin.invite", target, Outcome::Allowed))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(InviteResponse {
@@ -143,8 +142,7 @@ pub async fn create_mailbox(
     state
         .audit
         .record_durable(principal.event("admin.mailbox.create", target, Outcome::Allowed))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(MailboxInfo {
@@ -245,8 +243,7 @@ pub async fn add_member(
     state
         .audit
         .record_durable(principal.event("admin.member.add", target, Outcome::Allowed))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -335,8 +332,7 @@ pub(crate) async fn end_access(
     state
         .audit
         .record_durable(principal.event(audit_action, target, Outcome::Allowed))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

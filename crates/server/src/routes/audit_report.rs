@@ -95,8 +95,7 @@ pub async fn report(
     state
         .audit
         .record_durable(principal.event("audit.report", Some(asked), Outcome::Allowed))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     let records = state
         .store
         .audit_report(&AuditQuery {

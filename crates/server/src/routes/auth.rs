@@ -470,11 +470,7 @@ pub async fn join(
         org_id: Some(account.org.id),
         ..event(Outcome::Allowed)
     };
-    state
-        .audit
-        .record_durable(joined)
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+    state.audit.record_durable(joined).await?;
     crate::routes::keys::publish_account_key(&state, &account).await?;
     crate::routes::keys::account_role_entry(&state, &account).await?;
     let response = open_session(&state, account).await?;

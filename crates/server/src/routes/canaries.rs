@@ -92,8 +92,7 @@ pub async fn plant(
             Some(format!("{name} envelope={id}")),
             Outcome::Allowed,
         ))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(CanaryInfo {

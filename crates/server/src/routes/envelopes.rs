@@ -311,8 +311,7 @@ pub async fn upload(
     state
         .audit
         .record_durable(principal.event("envelope.upload", Some(id.to_string()), Outcome::Allowed))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     Ok(Json(summary(&envelope)))
 }
 
@@ -397,8 +396,7 @@ pub async fn download(
             Some(id.to_string()),
             Outcome::Allowed,
         ))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
@@ -446,8 +444,7 @@ pub async fn delete(
     state
         .audit
         .record_durable(principal.event("envelope.delete", Some(id.to_string()), Outcome::Allowed))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -33,11 +33,7 @@ pub(crate) async fn publish_account_key(
         age_recipient: account.age_recipient.clone(),
         signing_key: Some(account.signing_key),
     });
-    let index = state
-        .audit
-        .log_durable(record)
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+    let index = state.audit.log_durable(record).await?;
     state
         .store
         .set_account_key_log_index(account.id, index)
@@ -63,11 +59,7 @@ pub(crate) async fn account_role_entry(
         email: account.email.clone(),
         role: logged_role(account.role),
     });
-    let index = state
-        .audit
-        .log_durable(record)
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+    let index = state.audit.log_durable(record).await?;
     state
         .store
         .set_account_role_log_index(account.id, index)
@@ -99,11 +91,7 @@ pub(crate) async fn publish_mailbox_key(
         age_recipient: recipient.to_owned(),
         signing_key: None,
     });
-    let index = state
-        .audit
-        .log_durable(record)
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+    let index = state.audit.log_durable(record).await?;
     state
         .store
         .set_mailbox_key_log_index(mailbox.id, generation, index)

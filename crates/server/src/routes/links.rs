@@ -168,8 +168,7 @@ pub async fn create(
             Some(link_target(new_link.envelope_id, new_link.id)),
             Outcome::Allowed,
         ))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(LinkCreated {
@@ -281,8 +280,7 @@ pub async fn withdraw(
             Some(link_target(link.envelope_id, link.id)),
             Outcome::Allowed,
         ))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

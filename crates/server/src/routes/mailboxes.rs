@@ -135,8 +135,7 @@ pub async fn rotate(
             state
                 .audit
                 .record_durable(principal.event("mailbox.key.rotate", target, Outcome::Allowed))
-                .await
-                .map_err(|error| ApiError::internal(error.to_string()))?;
+                .await?;
             crate::routes::keys::publish_mailbox_key(
                 &state,
                 &mailbox,
@@ -201,8 +200,7 @@ pub async fn wrap(
             state
                 .audit
                 .record_durable(principal.event("mailbox.key.wrap", target, Outcome::Allowed))
-                .await
-                .map_err(|error| ApiError::internal(error.to_string()))?;
+                .await?;
             Ok(StatusCode::NO_CONTENT)
         }
         Err(error) => {

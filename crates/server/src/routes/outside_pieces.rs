@@ -165,11 +165,7 @@ async fn complete(
     arrived.target = Some(envelope_id.to_string());
     state.audit.record(arrived).await;
     let uploaded = outside_event(state, &request, from, "request.uploaded", Outcome::Allowed).await;
-    state
-        .audit
-        .record_durable(uploaded)
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+    state.audit.record_durable(uploaded).await?;
     Ok((
         StatusCode::CREATED,
         Json(RequestUploaded {

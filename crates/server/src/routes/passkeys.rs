@@ -169,8 +169,7 @@ pub async fn add(
             Some(stored.id.to_string()),
             Outcome::Allowed,
         ))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     Ok((StatusCode::CREATED, Json(info(&stored))))
 }
 
@@ -215,8 +214,7 @@ pub async fn remove(
     state
         .audit
         .record_durable(principal.event("passkey.remove", Some(id.to_string()), Outcome::Allowed))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

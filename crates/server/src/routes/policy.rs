@@ -94,11 +94,7 @@ async fn publish(
         signing_key,
         signature,
     });
-    let index = state
-        .audit
-        .log_durable(record)
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+    let index = state.audit.log_durable(record).await?;
     state
         .store
         .set_policy_log_index(org.id, policy.version, index)
@@ -188,8 +184,7 @@ pub async fn set(
     state
         .audit
         .record_durable(principal.event("policy.set", target, Outcome::Allowed))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     // Stored first: should logging fail, the version is logged when it is next served.
     let mut stored = stored;
     stored.log_index = Some(publish(&state, &org, &stored, principal.account.signing_key).await?);
@@ -410,7 +405,6 @@ pub async fn refused(
     state
         .audit
         .record_durable(principal.event("policy.refused", Some(target), Outcome::Denied))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

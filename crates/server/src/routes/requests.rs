@@ -214,8 +214,7 @@ pub async fn create(
     state
         .audit
         .record_durable(principal.event("request.created", Some(id.to_string()), Outcome::Allowed))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(UploadRequestCreated {
@@ -316,8 +315,7 @@ pub async fn withdraw(
             Some(id.to_string()),
             Outcome::Allowed,
         ))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -535,11 +533,7 @@ pub async fn upload(
         Outcome::Allowed,
     )
     .await;
-    state
-        .audit
-        .record_durable(uploaded)
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+    state.audit.record_durable(uploaded).await?;
     Ok((
         StatusCode::CREATED,
         Json(RequestUploaded {

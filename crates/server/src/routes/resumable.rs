@@ -158,8 +158,7 @@ pub(crate) async fn upload_piece(
                         Some(id.to_string()),
                         Outcome::Allowed,
                     ))
-                    .await
-                    .map_err(|error| ApiError::internal(error.to_string()))?;
+                    .await?;
                 Ok(Json(summary(&envelope)))
             }
             Err(error) => {

@@ -102,8 +102,7 @@ pub async fn confirm(
     state
         .audit
         .record_durable(principal.event("totp.enable", None, Outcome::Allowed))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     Ok(Json(RecoveryCodes { codes }))
 }
 
@@ -154,8 +153,7 @@ pub async fn disable(
     state
         .audit
         .record_durable(principal.event("totp.disable", None, Outcome::Allowed))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -201,8 +199,7 @@ pub async fn step_up(
     state
         .audit
         .record_durable(principal.event("monitor.step_up_answer", target, Outcome::Allowed))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

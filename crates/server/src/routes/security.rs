@@ -126,8 +126,7 @@ pub async fn unblock(
     state
         .audit
         .record_durable(principal.event("login.unblock", target, Outcome::Allowed))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     let alert = NewAlert {
         at: now(),
         org_id: org,
@@ -173,8 +172,7 @@ pub async fn set_policy(
     state
         .audit
         .record_durable(principal.event("admin.policy", target, Outcome::Allowed))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     Ok(Json(request))
 }
 
@@ -225,8 +223,7 @@ pub async fn grant(
     state
         .audit
         .record_durable(principal.event("admin.grant", target, Outcome::Allowed))
-        .await
-        .map_err(|error| ApiError::internal(error.to_string()))?;
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(grant_info(&account.email, &mailbox, &access, at)),
