@@ -361,16 +361,22 @@ async fn verify(args: VerifyArgs) -> Result<()> {
                         crate::format::clean(&policy.signer)
                     ))?;
                     let role = published.signer_role(*index, policy);
-                    if role != Some(AccountRole::Admin) {
+                    let why = match role {
+                        Some(AccountRole::Admin) => None,
+                        Some(role) => Some(format!(
+                            "whom the log states as {}, not an admin: clients that prove roles refuse it, so a client that followed it was misled",
+                            role.as_str()
+                        )),
+                        None => Some(
+                            "whom the log names in no role entry: either the version predates role entries, or no client that proves roles followed it".to_owned(),
+                        ),
+                    };
+                    if let Some(why) = why {
                         eprintln!(
-                            "warning: sending policy version {} of {} (entry {index}) was signed by {}, whom the log {}: clients that prove roles refuse it, so a client that followed it was misled",
+                            "warning: sending policy version {} of {} (entry {index}) was signed by {}, {why}",
                             policy.version,
                             crate::format::clean(&policy.org),
                             crate::format::clean(&policy.signer),
-                            match role {
-                                Some(role) => format!("states as {}, not an admin", role.as_str()),
-                                None => "names in no role entry".to_owned(),
-                            }
                         );
                     }
                 }
