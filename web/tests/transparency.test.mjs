@@ -403,6 +403,39 @@ test("keys are proven only against checkpoints the required witnesses cosigned, 
   await assert.rejects(new keylog.KeyLog(verifier, source, forked, { witnesses: [dpoKey, cnilKey].map(cosignature.parseCosigner), required: 2 }).checkAccount(carol.email, carolKey), /does not extend/);
 });
 
+/** A fetch of `path` with `user`'s session: text for the log's notes, JSON otherwise. */
+function getterOf(user) {
+  return async (path) => {
+    const token = JSON.parse(readFileSync(join(user.home, "profile.json"), "utf8")).token;
+    const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!response.ok) throw Object.assign(new Error(`${path}: ${response.status}`), { status: response.status });
+    return path.includes("/log/") ? response.text() : response.json();
+  };
+}
+
+/** The server's proof routes as a KeyLog's source, fetched with `get`. */
+function logSourceOf(get) {
+  return {
+    checkpoint: () => get("/api/audit/log/checkpoint"),
+    keyProof: (index, size) => get(`/api/keys/proof?index=${index}&size=${size}`),
+    receiptProof: (id, index, size) => get(`/api/envelopes/${id}/receipts/proof?index=${index}&size=${size}`),
+    policyProof: (index, size) => get(`/api/policy/proof?index=${index}&size=${size}`),
+    keyConsistency: (from, to) => get(`/api/keys/consistency?from=${from}&to=${to}`),
+  };
+}
+
+/** An admin of `org`, with a second factor, who has set version 1 of its policy. */
+function adminWithPolicy(email, org) {
+  const chief = new User(email, tempDir("home"));
+  chief.run(["join", server.url, "--email", chief.email, "--code", server.invite(chief.email, org, "admin")]);
+  const secret = chief.run(["2fa", "enable"]).split("\n")[1].trim();
+  chief.run(["2fa", "confirm", totp(secret, 0)]);
+  const file = join(tempDir("policy"), "policy.toml");
+  writeFileSync(file, 'version = 1\n[kinds.nir]\nexternal = "block"\n');
+  chief.run(["admin", "policy", "set", file]);
+  return chief;
+}
+
 test("a receipt is proven as the log's entry of its envelope, and decoded strictly", async () => {
   server ??= await Server.start();
   const alice = server.user("alice4@hopital.fr");
@@ -413,18 +446,8 @@ test("a receipt is proven as the log's entry of its envelope, and decoded strict
   const first = alice.send([file], bob.email);
   const second = alice.send([file], bob.email);
   for (const id of [first, second]) bob.run(["get", id, "-o", tempDir("receipt-got")]);
-  const token = JSON.parse(readFileSync(join(alice.home, "profile.json"), "utf8")).token;
-  const get = async (path) => {
-    const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
-    if (!response.ok) throw Object.assign(new Error(`${path}: ${response.status}`), { status: response.status });
-    return path.includes("/log/") ? response.text() : response.json();
-  };
-  const source = {
-    checkpoint: () => get("/api/audit/log/checkpoint"),
-    keyProof: (index, size) => get(`/api/keys/proof?index=${index}&size=${size}`),
-    receiptProof: (id, index, size) => get(`/api/envelopes/${id}/receipts/proof?index=${index}&size=${size}`),
-    keyConsistency: (from, to) => get(`/api/keys/consistency?from=${from}&to=${to}`),
-  };
+  const get = getterOf(alice);
+  const source = logSourceOf(get);
   const verifier = note.parseVerifier((await get("/api/audit/log/key")).trim());
   const [receipt] = (await get(`/api/envelopes/${first}/receipts`)).items;
   const [other] = (await get(`/api/envelopes/${second}/receipts`)).items;
@@ -455,28 +478,10 @@ test("a receipt is proven as the log's entry of its envelope, and decoded strict
 
 test("a policy version is proven as the log's entry of its organisation, and decoded strictly", async () => {
   server ??= await Server.start();
-  const chief = new User("chef5@hopital.fr", tempDir("home"));
-  chief.run(["join", server.url, "--email", chief.email, "--code", server.invite(chief.email, "hopital", "admin")]);
-  const secret = chief.run(["2fa", "enable"]).split("\n")[1].trim();
-  chief.run(["2fa", "confirm", totp(secret, 0)]);
-  const file = join(tempDir("policy"), "policy.toml");
-  writeFileSync(file, 'version = 1\n[kinds.nir]\nexternal = "block"\n');
-  chief.run(["admin", "policy", "set", file]);
+  const chief = adminWithPolicy("chef5@hopital.fr", "hopital");
   const agent = server.user("agent5@hopital.fr");
   const stranger = server.user("agent5@police.fr", "police");
-  const getter = (user) => async (path) => {
-    const token = JSON.parse(readFileSync(join(user.home, "profile.json"), "utf8")).token;
-    const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
-    if (!response.ok) throw Object.assign(new Error(`${path}: ${response.status}`), { status: response.status });
-    return path.includes("/log/") ? response.text() : response.json();
-  };
-  const sourceOf = (get) => ({
-    checkpoint: () => get("/api/audit/log/checkpoint"),
-    keyProof: (index, size) => get(`/api/keys/proof?index=${index}&size=${size}`),
-    policyProof: (index, size) => get(`/api/policy/proof?index=${index}&size=${size}`),
-    keyConsistency: (from, to) => get(`/api/keys/consistency?from=${from}&to=${to}`),
-  });
-  const get = getter(agent);
+  const get = getterOf(agent);
   const verifier = note.parseVerifier((await get("/api/audit/log/key")).trim());
   const { policy } = await get("/api/policy");
   const served = {
@@ -488,7 +493,7 @@ test("a policy version is proven as the log's entry of its organisation, and dec
     signature: Uint8Array.from(Buffer.from(policy.signature, "base64url")),
     logIndex: policy.log_index,
   };
-  const log = new keylog.KeyLog(verifier, sourceOf(get));
+  const log = new keylog.KeyLog(verifier, logSourceOf(get));
   await log.checkPolicy(served);
   // The organisation's name and the signer compare as Rust compares them, ASCII case aside.
   await log.checkPolicy({ ...served, org: "HOPITAL", signer: "Chef5@Hopital.fr" });
@@ -510,7 +515,7 @@ test("a policy version is proven as the log's entry of its organisation, and dec
   // A published key's index is no policy; another organisation's account is not shown this one.
   const [chiefKey] = (await get(`/api/directory/${chief.email}`)).keys;
   await assert.rejects(log.checkPolicy({ ...served, logIndex: chiefKey.log_index }), (error) => error.status === 404);
-  await assert.rejects(new keylog.KeyLog(verifier, sourceOf(getter(stranger))).checkPolicy(served), (error) => error.status === 404);
+  await assert.rejects(new keylog.KeyLog(verifier, logSourceOf(getterOf(stranger))).checkPolicy(served), (error) => error.status === 404);
 
   // Strict decoding: the entry as proven, then every truncation, a trailing byte, version 0.
   const size = BigInt(policy.log_index) + 1n;
@@ -534,32 +539,14 @@ test("a policy version is proven as the log's entry of its organisation, and dec
 
 test("a policy signer's role is proven as the log's role entry of its organisation, and decoded strictly", async () => {
   server ??= await Server.start();
-  const chief = new User("chef6@clinique.fr", tempDir("home"));
-  chief.run(["join", server.url, "--email", chief.email, "--code", server.invite(chief.email, "clinique", "admin")]);
-  const secret = chief.run(["2fa", "enable"]).split("\n")[1].trim();
-  chief.run(["2fa", "confirm", totp(secret, 0)]);
-  const file = join(tempDir("policy"), "policy.toml");
-  writeFileSync(file, 'version = 1\n[kinds.nir]\nexternal = "block"\n');
-  chief.run(["admin", "policy", "set", file]);
+  const chief = adminWithPolicy("chef6@clinique.fr", "clinique");
   const agent = server.user("agent6@clinique.fr", "clinique");
   const stranger = server.user("agent6@police.fr", "police");
-  const getter = (user) => async (path) => {
-    const token = JSON.parse(readFileSync(join(user.home, "profile.json"), "utf8")).token;
-    const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
-    if (!response.ok) throw Object.assign(new Error(`${path}: ${response.status}`), { status: response.status });
-    return path.includes("/log/") ? response.text() : response.json();
-  };
-  const sourceOf = (get) => ({
-    checkpoint: () => get("/api/audit/log/checkpoint"),
-    keyProof: (index, size) => get(`/api/keys/proof?index=${index}&size=${size}`),
-    policyProof: (index, size) => get(`/api/policy/proof?index=${index}&size=${size}`),
-    keyConsistency: (from, to) => get(`/api/keys/consistency?from=${from}&to=${to}`),
-  });
-  const get = getter(agent);
+  const get = getterOf(agent);
   const verifier = note.parseVerifier((await get("/api/audit/log/key")).trim());
   const { policy } = await get("/api/policy");
   assert.equal(typeof policy.signer_role_log_index, "number");
-  const log = new keylog.KeyLog(verifier, sourceOf(get));
+  const log = new keylog.KeyLog(verifier, logSourceOf(get));
   await log.checkAdmin(policy.org, policy.signer, policy.signer_role_log_index);
   await log.checkAdmin("CLINIQUE", "Chef6@Clinique.fr", policy.signer_role_log_index);
   // Another account, another organisation, no index, an index beyond the log: refused.
@@ -590,7 +577,7 @@ test("a policy signer's role is proven as the log's role entry of its organisati
   await assert.rejects(log.checkAdmin(policy.org, agent.email, agentRole.index), (error) => error.name === "Unproven" && /agent, not an admin/.test(error.message));
   // A policy's index is no role; another organisation's account is not shown this one.
   await assert.rejects(log.checkAdmin(policy.org, policy.signer, policy.log_index), { name: "Unproven" });
-  await assert.rejects(new keylog.KeyLog(verifier, sourceOf(getter(stranger))).checkAdmin(policy.org, policy.signer, policy.signer_role_log_index), (error) => error.status === 404);
+  await assert.rejects(new keylog.KeyLog(verifier, logSourceOf(getterOf(stranger))).checkAdmin(policy.org, policy.signer, policy.signer_role_log_index), (error) => error.status === 404);
 
   // Strict decoding: every truncation, a trailing byte, an unknown role, another kind.
   const proof = await get(`/api/policy/proof?index=${policy.signer_role_log_index}&size=${size}`);
