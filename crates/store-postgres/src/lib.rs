@@ -72,6 +72,7 @@ mod security;
 mod shared;
 mod snapshot;
 mod transparency;
+use transparency::AccountLog;
 mod witnesses;
 
 use async_trait::async_trait;
@@ -505,19 +506,19 @@ impl Store for PostgresStore {
     }
 
     async fn set_account_key_log_index(&self, account_id: Id, index: u64) -> Result<()> {
-        transparency::set_account_key_log_index(&self.pool, account_id, index).await
+        transparency::set_account_log_index(&self.pool, AccountLog::Key, account_id, index).await
     }
 
     async fn account_key_log_index(&self, account_id: Id) -> Result<Option<u64>> {
-        transparency::account_key_log_index(&self.pool, account_id).await
+        transparency::account_log_index(&self.pool, AccountLog::Key, account_id).await
     }
 
     async fn set_account_role_log_index(&self, account_id: Id, index: u64) -> Result<()> {
-        transparency::set_account_role_log_index(&self.pool, account_id, index).await
+        transparency::set_account_log_index(&self.pool, AccountLog::Role, account_id, index).await
     }
 
     async fn account_role_log_index(&self, account_id: Id) -> Result<Option<u64>> {
-        transparency::account_role_log_index(&self.pool, account_id).await
+        transparency::account_log_index(&self.pool, AccountLog::Role, account_id).await
     }
 
     async fn set_mailbox_key_log_index(

@@ -7,61 +7,65 @@ use crate::{commit, map_err, write};
 use pli_store::{AuditQuery, AuditRecord, Id, Result, StoreError, StoredReceipt};
 use sqlx::postgres::{PgPool, PgRow};
 
-pub(crate) async fn set_account_key_log_index(
+/// The tables holding, per account, the index of the audit log entry that publishes its keys
+/// or states its role.
+#[derive(Clone, Copy)]
+pub(crate) enum AccountLog {
+    Key,
+    Role,
+}
+
+impl AccountLog {
+    fn table(self) -> &'static str {
+        match self {
+            AccountLog::Key => "account_key_log",
+            AccountLog::Role => "account_role_log",
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            AccountLog::Key => "account key log index",
+            AccountLog::Role => "account role log index",
+        }
+    }
+}
+
+pub(crate) async fn set_account_log_index(
     pool: &PgPool,
+    log: AccountLog,
     account_id: Id,
     index: u64,
 ) -> Result<()> {
+    let table = log.table();
     let mut tx = write(pool).await?;
-    sqlx::query(
-        "INSERT INTO account_key_log (account_id, log_index) VALUES ($1, $2) \
-         ON CONFLICT (account_id) DO UPDATE SET log_index = excluded.log_index",
-    )
+    sqlx::query(&format!(
+        "INSERT INTO {table} (account_id, log_index) VALUES ($1, $2) \
+         ON CONFLICT (account_id) DO UPDATE SET log_index = excluded.log_index"
+    ))
     .bind(blob(account_id))
     .bind(sql_index(index)?)
     .execute(&mut *tx)
     .await
-    .map_err(|error| map_err(error, "account key log index"))?;
+    .map_err(|error| map_err(error, log.what()))?;
     commit(tx).await
 }
 
-pub(crate) async fn account_key_log_index(pool: &PgPool, account_id: Id) -> Result<Option<u64>> {
-    let mut connection = connection(pool).await?;
-    let row = sqlx::query("SELECT log_index FROM account_key_log WHERE account_id = $1")
-        .bind(blob(account_id))
-        .fetch_optional(&mut *connection)
-        .await
-        .map_err(|error| map_err(error, "account key log index"))?;
-    row.map(|row| log_index(&row, "account_key_log.log_index"))
-        .transpose()
-}
-
-pub(crate) async fn set_account_role_log_index(
+pub(crate) async fn account_log_index(
     pool: &PgPool,
+    log: AccountLog,
     account_id: Id,
-    index: u64,
-) -> Result<()> {
-    let mut tx = write(pool).await?;
-    sqlx::query(
-        "INSERT INTO account_role_log (account_id, log_index) VALUES ($1, $2) \
-         ON CONFLICT (account_id) DO UPDATE SET log_index = excluded.log_index",
-    )
-    .bind(blob(account_id))
-    .bind(sql_index(index)?)
-    .execute(&mut *tx)
-    .await
-    .map_err(|error| map_err(error, "account role log index"))?;
-    commit(tx).await
-}
-
-pub(crate) async fn account_role_log_index(pool: &PgPool, account_id: Id) -> Result<Option<u64>> {
+) -> Result<Option<u64>> {
+    let table = log.table();
     let mut connection = connection(pool).await?;
-    let row = sqlx::query("SELECT log_index FROM account_role_log WHERE account_id = $1")
-        .bind(blob(account_id))
-        .fetch_optional(&mut *connection)
-        .await
-        .map_err(|error| map_err(error, "account role log index"))?;
-    row.map(|row| log_index(&row, "account_role_log.log_index"))
+    let row = sqlx::query(&format!(
+        "SELECT log_index FROM {table} WHERE account_id = $1"
+    ))
+    .bind(blob(account_id))
+    .fetch_optional(&mut *connection)
+    .await
+    .map_err(|error| map_err(error, log.what()))?;
+    row.map(|row| log_index(&row, &format!("{table}.log_index")))
         .transpose()
 }
 

@@ -1119,53 +1119,21 @@ impl Store for SqliteStore {
         self.alerts_impl(org_id, after_seq, limit).await
     }
     async fn set_account_key_log_index(&self, account_id: Id, index: u64) -> Result<()> {
-        let mut tx = self.write().await?;
-        sqlx::query(
-            "INSERT INTO account_key_log (account_id, log_index) VALUES (?, ?) \
-             ON CONFLICT (account_id) DO UPDATE SET log_index = excluded.log_index",
-        )
-        .bind(blob(account_id))
-        .bind(sql_index(index)?)
-        .execute(&mut *tx)
-        .await
-        .map_err(|error| map_err(error, "account key log index"))?;
-        commit(tx).await
+        self.set_account_log_index(AccountLog::Key, account_id, index)
+            .await
     }
 
     async fn account_key_log_index(&self, account_id: Id) -> Result<Option<u64>> {
-        let mut connection = self.read_one().await?;
-        let row = sqlx::query("SELECT log_index FROM account_key_log WHERE account_id = ?")
-            .bind(blob(account_id))
-            .fetch_optional(&mut *connection)
-            .await
-            .map_err(|error| map_err(error, "account key log index"))?;
-        row.map(|row| log_index(&row, "account_key_log.log_index"))
-            .transpose()
+        self.account_log_index(AccountLog::Key, account_id).await
     }
 
     async fn set_account_role_log_index(&self, account_id: Id, index: u64) -> Result<()> {
-        let mut tx = self.write().await?;
-        sqlx::query(
-            "INSERT INTO account_role_log (account_id, log_index) VALUES (?, ?) \
-             ON CONFLICT (account_id) DO UPDATE SET log_index = excluded.log_index",
-        )
-        .bind(blob(account_id))
-        .bind(sql_index(index)?)
-        .execute(&mut *tx)
-        .await
-        .map_err(|error| map_err(error, "account role log index"))?;
-        commit(tx).await
+        self.set_account_log_index(AccountLog::Role, account_id, index)
+            .await
     }
 
     async fn account_role_log_index(&self, account_id: Id) -> Result<Option<u64>> {
-        let mut connection = self.read_one().await?;
-        let row = sqlx::query("SELECT log_index FROM account_role_log WHERE account_id = ?")
-            .bind(blob(account_id))
-            .fetch_optional(&mut *connection)
-            .await
-            .map_err(|error| map_err(error, "account role log index"))?;
-        row.map(|row| log_index(&row, "account_role_log.log_index"))
-            .transpose()
+        self.account_log_index(AccountLog::Role, account_id).await
     }
 
     async fn unlogged_keys(&self) -> Result<UnloggedKeys> {
@@ -1500,6 +1468,66 @@ impl Store for SqliteStore {
     ) -> Result<UploadRequest> {
         self.complete_request_upload_impl(request_id, envelope_id, size, at)
             .await
+    }
+}
+
+/// The tables holding, per account, the index of the audit log entry that publishes its keys
+/// or states its role.
+#[derive(Clone, Copy)]
+enum AccountLog {
+    Key,
+    Role,
+}
+
+impl AccountLog {
+    fn table(self) -> &'static str {
+        match self {
+            AccountLog::Key => "account_key_log",
+            AccountLog::Role => "account_role_log",
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            AccountLog::Key => "account key log index",
+            AccountLog::Role => "account role log index",
+        }
+    }
+}
+
+impl SqliteStore {
+    async fn set_account_log_index(
+        &self,
+        log: AccountLog,
+        account_id: Id,
+        index: u64,
+    ) -> Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(&format!(
+            "INSERT INTO {} (account_id, log_index) VALUES (?, ?) \
+             ON CONFLICT (account_id) DO UPDATE SET log_index = excluded.log_index",
+            log.table()
+        ))
+        .bind(blob(account_id))
+        .bind(sql_index(index)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| map_err(error, log.what()))?;
+        commit(tx).await
+    }
+
+    async fn account_log_index(&self, log: AccountLog, account_id: Id) -> Result<Option<u64>> {
+        let table = log.table();
+        let mut connection = self.read_one().await?;
+        let row = sqlx::query(&format!(
+            "SELECT log_index FROM {table} WHERE account_id = ?"
+        ))
+        .bind(blob(account_id))
+        .fetch_optional(&mut *connection)
+        .await
+        .map_err(|error| map_err(error, log.what()))?;
+        row.map(|row| log_index(&row, &format!("{table}.log_index")))
+            .transpose()
     }
 }
 
