@@ -1,7 +1,7 @@
 //! The organisation's sending policy through the API: who publishes it, what a version must
 //! be, and how announcing an envelope depends on it.
 
-use crate::helpers::{TestApp, b64, new_id};
+use crate::helpers::{TestApp, User, b64, new_id};
 use crate::mailbox_keys::{Keyed, keyed};
 use axum::http::{Method, StatusCode};
 use ed25519_dalek::Signer as _;
@@ -288,6 +288,30 @@ async fn a_send_the_policy_stopped_is_recorded_and_a_malformed_report_refused() 
     );
 }
 
+/// The entry at `index` of the tree of `size` entries as `GET /api/policy/proof` serves it to
+/// `user`, decoded, with the answer's body; the entry must be at that index.
+async fn proven(
+    app: &TestApp,
+    user: &User,
+    index: u64,
+    size: u64,
+) -> (pli_audit::EntryHeader, pli_audit::Record, Value) {
+    use base64::Engine as _;
+    let proof = app
+        .get(
+            &format!("/api/policy/proof?index={index}&size={size}"),
+            user,
+        )
+        .await;
+    assert_eq!(proof.status, StatusCode::OK, "{:?}", proof.body);
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(proof.body["entry"].as_str().unwrap())
+        .unwrap();
+    let (header, record) = pli_audit::Record::decode(&bytes).unwrap();
+    assert_eq!(header.index, index);
+    (header, record, proof.body)
+}
+
 /// The latest checkpoint's size, once every pending entry is written.
 async fn log_size(app: &TestApp) -> u64 {
     app.state.flush_audit().await;
@@ -302,7 +326,6 @@ async fn log_size(app: &TestApp) -> u64 {
 
 #[tokio::test]
 async fn each_version_is_a_log_entry_proven_to_its_organisation_only() {
-    use base64::Engine as _;
     use sha2::{Digest, Sha256};
 
     let app = TestApp::fast().await;
@@ -319,18 +342,7 @@ async fn each_version_is_a_log_entry_proven_to_its_organisation_only() {
     assert_eq!(served.body["policy"]["log_index"], index);
 
     let size = log_size(&app).await;
-    let proof = app
-        .get(
-            &format!("/api/policy/proof?index={index}&size={size}"),
-            &agent.user,
-        )
-        .await;
-    assert_eq!(proof.status, StatusCode::OK, "{:?}", proof.body);
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(proof.body["entry"].as_str().unwrap())
-        .unwrap();
-    let (header, record) = pli_audit::Record::decode(&bytes).unwrap();
-    assert_eq!(header.index, index);
+    let (_, record, proof) = proven(&app, &agent.user, index, size).await;
     let pli_audit::Record::Policy(logged) = record else {
         panic!("not a policy entry: {record:?}");
     };
@@ -342,7 +354,7 @@ async fn each_version_is_a_log_entry_proven_to_its_organisation_only() {
     assert_eq!(logged.signing_key, admin.signing.verifying_key().to_bytes());
     assert_eq!(b64(&logged.signature), body["signature"].as_str().unwrap());
     assert_eq!(
-        proof.body["hashes"].as_array().map(Vec::is_empty),
+        proof["hashes"].as_array().map(Vec::is_empty),
         Some(size == 1)
     );
 
@@ -384,8 +396,6 @@ async fn each_version_is_a_log_entry_proven_to_its_organisation_only() {
 
 #[tokio::test]
 async fn the_signers_role_is_a_log_entry_proven_to_its_organisation_only() {
-    use base64::Engine as _;
-
     let app = TestApp::fast().await;
     let admin = keyed(&app, "admin@chu.fr", "chu", Role::Admin).await;
     let agent = keyed(&app, "agent@chu.fr", "chu", Role::Agent).await;
@@ -402,18 +412,7 @@ async fn the_signers_role_is_a_log_entry_proven_to_its_organisation_only() {
     assert_eq!(again.body["policy"]["signer_role_log_index"], index);
 
     let size = log_size(&app).await;
-    let proof = app
-        .get(
-            &format!("/api/policy/proof?index={index}&size={size}"),
-            &agent.user,
-        )
-        .await;
-    assert_eq!(proof.status, StatusCode::OK, "{:?}", proof.body);
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(proof.body["entry"].as_str().unwrap())
-        .unwrap();
-    let (header, record) = pli_audit::Record::decode(&bytes).unwrap();
-    assert_eq!(header.index, index);
+    let (header, record, _) = proven(&app, &agent.user, index, size).await;
     assert_eq!(
         record,
         pli_audit::Record::Role(pli_audit::PublishedRole {
